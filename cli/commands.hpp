@@ -1,0 +1,29 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace kubeproof::cli {
+
+/// Exit codes from DESIGN.md.
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_findings = 1;
+inline constexpr int k_exit_usage = 2;
+inline constexpr int k_exit_scan_failed = 3;
+
+/// A subcommand's action, run after parsing succeeds; returns the exit code.
+using Action = std::function<int()>;
+
+/// Each add_* registers a subcommand and sets `action` to run when it is chosen.
+void add_run(CLI::App& app, Action& action);
+void add_validate(CLI::App& app, Action& action);
+void add_list(CLI::App& app, Action& action);
+void add_explain(CLI::App& app, Action& action);
+void add_version(CLI::App& app, Action& action);
+
+/// Prints "kubeproof: <message>" to stderr.
+void print_error(const std::string& message);
+
+}  // namespace kubeproof::cli

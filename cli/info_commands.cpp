@@ -1,0 +1,111 @@
+// `kubeproof validate|list|explain|version`: option parsing and wiring only.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "app/definitions.hpp"
+#include "app/explain.hpp"
+#include "commands.hpp"
+
+namespace kubeproof::cli {
+
+void print_error(const std::string& message) { std::fprintf(stderr, "kubeproof: %s\n", message.c_str()); }
+
+namespace {
+
+struct DefinitionOptions {
+    std::string checks_dir;
+    std::string benchmark;
+    std::string what;
+    std::string id;
+};
+
+// Loads definitions or prints every diagnostic; nullopt means exit 2.
+std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir) {
+    auto loaded = app::load_definitions(checks_dir);
+    if (loaded.diagnostics.empty()) return loaded;
+    std::fputs(loaded.diagnostics.format().c_str(), stderr);
+    print_error(fmt::format("{} problem(s) in the check definitions", loaded.diagnostics.size()));
+    return std::nullopt;
+}
+
+int validate(const DefinitionOptions& o) {
+    auto loaded = load_or_report(o.checks_dir);
+    if (!loaded) return k_exit_usage;
+    size_t checks = 0;
+    for (const auto& [id, b] : loaded->definitions.benchmarks)
+        for (const auto& s : b.sections)
+            for (const auto& g : s.groups) checks += g.checks.size();
+    std::printf("ok: %zu benchmark(s), %zu checks, %zu components\n", loaded->definitions.benchmarks.size(), checks,
+                loaded->definitions.catalogue.components.size());
+    return k_exit_ok;
+}
+
+int list(const DefinitionOptions& o) {
+    auto loaded = load_or_report(o.checks_dir);
+    if (!loaded) return k_exit_usage;
+    const auto& defs = loaded->definitions;
+    if (o.what == "benchmarks") {
+        for (const auto& [id, b] : defs.benchmarks) std::printf("%-12s %s\n", id.c_str(), b.title.c_str());
+        return k_exit_ok;
+    }
+    auto bench = defs.benchmarks.find(o.benchmark);
+    if (bench == defs.benchmarks.end()) {
+        print_error(fmt::format("unknown benchmark '{}'", o.benchmark));
+        return k_exit_usage;
+    }
+    std::fputs(app::list_checks(bench->second).c_str(), stdout);
+    return k_exit_ok;
+}
+
+int explain(const DefinitionOptions& o) {
+    auto loaded = load_or_report(o.checks_dir);
+    if (!loaded) return k_exit_usage;
+    auto where = app::find_check(loaded->definitions, o.id, o.benchmark);
+    if (!where) {
+        print_error(fmt::format("unknown check id '{}'", o.id));
+        return k_exit_usage;
+    }
+    std::fputs(app::explain(*where, loaded->definitions.catalogue).c_str(), stdout);
+    return k_exit_ok;
+}
+
+}  // namespace
+
+void add_validate(CLI::App& app, Action& action) {
+    auto o = std::make_shared<DefinitionOptions>();
+    CLI::App* cmd = app.add_subcommand("validate", "Lint the check definitions (embedded, or --checks-dir)");
+    cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");
+    cmd->callback([o, &action] { action = [o] { return validate(*o); }; });
+}
+
+void add_list(CLI::App& app, Action& action) {
+    auto o = std::make_shared<DefinitionOptions>();
+    o->benchmark = "cis-1.12";
+    CLI::App* cmd = app.add_subcommand("list", "List benchmarks or checks");
+    cmd->add_option("what", o->what, "benchmarks or checks")->required()->check(CLI::IsMember({"benchmarks", "checks"}));
+    cmd->add_option("--benchmark", o->benchmark, "Benchmark for 'list checks'")->capture_default_str();
+    cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");
+    cmd->callback([o, &action] { action = [o] { return list(*o); }; });
+}
+
+void add_explain(CLI::App& app, Action& action) {
+    auto o = std::make_shared<DefinitionOptions>();
+    CLI::App* cmd = app.add_subcommand("explain", "Explain one check: what it inspects, expects and how to fix it");
+    cmd->add_option("id", o->id, "Check id, e.g. 1.2.15")->required();
+    cmd->add_option("--benchmark", o->benchmark, "Benchmark (default: any)");
+    cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");
+    cmd->callback([o, &action] { action = [o] { return explain(*o); }; });
+}
+
+void add_version(CLI::App& app, Action& action) {
+    CLI::App* cmd = app.add_subcommand("version", "Print the version");
+    cmd->callback([&action] {
+        action = [] {
+            std::printf("kubeproof %s\n", KUBEPROOF_VERSION);
+            return k_exit_ok;
+        };
+    });
+}
+
+}  // namespace kubeproof::cli

@@ -1,0 +1,41 @@
+// kubeproof: Kubernetes CIS benchmark scanner with SOC 2 / PCI DSS evidence.
+#include <nss.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    // A static binary must never dlopen NSS modules (they crash it); names come from the node's files.
+    __nss_configure_lookup("passwd", "files");
+    __nss_configure_lookup("group", "files");
+    using namespace kubeproof::cli;
+    CLI::App app{"kubeproof: Kubernetes CIS benchmark scanner with SOC 2 and PCI DSS evidence", "kubeproof"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", KUBEPROOF_VERSION);
+    Action action;
+    add_run(app, action);
+    add_validate(app, action);
+    add_list(app, action);
+    add_explain(app, action);
+    add_version(app, action);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return k_exit_usage;
+    }
+    try {
+        return action ? action() : k_exit_usage;
+    } catch (const std::exception& e) {
+        print_error(std::string("internal error: ") + e.what());
+        return k_exit_scan_failed;
+    }
+}

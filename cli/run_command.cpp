@@ -1,0 +1,116 @@
+// `kubeproof run`: option parsing and wiring only; the scan lives in lib/app.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/definitions.hpp"
+#include "app/scan.hpp"
+#include "commands.hpp"
+#include "engine/values.hpp"
+#include "host/atomic_write.hpp"
+#include "report/json_writer.hpp"
+#include "report/junit_writer.hpp"
+#include "report/text_writer.hpp"
+
+namespace kubeproof::cli {
+
+namespace {
+
+struct RunOptions {
+    app::ScanOptions scan;
+    std::string targets, checks, skips;
+    std::string root = "/";
+    std::string proc;
+    std::string format = "text";
+    std::string output;
+    std::string fail_on = "fail";
+    std::string checks_dir;
+};
+
+std::optional<std::time_t> fixed_time() {
+    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+    if (epoch == nullptr) return std::nullopt;
+    auto value = engine::parse_int(epoch);
+    return value ? std::optional<std::time_t>(static_cast<std::time_t>(*value)) : std::nullopt;
+}
+
+bool colour_wanted(const RunOptions& o) {
+    return o.output.empty() && std::getenv("NO_COLOR") == nullptr && isatty(fileno(stdout)) != 0;
+}
+
+std::string render(const model::Report& report, const RunOptions& o) {
+    if (o.format == "json") return report::to_json(report);
+    if (o.format == "junit") return report::to_junit(report);
+    report::TextOptions text;
+    text.colour = colour_wanted(o);
+    return report::to_text(report, text);
+}
+
+int exit_code_for(const model::Report& report, const std::string& fail_on) {
+    if (fail_on == "never") return k_exit_ok;
+    model::Totals totals = model::count(report);
+    int bad = totals[model::Status::Fail] + totals[model::Status::Error];
+    if (fail_on == "warn") bad += totals[model::Status::Warn];
+    return bad > 0 ? k_exit_findings : k_exit_ok;
+}
+
+int emit(const std::string& text, const std::string& output) {
+    if (output.empty() || output == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return std::fflush(stdout) == 0 ? k_exit_ok : k_exit_scan_failed;
+    }
+    if (auto problem = host::write_file_atomically(output, text)) {
+        print_error("cannot write the report: " + *problem);
+        return k_exit_scan_failed;
+    }
+    return k_exit_ok;
+}
+
+int run(RunOptions& o) {
+    auto loaded = app::load_definitions(o.checks_dir);
+    if (!loaded.diagnostics.empty()) {
+        std::fputs(loaded.diagnostics.format().c_str(), stderr);
+        return k_exit_usage;
+    }
+    o.scan.targets = engine::split_list(o.targets);
+    o.scan.only = engine::split_list(o.checks);
+    o.scan.skip = engine::split_list(o.skips);
+    o.scan.fixed_time = fixed_time();
+    if (auto problem = app::validate_options(loaded.definitions, o.scan)) {
+        print_error(problem->message);
+        return problem->exit_code;
+    }
+    auto host = host::make_real_host(o.root, o.proc);
+    std::vector<std::string> warnings;
+    auto report = app::run_scan(loaded.definitions, *host, o.scan, warnings);
+    for (const auto& w : warnings) print_error("warning: " + w);
+    if (!report) {
+        print_error(report.error().message);
+        return report.error().exit_code;
+    }
+    int written = emit(render(*report, o), o.output);
+    return written != k_exit_ok ? written : exit_code_for(*report, o.fail_on);
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, Action& action) {
+    auto o = std::make_shared<RunOptions>();
+    CLI::App* cmd = app.add_subcommand("run", "Scan this node (or a node root) against a benchmark");
+    cmd->add_option("--benchmark", o->scan.benchmark, "Benchmark id")->capture_default_str();
+    cmd->add_option("--targets", o->targets, "Comma-separated targets: master,etcd,controlplane,node (default: detected)");
+    cmd->add_option("--root", o->root, "The node's root file system")->capture_default_str();
+    cmd->add_option("--proc", o->proc, "The node's proc directory (default: <root>/proc)");
+    cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
+    cmd->add_option("--output", o->output, "Write the report to this file (atomically) instead of stdout");
+    cmd->add_option("--check", o->checks, "Only these check ids (comma-separated)");
+    cmd->add_option("--skip", o->skips, "Report these check ids as SKIP (comma-separated)");
+    cmd->add_option("--fail-on", o->fail_on, "Exit 1 on: fail (FAIL, ERROR), warn (also WARN), never")
+        ->check(CLI::IsMember({"fail", "warn", "never"}))
+        ->capture_default_str();
+    cmd->add_option("--checks-dir", o->checks_dir, "Use check definitions from this directory instead of the embedded ones");
+    cmd->callback([o, &action] { action = [o] { return run(*o); }; });
+}
+
+}  // namespace kubeproof::cli

@@ -1,0 +1,116 @@
+#include "app/explain.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/values.hpp"
+
+namespace kubeproof::app {
+
+namespace {
+
+std::string describe_ref(const std::string& ref, const model::Catalogue& catalogue) {
+    if (ref.rfind("flag:", 0) == 0) return fmt::format("the file named by {}", ref.substr(5));
+    auto dot = ref.find('.');
+    auto comp = catalogue.components.find(ref.substr(0, dot == std::string::npos ? 0 : dot));
+    if (dot == std::string::npos || comp == catalogue.components.end()) return ref;
+    auto role = comp->second.roles.find(ref.substr(dot + 1));
+    if (role == comp->second.roles.end()) return ref;
+    std::vector<std::string> ways;
+    if (!role->second.from_flag.empty()) ways.push_back(fmt::format("{} {}", comp->second.name, role->second.from_flag));
+    if (!role->second.from_key.empty()) ways.push_back(fmt::format("config key {}", role->second.from_key));
+    if (role->second.static_pod) ways.push_back("the static pod directory");
+    if (!role->second.systemd_unit.empty()) ways.push_back(fmt::format("systemd unit {} and drop-ins", role->second.systemd_unit));
+    if (!role->second.candidates.empty()) ways.push_back(fmt::format("known locations ({})", fmt::join(role->second.candidates, ", ")));
+    std::string name = role->second.description.empty() ? ref : role->second.description;
+    return fmt::format("{} [found via {}]", name, fmt::join(ways, ", then "));
+}
+
+std::string describe_assertions(const model::TestItem& item) {
+    std::vector<std::string> parts;
+    for (const auto& a : item.assertions) {
+        if (!a.values.empty()) parts.push_back(fmt::format("{} [{}]", a.op, fmt::join(a.values, ", ")));
+        else parts.push_back(fmt::format("{} {}", a.op, a.value));
+    }
+    if (item.type != model::ValueType::Auto) parts.push_back(fmt::format("compared as {}", engine::to_string(item.type)));
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string describe_leaf(const model::TestItem& item, const model::Catalogue& catalogue) {
+    using model::Subject;
+    switch (item.subject) {
+        case Subject::File:
+        case Subject::Files: {
+            std::vector<std::string> refs;
+            for (const auto& r : item.refs) refs.push_back(describe_ref(r, catalogue));
+            return fmt::format("file {}", fmt::join(refs, "; "));
+        }
+        case Subject::Tree:
+            return fmt::format("every {} under {}", item.name_glob.empty() ? "entry" : item.name_glob, describe_ref(item.refs.front(), catalogue));
+        case Subject::Document: return fmt::format("key {} of {}", item.key, describe_ref(item.refs.front(), catalogue));
+        case Subject::FeatureGate: return fmt::format("feature gate {}", item.feature_gate);
+        case Subject::Key: return fmt::format("config key {}", item.key);
+        default: break;
+    }
+    std::string text = fmt::format("flag {}", item.flag);
+    if (!item.key.empty()) text += fmt::format(" (or config key {}; the flag wins)", item.key);
+    if (!item.env.empty()) text += fmt::format(" (or environment variable {})", item.env);
+    return text;
+}
+
+}  // namespace
+
+std::optional<CheckLocation> find_check(const model::Definitions& defs, const std::string& id, const std::string& benchmark) {
+    for (const auto& [bench_id, bench] : defs.benchmarks) {
+        if (!benchmark.empty() && bench_id != benchmark) continue;
+        for (const auto& s : bench.sections)
+            for (const auto& g : s.groups)
+                for (const auto& c : g.checks)
+                    if (c.id == id) return CheckLocation{&bench, &s, &g, &c};
+    }
+    return std::nullopt;
+}
+
+std::string describe_test(const model::TestItem& item, const model::Catalogue& catalogue, int depth) {
+    std::string indent(static_cast<size_t>(depth) * 2, ' ');
+    if (item.subject == model::Subject::All || item.subject == model::Subject::Any) {
+        std::string out;
+        if (item.children.size() > 1) out += fmt::format("{}{} of:\n", indent, item.subject == model::Subject::All ? "all" : "any");
+        int child_depth = item.children.size() > 1 ? depth + 1 : depth;
+        for (const auto& child : item.children) out += describe_test(child, catalogue, child_depth);
+        return out;
+    }
+    return fmt::format("{}- {}: {}\n", indent, describe_leaf(item, catalogue), describe_assertions(item));
+}
+
+std::string explain(const CheckLocation& w, const model::Catalogue& catalogue) {
+    const model::Check& c = *w.check;
+    std::vector<std::string> components;
+    for (const auto& id : c.components) {
+        auto it = catalogue.components.find(id);
+        components.push_back(it == catalogue.components.end() ? id : it->second.name);
+    }
+    std::string out = fmt::format("{} {} ({})\n", c.id, c.title, c.automated ? "Automated" : "Manual");
+    out += fmt::format("benchmark:   {} ({})\n", w.benchmark->id, w.benchmark->title);
+    out += fmt::format("section:     {} {} [target {}]\n", w.section->id, w.section->title, w.section->target);
+    out += fmt::format("group:       {} {}\n", w.group->id, w.group->title);
+    out += fmt::format("applies to:  {} (NA when none runs on the node)\n", fmt::join(components, ", "));
+    out += fmt::format("defined at:  {}:{}\n\n", c.where.file, c.where.line);
+    out += "inspects:\n" + (c.manual.empty() ? describe_test(c.test, catalogue, 1) : "  nothing automatically: manual check\n");
+    if (!c.manual.empty()) out += "\nguidance:\n  " + c.manual + "\n";
+    if (!c.expect.empty()) out += "\nexpectation:\n  " + c.expect + "\n";
+    out += fmt::format("\nremediation:\n{}", c.remediation);
+    if (!c.notes.empty()) out += fmt::format("\nnotes:\n{}", c.notes);
+    if (out.back() != '\n') out += '\n';
+    return out;
+}
+
+std::string list_checks(const model::Benchmark& benchmark) {
+    std::string out;
+    for (const auto& s : benchmark.sections)
+        for (const auto& g : s.groups)
+            for (const auto& c : g.checks)
+                out += fmt::format("{:<8} {:<13} {:<9} {}\n", c.id, s.target, c.automated ? "Automated" : "Manual", c.title);
+    return out;
+}
+
+}  // namespace kubeproof::app

@@ -1,0 +1,123 @@
+#include "app/scan.hpp"
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "engine/evaluator.hpp"
+#include "facts/collector.hpp"
+
+#ifndef KUBEPROOF_VERSION
+#define KUBEPROOF_VERSION "0.0.0-dev"
+#endif
+
+namespace kubeproof::app {
+
+namespace {
+
+bool has_check(const model::Benchmark& b, const std::string& id) {
+    for (const auto& s : b.sections)
+        for (const auto& g : s.groups)
+            for (const auto& c : g.checks)
+                if (c.id == id) return true;
+    return false;
+}
+
+bool has_target(const model::Benchmark& b, const std::string& target) {
+    return std::any_of(b.sections.begin(), b.sections.end(), [&](const auto& s) { return s.target == target; });
+}
+
+std::vector<std::string> benchmark_targets(const model::Benchmark& b) {
+    std::vector<std::string> out;
+    for (const auto& t : engine::all_targets()) {
+        if (has_target(b, t)) out.push_back(t);
+    }
+    return out;
+}
+
+uint64_t fnv1a(std::string_view text) {
+    uint64_t hash = 1469598103934665603ULL;
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
+    return hash;
+}
+
+std::string scan_id(const ScanOptions& options, const std::string& host, std::time_t started) {
+    uint64_t a = fnv1a(fmt::format("{}|{}|{}", host, options.benchmark, started));
+    uint64_t b = fnv1a(fmt::format("{}|{}", a, fmt::join(options.targets, ",")));
+    if (!options.fixed_time) {
+        std::random_device random;
+        a ^= (static_cast<uint64_t>(random()) << 32) | random();
+        b ^= (static_cast<uint64_t>(random()) << 32) | random();
+    }
+    return fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff, b >> 52, b & 0xffffffffffffULL);
+}
+
+std::vector<model::SectionInfo> sections_of(const model::Benchmark& b, const std::vector<std::string>& targets) {
+    std::vector<model::SectionInfo> out;
+    for (const auto& s : b.sections) {
+        if (std::find(targets.begin(), targets.end(), s.target) != targets.end()) out.push_back({s.id, s.target, s.title});
+    }
+    return out;
+}
+
+std::vector<std::string> present_components(const facts::NodeFacts& facts) {
+    std::vector<std::string> out;
+    for (const auto& [id, c] : facts.components) {
+        if (c.present) out.push_back(id);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string rfc3339(std::time_t when) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(when)); }
+
+std::optional<ScanError> validate_options(const model::Definitions& defs, const ScanOptions& options) {
+    auto bench = defs.benchmarks.find(options.benchmark);
+    if (bench == defs.benchmarks.end()) {
+        std::vector<std::string> known;
+        for (const auto& [id, b] : defs.benchmarks) known.push_back(id);
+        return ScanError{2, fmt::format("unknown benchmark '{}' (known: {})", options.benchmark, fmt::join(known, ", "))};
+    }
+    for (const auto& t : options.targets) {
+        if (!has_target(bench->second, t)) {
+            return ScanError{2, fmt::format("benchmark {} has no target '{}' (it has: {})", options.benchmark, t,
+                                            fmt::join(benchmark_targets(bench->second), ", "))};
+        }
+    }
+    for (const auto* list : {&options.only, &options.skip}) {
+        for (const auto& id : *list) {
+            if (!has_check(bench->second, id)) {
+                return ScanError{2, fmt::format("unknown check id '{}' in {} (benchmark {})", id,
+                                                list == &options.only ? "--check" : "--skip", options.benchmark)};
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs, const host::Host& host,
+                                                  const ScanOptions& options, std::vector<std::string>& warnings) {
+    if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
+    const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
+    std::time_t started = options.fixed_time.value_or(std::time(nullptr));
+    engine::Selection selection{benchmark_targets(bench), {options.only.begin(), options.only.end()},
+                                {options.skip.begin(), options.skip.end()}};
+    facts::NodeFacts facts = facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
+    warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
+    selection.targets = options.targets.empty() ? engine::detected_targets(defs.catalogue, facts) : options.targets;
+    if (selection.targets.empty()) selection.targets = benchmark_targets(bench);
+    model::Report report;
+    report.tool_version = KUBEPROOF_VERSION;
+    report.results = engine::evaluate(bench, defs.catalogue, facts, selection);
+    report.sections = sections_of(bench, selection.targets);
+    std::time_t finished = options.fixed_time.value_or(std::time(nullptr));
+    report.scan = {scan_id(options, facts.hostname, started), rfc3339(started), rfc3339(finished), facts.hostname, bench.id,
+                   bench.title, facts.kubernetes_version, selection.targets, present_components(facts)};
+    return report;
+}
+
+}  // namespace kubeproof::app

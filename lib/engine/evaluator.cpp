@@ -1,0 +1,182 @@
+#include "engine/evaluator.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "engine/file_items.hpp"
+#include "engine/outcome.hpp"
+#include "engine/value_items.hpp"
+
+namespace kubeproof::engine {
+
+namespace {
+
+using Kind = ItemOutcome::Kind;
+using model::Status;
+
+bool contains(const std::vector<std::string>& items, const std::string& item) {
+    return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+ItemOutcome evaluate_item(const model::TestItem& item, const std::string& component, const model::Catalogue& catalogue,
+                          const facts::NodeFacts& facts) {
+    switch (item.subject) {
+        case model::Subject::All:
+        case model::Subject::Any: {
+            std::vector<ItemOutcome> children;
+            for (const auto& child : item.children) children.push_back(evaluate_item(child, component, catalogue, facts));
+            return combine(std::move(children), item.subject == model::Subject::All);
+        }
+        case model::Subject::File:
+        case model::Subject::Files:
+        case model::Subject::Tree: return evaluate_file_item(item, component, facts);
+        default: return evaluate_value_item(item, component, catalogue, facts);
+    }
+}
+
+std::vector<const facts::ComponentFacts*> present_components(const model::Check& check, const facts::NodeFacts& facts) {
+    std::vector<const facts::ComponentFacts*> out;
+    for (const auto& id : check.components) {
+        auto it = facts.components.find(id);
+        if (it != facts.components.end() && it->second.present) out.push_back(&it->second);
+    }
+    return out;
+}
+
+std::string component_names(const model::Check& check, const model::Catalogue& catalogue) {
+    std::vector<std::string> names;
+    for (const auto& id : check.components) {
+        auto it = catalogue.components.find(id);
+        names.push_back(it == catalogue.components.end() ? id : it->second.name);
+    }
+    return fmt::format("{}", fmt::join(names, " or "));
+}
+
+// Folds a multi-line text into one line with single spaces.
+std::string one_line(const std::string& text) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (blank) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        out += c;
+        space = false;
+    }
+    return out;
+}
+
+model::Result base_result(const model::Check& check) {
+    model::Result r;
+    r.id = check.id;
+    r.title = check.title;
+    r.automated = check.automated;
+    r.remediation = check.remediation;
+    r.expected = check.expect;
+    return r;
+}
+
+Status status_of(Kind kind, bool automated) {
+    switch (kind) {
+        case Kind::Pass: return Status::Pass;
+        case Kind::Fail: return automated ? Status::Fail : Status::Warn;
+        case Kind::NA: return Status::NA;
+        case Kind::Error: break;
+    }
+    return Status::Error;
+}
+
+void apply_outcome(model::Result& r, ItemOutcome outcome) {
+    r.status = status_of(outcome.kind, r.automated);
+    if (r.expected.empty()) r.expected = fmt::format("{}", fmt::join(outcome.expected, "; "));
+    r.actual = fmt::format("{}", fmt::join(outcome.actual, "; "));
+    for (auto& e : outcome.evidence) r.evidence.push_back(std::move(e));
+    r.reason = outcome.reason;
+    if (r.status == Status::Warn) r.reason = "CIS marks this check Manual: the automated test failed, a person should review it";
+}
+
+}  // namespace
+
+model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
+    model::Result r = base_result(check);
+    auto present = present_components(check, facts);
+    if (present.empty()) {
+        r.status = Status::NA;
+        r.reason = fmt::format("{} is not on this node (no process and no static pod manifest)", component_names(check, catalogue));
+        r.actual = r.reason;
+        return r;
+    }
+    for (const auto* c : present) r.evidence.push_back({"discovery", c->how, "component " + c->id});
+    if (!check.manual.empty()) {
+        r.status = Status::Warn;
+        r.reason = "manual check: a person must verify this";
+        r.actual = "not evaluated automatically";
+        if (r.expected.empty()) r.expected = "verified by a person: " + one_line(check.manual);
+        return r;
+    }
+    apply_outcome(r, evaluate_item(check.test, present.front()->id, catalogue, facts));
+    return r;
+}
+
+std::vector<const model::Check*> selected_checks(const model::Benchmark& benchmark, const Selection& selection) {
+    std::vector<const model::Check*> out;
+    for (const auto& section : benchmark.sections) {
+        if (!contains(selection.targets, section.target)) continue;
+        for (const auto& group : section.groups) {
+            for (const auto& check : group.checks) {
+                if (selection.only.empty() || selection.only.count(check.id) != 0) out.push_back(&check);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const model::Catalogue& catalogue,
+                                    const facts::NodeFacts& facts, const Selection& selection) {
+    std::vector<model::Result> results;
+    for (const auto& section : benchmark.sections) {
+        if (!contains(selection.targets, section.target)) continue;
+        for (const auto& group : section.groups) {
+            for (const auto& check : group.checks) {
+                if (!selection.only.empty() && selection.only.count(check.id) == 0) continue;
+                model::Result r = base_result(check);
+                if (selection.skip.count(check.id) != 0) {
+                    r.status = Status::Skip;
+                    r.reason = "skipped with --skip";
+                    r.actual = "not evaluated";
+                } else {
+                    r = evaluate_check(check, catalogue, facts);
+                }
+                r.benchmark = benchmark.id;
+                r.target = section.target;
+                r.group = group.id;
+                r.group_title = group.title;
+                results.push_back(std::move(r));
+            }
+        }
+    }
+    return results;
+}
+
+const std::vector<std::string>& all_targets() {
+    static const std::vector<std::string> k_targets = {"master", "etcd", "controlplane", "node", "policies"};
+    return k_targets;
+}
+
+std::vector<std::string> detected_targets(const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
+    std::vector<std::string> out;
+    for (const auto& target : all_targets()) {
+        for (const auto& [id, component] : catalogue.components) {
+            auto it = facts.components.find(id);
+            bool present = it != facts.components.end() && it->second.present;
+            if (present && contains(component.targets, target) && !contains(out, target)) out.push_back(target);
+        }
+    }
+    return out;
+}
+
+}  // namespace kubeproof::engine

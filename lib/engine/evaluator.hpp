@@ -1,0 +1,36 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "facts/node_facts.hpp"
+#include "model/check.hpp"
+#include "model/result.hpp"
+
+namespace kubeproof::engine {
+
+/// Which checks a scan covers.
+struct Selection {
+    std::vector<std::string> targets;  ///< sections to run, by target
+    std::set<std::string> only;        ///< --check ids (empty: all)
+    std::set<std::string> skip;        ///< --skip ids
+};
+
+/// The checks of a benchmark that a selection covers, in benchmark order.
+std::vector<const model::Check*> selected_checks(const model::Benchmark& benchmark, const Selection& selection);
+
+/// Evaluates one check against the facts. Pure: no I/O, no clock.
+model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue, const facts::NodeFacts& facts);
+
+/// Evaluates every selected check; results are in benchmark order, sections in `sections`.
+std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const model::Catalogue& catalogue,
+                                    const facts::NodeFacts& facts, const Selection& selection);
+
+/// The targets whose components were found on the node, in benchmark order.
+std::vector<std::string> detected_targets(const model::Catalogue& catalogue, const facts::NodeFacts& facts);
+
+/// Every known target, in benchmark order.
+const std::vector<std::string>& all_targets();
+
+}  // namespace kubeproof::engine

@@ -1,0 +1,140 @@
+#include "engine/file_items.hpp"
+
+#include <fnmatch.h>
+
+#include <fmt/format.h>
+
+#include "engine/values.hpp"
+#include "facts/refs.hpp"
+
+namespace kubeproof::engine {
+
+namespace {
+
+using Kind = ItemOutcome::Kind;
+constexpr size_t k_max_listed = 10;
+
+struct Target {
+    std::string path;
+    std::string how;
+};
+
+std::string base_name(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::vector<Target> targets_of(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+    std::vector<Target> out;
+    for (const auto& ref : item.refs) {
+        for (const auto& found : facts::resolve_ref(facts, ref, component)) {
+            if (item.subject != model::Subject::Tree) {
+                out.push_back({found.path, found.how});
+                continue;
+            }
+            auto tree = facts.trees.find(found.path);
+            if (tree == facts.trees.end()) continue;
+            for (const auto& entry : tree->second) {
+                bool match = item.name_glob.empty() || fnmatch(item.name_glob.c_str(), base_name(entry).c_str(), 0) == 0;
+                if (match && (item.name_glob.empty() || entry != found.path)) out.push_back({entry, found.how});
+            }
+        }
+    }
+    return out;
+}
+
+std::string describe_subject(const model::TestItem& item, const std::vector<Target>& targets) {
+    if (item.subject == model::Subject::Tree) {
+        std::string root = targets.empty() ? item.refs.front() : targets.front().path;
+        if (!targets.empty() && !item.name_glob.empty()) root = root.substr(0, root.rfind('/'));
+        return item.name_glob.empty() ? fmt::format("{} and everything below it", root)
+                                      : fmt::format("every {} file under {}", item.name_glob, root);
+    }
+    if (targets.size() == 1) return targets.front().path;
+    std::vector<std::string> paths;
+    for (const auto& t : targets) paths.push_back(t.path);
+    return paths.empty() ? item.refs.front() : fmt::format("each of {}", fmt::join(paths, ", "));
+}
+
+std::string expectation(const model::Assertion& a, const std::string& subject) {
+    if (a.op == "mode") return fmt::format("{} has mode {} or more restrictive", subject, a.value);
+    if (a.op == "owner") return fmt::format("{} is owned by {}", subject, a.value);
+    return fmt::format("{} {}", subject, a.value == "true" ? "exists" : "does not exist");
+}
+
+// Why one existing file breaks one assertion, or "" when it holds.
+std::string violation(const model::Assertion& a, const facts::FileFact& f) {
+    if (a.op == "mode") {
+        auto mask = parse_mode(a.value);
+        return mask && mode_within(f.info.mode, *mask) ? "" : fmt::format("{} has mode {}", f.path, format_mode(f.info.mode));
+    }
+    if (a.op == "owner") {
+        std::string owner = f.user + ":" + f.group;
+        return owner == a.value ? "" : fmt::format("{} is owned by {}", f.path, owner);
+    }
+    return a.value == "true" ? "" : fmt::format("{} exists", f.path);
+}
+
+std::string describe(const facts::FileFact& f) {
+    return fmt::format("mode {}, owner {}:{}{}", format_mode(f.info.mode), f.user, f.group,
+                       f.info.resolved.empty() || f.info.resolved == f.path ? "" : ", resolves to " + f.info.resolved);
+}
+
+ItemOutcome missing(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+    ItemOutcome out;
+    bool wants_absent = item.assertions.size() == 1 && item.assertions.front().op == "exists" && item.assertions.front().value == "false";
+    out.kind = wants_absent ? Kind::Pass
+             : item.if_missing == model::IfMissing::Pass ? Kind::Pass
+             : item.if_missing == model::IfMissing::Fail ? Kind::Fail : Kind::NA;
+    std::vector<std::string> searches;
+    for (const auto& ref : item.refs) searches.push_back(facts::describe_search(facts, ref, component));
+    std::string what = item.subject == model::Subject::Tree && !item.name_glob.empty() ? item.name_glob + " files" : "file";
+    out.reason = fmt::format("no {} found ({})", what, fmt::join(searches, "; "));
+    out.actual.push_back(out.reason);
+    for (const auto& a : item.assertions) out.expected.push_back(expectation(a, describe_subject(item, {})));
+    return out;
+}
+
+}  // namespace
+
+bool mode_within(uint32_t mode, uint32_t mask) { return (mode & ~mask & 07777U) == 0; }
+
+ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+    const std::string& comp = item.component.empty() ? component : item.component;
+    std::vector<Target> existing;
+    ItemOutcome out;
+    for (const auto& t : targets_of(item, comp, facts)) {
+        auto f = facts.files.find(t.path);
+        if (f == facts.files.end() || !f->second.exists) continue;
+        if (f->second.error) {
+            out.kind = Kind::Error;
+            out.reason = f->second.error->message;
+            return out;
+        }
+        existing.push_back(t);
+    }
+    if (existing.empty()) return missing(item, comp, facts);
+    std::string subject = describe_subject(item, existing);
+    std::vector<std::string> problems;
+    for (const auto& a : item.assertions) {
+        out.expected.push_back(expectation(a, subject));
+        for (const auto& t : existing) {
+            std::string v = violation(a, facts.files.at(t.path));
+            if (!v.empty()) problems.push_back(v);
+        }
+    }
+    for (const auto& t : existing) {
+        const auto& f = facts.files.at(t.path);
+        if (out.evidence.size() < 50) out.evidence.push_back({"file", t.path, describe(f) + " (" + t.how + ")"});
+    }
+    out.kind = problems.empty() ? Kind::Pass : Kind::Fail;
+    if (problems.empty()) {
+        out.actual.push_back(existing.size() == 1 ? fmt::format("{}: {}", existing.front().path, describe(facts.files.at(existing.front().path)))
+                                                  : fmt::format("{} entries checked, all as expected", existing.size()));
+    }
+    for (size_t i = 0; i < problems.size() && i < k_max_listed; ++i) out.actual.push_back(problems[i]);
+    if (problems.size() > k_max_listed) out.actual.push_back(fmt::format("and {} more", problems.size() - k_max_listed));
+    return out;
+}
+
+}  // namespace kubeproof::engine

@@ -1,0 +1,130 @@
+#include "engine/operators.hpp"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "engine/values.hpp"
+
+namespace kubeproof::engine {
+
+namespace {
+
+using model::ValueType;
+
+constexpr std::array<OperatorSpec, 11> k_operators = {{{"set", OperandKind::Bool},
+                                                        {"eq", OperandKind::Scalar},
+                                                        {"noteq", OperandKind::Scalar},
+                                                        {"gt", OperandKind::Number},
+                                                        {"gte", OperandKind::Number},
+                                                        {"lt", OperandKind::Number},
+                                                        {"lte", OperandKind::Number},
+                                                        {"has", OperandKind::Scalar},
+                                                        {"nothave", OperandKind::Scalar},
+                                                        {"regex", OperandKind::Regex},
+                                                        {"subset_of", OperandKind::List}}};
+
+// A comparable form of a scalar under a type: -1/0/1 ordering or nullopt when not comparable.
+struct Comparison {
+    std::optional<int> order;
+    std::string problem;
+};
+
+template <typename T>
+int three_way(T a, T b) {
+    return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+Comparison compare_as(ValueType type, const std::string& actual, const std::string& expected) {
+    switch (type) {
+        case ValueType::Bool: {
+            auto a = parse_bool(actual);
+            auto e = parse_bool(expected);
+            if (!a || !e) return {std::nullopt, fmt::format("'{}' is not a boolean", !a ? actual : expected)};
+            return {three_way(*a, *e), {}};
+        }
+        case ValueType::Int: {
+            auto a = parse_int(actual);
+            auto e = parse_int(expected);
+            if (!a || !e) return {std::nullopt, fmt::format("'{}' is not a whole number", !a ? actual : expected)};
+            return {three_way(*a, *e), {}};
+        }
+        case ValueType::Duration: {
+            auto a = parse_duration(actual);
+            auto e = parse_duration(expected);
+            if (!a || !e) return {std::nullopt, fmt::format("'{}' is not a duration", !a ? actual : expected)};
+            return {three_way(*a, *e), {}};
+        }
+        default: return {three_way(actual.compare(expected), 0), {}};
+    }
+}
+
+std::vector<std::string> elements_of(const Value& value) {
+    return value.is_list ? value.list : split_list(value.text);
+}
+
+bool contains(const std::vector<std::string>& items, const std::string& item) {
+    return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+Verdict ordered(const model::Assertion& a, const Value& v, ValueType type, std::string phrase,
+                const std::function<bool(int)>& accept) {
+    Verdict verdict{false, std::move(phrase), {}};
+    auto cmp = compare_as(type, v.text, a.value);
+    if (!cmp.order) {
+        verdict.problem = cmp.problem;
+        return verdict;
+    }
+    verdict.pass = accept(*cmp.order);
+    return verdict;
+}
+
+Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type, std::string_view s) {
+    const std::string& e = a.value;
+    if (a.op == "eq") return ordered(a, v, type, fmt::format("{} is {}", s, e), [](int o) { return o == 0; });
+    if (a.op == "noteq") return ordered(a, v, type, fmt::format("{} is not {}", s, e), [](int o) { return o != 0; });
+    if (a.op == "gt") return ordered(a, v, type, fmt::format("{} is greater than {}", s, e), [](int o) { return o > 0; });
+    if (a.op == "gte") return ordered(a, v, type, fmt::format("{} is at least {}", s, e), [](int o) { return o >= 0; });
+    if (a.op == "lt") return ordered(a, v, type, fmt::format("{} is less than {}", s, e), [](int o) { return o < 0; });
+    if (a.op == "lte") return ordered(a, v, type, fmt::format("{} is at most {}", s, e), [](int o) { return o <= 0; });
+    if (a.op == "has") return {contains(elements_of(v), e), fmt::format("{} includes {}", s, e), {}};
+    if (a.op == "nothave") return {!contains(elements_of(v), e), fmt::format("{} does not include {}", s, e), {}};
+    if (a.op == "regex") return {RE2::PartialMatch(v.text, RE2(e, RE2::Quiet)), fmt::format("{} matches /{}/", s, e), {}};
+    auto items = elements_of(v);
+    bool ok = !items.empty() && std::all_of(items.begin(), items.end(), [&](const auto& i) { return contains(a.values, i); });
+    return {ok, fmt::format("{} uses only {}", s, join_list(a.values)), {}};
+}
+
+}  // namespace
+
+const OperatorSpec* find_operator(std::string_view name) {
+    for (const auto& spec : k_operators) {
+        if (spec.name == name) return &spec;
+    }
+    return nullptr;
+}
+
+std::string operator_names() {
+    std::vector<std::string_view> names;
+    for (const auto& spec : k_operators) names.push_back(spec.name);
+    return fmt::format("{}", fmt::join(names, ", "));
+}
+
+Verdict apply_operator(const model::Assertion& a, const Value& v, ValueType type, std::string_view subject) {
+    if (type == ValueType::Auto) type = a.op == "subset_of" ? ValueType::List : infer_type(a.value);
+    if (a.op == "set") {
+        bool want = a.value == "true";
+        return {v.explicit_set == want, fmt::format("{} is {}", subject, want ? "set" : "not set"), {}};
+    }
+    if (v.present) return apply_present(a, v, type, subject);
+    Value empty;
+    Verdict verdict = apply_present(a, empty, type, subject);
+    verdict.pass = a.op == "nothave";
+    verdict.problem.clear();
+    return verdict;
+}
+
+}  // namespace kubeproof::engine

@@ -1,0 +1,286 @@
+#include "facts/discovery.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace kubeproof::facts {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> k_systemd_dirs = {"/etc/systemd/system", "/run/systemd/system",
+                                                            "/usr/lib/systemd/system", "/lib/systemd/system"};
+constexpr std::array<std::string_view, 4> k_manifest_suffixes = {".yaml", ".yml", ".manifest", ".json"};
+
+std::string base_name(std::string_view path) {
+    auto slash = path.rfind('/');
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+bool exists(const host::Host& host, const std::string& path) { return host.stat(path).has_value(); }
+
+Document load_document(const host::Host& host, const std::string& path) {
+    auto text = host.read_file(path);
+    if (!text) {
+        Document doc;
+        doc.path = path;
+        doc.error = text.error().message;
+        return doc;
+    }
+    return parse_document(path, *text);
+}
+
+const nlohmann::json* main_container(const Document& manifest, std::string_view container, std::string_view process) {
+    if (!manifest.loaded || !manifest.data.is_object() || !manifest.data.contains("spec")) return nullptr;
+    const nlohmann::json& spec = manifest.data.at("spec");
+    if (!spec.is_object() || !spec.contains("containers") || !spec.at("containers").is_array()) return nullptr;
+    const nlohmann::json* first = nullptr;
+    for (const auto& c : spec.at("containers")) {
+        if (!c.is_object()) continue;
+        if (first == nullptr) first = &c;
+        if (c.value("name", "") == container) return &c;
+        if (c.contains("command") && c["command"].is_array() && !c["command"].empty() &&
+            base_name(scalar_text(c["command"][0])) == process) {
+            return &c;
+        }
+    }
+    return first;
+}
+
+const model::FileRole* role_of(const model::Component& c, const std::string& name) {
+    auto it = c.roles.find(name);
+    return it == c.roles.end() ? nullptr : &it->second;
+}
+
+struct RoleSearch {
+    const host::Host& host;
+    const NodeFacts& facts;
+    const model::Component& component;
+    ComponentFacts& found;
+};
+
+void add_path(RoleSearch& s, const std::string& role, std::string path, std::string how) {
+    s.found.looked[role].push_back(path);
+    s.found.roles[role].push_back({std::move(path), std::move(how)});
+}
+
+bool from_flag(RoleSearch& s, const model::FileRole& role) {
+    if (role.from_flag.empty() || !s.found.flags.has(role.from_flag)) return false;
+    add_path(s, role.name, *s.found.flags.last(role.from_flag), fmt::format("from {} {} ({})", s.component.name, role.from_flag, s.found.how));
+    return true;
+}
+
+bool from_key(RoleSearch& s, const model::FileRole& role) {
+    if (role.from_key.empty() || !s.found.config || !s.found.config->loaded) return false;
+    auto sel = select(s.found.config->data, role.from_key);
+    if (sel.values.empty() || scalar_text(sel.values.front()).empty()) return false;
+    add_path(s, role.name, scalar_text(sel.values.front()), fmt::format("from {} in {}", role.from_key, s.found.config->path));
+    return true;
+}
+
+bool from_static_pod(RoleSearch& s, const model::FileRole& role) {
+    if (!role.static_pod || s.component.static_pod.empty() || s.facts.static_pod_dir.empty()) return false;
+    for (auto suffix : k_manifest_suffixes) {
+        std::string path = s.facts.static_pod_dir + "/" + s.component.static_pod + std::string(suffix);
+        s.found.looked[role.name].push_back(path);
+        if (exists(s.host, path)) {
+            s.found.roles[role.name].push_back({path, fmt::format("in the static pod directory ({})", s.facts.static_pod_dir_how)});
+            return true;
+        }
+    }
+    return false;
+}
+
+// The systemd search directories that exist, without aliases (/lib -> /usr/lib on merged-usr systems).
+std::vector<std::string> systemd_dirs(const host::Host& host) {
+    std::vector<std::string> out;
+    std::vector<std::string> seen;
+    for (auto dir : k_systemd_dirs) {
+        auto info = host.stat(dir);
+        if (!info) continue;
+        std::string real = info->resolved.empty() ? std::string(dir) : info->resolved;
+        if (std::find(seen.begin(), seen.end(), real) != seen.end()) continue;
+        seen.push_back(real);
+        out.emplace_back(dir);
+    }
+    return out;
+}
+
+bool from_systemd(RoleSearch& s, const model::FileRole& role) {
+    if (role.systemd_unit.empty()) return false;
+    bool unit_found = false;
+    for (const auto& dir : systemd_dirs(s.host)) {
+        std::string unit = dir + "/" + role.systemd_unit;
+        s.found.looked[role.name].push_back(unit);
+        if (!unit_found && exists(s.host, unit)) {
+            s.found.roles[role.name].push_back({unit, "systemd unit"});
+            unit_found = true;
+        }
+        auto dropins = s.host.list_dir(unit + ".d");
+        if (!dropins) continue;
+        for (const auto& entry : *dropins) {
+            if (entry.is_dir || entry.name.size() < 5 || entry.name.substr(entry.name.size() - 5) != ".conf") continue;
+            s.found.roles[role.name].push_back({unit + ".d/" + entry.name, "systemd drop-in"});
+        }
+    }
+    return !s.found.roles[role.name].empty();
+}
+
+void from_candidates(RoleSearch& s, const model::FileRole& role) {
+    for (const auto& candidate : role.candidates) {
+        s.found.looked[role.name].push_back(candidate);
+        if (!exists(s.host, candidate)) continue;
+        s.found.roles[role.name].push_back({candidate, "catalogue candidate"});
+        if (!role.multi) return;
+    }
+}
+
+// A running process that was not given its config flag runs without a config file: known
+// locations must not be mistaken for one it does not read.
+bool runs_without_config(const RoleSearch& s, const model::FileRole& role) {
+    return role.name == s.component.config_role && s.found.source == "process" && !role.from_flag.empty() &&
+           !s.found.flags.has(role.from_flag);
+}
+
+void resolve_role(RoleSearch& s, const model::FileRole& role) {
+    if (from_flag(s, role) || from_key(s, role) || from_static_pod(s, role) || from_systemd(s, role)) return;
+    if (runs_without_config(s, role)) {
+        s.found.looked[role.name].push_back(fmt::format("{} was started without {}", s.component.name, role.from_flag));
+        return;
+    }
+    from_candidates(s, role);
+}
+
+void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {
+    RoleSearch search{host, facts, c, found};
+    if (const auto* config = role_of(c, c.config_role)) {
+        resolve_role(search, *config);
+        if (found.present && !found.roles[c.config_role].empty()) {
+            found.config = load_document(host, found.roles[c.config_role].front().path);
+        }
+    }
+    for (const auto& [name, role] : c.roles) {
+        if (name != c.config_role) resolve_role(search, role);
+    }
+}
+
+bool find_process(const std::vector<host::Process>& processes, const model::Component& c, ComponentFacts& found) {
+    for (const auto& p : processes) {
+        for (const auto& pattern : c.processes) {
+            if (!process_matches(p.argv, pattern)) continue;
+            found.present = true;
+            found.source = "process";
+            found.pid = p.pid;
+            found.argv = p.argv;
+            found.how = fmt::format("{} pid {}", c.name, p.pid);
+            found.flags = parse_flags(p.argv, pattern.find(' ') == std::string::npos ? 1 : 2);
+            return true;
+        }
+    }
+    return false;
+}
+
+void find_static_pod(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {
+    auto it = found.roles.find("manifest");
+    if (c.static_pod.empty() || it == found.roles.end() || it->second.empty()) return;
+    const std::string& path = it->second.front().path;
+    Document manifest = load_document(host, path);
+    auto argv = static_pod_argv(manifest, c.static_pod, c.name);
+    if (!manifest.loaded) facts.warnings.push_back(fmt::format("{}: {}", path, manifest.error));
+    if (argv.empty()) return;
+    found.present = true;
+    found.source = "manifest";
+    found.argv = argv;
+    found.how = fmt::format("static pod manifest {}", path);
+    found.flags = parse_flags(argv, 1);
+    found.env = static_pod_env(manifest, c.static_pod, c.name);
+}
+
+void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
+    auto it = facts.components.find("kubelet");
+    if (it != facts.components.end() && it->second.present) {
+        const ComponentFacts& kubelet = it->second;
+        if (auto flag = kubelet.flags.last("--pod-manifest-path")) {
+            facts.static_pod_dir = *flag;
+            facts.static_pod_dir_how = fmt::format("kubelet --pod-manifest-path, {}", kubelet.how);
+            return;
+        }
+        if (kubelet.config && kubelet.config->loaded) {
+            auto sel = select(kubelet.config->data, "staticPodPath");
+            if (!sel.values.empty() && !scalar_text(sel.values.front()).empty()) {
+                facts.static_pod_dir = scalar_text(sel.values.front());
+                facts.static_pod_dir_how = fmt::format("staticPodPath in {}", kubelet.config->path);
+                return;
+            }
+        }
+    }
+    if (exists(host, "/etc/kubernetes/manifests")) {
+        facts.static_pod_dir = "/etc/kubernetes/manifests";
+        facts.static_pod_dir_how = "the kubeadm default";
+    }
+}
+
+void discover(const host::Host& host, const model::Component& c, const std::vector<host::Process>& processes,
+              NodeFacts& facts) {
+    ComponentFacts found;
+    found.id = c.id;
+    found.name = c.name;
+    if (find_process(processes, c, found)) {
+        auto env = host.environ(found.pid);
+        if (env) found.env = *env;
+    }
+    resolve_roles(host, c, facts, found);
+    if (!found.present) {
+        find_static_pod(host, c, facts, found);
+        if (found.present) {  // flags from the manifest can locate more files (etcd --data-dir)
+            found.roles.clear();
+            found.looked.clear();
+            resolve_roles(host, c, facts, found);
+        }
+    }
+    facts.components[c.id] = std::move(found);
+}
+
+}  // namespace
+
+bool process_matches(const std::vector<std::string>& argv, std::string_view pattern) {
+    if (argv.empty()) return false;
+    auto space = pattern.find(' ');
+    if (space == std::string_view::npos) return base_name(argv[0]) == pattern;
+    return argv.size() > 1 && base_name(argv[0]) == pattern.substr(0, space) && argv[1] == pattern.substr(space + 1);
+}
+
+std::vector<std::string> static_pod_argv(const Document& manifest, std::string_view container, std::string_view process) {
+    const nlohmann::json* c = main_container(manifest, container, process);
+    std::vector<std::string> argv;
+    if (c == nullptr) return argv;
+    for (const char* key : {"command", "args"}) {
+        if (!c->contains(key) || !(*c)[key].is_array()) continue;
+        for (const auto& arg : (*c)[key]) argv.push_back(scalar_text(arg));
+    }
+    return argv;
+}
+
+std::map<std::string, std::string> static_pod_env(const Document& manifest, std::string_view container, std::string_view process) {
+    std::map<std::string, std::string> env;
+    const nlohmann::json* c = main_container(manifest, container, process);
+    if (c == nullptr || !c->contains("env") || !(*c)["env"].is_array()) return env;
+    for (const auto& e : (*c)["env"]) {
+        if (e.is_object() && e.contains("name") && e.contains("value")) env[scalar_text(e["name"])] = scalar_text(e["value"]);
+    }
+    return env;
+}
+
+void discover_components(const host::Host& host, const model::Catalogue& catalogue, NodeFacts& facts) {
+    auto processes = host.processes();
+    if (!processes) facts.warnings.push_back("cannot list processes: " + processes.error().message);
+    const std::vector<host::Process> none;
+    const auto& table = processes ? *processes : none;
+    if (auto it = catalogue.components.find("kubelet"); it != catalogue.components.end()) discover(host, it->second, table, facts);
+    find_static_pod_dir(host, facts);
+    for (const auto& [id, component] : catalogue.components) {
+        if (id != "kubelet") discover(host, component, table, facts);
+    }
+}
+
+}  // namespace kubeproof::facts

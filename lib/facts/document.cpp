@@ -1,0 +1,148 @@
+#include "facts/document.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fmt/format.h>
+
+namespace kubeproof::facts {
+
+namespace {
+
+using nlohmann::json;
+
+json scalar_to_json(const YAML::Node& node) {
+    const std::string& text = node.Scalar();
+    if (node.Tag() != "?") return text;  // quoted: always a string
+    if (text == "true" || text == "True" || text == "TRUE") return true;
+    if (text == "false" || text == "False" || text == "FALSE") return false;
+    if (text.empty() || text == "null" || text == "~" || text == "Null" || text == "NULL") return nullptr;
+    try {
+        size_t used = 0;
+        long long integer = std::stoll(text, &used, 10);
+        if (used == text.size()) return integer;
+        double real = std::stod(text, &used);
+        if (used == text.size()) return real;
+    } catch (const std::exception&) {
+    }
+    return text;
+}
+
+json convert(const YAML::Node& node, const std::string& path, std::map<std::string, int>& lines) {
+    if (!node.Mark().is_null()) lines.emplace(path, node.Mark().line + 1);
+    switch (node.Type()) {
+        case YAML::NodeType::Scalar: return scalar_to_json(node);
+        case YAML::NodeType::Sequence: {
+            json out = json::array();
+            for (size_t i = 0; i < node.size(); ++i) out.push_back(convert(node[i], fmt::format("{}[{}]", path, i), lines));
+            return out;
+        }
+        case YAML::NodeType::Map: {
+            json out = json::object();
+            for (const auto& entry : node) {
+                std::string key = entry.first.Scalar();
+                std::string child = path.empty() ? key : path + "." + key;
+                if (!entry.first.Mark().is_null()) lines.emplace(child, entry.first.Mark().line + 1);  // the key's line
+                out[key] = convert(entry.second, child, lines);
+            }
+            return out;
+        }
+        default: return nullptr;
+    }
+}
+
+struct Step {
+    enum Kind { Key, Index, All, Keys } kind;
+    std::string key;
+    size_t index = 0;
+};
+
+size_t index_of(const std::string& text) {
+    size_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return static_cast<size_t>(-1);  // selects nothing
+        value = value * 10 + static_cast<size_t>(c - '0');
+    }
+    return value;
+}
+
+std::vector<Step> parse_path(std::string_view path) {
+    std::vector<Step> steps;
+    std::string current;
+    auto flush = [&] {
+        if (current == "@keys") steps.push_back({Step::Keys, {}, 0});
+        else if (!current.empty()) steps.push_back({Step::Key, current, 0});
+        current.clear();
+    };
+    for (size_t i = 0; i < path.size(); ++i) {
+        char c = path[i];
+        if (c == '.') { flush(); continue; }
+        if (c != '[') { current += c; continue; }
+        flush();
+        size_t close = path.find(']', i);
+        std::string inside(path.substr(i + 1, close - i - 1));
+        if (inside == "*") steps.push_back({Step::All, {}, 0});
+        else steps.push_back({Step::Index, {}, index_of(inside)});
+        i = close == std::string_view::npos ? path.size() : close;
+    }
+    flush();
+    return steps;
+}
+
+void walk(const json& node, const std::string& at, const std::vector<Step>& steps, size_t i, Selection& out) {
+    if (i == steps.size()) {
+        out.values.push_back(node);
+        out.paths.push_back(at);
+        return;
+    }
+    const Step& s = steps[i];
+    auto prefix = [&](const std::string& key) { return at.empty() ? key : at + "." + key; };
+    if (s.kind == Step::Key && node.is_object() && node.contains(s.key)) {
+        walk(node.at(s.key), prefix(s.key), steps, i + 1, out);
+    } else if (s.kind == Step::Index && node.is_array() && s.index < node.size()) {
+        walk(node.at(s.index), fmt::format("{}[{}]", at, s.index), steps, i + 1, out);
+    } else if (s.kind == Step::All && node.is_array()) {
+        for (size_t k = 0; k < node.size(); ++k) walk(node.at(k), fmt::format("{}[{}]", at, k), steps, i + 1, out);
+    } else if (s.kind == Step::Keys && node.is_object()) {
+        for (const auto& item : node.items()) {
+            out.values.push_back(item.key());
+            out.paths.push_back(prefix(item.key()));
+        }
+    }
+}
+
+}  // namespace
+
+Document parse_document(std::string path, std::string_view text) {
+    Document doc;
+    doc.path = std::move(path);
+    try {
+        std::vector<YAML::Node> all = YAML::LoadAll(std::string(text));
+        doc.data = all.empty() ? json::object() : convert(all.front(), "", doc.lines);
+        doc.loaded = true;
+    } catch (const YAML::Exception& e) {
+        doc.error = fmt::format("{}:{}:{}: invalid YAML/JSON: {}", doc.path, e.mark.line + 1, e.mark.column + 1, e.msg);
+    }
+    return doc;
+}
+
+Selection select(const json& data, std::string_view key_path) {
+    Selection out;
+    auto steps = parse_path(key_path);
+    for (const auto& s : steps) out.wildcard = out.wildcard || s.kind == Step::All || s.kind == Step::Keys;
+    walk(data, "", steps, 0, out);
+    return out;
+}
+
+std::string scalar_text(const json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+    if (value.is_null()) return "";
+    if (value.is_array()) {
+        std::vector<std::string> parts;
+        for (const auto& item : value) parts.push_back(scalar_text(item));
+        return fmt::format("{}", fmt::join(parts, ","));
+    }
+    return value.dump();
+}
+
+}  // namespace kubeproof::facts

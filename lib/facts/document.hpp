@@ -1,0 +1,37 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kubeproof::facts {
+
+/// A parsed YAML or JSON file (the first document of a stream), with the line of every value.
+struct Document {
+    std::string path;
+    bool loaded = false;
+    std::string error;  ///< why it could not be read or parsed
+    nlohmann::json data;
+    std::map<std::string, int> lines;  ///< concrete key path ("a.b[0].c") -> 1-based line
+};
+
+/// Parses YAML or JSON text; on a syntax error `error` names path:line:col.
+Document parse_document(std::string path, std::string_view text);
+
+/// Values selected by a key path.
+struct Selection {
+    std::vector<nlohmann::json> values;
+    std::vector<std::string> paths;  ///< the concrete path of each value
+    bool wildcard = false;           ///< the path could select several values
+};
+
+/// Selects values by a key path: `a.b`, `[N]`, `[*]`, and a final `@keys` (a map's key names).
+Selection select(const nlohmann::json& data, std::string_view key_path);
+
+/// The text of a scalar value ("true", "10255", "0s"); lists are joined with ','.
+std::string scalar_text(const nlohmann::json& value);
+
+}  // namespace kubeproof::facts

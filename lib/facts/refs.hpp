@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "facts/node_facts.hpp"
+
+namespace kubeproof::facts {
+
+/// The paths a definition's path reference names on this node: an absolute path,
+/// `component.role`, or `flag:--name` (the flag's value on `component`).
+std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& ref, const std::string& component);
+
+/// Where a reference was looked for, in words, for "not found" reasons.
+std::string describe_search(const NodeFacts& facts, const std::string& ref, const std::string& component);
+
+}  // namespace kubeproof::facts

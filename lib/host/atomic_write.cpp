@@ -1,0 +1,70 @@
+#include "host/atomic_write.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace kubeproof::host {
+
+namespace {
+
+constexpr std::string_view k_temp_suffix = ".tmp.XXXXXX";
+constexpr mode_t k_file_mode = 0644;
+
+/// Writes all of `content`, retrying short writes and EINTR; false with errno set on failure.
+bool write_all(int fd, std::string_view content) {
+    while (!content.empty()) {
+        const ssize_t written = ::write(fd, content.data(), content.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) {
+            if (written == 0) errno = EIO;
+            return false;
+        }
+        content.remove_prefix(static_cast<size_t>(written));
+    }
+    return true;
+}
+
+/// Fills, chmods, syncs and closes the temporary file; false with errno set on failure.
+bool fill_and_close(int fd, std::string_view content) {
+    const bool filled = write_all(fd, content) && ::fchmod(fd, k_file_mode) == 0 && ::fsync(fd) == 0;
+    const int saved = errno;
+    const bool closed = ::close(fd) == 0;
+    if (!filled) errno = saved;
+    return filled && closed;
+}
+
+/// Syncs the directory holding `path` so the rename itself survives a crash (best effort).
+void sync_parent_directory(const std::string& path) {
+    const size_t slash = path.rfind('/');
+    const std::string directory = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+std::string failure(const std::string& path, int error) { return path + ": " + std::strerror(error); }
+
+}  // namespace
+
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content) {
+    std::vector<char> temp(path.begin(), path.end());
+    temp.insert(temp.end(), k_temp_suffix.begin(), k_temp_suffix.end());
+    temp.push_back('\0');
+    const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+    if (fd < 0) return failure(path, errno);
+    if (!fill_and_close(fd, content) || ::rename(temp.data(), path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temp.data());
+        return failure(path, error);
+    }
+    sync_parent_directory(path);
+    return std::nullopt;
+}
+
+}  // namespace kubeproof::host

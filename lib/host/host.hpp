@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/expected.hpp"
+
+namespace kubeproof::host {
+
+/// What stat(2) says about a path, after following symlinks inside the root.
+struct FileInfo {
+    enum class Type { Regular, Directory, Symlink, Other };
+    Type type = Type::Regular;
+    uint32_t mode = 0;  ///< permission bits only (mode & 07777)
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+    uint64_t size = 0;
+    std::string resolved;  ///< the path inside the root after following symlinks ("/etc/x")
+};
+
+/// One entry of a directory listing.
+struct DirEntry {
+    std::string name;
+    bool is_dir = false;  ///< after following symlinks inside the root
+};
+
+/// One running process as /proc shows it.
+struct Process {
+    int pid = 0;
+    std::vector<std::string> argv;  ///< from <proc>/<pid>/cmdline, split on NUL
+    std::string comm;               ///< from <proc>/<pid>/comm (may be empty)
+};
+
+/// An error from the host: what failed and why ("/etc/x: Permission denied").
+struct HostError {
+    enum class Kind { NotFound, Denied, Invalid, Other };
+    Kind kind = Kind::Other;
+    std::string message;
+};
+
+template <typename T>
+using HostResult = util::Expected<T, HostError>;
+
+/// The only way kubeproof touches a node. Paths are absolute paths *inside* the node
+/// ("/etc/kubernetes/admin.conf"); implementations map them under their root and never let
+/// a path or a symlink escape it.
+class Host {
+public:
+    virtual ~Host() = default;
+    /// Reads a whole file (following symlinks inside the root).
+    virtual HostResult<std::string> read_file(std::string_view path) const = 0;
+    /// stat(2) following symlinks inside the root; `resolved` names the final path.
+    virtual HostResult<FileInfo> stat(std::string_view path) const = 0;
+    /// Lists a directory (following symlinks inside the root), sorted by name, without . and ..
+    virtual HostResult<std::vector<DirEntry>> list_dir(std::string_view path) const = 0;
+    /// Every process visible in the proc directory, sorted by pid.
+    virtual HostResult<std::vector<Process>> processes() const = 0;
+    /// The environment of one process (<proc>/<pid>/environ), NAME -> value.
+    virtual HostResult<std::map<std::string, std::string>> environ(int pid) const = 0;
+    /// User name for a uid from <root>/etc/passwd; nullopt when unknown.
+    virtual std::optional<std::string> user_name(uint32_t uid) const = 0;
+    /// Group name for a gid from <root>/etc/group; nullopt when unknown.
+    virtual std::optional<std::string> group_name(uint32_t gid) const = 0;
+    /// The node's host name (<root>/etc/hostname, else the kernel's for root "/").
+    virtual std::string hostname() const = 0;
+};
+
+/// A Host over the real file system under `root`, with processes from `proc_dir`
+/// (default `<root>/proc`).
+std::unique_ptr<Host> make_real_host(std::string root, std::string proc_dir);
+
+}  // namespace kubeproof::host

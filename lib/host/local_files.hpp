@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/host.hpp"
+
+namespace kubeproof::host {
+
+/// A file read from the machine kubeproof runs on (not from the scanned node).
+struct LocalFile {
+    std::string relative;  ///< path relative to the directory that was read
+    std::string path;      ///< the path as the user would name it
+    std::string content;
+};
+
+/// Reads every *.yaml and *.yml file below a local directory, sorted by relative path.
+HostResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir);
+
+/// Reads one local file ("-" is not special here).
+HostResult<std::string> read_local_file(const std::string& path);
+
+}  // namespace kubeproof::host

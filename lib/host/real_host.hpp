@@ -1,0 +1,33 @@
+#pragma once
+
+// The Host over the real file system under a root directory; make_real_host() in host.hpp
+// creates it. The helpers below are exposed for tests and for other Host implementations.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/host.hpp"
+
+namespace kubeproof::host {
+
+/// The largest file read_file() returns; bigger files are an Invalid "file too large" error.
+inline constexpr size_t k_max_file_size = size_t{16} << 20;
+
+/// The host-side path of an in-root path ("/" + "/etc/x" -> "/etc/x", "/r" + "/etc/x" ->
+/// "/r/etc/x").
+std::string host_path(std::string_view root, std::string_view in_root);
+
+/// Resolves `path` under the host directory `root` as if `root` were "/" (lstat and readlink
+/// on each component); returns the in-root path of the final target.
+HostResult<std::string> resolve_in_root(const std::string& root, std::string_view path);
+
+/// Splits /proc/<pid>/cmdline text on NUL, dropping the trailing empty element.
+std::vector<std::string> split_cmdline(std::string_view text);
+
+/// Parses /proc/<pid>/environ text (NAME=value, NUL-separated); the first of duplicates wins
+/// and entries without '=' are skipped.
+std::map<std::string, std::string> parse_environ(std::string_view text);
+
+}  // namespace kubeproof::host

@@ -1,0 +1,111 @@
+#include "loader/benchmark_reader.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "loader/test_item_reader.hpp"
+
+namespace kubeproof::loader {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> k_targets = {"master", "etcd", "controlplane", "node", "policies"};
+
+void read_check_tests(const YamlContext& ctx, MapReader& map, model::Check& check) {
+    int forms = (map.has("test") ? 1 : 0) + (map.has("tests") ? 1 : 0) + (map.has("manual") ? 1 : 0);
+    if (forms != 1) {
+        ctx.error(map.node(), fmt::format("check '{}' needs exactly one of 'test', 'tests' or 'manual'", check.id));
+    }
+    check.manual = map.string("manual");
+    std::string match = map.string("match");
+    if (!match.empty() && match != "all" && match != "any") {
+        ctx.error(map.node()["match"], fmt::format("invalid match '{}': expected all or any", match));
+    }
+    auto combine = match == "any" ? model::Subject::Any : model::Subject::All;
+    if (YAML::Node one = map.take("test"); one.IsDefined()) {
+        check.test.subject = combine;
+        check.test.children.push_back(read_test_item(ctx, one));
+    } else if (YAML::Node many = map.take("tests"); many.IsDefined()) {
+        check.test = read_test_list(ctx, many, combine);
+    } else {
+        check.test.subject = combine;
+    }
+}
+
+model::Check read_check(const YamlContext& ctx, const YAML::Node& node) {
+    model::Check check;
+    check.where = ctx.where(node);
+    MapReader map(ctx, node, "check");
+    if (!map.ok()) return check;
+    check.id = map.string("id", true);
+    check.title = map.string("title", true);
+    std::string cis = map.string("cis", true);
+    if (!cis.empty() && cis != "automated" && cis != "manual") {
+        ctx.error(map.node()["cis"], fmt::format("invalid cis label '{}': expected automated or manual", cis));
+    }
+    check.automated = cis != "manual";
+    check.components = map.strings("components", true);
+    read_check_tests(ctx, map, check);
+    check.expect = map.string("expect");
+    check.remediation = map.string("remediation", true);
+    check.notes = map.string("notes");
+    map.finish();
+    return check;
+}
+
+model::Group read_group(const YamlContext& ctx, const YAML::Node& node) {
+    model::Group group;
+    MapReader map(ctx, node, "group");
+    if (!map.ok()) return group;
+    group.id = map.string("id", true);
+    group.title = map.string("title", true);
+    YAML::Node checks = map.take("checks");
+    if (!checks.IsSequence()) {
+        ctx.error(checks.IsDefined() ? checks : node, fmt::format("group '{}' needs a 'checks' list", group.id));
+    } else {
+        for (const auto& c : checks) group.checks.push_back(read_check(ctx, c));
+    }
+    map.finish();
+    return group;
+}
+
+}  // namespace
+
+model::Benchmark read_benchmark_header(const YamlContext& ctx, const YAML::Node& root,
+                                       std::vector<std::string>& section_files) {
+    model::Benchmark benchmark;
+    MapReader map(ctx, root, "benchmark");
+    if (!map.ok()) return benchmark;
+    benchmark.id = map.string("id", true);
+    benchmark.title = map.string("title", true);
+    benchmark.kubernetes = map.strings("kubernetes");
+    section_files = map.strings("sections", true);
+    map.finish();
+    return benchmark;
+}
+
+model::Section read_section(const YamlContext& ctx, const YAML::Node& root) {
+    model::Section section;
+    section.file = ctx.file;
+    MapReader map(ctx, root, "section");
+    if (!map.ok()) return section;
+    section.id = map.string("section", true);
+    YAML::Node target = map.take("target");
+    section.target = target.IsScalar() ? target.Scalar() : "";
+    if (std::find(k_targets.begin(), k_targets.end(), section.target) == k_targets.end()) {
+        ctx.error(target.IsDefined() ? target : root,
+                  fmt::format("invalid target '{}': expected master, etcd, controlplane, node or policies", section.target));
+    }
+    section.title = map.string("title", true);
+    YAML::Node groups = map.take("groups");
+    if (!groups.IsSequence()) {
+        ctx.error(groups.IsDefined() ? groups : root, "a section needs a 'groups' list");
+    } else {
+        for (const auto& g : groups) section.groups.push_back(read_group(ctx, g));
+    }
+    map.finish();
+    return section;
+}
+
+}  // namespace kubeproof::loader

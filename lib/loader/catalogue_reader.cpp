@@ -1,0 +1,104 @@
+#include "loader/catalogue_reader.hpp"
+
+#include <fmt/format.h>
+
+namespace kubeproof::loader {
+
+namespace {
+
+std::map<std::string, std::string> read_string_map(const YamlContext& ctx, const YAML::Node& node, std::string_view what) {
+    std::map<std::string, std::string> out;
+    if (!node.IsDefined()) return out;
+    if (!node.IsMap()) {
+        ctx.error(node, fmt::format("'{}' must be a mapping", what));
+        return out;
+    }
+    for (const auto& entry : node) {
+        auto value = scalar_of(ctx, entry.second, fmt::format("'{}' in {}", entry.first.Scalar(), what));
+        if (value) out[entry.first.Scalar()] = *value;
+    }
+    return out;
+}
+
+model::ConfigDefault read_config_default(const YamlContext& ctx, const YAML::Node& node) {
+    if (!node.IsMap()) return {scalar_of(ctx, node, "a config default").value_or(""), false};
+    MapReader map(ctx, node, "config default");
+    model::ConfigDefault def{map.string("value", true), map.boolean("zero_means_default", false)};
+    map.finish();
+    return def;
+}
+
+void read_config(const YamlContext& ctx, const YAML::Node& node, model::Component& component) {
+    if (!node.IsDefined()) return;
+    MapReader map(ctx, node, "config");
+    component.config_role = map.string("file", true);
+    YAML::Node defaults = map.take("defaults");
+    if (defaults.IsMap()) {
+        for (const auto& entry : defaults) component.config_defaults[entry.first.Scalar()] = read_config_default(ctx, entry.second);
+    } else if (defaults.IsDefined()) {
+        ctx.error(defaults, "'defaults' must be a mapping");
+    }
+    map.finish();
+}
+
+model::FileRole read_role(const YamlContext& ctx, const std::string& name, const YAML::Node& node) {
+    model::FileRole role;
+    role.name = name;
+    MapReader map(ctx, node, fmt::format("file role '{}'", name));
+    role.description = map.string("description");
+    role.from_flag = map.string("from_flag");
+    role.from_key = map.string("from_key");
+    role.static_pod = map.boolean("static_pod", false);
+    role.systemd_unit = map.string("systemd_unit");
+    role.candidates = map.strings("candidates");
+    role.multi = map.boolean("multi", false);
+    map.finish();
+    for (const auto& c : role.candidates) {
+        if (c.empty() || c.front() != '/') ctx.error(node, fmt::format("candidate '{}' of role '{}' must be an absolute path", c, name));
+    }
+    return role;
+}
+
+model::Component read_component(const YamlContext& ctx, const std::string& id, const YAML::Node& node) {
+    model::Component c;
+    c.id = id;
+    MapReader map(ctx, node, fmt::format("component '{}'", id));
+    c.name = map.string("name", true);
+    c.targets = map.strings("targets", true);
+    c.processes = map.strings("processes", true);
+    c.static_pod = map.string("static_pod");
+    c.flag_defaults = read_string_map(ctx, map.take("flag_defaults"), "flag_defaults");
+    read_config(ctx, map.take("config"), c);
+    c.feature_gates = read_string_map(ctx, map.take("feature_gates"), "feature_gates");
+    YAML::Node files = map.take("files");
+    if (files.IsMap()) {
+        for (const auto& entry : files) c.roles[entry.first.Scalar()] = read_role(ctx, entry.first.Scalar(), entry.second);
+    } else if (files.IsDefined()) {
+        ctx.error(files, "'files' must be a mapping");
+    }
+    map.finish();
+    if (!c.config_role.empty() && c.roles.count(c.config_role) == 0) {
+        ctx.error(node, fmt::format("component '{}' names config file role '{}', which it does not define", id, c.config_role));
+    }
+    return c;
+}
+
+}  // namespace
+
+model::Catalogue read_catalogue(const YamlContext& ctx, const YAML::Node& root) {
+    model::Catalogue catalogue;
+    MapReader map(ctx, root, "component catalogue");
+    YAML::Node components = map.take("components");
+    if (!components.IsMap()) {
+        ctx.error(components.IsDefined() ? components : root, "the catalogue needs a 'components' mapping");
+    } else {
+        for (const auto& entry : components) {
+            const std::string id = entry.first.Scalar();
+            catalogue.components[id] = read_component(ctx, id, entry.second);
+        }
+    }
+    map.finish();
+    return catalogue;
+}
+
+}  // namespace kubeproof::loader

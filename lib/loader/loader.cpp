@@ -1,0 +1,136 @@
+#include "loader/loader.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "embedded/embedded.hpp"
+#include "loader/benchmark_reader.hpp"
+#include "loader/catalogue_reader.hpp"
+
+namespace kubeproof::loader {
+
+namespace {
+
+constexpr std::string_view k_catalogue_path = "checks/components.yaml";
+
+struct Loading {
+    const std::vector<SourceFile>& files;
+    Diagnostics& diagnostics;
+    std::map<std::string, std::string_view> text_by_display;
+
+    const SourceFile* find(std::string_view path) const {
+        for (const auto& f : files) {
+            if (f.path == path) return &f;
+        }
+        return nullptr;
+    }
+    YamlContext context(const SourceFile& file) const { return {file.display, file.content, &diagnostics}; }
+    void error_at(const model::SourceLocation& at, const std::string& message) {
+        auto it = text_by_display.find(at.file);
+        diagnostics.add(at.file, at.line, at.column, message, it == text_by_display.end() ? std::string_view{} : it->second);
+    }
+};
+
+std::string dir_of(std::string_view path) { return std::string(path.substr(0, path.rfind('/'))); }
+
+void validate_ref(Loading& l, const model::Catalogue& cat, const std::string& ref, const model::SourceLocation& at) {
+    if (ref.empty() || ref.front() == '/' || ref.rfind("flag:-", 0) == 0) return;
+    auto dot = ref.find('.');
+    auto comp = cat.components.find(ref.substr(0, dot));
+    if (dot == std::string::npos || comp == cat.components.end()) {
+        l.error_at(at, fmt::format("unknown path reference '{}': expected an absolute path or component.role", ref));
+    } else if (comp->second.roles.count(ref.substr(dot + 1)) == 0) {
+        l.error_at(at, fmt::format("component '{}' has no file role '{}'", comp->first, ref.substr(dot + 1)));
+    }
+}
+
+void validate_item(Loading& l, const model::Catalogue& cat, const model::Check& check, const model::TestItem& item) {
+    for (const auto& child : item.children) validate_item(l, cat, check, child);
+    for (const auto& ref : item.refs) validate_ref(l, cat, ref, item.where);
+    if (!item.component.empty() && cat.components.count(item.component) == 0) {
+        l.error_at(item.where, fmt::format("unknown component '{}'", item.component));
+    }
+    bool reads_config = (item.subject == model::Subject::Key) || (item.subject == model::Subject::Flag && !item.key.empty());
+    const std::string& comp_id = item.component.empty() ? (check.components.empty() ? std::string() : check.components.front()) : item.component;
+    auto comp = cat.components.find(comp_id);
+    if (reads_config && comp != cat.components.end() && comp->second.config_role.empty()) {
+        l.error_at(item.where, fmt::format("key '{}' needs a config file, but component '{}' has none", item.key, comp_id));
+    }
+}
+
+void validate_benchmark(Loading& l, const model::Catalogue& cat, const model::Benchmark& bench) {
+    std::map<std::string, model::SourceLocation> seen;
+    for (const auto& section : bench.sections) {
+        for (const auto& group : section.groups) {
+            for (const auto& check : group.checks) {
+                auto [it, fresh] = seen.emplace(check.id, check.where);
+                if (!fresh && !check.id.empty()) {
+                    l.error_at(check.where, fmt::format("duplicate check id '{}' (first defined at {}:{})", check.id,
+                                                        it->second.file, it->second.line));
+                }
+                for (const auto& comp : check.components) {
+                    if (cat.components.count(comp) == 0) l.error_at(check.where, fmt::format("check '{}' names unknown component '{}'", check.id, comp));
+                }
+                validate_item(l, cat, check, check.test);
+            }
+        }
+    }
+}
+
+model::Benchmark load_benchmark(Loading& l, const SourceFile& header) {
+    auto ctx = l.context(header);
+    std::vector<std::string> section_files;
+    model::Benchmark bench;
+    if (auto root = parse_yaml(ctx)) bench = read_benchmark_header(ctx, *root, section_files);
+    for (const auto& name : section_files) {
+        const SourceFile* file = l.find(dir_of(header.path) + "/" + name);
+        if (file == nullptr) {
+            l.diagnostics.add(header.display, 0, 0, fmt::format("section file '{}' does not exist", name));
+            continue;
+        }
+        auto section_ctx = l.context(*file);
+        if (auto root = parse_yaml(section_ctx)) bench.sections.push_back(read_section(section_ctx, *root));
+    }
+    return bench;
+}
+
+bool is_benchmark_header(std::string_view path) {
+    return path.rfind("checks/", 0) == 0 && path.size() > 15 && path.substr(path.size() - 15) == "/benchmark.yaml";
+}
+
+}  // namespace
+
+model::Definitions load_definitions(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+    Loading l{files, diagnostics, {}};
+    for (const auto& f : files) l.text_by_display[f.display] = f.content;
+    model::Definitions defs;
+    if (const SourceFile* cat = l.find(k_catalogue_path)) {
+        auto ctx = l.context(*cat);
+        if (auto root = parse_yaml(ctx)) defs.catalogue = read_catalogue(ctx, *root);
+    } else {
+        diagnostics.add(std::string(k_catalogue_path), 0, 0, "the component catalogue is missing");
+    }
+    for (const auto& f : files) {
+        if (!is_benchmark_header(f.path)) continue;
+        model::Benchmark bench = load_benchmark(l, f);
+        if (bench.id.empty()) continue;
+        if (defs.benchmarks.count(bench.id) != 0) {
+            diagnostics.add(f.display, 0, 0, fmt::format("duplicate benchmark id '{}'", bench.id));
+            continue;
+        }
+        validate_benchmark(l, defs.catalogue, bench);
+        defs.benchmarks[bench.id] = std::move(bench);
+    }
+    return defs;
+}
+
+std::vector<SourceFile> embedded_sources() {
+    std::vector<SourceFile> out;
+    for (const auto& file : embedded::files()) {
+        out.push_back({std::string(file.path), std::string(file.path), std::string(file.content)});
+    }
+    return out;
+}
+
+}  // namespace kubeproof::loader

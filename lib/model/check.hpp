@@ -1,0 +1,130 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kubeproof::model {
+
+/// Where a definition came from, for diagnostics and `explain`.
+struct SourceLocation {
+    std::string file;
+    int line = 0;    ///< 1-based
+    int column = 0;  ///< 1-based
+};
+
+/// What a test item reads.
+enum class Subject { File, Files, Tree, Flag, Key, FeatureGate, Document, All, Any };
+
+/// How values are compared.
+enum class ValueType { Auto, Bool, Int, Duration, String, List };
+
+/// What a missing file (or an empty tree) means for a file test.
+enum class IfMissing { NA, Pass, Fail };
+
+/// One assertion on a subject: `mode: "600"`, `eq: false`, `subset_of: [a, b]`.
+struct Assertion {
+    std::string op;
+    std::string value;                ///< scalar operand
+    std::vector<std::string> values;  ///< list operand (subset_of)
+};
+
+/// A test item: a subject and its assertions, or a nested all/any group.
+struct TestItem {
+    Subject subject = Subject::All;
+    std::vector<std::string> refs;  ///< file/files/tree/document references
+    std::string name_glob;          ///< tree: fnmatch pattern on base names
+    std::string flag;               ///< flag: "--profiling"
+    std::string key;                ///< config key path
+    std::string env;                ///< environment fallback for a flag
+    std::string feature_gate;
+    std::string component;  ///< explicit component (else the check's first)
+    ValueType type = ValueType::Auto;
+    IfMissing if_missing = IfMissing::NA;
+    std::vector<Assertion> assertions;
+    std::vector<TestItem> children;  ///< for All/Any
+    SourceLocation where;
+};
+
+/// One benchmark check as defined in YAML.
+struct Check {
+    std::string id;
+    std::string title;
+    bool automated = true;
+    std::vector<std::string> components;
+    TestItem test;       ///< All/Any root (empty children for manual checks)
+    std::string manual;  ///< guidance for a purely manual check
+    std::string expect;
+    std::string remediation;
+    std::string notes;
+    SourceLocation where;
+};
+
+/// A group of checks ("1.1 Control Plane Node Configuration Files").
+struct Group {
+    std::string id;
+    std::string title;
+    std::vector<Check> checks;
+};
+
+/// A section file ("1 Control Plane Security Configuration", target master).
+struct Section {
+    std::string id;
+    std::string target;
+    std::string title;
+    std::string file;
+    std::vector<Group> groups;
+};
+
+/// A benchmark (a folder under checks/).
+struct Benchmark {
+    std::string id;
+    std::string title;
+    std::vector<std::string> kubernetes;
+    std::vector<Section> sections;
+};
+
+/// How a component's file role is found on a node.
+struct FileRole {
+    std::string name;
+    std::string description;
+    std::string from_flag;
+    std::string from_key;
+    bool static_pod = false;
+    std::string systemd_unit;
+    std::vector<std::string> candidates;
+    bool multi = false;
+};
+
+/// A default of a config-file key.
+struct ConfigDefault {
+    std::string value;
+    bool zero_means_default = false;
+};
+
+/// A Kubernetes component in the catalogue.
+struct Component {
+    std::string id;  ///< "apiserver"
+    std::string name;  ///< "kube-apiserver"
+    std::vector<std::string> targets;
+    std::vector<std::string> processes;
+    std::string static_pod;
+    std::map<std::string, std::string> flag_defaults;
+    std::string config_role;
+    std::map<std::string, ConfigDefault> config_defaults;
+    std::map<std::string, std::string> feature_gates;
+    std::map<std::string, FileRole> roles;
+};
+
+/// The component and path catalogue.
+struct Catalogue {
+    std::map<std::string, Component> components;
+};
+
+/// Everything loaded from the definition files.
+struct Definitions {
+    Catalogue catalogue;
+    std::map<std::string, Benchmark> benchmarks;
+};
+
+}  // namespace kubeproof::model

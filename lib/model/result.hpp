@@ -1,0 +1,89 @@
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kubeproof::model {
+
+/// The outcome of one check, with DESIGN.md's meanings.
+enum class Status { Pass, Fail, Warn, Skip, NA, Error };
+
+/// All statuses in report order.
+inline constexpr std::array<Status, 6> k_all_statuses = {Status::Pass, Status::Fail, Status::Warn,
+                                                         Status::Skip, Status::NA,   Status::Error};
+
+/// "PASS", "FAIL", "WARN", "SKIP", "NA" or "ERROR".
+std::string_view to_string(Status status);
+
+/// Parses the upper-case status name; nullopt when unknown.
+std::optional<Status> parse_status(std::string_view text);
+
+/// One thing that was looked at to reach a result.
+struct Evidence {
+    std::string source;  ///< "file", "process", "manifest", "config", "env", "default", "discovery"
+    std::string ref;     ///< what: a path, "kube-apiserver pid 4624", "/var/lib/kubelet/config.yaml:12"
+    std::string value;   ///< what was seen there (secrets redacted)
+};
+
+/// The evaluated result of one check.
+struct Result {
+    std::string id;
+    std::string benchmark;
+    std::string target;
+    std::string group;
+    std::string group_title;
+    std::string title;
+    Status status = Status::Error;
+    bool automated = true;
+    std::string expected;
+    std::string actual;
+    std::string reason;  ///< why SKIP/NA/ERROR/WARN, empty otherwise
+    std::vector<Evidence> evidence;
+    std::string remediation;
+    std::map<std::string, std::vector<std::string>> controls;  ///< framework id -> criteria ids
+};
+
+/// Per-status counts.
+struct Totals {
+    std::array<int, 6> counts{};
+    int& operator[](Status s) { return counts[static_cast<size_t>(s)]; }
+    int operator[](Status s) const { return counts[static_cast<size_t>(s)]; }
+    void add(Status s) { ++(*this)[s]; }
+};
+
+/// A section of a benchmark as it appears in reports ("1 Control Plane Security Configuration").
+struct SectionInfo {
+    std::string id;
+    std::string target;
+    std::string title;
+};
+
+/// Identity of one scan.
+struct ScanInfo {
+    std::string id;
+    std::string started_at;   ///< RFC 3339
+    std::string finished_at;  ///< RFC 3339
+    std::string host;
+    std::string benchmark;
+    std::string benchmark_title;
+    std::string kubernetes_version;
+    std::vector<std::string> targets;
+    std::vector<std::string> detected;  ///< components detected on the node
+};
+
+/// A whole report: what writers consume. Results are in benchmark order.
+struct Report {
+    std::string tool_version;
+    ScanInfo scan;
+    std::vector<SectionInfo> sections;
+    std::vector<Result> results;
+};
+
+/// Counts the results of one target ("" for all).
+Totals count(const Report& report, std::string_view target = {});
+
+}  // namespace kubeproof::model

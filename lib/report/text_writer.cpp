@@ -1,0 +1,161 @@
+#include "report/text_writer.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include "report/sections.hpp"
+
+namespace kubeproof::report {
+
+namespace {
+
+using model::Status;
+using ResultList = std::vector<const model::Result*>;
+
+constexpr std::string_view k_detail_indent = "      ";
+constexpr std::string_view k_continuation_indent = "        ";
+
+/// The results of one target: its sections in report order.
+struct TargetBlock {
+    std::string target;
+    std::vector<SectionResults> sections;
+};
+
+fmt::text_style style_of(std::string_view state) {
+    if (state == "PASS") return fmt::fg(fmt::terminal_color::green);
+    if (state == "FAIL") return fmt::fg(fmt::terminal_color::red);
+    if (state == "WARN") return fmt::fg(fmt::terminal_color::yellow);
+    if (state == "ERROR") return fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold;
+    if (state == "INFO") return fmt::fg(fmt::terminal_color::blue);
+    return fmt::fg(fmt::terminal_color::bright_black);
+}
+
+/// "[PASS]", coloured when asked.
+std::string tag(std::string_view state, bool colour) {
+    const std::string plain = fmt::format("[{}]", state);
+    return colour ? fmt::format(style_of(state), "{}", plain) : plain;
+}
+
+/// Makes text safe for a terminal: control characters become \xNN (newlines only when `multi_line`
+/// is false), and continuation lines are indented.
+std::string printable(std::string_view text, bool multi_line = false) {
+    std::string out;
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n' && multi_line) {
+            out += '\n';
+            out += k_continuation_indent;
+        } else if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+bool needs_attention(Status status) {
+    return status == Status::Fail || status == Status::Warn || status == Status::Error;
+}
+
+/// "  [CC6.1 CC6.6]" with the result's criteria for the framework, or "" when it has none.
+std::string criteria_suffix(const model::Result& result, const std::string& framework) {
+    const auto found = framework.empty() ? result.controls.end() : result.controls.find(framework);
+    if (found == result.controls.end() || found->second.empty()) return {};
+    return fmt::format("  [{}]", printable(fmt::format("{}", fmt::join(found->second, " "))));
+}
+
+void write_detail(std::string& out, std::string_view label, std::string_view value) {
+    if (value.empty()) return;
+    out += fmt::format("{}{}: {}\n", k_detail_indent, label, printable(value, true));
+}
+
+void write_result(std::string& out, const model::Result& result, const TextOptions& options) {
+    out += fmt::format("{} {} {} ({}){}\n", tag(model::to_string(result.status), options.colour), result.id,
+                       printable(result.title), result.automated ? "Automated" : "Manual",
+                       criteria_suffix(result, options.framework));
+    if (needs_attention(result.status)) {
+        write_detail(out, "expected", result.expected);
+        write_detail(out, "actual", result.actual);
+    }
+    if (result.status != Status::Pass) write_detail(out, "reason", result.reason);
+}
+
+void write_section(std::string& out, const SectionResults& section, const TextOptions& options) {
+    out += fmt::format("{} {}\n", tag("INFO", options.colour), printable(heading(section.info.id, section.info.title)));
+    const std::string* group = nullptr;
+    for (const auto* result : section.results) {
+        if (group == nullptr || *group != result->group) {
+            group = &result->group;
+            out += fmt::format("{} {}\n", tag("INFO", options.colour), printable(heading(*group, result->group_title)));
+        }
+        write_result(out, *result, options);
+    }
+}
+
+std::string remediation_of(const model::Result& result) {
+    if (result.status == Status::Error) {
+        return result.reason.empty() ? "could not be evaluated" : "could not be evaluated: " + result.reason;
+    }
+    return result.remediation.empty() ? result.reason : result.remediation;
+}
+
+void write_remediations(std::string& out, const std::string& target, const ResultList& results) {
+    bool any = false;
+    for (const auto* result : results) any = any || needs_attention(result->status);
+    if (!any) return;
+    out += fmt::format("== Remediations {} ==\n", target);
+    for (const auto* result : results) {
+        if (!needs_attention(result->status)) continue;
+        std::string text = printable(remediation_of(*result), true);
+        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+        out += fmt::format("{} {}\n\n", result->id, text);
+    }
+}
+
+void write_summary(std::string& out, std::string_view label, const model::Totals& totals) {
+    out += fmt::format("== Summary {} ==\n", label);
+    for (Status status : model::k_all_statuses) {
+        out += fmt::format("{} checks {}\n", totals[status], model::to_string(status));
+    }
+}
+
+/// Groups the sections by target, in order of first appearance.
+std::vector<TargetBlock> split_by_target(std::vector<SectionResults> sections) {
+    std::vector<TargetBlock> blocks;
+    for (auto& section : sections) {
+        auto block = std::find_if(blocks.begin(), blocks.end(),
+                                  [&](const TargetBlock& b) { return b.target == section.info.target; });
+        if (block == blocks.end()) block = blocks.insert(blocks.end(), TargetBlock{section.info.target, {}});
+        block->sections.push_back(std::move(section));
+    }
+    return blocks;
+}
+
+void write_target(std::string& out, const TargetBlock& block, const TextOptions& options) {
+    ResultList results;
+    for (const auto& section : block.sections) {
+        write_section(out, section, options);
+        results.insert(results.end(), section.results.begin(), section.results.end());
+    }
+    out += '\n';
+    const std::string label = block.target.empty() ? "(no target)" : printable(block.target);
+    if (options.remediations) write_remediations(out, label, results);
+    write_summary(out, label, count(results));
+    out += '\n';
+}
+
+}  // namespace
+
+std::string to_text(const model::Report& report, const TextOptions& options) {
+    std::string out;
+    for (const auto& block : split_by_target(split_into_sections(report))) write_target(out, block, options);
+    write_summary(out, "total", model::count(report));
+    return out;
+}
+
+}  // namespace kubeproof::report

@@ -1,0 +1,208 @@
+#include <doctest/doctest.h>
+
+#include "engine/evaluator.hpp"
+#include "facts/collector.hpp"
+#include "host/fake_host.hpp"
+#include "loader/loader.hpp"
+
+using namespace kubeproof;
+using model::Status;
+
+namespace {
+
+// The shipped definitions, loaded once.
+const model::Definitions& shipped() {
+    static const model::Definitions defs = [] {
+        loader::Diagnostics diagnostics;
+        return loader::load_definitions(loader::embedded_sources(), diagnostics);
+    }();
+    return defs;
+}
+
+std::vector<model::Result> scan(const host::Host& host, std::vector<std::string> targets = {"master", "etcd", "controlplane", "node"}) {
+    const auto& bench = shipped().benchmarks.at("cis-1.12");
+    engine::Selection selection{targets, {}, {}};
+    auto facts = facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
+    return engine::evaluate(bench, shipped().catalogue, facts, selection);
+}
+
+const model::Result& result(const std::vector<model::Result>& results, const std::string& id) {
+    for (const auto& r : results) {
+        if (r.id == id) return r;
+    }
+    FAIL("no result " << id);
+    return results.front();
+}
+
+bool evidence_mentions(const model::Result& r, const std::string& text) {
+    for (const auto& e : r.evidence) {
+        if (e.ref.find(text) != std::string::npos || e.value.find(text) != std::string::npos) return true;
+    }
+    return false;
+}
+
+void add_kubelet(host::FakeHost& host, std::vector<std::string> argv) {
+    host.add_process(900, std::move(argv), "kubelet");
+}
+
+}  // namespace
+
+TEST_SUITE("engine/evaluator") {
+    TEST_CASE("a node without Kubernetes gives NA everywhere") {
+        host::FakeHost host;
+        host.add_process(1, {"/sbin/init"});
+        auto results = scan(host);
+        CHECK(results.size() == 97);
+        for (const auto& r : results) CHECK_MESSAGE(r.status == Status::NA, r.id);
+        CHECK(result(results, "1.2.15").reason == "kube-apiserver is not on this node (no process and no static pod manifest)");
+    }
+
+    TEST_CASE("without a config file the kubelet's flag defaults apply") {
+        host::FakeHost host;
+        add_kubelet(host, {"/usr/bin/kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf"});
+        host.add_file("/var/lib/kubelet/config.yaml", "authentication: {anonymous: {enabled: false}}\n");  // not in use
+        auto results = scan(host, {"node"});
+        CHECK(result(results, "4.2.1").status == Status::Fail);
+        CHECK(result(results, "4.2.1").actual.find("--anonymous-auth not set (default true)") != std::string::npos);
+        CHECK(result(results, "4.2.2").status == Status::Fail);
+        CHECK(result(results, "4.2.4").status == Status::Warn);  // 10255, Manual
+        CHECK(result(results, "4.1.9").status == Status::NA);
+    }
+
+    TEST_CASE("with a v1beta1 config file, absent keys take the file's defaults") {
+        host::FakeHost host;
+        add_kubelet(host, {"/usr/bin/kubelet", "--config=/var/lib/kubelet/config.yaml"});
+        host.add_file("/var/lib/kubelet/config.yaml",
+                      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nstreamingConnectionIdleTimeout: 0s\n"
+                      "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n",
+                      0600);
+        auto results = scan(host, {"node"});
+        CHECK(result(results, "4.2.1").status == Status::Pass);
+        CHECK(result(results, "4.2.2").status == Status::Pass);
+        CHECK(result(results, "4.2.3").status == Status::Pass);
+        CHECK(evidence_mentions(result(results, "4.2.3"), "/var/lib/kubelet/config.yaml:6"));
+        CHECK(result(results, "4.2.4").status == Status::Pass);
+        CHECK(result(results, "4.2.5").status == Status::Pass);  // zero means the 4h default
+        CHECK(result(results, "4.2.5").actual.find("zero means the default 4h0m0s") != std::string::npos);
+        CHECK(result(results, "4.1.9").status == Status::Pass);
+    }
+
+    TEST_CASE("a command-line flag beats the config file") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet", "--config", "/etc/kubelet.json", "--anonymous-auth=true", "--read-only-port", "0"});
+        host.add_file("/etc/kubelet.json", R"({"authentication": {"anonymous": {"enabled": false}}, "readOnlyPort": 10255})");
+        auto results = scan(host, {"node"});
+        CHECK(result(results, "4.2.1").status == Status::Fail);
+        CHECK(result(results, "4.2.1").actual.find("--anonymous-auth=true") != std::string::npos);
+        CHECK(result(results, "4.2.4").status == Status::Pass);
+    }
+
+    TEST_CASE("an unreadable or broken kubelet config is ERROR, never PASS") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml"});
+        host.add_file("/var/lib/kubelet/config.yaml", "authentication: [unclosed\n");
+        auto results = scan(host, {"node"});
+        CHECK(result(results, "4.2.1").status == Status::Error);
+        CHECK(result(results, "4.2.1").reason.find("/var/lib/kubelet/config.yaml:") == 0);
+        host.deny("/var/lib/kubelet/config.yaml");
+        auto denied = scan(host, {"node"});
+        CHECK(result(denied, "4.2.1").status == Status::Error);
+        CHECK(result(denied, "4.1.9").status == Status::Error);
+        CHECK(result(denied, "4.1.9").reason.find("Permission denied") != std::string::npos);
+    }
+
+    TEST_CASE("file modes are 'at most as permissive', and a symlink's target counts") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--kubeconfig=/etc/kubernetes/kubelet.conf"});
+        host.add_file("/var/lib/kubelet/config.yaml", "{}\n", 0400);
+        host.add_file("/etc/kubernetes/real-kubelet.conf", "x", 0644);
+        host.add_symlink("/etc/kubernetes/kubelet.conf", "real-kubelet.conf");
+        auto results = scan(host, {"node"});
+        CHECK(result(results, "4.1.9").status == Status::Pass);  // 400 is within 600
+        const auto& kubeconfig = result(results, "4.1.5");
+        CHECK(kubeconfig.status == Status::Fail);
+        CHECK(kubeconfig.actual == "/etc/kubernetes/kubelet.conf has mode 644");
+        CHECK(evidence_mentions(kubeconfig, "resolves to /etc/kubernetes/real-kubelet.conf"));
+    }
+
+    TEST_CASE("owners come from the node's passwd and group files, with numeric fallback") {
+        host::FakeHost host;
+        host.set_passwd("root:x:0:0:root:/root:/bin/sh\netcd:x:998:998::/var/lib/etcd:/usr/sbin/nologin\n");
+        host.set_group("root:x:0:\netcd:x:998:\n");
+        host.add_process(2000, {"etcd", "--data-dir=/data/etcd"}, "etcd");
+        host.add_dir("/data/etcd", 0700, 998, 998);
+        auto results = scan(host, {"master", "etcd"});
+        CHECK(result(results, "1.1.11").status == Status::Pass);
+        CHECK(result(results, "1.1.12").status == Status::Pass);
+        host.add_dir("/data/etcd", 0750, 4242, 998);
+        auto changed = scan(host, {"master", "etcd"});
+        CHECK(result(changed, "1.1.11").status == Status::Fail);
+        CHECK(result(changed, "1.1.12").actual == "/data/etcd is owned by 4242:etcd");
+    }
+
+    TEST_CASE("control-plane flags come from the static pod manifest when the process is not visible") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml"});
+        host.add_file("/var/lib/kubelet/config.yaml", "staticPodPath: /srv/manifests\n", 0600);
+        host.add_file("/srv/manifests/kube-apiserver.yaml",
+                      "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver}\nspec:\n  containers:\n  - name: kube-apiserver\n"
+                      "    image: registry.k8s.io/kube-apiserver:v1.32.1\n    command: [kube-apiserver, --profiling=false]\n"
+                      "    args: ['--authorization-mode=Node,RBAC']\n",
+                      0600);
+        auto results = scan(host, {"master"});
+        const auto& profiling = result(results, "1.2.15");
+        CHECK(profiling.status == Status::Pass);
+        CHECK(evidence_mentions(profiling, "static pod manifest /srv/manifests/kube-apiserver.yaml"));
+        CHECK(result(results, "1.2.7").status == Status::Pass);
+        CHECK(result(results, "1.2.1").status == Status::Warn);
+        CHECK(result(results, "1.1.1").status == Status::Pass);
+        CHECK(result(results, "1.3.2").status == Status::NA);
+    }
+
+    TEST_CASE("the kubelet unit and every drop-in count once, even through /lib -> /usr/lib") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet"});
+        host.add_symlink("/lib", "usr/lib");
+        host.add_file("/usr/lib/systemd/system/kubelet.service", "[Service]\n", 0600);
+        host.add_file("/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf", "[Service]\n", 0644);
+        host.add_file("/etc/systemd/system/kubelet.service.d/20-extra.conf", "[Service]\n", 0600);
+        auto results = scan(host, {"node"});
+        const auto& service = result(results, "4.1.1");
+        CHECK(service.status == Status::Fail);
+        CHECK(service.actual == "/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf has mode 644");
+        CHECK(service.evidence.size() == 4);  // discovery + three files
+    }
+
+    TEST_CASE("etcd settings fall back to ETCD_* environment variables") {
+        host::FakeHost host;
+        host.add_process(3000, {"etcd"}, "etcd", {{"ETCD_CLIENT_CERT_AUTH", "true"}, {"ETCD_CERT_FILE", "/p/s.crt"}});
+        auto results = scan(host, {"etcd"});
+        CHECK(result(results, "2.2").status == Status::Pass);
+        CHECK(evidence_mentions(result(results, "2.2"), "ETCD_CLIENT_CERT_AUTH=true"));
+        CHECK(result(results, "2.1").status == Status::Fail);  // key file missing
+    }
+
+    TEST_CASE("skipped checks are SKIP with a reason, and --check limits the results") {
+        host::FakeHost host;
+        const auto& bench = shipped().benchmarks.at("cis-1.12");
+        engine::Selection selection{{"master"}, {"1.2.15", "1.2.16"}, {"1.2.16"}};
+        auto facts = facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
+        auto results = engine::evaluate(bench, shipped().catalogue, facts, selection);
+        REQUIRE(results.size() == 2);
+        CHECK(results[0].status == Status::NA);
+        CHECK(results[1].status == Status::Skip);
+        CHECK(results[1].reason == "skipped with --skip");
+        CHECK(results[1].group == "1.2");
+        CHECK(results[1].target == "master");
+    }
+
+    TEST_CASE("detected targets follow the components found") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet"});
+        const auto& bench = shipped().benchmarks.at("cis-1.12");
+        engine::Selection all{engine::all_targets(), {}, {}};
+        auto facts = facts::collect(host, shipped().catalogue, engine::selected_checks(bench, all));
+        CHECK(engine::detected_targets(shipped().catalogue, facts) == std::vector<std::string>{"node"});
+        CHECK(facts.components.at("kubelet").how == "kubelet pid 900");
+    }
+}

@@ -1,0 +1,74 @@
+#include <doctest/doctest.h>
+
+#include "facts/document.hpp"
+
+using namespace kubeproof::facts;
+
+namespace {
+
+constexpr const char* k_encryption = R"(apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+  - resources: [secrets]
+    providers:
+      - aescbc:
+          keys: [{name: k1, secret: c2VjcmV0}]
+      - identity: {}
+  - resources: [configmaps]
+    providers:
+      - identity: {}
+)";
+
+}  // namespace
+
+TEST_SUITE("facts/document") {
+    TEST_CASE("YAML scalars keep their types; quoted ones stay strings") {
+        auto doc = parse_document("/c.yaml", "a: false\nb: 10255\nc: \"0\"\nd: 0s\ne:\n");
+        REQUIRE(doc.loaded);
+        CHECK(doc.data["a"] == false);
+        CHECK(doc.data["b"] == 10255);
+        CHECK(doc.data["c"] == "0");
+        CHECK(scalar_text(doc.data["a"]) == "false");
+        CHECK(scalar_text(doc.data["b"]) == "10255");
+        CHECK(scalar_text(doc.data["d"]) == "0s");
+        CHECK(doc.data["e"].is_null());
+    }
+
+    TEST_CASE("JSON parses too, and lines are remembered per key path") {
+        auto doc = parse_document("/k.json", "{\n  \"authentication\": {\n    \"anonymous\": {\"enabled\": false}\n  }\n}\n");
+        REQUIRE(doc.loaded);
+        auto sel = select(doc.data, "authentication.anonymous.enabled");
+        REQUIRE(sel.values.size() == 1);
+        CHECK(sel.values[0] == false);
+        CHECK(sel.paths[0] == "authentication.anonymous.enabled");
+        CHECK(doc.lines.at("authentication.anonymous.enabled") == 3);
+    }
+
+    TEST_CASE("wildcards, indexes and @keys select several values") {
+        auto doc = parse_document("/e.yaml", k_encryption);
+        REQUIRE(doc.loaded);
+        auto first = select(doc.data, "resources[*].providers[0].@keys");
+        CHECK(first.wildcard);
+        REQUIRE(first.values.size() == 2);
+        CHECK(first.values[0] == "aescbc");
+        CHECK(first.values[1] == "identity");
+        CHECK(first.paths[0] == "resources[0].providers[0].aescbc");
+        CHECK(doc.lines.at("resources[0].providers[0].aescbc") == 6);
+        CHECK(select(doc.data, "resources[1].resources[0]").values.at(0) == "configmaps");
+        CHECK(select(doc.data, "resources[5].providers").values.empty());
+        CHECK(select(doc.data, "resources[x]").values.empty());
+        CHECK(select(doc.data, "missing.key").values.empty());
+    }
+
+    TEST_CASE("a syntax error names path:line:col") {
+        auto doc = parse_document("/var/lib/kubelet/config.yaml", "a: [1, 2\nb: c\n");
+        CHECK_FALSE(doc.loaded);
+        CHECK(doc.error.rfind("/var/lib/kubelet/config.yaml:", 0) == 0);
+        CHECK(doc.error.find("invalid YAML/JSON") != std::string::npos);
+    }
+
+    TEST_CASE("lists read as comma-joined text") {
+        auto doc = parse_document("/c.yaml", "tlsCipherSuites:\n- A\n- B\n");
+        CHECK(scalar_text(doc.data["tlsCipherSuites"]) == "A,B");
+    }
+}

@@ -1,0 +1,165 @@
+#include <doctest/doctest.h>
+
+#include "loader/loader.hpp"
+
+using namespace kubeproof::loader;
+
+namespace {
+
+constexpr const char* k_catalogue = R"(components:
+  kubelet:
+    name: kubelet
+    targets: [node]
+    processes: [kubelet]
+    flag_defaults: {--anonymous-auth: "true"}
+    config:
+      file: config
+      defaults:
+        authentication.anonymous.enabled: "false"
+        streamingConnectionIdleTimeout: {value: 4h0m0s, zero_means_default: true}
+    files:
+      config: {from_flag: --config, candidates: [/var/lib/kubelet/config.yaml]}
+)";
+
+constexpr const char* k_benchmark = R"(id: test-1
+title: Test benchmark
+sections: [node.yaml]
+)";
+
+std::string node_with(const std::string& check) {
+    return "section: \"4\"\ntarget: node\ntitle: Node\ngroups:\n  - id: \"4.1\"\n    title: Files\n    checks:\n" + check;
+}
+
+constexpr const char* k_good_check = R"(      - id: "4.1.1"
+        title: A check
+        cis: automated
+        components: [kubelet]
+        test:
+          file: kubelet.config
+          mode: "600"
+        remediation: fix it
+)";
+
+struct Loaded {
+    kubeproof::model::Definitions defs;
+    std::string diagnostics;
+};
+
+Loaded load_with(const std::string& node_yaml, const std::string& catalogue = k_catalogue) {
+    std::vector<SourceFile> files = {{"checks/components.yaml", "d/components.yaml", catalogue},
+                                     {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark},
+                                     {"checks/test-1/node.yaml", "d/test-1/node.yaml", node_yaml}};
+    Diagnostics diagnostics;
+    auto defs = load_definitions(files, diagnostics);
+    return {defs, diagnostics.format()};
+}
+
+}  // namespace
+
+TEST_SUITE("loader") {
+    TEST_CASE("a valid definition set loads without diagnostics") {
+        auto loaded = load_with(node_with(k_good_check));
+        CHECK(loaded.diagnostics == "");
+        REQUIRE(loaded.defs.benchmarks.count("test-1") == 1);
+        const auto& check = loaded.defs.benchmarks.at("test-1").sections.at(0).groups.at(0).checks.at(0);
+        CHECK(check.id == "4.1.1");
+        CHECK(check.automated);
+        CHECK(check.where.file == "d/test-1/node.yaml");
+        CHECK(check.where.line == 8);
+        const auto& kubelet = loaded.defs.catalogue.components.at("kubelet");
+        CHECK(kubelet.config_defaults.at("streamingConnectionIdleTimeout").zero_means_default);
+        CHECK(kubelet.roles.at("config").from_flag == "--config");
+    }
+
+    TEST_CASE("an unknown key is reported with file:line:col, the line and a caret") {
+        std::string check = k_good_check;
+        check.replace(check.find("remediation"), 0, "colour: red\n        ");
+        CHECK(load_with(node_with(check)).diagnostics ==
+              "d/test-1/node.yaml:15:9: unknown key 'colour' in check\n"
+              "            colour: red\n"
+              "            ^\n");
+    }
+
+    TEST_CASE("an unknown operator names the known ones") {
+        std::string check = k_good_check;
+        check.replace(check.find("file: kubelet.config"), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+                      "flag: --anonymous-auth\n          gte2: 30");
+        CHECK(load_with(node_with(check)).diagnostics ==
+              "d/test-1/node.yaml:14:11: unknown operator 'gte2' (known: set, eq, noteq, gt, gte, lt, lte, has, nothave, "
+              "regex, subset_of)\n"
+              "              gte2: 30\n"
+              "              ^\n");
+    }
+
+    TEST_CASE("a missing required key is reported at the mapping") {
+        std::string check = k_good_check;
+        check.erase(check.find("        title: A check\n"), std::string("        title: A check\n").size());
+        auto text = load_with(node_with(check)).diagnostics;
+        CHECK(text.rfind("d/test-1/node.yaml:8:9: check is missing required key 'title'\n", 0) == 0);
+    }
+
+    TEST_CASE("an invalid regular expression is a load error") {
+        std::string check = k_good_check;
+        check.replace(check.find("file: kubelet.config"), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+                      "flag: --anonymous-auth\n          regex: '('");
+        auto text = load_with(node_with(check)).diagnostics;
+        CHECK(text.rfind("d/test-1/node.yaml:14:18: invalid regular expression '(': missing ): (\n", 0) == 0);
+    }
+
+    TEST_CASE("duplicate ids, unknown components and unknown roles are all reported in one pass") {
+        std::string second = k_good_check;
+        second.replace(second.find("components: [kubelet]"), 21, "components: [kubelt]");
+        second.replace(second.find("kubelet.config"), 14, "kubelet.nope");
+        auto text = load_with(node_with(std::string(k_good_check) + second)).diagnostics;
+        CHECK(text.find("d/test-1/node.yaml:16:9: duplicate check id '4.1.1' (first defined at d/test-1/node.yaml:8)\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:16:9: check '4.1.1' names unknown component 'kubelt'\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:21:11: component 'kubelet' has no file role 'nope'\n") != std::string::npos);
+    }
+
+    TEST_CASE("invalid YAML syntax is reported with its position") {
+        auto text = load_with(node_with(std::string(k_good_check) + "      - id: [unclosed\n")).diagnostics;
+        CHECK(text.rfind("d/test-1/node.yaml:17:", 0) == 0);
+        CHECK(text.find("invalid YAML") != std::string::npos);
+    }
+
+    TEST_CASE("invalid modes, owners, labels and subjects are reported") {
+        std::string check = k_good_check;
+        check.replace(check.find("mode: \"600\""), 11, "mode: \"680\"\n          owner: root");
+        check.replace(check.find("cis: automated"), 14, "cis: scored");
+        auto text = load_with(node_with(check)).diagnostics;
+        CHECK(text.find("d/test-1/node.yaml:10:14: invalid cis label 'scored': expected automated or manual\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:14:17: invalid mode '680': expected three or four octal digits\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:15:18: invalid owner 'root': expected user:group\n") != std::string::npos);
+    }
+
+    TEST_CASE("a test item needs a subject and an assertion") {
+        std::string check = k_good_check;
+        check.replace(check.find("file: kubelet.config\n          mode: \"600\""), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+                      "flag: --anonymous-auth");
+        auto text = load_with(node_with(check)).diagnostics;
+        CHECK(text.rfind("d/test-1/node.yaml:13:11: test item has no assertion\n", 0) == 0);
+        std::string other = k_good_check;
+        other.replace(other.find("file: kubelet.config"), 20, "colour: kubelet.config");
+        CHECK(load_with(node_with(other)).diagnostics.find("test item has no subject") != std::string::npos);
+    }
+
+    TEST_CASE("a missing catalogue and a missing section file are reported") {
+        std::vector<SourceFile> files = {{"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark}};
+        Diagnostics diagnostics;
+        load_definitions(files, diagnostics);
+        CHECK(diagnostics.format() ==
+              "checks/components.yaml: the component catalogue is missing\n"
+              "d/test-1/benchmark.yaml: section file 'node.yaml' does not exist\n");
+    }
+
+    TEST_CASE("every shipped definition file loads cleanly") {
+        Diagnostics diagnostics;
+        auto defs = load_definitions(embedded_sources(), diagnostics);
+        CHECK(diagnostics.format() == "");
+        REQUIRE(defs.benchmarks.count("cis-1.12") == 1);
+        size_t checks = 0;
+        for (const auto& s : defs.benchmarks.at("cis-1.12").sections)
+            for (const auto& g : s.groups) checks += g.checks.size();
+        CHECK(checks == 97);
+    }
+}

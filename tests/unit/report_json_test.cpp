@@ -1,0 +1,201 @@
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "report/json_writer.hpp"
+#include "report_fixture.hpp"
+
+using kubeproof::report::to_json;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+constexpr std::string_view k_tiny_json = R"json({
+  "schema": "kubeproof.report/v1",
+  "tool": {
+    "name": "kubeproof",
+    "version": "0.1.0"
+  },
+  "scan": {
+    "id": "scan-1",
+    "started_at": "2025-01-02T03:04:05Z",
+    "finished_at": "2025-01-02T03:04:06Z",
+    "host": "node-1",
+    "benchmark": "cis-1.12",
+    "kubernetes_version": "1.31",
+    "targets": [
+      "master"
+    ],
+    "benchmark_title": "CIS Kubernetes Benchmark v1.12.0",
+    "detected": [
+      "kube-apiserver"
+    ]
+  },
+  "results": [
+    {
+      "id": "1.2.15",
+      "benchmark": "cis-1.12",
+      "target": "master",
+      "group": "1.2",
+      "title": "Ensure that the --profiling argument is set to false",
+      "status": "FAIL",
+      "automated": true,
+      "expected": "--profiling is false",
+      "actual": "--profiling not set (default true)",
+      "evidence": [
+        {
+          "source": "process",
+          "ref": "kube-apiserver pid 4624",
+          "value": "--profiling absent"
+        }
+      ],
+      "remediation": "Set --profiling=false in the API server manifest.",
+      "controls": {
+        "pci-dss": [
+          "2.2.4"
+        ],
+        "soc2": [
+          "CC6.1",
+          "CC6.6"
+        ]
+      },
+      "group_title": "API Server"
+    }
+  ],
+  "totals": {
+    "PASS": 0,
+    "FAIL": 1,
+    "WARN": 0,
+    "SKIP": 0,
+    "NA": 0,
+    "ERROR": 0
+  },
+  "frameworks": {
+    "pci-dss": {
+      "2.2.4": {
+        "PASS": 0,
+        "FAIL": 1,
+        "WARN": 0,
+        "SKIP": 0,
+        "NA": 0,
+        "ERROR": 0,
+        "checks": [
+          "1.2.15"
+        ]
+      }
+    },
+    "soc2": {
+      "CC6.1": {
+        "PASS": 0,
+        "FAIL": 1,
+        "WARN": 0,
+        "SKIP": 0,
+        "NA": 0,
+        "ERROR": 0,
+        "checks": [
+          "1.2.15"
+        ]
+      },
+      "CC6.6": {
+        "PASS": 0,
+        "FAIL": 1,
+        "WARN": 0,
+        "SKIP": 0,
+        "NA": 0,
+        "ERROR": 0,
+        "checks": [
+          "1.2.15"
+        ]
+      }
+    }
+  }
+}
+)json";
+
+std::vector<std::string> keys_of(const Json& object) {
+    std::vector<std::string> keys;
+    for (const auto& item : object.items()) keys.push_back(item.key());
+    return keys;
+}
+
+}  // namespace
+
+TEST_SUITE("report/json_writer") {
+    TEST_CASE("a one-result report is written exactly, 2-space indented, with a trailing newline") {
+        CHECK(to_json(kubeproof::test::tiny_report()) == k_tiny_json);
+    }
+
+    TEST_CASE("fields appear in DESIGN.md's order") {
+        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
+        CHECK(keys_of(json) == std::vector<std::string>{"schema", "tool", "scan", "results", "totals", "frameworks"});
+        CHECK(keys_of(json["scan"]) == std::vector<std::string>{"id", "started_at", "finished_at", "host", "benchmark",
+                                                                "kubernetes_version", "targets", "benchmark_title",
+                                                                "detected"});
+        CHECK(keys_of(json["results"][1]) ==
+              std::vector<std::string>{"id", "benchmark", "target", "group", "title", "status", "automated",
+                                       "expected", "actual", "evidence", "remediation", "controls", "group_title",
+                                       "reason"});
+    }
+
+    TEST_CASE("results carry status, automation, reason only when set, and controls always as an object") {
+        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
+        const Json& results = json["results"];
+        REQUIRE(results.size() == 6);
+        std::vector<std::string> statuses;
+        for (const auto& result : results) statuses.push_back(result["status"]);
+        CHECK(statuses == std::vector<std::string>{"PASS", "WARN", "FAIL", "SKIP", "NA", "ERROR"});
+        CHECK(results[1]["automated"] == false);
+        CHECK(results[1]["reason"] == "manual check: review anonymous access");
+        CHECK_FALSE(results[2].contains("reason"));
+        CHECK(results[3]["controls"] == Json::object());
+        CHECK(results[3]["evidence"] == Json::array());
+        CHECK(results[0]["controls"]["soc2"] == Json{"CC6.1"});
+    }
+
+    TEST_CASE("totals always list all six statuses") {
+        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
+        CHECK(json["totals"] == Json{{"PASS", 1}, {"FAIL", 1}, {"WARN", 1}, {"SKIP", 1}, {"NA", 1}, {"ERROR", 1}});
+        kubeproof::model::Report empty;
+        CHECK(Json::parse(to_json(empty))["totals"] ==
+              Json{{"PASS", 0}, {"FAIL", 0}, {"WARN", 0}, {"SKIP", 0}, {"NA", 0}, {"ERROR", 0}});
+    }
+
+    TEST_CASE("frameworks summarise each criterion over the results mapped to it") {
+        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
+        const Json& cc61 = json["frameworks"]["soc2"]["CC6.1"];
+        CHECK(cc61["PASS"] == 1);
+        CHECK(cc61["FAIL"] == 1);
+        CHECK(cc61["ERROR"] == 0);
+        CHECK(cc61["checks"] == Json{"1.1.1", "1.2.15"});
+        CHECK(json["frameworks"]["soc2"]["CC6.6"]["checks"] == Json{"1.2.15"});
+        CHECK(keys_of(json["frameworks"]) == std::vector<std::string>{"pci-dss", "soc2"});
+    }
+
+    TEST_CASE("frameworks is an empty object when no result has controls") {
+        auto report = kubeproof::test::sample_report();
+        for (auto& result : report.results) result.controls.clear();
+        CHECK(Json::parse(to_json(report))["frameworks"] == Json::object());
+    }
+
+    TEST_CASE("criteria are ordered with numbers compared as numbers") {
+        auto report = kubeproof::test::tiny_report();
+        report.results[0].controls = {{"pci-dss", {"10.2.1", "2.2.4", "2.2.10", "2.2.5"}},
+                                      {"soc2", {"CC6.10", "CC6.2", "CC6.1", "CC7.2"}}};
+        const Json json = Json::parse(to_json(report));
+        CHECK(keys_of(json["frameworks"]["pci-dss"]) == std::vector<std::string>{"2.2.4", "2.2.5", "2.2.10", "10.2.1"});
+        CHECK(keys_of(json["frameworks"]["soc2"]) == std::vector<std::string>{"CC6.1", "CC6.2", "CC6.10", "CC7.2"});
+        CHECK(json["results"][0]["controls"]["soc2"] == Json{"CC6.10", "CC6.2", "CC6.1", "CC7.2"});
+    }
+
+    TEST_CASE("invalid UTF-8 in evidence is replaced, never thrown") {
+        auto report = kubeproof::test::tiny_report();
+        report.results[0].evidence[0].value = "bad \xff byte";
+        std::string json;
+        CHECK_NOTHROW(json = to_json(report));
+        CHECK(Json::parse(json)["results"][0]["evidence"][0]["value"] == "bad \xEF\xBF\xBD byte");
+    }
+
+    TEST_CASE("output is byte-stable for the same input") {
+        const auto report = kubeproof::test::sample_report();
+        CHECK(to_json(report) == to_json(report));
+    }
+}
