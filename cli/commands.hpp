@@ -3,7 +3,11 @@
 #include <functional>
 #include <string>
 
+#include <optional>
+
 #include <CLI/CLI.hpp>
+
+#include "app/definitions.hpp"
 
 namespace kubeproof::cli {
 
@@ -25,5 +29,9 @@ void add_version(CLI::App& app, Action& action);
 
 /// Prints "kubeproof: <message>" to stderr.
 void print_error(const std::string& message);
+
+/// Loads the definitions (embedded, or from `checks_dir`), or prints every diagnostic and a count;
+/// nullopt means exit 2.
+std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir);
 
 }  // namespace kubeproof::cli

@@ -11,6 +11,15 @@ namespace kubeproof::cli {
 
 void print_error(const std::string& message) { std::fprintf(stderr, "kubeproof: %s\n", message.c_str()); }
 
+std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir) {
+    auto loaded = app::load_definitions(checks_dir);
+    if (loaded.diagnostics.empty()) return loaded;
+    std::fputs(loaded.diagnostics.format().c_str(), stderr);
+    size_t n = loaded.diagnostics.size();
+    print_error(fmt::format("{} {} in the check definitions", n, n == 1 ? "problem" : "problems"));
+    return std::nullopt;
+}
+
 namespace {
 
 struct DefinitionOptions {
@@ -19,15 +28,6 @@ struct DefinitionOptions {
     std::string what;
     std::string id;
 };
-
-// Loads definitions or prints every diagnostic; nullopt means exit 2.
-std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir) {
-    auto loaded = app::load_definitions(checks_dir);
-    if (loaded.diagnostics.empty()) return loaded;
-    std::fputs(loaded.diagnostics.format().c_str(), stderr);
-    print_error(fmt::format("{} problem(s) in the check definitions", loaded.diagnostics.size()));
-    return std::nullopt;
-}
 
 int validate(const DefinitionOptions& o) {
     auto loaded = load_or_report(o.checks_dir);

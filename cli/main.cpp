@@ -13,6 +13,11 @@ int main(int argc, char** argv) {
     using namespace kubeproof::cli;
     CLI::App app{"kubeproof: Kubernetes CIS benchmark scanner with SOC 2 and PCI DSS evidence", "kubeproof"};
     app.require_subcommand(1);
+    app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+        auto chosen = failed->get_subcommands();
+        std::string command = chosen.empty() ? "kubeproof" : "kubeproof " + chosen.front()->get_name();
+        return "kubeproof: " + std::string(e.what()) + "\nRun '" + command + " --help' for more information.\n";
+    });
     app.set_version_flag("--version", KUBEPROOF_VERSION);
     Action action;
     add_run(app, action);

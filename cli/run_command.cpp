@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "app/definitions.hpp"
 #include "app/scan.hpp"
 #include "commands.hpp"
 #include "engine/values.hpp"
@@ -26,6 +25,9 @@ struct RunOptions {
     std::string output;
     std::string fail_on = "fail";
     std::string checks_dir;
+    CLI::Option* check_option = nullptr;
+    CLI::Option* skip_option = nullptr;
+    CLI::Option* targets_option = nullptr;
 };
 
 std::optional<std::time_t> fixed_time() {
@@ -68,22 +70,26 @@ int emit(const std::string& text, const std::string& output) {
 }
 
 int run(RunOptions& o) {
-    auto loaded = app::load_definitions(o.checks_dir);
-    if (!loaded.diagnostics.empty()) {
-        std::fputs(loaded.diagnostics.format().c_str(), stderr);
-        return k_exit_usage;
+    for (const auto* given : {o.check_option, o.skip_option, o.targets_option}) {
+        if (given->count() > 0 && engine::split_list(given->as<std::string>()).empty()) {
+            print_error(given->get_name() + " needs at least one value");
+            return k_exit_usage;
+        }
     }
+    auto loaded = load_or_report(o.checks_dir);
+    if (!loaded) return k_exit_usage;
+    o.scan.root = o.root;
     o.scan.targets = engine::split_list(o.targets);
     o.scan.only = engine::split_list(o.checks);
     o.scan.skip = engine::split_list(o.skips);
     o.scan.fixed_time = fixed_time();
-    if (auto problem = app::validate_options(loaded.definitions, o.scan)) {
+    if (auto problem = app::validate_options(loaded->definitions, o.scan)) {
         print_error(problem->message);
         return problem->exit_code;
     }
     auto host = host::make_real_host(o.root, o.proc);
     std::vector<std::string> warnings;
-    auto report = app::run_scan(loaded.definitions, *host, o.scan, warnings);
+    auto report = app::run_scan(loaded->definitions, *host, o.scan, warnings);
     for (const auto& w : warnings) print_error("warning: " + w);
     if (!report) {
         print_error(report.error().message);
@@ -99,13 +105,13 @@ void add_run(CLI::App& app, Action& action) {
     auto o = std::make_shared<RunOptions>();
     CLI::App* cmd = app.add_subcommand("run", "Scan this node (or a node root) against a benchmark");
     cmd->add_option("--benchmark", o->scan.benchmark, "Benchmark id")->capture_default_str();
-    cmd->add_option("--targets", o->targets, "Comma-separated targets: master,etcd,controlplane,node (default: detected)");
+    o->targets_option = cmd->add_option("--targets", o->targets, "Comma-separated targets: master,etcd,controlplane,node (default: detected)");
     cmd->add_option("--root", o->root, "The node's root file system")->capture_default_str();
     cmd->add_option("--proc", o->proc, "The node's proc directory (default: <root>/proc)");
     cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
     cmd->add_option("--output", o->output, "Write the report to this file (atomically) instead of stdout");
-    cmd->add_option("--check", o->checks, "Only these check ids (comma-separated)");
-    cmd->add_option("--skip", o->skips, "Report these check ids as SKIP (comma-separated)");
+    o->check_option = cmd->add_option("--check", o->checks, "Only these check ids (comma-separated)");
+    o->skip_option = cmd->add_option("--skip", o->skips, "Report these check ids as SKIP (comma-separated)");
     cmd->add_option("--fail-on", o->fail_on, "Exit 1 on: fail (FAIL, ERROR), warn (also WARN), never")
         ->check(CLI::IsMember({"fail", "warn", "never"}))
         ->capture_default_str();

@@ -11,7 +11,13 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 start=$SECONDS
 step() { printf '\n=== %s\n' "$*"; }
-trap 'status=$?; if ((status != 0)); then printf "\ntest.sh: FAILED (exit %d) after %ds\n" "$status" "$((SECONDS - start))"; fi' EXIT
+on_exit() {
+    local status=$?
+    if ((status != 0)); then
+        printf '\ntest.sh: FAILED (exit %d) after %ds\n' "$status" "$((SECONDS - start))"
+    fi
+}
+trap on_exit EXIT
 
 for preset in release asan-ubsan; do
     step "configure $preset"

@@ -71,6 +71,19 @@ std::vector<std::string> present_components(const facts::NodeFacts& facts) {
     return out;
 }
 
+// The reason part of a "path: reason" host error message.
+std::string reason_of(const std::string& message) {
+    auto colon = message.find(": ");
+    return colon == std::string::npos ? message : message.substr(colon + 2);
+}
+
+// A warning when the node's Kubernetes version is not one the benchmark was written for.
+std::optional<std::string> version_mismatch(const model::Benchmark& bench, const std::string& version) {
+    if (version.empty() || bench.kubernetes.empty()) return std::nullopt;
+    if (std::find(bench.kubernetes.begin(), bench.kubernetes.end(), version) != bench.kubernetes.end()) return std::nullopt;
+    return fmt::format("this node runs Kubernetes {}, but {} is written for {}", version, bench.id, fmt::join(bench.kubernetes, ", "));
+}
+
 }  // namespace
 
 std::string rfc3339(std::time_t when) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(when)); }
@@ -103,11 +116,19 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                                                   const ScanOptions& options, std::vector<std::string>& warnings) {
     if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
+    if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
+        std::string why = top ? "not a directory" : reason_of(top.error().message);
+        return util::unexpected(ScanError{3, fmt::format("cannot scan: the node root {} is not readable ({})", options.root, why)});
+    }
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
     engine::Selection selection{benchmark_targets(bench), {options.only.begin(), options.only.end()},
                                 {options.skip.begin(), options.skip.end()}};
     facts::NodeFacts facts = facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
+    if (!facts.process_error.empty()) {
+        return util::unexpected(ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});
+    }
     warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
+    if (auto mismatch = version_mismatch(bench, facts.kubernetes_version)) warnings.push_back(*mismatch);
     selection.targets = options.targets.empty() ? engine::detected_targets(defs.catalogue, facts) : options.targets;
     if (selection.targets.empty()) selection.targets = benchmark_targets(bench);
     model::Report report;

@@ -19,6 +19,7 @@ struct ScanOptions {
     std::vector<std::string> only;     ///< --check
     std::vector<std::string> skip;     ///< --skip
     std::optional<std::time_t> fixed_time;  ///< SOURCE_DATE_EPOCH, for reproducible reports
+    std::string root = "/";                 ///< the node root as the user named it, for messages
 };
 
 /// Why a scan did not produce a report, with the exit code that says so.

@@ -14,4 +14,8 @@ struct File {
 /// Every embedded check and framework file, sorted by path.
 std::span<const File> files();
 
+/// The same definitions loaded and validated at build time, as CBOR (model/serialize.hpp);
+/// empty in the build-time compiler itself.
+std::span<const unsigned char> compiled_definitions();
+
 }  // namespace kubeproof::embedded

@@ -44,30 +44,17 @@ std::vector<const facts::ComponentFacts*> present_components(const model::Check&
     return out;
 }
 
-std::string component_names(const model::Check& check, const model::Catalogue& catalogue) {
+// "kube-apiserver is not on this node (no process and no static pod manifest)".
+std::string absence_reason(const model::Check& check, const model::Catalogue& catalogue) {
     std::vector<std::string> names;
+    bool static_pods = false;
     for (const auto& id : check.components) {
         auto it = catalogue.components.find(id);
         names.push_back(it == catalogue.components.end() ? id : it->second.name);
+        static_pods = static_pods || (it != catalogue.components.end() && !it->second.static_pod.empty());
     }
-    return fmt::format("{}", fmt::join(names, " or "));
-}
-
-// Folds a multi-line text into one line with single spaces.
-std::string one_line(const std::string& text) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-        if (blank) {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        out += c;
-        space = false;
-    }
-    return out;
+    return fmt::format("{} {} not on this node (no process{})", fmt::join(names, " or "), names.size() > 1 ? "are" : "is",
+                       static_pods ? " and no static pod manifest" : "");
 }
 
 model::Result base_result(const model::Check& check) {
@@ -106,16 +93,17 @@ model::Result evaluate_check(const model::Check& check, const model::Catalogue& 
     auto present = present_components(check, facts);
     if (present.empty()) {
         r.status = Status::NA;
-        r.reason = fmt::format("{} is not on this node (no process and no static pod manifest)", component_names(check, catalogue));
-        r.actual = r.reason;
+        r.reason = absence_reason(check, catalogue);
+        r.actual = "not evaluated";
         return r;
     }
     for (const auto* c : present) r.evidence.push_back({"discovery", c->how, "component " + c->id});
     if (!check.manual.empty()) {
         r.status = Status::Warn;
-        r.reason = "manual check: a person must verify this";
+        r.reason = "manual check: a person must verify this (see the guidance)";
         r.actual = "not evaluated automatically";
-        if (r.expected.empty()) r.expected = "verified by a person: " + one_line(check.manual);
+        r.guidance = check.manual;
+        if (r.expected.empty()) r.expected = "a person has verified it (manual check)";
         return r;
     }
     apply_outcome(r, evaluate_item(check.test, present.front()->id, catalogue, facts));
@@ -148,6 +136,7 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const mod
                     r.status = Status::Skip;
                     r.reason = "skipped with --skip";
                     r.actual = "not evaluated";
+                    r.guidance.clear();
                 } else {
                     r = evaluate_check(check, catalogue, facts);
                 }

@@ -43,12 +43,23 @@ std::vector<Target> targets_of(const model::TestItem& item, const std::string& c
     return out;
 }
 
-std::string describe_subject(const model::TestItem& item, const std::vector<Target>& targets) {
+// The directories a tree item walks, as found on the node.
+std::string tree_roots(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+    std::vector<std::string> roots;
+    for (const auto& ref : item.refs) {
+        for (const auto& found : facts::resolve_ref(facts, ref, component)) {
+            auto tree = facts.trees.find(found.path);
+            if (tree != facts.trees.end() && !tree->second.empty()) roots.push_back(found.path);
+        }
+    }
+    return roots.empty() ? item.refs.front() : fmt::format("{}", fmt::join(roots, " and "));
+}
+
+std::string describe_subject(const model::TestItem& item, const std::vector<Target>& targets, const std::string& root) {
     if (item.subject == model::Subject::Tree) {
-        std::string root = targets.empty() ? item.refs.front() : targets.front().path;
-        if (!targets.empty() && !item.name_glob.empty()) root = root.substr(0, root.rfind('/'));
-        return item.name_glob.empty() ? fmt::format("{} and everything below it", root)
-                                      : fmt::format("every {} file under {}", item.name_glob, root);
+        if (item.name_glob.empty()) return fmt::format("{} and everything below it", root);
+        if (item.name_glob == "*") return fmt::format("everything under {}", root);
+        return fmt::format("every {} file under {}", item.name_glob, root);
     }
     if (targets.size() == 1) return targets.front().path;
     std::vector<std::string> paths;
@@ -88,10 +99,11 @@ ItemOutcome missing(const model::TestItem& item, const std::string& component, c
              : item.if_missing == model::IfMissing::Fail ? Kind::Fail : Kind::NA;
     std::vector<std::string> searches;
     for (const auto& ref : item.refs) searches.push_back(facts::describe_search(facts, ref, component));
-    std::string what = item.subject == model::Subject::Tree && !item.name_glob.empty() ? item.name_glob + " files" : "file";
+    bool globbed = item.subject == model::Subject::Tree && !item.name_glob.empty() && item.name_glob != "*";
+    std::string what = globbed ? item.name_glob + " files" : "file";
     out.reason = fmt::format("no {} found ({})", what, fmt::join(searches, "; "));
     out.actual.push_back(out.reason);
-    for (const auto& a : item.assertions) out.expected.push_back(expectation(a, describe_subject(item, {})));
+    for (const auto& a : item.assertions) out.expected.push_back(expectation(a, describe_subject(item, {}, item.refs.front())));
     return out;
 }
 
@@ -114,7 +126,7 @@ ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& c
         existing.push_back(t);
     }
     if (existing.empty()) return missing(item, comp, facts);
-    std::string subject = describe_subject(item, existing);
+    std::string subject = describe_subject(item, existing, tree_roots(item, comp, facts));
     std::vector<std::string> problems;
     for (const auto& a : item.assertions) {
         out.expected.push_back(expectation(a, subject));

@@ -38,7 +38,10 @@ ItemOutcome combine(std::vector<ItemOutcome> children, bool all) {
     std::string expected;
     for (auto& child : children) {
         for (auto& e : child.expected) expected += (expected.empty() ? "" : joiner) + e;
-        for (auto& a : child.actual) out.actual.push_back(std::move(a));
+        bool inapplicable = child.kind == Kind::NA && out.kind != Kind::NA;  // e.g. an unused config file
+        if (!inapplicable) {
+            for (auto& a : child.actual) out.actual.push_back(std::move(a));
+        }
         for (auto& ev : child.evidence) out.evidence.push_back(std::move(ev));
         bool relevant = child.kind == out.kind && !child.reason.empty();
         if (relevant && out.reason.find(child.reason) == std::string::npos) {

@@ -27,6 +27,11 @@ struct Context {
     const facts::NodeFacts& facts;
 };
 
+// A value as reports show it: "" for an empty one, so that it is visibly empty.
+std::string visible(std::string_view name, const std::string& text) {
+    return text.empty() ? std::string("\"\"") : facts::shown_value(name, text);
+}
+
 Value explicit_value(const std::string& text, std::string shown) {
     return {true, true, false, text, {}, std::move(shown)};
 }
@@ -38,7 +43,7 @@ Value default_value(const std::string& text, std::string shown) {
 std::optional<Resolved> from_flag(const Context& c) {
     if (c.item.flag.empty() || !c.found.flags.has(c.item.flag)) return std::nullopt;
     const std::string text = *c.found.flags.last(c.item.flag);
-    const std::string shown = fmt::format("{}={}", c.item.flag, facts::shown_value(c.item.flag, text));
+    const std::string shown = fmt::format("{}={}", c.item.flag, visible(c.item.flag, text));
     auto all = c.found.flags.all(c.item.flag);
     std::string note = all.size() > 1 ? fmt::format(" (given {} times; the last one counts)", all.size()) : "";
     return Resolved{explicit_value(text, shown + note), {{c.found.source, c.found.how, shown}}, {}, false};
@@ -48,7 +53,7 @@ std::optional<Resolved> from_env(const Context& c) {
     if (c.item.env.empty()) return std::nullopt;
     auto it = c.found.env.find(c.item.env);
     if (it == c.found.env.end()) return std::nullopt;
-    const std::string shown = fmt::format("{}={}", it->first, facts::shown_value(it->first, it->second));
+    const std::string shown = fmt::format("{}={}", it->first, visible(it->first, it->second));
     return Resolved{explicit_value(it->second, shown), {{"env", c.found.how, shown}}, {}, false};
 }
 
@@ -70,7 +75,7 @@ std::optional<Resolved> from_config(const Context& c) {
     auto sel = facts::select(doc.data, c.item.key);
     if (sel.values.empty() || sel.values.front().is_null()) return std::nullopt;
     const std::string text = facts::scalar_text(sel.values.front());
-    const std::string shown = fmt::format("{}: {}", c.item.key, facts::shown_value(c.item.key, text));
+    const std::string shown = fmt::format("{}: {}", c.item.key, visible(c.item.key, text));
     model::Evidence ev{"config", line_ref(doc, sel.paths.front()), shown};
     auto def = c.def.config_defaults.find(c.item.key);
     if (def != c.def.config_defaults.end() && def->second.zero_means_default && is_zero(text)) {
@@ -138,6 +143,15 @@ Resolved resolve_gate(const Context& c) {
     return {default_value(def->second, shown), {{"default", c.def.name + " feature gate default", gate + "=" + def->second}}, {}, false};
 }
 
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// A key path as people read it: "resources[*].providers[0]" for "resources[*].providers[0].@keys".
+std::string display_key(const std::string& key) {
+    return ends_with(key, ".@keys") ? key.substr(0, key.size() - 6) : key;
+}
+
 Resolved resolve_document(const Context& c, const std::string& component) {
     const std::string& ref = c.item.refs.front();
     auto paths = facts::resolve_ref(c.facts, ref, component);
@@ -152,24 +166,27 @@ Resolved resolve_document(const Context& c, const std::string& component) {
     Resolved r;
     r.evidence.push_back({"file", doc.path, paths.front().how});
     if (sel.values.empty()) {
-        r.value.shown = fmt::format("{} not found in {}", c.item.key, doc.path);
+        r.value.shown = fmt::format("{} not found in {}", display_key(c.item.key), doc.path);
         return r;
     }
+    const bool key_names = ends_with(c.item.key, ".@keys");
     for (size_t i = 0; i < sel.values.size(); ++i) {
         r.value.list.push_back(facts::scalar_text(sel.values[i]));
-        r.evidence.push_back({"config", line_ref(doc, sel.paths[i]), sel.paths[i] + ": " + r.value.list.back()});
+        const std::string& path = sel.paths[i];
+        std::string label = key_names ? path.substr(0, path.rfind('.')) : path;
+        r.evidence.push_back({"config", line_ref(doc, path), label + ": " + r.value.list.back()});
     }
     r.value.present = r.value.explicit_set = true;
     r.value.is_list = sel.wildcard || sel.values.size() > 1;
     r.value.text = join_list(r.value.list);
-    r.value.shown = fmt::format("{} is {} in {}", c.item.key, r.value.text, doc.path);
+    r.value.shown = fmt::format("{} is {} in {}", display_key(c.item.key), r.value.text, doc.path);
     return r;
 }
 
 std::string subject_name(const Context& c) {
     const auto& item = c.item;
     if (item.subject == model::Subject::FeatureGate) return fmt::format("{} feature gate {}", c.def.name, item.feature_gate);
-    if (item.subject == model::Subject::Document) return item.key;
+    if (item.subject == model::Subject::Document) return display_key(item.key);
     if (item.subject == model::Subject::Key) return fmt::format("{} {}", c.def.name, item.key);
     if (item.key.empty()) return fmt::format("{} {}", c.def.name, item.flag);
     return fmt::format("{} {} (config {})", c.def.name, item.flag, item.key);

@@ -84,7 +84,7 @@ bool from_static_pod(RoleSearch& s, const model::FileRole& role) {
         std::string path = s.facts.static_pod_dir + "/" + s.component.static_pod + std::string(suffix);
         s.found.looked[role.name].push_back(path);
         if (exists(s.host, path)) {
-            s.found.roles[role.name].push_back({path, fmt::format("in the static pod directory ({})", s.facts.static_pod_dir_how)});
+            s.found.roles[role.name].push_back({path, fmt::format("in the static pod directory, {}", s.facts.static_pod_dir_how)});
             return true;
         }
     }
@@ -202,14 +202,14 @@ void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
         const ComponentFacts& kubelet = it->second;
         if (auto flag = kubelet.flags.last("--pod-manifest-path")) {
             facts.static_pod_dir = *flag;
-            facts.static_pod_dir_how = fmt::format("kubelet --pod-manifest-path, {}", kubelet.how);
+            facts.static_pod_dir_how = fmt::format("from kubelet --pod-manifest-path, {}", kubelet.how);
             return;
         }
         if (kubelet.config && kubelet.config->loaded) {
             auto sel = select(kubelet.config->data, "staticPodPath");
             if (!sel.values.empty() && !scalar_text(sel.values.front()).empty()) {
                 facts.static_pod_dir = scalar_text(sel.values.front());
-                facts.static_pod_dir_how = fmt::format("staticPodPath in {}", kubelet.config->path);
+                facts.static_pod_dir_how = fmt::format("from staticPodPath in {}", kubelet.config->path);
                 return;
             }
         }
@@ -273,7 +273,7 @@ std::map<std::string, std::string> static_pod_env(const Document& manifest, std:
 
 void discover_components(const host::Host& host, const model::Catalogue& catalogue, NodeFacts& facts) {
     auto processes = host.processes();
-    if (!processes) facts.warnings.push_back("cannot list processes: " + processes.error().message);
+    if (!processes) facts.process_error = processes.error().message;
     const std::vector<host::Process> none;
     const auto& table = processes ? *processes : none;
     if (auto it = catalogue.components.find("kubelet"); it != catalogue.components.end()) discover(host, it->second, table, facts);

@@ -54,6 +54,7 @@ struct NodeFacts {
     std::map<std::string, std::vector<std::string>> trees;       ///< tree root -> every entry below it
     std::map<std::string, Document> documents;                   ///< by path
     std::vector<std::string> warnings;                           ///< discovery problems worth showing
+    std::string process_error;  ///< why the process table could not be read (empty when it was)
 };
 
 }  // namespace kubeproof::facts

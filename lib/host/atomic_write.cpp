@@ -50,9 +50,26 @@ void sync_parent_directory(const std::string& path) {
 
 std::string failure(const std::string& path, int error) { return path + ": " + std::strerror(error); }
 
+/// True when `path` exists and is not a regular file (/dev/stdout, a FIFO): renaming over it would
+/// replace the device, so it is written in place instead.
+bool is_special(const std::string& path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
+}
+
+std::optional<std::string> write_in_place(const std::string& path, std::string_view content) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return failure(path, errno);
+    const bool written = write_all(fd, content);
+    const int error = errno;
+    ::close(fd);
+    return written ? std::nullopt : std::optional<std::string>(failure(path, error));
+}
+
 }  // namespace
 
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content) {
+    if (is_special(path)) return write_in_place(path, content);
     std::vector<char> temp(path.begin(), path.end());
     temp.insert(temp.end(), k_temp_suffix.begin(), k_temp_suffix.end());
     temp.push_back('\0');

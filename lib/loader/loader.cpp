@@ -95,6 +95,18 @@ model::Benchmark load_benchmark(Loading& l, const SourceFile& header) {
     return bench;
 }
 
+// The definitions root as the user named it: "mychecks" for "mychecks/cis-1.12/master.yaml".
+std::string display_root(const std::vector<SourceFile>& files) {
+    for (const auto& f : files) {
+        std::string_view relative = std::string_view(f.path).substr(std::string_view("checks/").size());
+        std::string_view display = f.display;
+        if (display.size() > relative.size() && display.substr(display.size() - relative.size()) == relative) {
+            return std::string(display.substr(0, display.size() - relative.size() - 1));
+        }
+    }
+    return "checks";
+}
+
 bool is_benchmark_header(std::string_view path) {
     return path.rfind("checks/", 0) == 0 && path.size() > 15 && path.substr(path.size() - 15) == "/benchmark.yaml";
 }
@@ -109,7 +121,10 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files, Diagno
         auto ctx = l.context(*cat);
         if (auto root = parse_yaml(ctx)) defs.catalogue = read_catalogue(ctx, *root);
     } else {
-        diagnostics.add(std::string(k_catalogue_path), 0, 0, "the component catalogue is missing");
+        // Without the catalogue every check would report unknown components: say the one thing that matters.
+        diagnostics.add(display_root(files) + "/components.yaml", 0, 0,
+                        "the component catalogue is missing (is this the folder that holds components.yaml and the benchmark folders?)");
+        return defs;
     }
     for (const auto& f : files) {
         if (!is_benchmark_header(f.path)) continue;

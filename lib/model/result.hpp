@@ -41,7 +41,8 @@ struct Result {
     bool automated = true;
     std::string expected;
     std::string actual;
-    std::string reason;  ///< why SKIP/NA/ERROR/WARN, empty otherwise
+    std::string reason;    ///< why SKIP/NA/ERROR/WARN, empty otherwise
+    std::string guidance;  ///< for manual checks: how a person verifies it
     std::vector<Evidence> evidence;
     std::string remediation;
     std::map<std::string, std::vector<std::string>> controls;  ///< framework id -> criteria ids

@@ -115,6 +115,7 @@ Json result_json(const model::Result& result) {
               {"controls", controls_json(result.controls)},
               {"group_title", result.group_title}};
     if (!result.reason.empty()) json["reason"] = result.reason;
+    if (!result.guidance.empty()) json["guidance"] = result.guidance;
     return json;
 }
 

@@ -111,7 +111,7 @@ void write_properties(std::string& out, const model::Result& result) {
 }
 
 void write_testcase(std::string& out, const model::Result& result) {
-    const std::string classname = heading(fmt::format("{}.{}", result.benchmark, result.group), result.group_title);
+    const std::string classname = fmt::format("{} {}", result.benchmark, heading(result.group, result.group_title));
     out += fmt::format("    <testcase name=\"{}\" classname=\"{}\">\n", attr(heading(result.id, result.title)),
                        attr(classname));
     write_properties(out, result);

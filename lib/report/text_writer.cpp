@@ -69,6 +69,12 @@ std::string criteria_suffix(const model::Result& result, const std::string& fram
     return fmt::format("  [{}]", printable(fmt::format("{}", fmt::join(found->second, " "))));
 }
 
+/// Text without trailing newlines and spaces.
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+    return text;
+}
+
 void write_detail(std::string& out, std::string_view label, std::string_view value) {
     if (value.empty()) return;
     out += fmt::format("{}{}: {}\n", k_detail_indent, label, printable(value, true));
@@ -83,6 +89,7 @@ void write_result(std::string& out, const model::Result& result, const TextOptio
         write_detail(out, "actual", result.actual);
     }
     if (result.status != Status::Pass) write_detail(out, "reason", result.reason);
+    if (result.status == Status::Warn) write_detail(out, "guidance", trimmed(result.guidance));
 }
 
 void write_section(std::string& out, const SectionResults& section, const TextOptions& options) {
@@ -91,7 +98,10 @@ void write_section(std::string& out, const SectionResults& section, const TextOp
     for (const auto* result : section.results) {
         if (group == nullptr || *group != result->group) {
             group = &result->group;
-            out += fmt::format("{} {}\n", tag("INFO", options.colour), printable(heading(*group, result->group_title)));
+            const bool same_as_section = *group == section.info.id && result->group_title == section.info.title;
+            if (!same_as_section) {
+                out += fmt::format("{} {}\n", tag("INFO", options.colour), printable(heading(*group, result->group_title)));
+            }
         }
         write_result(out, *result, options);
     }

@@ -96,4 +96,12 @@ TEST_SUITE("host/atomic_write") {
         CHECK(dir.listing() == std::vector<std::string>{"report.json"});
         CHECK(read_all(dir / "report.json/keep") == "kept");
     }
+
+    TEST_CASE("a device is written in place, never replaced") {
+        const auto error = write_file_atomically("/dev/null", "discarded");
+        CHECK_FALSE(error.has_value());
+        struct stat info {};
+        REQUIRE(::stat("/dev/null", &info) == 0);
+        CHECK(S_ISCHR(info.st_mode));
+    }
 }

@@ -143,13 +143,21 @@ TEST_SUITE("loader") {
         CHECK(load_with(node_with(other)).diagnostics.find("test item has no subject") != std::string::npos);
     }
 
-    TEST_CASE("a missing catalogue and a missing section file are reported") {
+    TEST_CASE("a missing section file is reported at its benchmark") {
+        std::vector<SourceFile> files = {{"checks/components.yaml", "d/components.yaml", k_catalogue},
+                                         {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark}};
+        Diagnostics diagnostics;
+        load_definitions(files, diagnostics);
+        CHECK(diagnostics.format() == "d/test-1/benchmark.yaml: section file 'node.yaml' does not exist\n");
+    }
+
+    TEST_CASE("a missing catalogue stops the load with one clear message") {
         std::vector<SourceFile> files = {{"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark}};
         Diagnostics diagnostics;
         load_definitions(files, diagnostics);
         CHECK(diagnostics.format() ==
-              "checks/components.yaml: the component catalogue is missing\n"
-              "d/test-1/benchmark.yaml: section file 'node.yaml' does not exist\n");
+              "d/components.yaml: the component catalogue is missing (is this the folder that holds "
+              "components.yaml and the benchmark folders?)\n");
     }
 
     TEST_CASE("every shipped definition file loads cleanly") {

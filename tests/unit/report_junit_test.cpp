@@ -41,7 +41,7 @@ TEST_SUITE("report/junit_writer") {
     TEST_CASE("a PASS testcase has only properties: status, automated and one per framework criterion") {
         const std::string xml = to_junit(kubeproof::test::sample_report());
         CHECK(contains(xml, "    <testcase name=\"1.1.1 Ensure that the API server pod specification file permissions "
-                            "are set to 600\" classname=\"cis-1.12.1.1 Control Plane Node Configuration Files\">\n"
+                            "are set to 600\" classname=\"cis-1.12 1.1 Control Plane Node Configuration Files\">\n"
                             "      <properties>\n"
                             "        <property name=\"status\" value=\"PASS\"/>\n"
                             "        <property name=\"automated\" value=\"true\"/>\n"

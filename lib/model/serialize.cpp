@@ -1,0 +1,45 @@
+#include "model/serialize.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace kubeproof::model {
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourceLocation, file, line, column)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Assertion, op, value, values)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TestItem, subject, refs, name_glob, flag, key, env, feature_gate, component, type,
+                                   if_missing, assertions, children, where)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, title, automated, components, test, manual, expect, remediation, notes, where)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Group, id, title, checks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Section, id, target, title, file, groups)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Benchmark, id, title, kubernetes, sections)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileRole, name, description, from_flag, from_key, static_pod, systemd_unit, candidates, multi)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfigDefault, value, zero_means_default)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod, flag_defaults, config_role,
+                                   config_defaults, feature_gates, roles)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks)
+
+namespace {
+constexpr int k_format_version = 1;
+}
+
+std::vector<uint8_t> to_cbor(const Definitions& definitions) {
+    nlohmann::json doc = {{"format", k_format_version}, {"definitions", definitions}};
+    return nlohmann::json::to_cbor(doc);
+}
+
+std::optional<Definitions> definitions_from_cbor(std::span<const uint8_t> bytes, std::string& error) {
+    try {
+        nlohmann::json doc = nlohmann::json::from_cbor(bytes.begin(), bytes.end());
+        if (doc.value("format", 0) != k_format_version) {
+            error = "compiled definitions have an unknown format";
+            return std::nullopt;
+        }
+        return doc.at("definitions").get<Definitions>();
+    } catch (const nlohmann::json::exception& e) {
+        error = std::string("compiled definitions are corrupt: ") + e.what();
+        return std::nullopt;
+    }
+}
+
+}  // namespace kubeproof::model

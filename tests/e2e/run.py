@@ -1,0 +1,872 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the built kubeproof binary.
+
+    tests/e2e/run.py --binary B --sleeper S --source SRC
+
+Materialises the example nodes of SRC/examples/nodes into a fresh temporary directory, runs the
+binary over them and checks goldens (SRC/tests/e2e/golden), report semantics, the CLI contract,
+definition diagnostics (exact text), scans of real processes and atomic report output.
+UPDATE_GOLDEN=1 rewrites the goldens instead of comparing them. Python 3 standard library only;
+must run as root (the fixture nodes have real owners). Prints `N passed, M failed` last and exits
+non-zero when anything failed.
+"""
+
+import argparse
+import difflib
+import fcntl
+import json
+import os
+import stat
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+EPOCH = "1767225600"
+EPOCH_RFC3339 = "2026-01-01T00:00:00Z"
+VERSION = "0.1.0"
+ALL_TARGETS = "master,etcd,controlplane,node"
+NODES = ["kubeadm-control-plane", "hardened-control-plane", "worker-json-config", "no-kubernetes"]
+GOLDEN_EXTRA_ARGS = {"worker-json-config": ["--targets", ALL_TARGETS]}
+FORMATS = [("text", "txt"), ("json", "json"), ("junit", "xml")]
+STATUSES = ["PASS", "FAIL", "WARN", "SKIP", "NA", "ERROR"]
+RESULT_FIELDS = {"id": str, "benchmark": str, "target": str, "group": str, "title": str, "status": str,
+                 "automated": bool, "expected": str, "actual": str, "evidence": list, "remediation": str,
+                 "controls": dict}
+SCAN_FIELDS = ["id", "started_at", "finished_at", "host", "benchmark", "kubernetes_version", "targets"]
+CONTROL_PLANE_PROCESSES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]
+PROCESS_LOCK = "/tmp/kubeproof-e2e-real-processes.lock"
+DIFF_LINES = 120
+
+
+class Config:
+    """What the command line gave, and the directories made for this run."""
+    binary = ""
+    sleeper = ""
+    source = ""
+    tmp = ""
+    nodes = ""
+    update_golden = False
+    diff_shown = False
+
+
+CFG = Config()
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+def node_root(node):
+    return os.path.join(CFG.nodes, node)
+
+
+def base_env():
+    """A small fixed environment: byte-stable output, no colour."""
+    return {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+            "SOURCE_DATE_EPOCH": EPOCH, "NO_COLOR": "1"}
+
+
+def kubeproof(*args, timeout=30):
+    """Runs the binary; returns CompletedProcess with text stdout/stderr."""
+    return subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=base_env(),
+                          cwd=CFG.tmp, timeout=timeout)
+
+
+def kubeproof_bytes(*args, timeout=30):
+    return subprocess.run([CFG.binary, *args], capture_output=True, env=base_env(), cwd=CFG.tmp,
+                          timeout=timeout)
+
+
+def scan_args(node, *extra):
+    root = node_root(node)
+    return ["run", "--root", root, "--proc", os.path.join(root, "proc"), *extra]
+
+
+def scan_json(testcase, node, *extra, expect_rc=None):
+    """Runs a JSON scan of a fixture node and returns (report, returncode)."""
+    proc = kubeproof(*scan_args(node, "--format", "json", *extra))
+    if expect_rc is not None:
+        testcase.assertEqual(proc.returncode, expect_rc, f"exit code of {node} scan; stderr:\n{proc.stderr}")
+    try:
+        return json.loads(proc.stdout), proc.returncode
+    except json.JSONDecodeError as err:
+        testcase.fail(f"{node}: output is not JSON ({err}); rc={proc.returncode} stderr:\n{proc.stderr}")
+
+
+def by_id(report):
+    return {r["id"]: r for r in report["results"]}
+
+
+def normalise(text):
+    """Replaces this run's temporary paths, should any leak into an output."""
+    for node in NODES:
+        text = text.replace(node_root(node), f"<{node}>")
+    return text.replace(CFG.tmp, "<tmp>")
+
+
+def unified_diff(expected, actual, name):
+    diff = list(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+                                     fromfile=f"golden/{name}", tofile="actual"))
+    more = len(diff) - DIFF_LINES
+    text = "".join(diff[:DIFF_LINES])
+    return text + (f"\n... {more} more diff lines\n" if more > 0 else "")
+
+
+def dir_entries(path):
+    return sorted(os.listdir(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. goldens
+
+class Goldens(unittest.TestCase):
+    """Text, JSON and JUnit reports of each node, byte for byte."""
+
+    def check_golden(self, node, fmt, ext):
+        proc = kubeproof(*scan_args(node, "--format", fmt, *GOLDEN_EXTRA_ARGS.get(node, [])))
+        self.assertIn(proc.returncode, (0, 1), f"scan failed; stderr:\n{proc.stderr}")
+        self.assertEqual(proc.stderr, "", "a fixture scan prints nothing on stderr")
+        actual = normalise(proc.stdout)
+        name = f"{node}.{ext}"
+        path = os.path.join(CFG.source, "tests", "e2e", "golden", name)
+        if CFG.update_golden:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(actual)
+            print(f"\n  UPDATE_GOLDEN=1: {'unchanged' if old == actual else 'rewrote'} golden/{name}",
+                  file=sys.stderr, end=" ")
+            return
+        self.assertTrue(os.path.exists(path), f"golden/{name} is missing; run with UPDATE_GOLDEN=1")
+        expected = open(path, encoding="utf-8").read()
+        if expected != actual:
+            if CFG.diff_shown:
+                self.fail(f"golden/{name} differs (diff shown for the first differing golden only)")
+            CFG.diff_shown = True
+            self.fail(f"golden/{name} differs (UPDATE_GOLDEN=1 rewrites it):\n"
+                      + unified_diff(expected, actual, name))
+
+
+def _add_golden_tests():
+    for node in NODES:
+        for fmt, ext in FORMATS:
+            def test(self, node=node, fmt=fmt, ext=ext):
+                self.check_golden(node, fmt, ext)
+            test.__doc__ = f"golden/{node}.{ext}"
+            setattr(Goldens, f"test_{node.replace('-', '_')}_{fmt}", test)
+
+
+_add_golden_tests()
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. semantics of the reports, independent of goldens
+
+class ReportShape(unittest.TestCase):
+    """Every report has the DESIGN.md fields, and totals count the statuses."""
+
+    def check_shape(self, node, extra):
+        report, _ = scan_json(self, node, *extra)
+        self.assertEqual(report["schema"], "kubeproof.report/v1")
+        self.assertEqual(report["tool"]["name"], "kubeproof")
+        self.assertEqual(report["tool"]["version"], VERSION)
+        scan = report["scan"]
+        for field in SCAN_FIELDS:
+            self.assertIn(field, scan, f"scan.{field}")
+        self.assertEqual(scan["started_at"], EPOCH_RFC3339)
+        self.assertEqual(scan["finished_at"], EPOCH_RFC3339)
+        self.assertEqual(scan["benchmark"], "cis-1.12")
+        self.assertIsInstance(scan["targets"], list)
+        self.assertIsInstance(report["frameworks"], dict)
+        self.assertEqual(len(report["results"]), 97, "97 checks in cis-1.12")
+        counted = {s: 0 for s in STATUSES}
+        for r in report["results"]:
+            for field, kind in RESULT_FIELDS.items():
+                self.assertIn(field, r, f"{r.get('id')}: field {field}")
+                self.assertIsInstance(r[field], kind, f"{r['id']}: type of {field}")
+            self.assertIn(r["status"], STATUSES, r["id"])
+            self.assertEqual(r["benchmark"], "cis-1.12", r["id"])
+            self.assertTrue(r["id"].startswith(r["group"] + ".") or r["id"] == r["group"], r["id"])
+            for ev in r["evidence"]:
+                self.assertEqual(sorted(ev), ["ref", "source", "value"], f"{r['id']}: evidence {ev}")
+                for value in ev.values():
+                    self.assertIsInstance(value, str, f"{r['id']}: evidence {ev}")
+                if ev["source"] == "config":
+                    self.assertConfigLine(node, r["id"], ev)
+            if r["status"] in ("PASS", "FAIL", "WARN"):
+                self.assertTrue(r["title"] and r["remediation"], r["id"])
+            if r["status"] in ("SKIP", "NA", "ERROR"):
+                self.assertTrue(r.get("reason"), f"{r['id']}: {r['status']} needs a reason")
+            counted[r["status"]] += 1
+        self.assertEqual(report["totals"], counted)
+        self.assertNotIn(CFG.tmp, json.dumps(report), "no temporary path in the report")
+
+    def assertConfigLine(self, node, check_id, ev):
+        """A config evidence `path:line` points at the line that holds the key."""
+        m = re.fullmatch(r"(/.+):(\d+)", ev["ref"])
+        self.assertTrue(m, f"{check_id}: config evidence ref {ev['ref']!r} is path:line")
+        key = ev["value"].split(":", 1)[0]
+        last = [part for part in re.split(r"[.\[\]]", key) if part and not part.isdigit()][-1]
+        with open(node_root(node) + m.group(1), encoding="utf-8") as f:
+            line = f.read().split("\n")[int(m.group(2)) - 1]
+        value = ev["value"].split(":", 1)[1].strip()
+        # a key-name selection (providers[0] -> "aescbc") points at the line of the name itself
+        self.assertTrue(last in line or (value and value in line), f"{check_id}: {ev['ref']} should hold {key}")
+
+    def test_kubeadm_control_plane(self):
+        self.check_shape("kubeadm-control-plane", [])
+
+    def test_hardened_control_plane(self):
+        self.check_shape("hardened-control-plane", [])
+
+    def test_worker_json_config(self):
+        self.check_shape("worker-json-config", ["--targets", ALL_TARGETS])
+
+    def test_no_kubernetes(self):
+        self.check_shape("no-kubernetes", [])
+
+
+class NodeSemantics(unittest.TestCase):
+    """The notable results of examples/nodes/README.md."""
+
+    def assertStatuses(self, results, expected):
+        for check_id, status in expected.items():
+            self.assertIn(check_id, results, f"{check_id} missing")
+            r = results[check_id]
+            self.assertEqual(r["status"], status, f"{check_id}: {r['actual']} / {r.get('reason', '')}")
+
+    def test_kubeadm_control_plane(self):
+        report, _ = scan_json(self, "kubeadm-control-plane", expect_rc=1)
+        results = by_id(report)
+        self.assertStatuses(results, {
+            "1.1.12": "FAIL", "1.2.15": "FAIL", "1.3.2": "FAIL", "1.4.1": "FAIL", "4.1.9": "FAIL",
+            "1.2.1": "WARN", "1.2.6": "PASS", "1.2.7": "PASS", "1.2.8": "PASS", "1.2.21": "PASS",
+            "1.2.30": "FAIL", "4.2.1": "PASS", "4.2.2": "PASS", "4.2.3": "PASS"})
+        for check_id in ("4.2.1", "4.2.2", "4.2.3"):
+            refs = [e["ref"] for e in results[check_id]["evidence"]]
+            self.assertTrue(any(ref.startswith("/var/lib/kubelet/config.yaml") for ref in refs),
+                            f"{check_id}: evidence {refs} names /var/lib/kubelet/config.yaml")
+
+    def test_kubeadm_control_plane_fail_set(self):
+        report, _ = scan_json(self, "kubeadm-control-plane")
+        fails = sorted(r["id"] for r in report["results"] if r["status"] == "FAIL")
+        self.assertEqual(fails, sorted(["1.1.12", "1.2.5", "1.2.15", "1.2.16", "1.2.17", "1.2.18", "1.2.19",
+                                        "1.2.30", "1.3.2", "1.4.1", "4.1.1", "4.1.9"]))
+
+    def test_hardened_control_plane(self):
+        report, _ = scan_json(self, "hardened-control-plane", expect_rc=0)
+        fails = [r["id"] for r in report["results"] if r["status"] in ("FAIL", "ERROR")]
+        self.assertEqual(fails, [])
+
+    def test_worker_json_config(self):
+        report, _ = scan_json(self, "worker-json-config", "--targets", ALL_TARGETS, expect_rc=1)
+        results = by_id(report)
+        self.assertStatuses(results, {"4.2.1": "PASS", "4.2.4": "WARN"})
+        refs = [e["ref"] for e in results["4.2.1"]["evidence"]]
+        self.assertTrue(any(ref.startswith("/etc/kubelet/kubelet-config.json") for ref in refs),
+                        f"4.2.1 evidence {refs} names the --config file")
+        not_na = [f"{i} {r['status']}" for i, r in results.items()
+                  if i.split(".")[0] in ("1", "2", "3") and r["status"] != "NA"]
+        self.assertEqual(not_na, [], "sections 1-3 are NA on a worker (examples/nodes/README.md)")
+
+    def test_worker_json_config_fail_set(self):
+        report, _ = scan_json(self, "worker-json-config", "--targets", ALL_TARGETS)
+        fails = sorted(r["id"] for r in report["results"] if r["status"] == "FAIL")
+        self.assertEqual(fails, ["4.1.1", "4.2.10", "4.2.6", "4.3.1"])
+
+    def test_no_kubernetes(self):
+        report, _ = scan_json(self, "no-kubernetes", expect_rc=0)
+        not_na = [f"{r['id']} {r['status']}" for r in report["results"] if r["status"] != "NA"]
+        self.assertEqual(not_na, [])
+        self.assertEqual(report["totals"]["NA"], 97)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. CLI contract
+
+class CliContract(unittest.TestCase):
+    """Options, exit codes and the exact text of usage errors."""
+
+    def assertUsageError(self, proc, stderr):
+        self.assertEqual((proc.returncode, proc.stderr), (2, stderr))
+        self.assertEqual(proc.stdout, "", "no report on a usage error")
+
+    def test_check_selects_exactly(self):
+        report, _ = scan_json(self, "kubeadm-control-plane", "--check", "1.2.15,1.2.16", expect_rc=1)
+        self.assertEqual([r["id"] for r in report["results"]], ["1.2.15", "1.2.16"])
+        self.assertEqual(sum(report["totals"].values()), 2)
+
+    def test_skip_gives_skip_with_reason(self):
+        report, _ = scan_json(self, "kubeadm-control-plane", "--skip", "1.2.15")
+        r = by_id(report)["1.2.15"]
+        self.assertEqual(r["status"], "SKIP")
+        self.assertEqual(r["reason"], "skipped with --skip")
+        self.assertEqual(len(report["results"]), 97)
+
+    def test_unknown_id_in_check(self):
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--check", "1.2.15,9.9.9")),
+                              "kubeproof: unknown check id '9.9.9' in --check (benchmark cis-1.12)\n")
+
+    def test_unknown_id_in_skip(self):
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--skip", "9.9.9")),
+                              "kubeproof: unknown check id '9.9.9' in --skip (benchmark cis-1.12)\n")
+
+    def test_unknown_benchmark(self):
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--benchmark", "cis-9.9")),
+                              "kubeproof: unknown benchmark 'cis-9.9' (known: cis-1.12)\n")
+
+    def test_unknown_target(self):
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--targets", "master,nodes")),
+                              "kubeproof: benchmark cis-1.12 has no target 'nodes' "
+                              "(it has: master, etcd, controlplane, node)\n")
+
+    def test_empty_id_list_is_a_usage_error(self):
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--check", "")),
+                              "kubeproof: --check needs at least one value\n")
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--skip", ",")),
+                              "kubeproof: --skip needs at least one value\n")
+
+    def test_missing_root_cannot_scan(self):
+        missing = os.path.join(CFG.tmp, "no-such-root")
+        proc = kubeproof("run", "--root", missing)
+        self.assertEqual((proc.returncode, proc.stdout), (3, ""))
+        self.assertEqual(proc.stderr, f"kubeproof: cannot scan: the node root {missing} is not readable "
+                                      "(No such file or directory)\n")
+
+    def test_missing_proc_cannot_scan(self):
+        proc = kubeproof("run", "--root", node_root("kubeadm-control-plane"), "--proc", os.path.join(CFG.tmp, "no-proc"))
+        self.assertEqual((proc.returncode, proc.stdout), (3, ""))
+        self.assertTrue(proc.stderr.startswith("kubeproof: cannot scan: cannot list the node's processes: "), proc.stderr)
+
+    def test_output_to_a_device_keeps_the_device(self):
+        proc = kubeproof(*scan_args("hardened-control-plane", "--output", "/dev/null"))
+        self.assertEqual((proc.returncode, proc.stdout), (0, ""))
+        self.assertTrue(stat.S_ISCHR(os.stat("/dev/null").st_mode))
+
+    def test_bad_format(self):
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--format", "yaml")),
+                              "kubeproof: --format: yaml not in {text,json,junit}\nRun 'kubeproof run --help' for more information.\n")
+
+    def test_bad_fail_on(self):
+        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--fail-on", "always")),
+                              "kubeproof: --fail-on: always not in {fail,warn,never}\nRun 'kubeproof run --help' for more information.\n")
+
+    def test_fail_on_never(self):
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--fail-on", "never"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("[FAIL] 1.2.15", proc.stdout)
+
+    def test_fail_on_warn(self):
+        proc = kubeproof(*scan_args("hardened-control-plane", "--fail-on", "warn"))
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        proc = kubeproof(*scan_args("hardened-control-plane", "--fail-on", "fail"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_output_file(self):
+        stdout = kubeproof_bytes(*scan_args("kubeadm-control-plane", "--format", "json")).stdout
+        out = os.path.join(CFG.tmp, "cli-output", "report.json")
+        os.makedirs(os.path.dirname(out))
+        proc = kubeproof_bytes(*scan_args("kubeadm-control-plane", "--format", "json", "--output", out))
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(proc.stdout, b"", "stdout is empty with --output")
+        self.assertEqual(proc.stderr, b"")
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), stdout, "--output writes the same bytes as stdout")
+        self.assertEqual(dir_entries(os.path.dirname(out)), ["report.json"], "no temporary file left")
+
+    def test_output_into_missing_directory(self):
+        parent = os.path.join(CFG.tmp, "cli-missing")
+        os.makedirs(parent)
+        out = os.path.join(parent, "no-such-dir", "report.json")
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--output", out))
+        self.assertEqual(proc.returncode, 3)
+        self.assertEqual(proc.stderr, f"kubeproof: cannot write the report: {out}: No such file or directory\n")
+        self.assertEqual(proc.stdout, "")
+        self.assertEqual(dir_entries(parent), [], "no file and no temporary file left")
+
+    def test_version(self):
+        proc = kubeproof("version")
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, f"kubeproof {VERSION}\n", ""))
+
+    def test_list_benchmarks(self):
+        proc = kubeproof("list", "benchmarks")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(proc.stdout.startswith("cis-1.12 "), proc.stdout)
+
+    def test_list_checks(self):
+        proc = kubeproof("list", "checks")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 97)
+        self.assertTrue(lines[0].startswith("1.1.1 "), lines[0])
+
+    def test_explain(self):
+        proc = kubeproof("explain", "1.2.16")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(proc.stdout.startswith("1.2.16 Ensure that the --audit-log-path argument is set"))
+        self.assertIn("--audit-log-path", proc.stdout)
+
+    def test_explain_unknown_id(self):
+        self.assertUsageError(kubeproof("explain", "9.9.9"), "kubeproof: unknown check id '9.9.9'\n")
+
+    def test_validate_shipped_checks(self):
+        proc = kubeproof("validate")
+        self.assertEqual((proc.returncode, proc.stderr), (0, ""))
+        proc = kubeproof("validate", "--checks-dir", os.path.join(CFG.source, "checks"))
+        self.assertEqual((proc.returncode, proc.stderr), (0, ""))
+
+    def test_text_has_no_colour(self):
+        out = kubeproof(*scan_args("kubeadm-control-plane")).stdout
+        self.assertNotIn("\x1b[", out)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. definition diagnostics, exact text
+
+class BrokenChecks:
+    """A copy of the shipped checks/ with edits made by content, remembering line numbers."""
+
+    def __init__(self, name):
+        self.dir = os.path.join(CFG.tmp, "broken", name)
+        shutil.copytree(os.path.join(CFG.source, "checks"), self.dir)
+
+    def path(self, rel):
+        return os.path.join(self.dir, rel)
+
+    def lines(self, rel):
+        with open(self.path(rel), encoding="utf-8") as f:
+            return f.read().split("\n")
+
+    def find(self, rel, text, after=None):
+        """0-based index of the first line containing `text` (after the first line containing `after`)."""
+        lines = self.lines(rel)
+        start = 0
+        if after is not None:
+            start = next(i for i, line in enumerate(lines) if after in line) + 1
+        for i in range(start, len(lines)):
+            if text in lines[i]:
+                return i
+        raise AssertionError(f"{rel}: no line with {text!r} after {after!r}: the shipped checks changed")
+
+    def edit(self, rel, text, new_lines, after=None):
+        """Replaces the line containing `text` by `new_lines` (a function of the old line);
+        returns the 1-based number of the first new line."""
+        lines = self.lines(rel)
+        i = self.find(rel, text, after)
+        lines[i:i + 1] = new_lines(lines[i])
+        with open(self.path(rel), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        return i + 1
+
+    def line(self, rel, number):
+        return self.lines(rel)[number - 1]
+
+
+def indent_of(line):
+    return len(line) - len(line.lstrip(" "))
+
+
+def diagnostic(path, line, col, message, source_line):
+    """The block kubeproof prints for one problem: location and message, the line, a caret."""
+    return f"{path}:{line}:{col}: {message}\n    {source_line}\n    {' ' * (col - 1)}^\n"
+
+
+class DefinitionDiagnostics(unittest.TestCase):
+    """kubeproof validate --checks-dir over broken copies of checks/."""
+
+    MASTER = "cis-1.12/master.yaml"
+    NODE = "cis-1.12/node.yaml"
+    CHECK = 'id: "1.2.17"'
+
+    def assertDiagnostics(self, broken, blocks, count):
+        proc = kubeproof("validate", "--checks-dir", broken.dir)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        for block in blocks:
+            self.assertIn(block, proc.stderr)
+        self.assertTrue(proc.stderr.endswith(f"kubeproof: {count} {'problem' if count == 1 else 'problems'} in the check definitions\n"),
+                        proc.stderr)
+        located = re.findall(rf"^{re.escape(broken.dir)}/\S+:\d+:\d+: ", proc.stderr, re.M)
+        self.assertEqual(len(located), count, proc.stderr)
+
+    def id_line(self, broken, rel, check_id):
+        number = broken.find(rel, f'- id: "{check_id}"') + 1
+        line = broken.line(rel, number)
+        return number, line.index("id:") + 1, line
+
+    def test_unknown_key(self):
+        b = BrokenChecks("unknown-key")
+        n = b.edit(self.MASTER, "title: Ensure that the --audit-log-maxage", lambda old: [
+            " " * indent_of(old) + "colour: red", old], after=self.CHECK)
+        line = b.line(self.MASTER, n)
+        self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, indent_of(line) + 1,
+                                              "unknown key 'colour' in check", line)], 1)
+
+    def test_unknown_operator(self):
+        b = BrokenChecks("unknown-operator")
+        n = b.edit(self.MASTER, "gte: 30", lambda old: [old.replace("gte:", "gte2:")], after=self.CHECK)
+        line = b.line(self.MASTER, n)
+        message = ("unknown operator 'gte2' (known: set, eq, noteq, gt, gte, lt, lte, has, nothave, regex, "
+                   "subset_of)")
+        self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, indent_of(line) + 1, message, line)], 1)
+
+    def test_missing_title(self):
+        b = BrokenChecks("missing-title")
+        b.edit(self.MASTER, "title: ", lambda old: [], after=self.CHECK)
+        n, col, line = self.id_line(b, self.MASTER, "1.2.17")
+        self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, col,
+                                              "check is missing required key 'title'", line)], 1)
+
+    def test_duplicate_id(self):
+        b = BrokenChecks("duplicate-id")
+        first, _, _ = self.id_line(b, self.MASTER, "1.2.17")
+        n = b.edit(self.MASTER, '- id: "1.2.18"', lambda old: [old.replace("1.2.18", "1.2.17")])
+        line = b.line(self.MASTER, n)
+        path = b.path(self.MASTER)
+        message = f"duplicate check id '1.2.17' (first defined at {path}:{first})"
+        self.assertDiagnostics(b, [diagnostic(path, n, line.index("id:") + 1, message, line)], 1)
+
+    def test_invalid_regex(self):
+        b = BrokenChecks("invalid-regex")
+        n = b.edit(self.NODE, "regex:", lambda old: [" " * indent_of(old) + "regex: '('"], after='id: "4.3.1"')
+        line = b.line(self.NODE, n)
+        self.assertDiagnostics(b, [diagnostic(b.path(self.NODE), n, line.index("'(") + 1,
+                                              "invalid regular expression '(': missing ): (", line)], 1)
+
+    def test_invalid_yaml(self):
+        b = BrokenChecks("invalid-yaml")
+        n = b.edit(self.MASTER, "title: ", lambda old: [old + ": x"], after=self.CHECK)
+        line = b.line(self.MASTER, n)
+        self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, line.rindex(": x") + 1,
+                                              "invalid YAML: illegal map value", line)], 1)
+
+    def test_invalid_yaml_tab(self):
+        b = BrokenChecks("invalid-yaml-tab")
+        n = b.edit(self.MASTER, "cis: automated", lambda old: ["\t" + old.lstrip(" ")], after=self.CHECK)
+        line = b.line(self.MASTER, n)
+        self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, 1,
+                                              "invalid YAML: illegal tab when looking for indentation", line)], 1)
+
+    def test_unknown_component(self):
+        b = BrokenChecks("unknown-component")
+        b.edit(self.MASTER, "components: [apiserver]", lambda old: [old.replace("apiserver", "apiservr")],
+               after=self.CHECK)
+        n, col, line = self.id_line(b, self.MASTER, "1.2.17")
+        self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, col,
+                                              "check '1.2.17' names unknown component 'apiservr'", line)], 1)
+
+    def test_unknown_file_role(self):
+        b = BrokenChecks("unknown-file-role")
+        n = b.edit(self.NODE, "file: kubelet.kubeconfig", lambda old: [old.replace("kubeconfig", "nope")],
+                   after='id: "4.1.5"')
+        line = b.line(self.NODE, n)
+        self.assertDiagnostics(b, [diagnostic(b.path(self.NODE), n, indent_of(line) + 1,
+                                              "component 'kubelet' has no file role 'nope'", line)], 1)
+
+    def two_problems(self, name):
+        b = BrokenChecks(name)
+        n1 = b.edit(self.MASTER, "title: Ensure that the --audit-log-maxage", lambda old: [
+            old, " " * indent_of(old) + "bogus: 1"], after=self.CHECK) + 1
+        n2 = b.edit(self.NODE, "file: kubelet.kubeconfig", lambda old: [old.replace("kubeconfig", "nope")],
+                    after='id: "4.1.5"')
+        l1, l2 = b.line(self.MASTER, n1), b.line(self.NODE, n2)
+        blocks = [diagnostic(b.path(self.MASTER), n1, indent_of(l1) + 1, "unknown key 'bogus' in check", l1),
+                  diagnostic(b.path(self.NODE), n2, indent_of(l2) + 1, "component 'kubelet' has no file role 'nope'",
+                             l2)]
+        return b, blocks
+
+    def test_two_problems_in_two_files(self):
+        b, blocks = self.two_problems("two-problems")
+        self.assertDiagnostics(b, blocks, 2)
+
+    def test_run_with_broken_checks(self):
+        b, blocks = self.two_problems("two-problems-run")
+        out = os.path.join(CFG.tmp, "broken-run", "report.json")
+        os.makedirs(os.path.dirname(out))
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--checks-dir", b.dir, "--output", out))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        for block in blocks:
+            self.assertIn(block, proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        self.assertEqual(dir_entries(os.path.dirname(out)), [], "no report written")
+
+    def test_missing_checks_dir(self):
+        missing = os.path.join(CFG.tmp, "no-such-checks")
+        proc = kubeproof("validate", "--checks-dir", missing)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, f"{missing}: cannot read the checks directory: No such file or directory\n"
+                                      "kubeproof: 1 problem in the check definitions\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. real processes
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def argv0_base(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            first = f.read().split(b"\0")[0].decode(errors="replace")
+    except OSError:
+        return ""
+    return os.path.basename(first)
+
+
+def processes_named(names):
+    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and argv0_base(p) in names)
+
+
+class RealProcesses(unittest.TestCase):
+    """Scans of the kubeadm root with --proc /proc and real control plane processes."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lock = open(PROCESS_LOCK, "w")
+        fcntl.flock(cls.lock, fcntl.LOCK_EX)  # concurrent runs of this suite would see each other's processes
+        cls.procs = {}
+        cls.bin = os.path.join(CFG.tmp, "bin")
+        os.makedirs(cls.bin, exist_ok=True)
+        with open(os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane", "node.json")) as f:
+            spec = json.load(f)
+        cls.argv = {p["argv"][0]: p["argv"] for p in spec["processes"]
+                    if p["argv"] and p["argv"][0] in CONTROL_PLANE_PROCESSES}
+        try:
+            for name in CONTROL_PLANE_PROCESSES:
+                shutil.copy(CFG.sleeper, os.path.join(cls.bin, name))
+                cls.start(name, cls.argv[name])
+            cls.etcd_log = os.path.join(CFG.tmp, "etcd.log")
+            if os.path.exists("/usr/bin/etcd"):
+                cls.start_etcd()
+        except BaseException:
+            cls.stop_all()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stop_all()
+        fcntl.flock(cls.lock, fcntl.LOCK_UN)
+        cls.lock.close()
+
+    @classmethod
+    def start(cls, name, argv, executable=None, **kwargs):
+        env = {"PATH": "/usr/bin:/bin"}
+        cls.procs[name] = subprocess.Popen(argv, executable=executable or os.path.join(cls.bin, name), env=env,
+                                           stdin=subprocess.DEVNULL, **kwargs)
+
+    @classmethod
+    def stop(cls, name):
+        proc = cls.procs.pop(name, None)
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    @classmethod
+    def stop_all(cls):
+        for name in list(cls.procs):
+            cls.stop(name)
+
+    @classmethod
+    def start_etcd(cls):
+        client, peer = free_port(), free_port()
+        data = os.path.join(CFG.tmp, "etcd-data")
+        argv = ["etcd", "--name", "e2e", "--data-dir", data,
+                f"--listen-client-urls=http://127.0.0.1:{client}",
+                f"--advertise-client-urls=http://127.0.0.1:{client}",
+                f"--listen-peer-urls=http://127.0.0.1:{peer}",
+                f"--initial-advertise-peer-urls=http://127.0.0.1:{peer}",
+                f"--initial-cluster=e2e=http://127.0.0.1:{peer}",
+                "--client-cert-auth=false", "--auto-tls=false", "--peer-auto-tls=false"]
+        log = open(cls.etcd_log, "wb")
+        cls.start("etcd", argv, executable="/usr/bin/etcd", stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if cls.procs["etcd"].poll() is not None:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", client), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        cls.stop("etcd")
+        raise RuntimeError("etcd did not start:\n" + open(cls.etcd_log, errors="replace").read()[-3000:])
+
+    def scan(self, *extra):
+        root = node_root("kubeadm-control-plane")
+        proc = kubeproof("run", "--root", root, "--proc", "/proc", "--format", "json",
+                         "--targets", "master,etcd", *extra)
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        return by_id(json.loads(proc.stdout))
+
+    def others(self, name):
+        ours = self.procs[name].pid
+        return [p for p in processes_named([name]) if p != ours]
+
+    def assertFromPid(self, result, name):
+        pid = self.procs[name].pid
+        refs = [e["ref"] for e in result["evidence"]]
+        self.assertIn(f"{name} pid {pid}", refs,
+                      f"{result['id']}: evidence {refs}; other {name} processes on this host: {self.others(name)}")
+
+    def test_apiserver_profiling_default(self):
+        results = self.scan()
+        self.assertEqual(results["1.2.15"]["status"], "FAIL")
+        self.assertFromPid(results["1.2.15"], "kube-apiserver")
+        self.assertFromPid(results["1.3.2"], "kube-controller-manager")
+        self.assertFromPid(results["1.4.2"], "kube-scheduler")
+        self.assertEqual(results["1.2.7"]["status"], "PASS", "flags come from the real argv")
+
+    def test_apiserver_restarted_with_profiling_false(self):
+        self.stop("kube-apiserver")
+        self.start("kube-apiserver", self.argv["kube-apiserver"] + ["--profiling=false"])
+        pid = self.procs["kube-apiserver"].pid
+        try:
+            results = self.scan()
+            r = results["1.2.15"]
+            self.assertEqual(r["status"], "PASS", r["actual"])
+            self.assertFromPid(r, "kube-apiserver")
+        finally:
+            self.stop("kube-apiserver")
+            self.start("kube-apiserver", self.argv["kube-apiserver"])
+        self.assertIn({"source": "process", "ref": f"kube-apiserver pid {pid}", "value": "--profiling=false"},
+                      r["evidence"])
+
+    @unittest.skipUnless(os.path.exists("/usr/bin/etcd"), "no /usr/bin/etcd (Debian etcd-server)")
+    def test_real_etcd(self):
+        self.assertIn("etcd", self.procs, "etcd was started")
+        results = self.scan()
+        r = results["2.2"]
+        self.assertEqual(r["status"], "FAIL", r["actual"])
+        self.assertFromPid(r, "etcd")
+        pid = self.procs["etcd"].pid
+        self.assertIn({"source": "process", "ref": f"etcd pid {pid}", "value": "--client-cert-auth=false"},
+                      r["evidence"])
+        self.assertEqual(results["2.3"]["status"], "PASS")
+        self.assertFromPid(results["2.3"], "etcd")
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. atomic output
+
+class AtomicOutput(unittest.TestCase):
+    """--output replaces a file completely, or leaves it alone when nothing is written."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="atomic-")
+        self.out = os.path.join(self.dir, "report.json")
+        self.old = b"old report\n" + b"x" * 1_000_000 + b"\n"
+        with open(self.out, "wb") as f:
+            f.write(self.old)
+
+    def test_replaces_existing_file(self):
+        expected = kubeproof_bytes(*scan_args("hardened-control-plane", "--format", "json")).stdout
+        proc = kubeproof_bytes(*scan_args("hardened-control-plane", "--format", "json", "--output", self.out))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(self.out, "rb") as f:
+            self.assertEqual(f.read(), expected)
+        self.assertEqual(dir_entries(self.dir), ["report.json"])
+
+    def test_broken_definitions_leave_file_alone(self):
+        b = BrokenChecks("atomic")
+        b.edit("cis-1.12/master.yaml", "gte: 30", lambda old: [old.replace("gte:", "gte2:")])
+        proc = kubeproof_bytes(*scan_args("hardened-control-plane", "--checks-dir", b.dir, "--output", self.out))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        with open(self.out, "rb") as f:
+            self.assertEqual(f.read(), self.old)
+        self.assertEqual(dir_entries(self.dir), ["report.json"])
+
+    def test_unknown_check_leaves_file_alone(self):
+        proc = kubeproof_bytes(*scan_args("hardened-control-plane", "--check", "9.9.9", "--output", self.out))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        with open(self.out, "rb") as f:
+            self.assertEqual(f.read(), self.old)
+        self.assertEqual(dir_entries(self.dir), ["report.json"])
+
+
+# ---------------------------------------------------------------------------------------------
+# runner
+
+class CountingResult(unittest.TextTestResult):
+    """Counts test methods; a method with several failing subtests counts once."""
+
+    def failed_ids(self):
+        """Ids of failed test methods, and of failed class/module fixtures (which run no method)."""
+        ids = set()
+        for test, _ in self.failures + self.errors:
+            ids.add(getattr(test, "test_case", test).id())
+        for test in self.unexpectedSuccesses:
+            ids.add(test.id())
+        return ids
+
+    def failed_methods(self):
+        return {i for i in self.failed_ids() if not i.startswith(("setUp", "tearDown"))}
+
+
+def materialise():
+    script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+    for node in NODES:
+        spec = os.path.join(CFG.source, "examples", "nodes", node)
+        proc = subprocess.run([sys.executable, script, spec, node_root(node)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"materialize.py {node} failed:\n{proc.stdout}{proc.stderr}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", required=True, help="the kubeproof binary")
+    parser.add_argument("--sleeper", required=True, help="the kubeproof_test_sleeper binary")
+    parser.add_argument("--source", required=True, help="the source tree (holds checks/, examples/, tests/)")
+    parser.add_argument("-k", dest="patterns", action="append", help="only tests matching this substring")
+    args = parser.parse_args()
+    CFG.binary = os.path.abspath(args.binary)
+    CFG.sleeper = os.path.abspath(args.sleeper)
+    CFG.source = os.path.abspath(args.source)
+    CFG.update_golden = os.environ.get("UPDATE_GOLDEN") == "1"
+    for path in (CFG.binary, CFG.sleeper):
+        if not os.access(path, os.X_OK):
+            print(f"run.py: not an executable: {path}", file=sys.stderr)
+            return 2
+    if os.geteuid() != 0:
+        print("run.py: must run as root: the fixture nodes have real owners", file=sys.stderr)
+        return 2
+
+    CFG.tmp = tempfile.mkdtemp(prefix="kubeproof-e2e-")
+    CFG.nodes = os.path.join(CFG.tmp, "nodes")
+    started = time.monotonic()
+    try:
+        materialise()
+        loader = unittest.TestLoader()
+        if args.patterns:
+            loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
+        suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in
+                                   (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics,
+                                    RealProcesses, AtomicOutput))
+        runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2, resultclass=CountingResult)
+        result = runner.run(suite)
+    finally:
+        shutil.rmtree(CFG.tmp, ignore_errors=True)
+    failed = len(result.failed_ids())
+    skipped = len(result.skipped)
+    passed = result.testsRun - len(result.failed_methods()) - skipped - len(result.expectedFailures)
+    extra = f", {skipped} skipped" if skipped else ""
+    print(f"e2e took {time.monotonic() - started:.1f}s")
+    print(f"{passed} passed, {failed} failed{extra}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
