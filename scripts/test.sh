@@ -31,5 +31,9 @@ done
 binary=build/release/kubeproof
 step "release binary"
 file "$binary"
+if ! file "$binary" | grep -q 'statically linked'; then
+    printf 'test.sh: %s is not statically linked\n' "$binary" >&2
+    exit 1
+fi
 printf 'test.sh: OK: release and asan-ubsan built and all tests passed in %ds (%s: %s bytes)\n' \
     "$((SECONDS - start))" "$binary" "$(stat -c %s "$binary")"

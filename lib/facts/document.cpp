@@ -1,5 +1,8 @@
 #include "facts/document.hpp"
 
+#include <charconv>
+#include <cstdint>
+
 #include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
@@ -16,14 +19,12 @@ json scalar_to_json(const YAML::Node& node) {
     if (text == "true" || text == "True" || text == "TRUE") return true;
     if (text == "false" || text == "False" || text == "FALSE") return false;
     if (text.empty() || text == "null" || text == "~" || text == "Null" || text == "NULL") return nullptr;
-    try {
-        size_t used = 0;
-        long long integer = std::stoll(text, &used, 10);
-        if (used == text.size()) return integer;
-        double real = std::stod(text, &used);
-        if (used == text.size()) return real;
-    } catch (const std::exception&) {
-    }
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    int64_t integer = 0;
+    if (auto [ptr, ec] = std::from_chars(begin, end, integer); ec == std::errc() && ptr == end) return integer;
+    double real = 0;
+    if (auto [ptr, ec] = std::from_chars(begin, end, real); ec == std::errc() && ptr == end) return real;
     return text;
 }
 
