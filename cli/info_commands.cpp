@@ -27,6 +27,7 @@ struct DefinitionOptions {
     std::string benchmark;
     std::string what;
     std::string id;
+    std::string framework;
 };
 
 int validate(const DefinitionOptions& o) {
@@ -49,6 +50,19 @@ int list(const DefinitionOptions& o) {
         for (const auto& [id, b] : defs.benchmarks) std::printf("%-12s %s\n", id.c_str(), b.title.c_str());
         return k_exit_ok;
     }
+    if (o.what == "frameworks") {
+        std::fputs(app::list_frameworks(defs).c_str(), stdout);
+        return k_exit_ok;
+    }
+    if (o.what == "controls") {
+        auto fw = defs.frameworks.find(o.framework);
+        if (fw == defs.frameworks.end()) {
+            print_error(o.framework.empty() ? "list controls needs --framework ID" : fmt::format("unknown framework '{}'", o.framework));
+            return k_exit_usage;
+        }
+        std::fputs(app::list_controls(fw->second, defs).c_str(), stdout);
+        return k_exit_ok;
+    }
     auto bench = defs.benchmarks.find(o.benchmark);
     if (bench == defs.benchmarks.end()) {
         print_error(fmt::format("unknown benchmark '{}'", o.benchmark));
@@ -66,7 +80,7 @@ int explain(const DefinitionOptions& o) {
         print_error(fmt::format("unknown check id '{}'", o.id));
         return k_exit_usage;
     }
-    std::fputs(app::explain(*where, loaded->definitions.catalogue).c_str(), stdout);
+    std::fputs(app::explain(*where, loaded->definitions).c_str(), stdout);
     return k_exit_ok;
 }
 
@@ -82,8 +96,11 @@ void add_validate(CLI::App& app, Action& action) {
 void add_list(CLI::App& app, Action& action) {
     auto o = std::make_shared<DefinitionOptions>();
     o->benchmark = "cis-1.12";
-    CLI::App* cmd = app.add_subcommand("list", "List benchmarks or checks");
-    cmd->add_option("what", o->what, "benchmarks or checks")->required()->check(CLI::IsMember({"benchmarks", "checks"}));
+    CLI::App* cmd = app.add_subcommand("list", "List benchmarks, checks, frameworks, or a framework's controls");
+    cmd->add_option("what", o->what, "benchmarks, checks, frameworks or controls")
+        ->required()
+        ->check(CLI::IsMember({"benchmarks", "checks", "frameworks", "controls"}));
+    cmd->add_option("--framework", o->framework, "Framework for 'list controls'");
     cmd->add_option("--benchmark", o->benchmark, "Benchmark for 'list checks'")->capture_default_str();
     cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");
     cmd->callback([o, &action] { action = [o] { return list(*o); }; });

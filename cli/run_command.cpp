@@ -46,6 +46,7 @@ std::string render(const model::Report& report, const RunOptions& o) {
     if (o.format == "junit") return report::to_junit(report);
     report::TextOptions text;
     text.colour = colour_wanted(o);
+    text.framework = o.scan.framework;
     return report::to_text(report, text);
 }
 
@@ -115,6 +116,8 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option("--fail-on", o->fail_on, "Exit 1 on: fail (FAIL, ERROR), warn (also WARN), never")
         ->check(CLI::IsMember({"fail", "warn", "never"}))
         ->capture_default_str();
+    cmd->add_option("--framework", o->scan.framework,
+                    "Only checks mapped to this framework (soc2, pci-dss, iso-27001, ...), with a per-criterion summary");
     cmd->add_option("--checks-dir", o->checks_dir, "Use check definitions from this directory instead of the embedded ones");
     cmd->callback([o, &action] { action = [o] { return run(*o); }; });
 }

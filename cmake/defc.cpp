@@ -1,7 +1,7 @@
 // kubeproof_defc: the build-time definitions compiler. Loads checks/ with the same strict loader as
 // `kubeproof validate` (any diagnostic fails the build, with file:line:col) and writes a C++ source
 // holding the loaded definitions as CBOR, so that the binary starts without parsing YAML.
-//   kubeproof_defc CHECKS_DIR OUTPUT.cpp
+//   kubeproof_defc CHECKS_DIR FRAMEWORKS_DIR OUTPUT.cpp
 #include <cstdio>
 #include <fstream>
 
@@ -27,24 +27,26 @@ std::string source_for(const std::vector<uint8_t>& bytes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: kubeproof_defc CHECKS_DIR OUTPUT.cpp\n");
+    if (argc != 4) {
+        std::fprintf(stderr, "usage: kubeproof_defc CHECKS_DIR FRAMEWORKS_DIR OUTPUT.cpp\n");
         return 2;
     }
-    auto files = host::read_local_yaml_tree(argv[1]);
-    if (!files) {
-        std::fprintf(stderr, "kubeproof_defc: %s\n", files.error().message.c_str());
-        return 1;
-    }
     std::vector<loader::SourceFile> sources;
-    for (auto& f : *files) sources.push_back({"checks/" + f.relative, "checks/" + f.relative, std::move(f.content)});
+    for (auto [dir, prefix] : {std::pair{argv[1], "checks/"}, std::pair{argv[2], "frameworks/"}}) {
+        auto files = host::read_local_yaml_tree(dir);
+        if (!files) {
+            std::fprintf(stderr, "kubeproof_defc: %s\n", files.error().message.c_str());
+            return 1;
+        }
+        for (auto& f : *files) sources.push_back({prefix + f.relative, prefix + f.relative, std::move(f.content)});
+    }
     loader::Diagnostics diagnostics;
     auto definitions = loader::load_definitions(sources, diagnostics);
     if (!diagnostics.empty()) {
         std::fputs(diagnostics.format().c_str(), stderr);
         return 1;
     }
-    std::ofstream out(argv[2], std::ios::binary | std::ios::trunc);
+    std::ofstream out(argv[3], std::ios::binary | std::ios::trunc);
     out << source_for(model::to_cbor(definitions));
     return out.good() ? 0 : 1;
 }

@@ -1,8 +1,11 @@
 #include "app/definitions.hpp"
 
+#include <set>
+
 #include "embedded/embedded.hpp"
 #include "host/local_files.hpp"
 #include "model/serialize.hpp"
+#include "util/text.hpp"
 #include "loader/loader.hpp"
 
 namespace kubeproof::app {
@@ -21,6 +24,28 @@ std::optional<model::Definitions> compiled(loader::Diagnostics& diagnostics) {
 
 }  // namespace
 
+// Files of a local definitions directory: checks from DIR, frameworks from DIR/frameworks/ (they
+// replace embedded framework files of the same name; the other embedded frameworks stay).
+std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& dir, loader::Diagnostics& diagnostics) {
+    auto files = host::read_local_yaml_tree(dir);
+    if (!files) {
+        diagnostics.add(dir, 0, 0, "cannot read the checks directory: " + util::reason_of(files.error().message));
+        return std::nullopt;
+    }
+    std::vector<loader::SourceFile> sources;
+    std::set<std::string> local_frameworks;
+    for (auto& f : *files) {
+        bool framework = f.relative.starts_with("frameworks/");
+        std::string path = framework ? f.relative : "checks/" + f.relative;
+        if (framework) local_frameworks.insert(path);
+        sources.push_back({path, f.path, std::move(f.content)});
+    }
+    for (auto& embedded : loader::embedded_sources()) {
+        if (embedded.path.starts_with("frameworks/") && local_frameworks.count(embedded.path) == 0) sources.push_back(embedded);
+    }
+    return sources;
+}
+
 LoadedDefinitions load_definitions(const std::string& checks_dir) {
     LoadedDefinitions loaded;
     std::vector<loader::SourceFile> sources;
@@ -32,15 +57,9 @@ LoadedDefinitions load_definitions(const std::string& checks_dir) {
         if (!loaded.diagnostics.empty()) return loaded;
         sources = loader::embedded_sources();
     } else {
-        auto files = host::read_local_yaml_tree(checks_dir);
-        if (!files) {
-            const std::string& message = files.error().message;
-            auto colon = message.find(": ");
-            loaded.diagnostics.add(checks_dir, 0, 0, "cannot read the checks directory: " +
-                                                         (colon == std::string::npos ? message : message.substr(colon + 2)));
-            return loaded;
-        }
-        for (auto& f : *files) sources.push_back({"checks/" + f.relative, f.path, std::move(f.content)});
+        auto local = local_sources(checks_dir, loaded.diagnostics);
+        if (!local) return loaded;
+        sources = std::move(*local);
     }
     loaded.definitions = loader::load_definitions(sources, loaded.diagnostics);
     return loaded;

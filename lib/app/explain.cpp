@@ -1,5 +1,7 @@
 #include "app/explain.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "engine/values.hpp"
@@ -9,7 +11,7 @@ namespace kubeproof::app {
 namespace {
 
 std::string describe_ref(const std::string& ref, const model::Catalogue& catalogue) {
-    if (ref.rfind("flag:", 0) == 0) return fmt::format("the file named by {}", ref.substr(5));
+    if (ref.starts_with("flag:")) return fmt::format("the file named by {}", ref.substr(5));
     auto dot = ref.find('.');
     auto comp = catalogue.components.find(ref.substr(0, dot == std::string::npos ? 0 : dot));
     if (dot == std::string::npos || comp == catalogue.components.end()) return ref;
@@ -82,7 +84,67 @@ std::string describe_test(const model::TestItem& item, const model::Catalogue& c
     return fmt::format("{}- {}: {}\n", indent, describe_leaf(item, catalogue), describe_assertions(item));
 }
 
-std::string explain(const CheckLocation& w, const model::Catalogue& catalogue) {
+namespace {
+
+// "  soc2 CC7.2  Monitor components for anomalies\n      why (source)" for each criterion the check supports.
+std::string framework_lines(const model::Check& check, const model::Definitions& definitions) {
+    std::string out;
+    for (const auto& [id, fw] : definitions.frameworks) {
+        auto links = fw.mappings.find(check.key);
+        if (links == fw.mappings.end()) continue;
+        for (const auto& link : links->second) {
+            auto criterion = std::find_if(fw.criteria.begin(), fw.criteria.end(), [&](const auto& c) { return c.id == link.id; });
+            out += fmt::format("  {} {}  {}\n      {} ({})\n", id, link.id, criterion == fw.criteria.end() ? "" : criterion->title,
+                               link.why, link.source);
+        }
+    }
+    return out.empty() ? "  (not mapped to any framework)\n" : out;
+}
+
+// The check ids, by benchmark, whose keys a framework maps to `criterion`.
+std::vector<std::string> checks_for(const model::Framework& fw, const std::string& criterion, const model::Definitions& defs) {
+    std::vector<std::string> out;
+    for (const auto& [bench_id, bench] : defs.benchmarks)
+        for (const auto& s : bench.sections)
+            for (const auto& g : s.groups)
+                for (const auto& c : g.checks) {
+                    auto links = fw.mappings.find(c.key);
+                    if (links == fw.mappings.end()) continue;
+                    bool linked = std::any_of(links->second.begin(), links->second.end(), [&](const auto& l) { return l.id == criterion; });
+                    if (linked) out.push_back(bench_id + ":" + c.id);
+                }
+    return out;
+}
+
+}  // namespace
+
+std::string list_frameworks(const model::Definitions& definitions) {
+    std::string out;
+    for (const auto& [id, fw] : definitions.frameworks) {
+        out += fmt::format("{:<12} {:>4} criteria  {:>4} checks mapped  {}\n", id, fw.criteria.size(), fw.mappings.size(), fw.title);
+    }
+    return out;
+}
+
+std::string list_controls(const model::Framework& fw, const model::Definitions& definitions) {
+    std::string out = fmt::format("{}: {}\n\n", fw.id, fw.title);
+    std::vector<const model::Criterion*> unsupported;
+    for (const auto& criterion : fw.criteria) {
+        auto checks = checks_for(fw, criterion.id, definitions);
+        if (checks.empty()) {
+            unsupported.push_back(&criterion);
+            continue;
+        }
+        out += fmt::format("{:<22} {}\n{:<22} checks: {}\n", criterion.id, criterion.title, "", fmt::join(checks, " "));
+    }
+    out += fmt::format("\nNo check supports these {} of {} criteria (evidence for them must come from elsewhere):\n",
+                       unsupported.size(), fw.criteria.size());
+    for (const auto* criterion : unsupported) out += fmt::format("{:<22} {}\n", criterion->id, criterion->title);
+    return out;
+}
+
+std::string explain(const CheckLocation& w, const model::Definitions& definitions) {
+    const model::Catalogue& catalogue = definitions.catalogue;
     const model::Check& c = *w.check;
     std::vector<std::string> components;
     for (const auto& id : c.components) {
@@ -93,11 +155,13 @@ std::string explain(const CheckLocation& w, const model::Catalogue& catalogue) {
     out += fmt::format("benchmark:   {} ({})\n", w.benchmark->id, w.benchmark->title);
     out += fmt::format("section:     {} {} [target {}]\n", w.section->id, w.section->title, w.section->target);
     out += fmt::format("group:       {} {}\n", w.group->id, w.group->title);
+    out += fmt::format("key:         {}\n", c.key);
     out += fmt::format("applies to:  {} (NA when none runs on the node)\n", fmt::join(components, ", "));
     out += fmt::format("defined at:  {}:{}\n\n", c.where.file, c.where.line);
     out += "inspects:\n" + (c.manual.empty() ? describe_test(c.test, catalogue, 1) : "  nothing automatically: manual check\n");
     if (!c.manual.empty()) out += "\nguidance:\n  " + c.manual + "\n";
     if (!c.expect.empty()) out += "\nexpectation:\n  " + c.expect + "\n";
+    out += fmt::format("\nframeworks:\n{}", framework_lines(c, definitions));
     out += fmt::format("\nremediation:\n{}", c.remediation);
     if (!c.notes.empty()) out += fmt::format("\nnotes:\n{}", c.notes);
     if (out.back() != '\n') out += '\n';

@@ -21,8 +21,15 @@ std::optional<CheckLocation> find_check(const model::Definitions& defs, const st
 /// What a test item inspects, in words, one line per leaf, indented by depth.
 std::string describe_test(const model::TestItem& item, const model::Catalogue& catalogue, int depth = 0);
 
-/// The full `explain` text of a check.
-std::string explain(const CheckLocation& where, const model::Catalogue& catalogue);
+/// The full `explain` text of a check, with its framework criteria and why each applies.
+std::string explain(const CheckLocation& where, const model::Definitions& definitions);
+
+/// One line per framework: id, title, criteria count, and how many checks map to it.
+std::string list_frameworks(const model::Definitions& definitions);
+
+/// Every criterion of a framework with the checks that support it, then the criteria no check
+/// supports, listed as such.
+std::string list_controls(const model::Framework& framework, const model::Definitions& definitions);
 
 /// One line per check: "<id>  <target>  <Automated|Manual>  <title>".
 std::string list_checks(const model::Benchmark& benchmark);

@@ -7,8 +7,10 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "engine/controls.hpp"
 #include "engine/evaluator.hpp"
 #include "facts/collector.hpp"
+#include "util/text.hpp"
 
 #ifndef KUBEPROOF_VERSION
 #define KUBEPROOF_VERSION "0.0.0-dev"
@@ -71,17 +73,21 @@ std::vector<std::string> present_components(const facts::NodeFacts& facts) {
     return out;
 }
 
-// The reason part of a "path: reason" host error message.
-std::string reason_of(const std::string& message) {
-    auto colon = message.find(": ");
-    return colon == std::string::npos ? message : message.substr(colon + 2);
-}
-
 // A warning when the node's Kubernetes version is not one the benchmark was written for.
 std::optional<std::string> version_mismatch(const model::Benchmark& bench, const std::string& version) {
     if (version.empty() || bench.kubernetes.empty()) return std::nullopt;
     if (std::find(bench.kubernetes.begin(), bench.kubernetes.end(), version) != bench.kubernetes.end()) return std::nullopt;
     return fmt::format("this node runs Kubernetes {}, but {} is written for {}", version, bench.id, fmt::join(bench.kubernetes, ", "));
+}
+
+// Keeps the results mapped to `framework` (all when empty) and lists the frameworks to summarise.
+void apply_framework(model::Report& report, const model::Definitions& defs, const std::string& framework) {
+    for (const auto& [id, fw] : defs.frameworks) {
+        if (framework.empty() || id == framework) report.frameworks.push_back(engine::framework_info(fw));
+    }
+    if (framework.empty()) return;
+    auto unmapped = [&](const model::Result& r) { return r.controls.count(framework) == 0; };
+    report.results.erase(std::remove_if(report.results.begin(), report.results.end(), unmapped), report.results.end());
 }
 
 }  // namespace
@@ -101,6 +107,11 @@ std::optional<ScanError> validate_options(const model::Definitions& defs, const 
                                             fmt::join(benchmark_targets(bench->second), ", "))};
         }
     }
+    if (!options.framework.empty() && defs.frameworks.count(options.framework) == 0) {
+        std::vector<std::string> known;
+        for (const auto& [id, fw] : defs.frameworks) known.push_back(id);
+        return ScanError{2, fmt::format("unknown framework '{}' (known: {})", options.framework, fmt::join(known, ", "))};
+    }
     for (const auto* list : {&options.only, &options.skip}) {
         for (const auto& id : *list) {
             if (!has_check(bench->second, id)) {
@@ -117,7 +128,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
-        std::string why = top ? "not a directory" : reason_of(top.error().message);
+        std::string why = top ? "not a directory" : util::reason_of(top.error().message);
         return util::unexpected(ScanError{3, fmt::format("cannot scan: the node root {} is not readable ({})", options.root, why)});
     }
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
@@ -134,6 +145,8 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     model::Report report;
     report.tool_version = KUBEPROOF_VERSION;
     report.results = engine::evaluate(bench, defs.catalogue, facts, selection);
+    engine::attach_controls(report.results, defs.frameworks);
+    apply_framework(report, defs, options.framework);
     report.sections = sections_of(bench, selection.targets);
     std::time_t finished = options.fixed_time.value_or(std::time(nullptr));
     report.scan = {scan_id(options, facts.hostname, started), rfc3339(started), rfc3339(finished), facts.hostname, bench.id,

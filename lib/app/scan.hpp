@@ -18,6 +18,7 @@ struct ScanOptions {
     std::vector<std::string> targets;  ///< empty: what was detected
     std::vector<std::string> only;     ///< --check
     std::vector<std::string> skip;     ///< --skip
+    std::string framework;             ///< --framework: only checks mapped to it, with its summary
     std::optional<std::time_t> fixed_time;  ///< SOURCE_DATE_EPOCH, for reproducible reports
     std::string root = "/";                 ///< the node root as the user named it, for messages
 };

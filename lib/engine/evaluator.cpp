@@ -60,6 +60,7 @@ std::string absence_reason(const model::Check& check, const model::Catalogue& ca
 model::Result base_result(const model::Check& check) {
     model::Result r;
     r.id = check.id;
+    r.key = check.key;
     r.title = check.title;
     r.automated = check.automated;
     r.remediation = check.remediation;

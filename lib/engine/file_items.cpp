@@ -6,6 +6,7 @@
 
 #include "engine/values.hpp"
 #include "facts/refs.hpp"
+#include "util/text.hpp"
 
 namespace kubeproof::engine {
 
@@ -19,11 +20,6 @@ struct Target {
     std::string how;
 };
 
-std::string base_name(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 std::vector<Target> targets_of(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
     std::vector<Target> out;
     for (const auto& ref : item.refs) {
@@ -35,7 +31,7 @@ std::vector<Target> targets_of(const model::TestItem& item, const std::string& c
             auto tree = facts.trees.find(found.path);
             if (tree == facts.trees.end()) continue;
             for (const auto& entry : tree->second) {
-                bool match = item.name_glob.empty() || fnmatch(item.name_glob.c_str(), base_name(entry).c_str(), 0) == 0;
+                bool match = item.name_glob.empty() || fnmatch(item.name_glob.c_str(), util::base_name(entry).c_str(), 0) == 0;
                 if (match && (item.name_glob.empty() || entry != found.path)) out.push_back({entry, found.how});
             }
         }

@@ -5,6 +5,7 @@
 #include "engine/operators.hpp"
 #include "engine/values.hpp"
 #include "facts/refs.hpp"
+#include "util/text.hpp"
 
 namespace kubeproof::engine {
 
@@ -143,13 +144,9 @@ Resolved resolve_gate(const Context& c) {
     return {default_value(def->second, shown), {{"default", c.def.name + " feature gate default", gate + "=" + def->second}}, {}, false};
 }
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 // A key path as people read it: "resources[*].providers[0]" for "resources[*].providers[0].@keys".
 std::string display_key(const std::string& key) {
-    return ends_with(key, ".@keys") ? key.substr(0, key.size() - 6) : key;
+    return key.ends_with(".@keys") ? key.substr(0, key.size() - 6) : key;
 }
 
 Resolved resolve_document(const Context& c, const std::string& component) {
@@ -169,7 +166,7 @@ Resolved resolve_document(const Context& c, const std::string& component) {
         r.value.shown = fmt::format("{} not found in {}", display_key(c.item.key), doc.path);
         return r;
     }
-    const bool key_names = ends_with(c.item.key, ".@keys");
+    const bool key_names = c.item.key.ends_with(".@keys");
     for (size_t i = 0; i < sel.values.size(); ++i) {
         r.value.list.push_back(facts::scalar_text(sel.values[i]));
         const std::string& path = sel.paths[i];

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "util/text.hpp"
+
 namespace kubeproof::facts {
 
 namespace {
@@ -11,11 +13,6 @@ namespace {
 constexpr std::array<std::string_view, 4> k_systemd_dirs = {"/etc/systemd/system", "/run/systemd/system",
                                                             "/usr/lib/systemd/system", "/lib/systemd/system"};
 constexpr std::array<std::string_view, 4> k_manifest_suffixes = {".yaml", ".yml", ".manifest", ".json"};
-
-std::string base_name(std::string_view path) {
-    auto slash = path.rfind('/');
-    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
 
 bool exists(const host::Host& host, const std::string& path) { return host.stat(path).has_value(); }
 
@@ -40,7 +37,7 @@ const nlohmann::json* main_container(const Document& manifest, std::string_view 
         if (first == nullptr) first = &c;
         if (c.value("name", "") == container) return &c;
         if (c.contains("command") && c["command"].is_array() && !c["command"].empty() &&
-            base_name(scalar_text(c["command"][0])) == process) {
+            util::base_name(scalar_text(c["command"][0])) == process) {
             return &c;
         }
     }
@@ -119,7 +116,7 @@ bool from_systemd(RoleSearch& s, const model::FileRole& role) {
         auto dropins = s.host.list_dir(unit + ".d");
         if (!dropins) continue;
         for (const auto& entry : *dropins) {
-            if (entry.is_dir || entry.name.size() < 5 || entry.name.substr(entry.name.size() - 5) != ".conf") continue;
+            if (entry.is_dir || !entry.name.ends_with(".conf")) continue;
             s.found.roles[role.name].push_back({unit + ".d/" + entry.name, "systemd drop-in"});
         }
     }
@@ -246,8 +243,8 @@ void discover(const host::Host& host, const model::Component& c, const std::vect
 bool process_matches(const std::vector<std::string>& argv, std::string_view pattern) {
     if (argv.empty()) return false;
     auto space = pattern.find(' ');
-    if (space == std::string_view::npos) return base_name(argv[0]) == pattern;
-    return argv.size() > 1 && base_name(argv[0]) == pattern.substr(0, space) && argv[1] == pattern.substr(space + 1);
+    if (space == std::string_view::npos) return util::base_name(argv[0]) == pattern;
+    return argv.size() > 1 && util::base_name(argv[0]) == pattern.substr(0, space) && argv[1] == pattern.substr(space + 1);
 }
 
 std::vector<std::string> static_pod_argv(const Document& manifest, std::string_view container, std::string_view process) {

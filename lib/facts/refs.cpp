@@ -15,7 +15,7 @@ const ComponentFacts* component_of(const NodeFacts& facts, const std::string& id
 
 std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& ref, const std::string& component) {
     if (!ref.empty() && ref.front() == '/') return {{ref, "fixed path"}};
-    if (ref.rfind("flag:", 0) == 0) {
+    if (ref.starts_with("flag:")) {
         const ComponentFacts* c = component_of(facts, component);
         std::string flag = ref.substr(5);
         if (c == nullptr || !c->flags.has(flag)) return {};
@@ -30,7 +30,7 @@ std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& re
 
 std::string describe_search(const NodeFacts& facts, const std::string& ref, const std::string& component) {
     if (!ref.empty() && ref.front() == '/') return ref;
-    if (ref.rfind("flag:", 0) == 0) {
+    if (ref.starts_with("flag:")) {
         const ComponentFacts* c = component_of(facts, component);
         return fmt::format("{} is not set on {}", ref.substr(5), c == nullptr ? component : c->name);
     }

@@ -3,12 +3,15 @@
 #include <array>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "loader/test_item_reader.hpp"
 
 namespace kubeproof::loader {
 
 namespace {
+
+const RE2* const k_key_pattern = new RE2("[a-z0-9]+([.-][a-z0-9]+)*");  // never destroyed: used at exit
 
 constexpr std::array<std::string_view, 5> k_targets = {"master", "etcd", "controlplane", "node", "policies"};
 
@@ -39,6 +42,13 @@ model::Check read_check(const YamlContext& ctx, const YAML::Node& node) {
     MapReader map(ctx, node, "check");
     if (!map.ok()) return check;
     check.id = map.string("id", true);
+    YAML::Node key = map.take("key");
+    check.key = key.IsDefined() ? scalar_of(ctx, key, "'key'").value_or("") : "";
+    if (!key.IsDefined()) {
+        ctx.error(node, "check is missing required key 'key'");
+    } else if (!RE2::FullMatch(check.key, *k_key_pattern)) {
+        ctx.error(key, fmt::format("invalid key '{}': expected lowercase words joined by '.' or '-', e.g. apiserver.profiling", check.key));
+    }
     check.title = map.string("title", true);
     std::string cis = map.string("cis", true);
     if (!cis.empty() && cis != "automated" && cis != "manual") {

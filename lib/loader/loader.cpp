@@ -1,12 +1,14 @@
 #include "loader/loader.hpp"
 
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "embedded/embedded.hpp"
 #include "loader/benchmark_reader.hpp"
 #include "loader/catalogue_reader.hpp"
+#include "loader/framework_reader.hpp"
 
 namespace kubeproof::loader {
 
@@ -35,7 +37,7 @@ struct Loading {
 std::string dir_of(std::string_view path) { return std::string(path.substr(0, path.rfind('/'))); }
 
 void validate_ref(Loading& l, const model::Catalogue& cat, const std::string& ref, const model::SourceLocation& at) {
-    if (ref.empty() || ref.front() == '/' || ref.rfind("flag:-", 0) == 0) return;
+    if (ref.empty() || ref.front() == '/' || ref.starts_with("flag:-")) return;
     auto dot = ref.find('.');
     auto comp = cat.components.find(ref.substr(0, dot));
     if (dot == std::string::npos || comp == cat.components.end()) {
@@ -59,7 +61,21 @@ void validate_item(Loading& l, const model::Catalogue& cat, const model::Check& 
     }
 }
 
+void validate_keys(Loading& l, const model::Benchmark& bench) {
+    std::map<std::string, const model::Check*> seen;
+    for (const auto& section : bench.sections)
+        for (const auto& group : section.groups)
+            for (const auto& check : group.checks) {
+                if (check.key.empty()) continue;
+                auto [it, fresh] = seen.emplace(check.key, &check);
+                if (!fresh) {
+                    l.error_at(check.where, fmt::format("duplicate check key '{}' (also used by check {})", check.key, it->second->id));
+                }
+            }
+}
+
 void validate_benchmark(Loading& l, const model::Catalogue& cat, const model::Benchmark& bench) {
+    validate_keys(l, bench);
     std::map<std::string, model::SourceLocation> seen;
     for (const auto& section : bench.sections) {
         for (const auto& group : section.groups) {
@@ -98,17 +114,61 @@ model::Benchmark load_benchmark(Loading& l, const SourceFile& header) {
 // The definitions root as the user named it: "mychecks" for "mychecks/cis-1.12/master.yaml".
 std::string display_root(const std::vector<SourceFile>& files) {
     for (const auto& f : files) {
+        if (!f.path.starts_with("checks/")) continue;
         std::string_view relative = std::string_view(f.path).substr(std::string_view("checks/").size());
         std::string_view display = f.display;
-        if (display.size() > relative.size() && display.substr(display.size() - relative.size()) == relative) {
+        if (display.size() > relative.size() && display.ends_with(relative)) {
             return std::string(display.substr(0, display.size() - relative.size() - 1));
         }
     }
     return "checks";
 }
 
+bool is_framework_file(std::string_view path) {
+    return path.starts_with("frameworks/") && path.find('/', 11) == std::string_view::npos &&
+           (path.ends_with(".yaml") || path.ends_with(".yml"));
+}
+
+void validate_framework(Loading& l, const model::Definitions& defs, const model::Framework& fw) {
+    std::set<std::string> criteria;
+    for (const auto& c : fw.criteria) criteria.insert(c.id);
+    std::map<std::string, const model::Check*> checks;
+    for (const auto& [id, bench] : defs.benchmarks)
+        for (const auto& s : bench.sections)
+            for (const auto& g : s.groups)
+                for (const auto& c : g.checks) checks.emplace(c.key, &c);
+    for (const auto& [key, links] : fw.mappings) {
+        if (checks.count(key) == 0) l.error_at(fw.mapping_where.at(key), fmt::format("no check has the key '{}'", key));
+        for (const auto& link : links) {
+            if (criteria.count(link.id) == 0) l.error_at(link.where, fmt::format("'{}' is not a criterion of {}", link.id, fw.id));
+        }
+    }
+    if (!fw.required) return;
+    for (const auto& [key, check] : checks) {
+        if (key.empty() || fw.mappings.count(key) != 0) continue;
+        l.error_at(check->where, fmt::format("check {} ({}) is not mapped to {} ({})", check->id, key, fw.id, fw.where.file));
+    }
+}
+
+void load_frameworks(Loading& l, model::Definitions& defs) {
+    for (const auto& f : l.files) {
+        if (!is_framework_file(f.path)) continue;
+        auto ctx = l.context(f);
+        auto root = parse_yaml(ctx);
+        if (!root) continue;
+        model::Framework fw = read_framework(ctx, *root);
+        if (fw.id.empty()) continue;
+        if (defs.frameworks.count(fw.id) != 0) {
+            l.diagnostics.add(f.display, 0, 0, fmt::format("duplicate framework id '{}'", fw.id));
+            continue;
+        }
+        defs.frameworks[fw.id] = std::move(fw);
+    }
+    for (const auto& [id, fw] : defs.frameworks) validate_framework(l, defs, fw);
+}
+
 bool is_benchmark_header(std::string_view path) {
-    return path.rfind("checks/", 0) == 0 && path.size() > 15 && path.substr(path.size() - 15) == "/benchmark.yaml";
+    return path.starts_with("checks/") && path.ends_with("/benchmark.yaml");
 }
 
 }  // namespace
@@ -137,6 +197,7 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files, Diagno
         validate_benchmark(l, defs.catalogue, bench);
         defs.benchmarks[bench.id] = std::move(bench);
     }
+    load_frameworks(l, defs);
     return defs;
 }
 

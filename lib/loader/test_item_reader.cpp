@@ -141,7 +141,7 @@ void read_value_subject(const YamlContext& ctx, MapReader& map, TestItem& item) 
     read_type(ctx, map, item);
     if (item.subject == Subject::Document) read_if_missing(ctx, map, item);
     read_value_assertions(ctx, map, item);
-    if (!item.flag.empty() && item.flag.rfind("-", 0) != 0) {
+    if (!item.flag.empty() && !item.flag.starts_with("-")) {
         ctx.error(map.node()["flag"], fmt::format("flag '{}' must start with '-'", item.flag));
     }
 }

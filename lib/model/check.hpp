@@ -49,6 +49,7 @@ struct TestItem {
 /// One benchmark check as defined in YAML.
 struct Check {
     std::string id;
+    std::string key;  ///< stable name of what is inspected ("apiserver.profiling"); frameworks map keys
     std::string title;
     bool automated = true;
     std::vector<std::string> components;
@@ -121,10 +122,36 @@ struct Catalogue {
     std::map<std::string, Component> components;
 };
 
+/// One criterion of a compliance framework ("CC6.1", "10.2.1").
+struct Criterion {
+    std::string id;
+    std::string title;
+};
+
+/// Why a check supports a criterion, and who says so.
+struct FrameworkLink {
+    std::string id;      ///< the criterion
+    std::string why;     ///< one-line rationale
+    std::string source;  ///< "inference" or the published mapping it comes from
+    SourceLocation where;
+};
+
+/// A compliance framework: its catalogue and the mapping of check keys to its criteria.
+struct Framework {
+    std::string id;
+    std::string title;
+    bool required = false;  ///< every shipped check must be mapped
+    std::vector<Criterion> criteria;
+    std::map<std::string, std::vector<FrameworkLink>> mappings;  ///< check key -> links
+    std::map<std::string, SourceLocation> mapping_where;          ///< check key -> where it is mapped
+    SourceLocation where;
+};
+
 /// Everything loaded from the definition files.
 struct Definitions {
     Catalogue catalogue;
     std::map<std::string, Benchmark> benchmarks;
+    std::map<std::string, Framework> frameworks;
 };
 
 }  // namespace kubeproof::model

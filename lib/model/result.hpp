@@ -32,6 +32,7 @@ struct Evidence {
 /// The evaluated result of one check.
 struct Result {
     std::string id;
+    std::string key;  ///< the check's stable key
     std::string benchmark;
     std::string target;
     std::string group;
@@ -76,12 +77,20 @@ struct ScanInfo {
     std::vector<std::string> detected;  ///< components detected on the node
 };
 
+/// A framework as reports summarise it: its criteria in catalogue order.
+struct FrameworkInfo {
+    std::string id;
+    std::string title;
+    std::vector<std::pair<std::string, std::string>> criteria;  ///< id, title
+};
+
 /// A whole report: what writers consume. Results are in benchmark order.
 struct Report {
     std::string tool_version;
     ScanInfo scan;
     std::vector<SectionInfo> sections;
     std::vector<Result> results;
+    std::vector<FrameworkInfo> frameworks;  ///< the frameworks to summarise per criterion
 };
 
 /// Counts the results of one target ("" for all).

@@ -8,7 +8,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourceLocation, file, line, column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Assertion, op, value, values)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TestItem, subject, refs, name_glob, flag, key, env, feature_gate, component, type,
                                    if_missing, assertions, children, where)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, title, automated, components, test, manual, expect, remediation, notes, where)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, key, title, automated, components, test, manual, expect, remediation, notes, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Group, id, title, checks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Section, id, target, title, file, groups)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Benchmark, id, title, kubernetes, sections)
@@ -17,10 +17,13 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfigDefault, value, zero_means_default)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod, flag_defaults, config_role,
                                    config_defaults, feature_gates, roles)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Criterion, id, title)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FrameworkLink, id, why, source, where)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, mappings, mapping_where, where)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
 
 namespace {
-constexpr int k_format_version = 1;
+constexpr int k_format_version = 2;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/criteria.hpp"
+
 namespace kubeproof::report {
 
 namespace {
@@ -15,58 +17,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr std::string_view k_schema = "kubeproof.report/v1";
 constexpr std::string_view k_tool_name = "kubeproof";
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/// The end of the run of digits that starts at `from`.
-size_t digits_end(std::string_view text, size_t from) {
-    while (from < text.size() && is_digit(text[from])) ++from;
-    return from;
-}
-
-/// Compares two digit runs by value: "9" < "10", "01" == "1".
-int compare_numbers(std::string_view a, std::string_view b) {
-    a.remove_prefix(std::min(a.find_first_not_of('0'), a.size()));
-    b.remove_prefix(std::min(b.find_first_not_of('0'), b.size()));
-    if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-    return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
-}
-
-/// Compares with digit runs taken as numbers, so "CC6.2" < "CC6.10" and "2.2.4" < "10.2.1".
-int natural_compare(std::string_view a, std::string_view b) {
-    size_t i = 0;
-    size_t j = 0;
-    while (i < a.size() && j < b.size()) {
-        if (is_digit(a[i]) && is_digit(b[j])) {
-            const size_t a_end = digits_end(a, i);
-            const size_t b_end = digits_end(b, j);
-            if (int order = compare_numbers(a.substr(i, a_end - i), b.substr(j, b_end - j))) return order;
-            i = a_end;
-            j = b_end;
-        } else {
-            if (a[i] != b[j]) return a[i] < b[j] ? -1 : 1;
-            ++i;
-            ++j;
-        }
-    }
-    return (i < a.size()) - (j < b.size());
-}
-
-/// Natural order with a plain comparison as tie-break, so "01" and "1" stay distinct keys.
-struct NaturalLess {
-    bool operator()(const std::string& a, const std::string& b) const {
-        const int order = natural_compare(a, b);
-        return order != 0 ? order < 0 : a < b;
-    }
-};
-
-/// What one framework criterion gathered over the results mapped to it.
-struct CriterionSummary {
-    model::Totals totals;
-    std::vector<std::string> checks;
-};
-
-using Summaries = std::map<std::string, std::map<std::string, CriterionSummary, NaturalLess>>;
 
 Json totals_json(const model::Totals& totals) {
     Json json = Json::object();
@@ -114,35 +64,24 @@ Json result_json(const model::Result& result) {
               {"remediation", result.remediation},
               {"controls", controls_json(result.controls)},
               {"group_title", result.group_title}};
+    if (!result.key.empty()) json["key"] = result.key;
     if (!result.reason.empty()) json["reason"] = result.reason;
     if (!result.guidance.empty()) json["guidance"] = result.guidance;
     return json;
 }
 
-Summaries summarise_criteria(const std::vector<model::Result>& results) {
-    Summaries summaries;
-    for (const auto& result : results) {
-        for (const auto& [framework, criteria] : result.controls) {
-            for (const auto& criterion : std::set<std::string>(criteria.begin(), criteria.end())) {
-                CriterionSummary& summary = summaries[framework][criterion];
-                summary.totals.add(result.status);
-                if (std::find(summary.checks.begin(), summary.checks.end(), result.id) == summary.checks.end()) {
-                    summary.checks.push_back(result.id);
-                }
-            }
-        }
-    }
-    return summaries;
-}
-
-Json frameworks_json(const std::vector<model::Result>& results) {
+Json frameworks_json(const model::Report& report) {
     Json json = Json::object();
-    for (const auto& [framework, criteria] : summarise_criteria(results)) {
-        Json& framework_json = json[framework] = Json::object();
-        for (const auto& [criterion, summary] : criteria) {
-            Json criterion_json = totals_json(summary.totals);
-            criterion_json["checks"] = summary.checks;
-            framework_json[criterion] = std::move(criterion_json);
+    for (const auto& framework : summarise_frameworks(report)) {
+        Json& framework_json = json[framework.id] = Json::object();
+        for (const auto& row : framework.rows) {
+            Json criterion_json = Json::object();
+            if (!row.title.empty()) criterion_json["title"] = row.title;
+            for (model::Status status : model::k_all_statuses) {
+                criterion_json[std::string(model::to_string(status))] = row.totals[status];
+            }
+            criterion_json["checks"] = row.checks;
+            framework_json[row.id] = std::move(criterion_json);
         }
     }
     return json;
@@ -158,7 +97,7 @@ std::string to_json(const model::Report& report) {
                         {"scan", scan_json(report.scan)},
                         {"results", std::move(results)},
                         {"totals", totals_json(model::count(report))},
-                        {"frameworks", frameworks_json(report.results)}};
+                        {"frameworks", frameworks_json(report)}};
     return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/color.h>
 #include <fmt/format.h>
 
+#include "report/criteria.hpp"
 #include "report/sections.hpp"
 
 namespace kubeproof::report {
@@ -161,10 +162,28 @@ void write_target(std::string& out, const TargetBlock& block, const TextOptions&
 
 }  // namespace
 
+/// The per-criterion table of one framework: counts per status and the checks behind each criterion.
+void write_framework_table(std::string& out, const FrameworkSummary& framework) {
+    out += fmt::format("== Framework {}{} ==\n", framework.id, framework.title.empty() ? "" : ": " + printable(framework.title));
+    out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", "criterion", "PASS", "FAIL", "WARN", "SKIP", "NA",
+                       "ERROR", "title");
+    for (const auto& row : framework.rows) {
+        const auto& t = row.totals;
+        out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", printable(row.id), t[Status::Pass], t[Status::Fail],
+                           t[Status::Warn], t[Status::Skip], t[Status::NA], t[Status::Error], printable(row.title));
+        out += fmt::format("{:<22} checks: {}\n", "", fmt::join(row.checks, " "));
+    }
+    out += "\n";
+}
+
 std::string to_text(const model::Report& report, const TextOptions& options) {
     std::string out;
     for (const auto& block : split_by_target(split_into_sections(report))) write_target(out, block, options);
     write_summary(out, "total", model::count(report));
+    if (options.framework.empty()) return out;
+    for (const auto& framework : summarise_frameworks(report)) {
+        if (framework.id == options.framework) write_framework_table(out, framework);
+    }
     return out;
 }
 

@@ -31,6 +31,7 @@ std::string node_with(const std::string& check) {
 }
 
 constexpr const char* k_good_check = R"(      - id: "4.1.1"
+        key: kubelet.config.mode
         title: A check
         cis: automated
         components: [kubelet]
@@ -75,7 +76,7 @@ TEST_SUITE("loader") {
         std::string check = k_good_check;
         check.replace(check.find("remediation"), 0, "colour: red\n        ");
         CHECK(load_with(node_with(check)).diagnostics ==
-              "d/test-1/node.yaml:15:9: unknown key 'colour' in check\n"
+              "d/test-1/node.yaml:16:9: unknown key 'colour' in check\n"
               "            colour: red\n"
               "            ^\n");
     }
@@ -85,7 +86,7 @@ TEST_SUITE("loader") {
         check.replace(check.find("file: kubelet.config"), std::string("file: kubelet.config\n          mode: \"600\"").size(),
                       "flag: --anonymous-auth\n          gte2: 30");
         CHECK(load_with(node_with(check)).diagnostics ==
-              "d/test-1/node.yaml:14:11: unknown operator 'gte2' (known: set, eq, noteq, gt, gte, lt, lte, has, nothave, "
+              "d/test-1/node.yaml:15:11: unknown operator 'gte2' (known: set, eq, noteq, gt, gte, lt, lte, has, nothave, "
               "regex, subset_of)\n"
               "              gte2: 30\n"
               "              ^\n");
@@ -103,22 +104,32 @@ TEST_SUITE("loader") {
         check.replace(check.find("file: kubelet.config"), std::string("file: kubelet.config\n          mode: \"600\"").size(),
                       "flag: --anonymous-auth\n          regex: '('");
         auto text = load_with(node_with(check)).diagnostics;
-        CHECK(text.rfind("d/test-1/node.yaml:14:18: invalid regular expression '(': missing ): (\n", 0) == 0);
+        CHECK(text.rfind("d/test-1/node.yaml:15:18: invalid regular expression '(': missing ): (\n", 0) == 0);
     }
 
     TEST_CASE("duplicate ids, unknown components and unknown roles are all reported in one pass") {
         std::string second = k_good_check;
         second.replace(second.find("components: [kubelet]"), 21, "components: [kubelt]");
-        second.replace(second.find("kubelet.config"), 14, "kubelet.nope");
+        second.replace(second.find("file: kubelet.config") + 6, 14, "kubelet.nope");
         auto text = load_with(node_with(std::string(k_good_check) + second)).diagnostics;
-        CHECK(text.find("d/test-1/node.yaml:16:9: duplicate check id '4.1.1' (first defined at d/test-1/node.yaml:8)\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:16:9: check '4.1.1' names unknown component 'kubelt'\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:21:11: component 'kubelet' has no file role 'nope'\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:17:9: duplicate check id '4.1.1' (first defined at d/test-1/node.yaml:8)\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:17:9: check '4.1.1' names unknown component 'kubelt'\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:23:11: component 'kubelet' has no file role 'nope'\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:17:9: duplicate check key 'kubelet.config.mode' (also used by check 4.1.1)\n") !=
+              std::string::npos);
+    }
+
+    TEST_CASE("a check key must be a lowercase dotted name") {
+        std::string check = k_good_check;
+        check.replace(check.find("kubelet.config.mode"), 19, "Kubelet Config");
+        CHECK(load_with(node_with(check)).diagnostics.rfind(
+                  "d/test-1/node.yaml:9:14: invalid key 'Kubelet Config': expected lowercase words joined by '.' or '-', "
+                  "e.g. apiserver.profiling\n", 0) == 0);
     }
 
     TEST_CASE("invalid YAML syntax is reported with its position") {
         auto text = load_with(node_with(std::string(k_good_check) + "      - id: [unclosed\n")).diagnostics;
-        CHECK(text.rfind("d/test-1/node.yaml:17:", 0) == 0);
+        CHECK(text.rfind("d/test-1/node.yaml:18:", 0) == 0);
         CHECK(text.find("invalid YAML") != std::string::npos);
     }
 
@@ -127,9 +138,9 @@ TEST_SUITE("loader") {
         check.replace(check.find("mode: \"600\""), 11, "mode: \"680\"\n          owner: root");
         check.replace(check.find("cis: automated"), 14, "cis: scored");
         auto text = load_with(node_with(check)).diagnostics;
-        CHECK(text.find("d/test-1/node.yaml:10:14: invalid cis label 'scored': expected automated or manual\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:14:17: invalid mode '680': expected three or four octal digits\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:15:18: invalid owner 'root': expected user:group\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:11:14: invalid cis label 'scored': expected automated or manual\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:15:17: invalid mode '680': expected three or four octal digits\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:16:18: invalid owner 'root': expected user:group\n") != std::string::npos);
     }
 
     TEST_CASE("a test item needs a subject and an assertion") {
@@ -137,7 +148,7 @@ TEST_SUITE("loader") {
         check.replace(check.find("file: kubelet.config\n          mode: \"600\""), std::string("file: kubelet.config\n          mode: \"600\"").size(),
                       "flag: --anonymous-auth");
         auto text = load_with(node_with(check)).diagnostics;
-        CHECK(text.rfind("d/test-1/node.yaml:13:11: test item has no assertion\n", 0) == 0);
+        CHECK(text.rfind("d/test-1/node.yaml:14:11: test item has no assertion\n", 0) == 0);
         std::string other = k_good_check;
         other.replace(other.find("file: kubelet.config"), 20, "colour: kubelet.config");
         CHECK(load_with(node_with(other)).diagnostics.find("test item has no subject") != std::string::npos);
@@ -169,5 +180,72 @@ TEST_SUITE("loader") {
         for (const auto& s : defs.benchmarks.at("cis-1.12").sections)
             for (const auto& g : s.groups) checks += g.checks.size();
         CHECK(checks == 97);
+    }
+}
+
+TEST_SUITE("loader/frameworks") {
+    namespace {
+    constexpr const char* k_framework = R"(framework: demo
+title: Demo framework
+required: true
+criteria:
+  - id: D1
+    title: First
+  - id: D2
+    title: Second
+mappings:
+  kubelet.config.mode:
+    - id: D2
+      why: a reason
+      source: inference
+)";
+
+    std::string load_framework(const std::string& framework, const std::string& extra_check = "") {
+        std::vector<SourceFile> files = {{"checks/components.yaml", "d/components.yaml", k_catalogue},
+                                         {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark},
+                                         {"checks/test-1/node.yaml", "d/test-1/node.yaml", node_with(std::string(k_good_check) + extra_check)},
+                                         {"frameworks/demo.yaml", "f/demo.yaml", framework}};
+        Diagnostics diagnostics;
+        auto defs = load_definitions(files, diagnostics);
+        if (diagnostics.empty()) {
+            REQUIRE(defs.frameworks.count("demo") == 1);
+            CHECK(defs.frameworks.at("demo").mappings.at("kubelet.config.mode").at(0).why == "a reason");
+        }
+        return diagnostics.format();
+    }
+    }  // namespace
+
+    TEST_CASE("a complete mapping loads") { CHECK(load_framework(k_framework) == ""); }
+
+    TEST_CASE("unknown criteria and unknown check keys are reported where they are written") {
+        std::string fw = k_framework;
+        fw.replace(fw.find("id: D2\n      why"), 6, "id: D9");
+        fw += "  no.such.check:\n    - {id: D1, why: x, source: inference}\n";
+        CHECK(load_framework(fw) ==
+              "f/demo.yaml:11:7: 'D9' is not a criterion of demo\n"
+              "        - id: D9\n"
+              "          ^\n"
+              "f/demo.yaml:14:3: no check has the key 'no.such.check'\n"
+              "      no.such.check:\n"
+              "      ^\n");
+    }
+
+    TEST_CASE("a required framework reports every unmapped check at the check") {
+        std::string second = k_good_check;
+        second.replace(second.find("\"4.1.1\""), 7, "\"4.1.2\"");
+        second.replace(second.find("kubelet.config.mode"), 19, "kubelet.config.owner");
+        CHECK(load_framework(k_framework, second) ==
+              "d/test-1/node.yaml:17:9: check 4.1.2 (kubelet.config.owner) is not mapped to demo (f/demo.yaml)\n"
+              "          - id: \"4.1.2\"\n"
+              "            ^\n");
+        std::string optional = k_framework;
+        optional.replace(optional.find("required: true"), 14, "required: false");
+        CHECK(load_framework(optional, second) == "");
+    }
+
+    TEST_CASE("links need a rationale and a source") {
+        std::string fw = k_framework;
+        fw.erase(fw.find("      source: inference\n"), std::string("      source: inference\n").size());
+        CHECK(load_framework(fw).rfind("f/demo.yaml:11:7: mapping link is missing required key 'source'\n", 0) == 0);
     }
 }
