@@ -150,7 +150,9 @@ void validate_framework(Loading& l, const model::Definitions& defs, const model:
     }
 }
 
-void load_frameworks(Loading& l, model::Definitions& defs) {
+// Reads every framework file; cross-checks them against the checks only when the checks loaded
+// cleanly, since a broken check file would make every one of its keys look unknown.
+void load_frameworks(Loading& l, model::Definitions& defs, bool checks_clean) {
     for (const auto& f : l.files) {
         if (!is_framework_file(f.path)) continue;
         auto ctx = l.context(f);
@@ -164,6 +166,7 @@ void load_frameworks(Loading& l, model::Definitions& defs) {
         }
         defs.frameworks[fw.id] = std::move(fw);
     }
+    if (!checks_clean) return;
     for (const auto& [id, fw] : defs.frameworks) validate_framework(l, defs, fw);
 }
 
@@ -197,7 +200,7 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files, Diagno
         validate_benchmark(l, defs.catalogue, bench);
         defs.benchmarks[bench.id] = std::move(bench);
     }
-    load_frameworks(l, defs);
+    load_frameworks(l, defs, diagnostics.empty());
     return defs;
 }
 

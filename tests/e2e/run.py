@@ -762,6 +762,92 @@ class RealProcesses(unittest.TestCase):
 # ---------------------------------------------------------------------------------------------
 # 6. atomic output
 
+class Frameworks(unittest.TestCase):
+    """SOC 2 / PCI DSS / ISO 27001 tags, --framework, list and explain (issue: frameworks as data)."""
+
+    def full_scan(self):
+        report, _ = scan_json(self, "kubeadm-control-plane", expect_rc=1)
+        return by_id(report)
+
+    def test_every_result_has_soc2_and_pci_tags(self):
+        listed = kubeproof("list", "controls", "--framework", "soc2").stdout + kubeproof("list", "controls", "--framework", "pci-dss").stdout
+        for r in self.full_scan().values():
+            for fw in ("soc2", "pci-dss"):
+                self.assertTrue(r["controls"].get(fw), f"{r['id']} has no {fw} tag")
+                for criterion in r["controls"][fw]:
+                    self.assertIn(f"\n{criterion} ", "\n" + listed, f"{r['id']}: {fw} {criterion} is not in the catalogue")
+
+    def test_the_mappings_an_auditor_expects(self):
+        results = self.full_scan()
+        for cid in ("1.2.16", "1.2.17", "1.2.18", "1.2.19"):
+            self.assertIn("CC7.2", results[cid]["controls"]["soc2"], cid)
+            pci = results[cid]["controls"]["pci-dss"]
+            self.assertTrue(any(c.startswith("10.2") or c == "10.5.1" for c in pci), f"{cid}: {pci}")
+        self.assertIn("10.5.1", results["1.2.17"]["controls"]["pci-dss"])
+        for cid in ("1.2.6", "1.2.7", "1.2.8", "4.2.2"):
+            self.assertTrue({"CC6.1", "CC6.3"} <= set(results[cid]["controls"]["soc2"]), cid)
+            self.assertTrue(any(c.startswith("7.2") for c in results[cid]["controls"]["pci-dss"]), cid)
+        for cid in ("1.2.24", "1.2.29", "2.1", "2.4", "4.2.12"):
+            self.assertIn("CC6.7", results[cid]["controls"]["soc2"], cid)
+            self.assertTrue({"2.2.7", "4.2.1"} & set(results[cid]["controls"]["pci-dss"]), cid)
+
+    def test_framework_filter_and_summary(self):
+        report, _ = scan_json(self, "kubeadm-control-plane", "--framework", "soc2", expect_rc=1)
+        self.assertEqual(list(report["frameworks"]), ["soc2"])
+        cc72 = report["frameworks"]["soc2"]["CC7.2"]
+        self.assertTrue(cc72["title"])
+        self.assertTrue({"1.2.16", "1.2.17", "1.2.18", "1.2.19"} <= set(cc72["checks"]))
+        self.assertGreaterEqual(cc72["FAIL"], 4)
+        self.assertEqual(sum(cc72[s] for s in STATUSES), len(cc72["checks"]))
+        self.assertTrue(all(r["controls"].get("soc2") for r in report["results"]))
+
+    def test_text_tags_and_table(self):
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--framework", "pci-dss"))
+        self.assertEqual(proc.returncode, 1)
+        self.assertRegex(proc.stdout, r"\[FAIL\] 1\.2\.16 .*\(Automated\)  \[[^]]*10\.2\.1")
+        self.assertIn("== Framework pci-dss", proc.stdout)
+
+    def test_junit_properties(self):
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--format", "junit"))
+        self.assertIn('<property name="soc2" value="CC7.2"/>', proc.stdout)
+
+    def test_unknown_framework_is_a_usage_error(self):
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--framework", "sox"))
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertEqual(proc.stderr, "kubeproof: unknown framework 'sox' (known: iso-27001, pci-dss, soc2)\n")
+
+    def test_list_frameworks_and_controls(self):
+        frameworks = kubeproof("list", "frameworks")
+        self.assertEqual(frameworks.returncode, 0)
+        self.assertEqual([line.split()[0] for line in frameworks.stdout.splitlines()], ["iso-27001", "pci-dss", "soc2"])
+        controls = kubeproof("list", "controls", "--framework", "soc2")
+        self.assertEqual(controls.returncode, 0)
+        self.assertIn("No check supports these", controls.stdout)
+        gaps = controls.stdout.split("No check supports these", 1)[1]
+        self.assertIn("CC1.1", gaps)
+        self.assertRegex(controls.stdout.split("No check supports these")[0], r"CC7\.2 .*\n\s+checks: .*cis-1\.12:1\.2\.16")
+        self.assertEqual(kubeproof("list", "controls").returncode, 2)
+
+    def test_explain_shows_tags_with_rationale(self):
+        proc = kubeproof("explain", "1.2.16")
+        self.assertEqual(proc.returncode, 0)
+        self.assertRegex(proc.stdout, r"soc2 CC7\.2 .*\n\s+\S.*\(.+\)")
+        self.assertRegex(proc.stdout, r"pci-dss 10\.2")
+
+    def test_a_dropped_in_framework_works_without_code(self):
+        root = os.path.join(CFG.tmp, "with-hipaa")
+        shutil.copytree(os.path.join(CFG.source, "checks"), root)
+        os.makedirs(os.path.join(root, "frameworks"))
+        shutil.copy(os.path.join(CFG.source, "tests", "fixtures", "frameworks", "hipaa.yaml"), os.path.join(root, "frameworks"))
+        listed = kubeproof("list", "frameworks", "--checks-dir", root)
+        self.assertEqual([line.split()[0] for line in listed.stdout.splitlines()], ["hipaa", "iso-27001", "pci-dss", "soc2"])
+        report, _ = scan_json(self, "kubeadm-control-plane", "--checks-dir", root, "--framework", "hipaa", expect_rc=1)
+        self.assertTrue(report["results"])
+        self.assertTrue(all(r["controls"].get("hipaa") for r in report["results"]))
+        self.assertEqual(list(report["frameworks"]), ["hipaa"])
+        self.assertTrue(all(r["controls"].get("soc2") for r in report["results"]), "embedded frameworks still apply")
+
+
 class AtomicOutput(unittest.TestCase):
     """--output replaces a file completely, or leaves it alone when nothing is written."""
 
