@@ -8,7 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo_root=$(pwd)
 
 packages=(build-essential cmake libssl-dev libc-ares-dev libyaml-cpp-dev libre2-dev libfmt-dev
-          nlohmann-json3-dev libcli11-dev doctest-dev dpkg-dev python3 etcd-server hyperfine file)
+          nlohmann-json3-dev libcli11-dev doctest-dev libvalijson-dev dpkg-dev python3 openssl etcd-server
+          hyperfine file)
 
 log() { printf 'setup: %s\n' "$*"; }
 

@@ -37,6 +37,29 @@ std::string describe_assertions(const model::TestItem& item) {
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+std::string describe_condition(const model::Condition& c) {
+    std::vector<std::string> parts;
+    switch (c.kind) {
+        case model::Condition::Kind::Not: return "not (" + describe_condition(c.children.front()) + ")";
+        case model::Condition::Kind::All:
+        case model::Condition::Kind::Any:
+            for (const auto& child : c.children) parts.push_back(describe_condition(child));
+            return fmt::format("({})", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
+        case model::Condition::Kind::Field: break;
+    }
+    model::TestItem leaf;
+    leaf.assertions = c.assertions;
+    return c.field + " " + describe_assertions(leaf);
+}
+
+std::string describe_objects(const model::TestItem& item) {
+    std::string text = fmt::format("every {} item{}", item.iterator,
+                                   item.kinds.empty() ? "" : fmt::format(" of kinds {}", fmt::join(item.kinds, ", ")));
+    if (!item.exclude.empty()) text += ", ignoring " + describe_condition(item.exclude.front());
+    if (!item.violation.empty()) return text + "; a finding when " + describe_condition(item.violation.front());
+    return text + "; at least one must have " + describe_condition(item.require.front());
+}
+
 std::string describe_leaf(const model::TestItem& item, const model::Catalogue& catalogue) {
     using model::Subject;
     switch (item.subject) {
@@ -51,6 +74,7 @@ std::string describe_leaf(const model::TestItem& item, const model::Catalogue& c
         case Subject::Document: return fmt::format("key {} of {}", item.key, describe_ref(item.refs.front(), catalogue));
         case Subject::FeatureGate: return fmt::format("feature gate {}", item.feature_gate);
         case Subject::Key: return fmt::format("config key {}", item.key);
+        case Subject::Objects: return describe_objects(item);
         default: break;
     }
     std::string text = fmt::format("flag {}", item.flag);
@@ -81,6 +105,7 @@ std::string describe_test(const model::TestItem& item, const model::Catalogue& c
         for (const auto& child : item.children) out += describe_test(child, catalogue, child_depth);
         return out;
     }
+    if (item.subject == model::Subject::Objects) return fmt::format("{}- {}\n", indent, describe_leaf(item, catalogue));
     return fmt::format("{}- {}: {}\n", indent, describe_leaf(item, catalogue), describe_assertions(item));
 }
 
@@ -156,7 +181,8 @@ std::string explain(const CheckLocation& w, const model::Definitions& definition
     out += fmt::format("section:     {} {} [target {}]\n", w.section->id, w.section->title, w.section->target);
     out += fmt::format("group:       {} {}\n", w.group->id, w.group->title);
     out += fmt::format("key:         {}\n", c.key);
-    out += fmt::format("applies to:  {} (NA when none runs on the node)\n", fmt::join(components, ", "));
+    out += components.empty() ? std::string("applies to:  the cluster's objects, from the API server or manifests (NA without either)\n")
+                              : fmt::format("applies to:  {} (NA when none runs on the node)\n", fmt::join(components, ", "));
     out += fmt::format("defined at:  {}:{}\n\n", c.where.file, c.where.line);
     out += "inspects:\n" + (c.manual.empty() ? describe_test(c.test, catalogue, 1) : "  nothing automatically: manual check\n");
     if (!c.manual.empty()) out += "\nguidance:\n  " + c.manual + "\n";

@@ -9,6 +9,7 @@
 
 #include "engine/controls.hpp"
 #include "engine/evaluator.hpp"
+#include "engine/policy.hpp"
 #include "facts/collector.hpp"
 #include "util/text.hpp"
 
@@ -28,7 +29,7 @@ bool has_check(const model::Benchmark& b, const std::string& id) {
     return false;
 }
 
-bool has_target(const model::Benchmark& b, const std::string& target) {
+bool has_target(const model::Benchmark& b, std::string_view target) {
     return std::any_of(b.sections.begin(), b.sections.end(), [&](const auto& s) { return s.target == target; });
 }
 
@@ -71,6 +72,64 @@ std::vector<std::string> present_components(const facts::NodeFacts& facts) {
         if (c.present) out.push_back(id);
     }
     return out;
+}
+
+bool has_target(const std::vector<std::string>& targets, std::string_view target) {
+    return std::find(targets.begin(), targets.end(), target) != targets.end();
+}
+
+bool has_node_target(const std::vector<std::string>& targets) {
+    return std::any_of(targets.begin(), targets.end(), [](const std::string& t) { return t != "policies"; });
+}
+
+// The benchmark's targets that are about a node (all but policies).
+std::vector<std::string> node_targets(const model::Benchmark& bench) {
+    std::vector<std::string> out = benchmark_targets(bench);
+    out.erase(std::remove(out.begin(), out.end(), "policies"), out.end());
+    return out;
+}
+
+// Discovers the node and gathers the facts its checks need; exit 3 when the root or /proc is unreadable.
+util::Expected<facts::NodeFacts, ScanError> scan_node(const host::Host& host, const model::Definitions& defs,
+                                                      const model::Benchmark& bench, const engine::Selection& selection,
+                                                      const std::string& root) {
+    if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
+        std::string why = top ? "not a directory" : util::reason_of(top.error().message);
+        return util::unexpected(ScanError{3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)});
+    }
+    facts::NodeFacts facts = facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
+    if (!facts.process_error.empty()) {
+        return util::unexpected(ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});
+    }
+    return facts;
+}
+
+// --targets, else what was detected on the node (all node targets when nothing was), plus policies
+// when kubeproof has objects to judge.
+std::vector<std::string> default_targets(const model::Benchmark& bench, const model::Definitions& defs,
+                                         const facts::NodeFacts& facts, const ScanOptions& options, bool node_wanted) {
+    if (!options.targets.empty()) return options.targets;
+    std::vector<std::string> targets;
+    if (node_wanted) {
+        targets = engine::detected_targets(defs.catalogue, facts);
+        if (targets.empty()) targets = node_targets(bench);
+    }
+    if (options.objects != nullptr && has_target(bench, "policies")) targets.push_back("policies");
+    return targets;
+}
+
+// Lists every resource type policy checks read and judges the objects as they stream by.
+engine::PolicyOutcomes evaluate_policies(k8s::ObjectSource& source, const std::vector<const model::Check*>& checks) {
+    std::vector<const model::Check*> policy_checks;
+    for (const auto* c : checks) {
+        if (c->components.empty()) policy_checks.push_back(c);
+    }
+    engine::PolicyRun run(policy_checks);
+    for (const auto& type : engine::policy_resource_types()) {
+        auto outcome = source.list(type, [&](nlohmann::json&& object, const k8s::Origin& origin) { run.add(std::move(object), origin); });
+        run.record(type, outcome);
+    }
+    return run.finish();
 }
 
 // A warning when the node's Kubernetes version is not one the benchmark was written for.
@@ -127,24 +186,28 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                                                   const ScanOptions& options, std::vector<std::string>& warnings) {
     if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
-    if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
-        std::string why = top ? "not a directory" : util::reason_of(top.error().message);
-        return util::unexpected(ScanError{3, fmt::format("cannot scan: the node root {} is not readable ({})", options.root, why)});
-    }
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
-    engine::Selection selection{benchmark_targets(bench), {options.only.begin(), options.only.end()},
+    engine::Selection selection{node_targets(bench), {options.only.begin(), options.only.end()},
                                 {options.skip.begin(), options.skip.end()}};
-    facts::NodeFacts facts = facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
-    if (!facts.process_error.empty()) {
-        return util::unexpected(ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});
+    const bool node_wanted = options.targets.empty() ? !options.objects_only : has_node_target(options.targets);
+    facts::NodeFacts facts;
+    facts.hostname = host.hostname();
+    if (node_wanted) {
+        auto scanned = scan_node(host, defs, bench, selection, options.root);
+        if (!scanned) return util::unexpected(scanned.error());
+        facts = std::move(*scanned);
     }
     warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
+    if (facts.kubernetes_version.empty()) facts.kubernetes_version = options.server_version;
     if (auto mismatch = version_mismatch(bench, facts.kubernetes_version)) warnings.push_back(*mismatch);
-    selection.targets = options.targets.empty() ? engine::detected_targets(defs.catalogue, facts) : options.targets;
-    if (selection.targets.empty()) selection.targets = benchmark_targets(bench);
+    selection.targets = default_targets(bench, defs, facts, options, node_wanted);
+    std::optional<engine::PolicyOutcomes> policies;
+    if (options.objects != nullptr && has_target(selection.targets, "policies")) {
+        policies = evaluate_policies(*options.objects, engine::selected_checks(bench, selection));
+    }
     model::Report report;
     report.tool_version = KUBEPROOF_VERSION;
-    report.results = engine::evaluate(bench, defs.catalogue, facts, selection);
+    report.results = engine::evaluate(bench, defs.catalogue, facts, selection, policies ? &*policies : nullptr);
     engine::attach_controls(report.results, defs.frameworks);
     apply_framework(report, defs, options.framework);
     report.sections = sections_of(bench, selection.targets);

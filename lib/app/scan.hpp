@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host/host.hpp"
+#include "k8s/objects.hpp"
 #include "model/check.hpp"
 #include "model/result.hpp"
 #include "util/expected.hpp"
@@ -21,6 +22,9 @@ struct ScanOptions {
     std::string framework;             ///< --framework: only checks mapped to it, with its summary
     std::optional<std::time_t> fixed_time;  ///< SOURCE_DATE_EPOCH, for reproducible reports
     std::string root = "/";                 ///< the node root as the user named it, for messages
+    k8s::ObjectSource* objects = nullptr;   ///< the API server or manifests, for the policies target
+    bool objects_only = false;              ///< without --targets, scan only the policies (manifests in CI)
+    std::string server_version;             ///< the API server's version, when known
 };
 
 /// Why a scan did not produce a report, with the exit code that says so.

@@ -87,10 +87,41 @@ void apply_outcome(model::Result& r, ItemOutcome outcome) {
     if (r.status == Status::Warn) r.reason = "CIS marks this check Manual: the automated test failed, a person should review it";
 }
 
+// A purely manual check: WARN with the guidance a person follows.
+model::Result manual_result(model::Result r, const model::Check& check) {
+    r.status = Status::Warn;
+    r.reason = "manual check: a person must verify this (see the guidance)";
+    r.actual = "not evaluated automatically";
+    r.guidance = check.manual;
+    if (r.expected.empty()) r.expected = "a person has verified it (manual check)";
+    return r;
+}
+
+// A policy check: judged from the objects, or NA when kubeproof was given none.
+model::Result evaluate_policy_check(model::Result r, const model::Check& check, const PolicyOutcomes* policies) {
+    if (policies == nullptr) {
+        r.status = Status::NA;
+        r.reason = "no Kubernetes objects to evaluate: give --kubeconfig (or run in a cluster) or --manifests";
+        r.actual = "not evaluated";
+        return r;
+    }
+    if (!check.manual.empty()) return manual_result(std::move(r), check);
+    auto found = policies->find(check.id);
+    if (found == policies->end()) {
+        r.status = Status::Error;
+        r.reason = "internal: no policy outcome for this check";
+        return r;
+    }
+    apply_outcome(r, found->second);
+    return r;
+}
+
 }  // namespace
 
-model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
+model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue, const facts::NodeFacts& facts,
+                             const PolicyOutcomes* policies) {
     model::Result r = base_result(check);
+    if (check.components.empty()) return evaluate_policy_check(std::move(r), check, policies);
     auto present = present_components(check, facts);
     if (present.empty()) {
         r.status = Status::NA;
@@ -99,14 +130,7 @@ model::Result evaluate_check(const model::Check& check, const model::Catalogue& 
         return r;
     }
     for (const auto* c : present) r.evidence.push_back({"discovery", c->how, "component " + c->id});
-    if (!check.manual.empty()) {
-        r.status = Status::Warn;
-        r.reason = "manual check: a person must verify this (see the guidance)";
-        r.actual = "not evaluated automatically";
-        r.guidance = check.manual;
-        if (r.expected.empty()) r.expected = "a person has verified it (manual check)";
-        return r;
-    }
+    if (!check.manual.empty()) return manual_result(std::move(r), check);
     apply_outcome(r, evaluate_item(check.test, present.front()->id, catalogue, facts));
     return r;
 }
@@ -125,7 +149,7 @@ std::vector<const model::Check*> selected_checks(const model::Benchmark& benchma
 }
 
 std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const model::Catalogue& catalogue,
-                                    const facts::NodeFacts& facts, const Selection& selection) {
+                                    const facts::NodeFacts& facts, const Selection& selection, const PolicyOutcomes* policies) {
     std::vector<model::Result> results;
     for (const auto& section : benchmark.sections) {
         if (!contains(selection.targets, section.target)) continue;
@@ -139,7 +163,7 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const mod
                     r.actual = "not evaluated";
                     r.guidance.clear();
                 } else {
-                    r = evaluate_check(check, catalogue, facts);
+                    r = evaluate_check(check, catalogue, facts, policies);
                 }
                 r.benchmark = benchmark.id;
                 r.target = section.target;

@@ -15,7 +15,7 @@ namespace {
 
 using model::ValueType;
 
-constexpr std::array<OperatorSpec, 11> k_operators = {{{"set", OperandKind::Bool},
+constexpr std::array<OperatorSpec, 12> k_operators = {{{"set", OperandKind::Bool},
                                                         {"eq", OperandKind::Scalar},
                                                         {"noteq", OperandKind::Scalar},
                                                         {"gt", OperandKind::Number},
@@ -25,7 +25,8 @@ constexpr std::array<OperatorSpec, 11> k_operators = {{{"set", OperandKind::Bool
                                                         {"has", OperandKind::Scalar},
                                                         {"nothave", OperandKind::Scalar},
                                                         {"regex", OperandKind::Regex},
-                                                        {"subset_of", OperandKind::List}}};
+                                                        {"subset_of", OperandKind::List},
+                                                        {"has_any", OperandKind::List}}};
 
 // A comparable form of a scalar under a type: -1/0/1 ordering or nullopt when not comparable.
 struct Comparison {
@@ -94,6 +95,10 @@ Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type,
     if (a.op == "nothave") return {!contains(elements_of(v), e), fmt::format("{} does not include {}", s, e), {}};
     if (a.op == "regex") return {RE2::PartialMatch(v.text, RE2(e, RE2::Quiet)), fmt::format("{} matches /{}/", s, e), {}};
     auto items = elements_of(v);
+    if (a.op == "has_any") {
+        bool any = std::any_of(a.values.begin(), a.values.end(), [&](const auto& wanted) { return contains(items, wanted); });
+        return {any, fmt::format("{} includes one of {}", s, join_list(a.values)), {}};
+    }
     bool ok = !items.empty() && std::all_of(items.begin(), items.end(), [&](const auto& i) { return contains(a.values, i); });
     return {ok, fmt::format("{} uses only {}", s, join_list(a.values)), {}};
 }
@@ -114,7 +119,7 @@ std::string operator_names() {
 }
 
 Verdict apply_operator(const model::Assertion& a, const Value& v, ValueType type, std::string_view subject) {
-    if (type == ValueType::Auto) type = a.op == "subset_of" ? ValueType::List : infer_type(a.value);
+    if (type == ValueType::Auto) type = a.op == "subset_of" || a.op == "has_any" ? ValueType::List : infer_type(a.value);
     if (a.op == "set") {
         bool want = a.value == "true";
         return {v.explicit_set == want, fmt::format("{} is {}", subject, want ? "set" : "not set"), {}};

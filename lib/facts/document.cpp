@@ -28,21 +28,28 @@ json scalar_to_json(const YAML::Node& node) {
     return text;
 }
 
-json convert(const YAML::Node& node, const std::string& path, std::map<std::string, int>& lines) {
-    if (!node.Mark().is_null()) lines.emplace(path, node.Mark().line + 1);
+/// Converts a node; records the line of every value by key path in `lines` unless it is null.
+json convert(const YAML::Node& node, const std::string& path, std::map<std::string, int>* lines) {
+    if (lines != nullptr && !node.Mark().is_null()) lines->emplace(path, node.Mark().line + 1);
     switch (node.Type()) {
         case YAML::NodeType::Scalar: return scalar_to_json(node);
         case YAML::NodeType::Sequence: {
             json out = json::array();
-            for (size_t i = 0; i < node.size(); ++i) out.push_back(convert(node[i], fmt::format("{}[{}]", path, i), lines));
+            for (size_t i = 0; i < node.size(); ++i) {
+                out.push_back(convert(node[i], lines != nullptr ? fmt::format("{}[{}]", path, i) : std::string(), lines));
+            }
             return out;
         }
         case YAML::NodeType::Map: {
             json out = json::object();
             for (const auto& entry : node) {
                 std::string key = entry.first.Scalar();
+                if (lines == nullptr) {
+                    out[key] = convert(entry.second, {}, nullptr);
+                    continue;
+                }
                 std::string child = path.empty() ? key : path + "." + key;
-                if (!entry.first.Mark().is_null()) lines.emplace(child, entry.first.Mark().line + 1);  // the key's line
+                if (!entry.first.Mark().is_null()) lines->emplace(child, entry.first.Mark().line + 1);  // the key's line
                 out[key] = convert(entry.second, child, lines);
             }
             return out;
@@ -76,6 +83,10 @@ std::vector<Step> parse_path(std::string_view path) {
     };
     for (size_t i = 0; i < path.size(); ++i) {
         char c = path[i];
+        if (c == '\\' && i + 1 < path.size()) {  // "\." is a literal dot inside a key (label names)
+            current += path[++i];
+            continue;
+        }
         if (c == '.') { flush(); continue; }
         if (c != '[') { current += c; continue; }
         flush();
@@ -118,13 +129,15 @@ Document parse_document(std::string path, std::string_view text) {
     doc.path = std::move(path);
     try {
         std::vector<YAML::Node> all = YAML::LoadAll(std::string(text));
-        doc.data = all.empty() ? json::object() : convert(all.front(), "", doc.lines);
+        doc.data = all.empty() ? json::object() : convert(all.front(), "", &doc.lines);
         doc.loaded = true;
     } catch (const YAML::Exception& e) {
         doc.error = fmt::format("{}:{}:{}: invalid YAML/JSON: {}", doc.path, e.mark.line + 1, e.mark.column + 1, e.msg);
     }
     return doc;
 }
+
+json yaml_to_json(const YAML::Node& node) { return convert(node, {}, nullptr); }
 
 Selection select(const json& data, std::string_view key_path) {
     Selection out;

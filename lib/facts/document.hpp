@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+namespace YAML {
+class Node;
+}
+
 namespace kubeproof::facts {
 
 /// A parsed YAML or JSON file (the first document of a stream), with the line of every value.
@@ -20,6 +24,10 @@ struct Document {
 
 /// Parses YAML or JSON text; on a syntax error `error` names path:line:col.
 Document parse_document(std::string path, std::string_view text);
+
+/// Converts one yaml-cpp node as parse_document does: plain scalars get YAML 1.2 core-schema types
+/// (booleans, integers, floats, null), quoted scalars stay strings. Shared with the manifest reader.
+nlohmann::json yaml_to_json(const YAML::Node& node);
 
 /// Values selected by a key path.
 struct Selection {

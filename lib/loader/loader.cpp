@@ -85,6 +85,11 @@ void validate_benchmark(Loading& l, const model::Catalogue& cat, const model::Be
                     l.error_at(check.where, fmt::format("duplicate check id '{}' (first defined at {}:{})", check.id,
                                                         it->second.file, it->second.line));
                 }
+                const bool policies = section.target == "policies";
+                if (policies != check.components.empty()) {
+                    l.error_at(check.where, policies ? fmt::format("policy check '{}' takes no components (write components: [])", check.id)
+                                                     : fmt::format("check '{}' needs at least one component", check.id));
+                }
                 for (const auto& comp : check.components) {
                     if (cat.components.count(comp) == 0) l.error_at(check.where, fmt::format("check '{}' names unknown component '{}'", check.id, comp));
                 }

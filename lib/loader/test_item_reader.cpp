@@ -7,6 +7,7 @@
 
 #include "engine/operators.hpp"
 #include "engine/values.hpp"
+#include "loader/policy_reader.hpp"
 
 namespace kubeproof::loader {
 
@@ -15,8 +16,8 @@ namespace {
 using model::Subject;
 using model::TestItem;
 
-constexpr std::array<std::string_view, 9> k_subject_keys = {"all", "any", "file", "files", "tree",
-                                                            "document", "feature_gate", "flag", "key"};
+constexpr std::array<std::string_view, 10> k_subject_keys = {"all", "any", "file", "files", "tree", "document",
+                                                             "feature_gate", "flag", "key", "objects"};
 
 bool is_file_subject(Subject s) { return s == Subject::File || s == Subject::Files || s == Subject::Tree; }
 
@@ -34,13 +35,14 @@ std::optional<Subject> subject_of(const YamlContext& ctx, MapReader& map) {
     }
     if (found.empty()) {
         ctx.error(map.node(), "test item has no subject (one of all, any, file, files, tree, document, "
-                              "feature_gate, flag, key)");
+                              "feature_gate, flag, key, objects)");
         return std::nullopt;
     }
     static const std::map<std::string_view, Subject> k_by_key = {
         {"all", Subject::All},   {"any", Subject::Any},           {"file", Subject::File},
         {"files", Subject::Files}, {"tree", Subject::Tree},       {"document", Subject::Document},
-        {"feature_gate", Subject::FeatureGate}, {"flag", Subject::Flag}, {"key", Subject::Key}};
+        {"feature_gate", Subject::FeatureGate}, {"flag", Subject::Flag}, {"key", Subject::Key},
+        {"objects", Subject::Objects}};
     return k_by_key.at(found.front());
 }
 
@@ -70,18 +72,6 @@ void read_if_missing(const YamlContext& ctx, MapReader& map, TestItem& item) {
     else ctx.error(node, fmt::format("invalid if_missing '{}': expected na, pass or fail", text));
 }
 
-void read_type(const YamlContext& ctx, MapReader& map, TestItem& item) {
-    YAML::Node node = map.take("type");
-    if (!node.IsDefined()) return;
-    static const std::map<std::string, model::ValueType> k_types = {{"bool", model::ValueType::Bool},
-        {"int", model::ValueType::Int}, {"duration", model::ValueType::Duration},
-        {"string", model::ValueType::String}, {"list", model::ValueType::List}};
-    auto text = scalar_of(ctx, node, "'type'").value_or("");
-    auto it = k_types.find(text);
-    if (it == k_types.end()) ctx.error(node, fmt::format("invalid type '{}': expected bool, int, duration, string or list", text));
-    else item.type = it->second;
-}
-
 std::optional<model::Assertion> read_value_assertion(const YamlContext& ctx, const YAML::Node& value, const engine::OperatorSpec& spec) {
     model::Assertion a{std::string(spec.name), {}, {}};
     if (spec.operand == engine::OperandKind::List) {
@@ -103,25 +93,39 @@ std::optional<model::Assertion> read_value_assertion(const YamlContext& ctx, con
     return a;
 }
 
-// Consumes every remaining key that names a value operator; unknown ones are left for finish().
-void read_value_assertions(const YamlContext& ctx, MapReader& map, TestItem& item) {
+}  // namespace
+
+void read_value_assertions(const YamlContext& ctx, MapReader& map, std::vector<model::Assertion>& out,
+                           const std::set<std::string>& other_keys) {
     for (const auto& entry : map.node()) {
         if (!entry.first.IsScalar()) continue;
         const std::string name = entry.first.Scalar();
         const auto* spec = engine::find_operator(name);
         if (spec == nullptr) {
-            static const std::set<std::string> k_known = {"flag", "key", "env", "component", "type", "document",
-                                                          "feature_gate", "if_missing"};
-            if (k_known.count(name) == 0) {
+            if (other_keys.count(name) == 0) {
                 ctx.error(entry.first, fmt::format("unknown operator '{}' (known: {})", name, engine::operator_names()));
                 map.take(name);
             }
             continue;
         }
         map.take(name);
-        if (auto a = read_value_assertion(ctx, entry.second, *spec)) item.assertions.push_back(*a);
+        if (auto a = read_value_assertion(ctx, entry.second, *spec)) out.push_back(*a);
     }
 }
+
+void read_type(const YamlContext& ctx, MapReader& map, model::ValueType& type) {
+    YAML::Node node = map.take("type");
+    if (!node.IsDefined()) return;
+    static const std::map<std::string, model::ValueType> k_types = {{"bool", model::ValueType::Bool},
+        {"int", model::ValueType::Int}, {"duration", model::ValueType::Duration},
+        {"string", model::ValueType::String}, {"list", model::ValueType::List}};
+    auto text = scalar_of(ctx, node, "'type'").value_or("");
+    auto it = k_types.find(text);
+    if (it == k_types.end()) ctx.error(node, fmt::format("invalid type '{}': expected bool, int, duration, string or list", text));
+    else type = it->second;
+}
+
+namespace {
 
 void read_file_subject(const YamlContext& ctx, MapReader& map, TestItem& item) {
     const char* key = item.subject == Subject::File ? "file" : item.subject == Subject::Files ? "files" : "tree";
@@ -138,9 +142,10 @@ void read_value_subject(const YamlContext& ctx, MapReader& map, TestItem& item) 
     if (item.subject == Subject::Document) item.refs = {map.string("document", true)};
     if (item.subject == Subject::Flag) item.env = map.string("env");
     item.component = map.string("component");
-    read_type(ctx, map, item);
+    read_type(ctx, map, item.type);
     if (item.subject == Subject::Document) read_if_missing(ctx, map, item);
-    read_value_assertions(ctx, map, item);
+    static const std::set<std::string> k_known = {"flag", "key", "env", "component", "type", "document", "feature_gate", "if_missing"};
+    read_value_assertions(ctx, map, item.assertions, k_known);
     if (!item.flag.empty() && !item.flag.starts_with("-")) {
         ctx.error(map.node()["flag"], fmt::format("flag '{}' must start with '-'", item.flag));
     }
@@ -173,11 +178,13 @@ TestItem read_test_item(const YamlContext& ctx, const YAML::Node& node) {
         item = read_test_list(ctx, map.take(item.subject == Subject::All ? "all" : "any"), item.subject);
     } else if (is_file_subject(item.subject)) {
         read_file_subject(ctx, map, item);
+    } else if (item.subject == Subject::Objects) {
+        read_objects_subject(ctx, map, item);
     } else {
         read_value_subject(ctx, map, item);
     }
     map.finish();
-    bool group = item.subject == Subject::All || item.subject == Subject::Any;
+    bool group = item.subject == Subject::All || item.subject == Subject::Any || item.subject == Subject::Objects;
     if (!group && item.assertions.empty() && ctx.diagnostics->size() == problems_before) {
         ctx.error(node, "test item has no assertion");
     }

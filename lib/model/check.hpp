@@ -14,7 +14,7 @@ struct SourceLocation {
 };
 
 /// What a test item reads.
-enum class Subject { File, Files, Tree, Flag, Key, FeatureGate, Document, All, Any };
+enum class Subject { File, Files, Tree, Flag, Key, FeatureGate, Document, All, Any, Objects };
 
 /// How values are compared.
 enum class ValueType { Auto, Bool, Int, Duration, String, List };
@@ -27,6 +27,17 @@ struct Assertion {
     std::string op;
     std::string value;                ///< scalar operand
     std::vector<std::string> values;  ///< list operand (subset_of)
+};
+
+/// A condition on the fields of one policy item: a field with value assertions, or all/any/not.
+struct Condition {
+    enum class Kind { Field, All, Any, Not };
+    Kind kind = Kind::Field;
+    std::string field;
+    ValueType type = ValueType::Auto;
+    std::vector<Assertion> assertions;
+    std::vector<Condition> children;
+    SourceLocation where;
 };
 
 /// A test item: a subject and its assertions, or a nested all/any group.
@@ -43,6 +54,11 @@ struct TestItem {
     IfMissing if_missing = IfMissing::NA;
     std::vector<Assertion> assertions;
     std::vector<TestItem> children;  ///< for All/Any
+    std::string iterator;            ///< objects: pod, container, volume, role-rule, binding-subject, grant, ...
+    std::vector<std::string> kinds;  ///< objects with the `object` iterator: "Namespace", "kyverno.io/ClusterPolicy"
+    std::vector<Condition> violation;  ///< objects: 0 or 1 condition; matching items are findings
+    std::vector<Condition> require;    ///< objects: 0 or 1 condition; at least one item must match
+    std::vector<Condition> exclude;    ///< objects: 0 or 1 condition; matching items are ignored
     SourceLocation where;
 };
 

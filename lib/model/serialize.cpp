@@ -6,8 +6,9 @@ namespace kubeproof::model {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourceLocation, file, line, column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Assertion, op, value, values)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Condition, kind, field, type, assertions, children, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TestItem, subject, refs, name_glob, flag, key, env, feature_gate, component, type,
-                                   if_missing, assertions, children, where)
+                                   if_missing, assertions, children, iterator, kinds, violation, require, exclude, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, key, title, automated, components, test, manual, expect, remediation, notes, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Group, id, title, checks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Section, id, target, title, file, groups)
@@ -23,7 +24,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, map
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
 
 namespace {
-constexpr int k_format_version = 2;
+constexpr int k_format_version = 3;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {

@@ -39,7 +39,10 @@ Json scan_json(const model::ScanInfo& scan) {
 Json evidence_json(const std::vector<model::Evidence>& evidence) {
     Json json = Json::array();
     for (const auto& item : evidence) {
-        json.push_back(Json{{"source", item.source}, {"ref", item.ref}, {"value", item.value}});
+        Json item_json{{"source", item.source}, {"ref", item.ref}, {"value", item.value}};
+        if (!item.file.empty()) item_json["file"] = item.file;
+        if (item.line > 0) item_json["line"] = item.line;
+        json.push_back(std::move(item_json));
     }
     return json;
 }

@@ -323,7 +323,7 @@ class CliContract(unittest.TestCase):
     def test_unknown_target(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--targets", "master,nodes")),
                               "kubeproof: benchmark cis-1.12 has no target 'nodes' "
-                              "(it has: master, etcd, controlplane, node)\n")
+                              "(it has: master, etcd, controlplane, node, policies)\n")
 
     def test_empty_id_list_is_a_usage_error(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--check", "")),
@@ -350,7 +350,7 @@ class CliContract(unittest.TestCase):
 
     def test_bad_format(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--format", "yaml")),
-                              "kubeproof: --format: yaml not in {text,json,junit}\nRun 'kubeproof run --help' for more information.\n")
+                              "kubeproof: --format: yaml not in {text,json,junit,sarif}\nRun 'kubeproof run --help' for more information.\n")
 
     def test_bad_fail_on(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--fail-on", "always")),
@@ -402,7 +402,7 @@ class CliContract(unittest.TestCase):
         proc = kubeproof("list", "checks")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         lines = proc.stdout.splitlines()
-        self.assertEqual(len(lines), 97)
+        self.assertEqual(len(lines), 131)  # sections 1-4 (97) and 5 (34)
         self.assertTrue(lines[0].startswith("1.1.1 "), lines[0])
 
     def test_explain(self):
@@ -511,7 +511,7 @@ class DefinitionDiagnostics(unittest.TestCase):
         n = b.edit(self.MASTER, "gte: 30", lambda old: [old.replace("gte:", "gte2:")], after=self.CHECK)
         line = b.line(self.MASTER, n)
         message = ("unknown operator 'gte2' (known: set, eq, noteq, gt, gte, lt, lte, has, nothave, regex, "
-                   "subset_of)")
+                   "subset_of, has_any)")
         self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, indent_of(line) + 1, message, line)], 1)
 
     def test_missing_title(self):
@@ -848,6 +848,101 @@ class Frameworks(unittest.TestCase):
         self.assertTrue(all(r["controls"].get("soc2") for r in report["results"]), "embedded frameworks still apply")
 
 
+PEERS = None  # set in main(): ../shared/reference/peer-fixtures
+
+
+def peer(*parts):
+    return os.path.join(PEERS, *parts)
+
+
+def manifest_scan(testcase, *paths, extra=(), expect_rc=None):
+    args = ["run", "--format", "json", *extra]
+    for path in paths:
+        args += ["--manifests", path]
+    proc = kubeproof(*args)
+    if expect_rc is not None:
+        testcase.assertEqual(proc.returncode, expect_rc, proc.stderr)
+    return by_id(json.loads(proc.stdout)), proc
+
+
+class ManifestPolicies(unittest.TestCase):
+    """CIS section 5 over manifest files, as a CI pre-merge gate runs it (real third-party manifests)."""
+
+    def test_only_the_policies_section_runs(self):
+        results, _ = manifest_scan(self, peer("FairwindsOps-polaris", "test", "checks", "hostPIDSet", "success.yaml"), expect_rc=0)
+        self.assertTrue(all(cid.startswith("5.") for cid in results))
+        self.assertEqual(len(results), 34)
+
+    def test_kubernetes_goat_system_monitor(self):
+        path = peer("madhuakula-kubernetes-goat", "scenarios", "system-monitor", "deployment.yaml")
+        results, _ = manifest_scan(self, path, expect_rc=0)  # section 5 is Manual: findings are WARN
+        self.assertEqual(results["5.2.5"]["status"], "PASS")  # its hostNetwork line is commented out
+        for cid in ("5.2.2", "5.2.3", "5.2.4", "5.2.11"):
+            self.assertEqual(results[cid]["status"], "WARN", cid)
+            ev = results[cid]["evidence"][0]
+            self.assertEqual((ev["source"], ev["file"]), ("manifest", path), cid)
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().split("\n")
+            self.assertIn("kind:", "\n".join(lines[ev["line"] - 1:ev["line"] + 1]), f"{cid}: line {ev['line']} starts the object")
+        self.assertIn("securityContext.privileged=true", results["5.2.2"]["evidence"][0]["value"])
+
+    def test_kubernetes_goat_insecure_rbac(self):
+        results, _ = manifest_scan(self, peer("madhuakula-kubernetes-goat", "scenarios", "insecure-rbac", "setup.yaml"))
+        self.assertEqual(results["5.1.1"]["status"], "WARN")
+        self.assertRegex(results["5.1.1"]["evidence"][0]["value"], r"ServiceAccount superadmin")
+
+    def test_a_repository_with_helm_charts(self):
+        # kubernetes-goat keeps Helm charts (Chart.yaml, values.yaml, templates/) beside plain manifests:
+        # the charts are not objects until rendered and are skipped, everything else is judged.
+        results, _ = manifest_scan(self, peer("madhuakula-kubernetes-goat"), expect_rc=0)
+        self.assertEqual(results["5.1.1"]["status"], "WARN")
+        self.assertEqual(results["5.2.2"]["status"], "WARN")
+        files = {ev["file"] for r in results.values() for ev in r["evidence"] if ev.get("file")}
+        self.assertFalse([f for f in files if "/templates/" in f or f.endswith("values.yaml")], files)
+
+    def test_polaris_success_and_failure_cases(self):
+        base = peer("FairwindsOps-polaris", "test", "checks")
+        for case, cid in (("hostPIDSet", "5.2.3"), ("hostIPCSet", "5.2.4"), ("hostNetworkSet", "5.2.5"), ("runAsPrivileged", "5.2.2")):
+            bad, _ = manifest_scan(self, os.path.join(base, case, "failure.yaml"))
+            good, _ = manifest_scan(self, os.path.join(base, case, "success.yaml"))
+            self.assertEqual((bad[cid]["status"], good[cid]["status"]), ("WARN", "PASS"), case)
+
+    def test_microservices_demo_hardened_vs_old(self):
+        hardened, _ = manifest_scan(self, peer("GoogleCloudPlatform-microservices-demo", "kubernetes-manifests"), expect_rc=0)
+        old, _ = manifest_scan(self, peer("GoogleCloudPlatform-microservices-demo", "kubernetes-manifests-old"), expect_rc=0)
+        self.assertEqual(hardened["5.2.7"]["status"], "PASS")  # runAsNonRoot at the pod level is inherited
+        self.assertEqual(old["5.2.7"]["status"], "WARN")
+
+    def test_sarif_for_code_scanning(self):
+        path = os.path.relpath(peer("madhuakula-kubernetes-goat", "scenarios", "system-monitor", "deployment.yaml"), CFG.tmp)
+        proc = kubeproof("run", "--format", "sarif", "--manifests", path)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        log = json.loads(proc.stdout)
+        self.assertEqual(log["version"], "2.1.0")
+        run = log["runs"][0]
+        rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+        self.assertIn("5.2.2", rules)
+        located = [r for r in run["results"] if r["ruleId"] == "5.2.2"]
+        self.assertTrue(located)
+        loc = located[0]["locations"][0]["physicalLocation"]
+        self.assertEqual(loc["artifactLocation"]["uri"], path.replace(os.sep, "/"))
+        self.assertGreater(loc["region"]["startLine"], 0)
+
+    def test_invalid_manifest_is_exit_2_and_writes_nothing(self):
+        bad = os.path.join(CFG.tmp, "bad-manifest.yaml")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write("apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n---\nmetadata: [unclosed\n")
+        out = os.path.join(CFG.tmp, "never.json")
+        proc = kubeproof("run", "--manifests", bad, "--format", "json", "--output", out)
+        self.assertEqual(proc.returncode, 2)
+        self.assertRegex(proc.stderr, re.escape(bad) + r":[56]:\d+: invalid YAML")
+        self.assertFalse(os.path.exists(out))
+
+    def test_manifests_and_kubeconfig_together_is_a_usage_error(self):
+        proc = kubeproof("run", "--manifests", CFG.tmp, "--kubeconfig", "/nonexistent")
+        self.assertEqual((proc.returncode, proc.stderr), (2, "kubeproof: use either --manifests or --kubeconfig/--context, not both\n"))
+
+
 class AtomicOutput(unittest.TestCase):
     """--output replaces a file completely, or leaves it alone when nothing is written."""
 
@@ -922,6 +1017,11 @@ def main():
     CFG.sleeper = os.path.abspath(args.sleeper)
     CFG.source = os.path.abspath(args.source)
     CFG.update_golden = os.environ.get("UPDATE_GOLDEN") == "1"
+    global PEERS
+    PEERS = os.path.join(os.path.dirname(CFG.source), "shared", "reference", "peer-fixtures")
+    if not os.path.isdir(PEERS):
+        print(f"run.py: the third-party test manifests are missing: {PEERS} (../shared beside the repository)", file=sys.stderr)
+        return 2
     for path in (CFG.binary, CFG.sleeper):
         if not os.access(path, os.X_OK):
             print(f"run.py: not an executable: {path}", file=sys.stderr)
@@ -940,7 +1040,7 @@ def main():
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in
                                    (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics,
-                                    RealProcesses, AtomicOutput))
+                                    RealProcesses, AtomicOutput, Frameworks, ManifestPolicies))
         runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2, resultclass=CountingResult)
         result = runner.run(suite)
     finally:

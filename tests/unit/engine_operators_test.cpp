@@ -29,7 +29,7 @@ TEST_SUITE("engine/operators") {
             CHECK(find_operator(op) != nullptr);
         }
         CHECK(find_operator("bitmask") == nullptr);
-        CHECK(operator_names() == "set, eq, noteq, gt, gte, lt, lte, has, nothave, regex, subset_of");
+        CHECK(operator_names() == "set, eq, noteq, gt, gte, lt, lte, has, nothave, regex, subset_of, has_any");
     }
 
     TEST_CASE("set distinguishes explicit values from defaults") {

@@ -72,3 +72,12 @@ TEST_SUITE("facts/document") {
         CHECK(scalar_text(doc.data["tlsCipherSuites"]) == "A,B");
     }
 }
+
+TEST_SUITE("facts/document") {
+    TEST_CASE("an escaped dot is part of the key name") {
+        auto doc = parse_document("/ns.yaml", "metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n");
+        auto sel = select(doc.data, "metadata.labels.pod-security\\.kubernetes\\.io/enforce");
+        REQUIRE(sel.values.size() == 1);
+        CHECK(sel.values[0] == "restricted");
+    }
+}

@@ -1,0 +1,350 @@
+#include "engine/policy.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "engine/operators.hpp"
+#include "engine/policy_grants.hpp"
+#include "engine/policy_items.hpp"
+#include "facts/document.hpp"
+
+namespace kubeproof::engine {
+
+namespace {
+
+using nlohmann::json;
+using Kind = ItemOutcome::Kind;
+constexpr size_t k_max_evidence = 100;
+
+using Stored = StoredObject;
+
+/// What one check has gathered so far.
+struct Tally {
+    const model::Check* check = nullptr;
+    const model::TestItem* test = nullptr;
+    size_t items = 0;
+    size_t findings = 0;
+    bool required_found = false;
+    std::vector<model::Evidence> evidence;
+};
+
+// Every `objects:` test item of a check, in order.
+void objects_tests(const model::TestItem& item, std::vector<const model::TestItem*>& out) {
+    if (item.subject == model::Subject::Objects) out.push_back(&item);
+    for (const auto& child : item.children) objects_tests(child, out);
+}
+
+Value value_at(const json& view, const std::string& path) {
+    Value v;
+    std::string shown_path = path;  // as people read it: "\." shown as "."
+    for (size_t i = shown_path.find("\\."); i != std::string::npos; i = shown_path.find("\\.", i)) shown_path.erase(i, 1);
+    auto sel = facts::select(view, path);
+    if (sel.values.empty() || (sel.values.size() == 1 && sel.values[0].is_null())) {
+        v.shown = shown_path + " unset";
+        return v;
+    }
+    v.present = v.explicit_set = true;
+    bool list = sel.wildcard || sel.values.size() > 1 || sel.values[0].is_array();
+    for (const auto& value : sel.values) {
+        if (value.is_array()) {
+            for (const auto& e : value) v.list.push_back(facts::scalar_text(e));
+        } else {
+            v.list.push_back(facts::scalar_text(value));
+        }
+    }
+    v.is_list = list;
+    v.text = facts::scalar_text(sel.values.size() == 1 ? sel.values[0] : json(v.list));
+    v.shown = fmt::format("{}={}", shown_path, list ? "[" + v.text + "]" : v.text);
+    return v;
+}
+
+/// Evaluates a condition on an item; `seen` collects "field=value" of every field it looked at.
+bool matches(const model::Condition& c, const json& view, std::vector<std::string>& seen) {
+    switch (c.kind) {
+        case model::Condition::Kind::All:
+            return std::all_of(c.children.begin(), c.children.end(), [&](const auto& x) { return matches(x, view, seen); });
+        case model::Condition::Kind::Any: {
+            bool any = false;
+            for (const auto& x : c.children) any = matches(x, view, seen) || any;  // look at every field for evidence
+            return any;
+        }
+        case model::Condition::Kind::Not: return !matches(c.children.front(), view, seen);
+        case model::Condition::Kind::Field: break;
+    }
+    Value v = value_at(view, c.field);
+    if (std::find(seen.begin(), seen.end(), v.shown) == seen.end()) seen.push_back(v.shown);
+    return std::all_of(c.assertions.begin(), c.assertions.end(),
+                       [&](const auto& a) { return apply_operator(a, v, c.type, c.field).pass; });
+}
+
+/// The expectation of a condition in words.
+std::string describe(const model::Condition& c) {
+    std::vector<std::string> parts;
+    switch (c.kind) {
+        case model::Condition::Kind::Not: return "not (" + describe(c.children.front()) + ")";
+        case model::Condition::Kind::All:
+        case model::Condition::Kind::Any:
+            for (const auto& x : c.children) parts.push_back(describe(x));
+            return fmt::format("{}", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
+        case model::Condition::Kind::Field: break;
+    }
+    for (const auto& a : c.assertions) parts.push_back(apply_operator(a, Value{}, c.type, c.field).expected);
+    return fmt::format("{}", fmt::join(parts, " and "));
+}
+
+}  // namespace
+
+struct PolicyRun::State {
+    std::vector<Tally> tallies;
+    std::map<std::string, k8s::ListOutcome> problems;  ///< resource -> a non-Ok outcome
+    std::map<std::string, bool> sa_automount;           ///< "ns/name" -> automountServiceAccountToken
+    std::set<std::string> controllers;                  ///< uids of listed workloads
+    std::map<std::string, std::vector<Stored>> kept;    ///< kind -> context objects
+    std::map<std::string, int> network_policies;        ///< namespace -> count
+
+    void judge(Tally& t, PolicyItem&& item, const json& object, const k8s::Origin& origin);
+    void stream_pod_family(const json& object, const k8s::Origin& origin);
+    void finish_context(Tally& t);
+};
+
+namespace {
+
+bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
+    std::string kind = object.value("kind", "");
+    std::string api = object.value("apiVersion", "");
+    std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
+    return std::any_of(kinds.begin(), kinds.end(), [&](const std::string& k) {
+        return k == kind || k == group + "/" + kind;
+    });
+}
+
+std::string uid_of(const json& object) {
+    const json* meta = object.contains("metadata") ? &object["metadata"] : nullptr;
+    return meta != nullptr && meta->contains("uid") && (*meta)["uid"].is_string() ? (*meta)["uid"].get<std::string>() : "";
+}
+
+bool owned_by_listed_controller(const json& pod, const std::set<std::string>& controllers) {
+    const json* meta = pod.contains("metadata") ? &pod["metadata"] : nullptr;
+    if (meta == nullptr || !meta->contains("ownerReferences") || !(*meta)["ownerReferences"].is_array()) return false;
+    for (const auto& ref : (*meta)["ownerReferences"]) {
+        if (ref.value("controller", false) && controllers.count(ref.value("uid", "")) != 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+void PolicyRun::State::judge(Tally& t, PolicyItem&& item, const json& object, const k8s::Origin& origin) {
+    std::vector<std::string> seen;
+    if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item.view, seen)) return;
+    ++t.items;
+    seen.clear();
+    const bool require = !t.test->require.empty();
+    if (!matches(require ? t.test->require.front() : t.test->violation.front(), item.view, seen)) return;
+    if (require && t.required_found) return;  // one matching item is all the evidence a requirement needs
+    t.required_found = t.required_found || require;
+    t.findings += require ? 0 : 1;
+    if (t.evidence.size() >= k_max_evidence) return;
+    std::string detail = fmt::format("{}", fmt::join(seen, ", "));
+    model::Evidence ev{origin.file.empty() ? "api" : "manifest", object_name(object),
+                       item.label.empty() ? detail : item.label + ": " + detail, origin.file, origin.line};
+    t.evidence.push_back(std::move(ev));
+}
+
+void PolicyRun::State::stream_pod_family(const json& object, const k8s::Origin& origin) {
+    for (auto& t : tallies) {
+        const std::string& it = t.test->iterator;
+        auto sink = [&](PolicyItem&& item) { judge(t, std::move(item), object, origin); };
+        if (it == "pod") pod_items(object, sa_automount, sink);
+        else if (it == "container") container_items(object, sink);
+        else if (it == "volume") volume_items(object, sink);
+    }
+}
+
+void PolicyRun::State::finish_context(Tally& t) {
+    const std::string& it = t.test->iterator;
+    auto each = [&](const std::string& kind, const auto& make_items) {
+        for (const auto& stored : kept[kind]) {
+            make_items(stored.object, [&](PolicyItem&& item) { judge(t, std::move(item), stored.object, stored.origin); });
+        }
+    };
+    auto whole = [](const json& object, const ItemSink& sink) { sink({object, ""}); };
+    if (it == "role-rule") {
+        for (const char* kind : {"ClusterRole", "Role"})
+            each(kind, [&](const json& role, const ItemSink& sink) { role_rule_items(role, effective_rules(role, kept["ClusterRole"]), sink); });
+    } else if (it == "binding-subject") {
+        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) each(kind, binding_subject_items);
+    } else if (it == "grant") {
+        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"})
+            each(kind, [&](const json& b, const ItemSink& sink) { grant_items(b, kept["ClusterRole"], kept["Role"], sink); });
+    } else if (it == "service-account") {
+        each("ServiceAccount", whole);
+    } else if (it == "namespace") {
+        each("Namespace", [&](const json& ns, const ItemSink& sink) {
+            json view = ns;
+            view["networkPolicies"] = network_policies[ns.value("/metadata/name"_json_pointer, std::string())];
+            sink({std::move(view), ""});
+        });
+    } else if (it == "object") {
+        for (auto& [kind, objects] : kept) {
+            for (const auto& stored : objects) {
+                if (kind_matches(t.test->kinds, stored.object)) judge(t, {stored.object, ""}, stored.object, stored.origin);
+            }
+        }
+    }
+}
+
+PolicyRun::PolicyRun(std::vector<const model::Check*> checks) : m_state(std::make_unique<State>()) {
+    for (const auto* check : checks) {
+        std::vector<const model::TestItem*> tests;
+        objects_tests(check->test, tests);
+        for (const auto* test : tests) m_state->tallies.push_back({check, test, 0, 0, false, {}});
+    }
+}
+
+PolicyRun::~PolicyRun() = default;
+
+void PolicyRun::record(const k8s::ResourceType& type, const k8s::ListOutcome& outcome) {
+    if (outcome.kind != k8s::ListOutcome::Kind::Ok) m_state->problems[type.resource] = outcome;
+}
+
+void PolicyRun::add(json&& object, const k8s::Origin& origin) {
+    State& s = *m_state;
+    const std::string kind = object.value("kind", "");
+    const std::string ns = object.value("/metadata/namespace"_json_pointer, std::string());
+    if (kind == "ServiceAccount") {
+        const json& automount = object.value("automountServiceAccountToken", json());
+        if (automount.is_boolean()) s.sa_automount[ns + "/" + object.value("/metadata/name"_json_pointer, std::string())] = automount.get<bool>();
+    }
+    if (kind == "NetworkPolicy") ++s.network_policies[ns];
+    if (is_workload_kind(kind)) {
+        // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top.
+        if (owned_by_listed_controller(object, s.controllers)) {
+            if (!uid_of(object).empty()) s.controllers.insert(uid_of(object));
+            return;
+        }
+        if (kind != "Pod" && !uid_of(object).empty()) s.controllers.insert(uid_of(object));
+        s.stream_pod_family(object, origin);
+        return;
+    }
+    if (kind != "NetworkPolicy") s.kept[kind].push_back({std::move(object), origin});
+}
+
+namespace {
+
+const std::vector<std::string>& needed_by(const std::string& iterator) {
+    static const std::map<std::string, std::vector<std::string>> k_needs = {
+        {"pod", {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs", "serviceaccounts"}},
+        {"container", {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs"}},
+        {"volume", {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs"}},
+        {"role-rule", {"roles", "clusterroles"}},
+        {"binding-subject", {"rolebindings", "clusterrolebindings"}},
+        {"grant", {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}},
+        {"service-account", {"serviceaccounts"}},
+        {"namespace", {"namespaces", "networkpolicies"}}};
+    static const std::vector<std::string> k_none;
+    auto it = k_needs.find(iterator);
+    return it == k_needs.end() ? k_none : it->second;
+}
+
+std::vector<std::string> needed_types(const model::TestItem& test) {
+    if (test.iterator != "object") return needed_by(test.iterator);
+    std::vector<std::string> out;
+    for (const auto& type : policy_resource_types()) {
+        json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
+        if (kind_matches(test.kinds, probe)) out.push_back(type.resource);
+    }
+    return out;
+}
+
+ItemOutcome judged(const Tally& t) {
+    ItemOutcome out;
+    const bool require = !t.test->require.empty();
+    const std::string what = require ? describe(t.test->require.front()) : describe(t.test->violation.front());
+    out.expected.push_back(require ? fmt::format("at least one {} with {}", t.test->iterator, what)
+                                   : fmt::format("no {} with {}", t.test->iterator, what));
+    out.evidence = t.evidence;
+    if (require) {
+        out.kind = t.required_found ? Kind::Pass : Kind::Fail;
+        out.actual.push_back(t.required_found ? "found: " + t.evidence.front().ref
+                                              : fmt::format("none of {} {} items matches", t.items, t.test->iterator));
+        return out;
+    }
+    out.kind = t.findings == 0 ? Kind::Pass : Kind::Fail;
+    if (t.findings == 0) {
+        out.actual.push_back(fmt::format("{} {} items checked, none matches", t.items, t.test->iterator));
+        return out;
+    }
+    std::vector<std::string> first;
+    for (size_t i = 0; i < t.evidence.size() && i < 3; ++i) first.push_back(t.evidence[i].ref + " " + t.evidence[i].value);
+    out.actual.push_back(fmt::format("{} of {} {} items match: {}{}", t.findings, t.items, t.test->iterator, fmt::join(first, "; "),
+                                     t.findings > first.size() ? "; ..." : ""));
+    return out;
+}
+
+}  // namespace
+
+const std::vector<k8s::ResourceType>& policy_resource_types() {
+    static const std::vector<k8s::ResourceType> k_types = {
+        {"", "v1", "namespaces", "Namespace", false},
+        {"", "v1", "serviceaccounts", "ServiceAccount", true},
+        {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true},
+        {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false},
+        {"rbac.authorization.k8s.io", "v1", "roles", "Role", true},
+        {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false},
+        {"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true},
+        {"kyverno.io", "v1", "clusterpolicies", "ClusterPolicy", false},
+        {"kyverno.io", "v1", "policies", "Policy", true},
+        {"templates.gatekeeper.sh", "v1", "constrainttemplates", "ConstraintTemplate", false},
+        {"apps", "v1", "deployments", "Deployment", true},
+        {"apps", "v1", "statefulsets", "StatefulSet", true},
+        {"apps", "v1", "daemonsets", "DaemonSet", true},
+        {"apps", "v1", "replicasets", "ReplicaSet", true},
+        {"", "v1", "replicationcontrollers", "ReplicationController", true},
+        {"batch", "v1", "cronjobs", "CronJob", true},
+        {"batch", "v1", "jobs", "Job", true},
+        {"", "v1", "pods", "Pod", true}};
+    return k_types;
+}
+
+// The outcome of a check's test tree, with each `objects:` leaf replaced by its own outcome.
+ItemOutcome combined(const model::TestItem& item, const std::map<const model::TestItem*, ItemOutcome>& leaves) {
+    if (item.subject == model::Subject::Objects) return leaves.at(&item);
+    std::vector<ItemOutcome> children;
+    for (const auto& child : item.children) children.push_back(combined(child, leaves));
+    return combine(std::move(children), item.subject != model::Subject::Any);
+}
+
+std::map<std::string, ItemOutcome> PolicyRun::finish() {
+    std::map<const model::TestItem*, ItemOutcome> leaves;
+    std::map<std::string, const model::Check*> checks;
+    for (auto& t : m_state->tallies) {
+        std::vector<std::string> refused;
+        std::vector<std::string> unserved;
+        for (const auto& resource : needed_types(*t.test)) {
+            auto problem = m_state->problems.find(resource);
+            if (problem == m_state->problems.end()) continue;
+            if (problem->second.kind == k8s::ListOutcome::Kind::NotServed) unserved.push_back(problem->second.message);
+            else refused.push_back(problem->second.message);
+        }
+        ItemOutcome o;
+        if (!refused.empty()) {
+            o.kind = Kind::Error;
+            o.reason = fmt::format("{}", fmt::join(refused, "; "));
+        } else if (!unserved.empty() && t.test->iterator != "object") {
+            o.kind = Kind::NA;
+            o.reason = fmt::format("{}", fmt::join(unserved, "; "));
+        } else {
+            m_state->finish_context(t);
+            o = judged(t);
+        }
+        leaves[t.test] = std::move(o);
+        checks[t.check->id] = t.check;
+    }
+    std::map<std::string, ItemOutcome> out;
+    for (const auto& [id, check] : checks) out[id] = combined(check->test, leaves);
+    return out;
+}
+
+}  // namespace kubeproof::engine

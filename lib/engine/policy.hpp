@@ -1,0 +1,45 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/outcome.hpp"
+#include "k8s/objects.hpp"
+#include "model/check.hpp"
+
+namespace kubeproof::engine {
+
+/// The resource types policy checks read, context first (namespaces, service accounts, network
+/// policies, RBAC, admission engines' CRDs), then workloads, then pods, so that pods owned by a
+/// listed controller are not reported twice and pods can be judged as they stream by.
+const std::vector<k8s::ResourceType>& policy_resource_types();
+
+/// Evaluates policy checks over objects fed one at a time. Pure: the caller does the listing.
+/// Pods and workloads are judged as they arrive and then dropped; only the small context kinds
+/// (namespaces, service accounts, network policies, RBAC) are kept.
+class PolicyRun {
+public:
+    /// `checks` are the policy checks to evaluate (each with an `objects:` test).
+    explicit PolicyRun(std::vector<const model::Check*> checks);
+    ~PolicyRun();
+    PolicyRun(const PolicyRun&) = delete;
+    PolicyRun& operator=(const PolicyRun&) = delete;
+
+    /// Records how listing one type ended (a refused list makes the checks that need it ERROR).
+    void record(const k8s::ResourceType& type, const k8s::ListOutcome& outcome);
+    /// Takes one object.
+    void add(nlohmann::json&& object, const k8s::Origin& origin);
+    /// The outcome of every check, by check id.
+    std::map<std::string, ItemOutcome> finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+}  // namespace kubeproof::engine

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kubeproof::k8s {
+
+/// A kind of object kubeproof lists ("pods" in group "" version v1, kind Pod, namespaced).
+struct ResourceType {
+    std::string group;     ///< "" for the core group, "rbac.authorization.k8s.io", ...
+    std::string version;   ///< "v1"
+    std::string resource;  ///< plural, as in the API path: "pods", "clusterrolebindings"
+    std::string kind;      ///< "Pod", "ClusterRoleBinding"
+    bool namespaced = true;
+
+    /// "v1" or "rbac.authorization.k8s.io/v1".
+    std::string api_version() const { return group.empty() ? version : group + "/" + version; }
+};
+
+/// Where an object came from: a manifest file and line, or the API.
+struct Origin {
+    std::string file;  ///< manifest path as given (relative to the scanned root for SARIF); empty for the API
+    int line = 0;      ///< 1-based line of the object's first line in that file; 0 for the API
+};
+
+/// Receives objects one at a time; the object may be moved from.
+using ObjectSink = std::function<void(nlohmann::json&& object, const Origin& origin)>;
+
+/// How listing one resource type ended. Never "no objects" for a failure.
+struct ListOutcome {
+    enum class Kind { Ok, NotServed, Denied, Failed };
+    Kind kind = Kind::Ok;
+    int http_status = 0;  ///< last HTTP status, 0 when none
+    std::string message;  ///< "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden: ..."
+    size_t count = 0;     ///< objects delivered to the sink
+};
+
+/// Something that can list Kubernetes objects: the API server, or manifest files.
+class ObjectSource {
+public:
+    virtual ~ObjectSource() = default;
+    /// Streams every object of one type to `sink` (all namespaces), page by page or file by file.
+    /// Objects always carry apiVersion and kind, even when the server omitted them in list items.
+    virtual ListOutcome list(const ResourceType& type, const ObjectSink& sink) = 0;
+    /// "the API server https://10.0.0.1:6443" or "manifests k8s/" — for evidence and messages.
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace kubeproof::k8s

@@ -1,0 +1,237 @@
+#include <doctest/doctest.h>
+
+#include "engine/policy.hpp"
+#include "loader/loader.hpp"
+
+using namespace kubeproof;
+using nlohmann::json;
+using Kind = engine::ItemOutcome::Kind;
+
+namespace {
+
+constexpr const char* k_catalogue = "components:\n  kubelet: {name: kubelet, targets: [node], processes: [kubelet]}\n";
+constexpr const char* k_benchmark = "id: t\ntitle: T\nsections: [policies.yaml]\n";
+
+// Policy checks written in the definition language, loaded by the real loader.
+constexpr const char* k_policies = R"(section: "5"
+target: policies
+title: Policies
+groups:
+  - id: "5.1"
+    title: RBAC
+    checks:
+      - id: "5.1.1"
+        key: rbac.cluster-admin
+        title: cluster-admin only where required
+        cis: manual
+        components: []
+        test:
+          objects: binding-subject
+          violation: {field: roleRef.name, eq: cluster-admin}
+          exclude:
+            all:
+              - {field: binding.name, eq: cluster-admin}
+              - {field: name, eq: "system:masters"}
+        remediation: r
+      - id: "5.1.2"
+        key: rbac.secrets
+        title: secrets access
+        cis: manual
+        components: []
+        test:
+          objects: grant
+          violation:
+            all:
+              - {field: resources, has_any: [secrets, "*"]}
+              - {field: verbs, has_any: [get, list, watch, "*"]}
+          exclude: {field: name, regex: "^system:"}
+        remediation: r
+  - id: "5.2"
+    title: Pods
+    checks:
+      - id: "5.2.2"
+        key: pods.privileged
+        title: privileged
+        cis: manual
+        components: []
+        test:
+          objects: container
+          violation: {field: securityContext.privileged, eq: true}
+        remediation: r
+      - id: "5.2.7"
+        key: pods.root
+        title: root
+        cis: manual
+        components: []
+        test:
+          objects: container
+          violation:
+            not:
+              any:
+                - {field: securityContext.runAsNonRoot, eq: true}
+                - {field: securityContext.runAsUser, gt: 0}
+        remediation: r
+      - id: "5.2.1"
+        key: pods.admission-policy
+        title: policy mechanism
+        cis: manual
+        components: []
+        test:
+          objects: namespace
+          require: {field: "metadata.labels.pod-security\\.kubernetes\\.io/enforce", set: true}
+        remediation: r
+      - id: "5.3.2"
+        key: namespaces.network-policies
+        title: netpols
+        cis: manual
+        components: []
+        test:
+          objects: namespace
+          violation: {field: networkPolicies, eq: 0}
+        remediation: r
+)";
+
+const model::Definitions& definitions() {
+    static const model::Definitions defs = [] {
+        loader::Diagnostics diagnostics;
+        auto loaded = loader::load_definitions({{"checks/components.yaml", "c.yaml", k_catalogue},
+                                                {"checks/t/benchmark.yaml", "b.yaml", k_benchmark},
+                                                {"checks/t/policies.yaml", "p.yaml", k_policies}},
+                                               diagnostics);
+        REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.format());
+        return loaded;
+    }();
+    return defs;
+}
+
+std::vector<const model::Check*> checks() {
+    std::vector<const model::Check*> out;
+    for (const auto& g : definitions().benchmarks.at("t").sections.at(0).groups)
+        for (const auto& c : g.checks) out.push_back(&c);
+    return out;
+}
+
+// A Deployment as `kubectl create deployment web --image=nginx --dry-run=client -o json` makes it,
+// with a privileged sidecar and a pod-level runAsNonRoot that the app container inherits.
+json deployment() {
+    json d = json::parse(R"({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "web", "namespace": "team-a",
+        "uid": "d-1", "labels": {"app": "web"}}, "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx",
+        "resources": {}}]}}, "strategy": {}}, "status": {}})");
+    auto& spec = d["spec"]["template"]["spec"];
+    spec["securityContext"] = {{"runAsNonRoot", true}};
+    spec["initContainers"] = json::array({{{"name", "setup"}, {"image", "busybox"}, {"securityContext", {{"privileged", true}}}}});
+    return d;
+}
+
+json cluster_admin_binding(const std::string& name, const std::string& kind, const std::string& subject) {
+    return {{"kind", "ClusterRoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"}, {"metadata", {{"name", name}}},
+            {"subjects", json::array({{{"kind", kind}, {"apiGroup", "rbac.authorization.k8s.io"}, {"name", subject}}})},
+            {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "cluster-admin"}}}};
+}
+
+json namespace_named(const std::string& name, bool enforced) {
+    json ns = {{"kind", "Namespace"}, {"apiVersion", "v1"}, {"metadata", {{"name", name}}}};
+    if (enforced) ns["metadata"]["labels"] = {{"pod-security.kubernetes.io/enforce", "restricted"}};
+    return ns;
+}
+
+std::map<std::string, engine::ItemOutcome> run(std::vector<std::pair<json, k8s::Origin>> objects,
+                                               std::map<std::string, k8s::ListOutcome> outcomes = {}) {
+    engine::PolicyRun policy(checks());
+    for (const auto& type : engine::policy_resource_types()) {
+        for (auto& [object, origin] : objects) {
+            if (object.value("kind", "") == type.kind) policy.add(json(object), origin);
+        }
+        auto outcome = outcomes.count(type.resource) ? outcomes[type.resource] : k8s::ListOutcome{};
+        policy.record(type, outcome);
+    }
+    return policy.finish();
+}
+
+}  // namespace
+
+TEST_SUITE("engine/policy") {
+    TEST_CASE("pod-level securityContext is inherited, and init containers are judged too") {
+        auto out = run({{deployment(), {"deploy/web.yaml", 3}}});
+        CHECK(out.at("5.2.7").kind == Kind::Pass);  // runAsNonRoot comes from the pod level
+        const auto& privileged = out.at("5.2.2");
+        REQUIRE(privileged.kind == Kind::Fail);
+        REQUIRE(privileged.evidence.size() == 1);
+        CHECK(privileged.evidence[0].ref == "Deployment team-a/web");
+        CHECK(privileged.evidence[0].value == "initContainers[0] (setup): securityContext.privileged=true");
+        CHECK(privileged.evidence[0].file == "deploy/web.yaml");
+        CHECK(privileged.evidence[0].line == 3);
+        CHECK(privileged.evidence[0].source == "manifest");
+        CHECK(privileged.expected.at(0) == "no container with securityContext.privileged is true");
+    }
+
+    TEST_CASE("pods owned by a listed controller are not reported twice") {
+        json pod = {{"kind", "Pod"}, {"apiVersion", "v1"},
+                    {"metadata", {{"name", "web-1"}, {"namespace", "team-a"},
+                                  {"ownerReferences", json::array({{{"kind", "Deployment"}, {"uid", "d-1"}, {"controller", true}}})}}},
+                    {"spec", deployment()["spec"]["template"]["spec"]}};
+        json orphan = pod;
+        orphan["metadata"]["name"] = "orphan";
+        orphan["metadata"]["ownerReferences"][0]["uid"] = "gone";
+        auto out = run({{deployment(), {}}, {pod, {}}, {orphan, {}}});
+        REQUIRE(out.at("5.2.2").evidence.size() == 2);
+        CHECK(out.at("5.2.2").evidence[0].ref == "Deployment team-a/web");
+        CHECK(out.at("5.2.2").evidence[1].ref == "Pod team-a/orphan");
+        CHECK(out.at("5.2.2").evidence[1].source == "api");
+    }
+
+    TEST_CASE("cluster-admin bindings are findings, except the built-in one to system:masters") {
+        auto out = run({{cluster_admin_binding("cluster-admin", "Group", "system:masters"), {}},
+                        {cluster_admin_binding("bob-admin", "User", "bob"), {}}});
+        REQUIRE(out.at("5.1.1").kind == Kind::Fail);
+        REQUIRE(out.at("5.1.1").evidence.size() == 1);
+        CHECK(out.at("5.1.1").evidence[0].value == "subjects[0] User bob: roleRef.name=cluster-admin");
+    }
+
+    TEST_CASE("grants join bindings to rules, wildcards included, aggregated roles expanded") {
+        json reader = {{"kind", "Role"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+                       {"metadata", {{"name", "secret-reader"}, {"namespace", "team-a"}}},
+                       {"rules", json::array({{{"apiGroups", {""}}, {"resources", {"secrets"}}, {"verbs", {"get"}}}})}};
+        json binding = {{"kind", "RoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+                        {"metadata", {{"name", "rb"}, {"namespace", "team-a"}}},
+                        {"subjects", json::array({{{"kind", "Group"}, {"name", "devs"}}})},
+                        {"roleRef", {{"kind", "Role"}, {"name", "secret-reader"}}}};
+        json aggregated = {{"kind", "ClusterRole"}, {"apiVersion", "rbac.authorization.k8s.io/v1"}, {"metadata", {{"name", "agg"}}},
+                           {"aggregationRule", {{"clusterRoleSelectors", json::array({{{"matchLabels", {{"agg", "yes"}}}}})}}}};
+        json part = {{"kind", "ClusterRole"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+                     {"metadata", {{"name", "part"}, {"labels", {{"agg", "yes"}}}}},
+                     {"rules", json::array({{{"apiGroups", {"*"}}, {"resources", {"*"}}, {"verbs", {"*"}}}})}};
+        json crb = {{"kind", "ClusterRoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"}, {"metadata", {{"name", "crb"}}},
+                    {"subjects", json::array({{{"kind", "ServiceAccount"}, {"name", "ci"}, {"namespace", "build"}}})},
+                    {"roleRef", {{"kind", "ClusterRole"}, {"name", "agg"}}}};
+        auto out = run({{reader, {}}, {binding, {}}, {aggregated, {}}, {part, {}}, {crb, {}}});
+        const auto& secrets = out.at("5.1.2");
+        REQUIRE(secrets.evidence.size() == 2);
+        CHECK(secrets.evidence[0].value.rfind("ServiceAccount ci via ClusterRoleBinding crb -> ClusterRole agg rules[0]", 0) == 0);
+        CHECK(secrets.evidence[1].value.rfind("Group devs via RoleBinding rb -> Role secret-reader rules[0]", 0) == 0);
+    }
+
+    TEST_CASE("namespaces: network policies counted per namespace; an admission label satisfies require") {
+        json netpol = {{"kind", "NetworkPolicy"}, {"apiVersion", "networking.k8s.io/v1"},
+                       {"metadata", {{"name", "default-deny"}, {"namespace", "team-a"}}}, {"spec", {{"podSelector", json::object()}}}};
+        auto out = run({{namespace_named("team-a", false), {}}, {namespace_named("team-b", true), {}}, {netpol, {}}});
+        REQUIRE(out.at("5.3.2").evidence.size() == 1);
+        CHECK(out.at("5.3.2").evidence[0].ref == "Namespace team-b");
+        CHECK(out.at("5.2.1").kind == Kind::Pass);
+        auto none = run({{namespace_named("team-a", false), {}}});
+        CHECK(none.at("5.2.1").kind == Kind::Fail);
+        CHECK(none.at("5.2.1").actual.at(0) == "none of 1 namespace items matches");
+    }
+
+    TEST_CASE("a refused list is ERROR for the checks that need it, never a pass; not served is NA") {
+        k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403, "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden", 0};
+        k8s::ListOutcome missing{k8s::ListOutcome::Kind::NotServed, 404, "the server does not serve networkpolicies.networking.k8s.io", 0};
+        auto out = run({}, {{"clusterrolebindings", denied}, {"networkpolicies", missing}});
+        CHECK(out.at("5.1.1").kind == Kind::Error);
+        CHECK(out.at("5.1.1").reason == "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden");
+        CHECK(out.at("5.1.2").kind == Kind::Error);
+        CHECK(out.at("5.3.2").kind == Kind::NA);
+        CHECK(out.at("5.2.2").kind == Kind::Pass);
+    }
+}

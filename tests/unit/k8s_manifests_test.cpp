@@ -1,0 +1,336 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "host_tree_fixture.hpp"
+#include "k8s/manifests.hpp"
+#include "kubectl_objects.hpp"
+
+using namespace kubeproof;
+using k8s::ManifestObject;
+using k8s::ManifestSource;
+using k8s::ResourceType;
+using namespace kubeproof::test;
+
+namespace {
+
+const std::string k_fixtures = "../shared/reference/peer-fixtures/";
+
+const ResourceType k_deployments{"apps", "v1", "deployments", "Deployment", true};
+const ResourceType k_services{"", "v1", "services", "Service", true};
+const ResourceType k_service_accounts{"", "v1", "serviceaccounts", "ServiceAccount", true};
+const ResourceType k_cluster_role_bindings{"rbac.authorization.k8s.io", "v1", "clusterrolebindings",
+                                           "ClusterRoleBinding", false};
+
+struct Parsed {
+    std::vector<ManifestObject> objects;
+    loader::Diagnostics diagnostics;
+};
+
+Parsed parse(std::string_view text, const std::string& file = "k8s/app.yaml") {
+    Parsed parsed;
+    k8s::for_each_object(
+        text, file, [&](ManifestObject&& o) { parsed.objects.push_back(std::move(o)); },
+        parsed.diagnostics);
+    return parsed;
+}
+
+std::string kinds(const std::vector<ManifestObject>& objects) {
+    std::string out;
+    for (const auto& o : objects)
+        out += (out.empty() ? "" : ",") + o.object["kind"].get<std::string>();
+    return out;
+}
+
+std::string messages(const loader::Diagnostics& diagnostics) {
+    std::string out;
+    for (const auto& d : diagnostics.items()) out += loader::format_location(d) + "\n";
+    return out;
+}
+
+/// Lists one type from a source: "file:line namespace/name" per object.
+std::vector<std::string> listed(ManifestSource& source, const ResourceType& type) {
+    std::vector<std::string> out;
+    auto outcome = source.list(type, [&](nlohmann::json&& object, const k8s::Origin& origin) {
+        out.push_back(origin.file + ":" + std::to_string(origin.line) + " " +
+                      object["metadata"].value("namespace", "") + "/" +
+                      object["metadata"].value("name", ""));
+    });
+    CHECK(outcome.kind == k8s::ListOutcome::Kind::Ok);
+    CHECK(outcome.count == out.size());
+    return out;
+}
+
+}  // namespace
+
+TEST_SUITE("k8s/manifests") {
+    TEST_CASE("a kubectl Deployment keeps its types, file and line") {
+        auto parsed = parse(k_kubectl_deployment);
+        REQUIRE(parsed.diagnostics.empty());
+        REQUIRE(parsed.objects.size() == 1);
+        const auto& o = parsed.objects[0];
+        CHECK(o.origin.file == "k8s/app.yaml");
+        CHECK(o.origin.line == 1);
+        CHECK(o.object["spec"]["replicas"] == 1);
+        CHECK(o.object["metadata"]["creationTimestamp"].is_null());
+        CHECK(o.object["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx");
+        CHECK(o.helm_source.empty());
+        CHECK(k8s::is_of_type(o.object, k_deployments));
+    }
+
+    TEST_CASE("a kubectl JSON ClusterRoleBinding") {
+        auto parsed = parse(k_kubectl_binding, "rbac/x.json");
+        REQUIRE(parsed.diagnostics.empty());
+        REQUIRE(parsed.objects.size() == 1);
+        CHECK(parsed.objects[0].origin.line == 1);
+        CHECK(parsed.objects[0].object["subjects"][0]["name"] == "bob");
+        CHECK(k8s::is_of_type(parsed.objects[0].object, k_cluster_role_bindings));
+        CHECK_FALSE(k8s::is_of_type(parsed.objects[0].object, k_deployments));
+    }
+
+    TEST_CASE("multi-document YAML: comments, empty and null documents, '...' ends, CRLF") {
+        const std::string text =
+            "# leading comment\n---\n" + std::string(k_kubectl_namespace) +
+            "---\n---\n# only a comment\n--- null\n...\n%YAML 1.2\n---\n" +
+            std::string(k_kubectl_deployment) + "...\n" +
+            "apiVersion: v1\r\nkind: ServiceAccount\r\nmetadata:\r\n  name: sa\r\n";
+        auto parsed = parse(text);
+        CHECK(messages(parsed.diagnostics) == "");
+        CHECK(kinds(parsed.objects) == "Namespace,Deployment,ServiceAccount");
+        REQUIRE(parsed.objects.size() == 3);
+        CHECK(parsed.objects[0].origin.line == 3);
+        CHECK(parsed.objects[1].origin.line == 17);
+        CHECK(parsed.objects[2].origin.line == 42);
+        CHECK(parsed.objects[2].object["metadata"]["name"] == "sa");
+    }
+
+    TEST_CASE("a kubectl List is expanded, each item at its own line") {
+        for (auto [text, lines] : {std::pair{k_kubectl_list_yaml, std::pair{3, 17}},
+                                   std::pair{k_kubectl_list_json, std::pair{4, 11}}}) {
+            auto parsed = parse(text, "list");
+            REQUIRE(parsed.diagnostics.empty());
+            CHECK(kinds(parsed.objects) == "Namespace,ServiceAccount");
+            REQUIRE(parsed.objects.size() == 2);
+            CHECK(parsed.objects[0].origin.line == lines.first);
+            CHECK(parsed.objects[1].origin.line == lines.second);
+            CHECK(parsed.objects[1].object["automountServiceAccountToken"] == false);
+        }
+    }
+
+    TEST_CASE("a typed list's items get its apiVersion and kind; an empty List has no objects") {
+        auto parsed = parse(
+            "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: a}\n- metadata: {name: b}\n"
+            "---\napiVersion: v1\nkind: List\nitems: []\n");
+        REQUIRE(parsed.diagnostics.empty());
+        CHECK(kinds(parsed.objects) == "Pod,Pod");
+        REQUIRE(parsed.objects.size() == 2);
+        CHECK(parsed.objects[1].object["apiVersion"] == "v1");
+        CHECK(parsed.objects[1].origin.line == 5);
+    }
+
+    TEST_CASE("Helm output on stdin keeps each template's Source") {
+        std::istringstream helm(
+            "---\n# Source: web/templates/serviceaccount.yaml\napiVersion: v1\nkind: "
+            "ServiceAccount\n"
+            "metadata:\n  name: web\n---\n# Source: web/templates/deployment.yaml\n" +
+            std::string(k_kubectl_deployment));
+        ManifestSource source({"-"}, &helm);
+        loader::Diagnostics diagnostics;
+        REQUIRE(source.load(diagnostics));
+        REQUIRE(source.objects().size() == 2);
+        CHECK(source.objects()[0].helm_source == "web/templates/serviceaccount.yaml");
+        CHECK(source.objects()[1].helm_source == "web/templates/deployment.yaml");
+        CHECK(listed(source, k_deployments) == std::vector<std::string>{"<stdin>:9 /web"});
+        CHECK(source.describe() == "manifests -");
+    }
+
+    TEST_CASE("errors name file:line:col, and the other documents are still read") {
+        auto parsed = parse(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n"
+            "image: nginx\n---\napiVersion: v1\nmetadata: {}\n---\nkind: Pod\n---\n- a\n- b\n"
+            "---\napiVersion: v1\nkind: List\nitems: {a: 1}\n---\napiVersion: v1\nkind: List\n"
+            "items:\n- apiVersion: v1\n  metadata: {}\n- just text\n---\nmetadata:\n  labels: [a, "
+            "b\n");
+        CHECK(kinds(parsed.objects) == "ConfigMap");
+        CHECK(messages(parsed.diagnostics) ==
+              "k8s/app.yaml:5:1: not a Kubernetes object: no \"apiVersion\" and no \"kind\"\n"
+              "k8s/app.yaml:7:1: not a Kubernetes object: no \"kind\"\n"
+              "k8s/app.yaml:10:1: not a Kubernetes object: no \"apiVersion\"\n"
+              "k8s/app.yaml:12:1: not a Kubernetes object: expected a mapping, found a sequence\n"
+              "k8s/app.yaml:17:8: \"items\" of a List must be a sequence, found a mapping\n"
+              "k8s/app.yaml:22:3: not a Kubernetes object: no \"kind\"\n"
+              "k8s/app.yaml:24:3: not a Kubernetes object: expected a mapping, found a scalar\n"
+              "k8s/app.yaml:28:1: invalid YAML: end of sequence flow not found\n");
+    }
+
+    TEST_CASE(
+        "invalid JSON is named so, where the JSON parser stopped, with the source line and a "
+        "caret") {
+        auto parsed = parse("{\n  \"kind\": \"Pod\"\n  \"metadata\": {}\n}\n", "pod.json");
+        CHECK(parsed.objects.empty());
+        CHECK(parsed.diagnostics.format() ==
+              "pod.json:3:12: invalid JSON: syntax error while parsing object - unexpected string "
+              "literal; "
+              "expected '}'\n      \"metadata\": {}\n               ^\n");
+    }
+
+    TEST_CASE(
+        "JSON: values one after another (kubectl label --local -o json), typed lists, errors") {
+        // `kubectl label --local -f two.yaml tier=ci -o json` prints two objects back to back.
+        auto parsed = parse(
+            "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Namespace\",\n    \"metadata\": "
+            "{\"name\": \"team-a\"}\n}\n{\n    \"apiVersion\": \"v1\",\n    \"kind\": "
+            "\"ServiceAccount\",\n    \"metadata\": {\"name\": \"builder\", \"annotations\": "
+            "{\"note\": \"\\uD83D\\uDE00\"}}\n}\n",
+            "two.json");
+        CHECK(messages(parsed.diagnostics) == "");
+        CHECK(kinds(parsed.objects) == "Namespace,ServiceAccount");
+        REQUIRE(parsed.objects.size() == 2);
+        CHECK(parsed.objects[1].origin.line == 6);
+        CHECK(parsed.objects[1].object["metadata"]["annotations"]["note"] == "\xF0\x9F\x98\x80");
+        // The API server's own PodList: items carry neither apiVersion nor kind.
+        parsed = parse(R"({"kind": "PodList", "apiVersion": "v1", "items": [
+  {"metadata": {"name": "a"}},
+  {"metadata": {"name": "b"}}, 7, []]}
+[{"kind": "Pod"}]
+{"kind": "List", "apiVersion": "v1", "items": [{"apiVersion": "v1"}], "x": 1}
+{"kind": "List", "apiVersion": "v1", "items": {"a": 1}})",
+                       "pods.json");
+        CHECK(kinds(parsed.objects) == "Pod,Pod");
+        CHECK(parsed.objects[1].origin.line == 3);
+        CHECK(parsed.objects[1].object["apiVersion"] == "v1");
+        CHECK(messages(parsed.diagnostics) ==
+              "pods.json:3:32: not a Kubernetes object: expected a mapping, found a scalar\n"
+              "pods.json:3:35: not a Kubernetes object: expected a mapping, found a sequence\n"
+              "pods.json:4:1: not a Kubernetes object: expected a mapping, found a sequence\n"
+              "pods.json:5:48: not a Kubernetes object: no \"kind\"\n"
+              "pods.json:6:1: \"items\" of a List must be a sequence, found a mapping\n");
+    }
+
+    TEST_CASE(
+        "matching is on kind and API group, any version; extensions counts as apps for "
+        "Deployments") {
+        auto object = [](const char* api_version, const char* kind) {
+            return nlohmann::json{{"apiVersion", api_version}, {"kind", kind}};
+        };
+        CHECK(k8s::is_of_type(object("apps/v1beta2", "Deployment"), k_deployments));
+        CHECK(k8s::is_of_type(object("extensions/v1beta1", "Deployment"), k_deployments));
+        CHECK_FALSE(k8s::is_of_type(object("extensions/v1beta1", "Service"), k_services));
+        CHECK_FALSE(k8s::is_of_type(object("v1", "Deployment"), k_deployments));
+        CHECK_FALSE(k8s::is_of_type(object("example.com/v1", "Deployment"), k_deployments));
+        CHECK(k8s::is_of_type(object("v1", "Service"), k_services));
+        CHECK(k8s::api_group("rbac.authorization.k8s.io/v1") == "rbac.authorization.k8s.io");
+        CHECK(k8s::api_group("v1").empty());
+    }
+
+    TEST_CASE("microservices-demo: a directory read in path order, objects at their lines") {
+        ManifestSource source(
+            {k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/"});
+        loader::Diagnostics diagnostics;
+        REQUIRE(source.load(diagnostics));
+        std::map<std::string, int> by_kind;
+        for (const auto& o : source.objects()) ++by_kind[o.object["kind"].get<std::string>()];
+        CHECK(by_kind == std::map<std::string, int>{{"Deployment", 12},
+                                                    {"Kustomization", 1},
+                                                    {"Service", 12},
+                                                    {"ServiceAccount", 11}});
+        const std::string dir =
+            k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/";
+        auto deployments = listed(source, k_deployments);
+        REQUIRE(deployments.size() == 12);
+        CHECK(deployments[0] == dir + "adservice.yaml:15 /adservice");
+        CHECK(deployments[1] == dir + "cartservice.yaml:15 /cartservice");
+        CHECK(deployments[2] == dir + "cartservice.yaml:89 /redis-cart");
+        CHECK(listed(source, k_service_accounts)[0] == dir + "adservice.yaml:85 /adservice");
+        CHECK(listed(source, k_cluster_role_bindings).empty());
+    }
+
+    TEST_CASE("microservices-demo release: one file of 35 objects") {
+        ManifestSource source(
+            {k_fixtures +
+             "GoogleCloudPlatform-microservices-demo/release/kubernetes-manifests.yaml"});
+        loader::Diagnostics diagnostics;
+        REQUIRE(source.load(diagnostics));
+        CHECK(source.objects().size() == 35);
+        CHECK(listed(source, k_deployments).size() == 12);
+        CHECK(listed(source, k_services).size() == 12);
+        CHECK(listed(source, k_service_accounts).size() == 11);
+    }
+
+    TEST_CASE("kube-score list.yaml: a kind: List of a Service and a Deployment") {
+        const std::string file = k_fixtures + "zegl-kube-score/score/testdata/list.yaml";
+        ManifestSource source({file});
+        loader::Diagnostics diagnostics;
+        REQUIRE(source.load(diagnostics));
+        CHECK(listed(source, k_services) ==
+              std::vector<std::string>{file + ":4 /list-service-test"});
+        CHECK(listed(source, k_deployments) ==
+              std::vector<std::string>{file + ":14 /list-deployment-test"});
+    }
+
+    TEST_CASE("kubernetes-goat: a directory walk skips Helm chart files; naming one is an error") {
+        const std::string dir = k_fixtures + "madhuakula-kubernetes-goat/scenarios";
+        ManifestSource source({dir});
+        loader::Diagnostics diagnostics;
+        CHECK(source.load(diagnostics));
+        CHECK(messages(diagnostics) == "");
+        CHECK(source.objects().size() == 33);
+        ManifestSource chart({dir + "/metadata-db/Chart.yaml", dir + "/metadata-db/values.yaml"});
+        loader::Diagnostics chart_diagnostics;
+        CHECK_FALSE(chart.load(chart_diagnostics));
+        CHECK(messages(chart_diagnostics) ==
+              dir + "/metadata-db/Chart.yaml:1:1: not a Kubernetes object: no \"kind\"\n" + dir +
+                  "/metadata-db/values.yaml:5:1: not a Kubernetes object: no \"apiVersion\" and no "
+                  "\"kind\"\n");
+        const k8s::ListOutcome outcome =
+            chart.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {});
+        CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
+        CHECK(outcome.message ==
+              "read manifests: " + dir + "/metadata-db/Chart.yaml:1:1: not a Kubernetes object: no \"kind\"");
+    }
+
+    TEST_CASE("polaris test cases: every file is one or more objects") {
+        ManifestSource source({k_fixtures + "FairwindsOps-polaris/test/checks"});
+        loader::Diagnostics diagnostics;
+        CHECK(source.load(diagnostics));
+        CHECK(messages(diagnostics) == "");
+        CHECK(source.objects().size() == 175);
+        const std::string privileged =
+            k_fixtures + "FairwindsOps-polaris/test/checks/runAsPrivileged/failure.yaml";
+        CHECK(std::any_of(source.objects().begin(), source.objects().end(),
+                          [&](const ManifestObject& o) {
+                              return o.origin.file == privileged && o.origin.line == 1;
+                          }));
+    }
+
+    TEST_CASE(
+        "directories: hidden entries skipped, only .yaml/.yml/.json, a file named twice read "
+        "once") {
+        test::TempRoot root;
+        root.add_file("/k8s/b.yml", std::string(k_kubectl_namespace));
+        root.add_file("/k8s/a/x.json", std::string(k_kubectl_binding));
+        root.add_file("/k8s/README.md", "not a manifest");
+        root.add_file("/k8s/.git/config.yaml", "not: an object");
+        root.add_file("/k8s/.ci.yaml", "not: an object");
+        ManifestSource source({root.path() + "/k8s", root.path() + "/k8s/b.yml"});
+        loader::Diagnostics diagnostics;
+        REQUIRE(source.load(diagnostics));
+        REQUIRE(source.objects().size() == 2);
+        CHECK(source.objects()[0].origin.file == root.path() + "/k8s/a/x.json");
+        CHECK(source.objects()[1].origin.file == root.path() + "/k8s/b.yml");
+    }
+
+    TEST_CASE("a missing path and a directory without manifests are errors") {
+        test::TempRoot root;
+        root.add_dir("/empty");
+        ManifestSource source({root.path() + "/missing.yaml", root.path() + "/empty"});
+        loader::Diagnostics diagnostics;
+        CHECK_FALSE(source.load(diagnostics));
+        CHECK(messages(diagnostics) == root.path() + "/missing.yaml: No such file or directory\n" +
+                                           root.path() + "/empty: no .yaml, .yml or .json files\n");
+    }
+}
