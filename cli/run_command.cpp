@@ -14,6 +14,7 @@
 #include "host/atomic_write.hpp"
 #include "k8s/api_source.hpp"
 #include "k8s/manifests.hpp"
+#include "k8s/unavailable_source.hpp"
 #include "report/json_writer.hpp"
 #include "report/junit_writer.hpp"
 #include "report/sarif_writer.hpp"
@@ -119,9 +120,12 @@ int open_objects(RunOptions& o, std::unique_ptr<k8s::ObjectSource>& objects, std
         return k_exit_usage;
     }
     warnings.insert(warnings.end(), connection->warnings.begin(), connection->warnings.end());
-    auto version = connection->source->server_version();
-    if (version) o.scan.server_version = *version;
-    else warnings.push_back("cannot read the API server version: " + version.error());
+    auto version = connection->source->server_version();  // also a probe: unreachable means ERROR at once
+    if (!version) {
+        objects = std::make_unique<k8s::UnavailableSource>(connection->source->describe(), version.error());
+        return k_exit_ok;
+    }
+    o.scan.server_version = *version;
     objects = std::move(connection->source);
     return k_exit_ok;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/policy.hpp"
 #include "engine/values.hpp"
 
 namespace kubeproof::app {
@@ -37,27 +38,12 @@ std::string describe_assertions(const model::TestItem& item) {
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-std::string describe_condition(const model::Condition& c) {
-    std::vector<std::string> parts;
-    switch (c.kind) {
-        case model::Condition::Kind::Not: return "not (" + describe_condition(c.children.front()) + ")";
-        case model::Condition::Kind::All:
-        case model::Condition::Kind::Any:
-            for (const auto& child : c.children) parts.push_back(describe_condition(child));
-            return fmt::format("({})", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
-        case model::Condition::Kind::Field: break;
-    }
-    model::TestItem leaf;
-    leaf.assertions = c.assertions;
-    return c.field + " " + describe_assertions(leaf);
-}
-
 std::string describe_objects(const model::TestItem& item) {
     std::string text = fmt::format("every {} item{}", item.iterator,
                                    item.kinds.empty() ? "" : fmt::format(" of kinds {}", fmt::join(item.kinds, ", ")));
-    if (!item.exclude.empty()) text += ", ignoring " + describe_condition(item.exclude.front());
-    if (!item.violation.empty()) return text + "; a finding when " + describe_condition(item.violation.front());
-    return text + "; at least one must have " + describe_condition(item.require.front());
+    if (!item.exclude.empty()) text += ", ignoring " + engine::describe_condition(item.exclude.front());
+    if (!item.violation.empty()) return text + "; a finding when " + engine::describe_condition(item.violation.front());
+    return text + "; at least one must have " + engine::describe_condition(item.require.front());
 }
 
 std::string describe_leaf(const model::TestItem& item, const model::Catalogue& catalogue) {

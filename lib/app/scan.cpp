@@ -7,6 +7,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "app/api_components.hpp"
 #include "engine/controls.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/policy.hpp"
@@ -198,6 +199,9 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
         facts = std::move(*scanned);
     }
     warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
+    if (node_wanted && options.objects != nullptr && !options.objects_only) {
+        components_from_api(*options.objects, defs.catalogue, facts, warnings);  // managed or remote control planes
+    }
     if (facts.kubernetes_version.empty()) facts.kubernetes_version = options.server_version;
     if (auto mismatch = version_mismatch(bench, facts.kubernetes_version)) warnings.push_back(*mismatch);
     selection.targets = default_targets(bench, defs, facts, options, node_wanted);

@@ -78,21 +78,6 @@ bool matches(const model::Condition& c, const json& view, std::vector<std::strin
                        [&](const auto& a) { return apply_operator(a, v, c.type, c.field).pass; });
 }
 
-/// The expectation of a condition in words.
-std::string describe(const model::Condition& c) {
-    std::vector<std::string> parts;
-    switch (c.kind) {
-        case model::Condition::Kind::Not: return "not (" + describe(c.children.front()) + ")";
-        case model::Condition::Kind::All:
-        case model::Condition::Kind::Any:
-            for (const auto& x : c.children) parts.push_back(describe(x));
-            return fmt::format("{}", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
-        case model::Condition::Kind::Field: break;
-    }
-    for (const auto& a : c.assertions) parts.push_back(apply_operator(a, Value{}, c.type, c.field).expected);
-    return fmt::format("{}", fmt::join(parts, " and "));
-}
-
 }  // namespace
 
 struct PolicyRun::State {
@@ -261,7 +246,7 @@ std::vector<std::string> needed_types(const model::TestItem& test) {
 ItemOutcome judged(const Tally& t) {
     ItemOutcome out;
     const bool require = !t.test->require.empty();
-    const std::string what = require ? describe(t.test->require.front()) : describe(t.test->violation.front());
+    const std::string what = require ? describe_condition(t.test->require.front()) : describe_condition(t.test->violation.front());
     out.expected.push_back(require ? fmt::format("at least one {} with {}", t.test->iterator, what)
                                    : fmt::format("no {} with {}", t.test->iterator, what));
     out.evidence = t.evidence;
@@ -284,6 +269,21 @@ ItemOutcome judged(const Tally& t) {
 }
 
 }  // namespace
+
+/// The expectation of a condition in words.
+std::string describe_condition(const model::Condition& c) {
+    std::vector<std::string> parts;
+    switch (c.kind) {
+        case model::Condition::Kind::Not: return "not (" + describe_condition(c.children.front()) + ")";
+        case model::Condition::Kind::All:
+        case model::Condition::Kind::Any:
+            for (const auto& x : c.children) parts.push_back(describe_condition(x));
+            return fmt::format("{}", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
+        case model::Condition::Kind::Field: break;
+    }
+    for (const auto& a : c.assertions) parts.push_back(apply_operator(a, Value{}, c.type, c.field).expected);
+    return fmt::format("{}", fmt::join(parts, " and "));
+}
 
 const std::vector<k8s::ResourceType>& policy_resource_types() {
     static const std::vector<k8s::ResourceType> k_types = {

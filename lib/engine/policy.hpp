@@ -19,6 +19,9 @@ namespace kubeproof::engine {
 /// listed controller are not reported twice and pods can be judged as they stream by.
 const std::vector<k8s::ResourceType>& policy_resource_types();
 
+/// A policy condition in words ("securityContext.privileged is true and not (...)").
+std::string describe_condition(const model::Condition& condition);
+
 /// Evaluates policy checks over objects fed one at a time. Pure: the caller does the listing.
 /// Pods and workloads are judged as they arrive and then dropped; only the small context kinds
 /// (namespaces, service accounts, network policies, RBAC) are kept.

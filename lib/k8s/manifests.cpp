@@ -239,13 +239,17 @@ bool is_of_type(const json& object, const ResourceType& type) {
                        });
 }
 
-ManifestSource::ManifestSource(std::vector<std::string> arguments, std::istream* stdin_stream)
+ManifestSource::ManifestSource(std::vector<std::string> arguments, std::istream* stdin_stream,
+                               size_t keep_limit)
     : m_arguments(std::move(arguments)),
-      m_stdin(stdin_stream != nullptr ? stdin_stream : &std::cin) {}
+      m_stdin(stdin_stream != nullptr ? stdin_stream : &std::cin),
+      m_keep_limit(keep_limit) {}
 
 bool ManifestSource::load(loader::Diagnostics& diagnostics) {
     const size_t before = diagnostics.size();
     m_objects.clear();
+    m_files.clear();
+    m_input_size = 0;
     std::set<std::string> seen;
     for (const auto& argument : m_arguments) {
         auto files = host::expand_manifest_path(argument);
@@ -257,6 +261,7 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
             if (seen.insert(path).second) load_file(path, diagnostics);
         }
     }
+    if (m_input_size <= m_keep_limit) m_stdin_text.reset();  // the kept objects are used instead
     m_loaded = true;
     m_load_error =
         diagnostics.size() > before ? loader::format_location(diagnostics.items()[before]) : "";
@@ -264,36 +269,80 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
 }
 
 void ManifestSource::load_file(const std::string& path, loader::Diagnostics& diagnostics) {
+    m_files.push_back(path);
+    auto text = read_text(path, diagnostics);
+    if (!text) return;
+    m_input_size += text->size();
+    if (m_input_size > m_keep_limit) std::vector<ManifestObject>().swap(m_objects);
     const std::string file =
         path == host::k_stdin_argument ? std::string(host::k_stdin_name) : path;
-    auto text = host::read_manifest_file(path, *m_stdin);
-    if (!text) {
-        diagnostics.add(file, 0, 0, util::reason_of(text.error().message));
-        return;
-    }
     for_each_object(
-        *text, file, [this](ManifestObject&& object) { m_objects.push_back(std::move(object)); },
+        *text, file,
+        [this](ManifestObject&& object) {
+            if (m_input_size <= m_keep_limit) m_objects.push_back(std::move(object));
+        },
         diagnostics);
 }
 
+std::optional<std::string> ManifestSource::read_text(const std::string& path,
+                                                     loader::Diagnostics& diagnostics) {
+    const bool is_stdin = path == host::k_stdin_argument;
+    if (is_stdin && m_stdin_text) return m_stdin_text;
+    auto text = host::read_manifest_file(path, *m_stdin);
+    if (!text) {
+        diagnostics.add(is_stdin ? std::string(host::k_stdin_name) : path, 0, 0,
+                        util::reason_of(text.error().message));
+        return std::nullopt;
+    }
+    if (is_stdin) m_stdin_text = *text;
+    return std::move(*text);
+}
+
+void ManifestSource::for_each_kept_or_read(const ManifestSink& sink) {
+    if (m_input_size <= m_keep_limit) {
+        for (const auto& item : m_objects) sink(ManifestObject(item));
+        return;
+    }
+    for (const auto& path : m_files) {
+        loader::Diagnostics ignored;  // load() reported them
+        const std::string file =
+            path == host::k_stdin_argument ? std::string(host::k_stdin_name) : path;
+        if (auto text = read_text(path, ignored)) for_each_object(*text, file, sink, ignored);
+    }
+}
+
 ListOutcome ManifestSource::list(const ResourceType& type, const ObjectSink& sink) {
+    return list_all({{type}}, sink).front();
+}
+
+std::vector<ListOutcome> ManifestSource::list_all(
+    const std::vector<std::vector<ResourceType>>& stages, const ObjectSink& sink) {
     if (!m_loaded) {
         loader::Diagnostics ignored;  // the first problem is kept in m_load_error
         load(ignored);
     }
-    ListOutcome outcome;
+    std::vector<ListOutcome> outcomes;
+    for (const auto& stage : stages) outcomes.resize(outcomes.size() + stage.size());
     if (!m_load_error.empty()) {
-        outcome.kind = ListOutcome::Kind::Failed;
-        outcome.message = "read manifests: " + m_load_error;
-        return outcome;
+        for (auto& outcome : outcomes) {
+            outcome.kind = ListOutcome::Kind::Failed;
+            outcome.message = "read manifests: " + m_load_error;
+        }
+        return outcomes;
     }
-    for (const auto& item : m_objects) {
-        if (!is_of_type(item.object, type)) continue;
-        json copy = item.object;
-        sink(std::move(copy), item.origin);
-        ++outcome.count;
+    size_t first = 0;
+    for (const auto& stage : stages) {
+        for_each_kept_or_read([&](ManifestObject&& item) {
+            for (size_t i = 0; i < stage.size(); ++i) {
+                if (!is_of_type(item.object, stage[i])) continue;
+                sink(std::move(item.object), item.origin);
+                ++outcomes[first + i].count;
+                return;
+            }
+        });
+        first += stage.size();
     }
-    return outcome;
+    return outcomes;
 }
 
 std::string ManifestSource::describe() const {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <functional>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,38 +45,53 @@ std::string_view api_group(std::string_view api_version);
 bool is_of_type(const nlohmann::json& object, const ResourceType& type);
 
 /// Kubernetes objects from local manifest files (the --manifests arguments: FILE, DIR or "-").
-/// load() reads and parses every file once, one file at a time, and keeps the objects (a
-/// repository's manifests fit in memory easily); list() then filters them per resource type. For
-/// one huge file, use for_each_object() on its text instead, which holds one YAML document or one
-/// JSON list item at a time.
+/// load() reads and parses every file once, one file at a time, to report every problem; it keeps
+/// the objects only while the input is small (at most `keep_limit` bytes of text). Otherwise
+/// list() and list_all() read the files again and stream them, holding one file's text and one
+/// YAML document or JSON list item at a time; list_all() reads them once per stage.
 class ManifestSource final : public ObjectSource {
 public:
+    /// Inputs up to this many bytes of text are kept in memory after load().
+    static constexpr size_t k_default_keep_limit = 5 * 1024 * 1024;
+
     /// Over the arguments in the given order; "-" reads `stdin_stream` (std::cin when null).
     explicit ManifestSource(std::vector<std::string> arguments,
-                            std::istream* stdin_stream = nullptr);
+                            std::istream* stdin_stream = nullptr,
+                            size_t keep_limit = k_default_keep_limit);
 
     /// Reads and parses every file (a file named twice once); records every problem (unreadable
     /// path, invalid YAML/JSON, a document that is not an object) and returns false if there was
     /// any.
     bool load(loader::Diagnostics& diagnostics);
 
-    /// Streams the loaded objects of `type` with their file and line, in file order. Loads first if
+    /// Streams the objects of `type` with their file and line, in file order. Loads first if
     /// load() was not called; any load problem makes the outcome Failed.
     ListOutcome list(const ResourceType& type, const ObjectSink& sink) override;
+
+    /// Streams the objects of each stage's types in file order, one reading of the files per
+    /// stage. Loads first if load() was not called; any load problem makes every outcome Failed.
+    std::vector<ListOutcome> list_all(const std::vector<std::vector<ResourceType>>& stages,
+                                      const ObjectSink& sink) override;
 
     /// "manifests k8s/, -".
     std::string describe() const override;
 
-    /// Every loaded object, in file order.
+    /// Every loaded object, in file order, when the input was small enough to keep; else empty.
     const std::vector<ManifestObject>& objects() const { return m_objects; }
 
 private:
     void load_file(const std::string& path, loader::Diagnostics& diagnostics);
+    std::optional<std::string> read_text(const std::string& path, loader::Diagnostics& diagnostics);
+    void for_each_kept_or_read(const ManifestSink& sink);
 
     std::vector<std::string> m_arguments;
     std::istream* m_stdin = nullptr;
+    size_t m_keep_limit = k_default_keep_limit;
     bool m_loaded = false;
-    std::string m_load_error;  ///< the first load problem, for list() without load()
+    std::string m_load_error;         ///< the first load problem, for list() without load()
+    std::vector<std::string> m_files; ///< every file to read, once each, in order
+    std::optional<std::string> m_stdin_text;  ///< "-" can be read only once
+    size_t m_input_size = 0;          ///< bytes of text read by load()
     std::vector<ManifestObject> m_objects;
 };
 

@@ -943,6 +943,161 @@ class ManifestPolicies(unittest.TestCase):
         self.assertEqual((proc.returncode, proc.stderr), (2, "kubeproof: use either --manifests or --kubeconfig/--context, not both\n"))
 
 
+def policy_objects():
+    """Objects as the kubectl client makes them (kubectl create ... --dry-run=client -o json), a few
+    edited to hold findings: by resource, for the fake API server, and all of them for a manifest."""
+    deployment = {"kind": "Deployment", "apiVersion": "apps/v1",
+                  "metadata": {"name": "web", "namespace": "team-a", "labels": {"app": "web"}},
+                  "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                           "template": {"metadata": {"labels": {"app": "web"}},
+                                        "spec": {"hostPID": True, "containers": [
+                                            {"name": "nginx", "image": "nginx", "resources": {},
+                                             "securityContext": {"privileged": True}}]}},
+                           "strategy": {}}, "status": {}}
+    bob = {"kind": "ClusterRoleBinding", "apiVersion": "rbac.authorization.k8s.io/v1",
+           "metadata": {"name": "bob-admin"},
+           "subjects": [{"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "bob"}],
+           "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"}}
+    builtin = {"kind": "ClusterRoleBinding", "apiVersion": "rbac.authorization.k8s.io/v1",
+               "metadata": {"name": "cluster-admin"},
+               "subjects": [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "system:masters"}],
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"}}
+    admin_role = {"kind": "ClusterRole", "apiVersion": "rbac.authorization.k8s.io/v1", "metadata": {"name": "cluster-admin"},
+                  "rules": [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}, {"nonResourceURLs": ["*"], "verbs": ["*"]}]}
+    namespace = {"kind": "Namespace", "apiVersion": "v1",
+                 "metadata": {"name": "team-a", "labels": {"pod-security.kubernetes.io/enforce": "baseline"}}, "spec": {}, "status": {}}
+    other = {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "team-b"}, "spec": {}, "status": {}}
+    netpol = {"kind": "NetworkPolicy", "apiVersion": "networking.k8s.io/v1",
+              "metadata": {"name": "default-deny", "namespace": "team-a"}, "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}
+    sa = {"kind": "ServiceAccount", "apiVersion": "v1", "metadata": {"name": "default", "namespace": "team-a"}}
+    return {"deployments": [deployment], "clusterrolebindings": [bob, builtin], "clusterroles": [admin_role],
+            "namespaces": [namespace, other], "networkpolicies": [netpol], "serviceaccounts": [sa]}
+
+
+class FakeApiServer:
+    """tests/k8s/fake_apiserver.py on loopback with real TLS; stopped by closing its stdin."""
+
+    def __init__(self, objects_dir, *extra):
+        script = os.path.join(CFG.source, "tests", "k8s", "fake_apiserver.py")
+        self.proc = subprocess.Popen([sys.executable, script, "--objects", objects_dir, *extra], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.port = int(self.proc.stdout.readline().split()[1])
+        self.files = json.loads(self.proc.stdout.readline().split(" ", 1)[1])
+
+    def kubeconfig(self, path):
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"apiVersion": "v1", "kind": "Config", "current-context": "fake",
+                       "clusters": [{"name": "fake", "cluster": {"server": f"https://127.0.0.1:{self.port}",
+                                                                  "certificate-authority": self.files["ca"]}}],
+                       "users": [{"name": "cert", "user": {"client-certificate": self.files["client_cert"],
+                                                           "client-key": self.files["client_key"]}}],
+                       "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "cert"}}]}, f)
+        return path
+
+    def stop(self):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class ApiPolicies(unittest.TestCase):
+    """Section 5 against a real HTTPS API server on loopback: the same statuses as the manifests."""
+
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("openssl") is None:
+            raise unittest.SkipTest("openssl is missing: the fake API server cannot make its certificates")
+        cls.dir = os.path.join(CFG.tmp, "api-objects")
+        os.makedirs(cls.dir, exist_ok=True)
+        objects = policy_objects()
+        for resource, items in objects.items():
+            with open(os.path.join(cls.dir, resource + ".json"), "w", encoding="utf-8") as f:
+                json.dump(items, f)
+        cls.manifest = os.path.join(CFG.tmp, "all-objects.json")
+        with open(cls.manifest, "w", encoding="utf-8") as f:
+            json.dump({"apiVersion": "v1", "kind": "List", "items": [o for items in objects.values() for o in items]}, f)
+
+    def scan_api(self, *faults):
+        server = FakeApiServer(self.dir, *[arg for fault in faults for arg in ("--fault", fault)])
+        try:
+            config = server.kubeconfig(os.path.join(CFG.tmp, f"kubeconfig-{server.port}.json"))
+            proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json")
+            return json.loads(proc.stdout), proc
+        finally:
+            server.stop()
+
+    def test_same_statuses_as_the_manifests(self):
+        api, proc = self.scan_api()
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        manifests, _ = manifest_scan(self, self.manifest, expect_rc=0)
+        self.assertEqual({r["id"]: r["status"] for r in api["results"]}, {cid: r["status"] for cid, r in manifests.items()})
+        results = by_id(api)
+        for cid in ("5.1.1", "5.2.2", "5.2.3", "5.3.2"):
+            self.assertEqual(results[cid]["status"], "WARN", cid)
+        self.assertEqual(results["5.2.1"]["status"], "PASS")
+        self.assertEqual(results["5.1.1"]["evidence"][0]["source"], "api")
+        self.assertEqual(api["scan"]["kubernetes_version"], "1.31")
+
+    def test_a_refused_list_is_error_never_pass(self):
+        report, proc = self.scan_api("clusterrolebindings=403")
+        self.assertEqual(proc.returncode, 1, "ERROR results fail the run")
+        results = by_id(report)
+        for cid in ("5.1.1", "5.1.2", "5.1.7"):
+            self.assertEqual(results[cid]["status"], "ERROR", cid)
+            self.assertIn("clusterrolebindings.rbac.authorization.k8s.io", results[cid]["reason"])
+            self.assertIn("403", results[cid]["reason"])
+        self.assertEqual(results["5.2.2"]["status"], "WARN", "checks that need other lists still run")
+
+    def test_an_unreachable_server_is_error_not_pass(self):
+        config = os.path.join(CFG.tmp, "unreachable.json")
+        with open(config, "w", encoding="utf-8") as f:
+            json.dump({"apiVersion": "v1", "kind": "Config", "current-context": "x",
+                       "clusters": [{"name": "x", "cluster": {"server": f"https://127.0.0.1:{free_port()}",
+                                                               "insecure-skip-tls-verify": True}}],
+                       "users": [{"name": "x", "user": {"token": "t"}}],
+                       "contexts": [{"name": "x", "context": {"cluster": "x", "user": "x"}}]}, f)
+        proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json", timeout=60)
+        self.assertEqual(proc.returncode, 1)
+        statuses = {r["status"] for r in json.loads(proc.stdout)["results"]}
+        self.assertEqual(statuses, {"ERROR", "WARN"}, "evaluated checks are ERROR, purely manual ones WARN")
+        self.assertIn("TLS verification is off", proc.stderr)
+
+    def test_control_plane_flags_through_the_api(self):
+        # No node access (the node root has no Kubernetes): the API server's mirror pod of the
+        # kubeadm kube-apiserver gives its flags, with the same defaults as on a node.
+        with open(os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane", "node.json"), encoding="utf-8") as f:
+            argv = next(p["argv"] for p in json.load(f)["processes"] if p["argv"][:1] == ["kube-apiserver"])
+        pod = {"metadata": {"name": "kube-apiserver-cp-1", "namespace": "kube-system",
+                            "labels": {"component": "kube-apiserver", "tier": "control-plane"}},
+               "spec": {"containers": [{"name": "kube-apiserver", "image": "registry.k8s.io/kube-apiserver:v1.32.0",
+                                        "command": argv}]}}
+        objects = os.path.join(CFG.tmp, "api-control-plane")
+        os.makedirs(objects, exist_ok=True)
+        with open(os.path.join(objects, "pods.json"), "w", encoding="utf-8") as f:
+            json.dump([pod], f)
+        server = FakeApiServer(objects)
+        try:
+            config = server.kubeconfig(os.path.join(CFG.tmp, "kubeconfig-cp.json"))
+            proc = kubeproof("run", "--kubeconfig", config, "--targets", "master,policies", "--format", "json",
+                             "--root", node_root("no-kubernetes"))
+        finally:
+            server.stop()
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        results = by_id(json.loads(proc.stdout))
+        self.assertEqual(results["1.2.15"]["status"], "FAIL")
+        self.assertIn("pod kube-system/kube-apiserver-cp-1 (from the API server)", [e["ref"] for e in results["1.2.15"]["evidence"]])
+        self.assertEqual(results["1.2.7"]["status"], "PASS")
+        self.assertEqual(results["1.1.1"]["status"], "NA", "the manifest file is on a node kubeproof cannot see")
+        self.assertEqual(results["1.3.2"]["status"], "NA", "no controller-manager pod: invisible, never PASS")
+
+    def test_throttling_and_server_errors_are_retried(self):
+        report, proc = self.scan_api("deployments=429:2", "namespaces=500:1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(by_id(report)["5.2.2"]["status"], "WARN")
+
+
 class AtomicOutput(unittest.TestCase):
     """--output replaces a file completely, or leaves it alone when nothing is written."""
 
@@ -1040,7 +1195,7 @@ def main():
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in
                                    (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics,
-                                    RealProcesses, AtomicOutput, Frameworks, ManifestPolicies))
+                                    RealProcesses, AtomicOutput, Frameworks, ManifestPolicies, ApiPolicies))
         runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2, resultclass=CountingResult)
         result = runner.run(suite)
     finally:
