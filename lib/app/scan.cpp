@@ -1,6 +1,7 @@
 #include "app/scan.hpp"
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 
@@ -119,6 +120,21 @@ std::vector<std::string> default_targets(const model::Benchmark& bench, const mo
     return targets;
 }
 
+// The resource types policy checks read, in stages a source may read in one go: the context kinds,
+// then the top-level workloads, then what they own (ReplicaSets, Jobs), then pods, so that an
+// owner always streams by before what it owns.
+std::vector<std::vector<k8s::ResourceType>> policy_list_stages() {
+    static const std::map<std::string, size_t> k_stage_of = {{"deployments", 1}, {"replicasets", 2}, {"jobs", 2}, {"pods", 3}};
+    std::vector<std::vector<k8s::ResourceType>> stages(1);
+    for (const auto& type : engine::policy_resource_types()) {
+        const auto known = k_stage_of.find(type.resource);
+        const size_t stage = known != k_stage_of.end() ? known->second : (stages.size() == 1 ? 0 : 1);
+        if (stages.size() <= stage) stages.resize(stage + 1);
+        stages[stage].push_back(type);
+    }
+    return stages;
+}
+
 // Lists every resource type policy checks read and judges the objects as they stream by.
 engine::PolicyOutcomes evaluate_policies(k8s::ObjectSource& source, const std::vector<const model::Check*>& checks) {
     std::vector<const model::Check*> policy_checks;
@@ -126,9 +142,11 @@ engine::PolicyOutcomes evaluate_policies(k8s::ObjectSource& source, const std::v
         if (c->components.empty()) policy_checks.push_back(c);
     }
     engine::PolicyRun run(policy_checks);
-    for (const auto& type : engine::policy_resource_types()) {
-        auto outcome = source.list(type, [&](nlohmann::json&& object, const k8s::Origin& origin) { run.add(std::move(object), origin); });
-        run.record(type, outcome);
+    const auto stages = policy_list_stages();
+    const auto outcomes = source.list_all(stages, [&](nlohmann::json&& object, const k8s::Origin& origin) { run.add(std::move(object), origin); });
+    size_t next = 0;
+    for (const auto& stage : stages) {
+        for (const auto& type : stage) run.record(type, outcomes.at(next++));
     }
     return run.finish();
 }

@@ -161,8 +161,10 @@ void PolicyRun::State::finish_context(Tally& t) {
     } else if (it == "binding-subject") {
         for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) each(kind, binding_subject_items);
     } else if (it == "grant") {
+        const RoleIndex cluster_roles = index_roles(kept["ClusterRole"]);
+        const RoleIndex roles = index_roles(kept["Role"]);
         for (const char* kind : {"ClusterRoleBinding", "RoleBinding"})
-            each(kind, [&](const json& b, const ItemSink& sink) { grant_items(b, kept["ClusterRole"], kept["Role"], sink); });
+            each(kind, [&](const json& b, const ItemSink& sink) { grant_items(b, cluster_roles, roles, kept["ClusterRole"], sink); });
     } else if (it == "service-account") {
         each("ServiceAccount", whole);
     } else if (it == "namespace") {

@@ -22,11 +22,9 @@ bool labels_match(const json& labels, const json& selector) {
     return true;
 }
 
-const json* find_role(const std::vector<StoredObject>& objects, const std::string& name, const std::string& ns) {
-    for (const auto& stored : objects) {
-        if (meta(stored.object, "name") == name && meta(stored.object, "namespace") == ns) return &stored.object;
-    }
-    return nullptr;
+const json* find_role(const RoleIndex& index, const std::string& name, const std::string& ns) {
+    auto it = index.find(ns + "/" + name);
+    return it == index.end() ? nullptr : it->second;
 }
 
 }  // namespace
@@ -46,12 +44,18 @@ json effective_rules(const json& role, const std::vector<StoredObject>& cluster_
     return rules;
 }
 
-void grant_items(const json& binding, const std::vector<StoredObject>& cluster_roles, const std::vector<StoredObject>& roles,
-                 const ItemSink& sink) {
+RoleIndex index_roles(const std::vector<StoredObject>& roles) {
+    RoleIndex index;
+    for (const auto& stored : roles) index.emplace(meta(stored.object, "namespace") + "/" + meta(stored.object, "name"), &stored.object);
+    return index;
+}
+
+void grant_items(const json& binding, const RoleIndex& cluster_role_index, const RoleIndex& role_index,
+                 const std::vector<StoredObject>& cluster_roles, const ItemSink& sink) {
     const json ref = binding.value("roleRef", json::object());
     const std::string role_kind = ref.value("kind", "");
-    const json* role = role_kind == "ClusterRole" ? find_role(cluster_roles, ref.value("name", ""), "")
-                                                  : find_role(roles, ref.value("name", ""), meta(binding, "namespace"));
+    const json* role = role_kind == "ClusterRole" ? find_role(cluster_role_index, ref.value("name", ""), "")
+                                                  : find_role(role_index, ref.value("name", ""), meta(binding, "namespace"));
     if (role == nullptr) return;
     const json rules = effective_rules(*role, cluster_roles);
     json role_view = {{"kind", role_kind}, {"name", ref.value("name", "")}, {"namespace", meta(*role, "namespace")}};

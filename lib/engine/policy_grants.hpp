@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -19,8 +21,15 @@ struct StoredObject {
 /// manifests), the rules of every ClusterRole matching its clusterRoleSelectors (matchLabels).
 nlohmann::json effective_rules(const nlohmann::json& role, const std::vector<StoredObject>& cluster_roles);
 
-/// `grant` items: every subject of a binding joined with every rule of the role it references.
-void grant_items(const nlohmann::json& binding, const std::vector<StoredObject>& cluster_roles,
-                 const std::vector<StoredObject>& roles, const ItemSink& sink);
+/// Roles by "namespace/name" ("/name" for ClusterRoles), for joining bindings to their roles.
+using RoleIndex = std::map<std::string, const nlohmann::json*>;
+
+/// Indexes Roles or ClusterRoles by namespace and name.
+RoleIndex index_roles(const std::vector<StoredObject>& roles);
+
+/// `grant` items: every subject of a binding joined with every rule of the role it references
+/// (looked up in the indexes; `cluster_roles` is also searched for aggregated ClusterRoles).
+void grant_items(const nlohmann::json& binding, const RoleIndex& cluster_role_index, const RoleIndex& role_index,
+                 const std::vector<StoredObject>& cluster_roles, const ItemSink& sink);
 
 }  // namespace kubeproof::engine

@@ -249,6 +249,64 @@ TEST_SUITE("k8s/manifests") {
         CHECK(listed(source, k_cluster_role_bindings).empty());
     }
 
+    TEST_CASE("a large input is not kept: each list reads the files again, with the same lines") {
+        const std::string dir =
+            k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/";
+        ManifestSource kept({dir});
+        ManifestSource streamed({dir}, nullptr, 0);
+        loader::Diagnostics diagnostics;
+        REQUIRE(kept.load(diagnostics));
+        REQUIRE(streamed.load(diagnostics));
+        CHECK(streamed.objects().empty());
+        CHECK(listed(streamed, k_deployments) == listed(kept, k_deployments));
+        CHECK(listed(streamed, k_service_accounts) == listed(kept, k_service_accounts));
+    }
+
+    TEST_CASE("list_all: one stage after another, each stage's types in file order") {
+        const std::string dir =
+            k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/";
+        for (size_t keep_limit : {ManifestSource::k_default_keep_limit, size_t{0}}) {
+            ManifestSource source({dir}, nullptr, keep_limit);
+            std::vector<std::string> kinds_seen;
+            auto outcomes = source.list_all(
+                {{k_service_accounts}, {k_deployments, k_services, k_cluster_role_bindings}},
+                [&](nlohmann::json&& object, const k8s::Origin&) {
+                    kinds_seen.push_back(object["kind"].get<std::string>());
+                });
+            REQUIRE(outcomes.size() == 4);
+            CHECK(outcomes[0].count == 11);
+            CHECK(outcomes[1].count == 12);
+            CHECK(outcomes[2].count == 12);
+            CHECK(outcomes[3].count == 0);
+            REQUIRE(kinds_seen.size() == 35);
+            CHECK(std::count(kinds_seen.begin(), kinds_seen.begin() + 11, "ServiceAccount") == 11);
+            CHECK(kinds_seen[11] == "Deployment");  // adservice.yaml: the Deployment, then its Service
+            CHECK(kinds_seen[12] == "Service");
+        }
+    }
+
+    TEST_CASE("a large input on stdin is read once and streamed from memory") {
+        std::istringstream input{std::string(k_kubectl_deployment)};
+        ManifestSource source({"-"}, &input, 0);
+        loader::Diagnostics diagnostics;
+        REQUIRE(source.load(diagnostics));
+        CHECK(source.objects().empty());
+        CHECK(listed(source, k_deployments) == std::vector<std::string>{"<stdin>:1 /web"});
+        CHECK(listed(source, k_deployments) == std::vector<std::string>{"<stdin>:1 /web"});
+    }
+
+    TEST_CASE("list_all without load(): a load problem fails every type") {
+        ManifestSource source({"/nonexistent/kubeproof-manifests.yaml"}, nullptr, 0);
+        auto outcomes = source.list_all({{k_service_accounts}, {k_deployments}},
+                                        [](nlohmann::json&&, const k8s::Origin&) {});
+        REQUIRE(outcomes.size() == 2);
+        for (const auto& outcome : outcomes) {
+            CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
+            CHECK(outcome.message ==
+                  "read manifests: /nonexistent/kubeproof-manifests.yaml: No such file or directory");
+        }
+    }
+
     TEST_CASE("microservices-demo release: one file of 35 objects") {
         ManifestSource source(
             {k_fixtures +
