@@ -80,9 +80,7 @@ Json frameworks_json(const model::Report& report) {
         for (const auto& row : framework.rows) {
             Json criterion_json = Json::object();
             if (!row.title.empty()) criterion_json["title"] = row.title;
-            for (model::Status status : model::k_all_statuses) {
-                criterion_json[std::string(model::to_string(status))] = row.totals[status];
-            }
+            criterion_json.update(totals_json(row.totals));
             criterion_json["checks"] = row.checks;
             framework_json[row.id] = std::move(criterion_json);
         }
