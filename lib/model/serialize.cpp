@@ -6,9 +6,11 @@ namespace kubeproof::model {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SourceLocation, file, line, column)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Assertion, op, value, values)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Condition, kind, field, type, assertions, children, where)
+// Locations of test items, conditions and links only serve load-time diagnostics, which the build
+// has already run: they are left out so that start-up decodes less.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Condition, kind, field, type, assertions, children)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TestItem, subject, refs, name_glob, flag, key, env, feature_gate, component, type,
-                                   if_missing, assertions, children, iterator, kinds, violation, require, exclude, where)
+                                   if_missing, assertions, children, iterator, kinds, violation, require, exclude)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, key, title, automated, components, test, manual, expect, remediation, notes, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Group, id, title, checks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Section, id, target, title, file, groups)
@@ -19,12 +21,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, stat
                                    config_defaults, feature_gates, roles)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Criterion, id, title)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FrameworkLink, id, why, source, where)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, mappings, mapping_where, where)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FrameworkLink, id, why, source)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, mappings, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
 
 namespace {
-constexpr int k_format_version = 3;
+constexpr int k_format_version = 4;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {
