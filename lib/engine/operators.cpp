@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <memory>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -63,6 +65,15 @@ Comparison compare_as(ValueType type, const std::string& actual, const std::stri
     }
 }
 
+/// The compiled form of a `regex` operand. Patterns come from the definitions, so there are few;
+/// compiling each once matters when a policy judges every container of a large cluster.
+const RE2& compiled(const std::string& pattern) {
+    thread_local std::unordered_map<std::string, std::unique_ptr<const RE2>> cache;
+    auto& slot = cache[pattern];
+    if (!slot) slot = std::make_unique<const RE2>(pattern, RE2::Quiet);
+    return *slot;
+}
+
 std::vector<std::string> elements_of(const Value& value) {
     return value.is_list ? value.list : split_list(value.text);
 }
@@ -93,7 +104,7 @@ Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type,
     if (a.op == "lte") return ordered(a, v, type, fmt::format("{} is at most {}", s, e), [](int o) { return o <= 0; });
     if (a.op == "has") return {contains(elements_of(v), e), fmt::format("{} includes {}", s, e), {}};
     if (a.op == "nothave") return {!contains(elements_of(v), e), fmt::format("{} does not include {}", s, e), {}};
-    if (a.op == "regex") return {RE2::PartialMatch(v.text, RE2(e, RE2::Quiet)), fmt::format("{} matches /{}/", s, e), {}};
+    if (a.op == "regex") return {RE2::PartialMatch(v.text, compiled(e)), fmt::format("{} matches /{}/", s, e), {}};
     auto items = elements_of(v);
     if (a.op == "has_any") {
         bool any = std::any_of(a.values.begin(), a.values.end(), [&](const auto& wanted) { return contains(items, wanted); });

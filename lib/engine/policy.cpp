@@ -82,15 +82,20 @@ bool matches(const model::Condition& c, const json& view, std::vector<std::strin
 
 struct PolicyRun::State {
     std::vector<Tally> tallies;
+    std::map<std::string, std::vector<Tally*>> by_iterator;  ///< filled once `tallies` is complete
     std::map<std::string, k8s::ListOutcome> problems;  ///< resource -> a non-Ok outcome
     std::map<std::string, bool> sa_automount;           ///< "ns/name" -> automountServiceAccountToken
     std::set<std::string> controllers;                  ///< uids of listed workloads
     std::map<std::string, std::vector<Stored>> kept;    ///< kind -> context objects
     std::map<std::string, int> network_policies;        ///< namespace -> count
 
-    void judge(Tally& t, PolicyItem&& item, const json& object, const k8s::Origin& origin);
+    void judge(Tally& t, const PolicyItem& item, const json& object, const k8s::Origin& origin);
+    /// The tallies of one iterator, in check order; `skip` leaves out those already decided.
+    std::vector<Tally*> tallies_of(const std::string& iterator, const std::set<const Tally*>& skip = {});
     void stream_pod_family(const json& object, const k8s::Origin& origin);
-    void finish_context(Tally& t);
+    /// Judges the kept context objects for every tally of `iterator` not in `skip`, building each
+    /// item once and judging it for all of them.
+    void finish_context(const std::string& iterator, const std::set<const Tally*>& skip);
 };
 
 namespace {
@@ -120,7 +125,7 @@ bool owned_by_listed_controller(const json& pod, const std::set<std::string>& co
 
 }  // namespace
 
-void PolicyRun::State::judge(Tally& t, PolicyItem&& item, const json& object, const k8s::Origin& origin) {
+void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object, const k8s::Origin& origin) {
     std::vector<std::string> seen;
     if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item.view, seen)) return;
     ++t.items;
@@ -137,21 +142,35 @@ void PolicyRun::State::judge(Tally& t, PolicyItem&& item, const json& object, co
     t.evidence.push_back(std::move(ev));
 }
 
+std::vector<Tally*> PolicyRun::State::tallies_of(const std::string& iterator, const std::set<const Tally*>& skip) {
+    std::vector<Tally*> out;
+    for (Tally* t : by_iterator[iterator]) {
+        if (skip.count(t) == 0) out.push_back(t);
+    }
+    return out;
+}
+
 void PolicyRun::State::stream_pod_family(const json& object, const k8s::Origin& origin) {
-    for (auto& t : tallies) {
-        const std::string& it = t.test->iterator;
-        auto sink = [&](PolicyItem&& item) { judge(t, std::move(item), object, origin); };
-        if (it == "pod") pod_items(object, sa_automount, sink);
-        else if (it == "container") container_items(object, sink);
-        else if (it == "volume") volume_items(object, sink);
+    for (const std::string_view iterator : {"pod", "container", "volume"}) {
+        const std::vector<Tally*>& group = by_iterator[std::string(iterator)];
+        if (group.empty()) continue;
+        auto sink = [&](PolicyItem&& item) {
+            for (Tally* t : group) judge(*t, item, object, origin);
+        };
+        if (iterator == "pod") pod_items(object, sa_automount, sink);
+        else if (iterator == "container") container_items(object, sink);
+        else volume_items(object, sink);
     }
 }
 
-void PolicyRun::State::finish_context(Tally& t) {
-    const std::string& it = t.test->iterator;
+void PolicyRun::State::finish_context(const std::string& it, const std::set<const Tally*>& skip) {
+    const std::vector<Tally*> group = tallies_of(it, skip);
+    if (group.empty()) return;
     auto each = [&](const std::string& kind, const auto& make_items) {
         for (const auto& stored : kept[kind]) {
-            make_items(stored.object, [&](PolicyItem&& item) { judge(t, std::move(item), stored.object, stored.origin); });
+            make_items(stored.object, [&](PolicyItem&& item) {
+                for (Tally* t : group) judge(*t, item, stored.object, stored.origin);
+            });
         }
     };
     auto whole = [](const json& object, const ItemSink& sink) { sink({object, ""}); };
@@ -174,9 +193,11 @@ void PolicyRun::State::finish_context(Tally& t) {
             sink({std::move(view), ""});
         });
     } else if (it == "object") {
-        for (auto& [kind, objects] : kept) {
-            for (const auto& stored : objects) {
-                if (kind_matches(t.test->kinds, stored.object)) judge(t, {stored.object, ""}, stored.object, stored.origin);
+        for (Tally* t : group) {
+            for (auto& [kind, objects] : kept) {
+                for (const auto& stored : objects) {
+                    if (kind_matches(t->test->kinds, stored.object)) judge(*t, {stored.object, ""}, stored.object, stored.origin);
+                }
             }
         }
     }
@@ -188,6 +209,7 @@ PolicyRun::PolicyRun(std::vector<const model::Check*> checks) : m_state(std::mak
         objects_tests(check->test, tests);
         for (const auto* test : tests) m_state->tallies.push_back({check, test, 0, 0, false, {}});
     }
+    for (auto& t : m_state->tallies) m_state->by_iterator[t.test->iterator].push_back(&t);
 }
 
 PolicyRun::~PolicyRun() = default;
@@ -288,7 +310,8 @@ std::string describe_condition(const model::Condition& c) {
 }
 
 const std::vector<k8s::ResourceType>& policy_resource_types() {
-    static const std::vector<k8s::ResourceType> k_types = {
+    static const std::vector<k8s::ResourceType> k_types = [] {
+        std::vector<k8s::ResourceType> types = {
         {"", "v1", "namespaces", "Namespace", false},
         {"", "v1", "serviceaccounts", "ServiceAccount", true},
         {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true},
@@ -307,6 +330,15 @@ const std::vector<k8s::ResourceType>& policy_resource_types() {
         {"batch", "v1", "cronjobs", "CronJob", true},
         {"batch", "v1", "jobs", "Job", true},
         {"", "v1", "pods", "Pod", true}};
+        // No item view shows a workload's status (the pod iterators read metadata and the pod
+        // spec), and no check reads managedFields: leaving them out halves what a cluster's pods
+        // cost to read.
+        for (auto& type : types) {
+            type.ignored_fields = {"metadata.managedFields"};
+            if (is_workload_kind(type.kind)) type.ignored_fields.push_back("status");
+        }
+        return types;
+    }();
     return k_types;
 }
 
@@ -320,7 +352,7 @@ ItemOutcome combined(const model::TestItem& item, const std::map<const model::Te
 
 std::map<std::string, ItemOutcome> PolicyRun::finish() {
     std::map<const model::TestItem*, ItemOutcome> leaves;
-    std::map<std::string, const model::Check*> checks;
+    std::set<const Tally*> decided;  // refused or unserved: not judged
     for (auto& t : m_state->tallies) {
         std::vector<std::string> refused;
         std::vector<std::string> unserved;
@@ -338,10 +370,16 @@ std::map<std::string, ItemOutcome> PolicyRun::finish() {
             o.kind = Kind::NA;
             o.reason = fmt::format("{}", fmt::join(unserved, "; "));
         } else {
-            m_state->finish_context(t);
-            o = judged(t);
+            continue;
         }
+        decided.insert(&t);
         leaves[t.test] = std::move(o);
+    }
+    for (const char* iterator : {"role-rule", "binding-subject", "grant", "service-account", "namespace", "object"})
+        m_state->finish_context(iterator, decided);
+    std::map<std::string, const model::Check*> checks;
+    for (auto& t : m_state->tallies) {
+        if (decided.count(&t) == 0) leaves[t.test] = judged(t);
         checks[t.check->id] = t.check;
     }
     std::map<std::string, ItemOutcome> out;

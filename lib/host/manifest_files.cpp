@@ -4,6 +4,11 @@
 #include <filesystem>
 #include <iterator>
 #include <system_error>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "host/local_files.hpp"
 
@@ -87,8 +92,72 @@ HostResult<std::vector<std::string>> expand_manifest_path(const std::string& arg
     return files;
 }
 
+HostResult<ManifestFile> ManifestFile::open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int saved = errno;
+        ::close(fd);
+        return util::unexpected(error_for(path, std::error_code(saved, std::generic_category())));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return util::unexpected(HostError{HostError::Kind::Invalid, path + ": not a regular file"});
+    }
+    const Stamp stamp{static_cast<long long>(st.st_size),
+                      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+    return ManifestFile(fd, path, stamp);
+}
+
+ManifestFile::ManifestFile(ManifestFile&& other) noexcept
+    : m_fd(std::exchange(other.m_fd, -1)),
+      m_path(std::move(other.m_path)),
+      m_stamp(other.m_stamp),
+      m_buffer(std::move(other.m_buffer)) {}
+
+ManifestFile& ManifestFile::operator=(ManifestFile&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = std::exchange(other.m_fd, -1);
+        m_path = std::move(other.m_path);
+        m_stamp = other.m_stamp;
+        m_buffer = std::move(other.m_buffer);
+    }
+    return *this;
+}
+
+ManifestFile::~ManifestFile() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+HostResult<std::string> ManifestFile::read_all() {
+    auto whole = read(0, static_cast<size_t>(m_stamp.size));
+    if (!whole) return util::unexpected(whole.error());
+    std::string text = std::move(m_buffer);
+    m_buffer = std::string();
+    return text;
+}
+
+HostResult<std::string_view> ManifestFile::read(size_t offset, size_t length) {
+    m_buffer.resize(length);
+    size_t done = 0;
+    while (done < length) {
+        const ssize_t got = ::pread(m_fd, m_buffer.data() + done, length - done, static_cast<off_t>(offset + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return util::unexpected(error_for(m_path, std::error_code(errno, std::generic_category())));
+        if (got == 0) return util::unexpected(HostError{HostError::Kind::Other, m_path + ": shorter than when it was read"});
+        done += static_cast<size_t>(got);
+    }
+    return std::string_view(m_buffer);
+}
+
 HostResult<std::string> read_manifest_file(const std::string& path, std::istream& stdin_stream) {
-    if (path != k_stdin_argument) return read_local_file(path);
+    if (path != k_stdin_argument) {
+        auto file = ManifestFile::open(path);
+        if (!file) return util::unexpected(file.error());
+        return file->read_all();
+    }
     std::string text(std::istreambuf_iterator<char>(stdin_stream),
                      std::istreambuf_iterator<char>{});
     if (stdin_stream.bad()) {

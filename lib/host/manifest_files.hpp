@@ -22,6 +22,39 @@ inline constexpr std::string_view k_stdin_name = "<stdin>";
 /// with no such file is an Invalid error, so that a typo never turns into an empty green scan.
 HostResult<std::vector<std::string>> expand_manifest_path(const std::string& argument);
 
+/// An open manifest file on the operator's machine, read whole or piece by piece (pread), so that
+/// a scan can index a large file once and later read back only the objects it needs. Knows the
+/// size and modification time it had when opened, to tell when it changed in between.
+class ManifestFile {
+public:
+    /// Size and modification time (nanoseconds) of a file.
+    struct Stamp {
+        long long size = 0;
+        long long mtime_ns = 0;
+        bool operator==(const Stamp&) const = default;
+    };
+
+    static HostResult<ManifestFile> open(const std::string& path);
+    ManifestFile(ManifestFile&& other) noexcept;
+    ManifestFile& operator=(ManifestFile&& other) noexcept;
+    ManifestFile(const ManifestFile&) = delete;
+    ManifestFile& operator=(const ManifestFile&) = delete;
+    ~ManifestFile();
+
+    const Stamp& stamp() const { return m_stamp; }
+    /// The whole file.
+    HostResult<std::string> read_all();
+    /// `length` bytes from `offset`, valid until the next read; an error if the file is shorter.
+    HostResult<std::string_view> read(size_t offset, size_t length);
+
+private:
+    ManifestFile(int fd, std::string path, Stamp stamp) : m_fd(fd), m_path(std::move(path)), m_stamp(stamp) {}
+    int m_fd = -1;
+    std::string m_path;
+    Stamp m_stamp;
+    std::string m_buffer;
+};
+
 /// Reads one file named by expand_manifest_path; "-" reads all of `stdin_stream`.
 HostResult<std::string> read_manifest_file(const std::string& path, std::istream& stdin_stream);
 

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "k8s/object_builder.hpp"
+
 namespace kubeproof::k8s {
 
 using nlohmann::json;
@@ -36,28 +38,28 @@ std::string string_at(const json& object, const char* key) {
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-/// Parses one page and hands its items to the sink; the next continue token, or a problem.
+/// Parses one page, handing its items to the sink as each is read; the next continue token, or a
+/// problem.
 util::Expected<std::string, std::string> deliver_page(std::string& body, ListRun& run) {
-    json page;
-    try {
-        page = json::parse(body);
-    } catch (const json::parse_error& e) {
-        return util::unexpected("the response is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    std::string problem;
+    ObjectBuilder builder(run.type.ignored_fields, [&](json&& item, std::size_t) {
+        if (const std::string key = object_key(item); !key.empty() && !run.seen.insert(key).second) return;
+        if (!item.contains("apiVersion")) item["apiVersion"] = run.type.api_version();
+        if (!item.contains("kind")) item["kind"] = run.type.kind;
+        run.sink(std::move(item), Origin{});
+        ++run.outcome.count;
+    });
+    if (!build_object(body, builder)) {
+        return util::unexpected("the response is not valid JSON: " + builder.error());
     }
     std::string().swap(body);
+    const json& page = builder.result();
     const auto items = page.is_object() ? page.find("items") : page.end();
     if (!page.is_object() || (items != page.end() && !items->is_array() && !items->is_null())) {
         return util::unexpected(std::string("the response is not a list"));
     }
-    if (items != page.end() && items->is_array()) {
-        for (json& item : *items) {
-            if (!item.is_object()) return util::unexpected(std::string("the list has an item that is not an object"));
-            if (const std::string key = object_key(item); !key.empty() && !run.seen.insert(key).second) continue;
-            if (!item.contains("apiVersion")) item["apiVersion"] = run.type.api_version();
-            if (!item.contains("kind")) item["kind"] = run.type.kind;
-            run.sink(std::move(item), Origin{});
-            ++run.outcome.count;
-        }
+    if (items != page.end() && items->is_array() && !items->empty()) {
+        return util::unexpected(std::string("the list has an item that is not an object"));
     }
     const auto meta = page.find("metadata");
     return meta != page.end() && meta->is_object() ? string_at(*meta, "continue") : std::string();

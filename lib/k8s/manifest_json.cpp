@@ -1,6 +1,7 @@
 #include "k8s/manifest_json.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <utility>
 
@@ -8,13 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "k8s/manifest_identity.hpp"
+#include "k8s/object_builder.hpp"
 
 namespace kubeproof::k8s {
 
 namespace {
 
 using json = nlohmann::json;
-using Event = json::parse_event_t;
 
 constexpr std::string_view k_white_space = " \t\r\n";
 
@@ -57,59 +58,95 @@ private:
     Cursor* m_cursor;
 };
 
-/// SAX pass that keeps only what decides how to read a value: its top-level apiVersion and kind,
-/// what it and its "items" are, or the syntax error.
-struct TopLevelScan final : nlohmann::json_sax<json> {
+/// SAX pass over one JSON value that builds nothing: what the value is, its top-level apiVersion and
+/// kind, and for each element of its top-level "items", where it starts and ends, what it is and
+/// its own apiVersion and kind.
+class ValueScan final : public nlohmann::json_sax<json> {
+public:
+    /// One element of the top-level "items".
+    struct Element {
+        size_t offset = 0;  ///< of its first character
+        size_t length = 0;
+        Place place;        ///< for messages
+        std::string_view type;
+        Identity found;
+    };
+
+    ValueScan(const Cursor& cursor, const char* base, std::function<Place(bool number)> place_of_scalar)
+        : m_cursor(cursor), m_base(base), m_place_of_scalar(std::move(place_of_scalar)) {}
+
     std::string_view root;               ///< what the value is, in words ("a mapping")
     std::string_view items = "nothing";  ///< what its top-level "items" is
     bool has_items = false;
     Identity found;
+    std::vector<Element> elements;  ///< of the last top-level "items" sequence
     std::string error;
 
-    bool null() override { return value_starts("nothing"); }
-    bool boolean(bool) override { return value_starts("a scalar"); }
-    bool number_integer(number_integer_t) override { return value_starts("a scalar"); }
-    bool number_unsigned(number_unsigned_t) override { return value_starts("a scalar"); }
-    bool number_float(number_float_t, const string_t&) override { return value_starts("a scalar"); }
-    bool binary(binary_t&) override { return value_starts("a scalar"); }
+    bool null() override { return scalar("nothing", false); }
+    bool boolean(bool) override { return scalar("a scalar", false); }
+    bool number_integer(number_integer_t) override { return scalar("a scalar", true); }
+    bool number_unsigned(number_unsigned_t) override { return scalar("a scalar", true); }
+    bool number_float(number_float_t, const string_t&) override { return scalar("a scalar", true); }
+    bool binary(binary_t&) override { return scalar("a scalar", false); }
     bool string(string_t& value) override {
         if (m_depth == 1 && m_key == "apiVersion") found.api_version = value;
         if (m_depth == 1 && m_key == "kind") found.kind = value;
-        return value_starts("a scalar");
+        if (m_depth == 3 && m_in_items && m_element_key == "apiVersion") elements.back().found.api_version = value;
+        if (m_depth == 3 && m_in_items && m_element_key == "kind") elements.back().found.kind = value;
+        return scalar("a scalar", false);
     }
-    bool start_object(std::size_t) override { return value_starts("a mapping") && enter(); }
-    bool start_array(std::size_t) override { return value_starts("a sequence") && enter(); }
-    bool end_object() override { return leave(); }
-    bool end_array() override { return leave(); }
+    bool start_object(std::size_t) override { return container_starts("a mapping"); }
+    bool start_array(std::size_t) override { return container_starts("a sequence"); }
+    bool end_object() override { return container_ends(); }
+    bool end_array() override { return container_ends(); }
     bool key(string_t& name) override {
         if (m_depth == 1) m_key = name;
+        if (m_depth == 3 && m_in_items) m_element_key = name;
         has_items = has_items || (m_depth == 1 && name == "items");
         return true;
     }
-    bool parse_error(std::size_t, const std::string&,
-                     const nlohmann::detail::exception& e) override {
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
         error = e.what();
         return false;
     }
 
 private:
-    /// Notes what the root and the top-level "items" are as their values start.
-    bool value_starts(std::string_view type) {
+    size_t offset() const { return static_cast<size_t>(m_cursor.at - m_base); }
+
+    /// Notes what the root, the top-level "items" and each of its elements are as they start.
+    void value_starts(std::string_view type, size_t at, Place place) {
         if (m_depth == 0) root = type;
         if (m_depth == 1 && m_key == "items") items = type;
+        if (m_depth == 2 && m_in_items) elements.push_back({at, offset() - at, place, type, {}});
+    }
+    bool scalar(std::string_view type, bool number) {
+        if (m_depth == 2 && m_in_items) value_starts(type, offset(), m_place_of_scalar(number));
+        else value_starts(type, 0, {});
         return true;
     }
-    bool enter() {
+    bool container_starts(std::string_view type) {
+        value_starts(type, offset() - 1, m_place_of_scalar(false));
+        if (m_depth == 1 && m_key == "items" && type == "a sequence") {
+            m_in_items = true;
+            elements.clear();  // a repeated "items": the last one counts, as when building
+        }
         ++m_depth;
         return true;
     }
-    bool leave() {
+    bool container_ends() {
         --m_depth;
+        if (m_depth == 2 && m_in_items) elements.back().length = offset() - elements.back().offset;
+        if (m_depth == 1) m_in_items = false;
         return true;
     }
 
+    const Cursor& m_cursor;
+    const char* m_base;
+    std::function<Place(bool)> m_place_of_scalar;
     int m_depth = 0;
-    std::string m_key;
+    std::string m_key;          ///< the last top-level key
+    std::string m_element_key;  ///< the last key of the current element of "items"
+    bool m_in_items = false;
 };
 
 /// "syntax error while parsing object - ..." from nlohmann/json's "[json.exception.parse_error.101]
@@ -122,143 +159,92 @@ std::string without_prefix(std::string_view what) {
     return std::string(what);
 }
 
-std::string_view type_name(const json& value) {
-    return value.is_array()    ? "a sequence"
-           : value.is_object() ? "a mapping"
-           : value.is_null()   ? "nothing"
-                               : "a scalar";
-}
-
-std::string string_at(const json& object, const char* key) {
-    const auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-/// Reads the JSON values of one file: each first scanned (SAX, nothing kept), then parsed keeping
-/// one list item at a time.
-class JsonReader {
+/// Scans the JSON values of one file, one after another.
+class JsonScanner {
 public:
-    JsonReader(std::string_view text, const std::string& file, const ManifestSink& sink,
-               loader::Diagnostics& diagnostics)
-        : m_text(text),
-          m_file(file),
-          m_sink(sink),
-          m_diagnostics(diagnostics),
-          m_cursor{text.data(), text.data(), 1} {}
+    JsonScanner(std::string_view text, const std::string& file, loader::Diagnostics& diagnostics)
+        : m_text(text), m_file(file), m_diagnostics(diagnostics), m_cursor{text.data(), text.data(), 1} {}
 
     /// Skips white space; false at the end of the text.
     bool skip_white_space();
-    /// Reads the value at the cursor; false after a syntax error (nothing after it can be read).
-    bool read_value();
-    size_t count() const { return m_count; }
+    /// Scans the value at the cursor; false after a syntax error (nothing after it can be read).
+    bool scan_value();
+    std::vector<JsonObjectSpan>& spans() { return m_spans; }
 
 private:
     CountingIterator from_cursor() { return {m_cursor.at, &m_cursor}; }
     CountingIterator at(const char* position) { return {position, &m_cursor}; }
-    bool on_event(int depth, Event event, json& parsed);
-    void deliver(json&& object, Place place, const Identity& defaults);
+    void add_span(size_t offset, size_t length, Place place, const Identity& found, const Identity& defaults);
     Place last_read() const;
-    Place scalar_place(const json& scalar) const;
     void error(Place place, std::string message) {
         m_diagnostics.add(m_file, place.line, place.column, std::move(message), m_text);
     }
 
     std::string_view m_text;
     const std::string& m_file;
-    const ManifestSink& m_sink;
     loader::Diagnostics& m_diagnostics;
     Cursor m_cursor;
-    bool m_list = false;       ///< the value being read is a list: deliver its items
-    Identity m_item_defaults;  ///< what the list gives its items
-    bool m_in_items = false;   ///< inside the list's items
-    std::string m_key;         ///< the last top-level key
-    Place m_item_place;
-    size_t m_count = 0;
+    std::vector<JsonObjectSpan> m_spans;
 };
 
-bool JsonReader::skip_white_space() {
+bool JsonScanner::skip_white_space() {
     const char* end = m_text.data() + m_text.size();
     CountingIterator it = from_cursor();
     while (m_cursor.at != end && k_white_space.find(*m_cursor.at) != std::string_view::npos) ++it;
     return m_cursor.at != end;
 }
 
-bool JsonReader::read_value() {
+bool JsonScanner::scan_value() {
     const Cursor start = m_cursor;
     const Place place{start.line, static_cast<int>(start.at - start.line_start) + 1};
     const char* end = m_text.data() + m_text.size();
-    TopLevelScan top;
-    if (!json::sax_parse(from_cursor(), at(end), &top, json::input_format_t::json, false)) {
-        error(last_read(), "invalid JSON: " + without_prefix(top.error));
+    // Where a scalar just read ends: a number was followed by one more character the lexer saw.
+    ValueScan scan(m_cursor, m_text.data(), [this](bool number) {
+        Place p = last_read();
+        if (number && p.column > 1) --p.column;
+        return p;
+    });
+    if (!json::sax_parse(from_cursor(), at(end), &scan, json::input_format_t::json, false)) {
+        error(last_read(), "invalid JSON: " + without_prefix(scan.error));
         return false;
     }
-    const char* value_end = m_cursor.at;
-    if (top.root != "a mapping") {
-        error(place,
-              fmt::format("not a Kubernetes object: expected a mapping, found {}", top.root));
+    const auto value_offset = static_cast<size_t>(start.at - m_text.data());
+    const size_t value_length = static_cast<size_t>(m_cursor.at - start.at);
+    if (scan.root != "a mapping") {
+        error(place, fmt::format("not a Kubernetes object: expected a mapping, found {}", scan.root));
         return true;
     }
-    auto identity = complete_identity(top.found, {});
+    auto identity = complete_identity(scan.found, {});
     if (!identity) {
         error(place, identity.error());
         return true;
     }
-    m_list = is_list(*identity, top.has_items);
-    if (m_list && top.items != "a sequence" && top.items != "nothing") {
-        error(place, fmt::format("\"items\" of a {} must be a sequence, found {}", identity->kind,
-                                 top.items));
+    if (!is_list(*identity, scan.has_items)) {
+        add_span(value_offset, value_length, place, *identity, {});
         return true;
     }
-    m_item_defaults = item_defaults(*identity);
-    m_in_items = false;
-    m_cursor = start;  // again, keeping values this time
-    json value = json::parse(
-        from_cursor(), at(value_end),
-        [this](int depth, Event event, json& parsed) { return on_event(depth, event, parsed); });
-    if (!m_list) deliver(std::move(value), place, {});
+    if (scan.items != "a sequence" && scan.items != "nothing") {
+        error(place, fmt::format("\"items\" of a {} must be a sequence, found {}", identity->kind, scan.items));
+        return true;
+    }
+    const Identity defaults = item_defaults(*identity);
+    for (const auto& element : scan.elements) {
+        if (element.type != "a mapping") {
+            error(element.place, fmt::format("not a Kubernetes object: expected a mapping, found {}", element.type));
+            continue;
+        }
+        add_span(element.offset, element.length, element.place, element.found, defaults);
+    }
     return true;
 }
 
-bool JsonReader::on_event(int depth, Event event, json& parsed) {
-    if (!m_list || depth == 0) return true;
-    if (depth == 1) {
-        if (event == Event::key) m_key = parsed.get<std::string>();
-        if (event == Event::array_start || event == Event::array_end)
-            m_in_items = event == Event::array_start && m_key == "items";
-        return true;
-    }
-    if (depth != 2 || !m_in_items) return true;
-    switch (event) {
-        case Event::object_start:
-        case Event::array_start:
-            m_item_place = last_read();
-            return true;
-        case Event::object_end:
-            deliver(std::move(parsed), m_item_place, m_item_defaults);
-            return false;
-        case Event::array_end:
-        case Event::value:
-            error(event == Event::value ? scalar_place(parsed) : m_item_place,
-                  fmt::format("not a Kubernetes object: expected a mapping, found {}",
-                              type_name(parsed)));
-            return false;
-        default:
-            return true;
-    }
-}
-
-void JsonReader::deliver(json&& object, Place place, const Identity& defaults) {
-    auto identity =
-        complete_identity({string_at(object, "apiVersion"), string_at(object, "kind")}, defaults);
+void JsonScanner::add_span(size_t offset, size_t length, Place place, const Identity& found, const Identity& defaults) {
+    auto identity = complete_identity(found, defaults);
     if (!identity) return error(place, identity.error());
-    object["apiVersion"] = identity->api_version;
-    object["kind"] = identity->kind;
-    m_sink(ManifestObject{std::move(object), Origin{m_file, place.line}, {}});
-    ++m_count;
+    m_spans.push_back({offset, length, place.line, std::move(*identity)});
 }
 
-Place JsonReader::last_read() const {
-    if (m_cursor.at == m_text.data()) return {1, 1};
+Place JsonScanner::last_read() const {    if (m_cursor.at == m_text.data()) return {1, 1};
     const char* last = m_cursor.at - 1;
     if (*last != '\n') return {m_cursor.line, static_cast<int>(m_cursor.at - m_cursor.line_start)};
     const std::string_view before = m_text.substr(0, static_cast<size_t>(last - m_text.data()));
@@ -269,13 +255,6 @@ Place JsonReader::last_read() const {
             1};
 }
 
-/// Where a scalar just read ends: a number was followed by one more character the lexer looked at.
-Place JsonReader::scalar_place(const json& scalar) const {
-    Place place = last_read();
-    if (scalar.is_number() && place.column > 1) --place.column;
-    return place;
-}
-
 }  // namespace
 
 bool is_json_text(std::string_view text) {
@@ -283,12 +262,23 @@ bool is_json_text(std::string_view text) {
     return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
 }
 
-size_t for_each_json_object(std::string_view text, const std::string& file,
-                            const ManifestSink& sink, loader::Diagnostics& diagnostics) {
-    JsonReader reader(text, file, sink, diagnostics);
-    while (reader.skip_white_space() && reader.read_value()) {
+std::vector<JsonObjectSpan> index_json_objects(std::string_view text, const std::string& file,
+                                               loader::Diagnostics& diagnostics) {
+    JsonScanner scanner(text, file, diagnostics);
+    while (scanner.skip_white_space() && scanner.scan_value()) {
     }
-    return reader.count();
+    return std::move(scanner.spans());
+}
+
+util::Expected<json, std::string> build_json_object(std::string_view text, const Identity& identity,
+                                                    const std::vector<std::string>& ignored) {
+    ObjectBuilder builder(ignored);
+    if (!build_object(text, builder)) return util::unexpected("invalid JSON: " + without_prefix(builder.error()));
+    json& object = builder.result();
+    if (!object.is_object()) return util::unexpected(std::string("not a Kubernetes object"));
+    object["apiVersion"] = identity.api_version;
+    object["kind"] = identity.kind;
+    return std::move(object);
 }
 
 }  // namespace kubeproof::k8s

@@ -3,21 +3,41 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "k8s/manifest_identity.hpp"
 #include "k8s/manifests.hpp"
 #include "loader/diagnostics.hpp"
+#include "util/expected.hpp"
 
 namespace kubeproof::k8s {
 
+/// Where one Kubernetes object of a JSON manifest is: its bytes, its first line, and its apiVersion
+/// and kind (for a typed list's item, completed from the list).
+struct JsonObjectSpan {
+    size_t offset = 0;  ///< of the object's '{' in the text
+    size_t length = 0;  ///< up to and including its '}'
+    int line = 1;
+    Identity identity;
+};
+
 /// Whether manifest text is JSON (its first character other than white space is '{' or '['); such
-/// text is read by for_each_json_object, anything else as YAML.
+/// text is read by index_json_objects, anything else as YAML.
 bool is_json_text(std::string_view text);
 
-/// for_each_object for JSON text: one JSON value, or several one after another as kubectl prints
-/// them. The items of a List are parsed and delivered one at a time, so a 300 MB
-/// `kubectl get pods -A -o json` never becomes one document in memory. Syntax errors name the
-/// file:line:col where the parser stopped; nothing after one is read.
-size_t for_each_json_object(std::string_view text, const std::string& file,
-                            const ManifestSink& sink, loader::Diagnostics& diagnostics);
+/// Scans JSON text without building it (nlohmann/json's SAX interface): one JSON value, or several
+/// one after another as kubectl prints them. A List's items are spans of their own. Values that are
+/// not Kubernetes objects and syntax errors become diagnostics naming file:line:col; nothing after a
+/// syntax error is read. A 300 MB `kubectl get pods -A -o json` is never one document in memory.
+std::vector<JsonObjectSpan> index_json_objects(std::string_view text, const std::string& file,
+                                               loader::Diagnostics& diagnostics);
+
+/// Builds the object of a span's text, leaving out the `ignored` fields (see ObjectBuilder), with
+/// the span's apiVersion and kind; an error when the text is no longer a JSON object.
+util::Expected<nlohmann::json, std::string> build_json_object(std::string_view text,
+                                                             const Identity& identity,
+                                                             const std::vector<std::string>& ignored);
 
 }  // namespace kubeproof::k8s

@@ -14,6 +14,7 @@
 #include "host/manifest_files.hpp"
 #include "k8s/manifest_identity.hpp"
 #include "k8s/manifest_json.hpp"
+#include "k8s/object_builder.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::k8s {
@@ -126,9 +127,11 @@ std::string scalar_at(const YAML::Node& map, const char* key) {
 /// Reads the documents of one file and delivers its objects.
 class FileReader {
 public:
+    /// With `identities`, objects are only checked and their apiVersion and kind collected; nothing
+    /// is built or delivered.
     FileReader(std::string_view text, const std::string& file, const ManifestSink& sink,
-               loader::Diagnostics& diagnostics)
-        : m_text(text), m_file(file), m_sink(sink), m_diagnostics(diagnostics) {}
+               loader::Diagnostics& diagnostics, std::vector<Identity>* identities = nullptr)
+        : m_text(text), m_file(file), m_sink(sink), m_diagnostics(diagnostics), m_identities(identities) {}
 
     void read_document(DocumentText document);
     size_t count() const { return m_count; }
@@ -144,6 +147,7 @@ private:
     const std::string& m_file;
     const ManifestSink& m_sink;
     loader::Diagnostics& m_diagnostics;
+    std::vector<Identity>* m_identities = nullptr;
     int m_first_line = 1;  ///< of the document being read
     std::string m_helm_source;
     size_t m_count = 0;
@@ -178,11 +182,12 @@ void FileReader::read_object(const YAML::Node& node, const Identity& defaults) {
         complete_identity({scalar_at(node, "apiVersion"), scalar_at(node, "kind")}, defaults);
     if (!found) return error(place_of(node), found.error());
     if (is_list(*found, static_cast<bool>(node["items"]))) return read_list(node, *found);
+    ++m_count;
+    if (m_identities != nullptr) return m_identities->push_back(std::move(*found));
     json object = facts::yaml_to_json(node);
     object["apiVersion"] = found->api_version;
     object["kind"] = found->kind;
     m_sink(ManifestObject{std::move(object), Origin{m_file, place_of(node).line}, m_helm_source});
-    ++m_count;
 }
 
 void FileReader::read_list(const YAML::Node& node, const Identity& list) {
@@ -211,15 +216,35 @@ void FileReader::error(Place place, std::string message) {
 
 size_t for_each_object(std::string_view text, const std::string& file, const ManifestSink& sink,
                        loader::Diagnostics& diagnostics) {
-    if (is_json_text(text)) return for_each_json_object(text, file, sink, diagnostics);
-    FileReader reader(text, file, sink, diagnostics);
-    for (const DocumentText& document : split_documents(text)) reader.read_document(document);
-    return reader.count();
+    if (!is_json_text(text)) {
+        FileReader reader(text, file, sink, diagnostics);
+        for (const DocumentText& document : split_documents(text)) reader.read_document(document);
+        return reader.count();
+    }
+    size_t count = 0;
+    for (const auto& span : index_json_objects(text, file, diagnostics)) {
+        auto object = build_json_object(text.substr(span.offset, span.length), span.identity, {});
+        if (!object) continue;  // indexing checked it: cannot happen
+        sink(ManifestObject{std::move(*object), Origin{file, span.line}, {}});
+        ++count;
+    }
+    return count;
 }
 
 std::string_view api_group(std::string_view api_version) {
     const size_t slash = api_version.find('/');
     return slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
+}
+
+bool is_of_type(const Identity& identity, const ResourceType& type) {
+    if (identity.kind != type.kind) return false;
+    const std::string_view group = api_group(identity.api_version);
+    if (group == type.group) return true;
+    return group == "extensions" &&
+           std::any_of(std::begin(k_extensions_aliases), std::end(k_extensions_aliases),
+                       [&](const auto& alias) {
+                           return alias.first == type.kind && alias.second == type.group;
+                       });
 }
 
 bool is_of_type(const json& object, const ResourceType& type) {
@@ -229,15 +254,24 @@ bool is_of_type(const json& object, const ResourceType& type) {
         !api_version->is_string()) {
         return false;
     }
-    if (kind->get_ref<const std::string&>() != type.kind) return false;
-    const std::string_view group = api_group(api_version->get_ref<const std::string&>());
-    if (group == type.group) return true;
-    return group == "extensions" &&
-           std::any_of(std::begin(k_extensions_aliases), std::end(k_extensions_aliases),
-                       [&](const auto& alias) {
-                           return alias.first == type.kind && alias.second == type.group;
-                       });
+    return is_of_type(Identity{api_version->get<std::string>(), kind->get<std::string>()}, type);
 }
+
+/// One file as load() indexed it.
+struct ManifestSource::IndexedFile {
+    /// A JSON object, or a YAML document with the objects it holds.
+    struct Unit {
+        size_t offset = 0;
+        size_t length = 0;
+        int line = 1;
+        std::vector<Identity> identities;
+    };
+    std::string path;  ///< as expanded; "-" for standard input
+    std::string name;  ///< as objects' origins name it
+    bool json = false;
+    host::ManifestFile::Stamp stamp;
+    std::vector<Unit> units;
+};
 
 ManifestSource::ManifestSource(std::vector<std::string> arguments, std::istream* stdin_stream,
                                size_t keep_limit)
@@ -245,11 +279,14 @@ ManifestSource::ManifestSource(std::vector<std::string> arguments, std::istream*
       m_stdin(stdin_stream != nullptr ? stdin_stream : &std::cin),
       m_keep_limit(keep_limit) {}
 
+ManifestSource::~ManifestSource() = default;
+
 bool ManifestSource::load(loader::Diagnostics& diagnostics) {
     const size_t before = diagnostics.size();
     m_objects.clear();
     m_files.clear();
     m_input_size = 0;
+    m_kept = false;
     std::set<std::string> seen;
     for (const auto& argument : m_arguments) {
         auto files = host::expand_manifest_path(argument);
@@ -261,7 +298,15 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
             if (seen.insert(path).second) load_file(path, diagnostics);
         }
     }
-    if (m_input_size <= m_keep_limit) m_stdin_text.reset();  // the kept objects are used instead
+    if (diagnostics.size() == before && m_input_size <= m_keep_limit) {
+        for (const auto& file : m_files) {
+            std::string problem;
+            if (!read_back(file, nullptr, [this](ManifestObject&& object, size_t) { m_objects.push_back(std::move(object)); }, problem))
+                diagnostics.add(file.name, 0, 0, problem);
+        }
+        m_stdin_text.reset();  // the kept objects are used instead
+        m_kept = true;
+    }
     m_loaded = true;
     m_load_error =
         diagnostics.size() > before ? loader::format_location(diagnostics.items()[before]) : "";
@@ -269,46 +314,101 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
 }
 
 void ManifestSource::load_file(const std::string& path, loader::Diagnostics& diagnostics) {
-    m_files.push_back(path);
-    auto text = read_text(path, diagnostics);
-    if (!text) return;
-    m_input_size += text->size();
-    if (m_input_size > m_keep_limit) std::vector<ManifestObject>().swap(m_objects);
-    const std::string file =
-        path == host::k_stdin_argument ? std::string(host::k_stdin_name) : path;
-    for_each_object(
-        *text, file,
-        [this](ManifestObject&& object) {
-            if (m_input_size <= m_keep_limit) m_objects.push_back(std::move(object));
-        },
-        diagnostics);
-}
-
-std::optional<std::string> ManifestSource::read_text(const std::string& path,
-                                                     loader::Diagnostics& diagnostics) {
     const bool is_stdin = path == host::k_stdin_argument;
-    if (is_stdin && m_stdin_text) return m_stdin_text;
-    auto text = host::read_manifest_file(path, *m_stdin);
-    if (!text) {
-        diagnostics.add(is_stdin ? std::string(host::k_stdin_name) : path, 0, 0,
-                        util::reason_of(text.error().message));
-        return std::nullopt;
+    IndexedFile indexed{path, is_stdin ? std::string(host::k_stdin_name) : path, false, {}, {}};
+    std::string text;
+    if (is_stdin) {
+        auto read = host::read_manifest_file(path, *m_stdin);
+        if (!read) return diagnostics.add(indexed.name, 0, 0, util::reason_of(read.error().message));
+        m_stdin_text = std::move(*read);
+    } else {
+        auto file = host::ManifestFile::open(path);
+        auto read = file ? file->read_all() : util::unexpected(file.error());
+        if (!read) return diagnostics.add(path, 0, 0, util::reason_of(read.error().message));
+        indexed.stamp = file->stamp();
+        text = std::move(*read);
     }
-    if (is_stdin) m_stdin_text = *text;
-    return std::move(*text);
+    const std::string_view view = is_stdin ? std::string_view(*m_stdin_text) : std::string_view(text);
+    m_input_size += view.size();
+    indexed.json = is_json_text(view);
+    if (indexed.json) {
+        for (auto& span : index_json_objects(view, indexed.name, diagnostics))
+            indexed.units.push_back({span.offset, span.length, span.line, {std::move(span.identity)}});
+    } else {
+        for (const DocumentText& document : split_documents(view)) {
+            IndexedFile::Unit unit{static_cast<size_t>(document.text.data() - view.data()), document.text.size(),
+                                   document.first_line, {}};
+            FileReader reader(view, indexed.name, {}, diagnostics, &unit.identities);
+            reader.read_document(document);
+            if (!unit.identities.empty()) indexed.units.push_back(std::move(unit));
+        }
+    }
+    m_files.push_back(std::move(indexed));
 }
 
-void ManifestSource::for_each_kept_or_read(const ManifestSink& sink) {
-    if (m_input_size <= m_keep_limit) {
-        for (const auto& item : m_objects) sink(ManifestObject(item));
-        return;
+bool ManifestSource::read_back(const IndexedFile& file, const std::vector<ResourceType>* types,
+                               const std::function<void(ManifestObject&&, size_t)>& sink,
+                               std::string& problem) {
+    // The first of `types` an identity is of (0 when every type is wanted), or none.
+    auto type_of = [&](const Identity& identity) -> std::optional<size_t> {
+        if (types == nullptr) return 0;
+        for (size_t i = 0; i < types->size(); ++i) {
+            if (is_of_type(identity, (*types)[i])) return i;
+        }
+        return std::nullopt;
+    };
+    auto wanted = [&](const IndexedFile::Unit& unit) {
+        return std::any_of(unit.identities.begin(), unit.identities.end(),
+                           [&](const Identity& identity) { return type_of(identity).has_value(); });
+    };
+    if (std::none_of(file.units.begin(), file.units.end(), wanted)) return true;
+    const bool is_stdin = file.path == host::k_stdin_argument;
+    std::optional<host::ManifestFile> opened;
+    if (!is_stdin) {
+        auto reopened = host::ManifestFile::open(file.path);
+        if (!reopened) {
+            problem = reopened.error().message;
+            return false;
+        }
+        opened = std::move(*reopened);
     }
-    for (const auto& path : m_files) {
+    const std::string changed = file.name + " changed while it was being scanned; scan it again";
+    if (opened && !(opened->stamp() == file.stamp)) {
+        problem = changed;
+        return false;
+    }
+    for (const auto& unit : file.units) {
+        if (!wanted(unit)) continue;
+        std::string_view text;
+        if (is_stdin) {
+            text = std::string_view(*m_stdin_text).substr(unit.offset, unit.length);
+        } else {
+            auto piece = opened->read(unit.offset, unit.length);
+            if (!piece) {
+                problem = piece.error().message;
+                return false;
+            }
+            text = *piece;
+        }
+        if (file.json) {
+            const Identity& identity = unit.identities.front();
+            const size_t type = *type_of(identity);
+            auto object = build_json_object(text, identity, types != nullptr ? (*types)[type].ignored_fields : std::vector<std::string>());
+            if (!object) {
+                problem = changed;
+                return false;
+            }
+            sink(ManifestObject{std::move(*object), Origin{file.name, unit.line}, {}}, type);
+            continue;
+        }
         loader::Diagnostics ignored;  // load() reported them
-        const std::string file =
-            path == host::k_stdin_argument ? std::string(host::k_stdin_name) : path;
-        if (auto text = read_text(path, ignored)) for_each_object(*text, file, sink, ignored);
+        FileReader reader(text, file.name, [&](ManifestObject&& object) {
+            const Identity identity{object.object["apiVersion"].get<std::string>(), object.object["kind"].get<std::string>()};
+            if (const auto type = type_of(identity)) sink(std::move(object), *type);
+        }, ignored);
+        reader.read_document({text, unit.line});
     }
+    return true;
 }
 
 ListOutcome ManifestSource::list(const ResourceType& type, const ObjectSink& sink) {
@@ -330,16 +430,30 @@ std::vector<ListOutcome> ManifestSource::list_all(
         }
         return outcomes;
     }
+    static const std::vector<IndexedFile> k_none;  // read back nothing when the objects were kept
     size_t first = 0;
     for (const auto& stage : stages) {
-        for_each_kept_or_read([&](ManifestObject&& item) {
+        auto deliver = [&](ManifestObject&& item, size_t type) {
+            sink(std::move(item.object), item.origin);
+            ++outcomes[first + type].count;
+        };
+        for (const auto& item : m_objects) {
             for (size_t i = 0; i < stage.size(); ++i) {
-                if (!is_of_type(item.object, stage[i])) continue;
-                sink(std::move(item.object), item.origin);
-                ++outcomes[first + i].count;
-                return;
+                if (is_of_type(item.object, stage[i])) {
+                    deliver(ManifestObject(item), i);
+                    break;
+                }
             }
-        });
+        }
+        for (const auto& file : m_kept ? k_none : m_files) {
+            std::string problem;
+            if (read_back(file, &stage, deliver, problem)) continue;
+            for (size_t i = 0; i < stage.size(); ++i) {
+                outcomes[first + i].kind = ListOutcome::Kind::Failed;
+                outcomes[first + i].message = "read manifests: " + problem;
+            }
+            break;
+        }
         first += stage.size();
     }
     return outcomes;

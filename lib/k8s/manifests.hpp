@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "k8s/manifest_identity.hpp"
 #include "k8s/objects.hpp"
 #include "loader/diagnostics.hpp"
 
@@ -43,12 +44,17 @@ std::string_view api_group(std::string_view api_version);
 /// `networking.k8s.io` for Ingress and NetworkPolicy, since the API server served those as the same
 /// resources.
 bool is_of_type(const nlohmann::json& object, const ResourceType& type);
+/// The same for an apiVersion and kind.
+bool is_of_type(const Identity& identity, const ResourceType& type);
 
 /// Kubernetes objects from local manifest files (the --manifests arguments: FILE, DIR or "-").
-/// load() reads and parses every file once, one file at a time, to report every problem; it keeps
-/// the objects only while the input is small (at most `keep_limit` bytes of text). Otherwise
-/// list() and list_all() read the files again and stream them, holding one file's text and one
-/// YAML document or JSON list item at a time; list_all() reads them once per stage.
+///
+/// load() reads and checks every file once, one file at a time, and keeps an index: where each
+/// object of a JSON file is and what it is, and which kinds each YAML document holds. When the input
+/// is small (at most `keep_limit` bytes of text) it also keeps the objects. Otherwise list() and
+/// list_all() read back only the objects (JSON) or documents (YAML) of the types asked for, piece
+/// by piece, so memory holds one object at a time rather than a file; a file that changed since
+/// load() makes the outcomes Failed rather than mixing two versions.
 class ManifestSource final : public ObjectSource {
 public:
     /// Inputs up to this many bytes of text are kept in memory after load().
@@ -58,8 +64,9 @@ public:
     explicit ManifestSource(std::vector<std::string> arguments,
                             std::istream* stdin_stream = nullptr,
                             size_t keep_limit = k_default_keep_limit);
+    ~ManifestSource() override;
 
-    /// Reads and parses every file (a file named twice once); records every problem (unreadable
+    /// Reads and checks every file (a file named twice once); records every problem (unreadable
     /// path, invalid YAML/JSON, a document that is not an object) and returns false if there was
     /// any.
     bool load(loader::Diagnostics& diagnostics);
@@ -68,8 +75,9 @@ public:
     /// load() was not called; any load problem makes the outcome Failed.
     ListOutcome list(const ResourceType& type, const ObjectSink& sink) override;
 
-    /// Streams the objects of each stage's types in file order, one reading of the files per
-    /// stage. Loads first if load() was not called; any load problem makes every outcome Failed.
+    /// Streams the objects of each stage's types in file order, reading back per stage only what
+    /// holds objects of its types. Loads first if load() was not called; any load problem makes
+    /// every outcome Failed.
     std::vector<ListOutcome> list_all(const std::vector<std::vector<ResourceType>>& stages,
                                       const ObjectSink& sink) override;
 
@@ -80,18 +88,22 @@ public:
     const std::vector<ManifestObject>& objects() const { return m_objects; }
 
 private:
+    struct IndexedFile;
     void load_file(const std::string& path, loader::Diagnostics& diagnostics);
-    std::optional<std::string> read_text(const std::string& path, loader::Diagnostics& diagnostics);
-    void for_each_kept_or_read(const ManifestSink& sink);
+    /// Reads back the objects of `file` whose type is one of `types` (all when null); false with
+    /// `problem` set when the file cannot be read back as it was indexed.
+    bool read_back(const IndexedFile& file, const std::vector<ResourceType>* types,
+                   const std::function<void(ManifestObject&&, size_t type)>& sink, std::string& problem);
 
     std::vector<std::string> m_arguments;
     std::istream* m_stdin = nullptr;
     size_t m_keep_limit = k_default_keep_limit;
     bool m_loaded = false;
-    std::string m_load_error;         ///< the first load problem, for list() without load()
-    std::vector<std::string> m_files; ///< every file to read, once each, in order
+    std::string m_load_error;                 ///< the first load problem, for list() without load()
+    std::vector<IndexedFile> m_files;         ///< every file read, once each, in order
     std::optional<std::string> m_stdin_text;  ///< "-" can be read only once
-    size_t m_input_size = 0;          ///< bytes of text read by load()
+    size_t m_input_size = 0;                  ///< bytes of text read by load()
+    bool m_kept = false;                      ///< m_objects holds every object
     std::vector<ManifestObject> m_objects;
 };
 

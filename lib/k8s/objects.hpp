@@ -15,6 +15,9 @@ struct ResourceType {
     std::string resource;  ///< plural, as in the API path: "pods", "clusterrolebindings"
     std::string kind;      ///< "Pod", "ClusterRoleBinding"
     bool namespaced = true;
+    /// Fields of these objects the caller never reads: one or two keys from an object's root
+    /// ("status", "metadata.managedFields"). Sources may leave them out while parsing.
+    std::vector<std::string> ignored_fields = {};
 
     /// "v1" or "rbac.authorization.k8s.io/v1".
     std::string api_version() const { return group.empty() ? version : group + "/" + version; }

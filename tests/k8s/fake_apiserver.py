@@ -276,7 +276,9 @@ class Handler(BaseHTTPRequestHandler):
         log(self.server.cfg.args, fmt % args)
 
     def send_json(self, code, doc, headers=()):
-        body = json.dumps(doc).encode()
+        self.send_body(code, json.dumps(doc).encode(), headers)
+
+    def send_body(self, code, body, headers=()):
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -377,6 +379,13 @@ class Handler(BaseHTTPRequestHandler):
         end = offset + len(chunk)
         if "as=Table" in self.headers.get("Accept", ""):
             doc = table(kind, chunk)
+        elif namespace is None:  # items serialised once, as a real server's watch cache does
+            meta = {"resourceVersion": "100"}
+            if end < len(items):
+                meta.update(**{"continue": encode_continue(end), "remainingItemCount": len(items) - end})
+            encoded = self.server.cfg.encoded_items(resource)[offset:end]
+            head = json.dumps({"kind": f"{kind}List", "apiVersion": api_version, "metadata": meta})[:-1]
+            return self.send_body(200, (head + ', "items": [' + ", ".join(encoded) + "]}").encode())
         else:
             doc = {"kind": f"{kind}List", "apiVersion": api_version, "metadata": {"resourceVersion": "100"},
                    "items": [{k: v for k, v in o.items() if k not in ("kind", "apiVersion")} for o in chunk]}
@@ -393,6 +402,15 @@ class Config:
         self.args, self.store, self.faults = args, store, faults
         self.lock = threading.Lock()
         self.requests = []
+        self.encoded = {}
+
+    def encoded_items(self, resource):
+        """Every object of `resource` as list items are sent (no kind or apiVersion), serialised once."""
+        with self.lock:
+            if resource not in self.encoded:
+                self.encoded[resource] = [json.dumps({k: v for k, v in o.items() if k not in ("kind", "apiVersion")})
+                                          for o in self.store.get(resource, [])]
+            return self.encoded[resource]
 
     def take_fault(self, resource, page):
         with self.lock:

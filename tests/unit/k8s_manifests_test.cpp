@@ -285,6 +285,53 @@ TEST_SUITE("k8s/manifests") {
         }
     }
 
+    TEST_CASE("a large List file: each item read back alone, at its line, without ignored fields") {
+        TempRoot root;
+        root.add_file("/pods.json", R"({"apiVersion": "v1", "kind": "PodList", "items": [
+  {"metadata": {"name": "a", "managedFields": [{"manager": "m"}]}, "spec": {"x": 1}, "status": {"phase": "Running"}},
+  {"kind": "Service", "apiVersion": "v1", "metadata": {"name": "s"}, "status": {}},
+  {"metadata": {"name": "b"},
+   "status": {}}
+]}
+)");
+        ResourceType pods{"", "v1", "pods", "Pod", true};
+        pods.ignored_fields = {"status", "metadata.managedFields"};
+        for (size_t keep_limit : {size_t{0}, ManifestSource::k_default_keep_limit}) {
+            ManifestSource source({root.host("/pods.json")}, nullptr, keep_limit);
+            std::vector<std::string> seen;
+            auto outcomes = source.list_all({{pods}, {k_services}}, [&](nlohmann::json&& object, const k8s::Origin& origin) {
+                seen.push_back(std::to_string(origin.line) + " " + object.dump());
+            });
+            REQUIRE(outcomes.size() == 2);
+            CHECK(outcomes[0].count == 2);
+            CHECK(outcomes[1].count == 1);
+            REQUIRE(seen.size() == 3);
+            if (keep_limit == 0) {  // read back for the scan: the type's ignored fields are left out
+                CHECK(seen[0] == R"(2 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"x":1}})");
+                CHECK(seen[1] == R"(4 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"}})");
+            } else {  // kept whole
+                CHECK(seen[0].find(R"("status":{"phase":"Running"})") != std::string::npos);
+            }
+            CHECK(seen[2] == R"(3 {"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"status":{}})");
+        }
+    }
+
+    TEST_CASE("a file that changes between load and listing fails the listing, never mixes versions") {
+        TempRoot root;
+        root.add_file("/app.yaml", std::string(k_kubectl_deployment));
+        ManifestSource source({root.host("/app.yaml")}, nullptr, 0);
+        loader::Diagnostics diagnostics;
+        REQUIRE(source.load(diagnostics));
+        root.add_file("/app.yaml", std::string(k_kubectl_deployment) + "\n# edited\n");
+        const auto outcome = source.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {});
+        CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
+        CHECK(outcome.message == "read manifests: " + root.host("/app.yaml") +
+                                     " changed while it was being scanned; scan it again");
+        root.add_file("/app.yaml", "");
+        CHECK(source.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {}).kind ==
+              k8s::ListOutcome::Kind::Failed);
+    }
+
     TEST_CASE("a large input on stdin is read once and streamed from memory") {
         std::istringstream input{std::string(k_kubectl_deployment)};
         ManifestSource source({"-"}, &input, 0);

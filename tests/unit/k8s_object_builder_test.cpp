@@ -1,0 +1,77 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "k8s/object_builder.hpp"
+
+using kubeproof::k8s::build_object;
+using kubeproof::k8s::ObjectBuilder;
+using json = nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> k_workload_ignored = {"status", "metadata.managedFields"};
+
+const char* const k_page = R"({"kind": "PodList", "apiVersion": "v1",
+  "metadata": {"resourceVersion": "7", "continue": "abc"},
+  "items": [
+    {"metadata": {"name": "a", "managedFields": [{"manager": "kubectl"}], "labels": {"status": "x"}},
+     "spec": {"containers": [{"name": "c", "status": "kept"}]},
+     "status": {"phase": "Running", "containerStatuses": [{"name": "c"}]}},
+    "not an object",
+    {"metadata": {"name": "b"}, "spec": {}, "status": {}}
+  ]})";
+
+}  // namespace
+
+TEST_SUITE("k8s/object_builder") {
+    TEST_CASE("a page's items are handed over one at a time, without the fields nobody reads") {
+        std::vector<json> items;
+        std::vector<std::size_t> indexes;
+        ObjectBuilder builder(k_workload_ignored, [&](json&& item, std::size_t index) {
+            items.push_back(std::move(item));
+            indexes.push_back(index);
+        });
+        REQUIRE(build_object(k_page, builder));
+        REQUIRE(items.size() == 2);
+        CHECK(builder.items_delivered() == 2);
+        CHECK(indexes == std::vector<std::size_t>{0, 2});
+        CHECK(items[0] == json::parse(R"({"metadata": {"name": "a", "labels": {"status": "x"}},
+                                          "spec": {"containers": [{"name": "c", "status": "kept"}]}})"));
+        CHECK(items[1] == json::parse(R"({"metadata": {"name": "b"}, "spec": {}})"));
+        // The page keeps its own fields, and what was not an object, for the caller to refuse.
+        const json& page = builder.result();
+        CHECK(page["metadata"]["continue"] == "abc");
+        CHECK(page["items"] == json::array({"not an object"}));
+        CHECK(builder.error().empty());
+    }
+
+    TEST_CASE("without an item callback, the fields are left out of the value itself") {
+        ObjectBuilder builder(k_workload_ignored);
+        REQUIRE(build_object(R"({"kind": "Pod", "status": {"phase": "Running"},
+                                 "metadata": {"name": "p", "managedFields": [], "status": 1},
+                                 "items": [{"status": 2}]})",
+                             builder));
+        CHECK(builder.result() == json::parse(R"({"kind": "Pod", "metadata": {"name": "p", "status": 1},
+                                                  "items": [{"status": 2}]})"));
+        ObjectBuilder keep_all({});
+        REQUIRE(build_object(k_page, keep_all));
+        CHECK(keep_all.result() == json::parse(k_page));
+    }
+
+    TEST_CASE("every JSON type is built as nlohmann/json builds it") {
+        const char* const text = R"({"a": null, "b": true, "c": -3, "d": 18446744073709551615, "e": 1.5,
+                                     "f": "s", "g": [[], {}, [1, [2]]], "h": {"i": {"j": []}}})";
+        ObjectBuilder builder({});
+        REQUIRE(build_object(text, builder));
+        CHECK(builder.result() == json::parse(text));
+        CHECK(builder.result()["d"].is_number_unsigned());
+    }
+
+    TEST_CASE("a syntax error is reported, not thrown") {
+        ObjectBuilder builder({});
+        CHECK_FALSE(build_object(R"({"a": [1, 2})", builder));
+        CHECK(builder.error().find("parse error") != std::string::npos);
+    }
+}
