@@ -10,6 +10,7 @@
 
 #include "k8s/manifest_identity.hpp"
 #include "k8s/object_builder.hpp"
+#include "host/manifest_files.hpp"
 
 namespace kubeproof::k8s {
 
@@ -19,11 +20,69 @@ using json = nlohmann::json;
 
 constexpr std::string_view k_white_space = " \t\r\n";
 
-/// How far a parse has read: the next character, and the line it is on.
+constexpr size_t k_block_size = size_t{1} << 20;  ///< what a file is read in while it is indexed
+constexpr size_t k_max_quoted = 1024;              ///< of a line quoted in a message
+
+/// The text of one JSON manifest: in memory, or read from its file a block at a time, so that
+/// indexing a file holds one block of it rather than all of it.
+class TextInput {
+public:
+    explicit TextInput(std::string_view text) : m_view(text), m_size(text.size()) {}
+    explicit TextInput(host::ManifestFile& file)
+        : m_file(&file), m_size(static_cast<size_t>(file.stamp().size)) {}
+
+    size_t size() const { return m_size; }
+    /// Why the file could not be read, "" when it could.
+    const std::string& error() const { return m_error; }
+
+    /// The character at `offset` (< size()); reading forward is cheap. NUL once the file cannot be
+    /// read, which stops the JSON lexer with a syntax error; error() then says why.
+    char at(size_t offset) {
+        if (offset >= m_view_start && offset - m_view_start < m_view.size()) return m_view[offset - m_view_start];
+        if (m_file == nullptr || !m_error.empty() || offset >= m_size) return '\0';
+        auto block = m_file->read(offset, std::min(k_block_size, m_size - offset));
+        if (!block) {
+            m_error = block.error().message;
+            m_view = {};
+            return '\0';
+        }
+        m_view = *block;
+        m_view_start = offset;
+        return m_view.front();
+    }
+
+    /// The line that starts at `line_start`, without its line break, for messages.
+    std::string line(size_t line_start) {
+        std::string text;
+        for (size_t i = line_start; i < m_size && text.size() < k_max_quoted; ++i) {
+            const char c = at(i);
+            if (c == '\n') break;
+            text += c;
+        }
+        if (!text.empty() && text.back() == '\r') text.pop_back();
+        return text;
+    }
+
+private:
+    host::ManifestFile* m_file = nullptr;
+    std::string_view m_view;  ///< the whole text, or the block last read
+    size_t m_view_start = 0;
+    size_t m_size = 0;
+    std::string m_error;
+};
+
+/// How far a parse has read: the offset of the next character, and the line it is on.
 struct Cursor {
-    const char* at = nullptr;
-    const char* line_start = nullptr;
+    size_t at = 0;
+    size_t line_start = 0;
+    size_t previous_line_start = 0;  ///< of the line before, for a place just before a line break
     int line = 1;
+};
+
+/// A place in the text, with where its line starts (to quote it).
+struct Spot {
+    Place place;
+    size_t line_start = 0;
 };
 
 /// Hands characters to nlohmann/json and keeps a Cursor up to date, so that parse events know
@@ -34,13 +93,14 @@ public:
     using value_type = char;
     using difference_type = std::ptrdiff_t;
     using pointer = const char*;
-    using reference = const char&;
+    using reference = char;
 
-    CountingIterator(const char* at, Cursor* cursor) : m_at(at), m_cursor(cursor) {}
-    reference operator*() const { return *m_at; }
+    CountingIterator(TextInput* input, size_t at, Cursor* cursor) : m_input(input), m_at(at), m_cursor(cursor) {}
+    char operator*() const { return m_input->at(m_at); }
     CountingIterator& operator++() {
-        if (*m_at == '\n') {
+        if (m_input->at(m_at) == '\n') {
             ++m_cursor->line;
+            m_cursor->previous_line_start = m_cursor->line_start;
             m_cursor->line_start = m_at + 1;
         }
         m_cursor->at = ++m_at;
@@ -54,7 +114,8 @@ public:
     bool operator==(const CountingIterator& other) const { return m_at == other.m_at; }
 
 private:
-    const char* m_at;
+    TextInput* m_input;
+    size_t m_at;
     Cursor* m_cursor;
 };
 
@@ -67,13 +128,13 @@ public:
     struct Element {
         size_t offset = 0;  ///< of its first character
         size_t length = 0;
-        Place place;        ///< for messages
+        Spot spot;          ///< for messages
         std::string_view type;
         Identity found;
     };
 
-    ValueScan(const Cursor& cursor, const char* base, std::function<Place(bool number)> place_of_scalar)
-        : m_cursor(cursor), m_base(base), m_place_of_scalar(std::move(place_of_scalar)) {}
+    ValueScan(const Cursor& cursor, std::function<Spot(bool number)> place_of_scalar)
+        : m_cursor(cursor), m_place_of_scalar(std::move(place_of_scalar)) {}
 
     std::string_view root;               ///< what the value is, in words ("a mapping")
     std::string_view items = "nothing";  ///< what its top-level "items" is
@@ -111,13 +172,13 @@ public:
     }
 
 private:
-    size_t offset() const { return static_cast<size_t>(m_cursor.at - m_base); }
+    size_t offset() const { return m_cursor.at; }
 
     /// Notes what the root, the top-level "items" and each of its elements are as they start.
-    void value_starts(std::string_view type, size_t at, Place place) {
+    void value_starts(std::string_view type, size_t at, Spot spot) {
         if (m_depth == 0) root = type;
         if (m_depth == 1 && m_key == "items") items = type;
-        if (m_depth == 2 && m_in_items) elements.push_back({at, offset() - at, place, type, {}});
+        if (m_depth == 2 && m_in_items) elements.push_back({at, offset() - at, spot, type, {}});
     }
     bool scalar(std::string_view type, bool number) {
         if (m_depth == 2 && m_in_items) value_starts(type, offset(), m_place_of_scalar(number));
@@ -141,8 +202,7 @@ private:
     }
 
     const Cursor& m_cursor;
-    const char* m_base;
-    std::function<Place(bool)> m_place_of_scalar;
+    std::function<Spot(bool)> m_place_of_scalar;
     int m_depth = 0;
     std::string m_key;          ///< the last top-level key
     std::string m_element_key;  ///< the last key of the current element of "items"
@@ -162,8 +222,8 @@ std::string without_prefix(std::string_view what) {
 /// Scans the JSON values of one file, one after another.
 class JsonScanner {
 public:
-    JsonScanner(std::string_view text, const std::string& file, loader::Diagnostics& diagnostics)
-        : m_text(text), m_file(file), m_diagnostics(diagnostics), m_cursor{text.data(), text.data(), 1} {}
+    JsonScanner(TextInput& input, const std::string& file, loader::Diagnostics& diagnostics)
+        : m_input(input), m_file(file), m_diagnostics(diagnostics) {}
 
     /// Skips white space; false at the end of the text.
     bool skip_white_space();
@@ -172,15 +232,15 @@ public:
     std::vector<JsonObjectSpan>& spans() { return m_spans; }
 
 private:
-    CountingIterator from_cursor() { return {m_cursor.at, &m_cursor}; }
-    CountingIterator at(const char* position) { return {position, &m_cursor}; }
-    void add_span(size_t offset, size_t length, Place place, const Identity& found, const Identity& defaults);
-    Place last_read() const;
-    void error(Place place, std::string message) {
-        m_diagnostics.add(m_file, place.line, place.column, std::move(message), m_text);
+    CountingIterator at(size_t offset) { return {&m_input, offset, &m_cursor}; }
+    void add_span(size_t offset, size_t length, const Spot& spot, const Identity& found, const Identity& defaults);
+    Spot last_read();
+    void error(const Spot& spot, std::string message) {
+        m_diagnostics.add_quoted(m_file, spot.place.line, spot.place.column, std::move(message),
+                                 m_input.line(spot.line_start));
     }
 
-    std::string_view m_text;
+    TextInput& m_input;
     const std::string& m_file;
     loader::Diagnostics& m_diagnostics;
     Cursor m_cursor;
@@ -188,71 +248,76 @@ private:
 };
 
 bool JsonScanner::skip_white_space() {
-    const char* end = m_text.data() + m_text.size();
-    CountingIterator it = from_cursor();
-    while (m_cursor.at != end && k_white_space.find(*m_cursor.at) != std::string_view::npos) ++it;
-    return m_cursor.at != end;
+    CountingIterator it = at(m_cursor.at);
+    while (m_cursor.at < m_input.size() && k_white_space.find(m_input.at(m_cursor.at)) != std::string_view::npos) ++it;
+    return m_cursor.at < m_input.size();
 }
 
 bool JsonScanner::scan_value() {
     const Cursor start = m_cursor;
-    const Place place{start.line, static_cast<int>(start.at - start.line_start) + 1};
-    const char* end = m_text.data() + m_text.size();
+    const Spot spot{{start.line, static_cast<int>(start.at - start.line_start) + 1}, start.line_start};
     // Where a scalar just read ends: a number was followed by one more character the lexer saw.
-    ValueScan scan(m_cursor, m_text.data(), [this](bool number) {
-        Place p = last_read();
-        if (number && p.column > 1) --p.column;
-        return p;
+    ValueScan scan(m_cursor, [this](bool number) {
+        Spot s = last_read();
+        if (number && s.place.column > 1) --s.place.column;
+        return s;
     });
-    if (!json::sax_parse(from_cursor(), at(end), &scan, json::input_format_t::json, false)) {
-        error(last_read(), "invalid JSON: " + without_prefix(scan.error));
+    if (!json::sax_parse(at(m_cursor.at), at(m_input.size()), &scan, json::input_format_t::json, false)) {
+        if (!m_input.error().empty()) error({{m_cursor.line, 0}, m_cursor.line_start}, m_input.error());
+        else error(last_read(), "invalid JSON: " + without_prefix(scan.error));
         return false;
     }
-    const auto value_offset = static_cast<size_t>(start.at - m_text.data());
-    const size_t value_length = static_cast<size_t>(m_cursor.at - start.at);
+    const size_t value_length = m_cursor.at - start.at;
     if (scan.root != "a mapping") {
-        error(place, fmt::format("not a Kubernetes object: expected a mapping, found {}", scan.root));
+        error(spot, fmt::format("not a Kubernetes object: expected a mapping, found {}", scan.root));
         return true;
     }
     auto identity = complete_identity(scan.found, {});
     if (!identity) {
-        error(place, identity.error());
+        error(spot, identity.error());
         return true;
     }
     if (!is_list(*identity, scan.has_items)) {
-        add_span(value_offset, value_length, place, *identity, {});
+        add_span(start.at, value_length, spot, *identity, {});
         return true;
     }
     if (scan.items != "a sequence" && scan.items != "nothing") {
-        error(place, fmt::format("\"items\" of a {} must be a sequence, found {}", identity->kind, scan.items));
+        error(spot, fmt::format("\"items\" of a {} must be a sequence, found {}", identity->kind, scan.items));
         return true;
     }
     const Identity defaults = item_defaults(*identity);
     for (const auto& element : scan.elements) {
         if (element.type != "a mapping") {
-            error(element.place, fmt::format("not a Kubernetes object: expected a mapping, found {}", element.type));
+            error(element.spot, fmt::format("not a Kubernetes object: expected a mapping, found {}", element.type));
             continue;
         }
-        add_span(element.offset, element.length, element.place, element.found, defaults);
+        add_span(element.offset, element.length, element.spot, element.found, defaults);
     }
     return true;
 }
 
-void JsonScanner::add_span(size_t offset, size_t length, Place place, const Identity& found, const Identity& defaults) {
+void JsonScanner::add_span(size_t offset, size_t length, const Spot& spot, const Identity& found,
+                           const Identity& defaults) {
     auto identity = complete_identity(found, defaults);
-    if (!identity) return error(place, identity.error());
-    m_spans.push_back({offset, length, place.line, std::move(*identity)});
+    if (!identity) return error(spot, identity.error());
+    m_spans.push_back({offset, length, spot.place.line, std::move(*identity)});
 }
 
-Place JsonScanner::last_read() const {    if (m_cursor.at == m_text.data()) return {1, 1};
-    const char* last = m_cursor.at - 1;
-    if (*last != '\n') return {m_cursor.line, static_cast<int>(m_cursor.at - m_cursor.line_start)};
-    const std::string_view before = m_text.substr(0, static_cast<size_t>(last - m_text.data()));
-    const size_t newline = before.rfind('\n');
-    return {
-        m_cursor.line - 1,
-        static_cast<int>(before.size() - (newline == std::string_view::npos ? 0 : newline + 1)) +
-            1};
+Spot JsonScanner::last_read() {
+    if (m_cursor.at == 0) return {{1, 1}, 0};
+    const size_t last = m_cursor.at - 1;
+    if (m_input.at(last) != '\n') {
+        return {{m_cursor.line, static_cast<int>(m_cursor.at - m_cursor.line_start)}, m_cursor.line_start};
+    }
+    // The line break itself: the end of the line before.
+    return {{m_cursor.line - 1, static_cast<int>(last - m_cursor.previous_line_start) + 1}, m_cursor.previous_line_start};
+}
+
+std::vector<JsonObjectSpan> index(TextInput& input, const std::string& file, loader::Diagnostics& diagnostics) {
+    JsonScanner scanner(input, file, diagnostics);
+    while (scanner.skip_white_space() && scanner.scan_value()) {
+    }
+    return std::move(scanner.spans());
 }
 
 }  // namespace
@@ -264,10 +329,23 @@ bool is_json_text(std::string_view text) {
 
 std::vector<JsonObjectSpan> index_json_objects(std::string_view text, const std::string& file,
                                                loader::Diagnostics& diagnostics) {
-    JsonScanner scanner(text, file, diagnostics);
-    while (scanner.skip_white_space() && scanner.scan_value()) {
+    TextInput input(text);
+    return index(input, file, diagnostics);
+}
+
+bool is_json_file(host::ManifestFile& file) {
+    TextInput input(file);
+    for (size_t at = 0; at < input.size(); ++at) {
+        const char c = input.at(at);
+        if (k_white_space.find(c) == std::string_view::npos) return c == '{' || c == '[';
     }
-    return std::move(scanner.spans());
+    return false;
+}
+
+std::vector<JsonObjectSpan> index_json_file(host::ManifestFile& file, const std::string& name,
+                                            loader::Diagnostics& diagnostics) {
+    TextInput input(file);
+    return index(input, name, diagnostics);
 }
 
 util::Expected<json, std::string> build_json_object(std::string_view text, const Identity& identity,

@@ -29,6 +29,10 @@ void Diagnostics::add(std::string file, int line, int column, std::string messag
     m_items.push_back({std::move(file), line, column, std::move(message), line_of(text, line)});
 }
 
+void Diagnostics::add_quoted(std::string file, int line, int column, std::string message, std::string source_line) {
+    m_items.push_back({std::move(file), line, column, std::move(message), std::move(source_line)});
+}
+
 std::string format_location(const Diagnostic& d) {
     if (d.line <= 0) return fmt::format("{}: {}", d.file, d.message);
     if (d.column <= 0) return fmt::format("{}:{}: {}", d.file, d.line, d.message);

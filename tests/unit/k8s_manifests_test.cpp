@@ -316,6 +316,46 @@ TEST_SUITE("k8s/manifests") {
         }
     }
 
+    TEST_CASE("a JSON file larger than a read block: the same objects, lines and messages as in memory") {
+        // Items of ~100 bytes, one per line, past the 1 MiB block size; three bad items straddle it.
+        std::string text = R"({"apiVersion": "v1", "kind": "List", "items": [)" "\n";
+        for (int i = 0; i < 30000; ++i) {
+            if (i == 10482 || i == 10483 || i == 20000) {
+                text += i == 20000 ? "  [1, 2],\n" : "  42,\n";
+                continue;
+            }
+            text += R"(  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "sa-)" + std::to_string(i) +
+                    R"(", "namespace": "team"}, "automountServiceAccountToken": false},)" "\n";
+        }
+        text += R"(  {"kind": "Pod", "metadata": {"name": "late"}})" "\n]}\n";
+        REQUIRE(text.size() > 3 * 1024 * 1024);
+        TempRoot root;
+        root.add_file("/big.json", text);
+        const std::string file = root.host("/big.json");
+
+        const Parsed in_memory = parse(text, file);
+        ManifestSource source({file}, nullptr, 0);
+        loader::Diagnostics diagnostics;
+        CHECK_FALSE(source.load(diagnostics));
+        CHECK(diagnostics.format() == in_memory.diagnostics.format());
+        CHECK(messages(diagnostics) == file + ":10484:4: not a Kubernetes object: expected a mapping, found a scalar\n" +
+                                           file + ":10485:4: not a Kubernetes object: expected a mapping, found a scalar\n" +
+                                           file + ":20002:3: not a Kubernetes object: expected a mapping, found a sequence\n" +
+                                           file + ":30002:3: not a Kubernetes object: no \"apiVersion\"\n");
+        CHECK(diagnostics.items()[0].source_line == "  42,");
+        CHECK(in_memory.objects.size() == 29997);
+
+        // A syntax error near the end: the List is one JSON value, so none of it is read.
+        text.replace(text.rfind("}}"), 2, R"(}} "oops")");
+        root.add_file("/big.json", text);
+        ManifestSource broken({file}, nullptr, 0);
+        loader::Diagnostics more;
+        CHECK_FALSE(broken.load(more));
+        CHECK(more.format() == parse(text, file).diagnostics.format());
+        CHECK(messages(more) == file + ":30002:54: invalid JSON: syntax error while parsing array - "
+                                       "unexpected string literal; expected ']'\n");
+    }
+
     TEST_CASE("a file that changes between load and listing fails the listing, never mixes versions") {
         TempRoot root;
         root.add_file("/app.yaml", std::string(k_kubectl_deployment));
