@@ -129,6 +129,11 @@ Document parse_document(std::string path, std::string_view text) {
     doc.path = std::move(path);
     try {
         std::vector<YAML::Node> all = YAML::LoadAll(std::string(text));
+        if (!all.empty() && !yaml_values_within(all.front())) {
+            doc.error = fmt::format("{}: more than {} values once YAML aliases are expanded; not read", doc.path,
+                                    k_max_yaml_values);
+            return doc;
+        }
         doc.data = all.empty() ? json::object() : convert(all.front(), "", &doc.lines);
         doc.loaded = true;
     } catch (const YAML::Exception& e) {
@@ -138,6 +143,31 @@ Document parse_document(std::string path, std::string_view text) {
 }
 
 json yaml_to_json(const YAML::Node& node) { return convert(node, {}, nullptr); }
+
+namespace {
+
+/// Counts `node`'s values against `budget`; false once it is spent.
+bool spend(const YAML::Node& node, size_t& budget) {
+    if (budget == 0) return false;
+    --budget;
+    if (node.IsSequence()) {
+        for (const auto& item : node) {
+            if (!spend(item, budget)) return false;
+        }
+    } else if (node.IsMap()) {
+        for (const auto& entry : node) {
+            if (!spend(entry.first, budget) || !spend(entry.second, budget)) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool yaml_values_within(const YAML::Node& node, size_t limit) {
+    size_t budget = limit;
+    return spend(node, budget);
+}
 
 Selection select(const json& data, std::string_view key_path) {
     Selection out;

@@ -29,6 +29,14 @@ Document parse_document(std::string path, std::string_view text);
 /// (booleans, integers, floats, null), quoted scalars stay strings. Shared with the manifest reader.
 nlohmann::json yaml_to_json(const YAML::Node& node);
 
+/// At most this many values in one document once YAML aliases are expanded: a few lines of
+/// aliases to aliases ("billion laughs") would otherwise expand to gigabytes when converted.
+inline constexpr size_t k_max_yaml_values = 1'000'000;
+
+/// Whether a node holds at most `limit` values (scalars, sequences, mappings and keys) with its
+/// aliases expanded; stops counting at the limit, so it costs at most `limit` steps.
+bool yaml_values_within(const YAML::Node& node, size_t limit = k_max_yaml_values);
+
 /// Values selected by a key path.
 struct Selection {
     std::vector<nlohmann::json> values;

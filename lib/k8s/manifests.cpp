@@ -157,6 +157,11 @@ void FileReader::read_document(DocumentText document) {
     m_first_line = document.first_line;
     auto root = parse(document);
     if (!root || root->IsNull()) return;  // invalid, or an empty or null document
+    if (!facts::yaml_values_within(*root)) {
+        return error(place_of(*root), fmt::format("the document holds more than {} values once its YAML aliases are "
+                                                  "expanded; it is not read",
+                                                  facts::k_max_yaml_values));
+    }
     m_helm_source = helm_source(document.text);
     read_object(*root, {});
 }

@@ -29,7 +29,8 @@ GOAL_MB = 256.0
 
 
 def meta(name, namespace=None, **extra):
-    """Metadata as a real server returns it: uid, resourceVersion, labels, timestamps."""
+    """Metadata as a real server returns it: uid, resourceVersion, labels, timestamps (and
+    managedFields, added by the callers that know what manages the object)."""
     m = {"name": name, "uid": f"uid-{name}-{namespace or 'cluster'}",
          "resourceVersion": str(random.randint(1000, 9999999)),
          "creationTimestamp": "2024-05-01T10:00:00Z", "labels": {"app": name.split("-")[0]}}
@@ -37,6 +38,30 @@ def meta(name, namespace=None, **extra):
         m["namespace"] = namespace
     m.update(extra)
     return m
+
+
+def managed_fields(manager, fields, status=False):
+    """metadata.managedFields as a real API server returns them on every object (kubectl does not
+    show them by default, but a client listing objects receives them); a pod's kubelet also records
+    the status it manages."""
+    entries = [{"manager": manager, "operation": "Update", "apiVersion": "v1", "time": "2024-05-01T10:00:00Z",
+                "fieldsType": "FieldsV1", "fieldsV1": fields}]
+    if status:
+        entries.append({"manager": "kubelet", "operation": "Update", "apiVersion": "v1", "time": "2024-05-01T10:00:05Z",
+                        "fieldsType": "FieldsV1", "subresource": "status",
+                        "fieldsV1": {"f:status": {"f:conditions": {".": {}, **{f'k:{{"type":"{t}"}}': {".": {}, "f:status": {}, "f:type": {}}
+                                                                            for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")}},
+                                                  "f:containerStatuses": {}, "f:hostIP": {}, "f:phase": {}, "f:podIP": {},
+                                                  "f:podIPs": {".": {}, 'k:{"ip":"10.0.0.1"}': {".": {}, "f:ip": {}}}, "f:startTime": {}}}})
+    return entries
+
+
+def template_fields(containers):
+    """The FieldsV1 of a pod spec with these container names."""
+    per_container = {".": {}, "f:env": {}, "f:image": {}, "f:imagePullPolicy": {}, "f:name": {}, "f:ports": {},
+                     "f:readinessProbe": {}, "f:resources": {}, "f:securityContext": {}, "f:volumeMounts": {}}
+    return {"f:containers": {f'k:{{"name":"{c}"}}': per_container for c in containers},
+            "f:restartPolicy": {}, "f:serviceAccountName": {}, "f:volumes": {}}
 
 
 def container(name, index, finding):
@@ -85,8 +110,11 @@ def workloads(deployments, namespaces):
         ns = f"team-{d % namespaces:03d}"
         template = {"metadata": {"labels": {"app": f"svc{d}"}}, "spec": pod_spec(d, d % namespaces)}
         rs_meta = meta(f"svc{d}-7d9f8c6b5", ns)
+        fields = {"f:spec": {"f:replicas": {}, "f:selector": {}, "f:template": {"f:spec": template_fields(
+            [c["name"] for c in template["spec"]["containers"]])}}}
+        rs_meta["managedFields"] = managed_fields("kube-controller-manager", fields)
         if d < deployments:
-            dep_meta = meta(f"svc{d}", ns)
+            dep_meta = meta(f"svc{d}", ns, managedFields=managed_fields("kubectl-client-side-apply", fields))
             deps.append({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": dep_meta,
                          "spec": {"replicas": 3, "selector": {"matchLabels": {"app": f"svc{d}"}}, "template": template}})
             rs_meta["ownerReferences"] = owner("Deployment", dep_meta["name"], dep_meta["uid"])
@@ -106,6 +134,9 @@ def pods(count, sets):
         if not standalone:
             m["ownerReferences"] = owner("ReplicaSet", rs["metadata"]["name"], rs["metadata"]["uid"])
         spec = dict(pod_spec(p if standalone else 1, p % 100), nodeName=f"node-{p % 200:03d}")
+        m["managedFields"] = managed_fields("kube-controller-manager",
+                                            {"f:metadata": {"f:labels": {".": {}, "f:app": {}}, "f:ownerReferences": {}},
+                                             "f:spec": template_fields([c["name"] for c in spec["containers"]])}, status=True)
         out.append({"apiVersion": "v1", "kind": "Pod", "metadata": m, "spec": spec,
                     "status": {"phase": "Running", "podIP": f"10.{p // 65536 % 256}.{p // 256 % 256}.{p % 256}",
                                "hostIP": f"192.168.{p % 200 // 256}.{p % 200}", "qosClass": "Burstable",
@@ -121,6 +152,11 @@ def pods(count, sets):
 def rbac(count, namespaces):
     """`count` RBAC objects: a quarter each of ClusterRoles, Roles, ClusterRoleBindings, RoleBindings."""
     group = "rbac.authorization.k8s.io/v1"
+    applied = managed_fields("helm", {"f:metadata": {"f:labels": {".": {}, "f:app": {}}}, "f:rules": {}})
+
+    def rbac_meta(name, namespace=None):
+        return meta(name, namespace, managedFields=applied)
+
     quarter = count // 4
     rules = [{"apiGroups": [""], "resources": ["pods", "services"], "verbs": ["get", "list", "watch"]},
              {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "list"]}]
@@ -131,15 +167,15 @@ def rbac(count, namespaces):
     for i in range(quarter):
         ns = f"team-{i % namespaces:03d}"
         role_rules = rules + ([risky[i % 3]] if i % 50 == 0 else [])
-        out["clusterroles"].append({"apiVersion": group, "kind": "ClusterRole", "metadata": meta(f"cr-{i}"), "rules": role_rules})
-        out["roles"].append({"apiVersion": group, "kind": "Role", "metadata": meta(f"role-{i}", ns), "rules": role_rules})
+        out["clusterroles"].append({"apiVersion": group, "kind": "ClusterRole", "metadata": rbac_meta(f"cr-{i}"), "rules": role_rules})
+        out["roles"].append({"apiVersion": group, "kind": "Role", "metadata": rbac_meta(f"role-{i}", ns), "rules": role_rules})
         subject = {"kind": "ServiceAccount", "name": f"app-{i % 3}", "namespace": ns}
         users = [subject, {"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": f"user{i}@example.com"}]
         admin = i % 500 == 0
-        out["clusterrolebindings"].append({"apiVersion": group, "kind": "ClusterRoleBinding", "metadata": meta(f"crb-{i}"),
+        out["clusterrolebindings"].append({"apiVersion": group, "kind": "ClusterRoleBinding", "metadata": rbac_meta(f"crb-{i}"),
                                            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
                                                        "name": "cluster-admin" if admin else f"cr-{i}"}, "subjects": users})
-        out["rolebindings"].append({"apiVersion": group, "kind": "RoleBinding", "metadata": meta(f"rb-{i}", ns),
+        out["rolebindings"].append({"apiVersion": group, "kind": "RoleBinding", "metadata": rbac_meta(f"rb-{i}", ns),
                                     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"role-{i}"},
                                     "subjects": users})
     return out

@@ -356,6 +356,23 @@ TEST_SUITE("k8s/manifests") {
                                        "unexpected string literal; expected ']'\n");
     }
 
+    TEST_CASE("a YAML alias bomb is refused at its document; the other documents are read") {
+        std::string bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+        for (int level = 1; level < 9; ++level) {
+            std::string row;
+            for (int i = 0; i < 10; ++i) row += (i ? ", *a" : "*a") + std::to_string(level - 1);
+            bomb += "  a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + row + "]\n";
+        }
+        const auto parsed = parse(bomb + "---\n" + std::string(k_kubectl_deployment), "pr/evil.yaml");
+        CHECK(kinds(parsed.objects) == "Deployment");
+        CHECK(messages(parsed.diagnostics) == "pr/evil.yaml:1:1: the document holds more than 1000000 values once its "
+                                              "YAML aliases are expanded; it is not read\n");
+        // Aliases within reason are expanded as before.
+        const auto fine = parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: &l {a: b}, annotations: *l}\n");
+        REQUIRE(fine.objects.size() == 1);
+        CHECK(fine.objects[0].object["metadata"]["annotations"]["a"] == "b");
+    }
+
     TEST_CASE("a file that changes between load and listing fails the listing, never mixes versions") {
         TempRoot root;
         root.add_file("/app.yaml", std::string(k_kubectl_deployment));
