@@ -51,9 +51,11 @@ void components_from_api(k8s::ObjectSource& source, const model::Catalogue& cata
         if (!present && !component.static_pod.empty()) missing.push_back(&component);
     }
     if (missing.empty()) return;
-    const k8s::ResourceType pods{"", "v1", "pods", "Pod", true};
+    // Only kube-system, where static pods are mirrored: a namespaced list needs no cluster-wide read.
+    k8s::ResourceType pods{"", "v1", "pods", "Pod", true};
+    pods.ignored_fields = {"status", "metadata.managedFields"};
+    pods.in_namespace = "kube-system";
     auto outcome = source.list(pods, [&](json&& pod, const k8s::Origin&) {
-        if (pod.value("/metadata/namespace"_json_pointer, std::string()) != "kube-system") return;
         for (const auto* component : missing) {
             facts::ComponentFacts& found = facts.components[component->id];
             found.id = component->id;

@@ -162,7 +162,8 @@ std::string resource_name(const ResourceType& type) {
 }
 
 std::string list_path(const ResourceType& type) {
-    return (type.group.empty() ? "/api/" : "/apis/" + type.group + "/") + type.version + "/" + type.resource;
+    const std::string scope = type.namespaced && !type.in_namespace.empty() ? "namespaces/" + type.in_namespace + "/" : "";
+    return (type.group.empty() ? "/api/" : "/apis/" + type.group + "/") + type.version + "/" + scope + type.resource;
 }
 
 util::Expected<std::string, std::string> parse_server_version(std::string_view text) {

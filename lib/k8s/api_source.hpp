@@ -45,7 +45,8 @@ util::Expected<ApiConnection, std::string> connect_api_source(const ConnectReque
 /// "pods" or "clusterrolebindings.rbac.authorization.k8s.io".
 std::string resource_name(const ResourceType& type);
 
-/// "/api/v1/pods" or "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings" (all namespaces).
+/// "/api/v1/pods" or "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings" (all namespaces), or
+/// "/api/v1/namespaces/kube-system/pods" for a type listed in one namespace.
 std::string list_path(const ResourceType& type);
 
 /// "1.31" from a /version document; gitVersion ("v1.31.2-eks-1") when major/minor are missing.

@@ -446,6 +446,8 @@ std::vector<ListOutcome> ManifestSource::list_all(
     size_t first = 0;
     for (const auto& stage : stages) {
         auto deliver = [&](ManifestObject&& item, size_t type) {
+            const std::string& scope = stage[type].in_namespace;
+            if (!scope.empty() && item.object.value("/metadata/namespace"_json_pointer, std::string()) != scope) return;
             sink(std::move(item.object), item.origin);
             ++outcomes[first + type].count;
         };

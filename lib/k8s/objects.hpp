@@ -18,6 +18,8 @@ struct ResourceType {
     /// Fields of these objects the caller never reads: one or two keys from an object's root
     /// ("status", "metadata.managedFields"). Sources may leave them out while parsing.
     std::vector<std::string> ignored_fields = {};
+    /// List only the objects of this namespace; "" for every namespace.
+    std::string in_namespace = {};
 
     /// "v1" or "rbac.authorization.k8s.io/v1".
     std::string api_version() const { return group.empty() ? version : group + "/" + version; }

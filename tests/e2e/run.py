@@ -21,11 +21,13 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 EPOCH = "1767225600"
 EPOCH_RFC3339 = "2026-01-01T00:00:00Z"
@@ -994,6 +996,12 @@ class FakeApiServer:
                        "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "cert"}}]}, f)
         return path
 
+    def requests(self):
+        """The paths the server was asked for, oldest first (its /_fake/requests log)."""
+        context = ssl.create_default_context(cafile=self.files["ca"])
+        with urllib.request.urlopen(f"https://127.0.0.1:{self.port}/_fake/requests", context=context, timeout=10) as r:
+            return [entry["path"] for entry in json.load(r)]
+
     def stop(self):
         self.proc.stdin.close()
         try:
@@ -1073,17 +1081,24 @@ class ApiPolicies(unittest.TestCase):
                             "labels": {"component": "kube-apiserver", "tier": "control-plane"}},
                "spec": {"containers": [{"name": "kube-apiserver", "image": "registry.k8s.io/kube-apiserver:v1.32.0",
                                         "command": argv}]}}
+        # A look-alike outside kube-system is not a control-plane component.
+        decoy = {"metadata": {"name": "kube-controller-manager-cp-1", "namespace": "default",
+                              "labels": {"component": "kube-controller-manager", "tier": "control-plane"}},
+                 "spec": {"containers": [{"name": "kube-controller-manager", "image": "registry.k8s.io/kube-controller-manager:v1.32.0",
+                                          "command": ["kube-controller-manager", "--profiling=false"]}]}}
         objects = os.path.join(CFG.tmp, "api-control-plane")
         os.makedirs(objects, exist_ok=True)
         with open(os.path.join(objects, "pods.json"), "w", encoding="utf-8") as f:
-            json.dump([pod], f)
+            json.dump([pod, decoy], f)
         server = FakeApiServer(objects)
         try:
             config = server.kubeconfig(os.path.join(CFG.tmp, "kubeconfig-cp.json"))
             proc = kubeproof("run", "--kubeconfig", config, "--targets", "master,policies", "--format", "json",
                              "--root", node_root("no-kubernetes"))
+            paths = server.requests()
         finally:
             server.stop()
+        self.assertIn("/api/v1/namespaces/kube-system/pods?limit=500", paths, "mirror pods are read from kube-system only")
         self.assertEqual(proc.returncode, 1, proc.stderr)
         results = by_id(json.loads(proc.stdout))
         self.assertEqual(results["1.2.15"]["status"], "FAIL")

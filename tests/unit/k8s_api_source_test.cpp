@@ -102,6 +102,9 @@ TEST_SUITE("k8s/api_source") {
     TEST_CASE("paths, names, versions and Status messages") {
         CHECK(kubeproof::k8s::list_path(core("pods", "Pod")) == "/api/v1/pods");
         CHECK(kubeproof::k8s::list_path(rbac("roles", "Role")) == "/apis/rbac.authorization.k8s.io/v1/roles");
+        auto scoped = core("pods", "Pod");
+        scoped.in_namespace = "kube-system";
+        CHECK(kubeproof::k8s::list_path(scoped) == "/api/v1/namespaces/kube-system/pods");
         CHECK(kubeproof::k8s::resource_name(rbac("roles", "Role")) == "roles.rbac.authorization.k8s.io");
         CHECK(*kubeproof::k8s::parse_server_version(R"({"major":"1","minor":"31+"})") == "1.31");
         CHECK(*kubeproof::k8s::parse_server_version(R"({"major":"","minor":"","gitVersion":"v1.29.3-eks-1"})") ==
