@@ -345,7 +345,7 @@ void print_figures(const Args& args, const model::Report& report, const Figures&
     std::printf("  root %s, targets master,etcd,controlplane,node, benchmark %s\n", args.root.c_str(),
                 report.scan.benchmark.c_str());
     std::printf("  checks evaluated per scan: %zu (%s)\n", report.results.size(), totals_text(report).c_str());
-    std::printf("  definition load (embedded YAML, outside the scan timer): first %.3f ms, median of %d reloads %.3f ms\n\n",
+    std::printf("  definition load (embedded CBOR, outside the scan timer): first %.3f ms, median of %d reloads %.3f ms\n\n",
                 f.load_ms, k_definition_loads, f.reload_ms);
     std::printf("  %-44s %8s %8s %8s %8s  %6s\n", "time per full scan (ms)", "min", "median", "p95", "mean", "runs");
     print_row("kubeproof in-process (make_real_host+run_scan)", f.in_process, args.iterations);
