@@ -60,7 +60,7 @@ std::optional<Resolved> from_env(const Context& c) {
 
 std::string line_ref(const facts::Document& doc, const std::string& path) {
     auto it = doc.lines.find(path);
-    return it == doc.lines.end() ? doc.path : fmt::format("{}:{}", doc.path, it->second);
+    return it == doc.lines.end() ? doc.file_of(path) : fmt::format("{}:{}", doc.file_of(path), it->second);
 }
 
 // A Go zero value: "", 0 or a zero duration; config defaulting replaces these.
@@ -80,10 +80,10 @@ std::optional<Resolved> from_config(const Context& c) {
     model::Evidence ev{"config", line_ref(doc, sel.paths.front()), shown};
     auto def = c.def.config_defaults.find(c.item.key);
     if (def != c.def.config_defaults.end() && def->second.zero_means_default && is_zero(text)) {
-        auto shown_default = fmt::format("{} in {} (zero means the default {})", shown, doc.path, def->second.value);
+        auto shown_default = fmt::format("{} in {} (zero means the default {})", shown, doc.file_of(sel.paths.front()), def->second.value);
         return Resolved{default_value(def->second.value, shown_default), {ev}, {}, false};
     }
-    Value v = explicit_value(text, fmt::format("{} in {}", shown, doc.path));
+    Value v = explicit_value(text, fmt::format("{} in {}", shown, doc.file_of(sel.paths.front())));
     if (sel.values.front().is_array()) {
         v.is_list = true;
         for (const auto& e : sel.values.front()) v.list.push_back(facts::scalar_text(e));
@@ -96,7 +96,9 @@ Resolved from_defaults(const Context& c) {
     if (!c.item.key.empty() && config_in_use) {
         auto def = c.def.config_defaults.find(c.item.key);
         if (def != c.def.config_defaults.end()) {
-            std::string shown = fmt::format("{} not set in {} (default {})", c.item.key, c.found.config->path, def->second.value);
+            const facts::Document& doc = *c.found.config;
+            const std::string where = doc.merged.empty() ? doc.path : fmt::format("{} or its drop-ins {}", doc.path, fmt::join(doc.merged, ", "));
+            std::string shown = fmt::format("{} not set in {} (default {})", c.item.key, where, def->second.value);
             return {default_value(def->second.value, shown), {{"default", c.def.name + " config file default", c.item.key + ": " + def->second.value}}, {}, false};
         }
     }

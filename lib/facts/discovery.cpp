@@ -71,7 +71,7 @@ bool from_key(RoleSearch& s, const model::FileRole& role) {
     if (role.from_key.empty() || !s.found.config || !s.found.config->loaded) return false;
     auto sel = select(s.found.config->data, role.from_key);
     if (sel.values.empty() || scalar_text(sel.values.front()).empty()) return false;
-    add_path(s, role.name, scalar_text(sel.values.front()), fmt::format("from {} in {}", role.from_key, s.found.config->path));
+    add_path(s, role.name, scalar_text(sel.values.front()), fmt::format("from {} in {}", role.from_key, s.found.config->file_of(sel.paths.front())));
     return true;
 }
 
@@ -148,6 +148,34 @@ void resolve_role(RoleSearch& s, const model::FileRole& role) {
     from_candidates(s, role);
 }
 
+// Merges the component's config drop-ins (the kubelet's --config-dir: every file with the suffix,
+// in name order) over its config file, or over an empty config when it has none.
+void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {
+    const auto dir = c.config_dropin_flag.empty() ? std::nullopt : found.flags.last(c.config_dropin_flag);
+    if (!dir || dir->empty()) return;
+    auto entries = host.list_dir(*dir);
+    if (!entries) {
+        if (entries.error().kind != host::HostError::Kind::NotFound) {
+            facts.warnings.push_back(fmt::format("{} {}: {}", c.name, c.config_dropin_flag, entries.error().message));
+        }
+        return;
+    }
+    std::vector<std::string> names;
+    for (const auto& entry : *entries) {
+        if (!entry.is_dir && entry.name.ends_with(c.config_dropin_suffix)) names.push_back(entry.name);
+    }
+    if (names.empty()) return;
+    std::sort(names.begin(), names.end());
+    if (!found.config) {
+        found.config = Document{};
+        found.config->path = *dir;
+        found.config->loaded = true;
+        found.config->data = nlohmann::json::object();
+    }
+    const std::string base = dir->ends_with('/') ? *dir : *dir + "/";
+    for (const auto& name : names) merge_document(*found.config, load_document(host, base + name));
+}
+
 void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {
     RoleSearch search{host, facts, c, found};
     if (const auto* config = role_of(c, c.config_role)) {
@@ -155,6 +183,7 @@ void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts&
         if (found.present && !found.roles[c.config_role].empty()) {
             found.config = load_document(host, found.roles[c.config_role].front().path);
         }
+        if (found.present) merge_dropins(host, c, facts, found);
     }
     for (const auto& [name, role] : c.roles) {
         if (name != c.config_role) resolve_role(search, role);
@@ -206,7 +235,7 @@ void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
             auto sel = select(kubelet.config->data, "staticPodPath");
             if (!sel.values.empty() && !scalar_text(sel.values.front()).empty()) {
                 facts.static_pod_dir = scalar_text(sel.values.front());
-                facts.static_pod_dir_how = fmt::format("from staticPodPath in {}", kubelet.config->path);
+                facts.static_pod_dir_how = fmt::format("from staticPodPath in {}", kubelet.config->file_of(sel.paths.front()));
                 return;
             }
         }

@@ -169,6 +169,32 @@ bool yaml_values_within(const YAML::Node& node, size_t limit) {
     return spend(node, budget);
 }
 
+namespace {
+
+void merge_value(json& base, const json& over) {
+    if (!base.is_object() || !over.is_object()) {
+        base = over;
+        return;
+    }
+    for (const auto& [key, value] : over.items()) merge_value(base[key], value);
+}
+
+}  // namespace
+
+void merge_document(Document& base, const Document& drop_in) {
+    base.merged.push_back(drop_in.path);
+    if (!drop_in.loaded) {
+        base.loaded = false;
+        base.error = drop_in.error;
+        return;
+    }
+    merge_value(base.data, drop_in.data);
+    for (const auto& [key_path, line] : drop_in.lines) {
+        base.lines[key_path] = line;
+        base.files[key_path] = drop_in.path;
+    }
+}
+
 Selection select(const json& data, std::string_view key_path) {
     Selection out;
     auto steps = parse_path(key_path);

@@ -20,10 +20,25 @@ struct Document {
     std::string error;  ///< why it could not be read or parsed
     nlohmann::json data;
     std::map<std::string, int> lines;  ///< concrete key path ("a.b[0].c") -> 1-based line
+    /// Key paths whose value came from another file merged in (a drop-in) -> that file.
+    std::map<std::string, std::string> files;
+    /// Drop-in files merged over this document, in the order they were merged.
+    std::vector<std::string> merged;
+
+    /// The file a key path's value comes from: a drop-in that set it, else `path`.
+    const std::string& file_of(const std::string& key_path) const {
+        auto it = files.find(key_path);
+        return it == files.end() ? path : it->second;
+    }
 };
 
 /// Parses YAML or JSON text; on a syntax error `error` names path:line:col.
 Document parse_document(std::string path, std::string_view text);
+
+/// Merges `drop_in` over `base` as the kubelet merges its --config-dir files: mappings key by key,
+/// anything else (scalars, lists) replaced whole. Lines and files of the merged values follow.
+/// A drop-in that did not load makes `base` not loaded, with its error.
+void merge_document(Document& base, const Document& drop_in);
 
 /// Converts one yaml-cpp node as parse_document does: plain scalars get YAML 1.2 core-schema types
 /// (booleans, integers, floats, null), quoted scalars stay strings. Shared with the manifest reader.

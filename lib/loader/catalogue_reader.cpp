@@ -32,6 +32,12 @@ void read_config(const YamlContext& ctx, const YAML::Node& node, model::Componen
     if (!node.IsDefined()) return;
     MapReader map(ctx, node, "config");
     component.config_role = map.string("file", true);
+    if (YAML::Node drop_ins = map.take("drop_ins"); drop_ins.IsDefined()) {
+        MapReader dir(ctx, drop_ins, "config drop_ins");
+        component.config_dropin_flag = dir.string("from_flag", true);
+        component.config_dropin_suffix = dir.string("suffix", true);
+        dir.finish();
+    }
     YAML::Node defaults = map.take("defaults");
     if (defaults.IsMap()) {
         for (const auto& entry : defaults) component.config_defaults[entry.first.Scalar()] = read_config_default(ctx, entry.second);

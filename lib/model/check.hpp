@@ -128,6 +128,10 @@ struct Component {
     std::string static_pod;
     std::map<std::string, std::string> flag_defaults;
     std::string config_role;
+    /// A flag naming a directory of config drop-ins merged over the config file in name order
+    /// (the kubelet's --config-dir), and the suffix a drop-in's name must have (".conf").
+    std::string config_dropin_flag;
+    std::string config_dropin_suffix;
     std::map<std::string, ConfigDefault> config_defaults;
     std::map<std::string, std::string> feature_gates;
     std::map<std::string, FileRole> roles;

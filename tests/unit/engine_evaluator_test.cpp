@@ -97,6 +97,45 @@ TEST_SUITE("engine/evaluator") {
         CHECK(result(results, "4.2.4").status == Status::Pass);
     }
 
+    TEST_CASE("--config-dir drop-ins are merged over the config file in name order; flags still win") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--config-dir=/etc/kubernetes/kubelet.conf.d",
+                           "--event-qps=0"});
+        host.add_file("/var/lib/kubelet/config.yaml",
+                      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+                      "authentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\nreadOnlyPort: 0\n"
+                      "rotateCertificates: true\n");
+        // 20- is merged after 10-: it turns the read-only port back off; files without .conf are ignored.
+        host.add_file("/etc/kubernetes/kubelet.conf.d/10-debug.conf",
+                      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n"
+                      "authentication:\n  anonymous:\n    enabled: true\n");
+        host.add_file("/etc/kubernetes/kubelet.conf.d/20-ports.conf", "readOnlyPort: 0\nrotateCertificates: false\n");
+        host.add_file("/etc/kubernetes/kubelet.conf.d/99-off.conf.disabled", "readOnlyPort: 10255\n");
+        auto results = scan(host, {"node"});
+        const auto& anonymous = result(results, "4.2.1");
+        CHECK(anonymous.status == Status::Fail);  // enabled by 10-debug.conf, webhook kept from config.yaml
+        CHECK(evidence_mentions(anonymous, "/etc/kubernetes/kubelet.conf.d/10-debug.conf:6"));
+        CHECK(result(results, "4.2.2").status == Status::Pass);
+        CHECK(result(results, "4.2.4").status == Status::Pass);
+        CHECK(evidence_mentions(result(results, "4.2.4"), "/etc/kubernetes/kubelet.conf.d/20-ports.conf:1"));
+        CHECK(result(results, "4.2.10").status == Status::Fail);  // rotateCertificates false in 20-ports.conf
+        CHECK(result(results, "4.2.8").actual.find("--event-qps=0") != std::string::npos);
+
+        // A broken drop-in stops the kubelet from starting: its settings are ERROR, never PASS.
+        host.add_file("/etc/kubernetes/kubelet.conf.d/30-bad.conf", "readOnlyPort: [unclosed\n");
+        auto broken = scan(host, {"node"});
+        CHECK(result(broken, "4.2.4").status == Status::Error);
+        CHECK(result(broken, "4.2.4").reason.find("/etc/kubernetes/kubelet.conf.d/30-bad.conf:") == 0);
+
+        // Without --config, the drop-ins alone are the kubelet's configuration.
+        host::FakeHost alone;
+        add_kubelet(alone, {"kubelet", "--config-dir", "/etc/kubernetes/kubelet.conf.d"});
+        alone.add_file("/etc/kubernetes/kubelet.conf.d/10-auth.conf", "authentication: {anonymous: {enabled: false}}\n");
+        auto only = scan(alone, {"node"});
+        CHECK(result(only, "4.2.1").status == Status::Pass);
+        CHECK(result(only, "4.2.4").status == Status::Pass);  // the config-file default 0, not the flag default
+    }
+
     TEST_CASE("an unreadable or broken kubelet config is ERROR, never PASS") {
         host::FakeHost host;
         add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml"});
