@@ -145,7 +145,7 @@ private:
 
     std::string_view m_text;
     const std::string& m_file;
-    const ManifestSink& m_sink;
+    ManifestSink m_sink;  // a copy: callers pass lambdas
     loader::Diagnostics& m_diagnostics;
     std::vector<Identity>* m_identities = nullptr;
     int m_first_line = 1;  ///< of the document being read
