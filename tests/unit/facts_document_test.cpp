@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include "facts/document.hpp"
 
 using namespace kubeproof::facts;
@@ -65,6 +67,20 @@ TEST_SUITE("facts/document") {
         CHECK_FALSE(doc.loaded);
         CHECK(doc.error.rfind("/var/lib/kubelet/config.yaml:", 0) == 0);
         CHECK(doc.error.find("invalid YAML/JSON") != std::string::npos);
+    }
+
+    TEST_CASE("a node config file whose aliases expand past the limit is not read") {
+        std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+        for (int level = 1; level < 7; ++level) {
+            const std::string prev = "*a" + std::to_string(level - 1);
+            bomb += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + prev + ", " + prev + ", " + prev +
+                    ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + "]\n";
+        }
+        const Document doc = parse_document("/var/lib/kubelet/config.yaml", bomb);  // 10^7 values expanded
+        CHECK_FALSE(doc.loaded);
+        CHECK(doc.error == "/var/lib/kubelet/config.yaml: more than 1000000 values once YAML aliases are expanded; not read");
+        CHECK(yaml_values_within(YAML::Load("{a: [1, 2], b: c}"), 7));  // the map, 2 keys, the list, 3 scalars
+        CHECK_FALSE(yaml_values_within(YAML::Load("{a: [1, 2], b: c}"), 6));
     }
 
     TEST_CASE("lists read as comma-joined text") {
