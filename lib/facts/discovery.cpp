@@ -173,7 +173,11 @@ void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts&
         found.config->data = nlohmann::json::object();
     }
     const std::string base = dir->ends_with('/') ? *dir : *dir + "/";
-    for (const auto& name : names) merge_document(*found.config, load_document(host, base + name));
+    for (const auto& name : names) {
+        merge_document(*found.config, load_document(host, base + name));
+        // A fragment is part of the config: the config file's mode and owner checks cover it too.
+        found.roles[c.config_role].push_back({base + name, fmt::format("config drop-in from {} {}", c.config_dropin_flag, *dir)});
+    }
 }
 
 void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {

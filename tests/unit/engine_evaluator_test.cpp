@@ -104,12 +104,13 @@ TEST_SUITE("engine/evaluator") {
         host.add_file("/var/lib/kubelet/config.yaml",
                       "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
                       "authentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\nreadOnlyPort: 0\n"
-                      "rotateCertificates: true\n");
+                      "rotateCertificates: true\n",
+                      0600);
         // 20- is merged after 10-: it turns the read-only port back off; files without .conf are ignored.
         host.add_file("/etc/kubernetes/kubelet.conf.d/10-debug.conf",
                       "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n"
                       "authentication:\n  anonymous:\n    enabled: true\n");
-        host.add_file("/etc/kubernetes/kubelet.conf.d/20-ports.conf", "readOnlyPort: 0\nrotateCertificates: false\n");
+        host.add_file("/etc/kubernetes/kubelet.conf.d/20-ports.conf", "readOnlyPort: 0\nrotateCertificates: false\n", 0600);
         host.add_file("/etc/kubernetes/kubelet.conf.d/99-off.conf.disabled", "readOnlyPort: 10255\n");
         auto results = scan(host, {"node"});
         const auto& anonymous = result(results, "4.2.1");
@@ -120,6 +121,10 @@ TEST_SUITE("engine/evaluator") {
         CHECK(evidence_mentions(result(results, "4.2.4"), "/etc/kubernetes/kubelet.conf.d/20-ports.conf:1"));
         CHECK(result(results, "4.2.10").status == Status::Fail);  // rotateCertificates false in 20-ports.conf
         CHECK(result(results, "4.2.8").actual.find("--event-qps=0") != std::string::npos);
+        // The fragments are config files too: 10-debug.conf was left at 644.
+        CHECK(result(results, "4.1.9").status == Status::Fail);
+        CHECK(evidence_mentions(result(results, "4.1.9"), "/etc/kubernetes/kubelet.conf.d/10-debug.conf"));
+        CHECK_FALSE(evidence_mentions(result(results, "4.1.9"), "99-off.conf.disabled"));
 
         // A broken drop-in stops the kubelet from starting: its settings are ERROR, never PASS.
         host.add_file("/etc/kubernetes/kubelet.conf.d/30-bad.conf", "readOnlyPort: [unclosed\n");
