@@ -972,8 +972,14 @@ def policy_objects():
     netpol = {"kind": "NetworkPolicy", "apiVersion": "networking.k8s.io/v1",
               "metadata": {"name": "default-deny", "namespace": "team-a"}, "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}
     sa = {"kind": "ServiceAccount", "apiVersion": "v1", "metadata": {"name": "default", "namespace": "team-a"}}
+    # kubectl create rolebinding ci-view --clusterrole=view --serviceaccount=team-a:default -n team-a
+    default_bound = {"kind": "RoleBinding", "apiVersion": "rbac.authorization.k8s.io/v1",
+                     "metadata": {"name": "ci-view", "namespace": "team-a", "creationTimestamp": None},
+                     "subjects": [{"kind": "ServiceAccount", "name": "default", "namespace": "team-a"}],
+                     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}}
     return {"deployments": [deployment], "clusterrolebindings": [bob, builtin], "clusterroles": [admin_role],
-            "namespaces": [namespace, other], "networkpolicies": [netpol], "serviceaccounts": [sa]}
+            "rolebindings": [default_bound], "namespaces": [namespace, other], "networkpolicies": [netpol],
+            "serviceaccounts": [sa]}
 
 
 class FakeApiServer:
@@ -1047,6 +1053,10 @@ class ApiPolicies(unittest.TestCase):
         self.assertEqual(results["5.2.1"]["status"], "PASS")
         self.assertEqual(results["5.1.1"]["evidence"][0]["source"], "api")
         self.assertEqual(api["scan"]["kubernetes_version"], "1.31")
+        # 5.1.5: the default account mounts its token, and a RoleBinding names it.
+        self.assertEqual(results["5.1.5"]["status"], "WARN")
+        self.assertEqual(sorted(e["ref"] for e in results["5.1.5"]["evidence"]),
+                         ["RoleBinding team-a/ci-view", "ServiceAccount team-a/default"])
 
     def test_a_refused_list_is_error_never_pass(self):
         report, proc = self.scan_api("clusterrolebindings=403")
