@@ -83,7 +83,7 @@ bool matches(const model::Condition& c, const json& view, std::vector<std::strin
 struct PolicyRun::State {
     std::vector<Tally> tallies;
     std::map<std::string, std::vector<Tally*>> by_iterator;  ///< filled once `tallies` is complete
-    std::map<std::string, k8s::ListOutcome> problems;  ///< resource -> a non-Ok outcome
+    std::map<std::string, k8s::ListOutcome> problems;  ///< "deployments.apps" -> a non-Ok outcome
     std::map<std::string, bool> sa_automount;           ///< "ns/name" -> automountServiceAccountToken
     std::set<std::string> controllers;                  ///< uids of listed workloads
     std::map<std::string, std::vector<Stored>> kept;    ///< kind -> context objects
@@ -215,7 +215,7 @@ PolicyRun::PolicyRun(std::vector<const model::Check*> checks) : m_state(std::mak
 PolicyRun::~PolicyRun() = default;
 
 void PolicyRun::record(const k8s::ResourceType& type, const k8s::ListOutcome& outcome) {
-    if (outcome.kind != k8s::ListOutcome::Kind::Ok) m_state->problems[type.resource] = outcome;
+    if (outcome.kind != k8s::ListOutcome::Kind::Ok) m_state->problems[type.name()] = outcome;
 }
 
 void PolicyRun::add(json&& object, const k8s::Origin& origin) {
@@ -226,7 +226,9 @@ void PolicyRun::add(json&& object, const k8s::Origin& origin) {
         const json& automount = object.value("automountServiceAccountToken", json());
         if (automount.is_boolean()) s.sa_automount[ns + "/" + object.value("/metadata/name"_json_pointer, std::string())] = automount.get<bool>();
     }
-    if (kind == "NetworkPolicy") ++s.network_policies[ns];
+    // Kubernetes', Calico's (also kind NetworkPolicy) and Cilium's namespaced policies all count.
+    const bool network_policy = kind == "NetworkPolicy" || kind == "CiliumNetworkPolicy";
+    if (network_policy) ++s.network_policies[ns];
     if (is_workload_kind(kind)) {
         // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top.
         if (owned_by_listed_controller(object, s.controllers)) {
@@ -237,32 +239,48 @@ void PolicyRun::add(json&& object, const k8s::Origin& origin) {
         s.stream_pod_family(object, origin);
         return;
     }
-    if (kind != "NetworkPolicy") s.kept[kind].push_back({std::move(object), origin});
+    if (!network_policy) s.kept[kind].push_back({std::move(object), origin});
 }
 
 namespace {
 
-const std::vector<std::string>& needed_by(const std::string& iterator) {
-    static const std::map<std::string, std::vector<std::string>> k_needs = {
-        {"pod", {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs", "serviceaccounts"}},
-        {"container", {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs"}},
-        {"volume", {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs"}},
-        {"role-rule", {"roles", "clusterroles"}},
-        {"binding-subject", {"rolebindings", "clusterrolebindings"}},
-        {"grant", {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}},
-        {"service-account", {"serviceaccounts"}},
-        {"namespace", {"namespaces", "networkpolicies"}}};
-    static const std::vector<std::string> k_none;
+/// A resource type a check reads ("deployments.apps"); an optional one (a CRD that a cluster may
+/// not have) does not make the check NA when the server does not serve it.
+struct Need {
+    std::string name;
+    bool optional = false;
+};
+
+const std::vector<Need>& needed_by(const std::string& iterator) {
+    static const std::vector<Need> k_pod_family = {{"pods"}, {"deployments.apps"}, {"statefulsets.apps"}, {"daemonsets.apps"},
+                                                   {"replicasets.apps"}, {"replicationcontrollers"}, {"jobs.batch"}, {"cronjobs.batch"}};
+    static const std::map<std::string, std::vector<Need>> k_needs = [] {
+        std::map<std::string, std::vector<Need>> needs = {
+            {"pod", k_pod_family},
+            {"container", k_pod_family},
+            {"volume", k_pod_family},
+            {"role-rule", {{"roles.rbac.authorization.k8s.io"}, {"clusterroles.rbac.authorization.k8s.io"}}},
+            {"binding-subject", {{"rolebindings.rbac.authorization.k8s.io"}, {"clusterrolebindings.rbac.authorization.k8s.io"}}},
+            {"grant", {{"roles.rbac.authorization.k8s.io"}, {"clusterroles.rbac.authorization.k8s.io"},
+                       {"rolebindings.rbac.authorization.k8s.io"}, {"clusterrolebindings.rbac.authorization.k8s.io"}}},
+            {"service-account", {{"serviceaccounts"}}},
+            {"namespace", {{"namespaces"}, {"networkpolicies.networking.k8s.io"},
+                           {"ciliumnetworkpolicies.cilium.io", true}, {"networkpolicies.crd.projectcalico.org", true},
+                           {"networkpolicies.projectcalico.org", true}}}};
+        needs["pod"].push_back({"serviceaccounts"});  // for the effective automountServiceAccountToken
+        return needs;
+    }();
+    static const std::vector<Need> k_none;
     auto it = k_needs.find(iterator);
     return it == k_needs.end() ? k_none : it->second;
 }
 
-std::vector<std::string> needed_types(const model::TestItem& test) {
+std::vector<Need> needed_types(const model::TestItem& test) {
     if (test.iterator != "object") return needed_by(test.iterator);
-    std::vector<std::string> out;
+    std::vector<Need> out;  // kinds an `object` check looks for may simply not exist in a cluster
     for (const auto& type : policy_resource_types()) {
         json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
-        if (kind_matches(test.kinds, probe)) out.push_back(type.resource);
+        if (kind_matches(test.kinds, probe)) out.push_back({type.name(), true});
     }
     return out;
 }
@@ -315,6 +333,9 @@ const std::vector<k8s::ResourceType>& policy_resource_types() {
         {"", "v1", "namespaces", "Namespace", false},
         {"", "v1", "serviceaccounts", "ServiceAccount", true},
         {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true},
+        {"cilium.io", "v2", "ciliumnetworkpolicies", "CiliumNetworkPolicy", true},
+        {"crd.projectcalico.org", "v1", "networkpolicies", "NetworkPolicy", true},
+        {"projectcalico.org", "v3", "networkpolicies", "NetworkPolicy", true},
         {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false},
         {"rbac.authorization.k8s.io", "v1", "roles", "Role", true},
         {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false},
@@ -356,17 +377,17 @@ std::map<std::string, ItemOutcome> PolicyRun::finish() {
     for (auto& t : m_state->tallies) {
         std::vector<std::string> refused;
         std::vector<std::string> unserved;
-        for (const auto& resource : needed_types(*t.test)) {
-            auto problem = m_state->problems.find(resource);
+        for (const auto& need : needed_types(*t.test)) {
+            auto problem = m_state->problems.find(need.name);
             if (problem == m_state->problems.end()) continue;
-            if (problem->second.kind == k8s::ListOutcome::Kind::NotServed) unserved.push_back(problem->second.message);
-            else refused.push_back(problem->second.message);
+            if (problem->second.kind != k8s::ListOutcome::Kind::NotServed) refused.push_back(problem->second.message);
+            else if (!need.optional) unserved.push_back(problem->second.message);
         }
         ItemOutcome o;
         if (!refused.empty()) {
             o.kind = Kind::Error;
             o.reason = fmt::format("{}", fmt::join(refused, "; "));
-        } else if (!unserved.empty() && t.test->iterator != "object") {
+        } else if (!unserved.empty()) {
             o.kind = Kind::NA;
             o.reason = fmt::format("{}", fmt::join(unserved, "; "));
         } else {

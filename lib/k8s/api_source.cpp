@@ -73,7 +73,7 @@ std::string incomplete_note(std::size_t count) {
 ListOutcome fail(ListRun& run, ListOutcome::Kind kind, const std::string& detail) {
     ListOutcome outcome = run.outcome;
     outcome.kind = kind;
-    outcome.message = "list " + resource_name(run.type) + ": " + detail + incomplete_note(outcome.count);
+    outcome.message = "list " + run.type.name() + ": " + detail + incomplete_note(outcome.count);
     return outcome;
 }
 
@@ -82,7 +82,7 @@ ListOutcome status_outcome(ListRun& run, const ApiResponse& response) {
     if (response.status == 404 && run.outcome.count == 0) {
         ListOutcome outcome = run.outcome;
         outcome.kind = ListOutcome::Kind::NotServed;
-        outcome.message = "the server does not serve " + resource_name(run.type);
+        outcome.message = "the server does not serve " + run.type.name();
         return outcome;
     }
     const std::string phrase = reason_phrase(response.status);
@@ -157,9 +157,6 @@ util::Expected<ApiConnection, std::string> connect_api_source(const ConnectReque
     return ApiConnection{std::make_unique<ApiSource>(std::move(*client)), std::move(warnings)};
 }
 
-std::string resource_name(const ResourceType& type) {
-    return type.group.empty() ? type.resource : type.resource + "." + type.group;
-}
 
 std::string list_path(const ResourceType& type) {
     const std::string scope = type.namespaced && !type.in_namespace.empty() ? "namespaces/" + type.in_namespace + "/" : "";

@@ -42,9 +42,6 @@ struct ApiConnection {
 util::Expected<ApiConnection, std::string> connect_api_source(const ConnectRequest& request,
                                                               const ClientOptions& options = {});
 
-/// "pods" or "clusterrolebindings.rbac.authorization.k8s.io".
-std::string resource_name(const ResourceType& type);
-
 /// "/api/v1/pods" or "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings" (all namespaces), or
 /// "/api/v1/namespaces/kube-system/pods" for a type listed in one namespace.
 std::string list_path(const ResourceType& type);

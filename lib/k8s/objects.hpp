@@ -23,6 +23,8 @@ struct ResourceType {
 
     /// "v1" or "rbac.authorization.k8s.io/v1".
     std::string api_version() const { return group.empty() ? version : group + "/" + version; }
+    /// "pods" or "clusterrolebindings.rbac.authorization.k8s.io", as kubectl and RBAC name it.
+    std::string name() const { return group.empty() ? resource : resource + "." + group; }
 };
 
 /// Where an object came from: a manifest file and line, or the API.

@@ -1058,6 +1058,44 @@ class ApiPolicies(unittest.TestCase):
         self.assertEqual(sorted(e["ref"] for e in results["5.1.5"]["evidence"]),
                          ["RoleBinding team-a/ci-view", "ServiceAccount team-a/default"])
 
+    def test_the_policy_cronjob_example_grants_exactly_what_a_scan_lists(self):
+        # examples/deploy/cronjob-policies.yaml, read by the kubectl client (against the fake
+        # server's discovery), must grant `list` on exactly the types a policy scan lists.
+        example = os.path.join(CFG.source, "examples", "deploy", "cronjob-policies.yaml")
+        if shutil.which("kubectl") is None:
+            self.skipTest("kubectl is missing")
+        server = FakeApiServer(self.dir)
+        try:
+            config = server.kubeconfig(os.path.join(CFG.tmp, "kubeconfig-example.json"))
+            made = subprocess.run(["kubectl", "--kubeconfig", config, "create", "--dry-run=client", "--validate=false",
+                                   "-o", "json", "-f", example], capture_output=True, text=True, timeout=60)
+            self.assertEqual(made.returncode, 0, made.stderr)
+            before = len(server.requests())
+            proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json")
+            paths = [p.split("?")[0].strip("/").split("/") for p in server.requests()[before:]]
+        finally:
+            server.stop()
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        items, text, at = [], made.stdout, 0  # kubectl prints one JSON object after another
+        while text[at:].strip():
+            item, at = json.JSONDecoder().raw_decode(text, len(text) - len(text[at:].lstrip()))
+            items.append(item)
+        self.assertEqual([o["kind"] for o in items], ["Namespace", "NetworkPolicy", "ServiceAccount", "ClusterRole",
+                                                      "ClusterRoleBinding", "PersistentVolumeClaim", "CronJob"])
+        role = next(o for o in items if o["kind"] == "ClusterRole")
+        granted = {(group, resource) for rule in role["rules"] if "list" in rule["verbs"]
+                   for group in rule["apiGroups"] for resource in rule["resources"]}
+        listed = {("", p[2]) for p in paths if p[0] == "api" and len(p) == 3}
+        listed |= {(p[1], p[3]) for p in paths if p[0] == "apis" and len(p) == 4}
+        self.assertEqual(listed, granted)
+        # And the example passes its own scan: no finding names any of its objects (5.2.1 passes on
+        # its namespace's restricted Pod Security label, which is evidence too).
+        results, _ = manifest_scan(self, example, expect_rc=0)
+        self.assertEqual({cid: r["evidence"] for cid, r in results.items() if r["evidence"] and r["status"] != "PASS"}, {})
+        self.assertEqual(results["5.2.1"]["evidence"][0]["ref"], "Namespace kubeproof")
+        for cid in ("5.1.6", "5.2.2", "5.2.6", "5.2.7", "5.3.2", "5.6.2"):
+            self.assertEqual(results[cid]["status"], "PASS", cid)
+
     def test_a_refused_list_is_error_never_pass(self):
         report, proc = self.scan_api("clusterrolebindings=403")
         self.assertEqual(proc.returncode, 1, "ERROR results fail the run")

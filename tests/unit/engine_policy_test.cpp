@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "engine/policy.hpp"
+#include "k8s/manifests.hpp"
 #include "loader/loader.hpp"
 
 using namespace kubeproof;
@@ -141,9 +142,9 @@ std::map<std::string, engine::ItemOutcome> run(std::vector<std::pair<json, k8s::
     engine::PolicyRun policy(checks());
     for (const auto& type : engine::policy_resource_types()) {
         for (auto& [object, origin] : objects) {
-            if (object.value("kind", "") == type.kind) policy.add(json(object), origin);
+            if (k8s::is_of_type(object, type)) policy.add(json(object), origin);
         }
-        auto outcome = outcomes.count(type.resource) ? outcomes[type.resource] : k8s::ListOutcome{};
+        auto outcome = outcomes.count(type.name()) ? outcomes[type.name()] : k8s::ListOutcome{};
         policy.record(type, outcome);
     }
     return policy.finish();
@@ -224,10 +225,28 @@ TEST_SUITE("engine/policy") {
         CHECK(none.at("5.2.1").actual.at(0) == "none of 1 namespace items matches");
     }
 
+    TEST_CASE("Cilium and Calico network policies count; a cluster without their CRDs is not NA, a refused list is ERROR") {
+        json cilium = {{"kind", "CiliumNetworkPolicy"}, {"apiVersion", "cilium.io/v2"},
+                       {"metadata", {{"name", "deny-all"}, {"namespace", "team-a"}}}, {"spec", {{"endpointSelector", json::object()}}}};
+        json calico = {{"kind", "NetworkPolicy"}, {"apiVersion", "projectcalico.org/v3"},
+                       {"metadata", {{"name", "deny-all"}, {"namespace", "team-b"}}}, {"spec", {{"selector", "all()"}}}};
+        const k8s::ListOutcome not_served{k8s::ListOutcome::Kind::NotServed, 404, "the server does not serve networkpolicies.crd.projectcalico.org", 0};
+        auto out = run({{namespace_named("team-a", false), {}}, {namespace_named("team-b", false), {}},
+                        {namespace_named("team-c", false), {}}, {cilium, {}}, {calico, {}}},
+                       {{"networkpolicies.crd.projectcalico.org", not_served}});
+        CHECK(out.at("5.3.2").kind == Kind::Fail);
+        REQUIRE(out.at("5.3.2").evidence.size() == 1);
+        CHECK(out.at("5.3.2").evidence[0].ref == "Namespace team-c");
+        const k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403, "list ciliumnetworkpolicies.cilium.io: 403 Forbidden", 0};
+        auto refused = run({{namespace_named("team-a", false), {}}}, {{"ciliumnetworkpolicies.cilium.io", denied}});
+        CHECK(refused.at("5.3.2").kind == Kind::Error);
+        CHECK(refused.at("5.3.2").reason == "list ciliumnetworkpolicies.cilium.io: 403 Forbidden");
+    }
+
     TEST_CASE("a refused list is ERROR for the checks that need it, never a pass; not served is NA") {
         k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403, "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden", 0};
         k8s::ListOutcome missing{k8s::ListOutcome::Kind::NotServed, 404, "the server does not serve networkpolicies.networking.k8s.io", 0};
-        auto out = run({}, {{"clusterrolebindings", denied}, {"networkpolicies", missing}});
+        auto out = run({}, {{"clusterrolebindings.rbac.authorization.k8s.io", denied}, {"networkpolicies.networking.k8s.io", missing}});
         CHECK(out.at("5.1.1").kind == Kind::Error);
         CHECK(out.at("5.1.1").reason == "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden");
         CHECK(out.at("5.1.2").kind == Kind::Error);

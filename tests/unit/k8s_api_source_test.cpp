@@ -105,7 +105,7 @@ TEST_SUITE("k8s/api_source") {
         auto scoped = core("pods", "Pod");
         scoped.in_namespace = "kube-system";
         CHECK(kubeproof::k8s::list_path(scoped) == "/api/v1/namespaces/kube-system/pods");
-        CHECK(kubeproof::k8s::resource_name(rbac("roles", "Role")) == "roles.rbac.authorization.k8s.io");
+        CHECK(rbac("roles", "Role").name() == "roles.rbac.authorization.k8s.io");
         CHECK(*kubeproof::k8s::parse_server_version(R"({"major":"1","minor":"31+"})") == "1.31");
         CHECK(*kubeproof::k8s::parse_server_version(R"({"major":"","minor":"","gitVersion":"v1.29.3-eks-1"})") ==
               "1.29");
