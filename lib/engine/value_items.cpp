@@ -112,6 +112,12 @@ Resolved from_defaults(const Context& c) {
 }
 
 Resolved resolve_setting(const Context& c) {
+    if (c.def.config_replaces_flags && c.found.config) {
+        // The file is all the component reads (etcd --config-file): its flags and environment
+        // variables are ignored, so they are not evidence either.
+        if (auto r = from_config(c)) return *r;
+        return from_defaults(c);
+    }
     if (auto r = from_flag(c)) return *r;
     if (auto r = from_env(c)) return *r;
     if (auto r = from_config(c)) return *r;

@@ -32,6 +32,7 @@ void read_config(const YamlContext& ctx, const YAML::Node& node, model::Componen
     if (!node.IsDefined()) return;
     MapReader map(ctx, node, "config");
     component.config_role = map.string("file", true);
+    component.config_replaces_flags = map.boolean("replaces_flags", false);
     if (YAML::Node drop_ins = map.take("drop_ins"); drop_ins.IsDefined()) {
         MapReader dir(ctx, drop_ins, "config drop_ins");
         component.config_dropin_flag = dir.string("from_flag", true);

@@ -132,6 +132,9 @@ struct Component {
     /// (the kubelet's --config-dir), and the suffix a drop-in's name must have (".conf").
     std::string config_dropin_flag;
     std::string config_dropin_suffix;
+    /// When its config file is in use, the component reads nothing else: other flags and
+    /// environment variables are ignored (etcd --config-file).
+    bool config_replaces_flags = false;
     std::map<std::string, ConfigDefault> config_defaults;
     std::map<std::string, std::string> feature_gates;
     std::map<std::string, FileRole> roles;

@@ -761,6 +761,45 @@ class RealProcesses(unittest.TestCase):
         self.assertFromPid(results["2.3"], "etcd")
 
 
+    @unittest.skipUnless(os.path.exists("/usr/bin/etcd"), "no /usr/bin/etcd (Debian etcd-server)")
+    def test_real_etcd_with_a_config_file(self):
+        # Given --config-file, etcd reads only that file ("Other configuration command line flags
+        # and environment variables will be ignored"): the flags after it must not be evidence.
+        client, peer = free_port(), free_port()
+        config = os.path.join(CFG.tmp, "etcd-config", "etcd.conf.yml")  # the same path on the host and in the root
+        text = (f"name: e2e-config\ndata-dir: {os.path.join(CFG.tmp, 'etcd-config-data')}\n"
+                f"listen-client-urls: https://127.0.0.1:{client}\nadvertise-client-urls: https://127.0.0.1:{client}\n"
+                f"listen-peer-urls: http://127.0.0.1:{peer}\ninitial-advertise-peer-urls: http://127.0.0.1:{peer}\n"
+                f"initial-cluster: e2e-config=http://127.0.0.1:{peer}\n"
+                "client-transport-security:\n  auto-tls: true\n")
+        for path in (config, node_root("kubeadm-control-plane") + config):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        self.stop("etcd")
+        log = open(self.etcd_log, "wb")
+        self.start("etcd", ["etcd", "--config-file", config, "--auto-tls=false", "--client-cert-auth=true"],
+                   executable="/usr/bin/etcd", stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        try:
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and self.procs["etcd"].poll() is None:
+                try:
+                    socket.create_connection(("127.0.0.1", client), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            self.assertIsNone(self.procs["etcd"].poll(), open(self.etcd_log, errors="replace").read()[-2000:])
+            results = self.scan()
+        finally:
+            self.stop("etcd")
+            self.start_etcd()
+        self.assertEqual(results["2.3"]["status"], "FAIL", results["2.3"]["actual"])
+        self.assertIn(f"{config}:", "".join(e["ref"] for e in results["2.3"]["evidence"]))
+        self.assertEqual(results["2.2"]["status"], "FAIL", "client-cert-auth is absent from the file: etcd's default, false")
+        self.assertNotIn("--client-cert-auth=true", json.dumps(results["2.2"]["evidence"]))
+
+
 # ---------------------------------------------------------------------------------------------
 # 6. atomic output
 

@@ -226,6 +226,34 @@ TEST_SUITE("engine/evaluator") {
         CHECK(result(results, "2.1").status == Status::Fail);  // key file missing
     }
 
+    TEST_CASE("etcd --config-file: only the file counts; its other flags and ETCD_* variables are ignored") {
+        host::FakeHost host;
+        host.add_process(3000, {"etcd", "--config-file=/etc/etcd/etcd.conf.yml", "--client-cert-auth=true", "--auto-tls=false"},
+                         "etcd", {{"ETCD_PEER_CLIENT_CERT_AUTH", "true"}});
+        host.add_file("/etc/etcd/etcd.conf.yml",
+                      "name: m1\ndata-dir: /srv/etcd\nclient-transport-security:\n  cert-file: /p/server.crt\n"
+                      "  key-file: /p/server.key\n  auto-tls: true\n",
+                      0600);
+        host.add_dir("/srv/etcd", 0700);
+        auto results = scan(host, {"master", "etcd"});
+        // The flags say --client-cert-auth=true and --auto-tls=false, but etcd never reads them.
+        CHECK(result(results, "2.2").status == Status::Fail);
+        CHECK(result(results, "2.2").actual.find("client-transport-security.client-cert-auth not set in /etc/etcd/etcd.conf.yml") !=
+              std::string::npos);
+        CHECK_FALSE(evidence_mentions(result(results, "2.2"), "--client-cert-auth=true"));
+        CHECK(result(results, "2.3").status == Status::Fail);
+        CHECK(evidence_mentions(result(results, "2.3"), "/etc/etcd/etcd.conf.yml:6"));
+        CHECK(result(results, "2.1").status == Status::Pass);
+        CHECK(result(results, "2.5").status == Status::Fail);  // ETCD_PEER_CLIENT_CERT_AUTH is ignored too
+        CHECK(result(results, "1.1.11").status == Status::Pass);  // the data directory named by data-dir, 0700
+        CHECK(evidence_mentions(result(results, "1.1.11"), "/srv/etcd"));
+
+        // A config file etcd cannot read stops it: its settings are ERROR, never PASS.
+        host.add_file("/etc/etcd/etcd.conf.yml", "client-transport-security: [unclosed\n");
+        auto broken = scan(host, {"etcd"});
+        CHECK(result(broken, "2.3").status == Status::Error);
+    }
+
     TEST_CASE("skipped checks are SKIP with a reason, and --check limits the results") {
         host::FakeHost host;
         const auto& bench = shipped().benchmarks.at("cis-1.12");
