@@ -38,6 +38,15 @@ public:
     /// The host-side path of an in-root path.
     std::string host(std::string_view in_root) const { return m_path + std::string(in_root); }
 
+    /// Writes `name` (relative to the root) with `content` and `mode`, leaving the owner as the
+    /// process makes it; returns its host-side path.
+    std::string write(std::string_view name, std::string_view content, mode_t mode = 0644) const {
+        const std::string file = m_path + "/" + std::string(name);
+        std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
+        ::chmod(file.c_str(), mode);
+        return file;
+    }
     /// Writes a file (parents 0755 root), then sets its mode and owner.
     void add_file(std::string_view path, std::string_view content, uint32_t mode = 0644,
                   uint32_t uid = 0, uint32_t gid = 0) {

@@ -15,7 +15,7 @@ using kubeproof::k8s::ConnectionConfig;
 using kubeproof::k8s::ListOutcome;
 using kubeproof::k8s::ResourceType;
 using kubeproof::test::FakeApiServer;
-using kubeproof::test::TempDir;
+using kubeproof::test::TempRoot;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -23,7 +23,7 @@ namespace {
 
 /// One server for this file, a fault on each resource that needs one (each test uses its own).
 FakeApiServer* server() {
-    static TempDir objects;
+    static TempRoot objects;
     static std::unique_ptr<FakeApiServer> instance;
     if (!instance) {
         for (const char* resource : {"pods", "roles", "serviceaccounts", "secrets"}) {
@@ -226,7 +226,7 @@ TEST_SUITE("k8s/api_source") {
 
     TEST_CASE("connect_api_source from a kubeconfig file") {
         SKIP_WITHOUT_FAKE_APISERVER();
-        TempDir dir;
+        TempRoot dir;
         const std::string kubeconfig = dir.write(
             "config", kubeproof::test::kubeconfig_yaml(server()->url(), "    insecure-skip-tls-verify: true\n",
                                                        "    client-certificate: " + server()->file("client_cert") +

@@ -13,14 +13,14 @@ using kubeproof::k8s::ExecConfig;
 using kubeproof::k8s::parse_exec_credential;
 using kubeproof::k8s::parse_rfc3339;
 using kubeproof::k8s::run_exec_plugin;
-using kubeproof::test::TempDir;
+using kubeproof::test::TempRoot;
 using namespace std::chrono_literals;
 
 namespace {
 
 constexpr const char* k_v1 = "client.authentication.k8s.io/v1";
 
-ExecConfig plugin(const TempDir& dir, const std::string& body) {
+ExecConfig plugin(const TempRoot& dir, const std::string& body) {
     static int count = 0;
     ExecConfig config;
     config.api_version = k_v1;
@@ -92,7 +92,7 @@ TEST_SUITE("k8s/exec_credential") {
     }
 
     TEST_CASE("runs the plugin without a shell, with its env and KUBERNETES_EXEC_INFO") {
-        TempDir dir;
+        TempRoot dir;
         auto config = plugin(dir,
                              "printf '%s' \"$KUBERNETES_EXEC_INFO\" > \"$OUT\"\n"
                              "printf '%s ' \"$@\" >> \"$OUT\"\n"
@@ -113,7 +113,7 @@ TEST_SUITE("k8s/exec_credential") {
     }
 
     TEST_CASE("failures: exit status with stderr, not found with the install hint, timeout, Always") {
-        TempDir dir;
+        TempRoot dir;
         auto failing = plugin(dir, "echo 'token expired; run login' >&2\nexit 3\n");
         auto result = run_exec_plugin(failing, nullptr, 5s);
         REQUIRE_FALSE(result);

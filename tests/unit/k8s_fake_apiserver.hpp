@@ -23,36 +23,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host_tree_fixture.hpp"
+
 namespace kubeproof::test {
-
-/// A temporary directory, removed on destruction.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = std::filesystem::temp_directory_path().string() + "/kubeproof-k8s-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        m_path = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    /// The directory.
-    const std::string& path() const { return m_path; }
-    /// Writes `name` (relative) with `content` and `mode`; returns its path.
-    std::string write(const std::string& name, const std::string& content, mode_t mode = 0644) const {
-        std::string file = m_path + "/" + name;
-        std::filesystem::create_directories(std::filesystem::path(file).parent_path());
-        std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
-        ::chmod(file.c_str(), mode);
-        return file;
-    }
-
-private:
-    std::string m_path;
-};
 
 /// The path of an executable found in PATH, or nullopt.
 inline std::optional<std::string> find_in_path(const std::string& name) {
@@ -169,7 +142,7 @@ private:
         m_files = nlohmann::json::parse(buffer.substr(files_at + 7));
     }
 
-    TempDir m_tls;
+    TempRoot m_tls;
     pid_t m_pid = -1;
     int m_stdin = -1;
     int m_stdout = -1;

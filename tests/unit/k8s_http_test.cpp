@@ -15,7 +15,7 @@ using kubeproof::k8s::ApiClient;
 using kubeproof::k8s::ClientOptions;
 using kubeproof::k8s::ConnectionConfig;
 using kubeproof::test::FakeApiServer;
-using kubeproof::test::TempDir;
+using kubeproof::test::TempRoot;
 using namespace std::chrono_literals;
 
 namespace {
@@ -24,7 +24,7 @@ constexpr const char* k_token = "secret-token";
 
 /// One server for this file: client certificates (CN kubeproof-test) and the token are accepted.
 FakeApiServer* server() {
-    static TempDir objects;
+    static TempRoot objects;
     static std::unique_ptr<FakeApiServer> instance;
     if (!instance) {
         objects.write("pods.json", kubeproof::test::pods_json(3));
@@ -172,7 +172,7 @@ TEST_SUITE("k8s/api_client") {
 
     TEST_CASE("missing files are named; a token file is re-read for every request") {
         SKIP_WITHOUT_FAKE_APISERVER();
-        TempDir dir;
+        TempRoot dir;
         auto config = base_config();
         config.certificate_authority.path = dir.path() + "/ca.crt";
         CHECK(get_pods(config) ==
@@ -192,7 +192,7 @@ TEST_SUITE("k8s/api_client") {
 
     TEST_CASE("an exec plugin's token is used, cached, and renewed after a 401") {
         SKIP_WITHOUT_FAKE_APISERVER();
-        TempDir dir;
+        TempRoot dir;
         auto config = base_config();
         // The first run returns a stale token, every later run the right one.
         config.exec = kubeproof::k8s::ExecConfig{
@@ -219,7 +219,7 @@ TEST_SUITE("k8s/api_client") {
 
     TEST_CASE("an exec plugin's client certificate is used") {
         SKIP_WITHOUT_FAKE_APISERVER();
-        TempDir dir;
+        TempRoot dir;
         auto config = base_config();
         const std::string pem_to_json = "awk '{printf \"%s\\\\n\", $0}' ";
         config.exec = kubeproof::k8s::ExecConfig{

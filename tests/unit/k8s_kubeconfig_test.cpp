@@ -12,7 +12,7 @@ using kubeproof::k8s::decode_base64;
 using kubeproof::k8s::KubeconfigSource;
 using kubeproof::k8s::load_connection_config;
 using kubeproof::k8s::parse_kubeconfig;
-using kubeproof::test::TempDir;
+using kubeproof::test::TempRoot;
 
 namespace {
 
@@ -243,7 +243,7 @@ TEST_SUITE("k8s/kubeconfig") {
     }
 
     TEST_CASE("loading: --kubeconfig, then KUBECONFIG (first existing file), then ~/.kube/config") {
-        TempDir dir;
+        TempRoot dir;
         const std::string a = dir.write("a.yaml", kubeproof::test::kubeconfig_yaml("https://a", "", ""));
         const std::string b = dir.write("b.yaml", kubeproof::test::kubeconfig_yaml("https://b", "", ""));
         dir.write("home/.kube/config", kubeproof::test::kubeconfig_yaml("https://home", "", ""));
@@ -268,7 +268,7 @@ TEST_SUITE("k8s/kubeconfig") {
     }
 
     TEST_CASE("in-cluster config when there is no kubeconfig") {
-        TempDir dir;
+        TempRoot dir;
         const auto env = env_of({{"HOME", dir.path()}, {"KUBERNETES_SERVICE_HOST", "10.96.0.1"},
                                  {"KUBERNETES_SERVICE_PORT", "443"}, {"KUBEPROOF_SA_DIR", dir.path() + "/sa"}});
         const auto config = load_connection_config({"", "", "", env});
