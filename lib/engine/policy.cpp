@@ -100,6 +100,10 @@ struct PolicyRun::State {
 
 namespace {
 
+/// Kubernetes', Calico's (also kind NetworkPolicy) and Cilium's namespaced policies all count as
+/// network policies of their namespace.
+bool is_network_policy_kind(const std::string& kind) { return kind == "NetworkPolicy" || kind == "CiliumNetworkPolicy"; }
+
 bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
     std::string kind = object.value("kind", "");
     std::string api = object.value("apiVersion", "");
@@ -226,8 +230,7 @@ void PolicyRun::add(json&& object, const k8s::Origin& origin) {
         const json& automount = object.value("automountServiceAccountToken", json());
         if (automount.is_boolean()) s.sa_automount[ns + "/" + object.value("/metadata/name"_json_pointer, std::string())] = automount.get<bool>();
     }
-    // Kubernetes', Calico's (also kind NetworkPolicy) and Cilium's namespaced policies all count.
-    const bool network_policy = kind == "NetworkPolicy" || kind == "CiliumNetworkPolicy";
+    const bool network_policy = is_network_policy_kind(kind);
     if (network_policy) ++s.network_policies[ns];
     if (is_workload_kind(kind)) {
         // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top.
@@ -251,36 +254,31 @@ struct Need {
     bool optional = false;
 };
 
-const std::vector<Need>& needed_by(const std::string& iterator) {
-    static const std::vector<Need> k_pod_family = {{"pods"}, {"deployments.apps"}, {"statefulsets.apps"}, {"daemonsets.apps"},
-                                                   {"replicasets.apps"}, {"replicationcontrollers"}, {"jobs.batch"}, {"cronjobs.batch"}};
-    static const std::map<std::string, std::vector<Need>> k_needs = [] {
-        std::map<std::string, std::vector<Need>> needs = {
-            {"pod", k_pod_family},
-            {"container", k_pod_family},
-            {"volume", k_pod_family},
-            {"role-rule", {{"roles.rbac.authorization.k8s.io"}, {"clusterroles.rbac.authorization.k8s.io"}}},
-            {"binding-subject", {{"rolebindings.rbac.authorization.k8s.io"}, {"clusterrolebindings.rbac.authorization.k8s.io"}}},
-            {"grant", {{"roles.rbac.authorization.k8s.io"}, {"clusterroles.rbac.authorization.k8s.io"},
-                       {"rolebindings.rbac.authorization.k8s.io"}, {"clusterrolebindings.rbac.authorization.k8s.io"}}},
-            {"service-account", {{"serviceaccounts"}}},
-            {"namespace", {{"namespaces"}, {"networkpolicies.networking.k8s.io"},
-                           {"ciliumnetworkpolicies.cilium.io", true}, {"networkpolicies.crd.projectcalico.org", true},
-                           {"networkpolicies.projectcalico.org", true}}}};
-        needs["pod"].push_back({"serviceaccounts"});  // for the effective automountServiceAccountToken
-        return needs;
-    }();
-    static const std::vector<Need> k_none;
-    auto it = k_needs.find(iterator);
-    return it == k_needs.end() ? k_none : it->second;
+/// Whether an iterator reads objects of `kind` (for the `object` iterator, see needed_types).
+bool reads_kind(const std::string& iterator, const std::string& kind) {
+    const bool role = kind == "Role" || kind == "ClusterRole";
+    const bool binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
+    if (iterator == "pod") return is_workload_kind(kind) || kind == "ServiceAccount";  // effective automount
+    if (iterator == "container" || iterator == "volume") return is_workload_kind(kind);
+    if (iterator == "role-rule") return role;
+    if (iterator == "binding-subject") return binding;
+    if (iterator == "grant") return role || binding;
+    if (iterator == "service-account") return kind == "ServiceAccount";
+    if (iterator == "namespace") return kind == "Namespace" || is_network_policy_kind(kind);
+    return false;
 }
 
+/// The types a test reads, from the table of listed types. Kinds an `object` check looks for may
+/// simply not exist in a cluster, so they are all optional there.
 std::vector<Need> needed_types(const model::TestItem& test) {
-    if (test.iterator != "object") return needed_by(test.iterator);
-    std::vector<Need> out;  // kinds an `object` check looks for may simply not exist in a cluster
+    std::vector<Need> out;
     for (const auto& type : policy_resource_types()) {
-        json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
-        if (kind_matches(test.kinds, probe)) out.push_back({type.name(), true});
+        if (test.iterator == "object") {
+            json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
+            if (kind_matches(test.kinds, probe)) out.push_back({type.name(), true});
+        } else if (reads_kind(test.iterator, type.kind)) {
+            out.push_back({type.name(), type.optional});
+        }
     }
     return out;
 }
@@ -354,7 +352,11 @@ const std::vector<k8s::ResourceType>& policy_resource_types() {
         // No item view shows a workload's status (the pod iterators read metadata and the pod
         // spec), and no check reads managedFields: leaving them out halves what a cluster's pods
         // cost to read.
+        // Kubernetes' own groups are served by every cluster; the others are add-ons' CRDs.
+        static const std::set<std::string> k_builtin_groups = {"", "apps", "batch", "rbac.authorization.k8s.io",
+                                                               "networking.k8s.io"};
         for (auto& type : types) {
+            type.optional = k_builtin_groups.count(type.group) == 0;
             type.ignored_fields = {"metadata.managedFields"};
             if (is_workload_kind(type.kind)) type.ignored_fields.push_back("status");
         }

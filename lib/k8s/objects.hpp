@@ -18,6 +18,9 @@ struct ResourceType {
     /// Fields of these objects the caller never reads: one or two keys from an object's root
     /// ("status", "metadata.managedFields"). Sources may leave them out while parsing.
     std::vector<std::string> ignored_fields = {};
+    /// A custom resource a cluster may not have (an add-on's CRD): the server not serving it is
+    /// not a reason to call the checks that read it NA.
+    bool optional = false;
     /// List only the objects of this namespace; "" for every namespace.
     std::string in_namespace = {};
 
