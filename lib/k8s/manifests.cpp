@@ -321,32 +321,32 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
 void ManifestSource::load_file(const std::string& path, loader::Diagnostics& diagnostics) {
     const bool is_stdin = path == host::k_stdin_argument;
     IndexedFile indexed{path, is_stdin ? std::string(host::k_stdin_name) : path, false, {}, {}};
+    std::vector<JsonObjectSpan> spans;
     std::string text;  // a YAML file's, while it is indexed
     if (is_stdin) {
         auto read = host::read_manifest_file(path, *m_stdin);
         if (!read) return diagnostics.add(indexed.name, 0, 0, util::reason_of(read.error().message));
         m_stdin_text = std::move(*read);
+        m_input_size += m_stdin_text->size();
         indexed.json = is_json_text(*m_stdin_text);
+        if (indexed.json) spans = index_json_objects(*m_stdin_text, indexed.name, diagnostics);
     } else {
         auto file = host::ManifestFile::open(path);
         if (!file) return diagnostics.add(path, 0, 0, util::reason_of(file.error().message));
         indexed.stamp = file->stamp();
+        m_input_size += static_cast<size_t>(indexed.stamp.size);
         indexed.json = is_json_file(*file);
         if (indexed.json) {  // read a block at a time: a JSON dump of a cluster can be any size
-            for (auto& span : index_json_file(*file, indexed.name, diagnostics))
-                indexed.units.push_back({span.offset, span.length, span.line, {std::move(span.identity)}});
+            spans = index_json_file(*file, indexed.name, diagnostics);
         } else {
             auto read = file->read_all();
             if (!read) return diagnostics.add(path, 0, 0, util::reason_of(read.error().message));
             text = std::move(*read);
         }
     }
-    m_input_size += static_cast<size_t>(is_stdin ? m_stdin_text->size() : indexed.stamp.size);
-    const std::string_view view = is_stdin ? std::string_view(*m_stdin_text) : std::string_view(text);
-    if (indexed.json && is_stdin) {
-        for (auto& span : index_json_objects(view, indexed.name, diagnostics))
-            indexed.units.push_back({span.offset, span.length, span.line, {std::move(span.identity)}});
-    } else if (!indexed.json) {
+    for (auto& span : spans) indexed.units.push_back({span.offset, span.length, span.line, {std::move(span.identity)}});
+    if (!indexed.json) {
+        const std::string_view view = is_stdin ? std::string_view(*m_stdin_text) : std::string_view(text);
         for (const DocumentText& document : split_documents(view)) {
             IndexedFile::Unit unit{static_cast<size_t>(document.text.data() - view.data()), document.text.size(),
                                    document.first_line, {}};
