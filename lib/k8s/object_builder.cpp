@@ -8,7 +8,12 @@ namespace kubeproof::k8s {
 using json = nlohmann::json;
 
 ObjectBuilder::ObjectBuilder(const std::vector<std::string>& ignored, ItemCallback on_item)
-    : m_ignored(ignored), m_on_item(std::move(on_item)) {}
+    : m_on_item(std::move(on_item)) {
+    for (const auto& path : ignored) {
+        const std::size_t dot = path.find('.');
+        m_ignored.push_back({path.substr(0, dot), dot == std::string::npos ? "" : path.substr(dot + 1)});
+    }
+}
 
 std::size_t ObjectBuilder::relative_depth() const {
     const std::size_t base = m_in_item ? m_item_depth : 1;
@@ -18,11 +23,9 @@ std::size_t ObjectBuilder::relative_depth() const {
 bool ObjectBuilder::is_ignored(std::string_view name) const {
     if (m_on_item && !m_in_item) return false;  // the page itself keeps everything
     const std::size_t depth = relative_depth();
-    return std::any_of(m_ignored.begin(), m_ignored.end(), [&](const std::string& path) {
-        const std::string_view p(path);
-        const std::size_t dot = p.find('.');
-        if (dot == std::string_view::npos) return depth == 1 && p == name;
-        return depth == 2 && p.substr(0, dot) == m_top_key && p.substr(dot + 1) == name;
+    return std::any_of(m_ignored.begin(), m_ignored.end(), [&](const IgnoredField& field) {
+        if (field.second.empty()) return depth == 1 && field.first == name;
+        return depth == 2 && field.first == m_top_key && field.second == name;
     });
 }
 

@@ -64,7 +64,13 @@ private:
     /// The depth, counted from the current object root (1 for the root's own keys).
     std::size_t relative_depth() const;
 
-    std::vector<std::string> m_ignored;
+    /// An ignored field's first key and second key ("" for a top-level field), split once: this is
+    /// asked for every key of every object.
+    struct IgnoredField {
+        std::string first;
+        std::string second;
+    };
+    std::vector<IgnoredField> m_ignored;
     ItemCallback m_on_item;
     json m_root;
     json m_item;                  ///< the item being built (with on_item)
