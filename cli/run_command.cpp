@@ -103,7 +103,8 @@ int open_objects(RunOptions& o, std::unique_ptr<k8s::ObjectSource>& objects, std
         loader::Diagnostics diagnostics;
         if (!manifests->load(diagnostics)) {
             std::fputs(diagnostics.format().c_str(), stderr);
-            print_error(fmt::format("{} invalid manifest {}", diagnostics.size(), diagnostics.size() == 1 ? "document" : "documents"));
+            print_error(fmt::format("the manifests cannot be scanned: {} {}", diagnostics.size(),
+                                    diagnostics.size() == 1 ? "problem" : "problems"));
             return k_exit_usage;
         }
         o.scan.objects_only = true;

@@ -36,7 +36,7 @@ void adopt(const json& pod, const model::Component& component, facts::ComponentF
     found.source = "api";
     found.how = fmt::format("pod kube-system/{} (from the API server)", pod.value("/metadata/name"_json_pointer, std::string()));
     found.argv = argv;
-    found.flags = facts::parse_flags(argv, 1);
+    found.flags = facts::parse_flags(argv, 1, component.flag_syntax);
     found.env = facts::static_pod_env(doc, component.static_pod, component.name);
 }
 

@@ -135,8 +135,22 @@ std::vector<std::vector<k8s::ResourceType>> policy_list_stages() {
     return stages;
 }
 
+// Objects from manifest files that no API server would accept are invalid input (exit 2, with
+// file:line), as a syntax error is; from the API they only make the checks that read them ERROR.
+std::optional<ScanError> malformed_manifests(const std::vector<engine::MalformedObject>& malformed) {
+    std::vector<std::string> lines;
+    for (const auto& object : malformed) {
+        if (object.origin.file.empty()) continue;
+        lines.push_back(fmt::format("{}:{}: {}: {}", object.origin.file, object.origin.line, object.name, object.problem));
+    }
+    if (lines.empty()) return std::nullopt;
+    return ScanError{2, fmt::format("the manifests cannot be scanned: {} {} no API server would accept:\n{}", lines.size(),
+                                    lines.size() == 1 ? "object" : "objects", fmt::join(lines, "\n"))};
+}
+
 // Lists every resource type policy checks read and judges the objects as they stream by.
-engine::PolicyOutcomes evaluate_policies(k8s::ObjectSource& source, const std::vector<const model::Check*>& checks) {
+util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(k8s::ObjectSource& source,
+                                                                   const std::vector<const model::Check*>& checks) {
     std::vector<const model::Check*> policy_checks;
     for (const auto* c : checks) {
         if (c->components.empty()) policy_checks.push_back(c);
@@ -148,7 +162,9 @@ engine::PolicyOutcomes evaluate_policies(k8s::ObjectSource& source, const std::v
     for (const auto& stage : stages) {
         for (const auto& type : stage) run.record(type, outcomes.at(next++));
     }
-    return run.finish();
+    auto results = run.finish();
+    if (auto invalid = malformed_manifests(run.malformed())) return util::unexpected(*invalid);
+    return results;
 }
 
 // A warning when the node's Kubernetes version is not one the benchmark was written for.
@@ -225,7 +241,9 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     selection.targets = default_targets(bench, defs, facts, options, node_wanted);
     std::optional<engine::PolicyOutcomes> policies;
     if (options.objects != nullptr && has_target(selection.targets, "policies")) {
-        policies = evaluate_policies(*options.objects, engine::selected_checks(bench, selection));
+        auto evaluated = evaluate_policies(*options.objects, engine::selected_checks(bench, selection));
+        if (!evaluated) return util::unexpected(evaluated.error());
+        policies = std::move(*evaluated);
     }
     model::Report report;
     report.tool_version = KUBEPROOF_VERSION;

@@ -30,7 +30,7 @@ std::vector<Target> targets_of(const model::TestItem& item, const std::string& c
             }
             auto tree = facts.trees.find(found.path);
             if (tree == facts.trees.end()) continue;
-            for (const auto& entry : tree->second) {
+            for (const auto& entry : tree->second.entries) {
                 bool match = item.name_glob.empty() || fnmatch(item.name_glob.c_str(), util::base_name(entry).c_str(), 0) == 0;
                 if (match && (item.name_glob.empty() || entry != found.path)) out.push_back({entry, found.how});
             }
@@ -45,7 +45,7 @@ std::string tree_roots(const model::TestItem& item, const std::string& component
     for (const auto& ref : item.refs) {
         for (const auto& found : facts::resolve_ref(facts, ref, component)) {
             auto tree = facts.trees.find(found.path);
-            if (tree != facts.trees.end() && !tree->second.empty()) roots.push_back(found.path);
+            if (tree != facts.trees.end() && !tree->second.entries.empty()) roots.push_back(found.path);
         }
     }
     return roots.empty() ? item.refs.front() : fmt::format("{}", fmt::join(roots, " and "));
@@ -103,12 +103,30 @@ ItemOutcome missing(const model::TestItem& item, const std::string& component, c
     return out;
 }
 
-}  // namespace
+// The directories holding this item's files that could not be seen in full: those a tree walk
+// could not list, and those the search for a role's files could not list (systemd drop-ins).
+std::vector<facts::Unlisted> unseen(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+    std::vector<facts::Unlisted> out;
+    for (const auto& ref : item.refs) {
+        auto role = facts::unlisted_for_ref(facts, ref);
+        out.insert(out.end(), role.begin(), role.end());
+        if (item.subject != model::Subject::Tree) continue;
+        for (const auto& found : facts::resolve_ref(facts, ref, component)) {
+            auto tree = facts.trees.find(found.path);
+            if (tree != facts.trees.end()) out.insert(out.end(), tree->second.unlisted.begin(), tree->second.unlisted.end());
+        }
+    }
+    return out;
+}
 
-bool mode_within(uint32_t mode, uint32_t mask) { return (mode & ~mask & 07777U) == 0; }
+std::string unseen_reason(const std::vector<facts::Unlisted>& unseen) {
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < unseen.size() && i < k_max_listed; ++i) parts.push_back(unseen[i].dir + ": " + unseen[i].reason);
+    if (unseen.size() > k_max_listed) parts.push_back(fmt::format("and {} more", unseen.size() - k_max_listed));
+    return fmt::format("cannot see every file: {}", fmt::join(parts, "; "));
+}
 
-ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
-    const std::string& comp = item.component.empty() ? component : item.component;
+ItemOutcome judge_files(const model::TestItem& item, const std::string& comp, const facts::NodeFacts& facts) {
     std::vector<Target> existing;
     ItemOutcome out;
     for (const auto& t : targets_of(item, comp, facts)) {
@@ -142,6 +160,21 @@ ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& c
     }
     for (size_t i = 0; i < problems.size() && i < k_max_listed; ++i) out.actual.push_back(problems[i]);
     if (problems.size() > k_max_listed) out.actual.push_back(fmt::format("and {} more", problems.size() - k_max_listed));
+    return out;
+}
+
+}  // namespace
+
+bool mode_within(uint32_t mode, uint32_t mask) { return (mode & ~mask & 07777U) == 0; }
+
+ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+    const std::string& comp = item.component.empty() ? component : item.component;
+    ItemOutcome out = judge_files(item, comp, facts);
+    auto gaps = unseen(item, comp, facts);
+    if (gaps.empty() || out.kind == Kind::Error) return out;
+    // What was seen is kept as evidence, but an incomplete look decides nothing: never PASS or NA.
+    out.kind = Kind::Error;
+    out.reason = unseen_reason(gaps);
     return out;
 }
 

@@ -114,6 +114,16 @@ Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type,
     return {ok, fmt::format("{} uses only {}", s, join_list(a.values)), {}};
 }
 
+// `set`: explicitly given a value. An empty value ("--audit-log-path=") leaves the setting at its
+// empty default, so it is not set.
+Verdict apply_set(const model::Assertion& a, const Value& v, std::string_view subject) {
+    bool want = a.value == "true";
+    bool empty = v.is_list ? v.list.empty() : v.text.empty();
+    Verdict verdict{(v.explicit_set && !empty) == want, fmt::format("{} is {}", subject, want ? "set" : "not set"), {}};
+    if (want && v.explicit_set && empty) verdict.problem = fmt::format("{} is empty, which is the same as not set", subject);
+    return verdict;
+}
+
 }  // namespace
 
 const OperatorSpec* find_operator(std::string_view name) {
@@ -131,10 +141,7 @@ std::string operator_names() {
 
 Verdict apply_operator(const model::Assertion& a, const Value& v, ValueType type, std::string_view subject) {
     if (type == ValueType::Auto) type = a.op == "subset_of" || a.op == "has_any" ? ValueType::List : infer_type(a.value);
-    if (a.op == "set") {
-        bool want = a.value == "true";
-        return {v.explicit_set == want, fmt::format("{} is {}", subject, want ? "set" : "not set"), {}};
-    }
+    if (a.op == "set") return apply_set(a, v, subject);
     if (v.present) return apply_present(a, v, type, subject);
     Value empty;
     Verdict verdict = apply_present(a, empty, type, subject);

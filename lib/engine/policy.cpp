@@ -1,9 +1,11 @@
 #include "engine/policy.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "engine/object_shape.hpp"
 #include "engine/operators.hpp"
 #include "engine/policy_grants.hpp"
 #include "engine/policy_items.hpp"
@@ -24,9 +26,11 @@ struct Tally {
     const model::Check* check = nullptr;
     const model::TestItem* test = nullptr;
     size_t items = 0;
+    size_t objects = 0;  ///< objects of the kinds the test judges that were read
     size_t findings = 0;
     bool required_found = false;
     std::vector<model::Evidence> evidence;
+    std::vector<std::string> unserved;  ///< types it reads that the server does not serve, while others are
 };
 
 // Every `objects:` test item of a check, in order.
@@ -88,8 +92,11 @@ struct PolicyRun::State {
     std::set<std::string> controllers;                  ///< uids of listed workloads
     std::map<std::string, std::vector<Stored>> kept;    ///< kind -> context objects
     std::map<std::string, int> network_policies;        ///< namespace -> count
+    std::vector<MalformedObject> malformed;             ///< objects no API server would accept
 
     void judge(Tally& t, const PolicyItem& item, const json& object, const k8s::Origin& origin);
+    /// A grant check's finding for a binding whose role is not among the objects read.
+    void unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding, const k8s::Origin& origin);
     /// The tallies of one iterator, in check order; `skip` leaves out those already decided.
     std::vector<Tally*> tallies_of(const std::string& iterator, const std::set<const Tally*>& skip = {});
     void stream_pod_family(const json& object, const k8s::Origin& origin);
@@ -146,6 +153,20 @@ void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& objec
     t.evidence.push_back(std::move(ev));
 }
 
+void PolicyRun::State::unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding, const k8s::Origin& origin) {
+    std::vector<std::string> seen;
+    if (!t.test->exclude.empty() && matches(t.test->exclude.front(), subject.view, seen)) return;
+    ++t.items;
+    ++t.findings;
+    if (t.evidence.size() >= k_max_evidence) return;
+    const json ref = binding.value("roleRef", json::object());
+    const std::string role = fmt::format("{} {}", ref.value("kind", "?"), ref.value("name", "?"));
+    t.evidence.push_back({"manifest", object_name(binding),
+                          fmt::format("{}: references {}, which is not among the objects read: what it grants was not judged",
+                                      subject.label, role),
+                          origin.file, origin.line});
+}
+
 std::vector<Tally*> PolicyRun::State::tallies_of(const std::string& iterator, const std::set<const Tally*>& skip) {
     std::vector<Tally*> out;
     for (Tally* t : by_iterator[iterator]) {
@@ -158,6 +179,7 @@ void PolicyRun::State::stream_pod_family(const json& object, const k8s::Origin& 
     for (const std::string_view iterator : {"pod", "container", "volume"}) {
         const std::vector<Tally*>& group = by_iterator[std::string(iterator)];
         if (group.empty()) continue;
+        for (Tally* t : group) ++t->objects;
         auto sink = [&](PolicyItem&& item) {
             for (Tally* t : group) judge(*t, item, object, origin);
         };
@@ -172,6 +194,7 @@ void PolicyRun::State::finish_context(const std::string& it, const std::set<cons
     if (group.empty()) return;
     auto each = [&](const std::string& kind, const auto& make_items) {
         for (const auto& stored : kept[kind]) {
+            for (Tally* t : group) ++t->objects;
             make_items(stored.object, [&](PolicyItem&& item) {
                 for (Tally* t : group) judge(*t, item, stored.object, stored.origin);
             });
@@ -186,8 +209,20 @@ void PolicyRun::State::finish_context(const std::string& it, const std::set<cons
     } else if (it == "grant") {
         const RoleIndex cluster_roles = index_roles(kept["ClusterRole"]);
         const RoleIndex roles = index_roles(kept["Role"]);
-        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"})
-            each(kind, [&](const json& b, const ItemSink& sink) { grant_items(b, cluster_roles, roles, kept["ClusterRole"], sink); });
+        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) {
+            for (const auto& stored : kept[kind]) {
+                for (Tally* t : group) ++t->objects;
+                const bool found = grant_items(stored.object, cluster_roles, roles, kept["ClusterRole"], [&](PolicyItem&& item) {
+                    for (Tally* t : group) judge(*t, item, stored.object, stored.origin);
+                });
+                // From the API a binding to a missing role grants nothing; in manifests the role
+                // may live elsewhere (a built-in one, another repository), so it was not judged.
+                if (found || stored.origin.file.empty()) continue;
+                binding_subject_items(stored.object, [&](PolicyItem&& subject) {
+                    for (Tally* t : group) unresolved_grant(*t, subject, stored.object, stored.origin);
+                });
+            }
+        }
     } else if (it == "service-account") {
         each("ServiceAccount", whole);
     } else if (it == "namespace") {
@@ -200,18 +235,49 @@ void PolicyRun::State::finish_context(const std::string& it, const std::set<cons
         for (Tally* t : group) {
             for (auto& [kind, objects] : kept) {
                 for (const auto& stored : objects) {
-                    if (kind_matches(t->test->kinds, stored.object)) judge(*t, {stored.object, ""}, stored.object, stored.origin);
+                    if (!kind_matches(t->test->kinds, stored.object)) continue;
+                    ++t->objects;
+                    judge(*t, {stored.object, ""}, stored.object, stored.origin);
                 }
             }
         }
     }
 }
 
+namespace {
+
+std::string group_of(const json& object) {
+    const std::string api = object.value("apiVersion", "");
+    const size_t slash = api.find('/');
+    return slash == std::string::npos ? std::string() : api.substr(0, slash);
+}
+
+/// The API server clears metadata.namespace on cluster-scoped objects; a manifest may keep a
+/// stray one (a ClusterRole written with `namespace: default`), which must not make it a
+/// different object than the one its bindings name.
+void drop_namespace_if_cluster_scoped(json& object) {
+    const std::string kind = object.value("kind", "");
+    const std::string group = group_of(object);
+    for (const auto& type : policy_resource_types()) {
+        if (type.namespaced || type.kind != kind || type.group != group) continue;
+        auto meta = object.find("metadata");
+        if (meta != object.end() && meta->is_object()) meta->erase("namespace");
+        return;
+    }
+}
+
+}  // namespace
+
 PolicyRun::PolicyRun(std::vector<const model::Check*> checks) : m_state(std::make_unique<State>()) {
     for (const auto* check : checks) {
         std::vector<const model::TestItem*> tests;
         objects_tests(check->test, tests);
-        for (const auto* test : tests) m_state->tallies.push_back({check, test, 0, 0, false, {}});
+        for (const auto* test : tests) {
+            Tally tally;
+            tally.check = check;
+            tally.test = test;
+            m_state->tallies.push_back(std::move(tally));
+        }
     }
     for (auto& t : m_state->tallies) m_state->by_iterator[t.test->iterator].push_back(&t);
 }
@@ -224,6 +290,11 @@ void PolicyRun::record(const k8s::ResourceType& type, const k8s::ListOutcome& ou
 
 void PolicyRun::add(json&& object, const k8s::Origin& origin) {
     State& s = *m_state;
+    drop_namespace_if_cluster_scoped(object);
+    if (auto problem = shape_problem(object)) {
+        s.malformed.push_back({object_name(object), object.value("kind", ""), origin, *problem});
+        return;
+    }
     const std::string kind = object.value("kind", "");
     const std::string ns = object.value("/metadata/namespace"_json_pointer, std::string());
     if (kind == "ServiceAccount") {
@@ -248,23 +319,33 @@ void PolicyRun::add(json&& object, const k8s::Origin& origin) {
 namespace {
 
 /// A resource type a check reads ("deployments.apps"); an optional one (a CRD that a cluster may
-/// not have) does not make the check NA when the server does not serve it.
+/// not have) does not make the check NA when the server does not serve it. A primary type holds
+/// the objects the check judges; the others only give context (service accounts for a pod's
+/// effective token mount).
 struct Need {
     std::string name;
+    std::string kind;
     bool optional = false;
+    bool primary = true;
 };
 
-/// Whether an iterator reads objects of `kind` (for the `object` iterator, see needed_types).
-bool reads_kind(const std::string& iterator, const std::string& kind) {
+/// Whether an iterator judges objects of `kind` (for the `object` iterator, see needed_types).
+bool judges_kind(const std::string& iterator, const std::string& kind) {
     const bool role = kind == "Role" || kind == "ClusterRole";
     const bool binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
-    if (iterator == "pod") return is_workload_kind(kind) || kind == "ServiceAccount";  // effective automount
-    if (iterator == "container" || iterator == "volume") return is_workload_kind(kind);
+    if (iterator == "pod" || iterator == "container" || iterator == "volume") return is_workload_kind(kind);
     if (iterator == "role-rule") return role;
     if (iterator == "binding-subject") return binding;
     if (iterator == "grant") return role || binding;
     if (iterator == "service-account") return kind == "ServiceAccount";
-    if (iterator == "namespace") return kind == "Namespace" || is_network_policy_kind(kind);
+    if (iterator == "namespace") return kind == "Namespace";
+    return false;
+}
+
+/// Whether an iterator reads objects of `kind` as context for the ones it judges.
+bool reads_for_context(const std::string& iterator, const std::string& kind) {
+    if (iterator == "pod") return kind == "ServiceAccount";  // effective automount
+    if (iterator == "namespace") return is_network_policy_kind(kind);
     return false;
 }
 
@@ -275,12 +356,28 @@ std::vector<Need> needed_types(const model::TestItem& test) {
     for (const auto& type : policy_resource_types()) {
         if (test.iterator == "object") {
             json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
-            if (kind_matches(test.kinds, probe)) out.push_back({type.name(), true});
-        } else if (reads_kind(test.iterator, type.kind)) {
-            out.push_back({type.name(), type.optional});
+            if (kind_matches(test.kinds, probe)) out.push_back({type.name(), type.kind, true, true});
+        } else if (judges_kind(test.iterator, type.kind)) {
+            out.push_back({type.name(), type.kind, type.optional, true});
+        } else if (reads_for_context(test.iterator, type.kind)) {
+            out.push_back({type.name(), type.kind, type.optional, false});
         }
     }
     return out;
+}
+
+/// "Pod, Deployment, ..." : the kinds a test judges, for "nothing to judge" reasons.
+std::string judged_kinds(const model::TestItem& test) {
+    std::vector<std::string> kinds;
+    for (const auto& need : needed_types(test)) {
+        if (need.primary && std::find(kinds.begin(), kinds.end(), need.kind) == kinds.end()) kinds.push_back(need.kind);
+    }
+    return fmt::format("{}", fmt::join(kinds, ", "));
+}
+
+std::string unserved_note(const Tally& t) {
+    if (t.unserved.empty()) return "";
+    return fmt::format(" (not judged, the server does not serve them: {})", fmt::join(t.unserved, "; "));
 }
 
 ItemOutcome judged(const Tally& t) {
@@ -293,18 +390,49 @@ ItemOutcome judged(const Tally& t) {
     if (require) {
         out.kind = t.required_found ? Kind::Pass : Kind::Fail;
         out.actual.push_back(t.required_found ? "found: " + t.evidence.front().ref
-                                              : fmt::format("none of {} {} items matches", t.items, t.test->iterator));
+                                              : fmt::format("none of {} {} items matches{}", t.items, t.test->iterator, unserved_note(t)));
+        return out;
+    }
+    if (t.objects == 0) {  // nothing of what it judges was read: not a clean result
+        out.kind = Kind::NA;
+        out.reason = fmt::format("no object of the kinds this check judges was read ({}){}", judged_kinds(*t.test), unserved_note(t));
         return out;
     }
     out.kind = t.findings == 0 ? Kind::Pass : Kind::Fail;
     if (t.findings == 0) {
-        out.actual.push_back(fmt::format("{} {} items checked, none matches", t.items, t.test->iterator));
+        out.actual.push_back(fmt::format("{} {} items of {} objects checked, none matches{}", t.items, t.test->iterator, t.objects,
+                                         unserved_note(t)));
         return out;
     }
     std::vector<std::string> first;
     for (size_t i = 0; i < t.evidence.size() && i < 3; ++i) first.push_back(t.evidence[i].ref + " " + t.evidence[i].value);
-    out.actual.push_back(fmt::format("{} of {} {} items match: {}{}", t.findings, t.items, t.test->iterator, fmt::join(first, "; "),
-                                     t.findings > first.size() ? "; ..." : ""));
+    out.actual.push_back(fmt::format("{} of {} {} items match: {}{}{}", t.findings, t.items, t.test->iterator, fmt::join(first, "; "),
+                                     t.findings > first.size() ? "; ..." : "", unserved_note(t)));
+    return out;
+}
+
+/// Whether a malformed object is one the test would have judged.
+bool judges_object(const model::TestItem& test, const MalformedObject& object) {
+    if (test.iterator == "object") return std::find(test.kinds.begin(), test.kinds.end(), object.kind) != test.kinds.end();
+    return judges_kind(test.iterator, object.kind);
+}
+
+/// ERROR for a test that would have judged an object no API server accepts.
+std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test, const std::vector<MalformedObject>& malformed) {
+    std::vector<std::string> problems;
+    std::vector<model::Evidence> evidence;
+    for (const auto& object : malformed) {
+        if (!judges_object(test, object)) continue;
+        problems.push_back(fmt::format("{}: {}", object.name, object.problem));
+        evidence.push_back({object.origin.file.empty() ? "api" : "manifest", object.name, object.problem, object.origin.file,
+                            object.origin.line});
+    }
+    if (problems.empty()) return std::nullopt;
+    ItemOutcome out;
+    out.kind = Kind::Error;
+    out.reason = fmt::format("cannot be judged: {}{}", fmt::join(problems.begin(), problems.begin() + std::min<size_t>(problems.size(), 3), "; "),
+                             problems.size() > 3 ? fmt::format("; and {} more", problems.size() - 3) : "");
+    out.evidence = std::move(evidence);
     return out;
 }
 
@@ -373,30 +501,49 @@ ItemOutcome combined(const model::TestItem& item, const std::map<const model::Te
     return combine(std::move(children), item.subject != model::Subject::Any);
 }
 
-std::map<std::string, ItemOutcome> PolicyRun::finish() {
-    std::map<const model::TestItem*, ItemOutcome> leaves;
-    std::set<const Tally*> decided;  // refused or unserved: not judged
-    for (auto& t : m_state->tallies) {
-        std::vector<std::string> refused;
-        std::vector<std::string> unserved;
-        for (const auto& need : needed_types(*t.test)) {
-            auto problem = m_state->problems.find(need.name);
-            if (problem == m_state->problems.end()) continue;
-            if (problem->second.kind != k8s::ListOutcome::Kind::NotServed) refused.push_back(problem->second.message);
-            else if (!need.optional) unserved.push_back(problem->second.message);
-        }
-        ItemOutcome o;
-        if (!refused.empty()) {
-            o.kind = Kind::Error;
-            o.reason = fmt::format("{}", fmt::join(refused, "; "));
-        } else if (!unserved.empty()) {
-            o.kind = Kind::NA;
-            o.reason = fmt::format("{}", fmt::join(unserved, "; "));
-        } else {
+namespace {
+
+/// ERROR when a type the test reads was refused, NA when none of the types it judges is served;
+/// otherwise nullopt, with the unserved types noted on the tally.
+std::optional<ItemOutcome> list_problem_outcome(Tally& t, const std::map<std::string, k8s::ListOutcome>& problems) {
+    std::vector<std::string> refused;
+    std::vector<std::string> unserved;
+    bool served = false;  // a type it judges was listed
+    for (const auto& need : needed_types(*t.test)) {
+        auto problem = problems.find(need.name);
+        if (problem == problems.end()) {
+            served = served || need.primary;
             continue;
         }
+        if (problem->second.kind != k8s::ListOutcome::Kind::NotServed) refused.push_back(problem->second.message);
+        else if (!need.optional) unserved.push_back(problem->second.message);
+    }
+    ItemOutcome o;
+    if (!refused.empty()) {
+        o.kind = Kind::Error;
+        o.reason = fmt::format("{}", fmt::join(refused, "; "));
+        return o;
+    }
+    if (!unserved.empty() && !served) {  // nothing it judges is served here
+        o.kind = Kind::NA;
+        o.reason = fmt::format("{}", fmt::join(unserved, "; "));
+        return o;
+    }
+    t.unserved = std::move(unserved);  // judged on the types that are served; the rest is named
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::map<std::string, ItemOutcome> PolicyRun::finish() {
+    std::map<const model::TestItem*, ItemOutcome> leaves;
+    std::set<const Tally*> decided;  // refused, unserved or malformed: not judged
+    for (auto& t : m_state->tallies) {
+        std::optional<ItemOutcome> o = list_problem_outcome(t, m_state->problems);
+        if (!o) o = malformed_outcome(*t.test, m_state->malformed);
+        if (!o) continue;
         decided.insert(&t);
-        leaves[t.test] = std::move(o);
+        leaves[t.test] = std::move(*o);
     }
     for (const char* iterator : {"role-rule", "binding-subject", "grant", "service-account", "namespace", "object"})
         m_state->finish_context(iterator, decided);
@@ -409,5 +556,7 @@ std::map<std::string, ItemOutcome> PolicyRun::finish() {
     for (const auto& [id, check] : checks) out[id] = combined(check->test, leaves);
     return out;
 }
+
+const std::vector<MalformedObject>& PolicyRun::malformed() const { return m_state->malformed; }
 
 }  // namespace kubeproof::engine

@@ -22,6 +22,14 @@ const std::vector<k8s::ResourceType>& policy_resource_types();
 /// A policy condition in words ("securityContext.privileged is true and not (...)").
 std::string describe_condition(const model::Condition& condition);
 
+/// An object of a judged kind that no API server would accept, so no check could judge it.
+struct MalformedObject {
+    std::string name;     ///< "Deployment default/web"
+    std::string kind;     ///< "Deployment"
+    k8s::Origin origin;   ///< its file and line, or the API
+    std::string problem;  ///< "spec.template.spec.containers is a mapping; the API server accepts only a list"
+};
+
 /// Evaluates policy checks over objects fed one at a time. Pure: the caller does the listing.
 /// Pods and workloads are judged as they arrive and then dropped; only the small context kinds
 /// (namespaces, service accounts, network policies, RBAC) are kept.
@@ -37,8 +45,12 @@ public:
     void record(const k8s::ResourceType& type, const k8s::ListOutcome& outcome);
     /// Takes one object.
     void add(nlohmann::json&& object, const k8s::Origin& origin);
-    /// The outcome of every check, by check id.
+    /// The outcome of every check, by check id. A check that reads a type the server refused,
+    /// or would judge an object no API server accepts, is ERROR; one with nothing of the kinds it
+    /// judges is NA, never PASS.
     std::map<std::string, ItemOutcome> finish();
+    /// The objects add() could not judge (see shape_problem), in the order they came.
+    const std::vector<MalformedObject>& malformed() const;
 
 private:
     struct State;

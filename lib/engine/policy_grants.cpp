@@ -50,13 +50,13 @@ RoleIndex index_roles(const std::vector<StoredObject>& roles) {
     return index;
 }
 
-void grant_items(const json& binding, const RoleIndex& cluster_role_index, const RoleIndex& role_index,
+bool grant_items(const json& binding, const RoleIndex& cluster_role_index, const RoleIndex& role_index,
                  const std::vector<StoredObject>& cluster_roles, const ItemSink& sink) {
     const json ref = binding.value("roleRef", json::object());
     const std::string role_kind = ref.value("kind", "");
     const json* role = role_kind == "ClusterRole" ? find_role(cluster_role_index, ref.value("name", ""), "")
                                                   : find_role(role_index, ref.value("name", ""), meta(binding, "namespace"));
-    if (role == nullptr) return;
+    if (role == nullptr) return false;
     const json rules = effective_rules(*role, cluster_roles);
     json role_view = {{"kind", role_kind}, {"name", ref.value("name", "")}, {"namespace", meta(*role, "namespace")}};
     binding_subject_items(binding, [&](PolicyItem&& subject) {
@@ -71,6 +71,7 @@ void grant_items(const json& binding, const RoleIndex& cluster_role_index, const
             sink({std::move(view), std::move(label)});
         }
     });
+    return true;
 }
 
 }  // namespace kubeproof::engine

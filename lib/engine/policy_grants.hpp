@@ -29,7 +29,8 @@ RoleIndex index_roles(const std::vector<StoredObject>& roles);
 
 /// `grant` items: every subject of a binding joined with every rule of the role it references
 /// (looked up in the indexes; `cluster_roles` is also searched for aggregated ClusterRoles).
-void grant_items(const nlohmann::json& binding, const RoleIndex& cluster_role_index, const RoleIndex& role_index,
+/// False when the role it references is not in the indexes.
+bool grant_items(const nlohmann::json& binding, const RoleIndex& cluster_role_index, const RoleIndex& role_index,
                  const std::vector<StoredObject>& cluster_roles, const ItemSink& sink);
 
 }  // namespace kubeproof::engine

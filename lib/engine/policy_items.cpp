@@ -1,6 +1,9 @@
 #include "engine/policy_items.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -46,6 +49,75 @@ json effective_security_context(const json& pod_spec, const json& container) {
         if (!effective.contains(field) && pod->contains(field)) effective[field] = (*pod)[field];
     }
     return effective;
+}
+
+/// What containerd (and Docker) grant a container that asks for nothing: a superset of CRI-O's
+/// default set, so the larger one is assumed when the runtime is not known.
+constexpr std::array<std::string_view, 14> k_runtime_default_caps = {
+    "AUDIT_WRITE", "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",   "MKNOD",
+    "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
+
+/// Every Linux capability (capability.h, Linux 5.9 and later).
+constexpr std::array<std::string_view, 41> k_all_caps = {
+    "AUDIT_CONTROL", "AUDIT_READ",  "AUDIT_WRITE",     "BLOCK_SUSPEND",    "BPF",        "CHECKPOINT_RESTORE",
+    "CHOWN",         "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER",           "FSETID",     "IPC_LOCK",
+    "IPC_OWNER",     "KILL",        "LEASE",           "LINUX_IMMUTABLE",  "MAC_ADMIN",  "MAC_OVERRIDE",
+    "MKNOD",         "NET_ADMIN",   "NET_BIND_SERVICE", "NET_BROADCAST",   "NET_RAW",    "PERFMON",
+    "SETFCAP",       "SETGID",      "SETPCAP",         "SETUID",           "SYSLOG",     "SYS_ADMIN",
+    "SYS_BOOT",      "SYS_CHROOT",  "SYS_MODULE",      "SYS_NICE",         "SYS_PACCT",  "SYS_PTRACE",
+    "SYS_RAWIO",     "SYS_RESOURCE", "SYS_TIME",       "SYS_TTY_CONFIG",   "WAKE_ALARM"};
+
+std::string upper(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<std::string> string_list(const json* node) {
+    std::vector<std::string> out;
+    if (node == nullptr || !node->is_array()) return out;
+    for (const auto& item : *node) {
+        if (item.is_string()) out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+bool names_all(const std::vector<std::string>& names) {
+    return std::any_of(names.begin(), names.end(), [](const std::string& n) { return upper(n) == "ALL"; });
+}
+
+/// The capabilities a container holds, as the container runtimes compute them ("ALL" when it
+/// holds every one): privileged means all; otherwise the runtime's default set (all of them with add ALL, none with drop ALL,
+/// none with both), then each added name, then each dropped name removed. containerd upper-cases
+/// a name and prefixes CAP_; CRI-O also accepts a name already prefixed. So an added "net_raw" or
+/// "CAP_NET_RAW" is NET_RAW (on one runtime or both), while a dropped "CAP_NET_RAW" is not
+/// removed everywhere (containerd removes "CAP_CAP_NET_RAW") and counts as not dropped.
+json effective_capabilities(const json& security_context) {
+    const json* privileged = at(security_context, {"privileged"});
+    if (privileged != nullptr && privileged->is_boolean() && privileged->get<bool>()) return json::array({"ALL"});
+    const json* caps = at(security_context, {"capabilities"});
+    const std::vector<std::string> add = string_list(caps != nullptr ? at(*caps, {"add"}) : nullptr);
+    const std::vector<std::string> drop = string_list(caps != nullptr ? at(*caps, {"drop"}) : nullptr);
+    std::set<std::string> held;
+    if (!names_all(drop)) {
+        for (auto name : names_all(add) ? std::vector<std::string_view>(k_all_caps.begin(), k_all_caps.end())
+                                        : std::vector<std::string_view>(k_runtime_default_caps.begin(), k_runtime_default_caps.end())) {
+            held.emplace(name);
+        }
+    }
+    for (const auto& name : add) {
+        std::string cap = upper(name);
+        if (cap == "ALL") continue;
+        held.insert(cap.starts_with("CAP_") ? cap.substr(4) : cap);
+    }
+    for (const auto& name : drop) {
+        const std::string cap = upper(name);
+        if (cap != "ALL" && !cap.starts_with("CAP_")) held.erase(cap);
+    }
+    if (std::all_of(k_all_caps.begin(), k_all_caps.end(), [&](std::string_view cap) { return held.count(std::string(cap)) != 0; })) {
+        return json::array({"ALL"});  // every capability: shown as ALL, not as 41 names
+    }
+    return json(std::vector<std::string>(held.begin(), held.end()));
 }
 
 }  // namespace
@@ -99,6 +171,7 @@ void container_items(const json& object, const ItemSink& sink) {
                 json view = owner_view(object);
                 view.update(container);
                 view["securityContext"] = effective_security_context(*spec, container);
+                view["effectiveCapabilities"] = effective_capabilities(view["securityContext"]);
                 view["containerType"] = list;
                 view["pod"] = *spec;
                 sink({std::move(view), fmt::format("{}[{}] ({})", list, i, container.value("name", "?"))});

@@ -1,5 +1,7 @@
 #include "facts/collector.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "facts/discovery.hpp"
@@ -9,30 +11,76 @@ namespace kubeproof::facts {
 
 namespace {
 
-constexpr size_t k_max_tree_entries = 20000;
-constexpr int k_max_tree_depth = 16;
+std::string child_path(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
 
-void walk_tree(const host::Host& host, const std::string& dir, int depth, NodeFacts& facts, std::vector<std::string>& out) {
-    if (depth > k_max_tree_depth || out.size() >= k_max_tree_entries) return;
-    auto entries = host.list_dir(dir);
-    if (!entries) return;
-    for (const auto& entry : *entries) {
-        std::string path = dir == "/" ? "/" + entry.name : dir + "/" + entry.name;
-        facts.files.emplace(path, stat_fact(host, path));
-        out.push_back(path);
-        if (entry.is_dir) walk_tree(host, path, depth + 1, facts, out);
+// One directory walk: stats every entry it sees into the facts and records where it could not
+// see everything. Symlinks to directories are followed, except back into a directory being walked.
+class TreeWalk {
+public:
+    TreeWalk(const host::Host& host, const WalkLimits& limits, NodeFacts& facts) : m_host(host), m_limits(limits), m_facts(facts) {}
+
+    // The tree at `root`: the root itself, every entry below it, and where the walk could not see.
+    TreeFact run(const std::string& root) {
+        FileFact top = stat_fact(m_host, root);
+        m_facts.files.emplace(root, top);
+        if (!top.exists) return std::move(m_tree);
+        m_tree.entries.push_back(root);
+        if (top.error) {
+            m_tree.unlisted.push_back(Unlisted::from_error(root, *top.error));
+        } else if (top.info.type == host::FileInfo::Type::Directory) {
+            std::vector<std::string> walking{top.info.resolved};
+            walk(root, 0, walking);
+        }
+        return std::move(m_tree);
     }
-}
 
-void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts) {
-    if (facts.trees.count(root) != 0) return;
-    std::vector<std::string> entries;
-    FileFact top = stat_fact(host, root);
-    facts.files.emplace(root, top);
-    if (top.exists) entries.push_back(root);
-    if (top.exists && top.info.type == host::FileInfo::Type::Directory) walk_tree(host, root, 0, facts, entries);
-    facts.trees[root] = std::move(entries);
-}
+private:
+    // Lists `dir`, `depth` levels below the root; false once the entry limit has stopped the walk.
+    bool walk(const std::string& dir, int depth, std::vector<std::string>& walking) {
+        if (depth > m_limits.max_depth) {
+            m_tree.unlisted.push_back({dir, fmt::format("deeper than {} levels", m_limits.max_depth)});
+            return true;
+        }
+        auto entries = m_host.list_dir(dir);
+        if (!entries) {
+            m_tree.unlisted.push_back(Unlisted::from_error(dir, entries.error()));
+            return true;
+        }
+        for (const auto& entry : *entries) {
+            if (m_count == m_limits.max_entries) {
+                m_tree.unlisted.push_back({dir, fmt::format("more than {} entries", m_limits.max_entries)});
+                return false;
+            }
+            std::string path = child_path(dir, entry.name);
+            const FileFact& fact = m_facts.files.emplace(path, stat_fact(m_host, path)).first->second;
+            m_tree.entries.push_back(path);
+            ++m_count;
+            if (fact.error) {  // it may be a directory (a link whose target cannot be reached)
+                m_tree.unlisted.push_back(Unlisted::from_error(path, *fact.error));
+            } else if (entry.is_dir && !descend(path, fact, depth, walking)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Walks a subdirectory unless it is one being walked already (a link back up).
+    bool descend(const std::string& path, const FileFact& fact, int depth, std::vector<std::string>& walking) {
+        const std::string& resolved = fact.info.resolved;
+        bool loop = !resolved.empty() && std::find(walking.begin(), walking.end(), resolved) != walking.end();
+        if (loop) return true;  // everything below it is being walked already
+        walking.push_back(resolved);
+        bool go_on = walk(path, depth + 1, walking);
+        walking.pop_back();
+        return go_on;
+    }
+
+    const host::Host& m_host;
+    const WalkLimits& m_limits;
+    NodeFacts& m_facts;
+    TreeFact m_tree;
+    size_t m_count = 0;
+};
 
 void gather_document(const host::Host& host, const std::string& path, NodeFacts& facts) {
     if (facts.documents.count(path) != 0) return;
@@ -48,12 +96,13 @@ void gather_document(const host::Host& host, const std::string& path, NodeFacts&
     facts.documents[path] = doc;
 }
 
-void gather_item(const host::Host& host, const model::TestItem& item, const std::string& component, NodeFacts& facts) {
-    for (const auto& child : item.children) gather_item(host, child, component, facts);
+void gather_item(const host::Host& host, const model::TestItem& item, const std::string& component, NodeFacts& facts,
+                 const WalkLimits& limits) {
+    for (const auto& child : item.children) gather_item(host, child, component, facts, limits);
     const std::string& comp = item.component.empty() ? component : item.component;
     for (const auto& ref : item.refs) {
         for (const auto& found : resolve_ref(facts, ref, comp)) {
-            if (item.subject == model::Subject::Tree) gather_tree(host, found.path, facts);
+            if (item.subject == model::Subject::Tree) gather_tree(host, found.path, facts, limits);
             else if (item.subject == model::Subject::Document) gather_document(host, found.path, facts);
             else facts.files.emplace(found.path, stat_fact(host, found.path));
         }
@@ -104,13 +153,20 @@ FileFact stat_fact(const host::Host& host, const std::string& path) {
     return fact;
 }
 
-NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue, const std::vector<const model::Check*>& checks) {
+void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts, const WalkLimits& limits) {
+    if (facts.trees.count(root) != 0) return;
+    TreeFact tree = TreeWalk(host, limits, facts).run(root);
+    facts.trees[root] = std::move(tree);
+}
+
+NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue, const std::vector<const model::Check*>& checks,
+                  const WalkLimits& limits) {
     NodeFacts facts;
     facts.hostname = host.hostname();
     discover_components(host, catalogue, facts);
     for (const model::Check* check : checks) {
         std::string component = check->components.empty() ? std::string() : check->components.front();
-        gather_item(host, check->test, component, facts);
+        gather_item(host, check->test, component, facts, limits);
     }
     facts.kubernetes_version = kubernetes_version(host, facts);
     return facts;

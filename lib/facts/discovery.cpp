@@ -14,7 +14,18 @@ constexpr std::array<std::string_view, 4> k_systemd_dirs = {"/etc/systemd/system
                                                             "/usr/lib/systemd/system", "/lib/systemd/system"};
 constexpr std::array<std::string_view, 4> k_manifest_suffixes = {".yaml", ".yml", ".manifest", ".json"};
 
-bool exists(const host::Host& host, const std::string& path) { return host.stat(path).has_value(); }
+// False only when the path is certainly not there: one that cannot be examined (a parent that
+// cannot be searched) is kept, so that the checks on it say why they cannot see it.
+bool may_exist(const host::Host& host, const std::string& path) {
+    auto info = host.stat(path);
+    return info || info.error().kind != host::HostError::Kind::NotFound;
+}
+
+// The value of a flag that names a path; an empty value names none.
+std::optional<std::string> path_flag(const ComponentFacts& found, const std::string& flag) {
+    auto value = flag.empty() ? std::nullopt : found.flags.last(flag);
+    return value && !value->empty() ? value : std::nullopt;
+}
 
 Document load_document(const host::Host& host, const std::string& path) {
     auto text = host.read_file(path);
@@ -62,8 +73,9 @@ void add_path(RoleSearch& s, const std::string& role, std::string path, std::str
 }
 
 bool from_flag(RoleSearch& s, const model::FileRole& role) {
-    if (role.from_flag.empty() || !s.found.flags.has(role.from_flag)) return false;
-    add_path(s, role.name, *s.found.flags.last(role.from_flag), fmt::format("from {} {} ({})", s.component.name, role.from_flag, s.found.how));
+    auto path = path_flag(s.found, role.from_flag);
+    if (!path) return false;
+    add_path(s, role.name, *path, fmt::format("from {} {} ({})", s.component.name, role.from_flag, s.found.how));
     return true;
 }
 
@@ -80,7 +92,7 @@ bool from_static_pod(RoleSearch& s, const model::FileRole& role) {
     for (auto suffix : k_manifest_suffixes) {
         std::string path = s.facts.static_pod_dir + "/" + s.component.static_pod + std::string(suffix);
         s.found.looked[role.name].push_back(path);
-        if (exists(s.host, path)) {
+        if (may_exist(s.host, path)) {
             s.found.roles[role.name].push_back({path, fmt::format("in the static pod directory, {}", s.facts.static_pod_dir_how)});
             return true;
         }
@@ -88,14 +100,15 @@ bool from_static_pod(RoleSearch& s, const model::FileRole& role) {
     return false;
 }
 
-// The systemd search directories that exist, without aliases (/lib -> /usr/lib on merged-usr systems).
+// The systemd search directories that may exist, without aliases (/lib -> /usr/lib on merged-usr
+// systems); one that cannot be examined is kept, so that what is below it reports why.
 std::vector<std::string> systemd_dirs(const host::Host& host) {
     std::vector<std::string> out;
     std::vector<std::string> seen;
     for (auto dir : k_systemd_dirs) {
         auto info = host.stat(dir);
-        if (!info) continue;
-        std::string real = info->resolved.empty() ? std::string(dir) : info->resolved;
+        if (!info && info.error().kind == host::HostError::Kind::NotFound) continue;
+        std::string real = !info || info->resolved.empty() ? std::string(dir) : info->resolved;
         if (std::find(seen.begin(), seen.end(), real) != seen.end()) continue;
         seen.push_back(real);
         out.emplace_back(dir);
@@ -109,11 +122,14 @@ bool from_systemd(RoleSearch& s, const model::FileRole& role) {
     for (const auto& dir : systemd_dirs(s.host)) {
         std::string unit = dir + "/" + role.systemd_unit;
         s.found.looked[role.name].push_back(unit);
-        if (!unit_found && exists(s.host, unit)) {
+        if (!unit_found && may_exist(s.host, unit)) {
             s.found.roles[role.name].push_back({unit, "systemd unit"});
             unit_found = true;
         }
         auto dropins = s.host.list_dir(unit + ".d");
+        if (!dropins && dropins.error().kind != host::HostError::Kind::NotFound) {
+            s.found.unlisted[role.name].push_back(Unlisted::from_error(unit + ".d", dropins.error()));
+        }
         if (!dropins) continue;
         for (const auto& entry : *dropins) {
             if (entry.is_dir || !entry.name.ends_with(".conf")) continue;
@@ -126,7 +142,7 @@ bool from_systemd(RoleSearch& s, const model::FileRole& role) {
 void from_candidates(RoleSearch& s, const model::FileRole& role) {
     for (const auto& candidate : role.candidates) {
         s.found.looked[role.name].push_back(candidate);
-        if (!exists(s.host, candidate)) continue;
+        if (!may_exist(s.host, candidate)) continue;
         s.found.roles[role.name].push_back({candidate, "catalogue candidate"});
         if (!role.multi) return;
     }
@@ -136,16 +152,29 @@ void from_candidates(RoleSearch& s, const model::FileRole& role) {
 // locations must not be mistaken for one it does not read.
 bool runs_without_config(const RoleSearch& s, const model::FileRole& role) {
     return role.name == s.component.config_role && s.found.source == "process" && !role.from_flag.empty() &&
-           !s.found.flags.has(role.from_flag);
+           !path_flag(s.found, role.from_flag);
 }
 
 void resolve_role(RoleSearch& s, const model::FileRole& role) {
     if (from_flag(s, role) || from_key(s, role) || from_static_pod(s, role) || from_systemd(s, role)) return;
     if (runs_without_config(s, role)) {
-        s.found.looked[role.name].push_back(fmt::format("{} was started without {}", s.component.name, role.from_flag));
+        const char* how = s.found.flags.has(role.from_flag) ? "with an empty" : "without";
+        s.found.looked[role.name].push_back(fmt::format("{} was started {} {}", s.component.name, how, role.from_flag));
         return;
     }
     from_candidates(s, role);
+}
+
+// Drop-ins that cannot be listed may set anything: the configuration is unknown, and so are the
+// files that make it up.
+void dropins_unlisted(const model::Component& c, ComponentFacts& found, const std::string& dir, const host::HostError& error) {
+    found.unlisted[c.config_role].push_back(Unlisted::from_error(dir, error));
+    if (!found.config) {
+        found.config = Document{};
+        found.config->path = dir;
+    }
+    found.config->loaded = false;
+    found.config->error = fmt::format("cannot list the {} directory {}", c.config_dropin_flag, error.message);
 }
 
 // Merges the component's config drop-ins (the kubelet's --config-dir: every file with the suffix,
@@ -157,6 +186,7 @@ void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts&
     if (!entries) {
         if (entries.error().kind != host::HostError::Kind::NotFound) {
             facts.warnings.push_back(fmt::format("{} {}: {}", c.name, c.config_dropin_flag, entries.error().message));
+            dropins_unlisted(c, found, *dir, entries.error());
         }
         return;
     }
@@ -203,7 +233,7 @@ bool find_process(const std::vector<host::Process>& processes, const model::Comp
             found.pid = p.pid;
             found.argv = p.argv;
             found.how = fmt::format("{} pid {}", c.name, p.pid);
-            found.flags = parse_flags(p.argv, pattern.find(' ') == std::string::npos ? 1 : 2);
+            found.flags = parse_flags(p.argv, pattern.find(' ') == std::string::npos ? 1 : 2, c.flag_syntax);
             return true;
         }
     }
@@ -222,7 +252,7 @@ void find_static_pod(const host::Host& host, const model::Component& c, NodeFact
     found.source = "manifest";
     found.argv = argv;
     found.how = fmt::format("static pod manifest {}", path);
-    found.flags = parse_flags(argv, 1);
+    found.flags = parse_flags(argv, 1, c.flag_syntax);
     found.env = static_pod_env(manifest, c.static_pod, c.name);
 }
 
@@ -244,7 +274,7 @@ void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
             }
         }
     }
-    if (exists(host, "/etc/kubernetes/manifests")) {
+    if (may_exist(host, "/etc/kubernetes/manifests")) {
         facts.static_pod_dir = "/etc/kubernetes/manifests";
         facts.static_pod_dir_how = "the kubeadm default";
     }

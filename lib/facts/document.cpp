@@ -1,11 +1,10 @@
 #include "facts/document.hpp"
 
-#include <charconv>
-#include <cstdint>
-
 #include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
+
+#include "facts/yaml_scalars.hpp"
 
 namespace kubeproof::facts {
 
@@ -13,19 +12,45 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::string_view k_str_tag = "tag:yaml.org,2002:str";
+constexpr std::string_view k_merge_tag = "tag:yaml.org,2002:merge";
+
+// A scalar as Kubernetes reads it: quoted and !!str scalars are strings, plain ones resolved as
+// go-yaml v2 resolves them (yaml_scalars.hpp).
 json scalar_to_json(const YAML::Node& node) {
     const std::string& text = node.Scalar();
-    if (node.Tag() != "?") return text;  // quoted: always a string
-    if (text == "true" || text == "True" || text == "TRUE") return true;
-    if (text == "false" || text == "False" || text == "FALSE") return false;
-    if (text.empty() || text == "null" || text == "~" || text == "Null" || text == "NULL") return nullptr;
-    const char* begin = text.data();
-    const char* end = begin + text.size();
-    int64_t integer = 0;
-    if (auto [ptr, ec] = std::from_chars(begin, end, integer); ec == std::errc() && ptr == end) return integer;
-    double real = 0;
-    if (auto [ptr, ec] = std::from_chars(begin, end, real); ec == std::errc() && ptr == end) return real;
-    return text;
+    if (node.Tag() == "!" || node.Tag() == k_str_tag) return text;
+    if (node.Tag() != "?" && !node.Tag().starts_with("tag:yaml.org,2002:")) return text;  // an application tag
+    return resolve_plain_scalar(text);
+}
+
+std::string key_text(const YAML::Node& key) {
+    return key.Tag() == "?" ? resolve_plain_key(key.Scalar()) : key.Scalar();
+}
+
+// `<<` as a plain key (or tagged !!merge): go-yaml v2 merges the mapping(s) it names.
+bool is_merge_key(const YAML::Node& key) {
+    return key.IsScalar() && key.Scalar() == "<<" && (key.Tag() == "?" || key.Tag() == k_merge_tag);
+}
+
+json convert(const YAML::Node& node, const std::string& path, std::map<std::string, int>* lines);
+
+// Applies one `<<: value` to `out` the way go-yaml v2 does: every key of the merged mapping is
+// set, replacing what came before it in the document; of a sequence of mappings, the earlier
+// ones win. Anything else is the decoder's error.
+void merge_into(json& out, const YAML::Node& value, const std::string& path, std::map<std::string, int>* lines) {
+    auto merge_one = [&](const YAML::Node& mapping) {
+        if (!mapping.IsMap()) {
+            throw YAML::ParserException(mapping.Mark(), "map merge requires map or sequence of maps as the value");
+        }
+        json merged = convert(mapping, path, lines);
+        for (auto& [key, item] : merged.items()) out[key] = std::move(item);
+    };
+    if (value.IsSequence()) {
+        for (size_t i = value.size(); i-- > 0;) merge_one(value[i]);
+        return;
+    }
+    merge_one(value);
 }
 
 /// Converts a node; records the line of every value by key path in `lines` unless it is null.
@@ -43,13 +68,17 @@ json convert(const YAML::Node& node, const std::string& path, std::map<std::stri
         case YAML::NodeType::Map: {
             json out = json::object();
             for (const auto& entry : node) {
-                std::string key = entry.first.Scalar();
+                if (is_merge_key(entry.first)) {
+                    merge_into(out, entry.second, path, lines);
+                    continue;
+                }
+                std::string key = key_text(entry.first);
                 if (lines == nullptr) {
                     out[key] = convert(entry.second, {}, nullptr);
                     continue;
                 }
                 std::string child = path.empty() ? key : path + "." + key;
-                if (!entry.first.Mark().is_null()) lines->emplace(child, entry.first.Mark().line + 1);  // the key's line
+                if (!entry.first.Mark().is_null()) (*lines)[child] = entry.first.Mark().line + 1;  // the key's line
                 out[key] = convert(entry.second, child, lines);
             }
             return out;

@@ -40,8 +40,10 @@ Document parse_document(std::string path, std::string_view text);
 /// A drop-in that did not load makes `base` not loaded, with its error.
 void merge_document(Document& base, const Document& drop_in);
 
-/// Converts one yaml-cpp node as parse_document does: plain scalars get YAML 1.2 core-schema types
-/// (booleans, integers, floats, null), quoted scalars stay strings. Shared with the manifest reader.
+/// Converts one yaml-cpp node as parse_document does, with the semantics Kubernetes reads YAML with
+/// (go-yaml v2 through sigs.k8s.io/yaml): plain scalars resolved by YAML 1.1 rules (`yes`/`on`
+/// are booleans, see yaml_scalars.hpp), quoted scalars strings, `<<` merge keys merged. Throws a
+/// YAML::Exception for a merge key whose value is not a mapping. Shared with the manifest reader.
 nlohmann::json yaml_to_json(const YAML::Node& node);
 
 /// At most this many values in one document once YAML aliases are expanded: a few lines of

@@ -23,32 +23,85 @@ std::vector<std::string> FlagSet::all(std::string_view name) const {
 
 namespace {
 
+using model::FlagLibrary;
+
 bool is_flag(std::string_view arg) { return arg.size() > 1 && arg.front() == '-' && arg != "--"; }
 
-std::string normalise(std::string_view name) {
+// A name as the component looks it up; Kubernetes components read '_' as '-' (WordSepNormalizeFunc).
+std::string normalise(std::string_view name, FlagLibrary library) {
     while (!name.empty() && name.front() == '-') name.remove_prefix(1);
-    return "--" + std::string(name);
+    std::string out = "--" + std::string(name);
+    if (library == FlagLibrary::Pflag) std::replace(out.begin(), out.end(), '_', '-');
+    return out;
 }
+
+// Reads argv one flag at a time, as a flag library does.
+class FlagReader {
+public:
+    FlagReader(const std::vector<std::string>& argv, size_t first, const model::FlagSyntax& syntax)
+        : m_argv(argv), m_next(first), m_syntax(syntax) {}
+
+    // Every flag up to the end of argv, "--", or where the library stops.
+    FlagSet read() {
+        while (m_next < m_argv.size()) {
+            std::string_view arg = m_argv[m_next++];
+            if (arg == "--") break;
+            if (!is_flag(arg)) {
+                if (m_syntax.library == FlagLibrary::Go) break;  // Go's flag stops at the first argument
+                continue;                                        // pflag keeps it as a positional argument
+            }
+            if (arg[1] != '-' && m_syntax.library == FlagLibrary::Pflag) {
+                read_single(arg.substr(1));
+            } else if (!read_long(arg.substr(arg[1] == '-' ? 2 : 1))) {
+                break;
+            }
+        }
+        return std::move(m_flags);
+    }
+
+private:
+    // "--name=value", "--name" (boolean) or "--name value"; false for a malformed flag, which
+    // ends parsing (the component refuses to start).
+    bool read_long(std::string_view text) {
+        if (text.empty() || text.front() == '-' || text.front() == '=') return false;
+        auto eq = text.find('=');
+        std::string name = normalise(text.substr(0, eq), m_syntax.library);
+        if (eq != std::string_view::npos) {
+            m_flags.add(std::move(name), std::string(text.substr(eq + 1)));
+        } else if (m_syntax.bool_flags.count(name) != 0) {
+            m_flags.add(std::move(name), "true");
+        } else if (m_next < m_argv.size()) {
+            m_flags.add(std::move(name), m_argv[m_next++]);
+        } else {
+            m_flags.add(std::move(name), "");  // "flag needs an argument": present, with nothing in it
+        }
+        return true;
+    }
+
+    // A single-dash "-name" of a pflag component, read as before: "=value", else the next
+    // argument unless it is a flag, else "true".
+    void read_single(std::string_view text) {
+        auto eq = text.find('=');
+        std::string name = normalise(text.substr(0, eq), FlagLibrary::Go);
+        if (eq != std::string_view::npos) {
+            m_flags.add(std::move(name), std::string(text.substr(eq + 1)));
+        } else if (m_next < m_argv.size() && !is_flag(m_argv[m_next])) {
+            m_flags.add(std::move(name), m_argv[m_next++]);
+        } else {
+            m_flags.add(std::move(name), "true");
+        }
+    }
+
+    const std::vector<std::string>& m_argv;
+    size_t m_next;
+    const model::FlagSyntax& m_syntax;
+    FlagSet m_flags;
+};
 
 }  // namespace
 
-FlagSet parse_flags(const std::vector<std::string>& argv, size_t first) {
-    FlagSet flags;
-    for (size_t i = first; i < argv.size(); ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "--") break;
-        if (!is_flag(arg)) continue;
-        auto eq = arg.find('=');
-        if (eq != std::string_view::npos) {
-            flags.add(normalise(arg.substr(0, eq)), std::string(arg.substr(eq + 1)));
-        } else if (i + 1 < argv.size() && !is_flag(argv[i + 1])) {
-            flags.add(normalise(arg), argv[i + 1]);
-            ++i;
-        } else {
-            flags.add(normalise(arg), "true");
-        }
-    }
-    return flags;
+FlagSet parse_flags(const std::vector<std::string>& argv, size_t first, const model::FlagSyntax& syntax) {
+    return FlagReader(argv, first, syntax).read();
 }
 
 bool is_sensitive(std::string_view name) {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/check.hpp"
+
 namespace kubeproof::facts {
 
 /// Command-line flags of one process: every occurrence of every flag, in order.
@@ -25,9 +27,14 @@ private:
     std::map<std::string, std::vector<std::string>, std::less<>> m_values;
 };
 
-/// Parses Go-style flags from argv[first..]: `--flag=value`, `--flag value`, a bare `--flag`
-/// (true), and single-dash `-flag`; names are normalised to the double-dash form.
-FlagSet parse_flags(const std::vector<std::string>& argv, size_t first = 1);
+/// Parses argv[first..] as the component's flag library does. `--flag=value` always sets the
+/// value (an empty one too); a boolean flag written without '=' is "true" and takes nothing
+/// else; any other flag written without '=' takes the next argument whatever it is, or "" when
+/// there is none. pflag reads '_' in a name as '-' and skips arguments that are not flags; Go's
+/// `flag` stops at the first of them. "--" and a malformed flag ("---x", "--=x") end the flags.
+/// A single-dash `-flag` takes `=value`, else the next argument unless that is a flag, else
+/// "true". Names are normalised to the double-dash form.
+FlagSet parse_flags(const std::vector<std::string>& argv, size_t first, const model::FlagSyntax& syntax);
 
 /// True when a flag or environment variable name looks like it carries a secret.
 bool is_sensitive(std::string_view name);

@@ -27,6 +27,26 @@ struct FileFact {
     std::string group;  ///< group name, or the numeric gid
 };
 
+/// A directory kubeproof could not see all of, and why: the host's reason ("Permission denied")
+/// or the limit that stopped a walk ("more than 20000 entries", "deeper than 16 levels").
+struct Unlisted {
+    std::string dir;
+    std::string reason;
+
+    /// From the host's error about `dir`, without the path it repeats ("/x: Permission denied").
+    static Unlisted from_error(const std::string& dir, const host::HostError& error) {
+        const std::string prefix = dir + ": ";
+        bool repeats = error.message.compare(0, prefix.size(), prefix) == 0;
+        return {dir, repeats ? error.message.substr(prefix.size()) : error.message};
+    }
+};
+
+/// A directory tree as a walk saw it.
+struct TreeFact {
+    std::vector<std::string> entries;  ///< the root itself first (when it exists), then every entry below it
+    std::vector<Unlisted> unlisted;    ///< where the walk could not see everything; empty when complete
+};
+
 /// One catalogue component as found on the node.
 struct ComponentFacts {
     std::string id;
@@ -40,6 +60,8 @@ struct ComponentFacts {
     std::map<std::string, std::string> env;
     std::map<std::string, std::vector<FoundPath>> roles;  ///< role -> resolved paths (existing first)
     std::map<std::string, std::vector<std::string>> looked;  ///< role -> every place tried
+    /// role -> directories its search had to list and could not (a systemd drop-in or config directory)
+    std::map<std::string, std::vector<Unlisted>> unlisted;
     std::optional<Document> config;  ///< the component's config file, when it has one in use
 };
 
@@ -51,7 +73,7 @@ struct NodeFacts {
     std::string static_pod_dir_how;
     std::map<std::string, ComponentFacts> components;
     std::map<std::string, FileFact> files;                       ///< by path
-    std::map<std::string, std::vector<std::string>> trees;       ///< tree root -> every entry below it
+    std::map<std::string, TreeFact> trees;                       ///< by tree root
     std::map<std::string, Document> documents;                   ///< by path
     std::vector<std::string> warnings;                           ///< discovery problems worth showing
     std::string process_error;  ///< why the process table could not be read (empty when it was)

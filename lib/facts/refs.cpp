@@ -18,8 +18,9 @@ std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& re
     if (ref.starts_with("flag:")) {
         const ComponentFacts* c = component_of(facts, component);
         std::string flag = ref.substr(5);
-        if (c == nullptr || !c->flags.has(flag)) return {};
-        return {{*c->flags.last(flag), fmt::format("from {} ({})", flag, c->how)}};
+        auto value = c == nullptr ? std::nullopt : c->flags.last(flag);
+        if (!value || value->empty()) return {};  // an empty value names no file
+        return {{*value, fmt::format("from {} ({})", flag, c->how)}};
     }
     auto dot = ref.find('.');
     const ComponentFacts* c = component_of(facts, ref.substr(0, dot));
@@ -32,7 +33,9 @@ std::string describe_search(const NodeFacts& facts, const std::string& ref, cons
     if (!ref.empty() && ref.front() == '/') return ref;
     if (ref.starts_with("flag:")) {
         const ComponentFacts* c = component_of(facts, component);
-        return fmt::format("{} is not set on {}", ref.substr(5), c == nullptr ? component : c->name);
+        const std::string flag = ref.substr(5);
+        bool empty = c != nullptr && c->flags.has(flag);
+        return fmt::format("{} is {} on {}", flag, empty ? "set to an empty value" : "not set", c == nullptr ? component : c->name);
     }
     auto dot = ref.find('.');
     const ComponentFacts* c = component_of(facts, ref.substr(0, dot));
@@ -40,6 +43,15 @@ std::string describe_search(const NodeFacts& facts, const std::string& ref, cons
     auto it = c->looked.find(ref.substr(dot + 1));
     if (it == c->looked.end() || it->second.empty()) return "no known location";
     return fmt::format("looked in {}", fmt::join(it->second, ", "));
+}
+
+std::vector<Unlisted> unlisted_for_ref(const NodeFacts& facts, const std::string& ref) {
+    auto dot = ref.find('.');
+    if (ref.empty() || ref.front() == '/' || ref.starts_with("flag:") || dot == std::string::npos) return {};
+    const ComponentFacts* c = component_of(facts, ref.substr(0, dot));
+    if (c == nullptr) return {};
+    auto it = c->unlisted.find(ref.substr(dot + 1));
+    return it == c->unlisted.end() ? std::vector<Unlisted>{} : it->second;
 }
 
 }  // namespace kubeproof::facts

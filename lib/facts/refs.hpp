@@ -14,4 +14,8 @@ std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& re
 /// Where a reference was looked for, in words, for "not found" reasons.
 std::string describe_search(const NodeFacts& facts, const std::string& ref, const std::string& component);
 
+/// The directories that resolving a `component.role` reference had to list and could not (the
+/// role may have more files than were found); empty for absolute paths and flags.
+std::vector<Unlisted> unlisted_for_ref(const NodeFacts& facts, const std::string& ref);
+
 }  // namespace kubeproof::facts

@@ -57,6 +57,14 @@ void FakeHost::set_hostname(std::string name) { add_file("/etc/hostname", std::m
 
 void FakeHost::deny(std::string_view path) { m_denied.insert(normalize(path)); }
 
+void FakeHost::deny_listing(std::string_view path) { m_unlistable.insert(normalize(path)); }
+
+bool FakeHost::below_unlistable(const std::string& in_root) const {
+    return std::any_of(m_unlistable.begin(), m_unlistable.end(), [&](const std::string& dir) {
+        return in_root != dir && in_root.starts_with(child_path(dir, ""));
+    });
+}
+
 void FakeHost::put(std::string_view path, Node node) {
     const std::string key = normalize(path);
     if (key == "/" && node.kind != Node::Kind::Directory) {
@@ -79,7 +87,7 @@ void FakeHost::make_parents(const std::string& path) {
 }
 
 NodeResult FakeHost::lookup(const std::string& in_root) const {
-    if (m_denied.contains(in_root)) return util::unexpected(EACCES);
+    if (m_denied.contains(in_root) || below_unlistable(in_root)) return util::unexpected(EACCES);
     const auto it = m_nodes.find(in_root);
     if (it == m_nodes.end()) return util::unexpected(ENOENT);
     switch (it->second.kind) {
@@ -144,6 +152,7 @@ HostResult<std::vector<DirEntry>> FakeHost::list_dir(std::string_view path) cons
     if (found->node->kind != Node::Kind::Directory) {
         return util::unexpected(error_from_errno(path, ENOTDIR));
     }
+    if (m_unlistable.contains(found->resolved)) return util::unexpected(error_from_errno(path, EACCES));
     const std::string prefix = child_path(found->resolved, "");
     std::vector<DirEntry> entries;
     for (auto it = m_nodes.lower_bound(prefix);

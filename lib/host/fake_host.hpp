@@ -43,6 +43,10 @@ public:
     void set_hostname(std::string name);
     /// Makes every look at `path` (read, stat, list, or passing through it) a Denied error.
     void deny(std::string_view path);
+    /// Makes a directory behave like one without read and search permission for the scanning
+    /// user (mode 0700, someone else's): it can be stat'ed, but listing it, or reaching anything
+    /// below it, is a Denied error.
+    void deny_listing(std::string_view path);
     /// Every path given to read_file, stat and list_dir, in call order.
     const std::vector<std::string>& accessed() const { return m_accessed; }
 
@@ -89,8 +93,11 @@ private:
     HostResult<std::string> read_quietly(std::string_view path) const;
     bool is_dir(const std::string& in_root) const;
 
+    bool below_unlistable(const std::string& in_root) const;
+
     std::map<std::string, Node> m_nodes;
     std::set<std::string> m_denied;
+    std::set<std::string> m_unlistable;
     std::map<int, FakeProcess> m_processes;
     mutable std::vector<std::string> m_accessed;
 };

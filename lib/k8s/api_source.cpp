@@ -58,6 +58,9 @@ util::Expected<std::string, std::string> deliver_page(std::string& body, ListRun
     if (!page.is_object() || (items != page.end() && !items->is_array() && !items->is_null())) {
         return util::unexpected(std::string("the response is not a list"));
     }
+    if (items == page.end()) {  // a list always has items, even an empty one: this is something else
+        return util::unexpected(std::string("the response has no \"items\": it is not a list, so nothing was listed"));
+    }
     if (items != page.end() && items->is_array() && !items->empty()) {
         return util::unexpected(std::string("the list has an item that is not an object"));
     }

@@ -5,6 +5,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "facts/yaml_scalars.hpp"
+
 #include "host/local_files.hpp"
 
 namespace kubeproof::k8s {
@@ -99,10 +101,16 @@ private:
     }
 
     static Problem read_bool(const YAML::Node& map, const char* key, const std::string& owner, bool& out) {
-        const std::string text = scalar(map, key);
-        if (text.empty() || text == "false") return std::nullopt;
-        if (text != "true") return owner + ": " + key + " must be true or false, not " + in_quotes(text);
-        out = true;
+        // As client-go reads it (YAML 1.1): yes, on, True ... are booleans too.
+        const YAML::Node node = map[key];
+        if (!node || node.IsNull()) return std::nullopt;
+        const nlohmann::json value = node.IsScalar() && node.Tag() == "?" ? facts::resolve_plain_scalar(node.Scalar())
+                                                                         : nlohmann::json(scalar(map, key));
+        if (value.is_null()) return std::nullopt;
+        if (!value.is_boolean()) {
+            return owner + ": " + key + " must be true or false, not " + in_quotes(scalar(map, key));
+        }
+        out = value.get<bool>();
         return std::nullopt;
     }
 

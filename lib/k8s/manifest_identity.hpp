@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "k8s/builtin_kinds.hpp"
 #include "util/expected.hpp"
 
 namespace kubeproof::k8s {
@@ -27,7 +28,10 @@ inline util::Expected<Identity, std::string> complete_identity(Identity found,
                                                                const Identity& defaults) {
     if (found.api_version.empty()) found.api_version = defaults.api_version;
     if (found.kind.empty()) found.kind = defaults.kind;
-    if (!found.api_version.empty() && !found.kind.empty()) return found;
+    if (!found.api_version.empty() && !found.kind.empty()) {
+        if (auto problem = builtin_kind_problem(found.api_version, found.kind)) return util::unexpected(*problem);
+        return found;
+    }
     const char* missing = found.kind.empty() && found.api_version.empty()
                               ? R"(no "apiVersion" and no "kind")"
                           : found.kind.empty() ? R"(no "kind")"

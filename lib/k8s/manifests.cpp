@@ -187,9 +187,16 @@ void FileReader::read_object(const YAML::Node& node, const Identity& defaults) {
         complete_identity({scalar_at(node, "apiVersion"), scalar_at(node, "kind")}, defaults);
     if (!found) return error(place_of(node), found.error());
     if (is_list(*found, static_cast<bool>(node["items"]))) return read_list(node, *found);
+    json object;
+    try {
+        object = facts::yaml_to_json(node);  // also when only indexing: a bad merge key is an error now
+    } catch (const YAML::Exception& e) {
+        const Place place = e.mark.is_null() ? place_of(node)
+                                             : Place{m_first_line + e.mark.line, e.mark.column + 1};
+        return error(place, "invalid YAML: " + e.msg);
+    }
     ++m_count;
     if (m_identities != nullptr) return m_identities->push_back(std::move(*found));
-    json object = facts::yaml_to_json(node);
     object["apiVersion"] = found->api_version;
     object["kind"] = found->kind;
     m_sink(ManifestObject{std::move(object), Origin{m_file, place_of(node).line}, m_helm_source});
@@ -303,6 +310,7 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
             if (seen.insert(path).second) load_file(path, diagnostics);
         }
     }
+    if (diagnostics.size() == before) report_empty_input(diagnostics);
     if (diagnostics.size() == before && m_input_size <= m_keep_limit) {
         for (const auto& file : m_files) {
             std::string problem;
@@ -316,6 +324,44 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
     m_load_error =
         diagnostics.size() > before ? loader::format_location(diagnostics.items()[before]) : "";
     return diagnostics.size() == before;
+}
+
+namespace {
+
+size_t objects_in(const std::vector<ManifestSource::IndexedFileSummary>& files) {
+    size_t total = 0;
+    for (const auto& f : files) total += f.objects;
+    return total;
+}
+
+}  // namespace
+
+std::vector<ManifestSource::IndexedFileSummary> ManifestSource::summary() const {
+    std::vector<IndexedFileSummary> out;
+    for (const auto& file : m_files) {
+        size_t objects = 0;
+        for (const auto& unit : file.units) objects += unit.identities.size();
+        out.push_back({file.name, objects});
+    }
+    return out;
+}
+
+void ManifestSource::report_empty_input(loader::Diagnostics& diagnostics) const {
+    // Empty input is what a failed `helm template ... |` or a wrong path looks like: it must never
+    // read as a clean cluster.
+    const auto files = summary();
+    const size_t before = diagnostics.size();
+    for (const auto& file : files) {
+        if (file.name == host::k_stdin_name && file.objects == 0) {
+            diagnostics.add(file.name, 0, 0, "standard input holds no Kubernetes objects (did the command before the pipe fail?)");
+        }
+    }
+    if (diagnostics.size() == before && objects_in(files) == 0) {
+        diagnostics.add(fmt::format("{}", fmt::join(m_arguments, ", ")), 0, 0,
+                        files.empty() ? "no manifest files (.yaml, .yml, .json) were found"
+                                      : fmt::format("no Kubernetes objects in the {} manifest file{} read", files.size(),
+                                                    files.size() == 1 ? "" : "s"));
+    }
 }
 
 void ManifestSource::load_file(const std::string& path, loader::Diagnostics& diagnostics) {

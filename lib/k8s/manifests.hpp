@@ -87,8 +87,18 @@ public:
     /// Every loaded object, in file order, when the input was small enough to keep; else empty.
     const std::vector<ManifestObject>& objects() const { return m_objects; }
 
+    /// A file load() read and how many objects it holds.
+    struct IndexedFileSummary {
+        std::string name;  ///< as objects' origins name it ("-" for standard input)
+        size_t objects = 0;
+    };
+    /// Every file load() read, in order.
+    std::vector<IndexedFileSummary> summary() const;
+
 private:
     struct IndexedFile;
+    /// A diagnostic for standard input without objects, and for input without any object at all.
+    void report_empty_input(loader::Diagnostics& diagnostics) const;
     void load_file(const std::string& path, loader::Diagnostics& diagnostics);
     /// Reads back the objects of `file` whose type is one of `types` (all when null); false with
     /// `problem` set when the file cannot be read back as it was indexed.

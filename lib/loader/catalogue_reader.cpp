@@ -1,5 +1,7 @@
 #include "loader/catalogue_reader.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 namespace kubeproof::loader {
@@ -48,6 +50,45 @@ void read_config(const YamlContext& ctx, const YAML::Node& node, model::Componen
     map.finish();
 }
 
+model::FlagLibrary read_flag_library(const YamlContext& ctx, const YAML::Node& node, const std::string& id) {
+    if (!node.IsDefined()) return model::FlagLibrary::Pflag;
+    auto name = scalar_of(ctx, node, "'flag_library'");
+    if (!name || *name == "pflag") return model::FlagLibrary::Pflag;
+    if (*name == "go") return model::FlagLibrary::Go;
+    ctx.error(node, fmt::format("unknown flag_library '{}' for component '{}' (known: pflag, go)", *name, id));
+    return model::FlagLibrary::Pflag;
+}
+
+// The flags that take a value only as --flag=value.
+std::set<std::string> read_bool_flags(const YamlContext& ctx, const YAML::Node& node) {
+    std::set<std::string> flags;
+    if (!node.IsDefined()) return flags;
+    if (!node.IsSequence()) {
+        ctx.error(node, "'bool_flags' must be a list of flags");
+        return flags;
+    }
+    for (const auto& item : node) {
+        auto flag = scalar_of(ctx, item, "each element of 'bool_flags'");
+        if (flag && !flag->starts_with("--")) ctx.error(item, fmt::format("bool flag '{}' must start with --", *flag));
+        if (flag) flags.insert(*flag);
+    }
+    return flags;
+}
+
+// A flag with a boolean default is a boolean flag: parsing it as one that takes the next argument
+// would swallow whatever follows it.
+void check_boolean_defaults(const YamlContext& ctx, const YAML::Node& defaults, const model::Component& c) {
+    if (!defaults.IsMap()) return;
+    for (const auto& entry : defaults) {
+        const std::string flag = entry.first.Scalar();
+        auto value = c.flag_defaults.find(flag);
+        bool boolean = value != c.flag_defaults.end() && (value->second == "true" || value->second == "false");
+        if (boolean && c.flag_syntax.bool_flags.count(flag) == 0) {
+            ctx.error(entry.first, fmt::format("flag '{}' has a boolean default but is not in the bool_flags of component '{}'", flag, c.id));
+        }
+    }
+}
+
 model::FileRole read_role(const YamlContext& ctx, const std::string& name, const YAML::Node& node) {
     model::FileRole role;
     role.name = name;
@@ -74,7 +115,11 @@ model::Component read_component(const YamlContext& ctx, const std::string& id, c
     c.targets = map.strings("targets", true);
     c.processes = map.strings("processes", true);
     c.static_pod = map.string("static_pod");
-    c.flag_defaults = read_string_map(ctx, map.take("flag_defaults"), "flag_defaults");
+    YAML::Node flag_defaults = map.take("flag_defaults");
+    c.flag_defaults = read_string_map(ctx, flag_defaults, "flag_defaults");
+    c.flag_syntax.library = read_flag_library(ctx, map.take("flag_library"), id);
+    c.flag_syntax.bool_flags = read_bool_flags(ctx, map.take("bool_flags"));
+    check_boolean_defaults(ctx, flag_defaults, c);
     read_config(ctx, map.take("config"), c);
     c.feature_gates = read_string_map(ctx, map.take("feature_gates"), "feature_gates");
     YAML::Node files = map.take("files");

@@ -47,6 +47,22 @@ void validate_ref(Loading& l, const model::Catalogue& cat, const std::string& re
     }
 }
 
+bool compares_as_bool(const model::TestItem& item) {
+    if (item.type == model::ValueType::Bool) return true;
+    for (const auto& a : item.assertions) {
+        if ((a.op == "eq" || a.op == "noteq") && (a.value == "true" || a.value == "false")) return true;
+    }
+    return false;
+}
+
+// A flag a check compares as a boolean must be parsed as one (see bool_flags in the catalogue).
+void validate_bool_flag(Loading& l, const model::TestItem& item, const std::string& comp_id, const model::Component& comp) {
+    if (item.subject != model::Subject::Flag || item.flag.empty() || !compares_as_bool(item)) return;
+    if (comp.flag_syntax.bool_flags.count(item.flag) == 0) {
+        l.error_at(item.where, fmt::format("flag '{}' is compared as a boolean, but component '{}' does not list it in bool_flags", item.flag, comp_id));
+    }
+}
+
 void validate_item(Loading& l, const model::Catalogue& cat, const model::Check& check, const model::TestItem& item) {
     for (const auto& child : item.children) validate_item(l, cat, check, child);
     for (const auto& ref : item.refs) validate_ref(l, cat, ref, item.where);
@@ -59,6 +75,7 @@ void validate_item(Loading& l, const model::Catalogue& cat, const model::Check& 
     if (reads_config && comp != cat.components.end() && comp->second.config_role.empty()) {
         l.error_at(item.where, fmt::format("key '{}' needs a config file, but component '{}' has none", item.key, comp_id));
     }
+    if (comp != cat.components.end()) validate_bool_flag(l, item, comp_id, comp->second);
 }
 
 void validate_keys(Loading& l, const model::Benchmark& bench) {

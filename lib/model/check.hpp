@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,20 @@ struct ConfigDefault {
     bool zero_means_default = false;
 };
 
+/// The flag library a component parses its command line with.
+enum class FlagLibrary {
+    Pflag,  ///< spf13/pflag (Kubernetes components): flags and arguments may be interleaved
+    Go,     ///< Go's standard `flag` package (etcd): the first argument that is not a flag ends them
+};
+
+/// How a component reads its command line.
+struct FlagSyntax {
+    FlagLibrary library = FlagLibrary::Pflag;
+    /// Boolean flags ("--profiling"): they take a value only as --flag=value; any other flag
+    /// written without '=' takes the next argument, whatever it is.
+    std::set<std::string> bool_flags;
+};
+
 /// A Kubernetes component in the catalogue.
 struct Component {
     std::string id;  ///< "apiserver"
@@ -127,6 +142,7 @@ struct Component {
     std::vector<std::string> processes;
     std::string static_pod;
     std::map<std::string, std::string> flag_defaults;
+    FlagSyntax flag_syntax;
     std::string config_role;
     /// A flag naming a directory of config drop-ins merged over the config file in name order
     /// (the kubelet's --config-dir), and the suffix a drop-in's name must have (".conf").

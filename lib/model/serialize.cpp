@@ -17,7 +17,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Section, id, target, title, file, groups)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Benchmark, id, title, kubernetes, sections)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileRole, name, description, from_flag, from_key, static_pod, systemd_unit, candidates, multi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfigDefault, value, zero_means_default)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod, flag_defaults, config_role,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FlagSyntax, library, bool_flags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod, flag_defaults, flag_syntax, config_role,
                                    config_dropin_flag, config_dropin_suffix, config_replaces_flags, config_defaults,
                                    feature_gates, roles)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
@@ -27,7 +28,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, map
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
 
 namespace {
-constexpr int k_format_version = 6;
+constexpr int k_format_version = 7;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {

@@ -288,6 +288,110 @@ class NodeSemantics(unittest.TestCase):
         self.assertEqual(report["totals"]["NA"], 97)
 
 
+class NodeStrictness(unittest.TestCase):
+    """No false PASS on a node: a walk that could not see everything, empty flags, pflag booleans."""
+
+    UNPRIVILEGED = 65534
+    APISERVER_PID = 4624
+    KUBELET_PID = 4251
+    PKI_CHECKS = ("1.1.19", "1.1.20", "1.1.21")
+
+    @classmethod
+    def setUpClass(cls):
+        # Outside CFG.tmp (0700): an unprivileged scan must be able to reach the node root.
+        cls.dir = tempfile.mkdtemp(prefix="kubeproof-e2e-strict-")
+        os.chmod(cls.dir, 0o755)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def kubeadm_root(self, name):
+        """A fresh copy of the kubeadm node that this test may change."""
+        root = os.path.join(self.dir, name)
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        spec = os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane")
+        proc = subprocess.run([sys.executable, script, spec, root], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return root
+
+    def edit_argv(self, root, pid, drop=(), add=()):
+        """Rewrites a fake process's cmdline: drops flags by name, appends arguments."""
+        path = os.path.join(root, "proc", str(pid), "cmdline")
+        with open(path, "rb") as f:
+            argv = f.read().decode().split("\0")[:-1]
+        argv = [a for a in argv if a.split("=", 1)[0] not in drop] + list(add)
+        with open(path, "wb") as f:
+            f.write("".join(a + "\0" for a in argv).encode())
+
+    def scan(self, root, *extra, unprivileged=False):
+        """A JSON scan of `root`, as root or as an unprivileged user; returns (results by id, process)."""
+        def drop_privileges():
+            os.setgroups([])
+            os.setgid(self.UNPRIVILEGED)
+            os.setuid(self.UNPRIVILEGED)
+        argv = [CFG.binary, "run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", *extra]
+        proc = subprocess.run(argv, capture_output=True, text=True, env=base_env(), cwd=self.dir, timeout=30,
+                              preexec_fn=drop_privileges if unprivileged else None)
+        try:
+            return by_id(json.loads(proc.stdout)), proc
+        except json.JSONDecodeError as err:
+            self.fail(f"output is not JSON ({err}); rc={proc.returncode} stderr:\n{proc.stderr}")
+
+    def test_unlistable_pki_directory_is_error_not_pass(self):
+        root = self.kubeadm_root("hidden-pki")
+        etcd_pki = os.path.join(root, "etc", "kubernetes", "pki", "etcd")
+        leaked = os.path.join(etcd_pki, "leaked.key")
+        with open(leaked, "w") as f:
+            f.write("-----BEGIN PRIVATE KEY-----\n")
+        os.chown(leaked, 1000, 1000)
+        os.chmod(leaked, 0o666)
+        os.chmod(etcd_pki, 0o700)  # root:root: an unprivileged user can neither list nor enter it
+        results, proc = self.scan(root, "--check", ",".join(self.PKI_CHECKS), unprivileged=True)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        for check_id in self.PKI_CHECKS:
+            r = results[check_id]
+            self.assertEqual(r["status"], "ERROR", f"{check_id}: {r['actual']} / {r.get('reason', '')}")
+            self.assertEqual(r["reason"], "cannot see every file: /etc/kubernetes/pki/etcd: Permission denied", check_id)
+        # As root the same node shows the key: the unprivileged ERROR stood in for real findings.
+        as_root, _ = self.scan(root, "--check", ",".join(self.PKI_CHECKS))
+        self.assertEqual({i: as_root[i]["status"] for i in self.PKI_CHECKS},
+                         {"1.1.19": "FAIL", "1.1.20": "PASS", "1.1.21": "WARN"})
+        self.assertIn("/etc/kubernetes/pki/etcd/leaked.key has mode 666", as_root["1.1.21"]["actual"])
+
+    def test_unlistable_top_pki_directory_is_error_not_na(self):
+        root = self.kubeadm_root("closed-pki")
+        os.chmod(os.path.join(root, "etc", "kubernetes", "pki"), 0o700)
+        results, proc = self.scan(root, "--check", ",".join(self.PKI_CHECKS), unprivileged=True)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        for check_id in self.PKI_CHECKS:
+            self.assertEqual((results[check_id]["status"], results[check_id]["reason"]),
+                             ("ERROR", "cannot see every file: /etc/kubernetes/pki: Permission denied"), check_id)
+
+    def test_empty_flag_values_fail(self):
+        root = self.kubeadm_root("empty-flags")
+        empty = ["--audit-log-path", "--kubelet-certificate-authority", "--client-ca-file", "--etcd-cafile",
+                 "--encryption-provider-config"]
+        self.edit_argv(root, self.APISERVER_PID, drop=empty, add=[flag + "=" for flag in empty])
+        self.edit_argv(root, self.KUBELET_PID, drop=["--client-ca-file"], add=["--client-ca-file="])
+        results, proc = self.scan(root)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        checks = ("1.2.5", "1.2.16", "1.2.25", "1.2.26", "1.2.27", "4.2.3")
+        # 1.2.27 is a CIS Manual check: its failed evaluation is WARN, for a person to review.
+        self.assertEqual({i: results[i]["status"] for i in checks},
+                         {"1.2.5": "FAIL", "1.2.16": "FAIL", "1.2.25": "FAIL", "1.2.26": "FAIL", "1.2.27": "WARN",
+                          "4.2.3": "FAIL"})
+        self.assertIn("--client-ca-file is empty, which is the same as not set", results["1.2.25"]["actual"])
+        self.assertIn('--client-ca-file=""', results["4.2.3"]["actual"])
+
+    def test_boolean_flag_takes_no_separate_value(self):
+        root = self.kubeadm_root("profiling-false")
+        self.edit_argv(root, self.APISERVER_PID, drop=["--profiling"], add=["--profiling", "false"])
+        results, _ = self.scan(root, "--check", "1.2.15")
+        self.assertEqual(results["1.2.15"]["status"], "FAIL", results["1.2.15"]["actual"])
+        self.assertTrue(results["1.2.15"]["actual"].startswith("--profiling=true"), results["1.2.15"]["actual"])
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. CLI contract
 
@@ -979,6 +1083,50 @@ class ManifestPolicies(unittest.TestCase):
         self.assertRegex(proc.stderr, re.escape(bad) + r":[56]:\d+: invalid YAML")
         self.assertFalse(os.path.exists(out))
 
+    def test_empty_input_is_never_a_clean_cluster(self):
+        proc = subprocess.run([CFG.binary, "run", "--manifests", "-", "--format", "json"], input="", capture_output=True,
+                              text=True, env=base_env(), timeout=30)
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertIn("<stdin>: standard input holds no Kubernetes objects", proc.stderr)
+        proc = subprocess.run([CFG.binary, "run", "--manifests", "-"], input="# only a comment\n---\n", capture_output=True,
+                              text=True, env=base_env(), timeout=30)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        empty = tempfile.mkdtemp(dir=CFG.tmp, prefix="no-manifests-")
+        with open(os.path.join(empty, "empty.yaml"), "w", encoding="utf-8") as f:
+            f.write("# nothing rendered\n---\n")
+        proc = kubeproof("run", "--manifests", empty)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("no Kubernetes objects in the 1 manifest file read", proc.stderr)
+
+    def test_kubectl_reads_the_yaml_as_kubeproof_does(self):
+        # YAML 1.1 (yes/on/Y, << merge keys) decoded by a real client: the objects kubectl would
+        # send, served by the API server, give the same statuses as the manifest itself.
+        if shutil.which("kubectl") is None:
+            self.skipTest("kubectl is missing")
+        source = os.path.join(CFG.source, "tests", "fixtures", "no-false-pass")
+        server = FakeApiServer("")
+        try:
+            config = server.kubeconfig(os.path.join(CFG.tmp, "kubeconfig-kubectl-yaml.json"))
+            for name in ("yaml11-booleans.yaml", "yaml11-false.yaml"):
+                made = subprocess.run(["kubectl", "--kubeconfig", config, "create", "--dry-run=client", "--validate=false",
+                                       "-o", "json", "-f", os.path.join(source, name)], capture_output=True, text=True, timeout=60)
+                self.assertEqual(made.returncode, 0, made.stderr)
+                items, text, at = {}, made.stdout, 0
+                while text[at:].strip():
+                    item, at = json.JSONDecoder().raw_decode(text, len(text) - len(text[at:].lstrip()))
+                    items.setdefault(RESOURCE_OF_KIND[item["kind"]], []).append(item)
+                context = ssl.create_default_context(cafile=server.files["ca"])
+                request = urllib.request.Request(f"https://127.0.0.1:{server.port}/_fake/objects",
+                                                 data=json.dumps(items).encode(), method="PUT")
+                with urllib.request.urlopen(request, context=context, timeout=10):
+                    pass
+                api = by_id(json.loads(kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json").stdout))
+                manifest, _ = manifest_scan(self, os.path.join(source, name))
+                for cid in ("5.2.2", "5.2.3", "5.2.4", "5.2.5", "5.2.6", "5.2.7"):
+                    self.assertEqual(api[cid]["status"], manifest[cid]["status"], f"{name} {cid}")
+        finally:
+            server.stop()
+
     def test_manifests_and_kubeconfig_together_is_a_usage_error(self):
         proc = kubeproof("run", "--manifests", CFG.tmp, "--kubeconfig", "/nonexistent")
         self.assertEqual((proc.returncode, proc.stderr), (2, "kubeproof: use either --manifests or --kubeconfig/--context, not both\n"))
@@ -1072,8 +1220,8 @@ class ApiPolicies(unittest.TestCase):
         with open(cls.manifest, "w", encoding="utf-8") as f:
             json.dump({"apiVersion": "v1", "kind": "List", "items": [o for items in objects.values() for o in items]}, f)
 
-    def scan_api(self, *faults):
-        server = FakeApiServer(self.dir, *[arg for fault in faults for arg in ("--fault", fault)])
+    def scan_api(self, *faults, extra=()):
+        server = FakeApiServer(self.dir, *[arg for fault in faults for arg in ("--fault", fault)], *extra)
         try:
             config = server.kubeconfig(os.path.join(CFG.tmp, f"kubeconfig-{server.port}.json"))
             proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json")
@@ -1199,6 +1347,210 @@ class ApiPolicies(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual(by_id(report)["5.2.2"]["status"], "WARN")
 
+    def test_an_answer_without_items_is_not_an_empty_list(self):
+        report, proc = self.scan_api("clusterrolebindings=noitems")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        results = by_id(report)
+        for cid in ("5.1.1", "5.1.2", "5.1.7"):
+            self.assertEqual(results[cid]["status"], "ERROR", cid)
+            self.assertRegex(results[cid]["reason"], r"list clusterrolebindings.rbac.authorization.k8s.io: GET \S+: the response has no \"items\"")
+        self.assertEqual(results["5.2.2"]["status"], "WARN", "checks that need other lists still run")
+
+    def test_a_type_not_served_does_not_hide_the_served_ones(self):
+        # replicationcontrollers is one of the seven pod-bearing types 5.2.x read: without it the
+        # privileged Deployment is still judged, and the missing type is named.
+        report, proc = self.scan_api(extra=("--unserve", "replicationcontrollers"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        result = by_id(report)["5.2.2"]
+        self.assertEqual(result["status"], "WARN")
+        self.assertIn("not judged, the server does not serve them: the server does not serve replicationcontrollers", result["actual"])
+        self.assertEqual(result["evidence"][0]["ref"], "Deployment team-a/web")
+
+    def test_nothing_of_a_kind_is_na_not_pass(self):
+        # The same cluster without any pod or workload: 5.2.x have nothing to judge.
+        objects = {k: v for k, v in policy_objects().items() if k != "deployments"}
+        directory = os.path.join(CFG.tmp, "api-no-workloads")
+        os.makedirs(directory, exist_ok=True)
+        for resource, items in objects.items():
+            with open(os.path.join(directory, resource + ".json"), "w", encoding="utf-8") as f:
+                json.dump(items, f)
+        server = FakeApiServer(directory)
+        try:
+            config = server.kubeconfig(os.path.join(CFG.tmp, "kubeconfig-no-workloads.json"))
+            proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json")
+        finally:
+            server.stop()
+        results = by_id(json.loads(proc.stdout))
+        for cid in ("5.2.2", "5.2.3", "5.2.8", "5.2.11", "5.1.6"):
+            self.assertEqual(results[cid]["status"], "NA", cid)
+            self.assertIn("no object of the kinds this check judges was read", results[cid]["reason"])
+        self.assertEqual(results["5.1.3"]["status"], "PASS", "the ClusterRole was judged")
+
+
+# kind -> fake API server resource, for objects read with PyYAML (a YAML 1.1 decoder, as kubectl's)
+RESOURCE_OF_KIND = {
+    "Pod": "pods", "Namespace": "namespaces", "ServiceAccount": "serviceaccounts",
+    "ReplicationController": "replicationcontrollers", "Deployment": "deployments", "DaemonSet": "daemonsets",
+    "StatefulSet": "statefulsets", "ReplicaSet": "replicasets", "Job": "jobs", "CronJob": "cronjobs",
+    "NetworkPolicy": "networkpolicies", "ClusterRole": "clusterroles", "ClusterRoleBinding": "clusterrolebindings",
+    "Role": "roles", "RoleBinding": "rolebindings",
+}
+
+
+def objects_by_resource(path):
+    """{resource: [object]} of a manifest file as an API server would hold it (None when PyYAML is missing)."""
+    try:
+        import yaml  # noqa: PLC0415 - optional: the API half of the case tests needs it
+    except ImportError:
+        return None
+    class GoYamlV2Loader(yaml.SafeLoader):  # PyYAML is YAML 1.1 too, but go-yaml v2 also reads y/Y/n/N as booleans
+        pass
+
+    GoYamlV2Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+    go_words = {"y": True, "Y": True, "n": False, "N": False}
+    GoYamlV2Loader.add_constructor("tag:yaml.org,2002:bool", lambda loader, node: go_words[node.value] if node.value in go_words
+                                   else yaml.SafeLoader.construct_yaml_bool(loader, node))
+    store = {}
+    with open(path, encoding="utf-8") as f:
+        documents = list(yaml.load_all(f, Loader=GoYamlV2Loader)) if not path.endswith(".json") else [json.load(f)]
+    pending = [d for d in documents if isinstance(d, dict)]
+    while pending:
+        obj = pending.pop(0)
+        if obj.get("kind", "").endswith("List") and isinstance(obj.get("items"), list):
+            pending += [i for i in obj["items"] if isinstance(i, dict)]
+            continue
+        resource = RESOURCE_OF_KIND.get(obj.get("kind"))
+        if resource:
+            store.setdefault(resource, []).append(json.loads(json.dumps(obj, default=str)))
+    return store
+
+
+def bare_ref(ref):
+    """"Pod badpod" for "Pod default/badpod" and "Pod badpod": manifests leave the namespace out, the API fills it in."""
+    kind, _, name = ref.partition(" ")
+    return f"{kind} {name.split('/', 1)[-1]}"
+
+
+class PolicyCases(unittest.TestCase):
+    """Section 5 over public third-party test cases (tests/fixtures/third-party, with their licences)
+    and our own minimal cases (tests/fixtures/no-false-pass): each file scanned alone, through
+    manifests and through the fake API server. A peer's violation must never be a PASS."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = None
+        if shutil.which("openssl") is not None:
+            cls.server = FakeApiServer("")
+            cls.config = cls.server.kubeconfig(os.path.join(CFG.tmp, "kubeconfig-cases.json"))
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server:
+            cls.server.stop()
+
+    def load(self, folder):
+        base = os.path.join(CFG.source, "tests", "fixtures", folder)
+        with open(os.path.join(base, "cases.json"), encoding="utf-8") as f:
+            cases = json.load(f)
+        return base, cases
+
+    def scan_manifest(self, path):
+        proc = kubeproof("run", "--format", "json", "--manifests", path)
+        return proc, (by_id(json.loads(proc.stdout)) if proc.returncode in (0, 1) else None)
+
+    def scan_api(self, path):
+        store = objects_by_resource(path)
+        if store is None or self.server is None:
+            return None
+        body = json.dumps(store).encode()
+        context = ssl.create_default_context(cafile=self.server.files["ca"])
+        request = urllib.request.Request(f"https://127.0.0.1:{self.server.port}/_fake/objects", data=body, method="PUT")
+        with urllib.request.urlopen(request, context=context, timeout=10):
+            pass
+        proc = kubeproof("run", "--targets", "policies", "--kubeconfig", self.config, "--format", "json")
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        return by_id(json.loads(proc.stdout))
+
+    def check_case(self, case, expect, proc, results, api):
+        where = f"{case['file']} {case['check']} ({'api' if api else 'manifests'}): {case.get('why', case.get('peer', ''))}"
+        if expect == "invalid":
+            self.assertEqual(proc.returncode, 2, where + "\n" + proc.stderr)
+            self.assertRegex(proc.stderr, case["message_regex"], where)
+            return
+        self.assertIsNotNone(results, where + "\n" + (proc.stderr if proc else ""))
+        result = results[case["check"]]
+        refs = [e["ref"] for e in result["evidence"]]
+        wanted = {"finding": "WARN", "clean": "PASS", "na": "NA", "error": "ERROR"}[expect]
+        self.assertEqual(result["status"], wanted, f"{where}\n{result['actual']} {result.get('reason', '')}")
+        for ref in case.get("objects", []) if expect == "finding" else []:
+            self.assertIn(bare_ref(ref), [bare_ref(r) for r in refs], where)
+        for ref in case.get("absent_refs", []):
+            self.assertNotIn(ref, refs, where)
+        for container in case.get("containers", []) if expect == "finding" else []:
+            ref, _, label = container.rpartition(" ")
+            self.assertTrue(any(bare_ref(e["ref"]) == bare_ref(ref) and e["value"].startswith(label) for e in result["evidence"]),
+                            f"{where}: no evidence for {container}")
+        if "evidence_regex" in case and expect == "finding":
+            self.assertRegex(" | ".join(e["value"] for e in result["evidence"]), case["evidence_regex"], where)
+        if "reason_regex" in case:
+            self.assertRegex(result.get("reason", ""), case["reason_regex"], where)
+
+    def run_cases(self, folder, api):
+        base, cases = self.load(folder)
+        if api and (self.server is None or objects_by_resource(os.path.join(base, cases[0]["file"])) is None):
+            self.skipTest("the API half needs openssl and PyYAML")
+        scanned = {}
+        for case in cases:
+            expect = case.get("api_expect", case["expect"]) if api else case["expect"]
+            if expect == "skip":
+                continue
+            path = os.path.join(base, case["file"])
+            if path not in scanned:
+                scanned[path] = (None, self.scan_api(path)) if api else self.scan_manifest(path)
+            proc, results = scanned[path]
+            with self.subTest(file=case["file"], check=case["check"]):
+                self.check_case(case, expect, proc, results, api)
+        self.assertGreater(len(scanned), 0)
+
+    def test_third_party_cases_through_manifests(self):
+        self.run_cases("third-party", api=False)
+
+    def test_third_party_cases_through_the_api(self):
+        self.run_cases("third-party", api=True)
+
+    def test_own_cases_through_manifests(self):
+        self.run_cases("no-false-pass", api=False)
+
+    def test_own_cases_through_the_api(self):
+        self.run_cases("no-false-pass", api=True)
+
+    def test_polaris_failures_are_never_a_pass(self):
+        # Every Polaris failure case is something a pod security admission of the same strictness
+        # rejects: the CIS check for the same risk must report it (or, for a manifest no API
+        # server accepts, the whole input is refused with exit 2).
+        covered_by = {"automountServiceAccountToken": ["5.1.6"], "dangerousCapabilities": ["5.2.9"],
+                      "insecureCapabilities": ["5.2.9"], "privilegeEscalationAllowed": ["5.2.6"], "hostProcess": ["5.2.10"],
+                      "hostPathSet": ["5.2.11"], "hostPortSet": ["5.2.12"], "hostIPCSet": ["5.2.4"], "hostNetworkSet": ["5.2.5"],
+                      "hostPIDSet": ["5.2.3"], "runAsPrivileged": ["5.2.2"], "runAsRootAllowed": ["5.2.7"],
+                      "clusterrolebindingClusterAdmin": ["5.1.1", "5.1.2", "5.1.3"],
+                      "rolebindingClusterAdminClusterRole": ["5.1.1", "5.1.2", "5.1.3"],
+                      "rolebindingClusterAdminRole": ["5.1.1", "5.1.2", "5.1.3"]}
+        base = peer("FairwindsOps-polaris", "test", "checks")
+        judged = 0
+        for check, ids in covered_by.items():
+            for name in sorted(os.listdir(os.path.join(base, check))):
+                if not name.startswith("failure"):
+                    continue
+                proc, results = self.scan_manifest(os.path.join(base, check, name))
+                with self.subTest(case=f"{check}/{name}"):
+                    if results is None:
+                        self.assertEqual(proc.returncode, 2, proc.stderr)
+                        self.assertRegex(proc.stderr, re.escape(name) + r":\d+")
+                        continue
+                    judged += 1
+                    self.assertIn("WARN", [results[cid]["status"] for cid in ids], {cid: results[cid]["status"] for cid in ids})
+        self.assertGreaterEqual(judged, 40)
+
 
 class AtomicOutput(unittest.TestCase):
     """--output replaces a file completely, or leaves it alone when nothing is written."""
@@ -1297,7 +1649,8 @@ def main():
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in
                                    (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics,
-                                    RealProcesses, AtomicOutput, Frameworks, ManifestPolicies, ApiPolicies))
+                                    RealProcesses, AtomicOutput, Frameworks, ManifestPolicies, ApiPolicies, PolicyCases,
+                                    NodeStrictness))
         runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2, resultclass=CountingResult)
         result = runner.run(suite)
     finally:

@@ -120,7 +120,8 @@ def make_certificates(directory):
 # Objects, faults and pagination
 
 class Fault:
-    """RESOURCE=ACTION[:COUNT][@pageN]; ACTION is an HTTP status, 'timeout' or 'reset'."""
+    """RESOURCE=ACTION[:COUNT][@pageN]; ACTION is an HTTP status, 'timeout', 'reset' or 'noitems'
+    (a 200 answer that is not a list: no "items")."""
 
     def __init__(self, spec):
         resource, _, rest = spec.partition("=")
@@ -131,7 +132,7 @@ class Fault:
         self.resource, self.action = resource, action
         self.count = int(count) if count else None  # None: every matching request
         self.page = int(page[4:]) if page.startswith("page") else None
-        if action not in ("timeout", "reset") and not action.isdigit():
+        if action not in ("timeout", "reset", "noitems") and not action.isdigit():
             raise ValueError(f"bad --fault {spec!r}: unknown action {action!r}")
 
     def take(self, resource, page):
@@ -271,6 +272,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 10
     server_version = "fake-apiserver"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall on each
 
     def log_message(self, fmt, *args):
         log(self.server.cfg.args, fmt % args)
@@ -321,6 +323,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_text(404, "404 page not found\n")
         self.serve_objects(found[0], found[1], found[2], found[3], parse_qs(url.query))
 
+    def do_PUT(self):  # noqa: N802 - http.server's naming
+        """/_fake/objects replaces every object: the body is {resource: [object]} (tests reuse one server)."""
+        if urlsplit(self.path).path != "/_fake/objects":
+            return self.send_json(404, status(404, "NotFound", "only /_fake/objects can be written"))
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        self.user = None
+        self.server.cfg.replace({r: [complete(r, dict(o)) for o in items] for r, items in body.items()})
+        self.send_json(200, {"resources": sorted(body)})
+
     def send_text(self, code, text):
         body = text.encode()
         self.send_response(code)
@@ -341,6 +352,11 @@ class Handler(BaseHTTPRequestHandler):
         if fault.action == "reset":
             self.close_connection = True
             self.server.cfg.record(self.path, self.user, 0)
+            return True
+        if fault.action == "noitems":
+            group, version, kind = KNOWN[resource][:3]
+            self.send_json(200, {"kind": f"{kind}List", "apiVersion": f"{group}/{version}" if group else version,
+                                 "metadata": {"resourceVersion": "100"}})
             return True
         code = int(fault.action)
         group = KNOWN[resource][0]
@@ -411,6 +427,10 @@ class Config:
                 self.encoded[resource] = [json.dumps({k: v for k, v in o.items() if k not in ("kind", "apiVersion")})
                                           for o in self.store.get(resource, [])]
             return self.encoded[resource]
+
+    def replace(self, store):
+        with self.lock:
+            self.store, self.encoded = store, {}
 
     def take_fault(self, resource, page):
         with self.lock:

@@ -254,6 +254,97 @@ TEST_SUITE("engine/evaluator") {
         CHECK(result(broken, "2.3").status == Status::Error);
     }
 
+    TEST_CASE("a PKI directory the scan cannot list is ERROR naming it, never PASS or NA") {
+        host::FakeHost host;
+        host.add_process(100, {"kube-apiserver", "--profiling=false"}, "kube-apiserver");
+        host.add_file("/etc/kubernetes/pki/ca.crt", "crt", 0644);
+        host.add_file("/etc/kubernetes/pki/ca.key", "key", 0600);
+        host.add_file("/etc/kubernetes/pki/hidden/leaked.key", "key", 0666, 1000, 1000);
+        host.add_dir("/etc/kubernetes/pki/hidden", 0700);
+        host.deny_listing("/etc/kubernetes/pki/hidden");  // mode 0700, as a user who is not root
+        auto results = scan(host, {"master"});
+        for (const char* id : {"1.1.19", "1.1.20", "1.1.21"}) {
+            CHECK_MESSAGE(result(results, id).status == Status::Error, id);
+            CHECK(result(results, id).reason == "cannot see every file: /etc/kubernetes/pki/hidden: Permission denied");
+        }
+        CHECK(evidence_mentions(result(results, "1.1.21"), "/etc/kubernetes/pki/ca.key"));  // what was seen stays evidence
+
+        host.deny_listing("/etc/kubernetes/pki");  // the top directory itself: ERROR, not "no *.key files found"
+        auto top = scan(host, {"master"});
+        CHECK(result(top, "1.1.21").status == Status::Error);
+        CHECK(result(top, "1.1.21").reason == "cannot see every file: /etc/kubernetes/pki: Permission denied");
+    }
+
+    TEST_CASE("unlisted CNI directories and kubelet drop-in directories are ERROR") {
+        host::FakeHost host;
+        host.add_process(100, {"kube-apiserver"}, "kube-apiserver");
+        add_kubelet(host, {"kubelet"});
+        host.add_file("/etc/cni/net.d/10-calico.conflist", "{}", 0600);
+        host.add_dir("/var/lib/cni/networks/k8s-pod-network", 0700);
+        host.deny_listing("/var/lib/cni/networks/k8s-pod-network");
+        host.add_file("/usr/lib/systemd/system/kubelet.service", "[Service]\n", 0600);
+        host.add_dir("/usr/lib/systemd/system/kubelet.service.d", 0700);
+        host.deny_listing("/usr/lib/systemd/system/kubelet.service.d");
+        auto results = scan(host, {"master", "node"});
+        CHECK(result(results, "1.1.9").status == Status::Error);
+        CHECK(result(results, "1.1.10").reason == "cannot see every file: /var/lib/cni/networks/k8s-pod-network: Permission denied");
+        CHECK(result(results, "4.1.1").status == Status::Error);
+        CHECK(result(results, "4.1.2").status == Status::Error);
+        CHECK(result(results, "4.1.2").reason == "cannot see every file: /usr/lib/systemd/system/kubelet.service.d: Permission denied");
+    }
+
+    TEST_CASE("a kubelet --config-dir that cannot be listed leaves the configuration unknown: ERROR") {
+        host::FakeHost host;
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--config-dir=/etc/kubernetes/kubelet.conf.d",
+                           "--read-only-port=0"});
+        host.add_file("/var/lib/kubelet/config.yaml", "authentication: {anonymous: {enabled: false}}\n", 0600);
+        host.add_dir("/etc/kubernetes/kubelet.conf.d", 0700);
+        host.deny_listing("/etc/kubernetes/kubelet.conf.d");
+        auto results = scan(host, {"node"});
+        CHECK(result(results, "4.2.1").status == Status::Error);
+        CHECK(result(results, "4.2.1").reason ==
+              "cannot list the --config-dir directory /etc/kubernetes/kubelet.conf.d: Permission denied");
+        CHECK(result(results, "4.2.4").status == Status::Pass);  // the flag decides, whatever the drop-ins say
+        CHECK(result(results, "4.1.9").status == Status::Error);
+        CHECK(result(results, "4.1.9").reason == "cannot see every file: /etc/kubernetes/kubelet.conf.d: Permission denied");
+    }
+
+    TEST_CASE("an empty flag value is not a set flag: FAIL, never PASS") {
+        host::FakeHost host;
+        host.add_process(100,
+                         {"kube-apiserver", "--audit-log-path=", "--kubelet-certificate-authority=", "--client-ca-file=", "--etcd-cafile=",
+                          "--encryption-provider-config="},
+                         "kube-apiserver");
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--client-ca-file="});
+        host.add_file("/var/lib/kubelet/config.yaml", "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n", 0600);
+        auto results = scan(host, {"master", "node"});
+        for (const char* id : {"1.2.5", "1.2.16", "1.2.25", "1.2.26", "4.2.3"}) CHECK_MESSAGE(result(results, id).status == Status::Fail, id);
+        CHECK(result(results, "1.2.27").status == Status::Warn);  // CIS Manual: a failed evaluation needs a person
+        CHECK(result(results, "1.2.28").status == Status::Warn);  // the empty flag names no file
+        CHECK(result(results, "1.2.16").actual ==
+              "--audit-log-path=\"\"; kube-apiserver --audit-log-path is empty, which is the same as not set");
+        CHECK(result(results, "4.2.3").actual.find("--client-ca-file=\"\"") == 0);
+
+        host::FakeHost in_config;  // an empty config value is not set either
+        add_kubelet(in_config, {"kubelet", "--config=/var/lib/kubelet/config.yaml"});
+        in_config.add_file("/var/lib/kubelet/config.yaml", "authentication:\n  x509:\n    clientCAFile: \"\"\n", 0600);
+        CHECK(result(scan(in_config, {"node"}), "4.2.3").status == Status::Fail);
+    }
+
+    TEST_CASE("flags are read as the component's flag library reads them") {
+        host::FakeHost host;
+        // "--profiling false" is --profiling=true and a stray "false"; --audit-log-path takes the next argument.
+        host.add_process(100, {"kube-apiserver", "--profiling", "false", "--audit-log-path", "--anonymous-auth=false"}, "kube-apiserver");
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--anonymous-auth", "false"});
+        host.add_file("/var/lib/kubelet/config.yaml", "authentication: {anonymous: {enabled: false}}\n", 0600);
+        auto results = scan(host, {"master", "node"});
+        CHECK(result(results, "1.2.15").status == Status::Fail);
+        CHECK(result(results, "1.2.15").actual.find("--profiling=true") == 0);
+        CHECK(result(results, "1.2.16").status == Status::Pass);  // its value is the word after it
+        CHECK(result(results, "1.2.1").status == Status::Warn);   // --anonymous-auth was not given: default true
+        CHECK(result(results, "4.2.1").status == Status::Fail);   // the kubelet's bare flag beats its config file
+    }
+
     TEST_CASE("skipped checks are SKIP with a reason, and --check limits the results") {
         host::FakeHost host;
         const auto& bench = shipped().benchmarks.at("cis-1.12");

@@ -37,7 +37,17 @@ TEST_SUITE("engine/operators") {
         CHECK_FALSE(holds("set", "true", defaulted("x")));
         CHECK(holds("set", "false", defaulted("x")));
         CHECK(holds("set", "false", absent()));
-        CHECK_FALSE(holds("set", "false", set_to("")));
+    }
+
+    TEST_CASE("an empty value is not set: set: true fails and says why, set: false holds") {
+        auto verdict = apply_operator(Assertion{"set", "true", {}}, set_to(""), ValueType::Auto, "kube-apiserver --audit-log-path");
+        CHECK_FALSE(verdict.pass);
+        CHECK(verdict.expected == "kube-apiserver --audit-log-path is set");
+        CHECK(verdict.problem == "kube-apiserver --audit-log-path is empty, which is the same as not set");
+        CHECK_FALSE(holds("set", "true", list_of({})));
+        CHECK(holds("set", "false", set_to("")));  // --token-auth-file= reads no token file
+        CHECK(holds("set", "false", list_of({})));
+        CHECK(apply_operator(Assertion{"set", "true", {}}, absent(), ValueType::Auto, "x").problem == "");
     }
 
     TEST_CASE("eq and noteq compare booleans as booleans") {

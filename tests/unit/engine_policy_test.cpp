@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "engine/policy.hpp"
+#include "engine/policy_items.hpp"
 #include "k8s/manifests.hpp"
 #include "loader/loader.hpp"
 
@@ -251,6 +252,70 @@ TEST_SUITE("engine/policy") {
         CHECK(out.at("5.1.1").reason == "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden");
         CHECK(out.at("5.1.2").kind == Kind::Error);
         CHECK(out.at("5.3.2").kind == Kind::NA);
-        CHECK(out.at("5.2.2").kind == Kind::Pass);
+        CHECK(out.at("5.2.2").kind == Kind::NA);  // nothing to judge is not a pass
+    }
+
+    TEST_CASE("nothing of the kinds a check judges is NA; an object judged with nothing to flag is PASS") {
+        auto none = run({{namespace_named("team-a", true), {}}});
+        CHECK(none.at("5.2.2").kind == Kind::NA);
+        CHECK(none.at("5.2.2").reason ==
+              "no object of the kinds this check judges was read (Deployment, StatefulSet, DaemonSet, ReplicaSet, "
+              "ReplicationController, CronJob, Job, Pod)");
+        CHECK(none.at("5.1.2").kind == Kind::NA);
+        auto judged = run({{deployment(), {}}});
+        CHECK(judged.at("5.2.7").kind == Kind::Pass);
+        CHECK(judged.at("5.2.7").actual.at(0) == "2 container items of 1 objects checked, none matches");
+    }
+
+    TEST_CASE("a type not served hides nothing that was served; NA only when none of them is") {
+        const k8s::ListOutcome rc{k8s::ListOutcome::Kind::NotServed, 404, "the server does not serve replicationcontrollers", 0};
+        auto out = run({{deployment(), {}}}, {{"replicationcontrollers", rc}});
+        CHECK(out.at("5.2.2").kind == Kind::Fail);
+        CHECK(out.at("5.2.2").actual.at(0).ends_with("(not judged, the server does not serve them: the server does not serve "
+                                                     "replicationcontrollers)"));
+        std::map<std::string, k8s::ListOutcome> nothing;
+        for (const auto& type : engine::policy_resource_types()) {
+            if (engine::is_workload_kind(type.kind)) nothing[type.name()] = {k8s::ListOutcome::Kind::NotServed, 404, "not served: " + type.name(), 0};
+        }
+        CHECK(run({}, nothing).at("5.2.2").kind == Kind::NA);
+    }
+
+    TEST_CASE("a cluster-scoped object's stray namespace is dropped, so its bindings find it") {
+        json role = {{"kind", "ClusterRole"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+                     {"metadata", {{"name", "reader"}, {"namespace", "default"}}},
+                     {"rules", json::array({{{"apiGroups", {""}}, {"resources", {"secrets"}}, {"verbs", {"list"}}}})}};
+        json binding = {{"kind", "RoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+                        {"metadata", {{"name", "rb"}, {"namespace", "team-a"}}},
+                        {"subjects", json::array({{{"kind", "User"}, {"name", "bob"}}})},
+                        {"roleRef", {{"kind", "ClusterRole"}, {"name", "reader"}}}};
+        auto out = run({{role, {"rbac.yaml", 1}}, {binding, {"rbac.yaml", 9}}});
+        REQUIRE(out.at("5.1.2").kind == Kind::Fail);
+        CHECK(out.at("5.1.2").evidence.at(0).value.rfind("User bob via RoleBinding rb -> ClusterRole reader rules[0]", 0) == 0);
+    }
+
+    TEST_CASE("a binding to a role that is not among the manifests is not judged clean; from the API it grants nothing") {
+        json binding = {{"kind", "RoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+                        {"metadata", {{"name", "rb"}, {"namespace", "team-a"}}},
+                        {"subjects", json::array({{{"kind", "User"}, {"name", "alice"}}})},
+                        {"roleRef", {{"kind", "ClusterRole"}, {"name", "edit"}}}};
+        auto manifests = run({{binding, {"rbac.yaml", 1}}});
+        REQUIRE(manifests.at("5.1.2").kind == Kind::Fail);
+        CHECK(manifests.at("5.1.2").evidence.at(0).value ==
+              "subjects[0] User alice: references ClusterRole edit, which is not among the objects read: what it grants was not judged");
+        CHECK(run({{binding, {}}}).at("5.1.2").kind == Kind::Pass);
+    }
+
+    TEST_CASE("an object no API server accepts makes the checks that read it ERROR, and is listed") {
+        json broken = deployment();
+        broken["spec"]["template"]["spec"]["containers"] = {{"nginx", {{"image", "nginx"}}}};
+        engine::PolicyRun policy(checks());
+        policy.add(json(broken), {"deploy.yaml", 4});
+        auto out = policy.finish();
+        CHECK(out.at("5.2.2").kind == Kind::Error);
+        CHECK(out.at("5.2.2").reason ==
+              "cannot be judged: Deployment team-a/web: spec.template.spec.containers is a mapping; the API server accepts only a list");
+        CHECK(out.at("5.1.1").kind == Kind::NA);
+        REQUIRE(policy.malformed().size() == 1);
+        CHECK(policy.malformed()[0].origin.line == 4);
     }
 }

@@ -162,6 +162,23 @@ TEST_SUITE("host/fake_host") {
         CHECK(host.stat("/").error().kind == HostError::Kind::Denied);
     }
 
+    TEST_CASE("deny_listing: the directory can be stat'ed, but not listed or passed through") {
+        FakeHost host = node_host();
+        host.deny_listing("/var/lib/etcd");
+        host.add_file("/var/lib/etcd/member/snap/db", "x");
+        const auto dir = host.stat("/data/etcd");
+        REQUIRE(dir);
+        CHECK(dir->mode == 0700);
+        const auto listing = host.list_dir("/data/etcd");
+        REQUIRE_FALSE(listing);
+        CHECK(listing.error().kind == HostError::Kind::Denied);
+        CHECK(listing.error().message == "/data/etcd: Permission denied");
+        CHECK(host.stat("/var/lib/etcd/member").error().message == "/var/lib/etcd/member: Permission denied");
+        CHECK(host.read_file("/var/lib/etcd/member/snap/db").error().kind == HostError::Kind::Denied);
+        CHECK(host.list_dir("/var/lib"));
+        CHECK(host.stat("/var/lib/etcd-other").error().kind == HostError::Kind::NotFound);
+    }
+
     TEST_CASE("list_dir is sorted and follows symlinks for is_dir") {
         FakeHost host;
         host.add_file("/d/b-x", "");

@@ -248,9 +248,14 @@ TEST_SUITE("host/real_host") {
                 const auto host = make_real_host(node.root.path(), "");
                 const auto file = host->read_file("/etc/k8s/admin.conf");
                 const auto traversal = host->stat("/etc/kubernetes/manifests/etcd.yaml");
+                const auto listing = host->list_dir("/etc/kubernetes/manifests");
+                const auto dir = host->stat("/etc/kubernetes/manifests");
                 report = (file ? "read" : file.error().message) + "|" +
                          (traversal ? "stat" : traversal.error().message) + "|" +
-                         std::to_string(!file && file.error().kind == HostError::Kind::Denied);
+                         std::to_string(!file && file.error().kind == HostError::Kind::Denied) + "|" +
+                         (listing ? "listed" : listing.error().message) + "|" +
+                         std::to_string(!listing && listing.error().kind == HostError::Kind::Denied) + "|" +
+                         (dir ? "dir stat" : dir.error().message);
             }
             (void)!::write(pipe_fds[1], report.data(), report.size());
             ::_exit(0);
@@ -266,9 +271,11 @@ TEST_SUITE("host/real_host") {
             MESSAGE("cannot drop privileges here; Denied is covered by host/fake_host");
             return;
         }
+        // A 0700 directory of someone else's: it can be stat'ed, not listed (as FakeHost::deny_listing).
         CHECK(report ==
               "/etc/k8s/admin.conf: Permission denied|"
-              "/etc/kubernetes/manifests/etcd.yaml: Permission denied|1");
+              "/etc/kubernetes/manifests/etcd.yaml: Permission denied|1|"
+              "/etc/kubernetes/manifests: Permission denied|1|dir stat");
     }
 
     TEST_CASE("list_dir is sorted, without . and .., and follows symlinks for is_dir") {

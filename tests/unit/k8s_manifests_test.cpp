@@ -455,18 +455,21 @@ TEST_SUITE("k8s/manifests") {
               "read manifests: " + dir + "/metadata-db/Chart.yaml:1:1: not a Kubernetes object: no \"kind\"");
     }
 
-    TEST_CASE("polaris test cases: every file is one or more objects") {
-        ManifestSource source({k_fixtures + "FairwindsOps-polaris/test/checks"});
+    TEST_CASE("polaris test cases: every file is one or more objects, but two that no API server accepts") {
+        const std::string checks = k_fixtures + "FairwindsOps-polaris/test/checks";
+        ManifestSource source({checks});
         loader::Diagnostics diagnostics;
-        CHECK(source.load(diagnostics));
-        CHECK(messages(diagnostics) == "");
-        CHECK(source.objects().size() == 175);
-        const std::string privileged =
-            k_fixtures + "FairwindsOps-polaris/test/checks/runAsPrivileged/failure.yaml";
-        CHECK(std::any_of(source.objects().begin(), source.objects().end(),
-                          [&](const ManifestObject& o) {
-                              return o.origin.file == privileged && o.origin.line == 1;
-                          }));
+        CHECK_FALSE(source.load(diagnostics));
+        CHECK(messages(diagnostics) ==
+              checks + "/runAsRootAllowed/failure.yaml:1:1: no API server serves Deployment under apiVersion v1: it is apps/v1\n" +
+                  checks + "/runAsRootAllowed/success.yaml:1:1: no API server serves Deployment under apiVersion v1: it is apps/v1\n");
+        size_t objects = 0;
+        for (const auto& file : source.summary()) objects += file.objects;
+        CHECK(objects == 173);
+        ManifestSource privileged({checks + "/runAsPrivileged/failure.yaml"});
+        REQUIRE(privileged.load(diagnostics));
+        CHECK(std::any_of(privileged.objects().begin(), privileged.objects().end(),
+                          [&](const ManifestObject& o) { return o.origin.line == 1; }));
     }
 
     TEST_CASE(

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "loader/loader.hpp"
 
 using namespace kubeproof::loader;
@@ -12,6 +14,7 @@ constexpr const char* k_catalogue = R"(components:
     targets: [node]
     processes: [kubelet]
     flag_defaults: {--anonymous-auth: "true"}
+    bool_flags: [--anonymous-auth]
     config:
       file: config
       defaults:
@@ -152,6 +155,45 @@ TEST_SUITE("loader") {
         std::string other = k_good_check;
         other.replace(other.find("file: kubelet.config"), 20, "colour: kubelet.config");
         CHECK(load_with(node_with(other)).diagnostics.find("test item has no subject") != std::string::npos);
+    }
+
+    TEST_CASE("bool_flags and flag_library are read into the component's flag syntax") {
+        std::string catalogue = k_catalogue;
+        catalogue.replace(catalogue.find("    bool_flags:"), 0, "    flag_library: go\n");
+        auto loaded = load_with(node_with(k_good_check), catalogue);
+        CHECK(loaded.diagnostics == "");
+        const auto& syntax = loaded.defs.catalogue.components.at("kubelet").flag_syntax;
+        CHECK(syntax.library == kubeproof::model::FlagLibrary::Go);
+        CHECK(syntax.bool_flags == std::set<std::string>{"--anonymous-auth"});
+        CHECK(load_with(node_with(k_good_check)).defs.catalogue.components.at("kubelet").flag_syntax.library ==
+              kubeproof::model::FlagLibrary::Pflag);
+    }
+
+    TEST_CASE("a bad flag_library, a bool flag without dashes and a boolean default outside bool_flags are reported") {
+        std::string catalogue = k_catalogue;
+        catalogue.replace(catalogue.find("    bool_flags: [--anonymous-auth]"), std::string("    bool_flags: [--anonymous-auth]").size(),
+                          "    flag_library: gnu\n    bool_flags: [anonymous-auth]");
+        CHECK(load_with(node_with(k_good_check), catalogue).diagnostics ==
+              "d/components.yaml:6:21: flag '--anonymous-auth' has a boolean default but is not in the bool_flags of component 'kubelet'\n"
+              "        flag_defaults: {--anonymous-auth: \"true\"}\n"
+              "                        ^\n"
+              "d/components.yaml:7:19: unknown flag_library 'gnu' for component 'kubelet' (known: pflag, go)\n"
+              "        flag_library: gnu\n"
+              "                      ^\n"
+              "d/components.yaml:8:18: bool flag 'anonymous-auth' must start with --\n"
+              "        bool_flags: [anonymous-auth]\n"
+              "                     ^\n");
+    }
+
+    TEST_CASE("a flag compared as a boolean must be a bool flag of its component") {
+        std::string check = k_good_check;
+        check.replace(check.find("file: kubelet.config\n          mode: \"600\""), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+                      "flag: --rotate-certificates\n          eq: true");
+        CHECK(load_with(node_with(check)).diagnostics ==
+              "d/test-1/node.yaml:14:11: flag '--rotate-certificates' is compared as a boolean, but component 'kubelet' does not list it "
+              "in bool_flags\n"
+              "              flag: --rotate-certificates\n"
+              "              ^\n");
     }
 
     TEST_CASE("a missing section file is reported at its benchmark") {
