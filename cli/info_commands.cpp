@@ -9,7 +9,9 @@
 
 namespace kubeproof::cli {
 
-void print_error(const std::string& message) { std::fprintf(stderr, "kubeproof: %s\n", message.c_str()); }
+void print_error(const std::string& message) {
+    std::fprintf(stderr, "kubeproof: %s\n", message.c_str());
+}
 
 std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir) {
     auto loaded = app::load_definitions(checks_dir);
@@ -37,7 +39,8 @@ int validate(const DefinitionOptions& o) {
     for (const auto& [id, b] : loaded->definitions.benchmarks)
         for (const auto& s : b.sections)
             for (const auto& g : s.groups) checks += g.checks.size();
-    std::printf("ok: %zu benchmark(s), %zu checks, %zu components\n", loaded->definitions.benchmarks.size(), checks,
+    std::printf("ok: %zu benchmark(s), %zu checks, %zu components\n",
+                loaded->definitions.benchmarks.size(), checks,
                 loaded->definitions.catalogue.components.size());
     return k_exit_ok;
 }
@@ -47,7 +50,8 @@ int list(const DefinitionOptions& o) {
     if (!loaded) return k_exit_usage;
     const auto& defs = loaded->definitions;
     if (o.what == "benchmarks") {
-        for (const auto& [id, b] : defs.benchmarks) std::printf("%-12s %s\n", id.c_str(), b.title.c_str());
+        for (const auto& [id, b] : defs.benchmarks)
+            std::printf("%-12s %s\n", id.c_str(), b.title.c_str());
         return k_exit_ok;
     }
     if (o.what == "frameworks") {
@@ -57,7 +61,8 @@ int list(const DefinitionOptions& o) {
     if (o.what == "controls") {
         auto fw = defs.frameworks.find(o.framework);
         if (fw == defs.frameworks.end()) {
-            print_error(o.framework.empty() ? "list controls needs --framework ID" : fmt::format("unknown framework '{}'", o.framework));
+            print_error(o.framework.empty() ? "list controls needs --framework ID"
+                                            : fmt::format("unknown framework '{}'", o.framework));
             return k_exit_usage;
         }
         std::fputs(app::list_controls(fw->second, defs).c_str(), stdout);
@@ -88,7 +93,8 @@ int explain(const DefinitionOptions& o) {
 
 void add_validate(CLI::App& app, Action& action) {
     auto o = std::make_shared<DefinitionOptions>();
-    CLI::App* cmd = app.add_subcommand("validate", "Lint the check definitions (embedded, or --checks-dir)");
+    CLI::App* cmd =
+        app.add_subcommand("validate", "Lint the check definitions (embedded, or --checks-dir)");
     cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");
     cmd->callback([o, &action] { action = [o] { return validate(*o); }; });
 }
@@ -96,19 +102,22 @@ void add_validate(CLI::App& app, Action& action) {
 void add_list(CLI::App& app, Action& action) {
     auto o = std::make_shared<DefinitionOptions>();
     o->benchmark = "cis-1.12";
-    CLI::App* cmd = app.add_subcommand("list", "List benchmarks, checks, frameworks, or a framework's controls");
+    CLI::App* cmd = app.add_subcommand(
+        "list", "List benchmarks, checks, frameworks, or a framework's controls");
     cmd->add_option("what", o->what, "benchmarks, checks, frameworks or controls")
         ->required()
         ->check(CLI::IsMember({"benchmarks", "checks", "frameworks", "controls"}));
     cmd->add_option("--framework", o->framework, "Framework for 'list controls'");
-    cmd->add_option("--benchmark", o->benchmark, "Benchmark for 'list checks'")->capture_default_str();
+    cmd->add_option("--benchmark", o->benchmark, "Benchmark for 'list checks'")
+        ->capture_default_str();
     cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");
     cmd->callback([o, &action] { action = [o] { return list(*o); }; });
 }
 
 void add_explain(CLI::App& app, Action& action) {
     auto o = std::make_shared<DefinitionOptions>();
-    CLI::App* cmd = app.add_subcommand("explain", "Explain one check: what it inspects, expects and how to fix it");
+    CLI::App* cmd = app.add_subcommand(
+        "explain", "Explain one check: what it inspects, expects and how to fix it");
     cmd->add_option("id", o->id, "Check id, e.g. 1.2.15")->required();
     cmd->add_option("--benchmark", o->benchmark, "Benchmark (default: any)");
     cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");

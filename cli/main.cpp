@@ -7,16 +7,20 @@
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
-    // A static binary must never dlopen NSS modules (they crash it); names come from the node's files.
+    // A static binary must never dlopen NSS modules (they crash it); names come from the node's
+    // files.
     __nss_configure_lookup("passwd", "files");
     __nss_configure_lookup("group", "files");
     using namespace kubeproof::cli;
-    CLI::App app{"kubeproof: Kubernetes CIS benchmark scanner with SOC 2 and PCI DSS evidence", "kubeproof"};
+    CLI::App app{"kubeproof: Kubernetes CIS benchmark scanner with SOC 2 and PCI DSS evidence",
+                 "kubeproof"};
     app.require_subcommand(1);
     app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
         auto chosen = failed->get_subcommands();
-        std::string command = chosen.empty() ? "kubeproof" : "kubeproof " + chosen.front()->get_name();
-        return "kubeproof: " + std::string(e.what()) + "\nRun '" + command + " --help' for more information.\n";
+        std::string command =
+            chosen.empty() ? "kubeproof" : "kubeproof " + chosen.front()->get_name();
+        return "kubeproof: " + std::string(e.what()) + "\nRun '" + command +
+               " --help' for more information.\n";
     });
     app.set_version_flag("--version", KUBEPROOF_VERSION);
     Action action;

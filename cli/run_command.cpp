@@ -56,8 +56,10 @@ std::string render(const model::Report& report, const RunOptions& o) {
     if (o.format == "json") return report::to_json(report);
     if (o.format == "junit") return report::to_junit(report);
     if (o.format == "sarif") {
-        report::SarifOptions sarif;  // GitHub rejects results without a location: anchor them at the first input
-        if (!o.manifests.empty() && o.manifests.front() != "-") sarif.unlocated_uri = o.manifests.front();
+        report::SarifOptions
+            sarif;  // GitHub rejects results without a location: anchor them at the first input
+        if (!o.manifests.empty() && o.manifests.front() != "-")
+            sarif.unlocated_uri = o.manifests.front();
         return report::to_sarif(report, sarif);
     }
     report::TextOptions text;
@@ -87,13 +89,15 @@ int emit(const std::string& text, const std::string& output) {
 }
 
 bool wants_api(const RunOptions& o) {
-    bool policies = std::find(o.scan.targets.begin(), o.scan.targets.end(), "policies") != o.scan.targets.end();
+    bool policies =
+        std::find(o.scan.targets.begin(), o.scan.targets.end(), "policies") != o.scan.targets.end();
     return !o.kubeconfig.empty() || !o.context.empty() || (policies && o.manifests.empty());
 }
 
 // The object source for the policies target: manifest files, or the API server (kubeconfig or
 // in-cluster). Invalid manifests or an unusable kubeconfig are usage errors: exit 2, no report.
-int open_objects(RunOptions& o, std::unique_ptr<k8s::ObjectSource>& objects, std::vector<std::string>& warnings) {
+int open_objects(RunOptions& o, std::unique_ptr<k8s::ObjectSource>& objects,
+                 std::vector<std::string>& warnings) {
     if (!o.manifests.empty() && (!o.kubeconfig.empty() || !o.context.empty())) {
         print_error("use either --manifests or --kubeconfig/--context, not both");
         return k_exit_usage;
@@ -121,9 +125,11 @@ int open_objects(RunOptions& o, std::unique_ptr<k8s::ObjectSource>& objects, std
         return k_exit_usage;
     }
     warnings.insert(warnings.end(), connection->warnings.begin(), connection->warnings.end());
-    auto version = connection->source->server_version();  // also a probe: unreachable means ERROR at once
+    auto version =
+        connection->source->server_version();  // also a probe: unreachable means ERROR at once
     if (!version) {
-        objects = std::make_unique<k8s::UnavailableSource>(connection->source->describe(), version.error());
+        objects = std::make_unique<k8s::UnavailableSource>(connection->source->describe(),
+                                                           version.error());
         return k_exit_ok;
     }
     o.scan.server_version = *version;
@@ -168,27 +174,39 @@ int run(RunOptions& o) {
 
 void add_run(CLI::App& app, Action& action) {
     auto o = std::make_shared<RunOptions>();
-    CLI::App* cmd = app.add_subcommand("run", "Scan this node (or a node root) against a benchmark");
+    CLI::App* cmd =
+        app.add_subcommand("run", "Scan this node (or a node root) against a benchmark");
     cmd->add_option("--benchmark", o->scan.benchmark, "Benchmark id")->capture_default_str();
-    o->targets_option = cmd->add_option("--targets", o->targets, "Comma-separated targets: master,etcd,controlplane,node (default: detected)");
+    o->targets_option = cmd->add_option(
+        "--targets", o->targets,
+        "Comma-separated targets: master,etcd,controlplane,node (default: detected)");
     cmd->add_option("--root", o->root, "The node's root file system")->capture_default_str();
     cmd->add_option("--proc", o->proc, "The node's proc directory (default: <root>/proc)");
     cmd->add_option("--format", o->format, "Output format")
         ->check(CLI::IsMember({"text", "json", "junit", "sarif"}))
         ->capture_default_str();
-    cmd->add_option("--output", o->output, "Write the report to this file (atomically) instead of stdout");
-    o->check_option = cmd->add_option("--check", o->checks, "Only these check ids (comma-separated)");
-    o->skip_option = cmd->add_option("--skip", o->skips, "Report these check ids as SKIP (comma-separated)");
-    cmd->add_option("--fail-on", o->fail_on, "Exit 1 on: fail (FAIL, ERROR), warn (also WARN), never")
+    cmd->add_option("--output", o->output,
+                    "Write the report to this file (atomically) instead of stdout");
+    o->check_option =
+        cmd->add_option("--check", o->checks, "Only these check ids (comma-separated)");
+    o->skip_option =
+        cmd->add_option("--skip", o->skips, "Report these check ids as SKIP (comma-separated)");
+    cmd->add_option("--fail-on", o->fail_on,
+                    "Exit 1 on: fail (FAIL, ERROR), warn (also WARN), never")
         ->check(CLI::IsMember({"fail", "warn", "never"}))
         ->capture_default_str();
     cmd->add_option("--framework", o->scan.framework,
-                    "Only checks mapped to this framework (soc2, pci-dss, iso-27001, ...), with a per-criterion summary");
-    cmd->add_option("--kubeconfig", o->kubeconfig, "Kubeconfig for the API server (default: KUBECONFIG, ~/.kube/config, in-cluster)");
+                    "Only checks mapped to this framework (soc2, pci-dss, iso-27001, ...), with a "
+                    "per-criterion summary");
+    cmd->add_option(
+        "--kubeconfig", o->kubeconfig,
+        "Kubeconfig for the API server (default: KUBECONFIG, ~/.kube/config, in-cluster)");
     cmd->add_option("--context", o->context, "Kubeconfig context (default: its current-context)");
-    cmd->add_option("--manifests", o->manifests, "Manifest file, directory or - (stdin) for the policies target; repeatable")
+    cmd->add_option("--manifests", o->manifests,
+                    "Manifest file, directory or - (stdin) for the policies target; repeatable")
         ->allow_extra_args(false);
-    cmd->add_option("--checks-dir", o->checks_dir, "Use check definitions from this directory instead of the embedded ones");
+    cmd->add_option("--checks-dir", o->checks_dir,
+                    "Use check definitions from this directory instead of the embedded ones");
     cmd->callback([o, &action] { action = [o] { return run(*o); }; });
 }
 

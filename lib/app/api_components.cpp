@@ -13,16 +13,20 @@ using nlohmann::json;
 
 std::string label_of(const json& pod, const char* label) {
     const json* labels = pod.contains("metadata") ? &pod["metadata"] : nullptr;
-    if (labels == nullptr || !labels->contains("labels") || !(*labels)["labels"].is_object()) return {};
+    if (labels == nullptr || !labels->contains("labels") || !(*labels)["labels"].is_object())
+        return {};
     const json& all = (*labels)["labels"];
-    return all.contains(label) && all[label].is_string() ? all[label].get<std::string>() : std::string();
+    return all.contains(label) && all[label].is_string() ? all[label].get<std::string>()
+                                                         : std::string();
 }
 
-// True when a kube-system pod is the static pod of `component` (kubeadm labels it component=<name>).
+// True when a kube-system pod is the static pod of `component` (kubeadm labels it
+// component=<name>).
 bool is_static_pod_of(const json& pod, const model::Component& component) {
     if (component.static_pod.empty()) return false;
     const std::string name = pod.value("/metadata/name"_json_pointer, std::string());
-    return label_of(pod, "component") == component.static_pod || name.starts_with(component.static_pod + "-");
+    return label_of(pod, "component") == component.static_pod ||
+           name.starts_with(component.static_pod + "-");
 }
 
 void adopt(const json& pod, const model::Component& component, facts::ComponentFacts& found) {
@@ -34,7 +38,8 @@ void adopt(const json& pod, const model::Component& component, facts::ComponentF
     if (argv.empty()) return;
     found.present = true;
     found.source = "api";
-    found.how = fmt::format("pod kube-system/{} (from the API server)", pod.value("/metadata/name"_json_pointer, std::string()));
+    found.how = fmt::format("pod kube-system/{} (from the API server)",
+                            pod.value("/metadata/name"_json_pointer, std::string()));
     found.argv = argv;
     found.flags = facts::parse_flags(argv, 1, component.flag_syntax);
     found.env = facts::static_pod_env(doc, component.static_pod, component.name);
@@ -42,8 +47,8 @@ void adopt(const json& pod, const model::Component& component, facts::ComponentF
 
 }  // namespace
 
-void components_from_api(k8s::ObjectSource& source, const model::Catalogue& catalogue, facts::NodeFacts& facts,
-                         std::vector<std::string>& warnings) {
+void components_from_api(k8s::ObjectSource& source, const model::Catalogue& catalogue,
+                         facts::NodeFacts& facts, std::vector<std::string>& warnings) {
     std::vector<const model::Component*> missing;
     for (const auto& [id, component] : catalogue.components) {
         auto it = facts.components.find(id);
@@ -51,7 +56,8 @@ void components_from_api(k8s::ObjectSource& source, const model::Catalogue& cata
         if (!present && !component.static_pod.empty()) missing.push_back(&component);
     }
     if (missing.empty()) return;
-    // Only kube-system, where static pods are mirrored: a namespaced list needs no cluster-wide read.
+    // Only kube-system, where static pods are mirrored: a namespaced list needs no cluster-wide
+    // read.
     k8s::ResourceType pods{"", "v1", "pods", "Pod", true};
     pods.ignored_fields = {"status", "metadata.managedFields"};
     pods.in_namespace = "kube-system";
@@ -64,7 +70,8 @@ void components_from_api(k8s::ObjectSource& source, const model::Catalogue& cata
         }
     });
     if (outcome.kind != k8s::ListOutcome::Kind::Ok) {
-        warnings.push_back("cannot read the control-plane pods through the API: " + outcome.message);
+        warnings.push_back("cannot read the control-plane pods through the API: " +
+                           outcome.message);
     }
 }
 

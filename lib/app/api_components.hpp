@@ -14,7 +14,7 @@ namespace kubeproof::app {
 /// become the component's flags, with the same defaults as on a node. A managed cluster whose
 /// control plane is invisible simply has no such pods, so its checks stay NA. Problems (a refused
 /// list) become warnings, never results.
-void components_from_api(k8s::ObjectSource& source, const model::Catalogue& catalogue, facts::NodeFacts& facts,
-                         std::vector<std::string>& warnings);
+void components_from_api(k8s::ObjectSource& source, const model::Catalogue& catalogue,
+                         facts::NodeFacts& facts, std::vector<std::string>& warnings);
 
 }  // namespace kubeproof::app

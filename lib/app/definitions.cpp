@@ -4,9 +4,9 @@
 
 #include "embedded/embedded.hpp"
 #include "host/local_files.hpp"
+#include "loader/loader.hpp"
 #include "model/serialize.hpp"
 #include "util/text.hpp"
-#include "loader/loader.hpp"
 
 namespace kubeproof::app {
 
@@ -26,10 +26,13 @@ std::optional<model::Definitions> compiled(loader::Diagnostics& diagnostics) {
 
 // Files of a local definitions directory: checks from DIR, frameworks from DIR/frameworks/ (they
 // replace embedded framework files of the same name; the other embedded frameworks stay).
-std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& dir, loader::Diagnostics& diagnostics) {
+std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& dir,
+                                                             loader::Diagnostics& diagnostics) {
     auto files = host::read_local_yaml_tree(dir);
     if (!files) {
-        diagnostics.add(dir, 0, 0, "cannot read the checks directory: " + util::reason_of(files.error().message));
+        diagnostics.add(
+            dir, 0, 0,
+            "cannot read the checks directory: " + util::reason_of(files.error().message));
         return std::nullopt;
     }
     std::vector<loader::SourceFile> sources;
@@ -41,7 +44,8 @@ std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& 
         sources.push_back({path, f.path, std::move(f.content)});
     }
     for (auto& embedded : loader::embedded_sources()) {
-        if (embedded.path.starts_with("frameworks/") && local_frameworks.count(embedded.path) == 0) sources.push_back(embedded);
+        if (embedded.path.starts_with("frameworks/") && local_frameworks.count(embedded.path) == 0)
+            sources.push_back(embedded);
     }
     return sources;
 }

@@ -19,11 +19,16 @@ std::string describe_ref(const std::string& ref, const model::Catalogue& catalog
     auto role = comp->second.roles.find(ref.substr(dot + 1));
     if (role == comp->second.roles.end()) return ref;
     std::vector<std::string> ways;
-    if (!role->second.from_flag.empty()) ways.push_back(fmt::format("{} {}", comp->second.name, role->second.from_flag));
-    if (!role->second.from_key.empty()) ways.push_back(fmt::format("config key {}", role->second.from_key));
+    if (!role->second.from_flag.empty())
+        ways.push_back(fmt::format("{} {}", comp->second.name, role->second.from_flag));
+    if (!role->second.from_key.empty())
+        ways.push_back(fmt::format("config key {}", role->second.from_key));
     if (role->second.static_pod) ways.push_back("the static pod directory");
-    if (!role->second.systemd_unit.empty()) ways.push_back(fmt::format("systemd unit {} and drop-ins", role->second.systemd_unit));
-    if (!role->second.candidates.empty()) ways.push_back(fmt::format("known locations ({})", fmt::join(role->second.candidates, ", ")));
+    if (!role->second.systemd_unit.empty())
+        ways.push_back(fmt::format("systemd unit {} and drop-ins", role->second.systemd_unit));
+    if (!role->second.candidates.empty())
+        ways.push_back(
+            fmt::format("known locations ({})", fmt::join(role->second.candidates, ", ")));
     std::string name = role->second.description.empty() ? ref : role->second.description;
     return fmt::format("{} [found via {}]", name, fmt::join(ways, ", then "));
 }
@@ -31,18 +36,24 @@ std::string describe_ref(const std::string& ref, const model::Catalogue& catalog
 std::string describe_assertions(const model::TestItem& item) {
     std::vector<std::string> parts;
     for (const auto& a : item.assertions) {
-        if (!a.values.empty()) parts.push_back(fmt::format("{} [{}]", a.op, fmt::join(a.values, ", ")));
-        else parts.push_back(fmt::format("{} {}", a.op, a.value));
+        if (!a.values.empty())
+            parts.push_back(fmt::format("{} [{}]", a.op, fmt::join(a.values, ", ")));
+        else
+            parts.push_back(fmt::format("{} {}", a.op, a.value));
     }
-    if (item.type != model::ValueType::Auto) parts.push_back(fmt::format("compared as {}", engine::to_string(item.type)));
+    if (item.type != model::ValueType::Auto)
+        parts.push_back(fmt::format("compared as {}", engine::to_string(item.type)));
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
 std::string describe_objects(const model::TestItem& item) {
-    std::string text = fmt::format("every {} item{}", item.iterator,
-                                   item.kinds.empty() ? "" : fmt::format(" of kinds {}", fmt::join(item.kinds, ", ")));
-    if (!item.exclude.empty()) text += ", ignoring " + engine::describe_condition(item.exclude.front());
-    if (!item.violation.empty()) return text + "; a finding when " + engine::describe_condition(item.violation.front());
+    std::string text = fmt::format(
+        "every {} item{}", item.iterator,
+        item.kinds.empty() ? "" : fmt::format(" of kinds {}", fmt::join(item.kinds, ", ")));
+    if (!item.exclude.empty())
+        text += ", ignoring " + engine::describe_condition(item.exclude.front());
+    if (!item.violation.empty())
+        return text + "; a finding when " + engine::describe_condition(item.violation.front());
     return text + "; at least one must have " + engine::describe_condition(item.require.front());
 }
 
@@ -56,12 +67,20 @@ std::string describe_leaf(const model::TestItem& item, const model::Catalogue& c
             return fmt::format("file {}", fmt::join(refs, "; "));
         }
         case Subject::Tree:
-            return fmt::format("every {} under {}", item.name_glob.empty() ? "entry" : item.name_glob, describe_ref(item.refs.front(), catalogue));
-        case Subject::Document: return fmt::format("key {} of {}", item.key, describe_ref(item.refs.front(), catalogue));
-        case Subject::FeatureGate: return fmt::format("feature gate {}", item.feature_gate);
-        case Subject::Key: return fmt::format("config key {}", item.key);
-        case Subject::Objects: return describe_objects(item);
-        default: break;
+            return fmt::format("every {} under {}",
+                               item.name_glob.empty() ? "entry" : item.name_glob,
+                               describe_ref(item.refs.front(), catalogue));
+        case Subject::Document:
+            return fmt::format("key {} of {}", item.key,
+                               describe_ref(item.refs.front(), catalogue));
+        case Subject::FeatureGate:
+            return fmt::format("feature gate {}", item.feature_gate);
+        case Subject::Key:
+            return fmt::format("config key {}", item.key);
+        case Subject::Objects:
+            return describe_objects(item);
+        default:
+            break;
     }
     std::string text = fmt::format("flag {}", item.flag);
     if (!item.key.empty()) text += fmt::format(" (or config key {}; the flag wins)", item.key);
@@ -71,7 +90,8 @@ std::string describe_leaf(const model::TestItem& item, const model::Catalogue& c
 
 }  // namespace
 
-std::optional<CheckLocation> find_check(const model::Definitions& defs, const std::string& id, const std::string& benchmark) {
+std::optional<CheckLocation> find_check(const model::Definitions& defs, const std::string& id,
+                                        const std::string& benchmark) {
     for (const auto& [bench_id, bench] : defs.benchmarks) {
         if (!benchmark.empty() && bench_id != benchmark) continue;
         for (const auto& s : bench.sections)
@@ -82,38 +102,47 @@ std::optional<CheckLocation> find_check(const model::Definitions& defs, const st
     return std::nullopt;
 }
 
-std::string describe_test(const model::TestItem& item, const model::Catalogue& catalogue, int depth) {
+std::string describe_test(const model::TestItem& item, const model::Catalogue& catalogue,
+                          int depth) {
     std::string indent(static_cast<size_t>(depth) * 2, ' ');
     if (item.subject == model::Subject::All || item.subject == model::Subject::Any) {
         std::string out;
-        if (item.children.size() > 1) out += fmt::format("{}{} of:\n", indent, item.subject == model::Subject::All ? "all" : "any");
+        if (item.children.size() > 1)
+            out += fmt::format("{}{} of:\n", indent,
+                               item.subject == model::Subject::All ? "all" : "any");
         int child_depth = item.children.size() > 1 ? depth + 1 : depth;
         for (const auto& child : item.children) out += describe_test(child, catalogue, child_depth);
         return out;
     }
-    if (item.subject == model::Subject::Objects) return fmt::format("{}- {}\n", indent, describe_leaf(item, catalogue));
-    return fmt::format("{}- {}: {}\n", indent, describe_leaf(item, catalogue), describe_assertions(item));
+    if (item.subject == model::Subject::Objects)
+        return fmt::format("{}- {}\n", indent, describe_leaf(item, catalogue));
+    return fmt::format("{}- {}: {}\n", indent, describe_leaf(item, catalogue),
+                       describe_assertions(item));
 }
 
 namespace {
 
-// "  soc2 CC7.2  Monitor components for anomalies\n      why (source)" for each criterion the check supports.
+// "  soc2 CC7.2  Monitor components for anomalies\n      why (source)" for each criterion the check
+// supports.
 std::string framework_lines(const model::Check& check, const model::Definitions& definitions) {
     std::string out;
     for (const auto& [id, fw] : definitions.frameworks) {
         auto links = fw.mappings.find(check.key);
         if (links == fw.mappings.end()) continue;
         for (const auto& link : links->second) {
-            auto criterion = std::find_if(fw.criteria.begin(), fw.criteria.end(), [&](const auto& c) { return c.id == link.id; });
-            out += fmt::format("  {} {}  {}\n      {} ({})\n", id, link.id, criterion == fw.criteria.end() ? "" : criterion->title,
-                               link.why, link.source);
+            auto criterion = std::find_if(fw.criteria.begin(), fw.criteria.end(),
+                                          [&](const auto& c) { return c.id == link.id; });
+            out += fmt::format("  {} {}  {}\n      {} ({})\n", id, link.id,
+                               criterion == fw.criteria.end() ? "" : criterion->title, link.why,
+                               link.source);
         }
     }
     return out.empty() ? "  (not mapped to any framework)\n" : out;
 }
 
 // The check ids, by benchmark, whose keys a framework maps to `criterion`.
-std::vector<std::string> checks_for(const model::Framework& fw, const std::string& criterion, const model::Definitions& defs) {
+std::vector<std::string> checks_for(const model::Framework& fw, const std::string& criterion,
+                                    const model::Definitions& defs) {
     std::vector<std::string> out;
     for (const auto& [bench_id, bench] : defs.benchmarks)
         for (const auto& s : bench.sections)
@@ -121,7 +150,8 @@ std::vector<std::string> checks_for(const model::Framework& fw, const std::strin
                 for (const auto& c : g.checks) {
                     auto links = fw.mappings.find(c.key);
                     if (links == fw.mappings.end()) continue;
-                    bool linked = std::any_of(links->second.begin(), links->second.end(), [&](const auto& l) { return l.id == criterion; });
+                    bool linked = std::any_of(links->second.begin(), links->second.end(),
+                                              [&](const auto& l) { return l.id == criterion; });
                     if (linked) out.push_back(bench_id + ":" + c.id);
                 }
     return out;
@@ -132,7 +162,8 @@ std::vector<std::string> checks_for(const model::Framework& fw, const std::strin
 std::string list_frameworks(const model::Definitions& definitions) {
     std::string out;
     for (const auto& [id, fw] : definitions.frameworks) {
-        out += fmt::format("{:<12} {:>4} criteria  {:>4} checks mapped  {}\n", id, fw.criteria.size(), fw.mappings.size(), fw.title);
+        out += fmt::format("{:<12} {:>4} criteria  {:>4} checks mapped  {}\n", id,
+                           fw.criteria.size(), fw.mappings.size(), fw.title);
     }
     return out;
 }
@@ -146,11 +177,15 @@ std::string list_controls(const model::Framework& fw, const model::Definitions& 
             unsupported.push_back(&criterion);
             continue;
         }
-        out += fmt::format("{:<22} {}\n{:<22} checks: {}\n", criterion.id, criterion.title, "", fmt::join(checks, " "));
+        out += fmt::format("{:<22} {}\n{:<22} checks: {}\n", criterion.id, criterion.title, "",
+                           fmt::join(checks, " "));
     }
-    out += fmt::format("\nNo check supports these {} of {} criteria (evidence for them must come from elsewhere):\n",
-                       unsupported.size(), fw.criteria.size());
-    for (const auto* criterion : unsupported) out += fmt::format("{:<22} {}\n", criterion->id, criterion->title);
+    out += fmt::format(
+        "\nNo check supports these {} of {} criteria (evidence for them must come from "
+        "elsewhere):\n",
+        unsupported.size(), fw.criteria.size());
+    for (const auto* criterion : unsupported)
+        out += fmt::format("{:<22} {}\n", criterion->id, criterion->title);
     return out;
 }
 
@@ -162,15 +197,21 @@ std::string explain(const CheckLocation& w, const model::Definitions& definition
         auto it = catalogue.components.find(id);
         components.push_back(it == catalogue.components.end() ? id : it->second.name);
     }
-    std::string out = fmt::format("{} {} ({})\n", c.id, c.title, c.automated ? "Automated" : "Manual");
+    std::string out =
+        fmt::format("{} {} ({})\n", c.id, c.title, c.automated ? "Automated" : "Manual");
     out += fmt::format("benchmark:   {} ({})\n", w.benchmark->id, w.benchmark->title);
-    out += fmt::format("section:     {} {} [target {}]\n", w.section->id, w.section->title, w.section->target);
+    out += fmt::format("section:     {} {} [target {}]\n", w.section->id, w.section->title,
+                       w.section->target);
     out += fmt::format("group:       {} {}\n", w.group->id, w.group->title);
     out += fmt::format("key:         {}\n", c.key);
-    out += components.empty() ? std::string("applies to:  the cluster's objects, from the API server or manifests (NA without either)\n")
-                              : fmt::format("applies to:  {} (NA when none runs on the node)\n", fmt::join(components, ", "));
+    out += components.empty() ? std::string(
+                                    "applies to:  the cluster's objects, from the API server or "
+                                    "manifests (NA without either)\n")
+                              : fmt::format("applies to:  {} (NA when none runs on the node)\n",
+                                            fmt::join(components, ", "));
     out += fmt::format("defined at:  {}:{}\n\n", c.where.file, c.where.line);
-    out += "inspects:\n" + (c.manual.empty() ? describe_test(c.test, catalogue, 1) : "  nothing automatically: manual check\n");
+    out += "inspects:\n" + (c.manual.empty() ? describe_test(c.test, catalogue, 1)
+                                             : "  nothing automatically: manual check\n");
     if (!c.manual.empty()) out += "\nguidance:\n  " + c.manual + "\n";
     if (!c.expect.empty()) out += "\nexpectation:\n  " + c.expect + "\n";
     out += fmt::format("\nframeworks:\n{}", framework_lines(c, definitions));
@@ -185,7 +226,8 @@ std::string list_checks(const model::Benchmark& benchmark) {
     for (const auto& s : benchmark.sections)
         for (const auto& g : s.groups)
             for (const auto& c : g.checks)
-                out += fmt::format("{:<8} {:<13} {:<9} {}\n", c.id, s.target, c.automated ? "Automated" : "Manual", c.title);
+                out += fmt::format("{:<8} {:<13} {:<9} {}\n", c.id, s.target,
+                                   c.automated ? "Automated" : "Manual", c.title);
     return out;
 }
 

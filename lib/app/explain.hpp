@@ -16,10 +16,12 @@ struct CheckLocation {
 };
 
 /// Finds a check by id in one benchmark, or in any when `benchmark` is empty.
-std::optional<CheckLocation> find_check(const model::Definitions& defs, const std::string& id, const std::string& benchmark);
+std::optional<CheckLocation> find_check(const model::Definitions& defs, const std::string& id,
+                                        const std::string& benchmark);
 
 /// What a test item inspects, in words, one line per leaf, indented by depth.
-std::string describe_test(const model::TestItem& item, const model::Catalogue& catalogue, int depth = 0);
+std::string describe_test(const model::TestItem& item, const model::Catalogue& catalogue,
+                          int depth = 0);
 
 /// The full `explain` text of a check, with its framework criteria and why each applies.
 std::string explain(const CheckLocation& where, const model::Definitions& definitions);

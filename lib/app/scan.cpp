@@ -32,7 +32,8 @@ bool has_check(const model::Benchmark& b, const std::string& id) {
 }
 
 bool has_target(const model::Benchmark& b, std::string_view target) {
-    return std::any_of(b.sections.begin(), b.sections.end(), [&](const auto& s) { return s.target == target; });
+    return std::any_of(b.sections.begin(), b.sections.end(),
+                       [&](const auto& s) { return s.target == target; });
 }
 
 std::vector<std::string> benchmark_targets(const model::Benchmark& b) {
@@ -57,13 +58,16 @@ std::string scan_id(const ScanOptions& options, const std::string& host, std::ti
         a ^= (static_cast<uint64_t>(random()) << 32) | random();
         b ^= (static_cast<uint64_t>(random()) << 32) | random();
     }
-    return fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff, b >> 52, b & 0xffffffffffffULL);
+    return fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                       a & 0xfff, b >> 52, b & 0xffffffffffffULL);
 }
 
-std::vector<model::SectionInfo> sections_of(const model::Benchmark& b, const std::vector<std::string>& targets) {
+std::vector<model::SectionInfo> sections_of(const model::Benchmark& b,
+                                            const std::vector<std::string>& targets) {
     std::vector<model::SectionInfo> out;
     for (const auto& s : b.sections) {
-        if (std::find(targets.begin(), targets.end(), s.target) != targets.end()) out.push_back({s.id, s.target, s.title});
+        if (std::find(targets.begin(), targets.end(), s.target) != targets.end())
+            out.push_back({s.id, s.target, s.title});
     }
     return out;
 }
@@ -81,7 +85,8 @@ bool has_target(const std::vector<std::string>& targets, std::string_view target
 }
 
 bool has_node_target(const std::vector<std::string>& targets) {
-    return std::any_of(targets.begin(), targets.end(), [](const std::string& t) { return t != "policies"; });
+    return std::any_of(targets.begin(), targets.end(),
+                       [](const std::string& t) { return t != "policies"; });
 }
 
 // The benchmark's targets that are about a node (all but policies).
@@ -91,25 +96,33 @@ std::vector<std::string> node_targets(const model::Benchmark& bench) {
     return out;
 }
 
-// Discovers the node and gathers the facts its checks need; exit 3 when the root or /proc is unreadable.
-util::Expected<facts::NodeFacts, ScanError> scan_node(const host::Host& host, const model::Definitions& defs,
-                                                      const model::Benchmark& bench, const engine::Selection& selection,
+// Discovers the node and gathers the facts its checks need; exit 3 when the root or /proc is
+// unreadable.
+util::Expected<facts::NodeFacts, ScanError> scan_node(const host::Host& host,
+                                                      const model::Definitions& defs,
+                                                      const model::Benchmark& bench,
+                                                      const engine::Selection& selection,
                                                       const std::string& root) {
     if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
         std::string why = top ? "not a directory" : util::reason_of(top.error().message);
-        return util::unexpected(ScanError{3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)});
+        return util::unexpected(ScanError{
+            3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)});
     }
-    facts::NodeFacts facts = facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
+    facts::NodeFacts facts =
+        facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
     if (!facts.process_error.empty()) {
-        return util::unexpected(ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});
+        return util::unexpected(
+            ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});
     }
     return facts;
 }
 
 // --targets, else what was detected on the node (all node targets when nothing was), plus policies
 // when kubeproof has objects to judge.
-std::vector<std::string> default_targets(const model::Benchmark& bench, const model::Definitions& defs,
-                                         const facts::NodeFacts& facts, const ScanOptions& options, bool node_wanted) {
+std::vector<std::string> default_targets(const model::Benchmark& bench,
+                                         const model::Definitions& defs,
+                                         const facts::NodeFacts& facts, const ScanOptions& options,
+                                         bool node_wanted) {
     if (!options.targets.empty()) return options.targets;
     std::vector<std::string> targets;
     if (node_wanted) {
@@ -124,11 +137,13 @@ std::vector<std::string> default_targets(const model::Benchmark& bench, const mo
 // then the top-level workloads, then what they own (ReplicaSets, Jobs), then pods, so that an
 // owner always streams by before what it owns.
 std::vector<std::vector<k8s::ResourceType>> policy_list_stages() {
-    static const std::map<std::string, size_t> k_stage_of = {{"deployments", 1}, {"replicasets", 2}, {"jobs", 2}, {"pods", 3}};
+    static const std::map<std::string, size_t> k_stage_of = {
+        {"deployments", 1}, {"replicasets", 2}, {"jobs", 2}, {"pods", 3}};
     std::vector<std::vector<k8s::ResourceType>> stages(1);
     for (const auto& type : engine::policy_resource_types()) {
         const auto known = k_stage_of.find(type.resource);
-        const size_t stage = known != k_stage_of.end() ? known->second : (stages.size() == 1 ? 0 : 1);
+        const size_t stage =
+            known != k_stage_of.end() ? known->second : (stages.size() == 1 ? 0 : 1);
         if (stages.size() <= stage) stages.resize(stage + 1);
         stages[stage].push_back(type);
     }
@@ -137,27 +152,34 @@ std::vector<std::vector<k8s::ResourceType>> policy_list_stages() {
 
 // Objects from manifest files that no API server would accept are invalid input (exit 2, with
 // file:line), as a syntax error is; from the API they only make the checks that read them ERROR.
-std::optional<ScanError> malformed_manifests(const std::vector<engine::MalformedObject>& malformed) {
+std::optional<ScanError> malformed_manifests(
+    const std::vector<engine::MalformedObject>& malformed) {
     std::vector<std::string> lines;
     for (const auto& object : malformed) {
         if (object.origin.file.empty()) continue;
-        lines.push_back(fmt::format("{}:{}: {}: {}", object.origin.file, object.origin.line, object.name, object.problem));
+        lines.push_back(fmt::format("{}:{}: {}: {}", object.origin.file, object.origin.line,
+                                    object.name, object.problem));
     }
     if (lines.empty()) return std::nullopt;
-    return ScanError{2, fmt::format("the manifests cannot be scanned: {} {} no API server would accept:\n{}", lines.size(),
-                                    lines.size() == 1 ? "object" : "objects", fmt::join(lines, "\n"))};
+    return ScanError{
+        2, fmt::format("the manifests cannot be scanned: {} {} no API server would accept:\n{}",
+                       lines.size(), lines.size() == 1 ? "object" : "objects",
+                       fmt::join(lines, "\n"))};
 }
 
 // Lists every resource type policy checks read and judges the objects as they stream by.
-util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(k8s::ObjectSource& source,
-                                                                   const std::vector<const model::Check*>& checks) {
+util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(
+    k8s::ObjectSource& source, const std::vector<const model::Check*>& checks) {
     std::vector<const model::Check*> policy_checks;
     for (const auto* c : checks) {
         if (c->components.empty()) policy_checks.push_back(c);
     }
     engine::PolicyRun run(policy_checks);
     const auto stages = policy_list_stages();
-    const auto outcomes = source.list_all(stages, [&](nlohmann::json&& object, const k8s::Origin& origin) { run.add(std::move(object), origin); });
+    const auto outcomes =
+        source.list_all(stages, [&](nlohmann::json&& object, const k8s::Origin& origin) {
+            run.add(std::move(object), origin);
+        });
     size_t next = 0;
     for (const auto& stage : stages) {
         for (const auto& type : stage) run.record(type, outcomes.at(next++));
@@ -168,63 +190,81 @@ util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(k8s::ObjectS
 }
 
 // A warning when the node's Kubernetes version is not one the benchmark was written for.
-std::optional<std::string> version_mismatch(const model::Benchmark& bench, const std::string& version) {
+std::optional<std::string> version_mismatch(const model::Benchmark& bench,
+                                            const std::string& version) {
     if (version.empty() || bench.kubernetes.empty()) return std::nullopt;
-    if (std::find(bench.kubernetes.begin(), bench.kubernetes.end(), version) != bench.kubernetes.end()) return std::nullopt;
-    return fmt::format("this node runs Kubernetes {}, but {} is written for {}", version, bench.id, fmt::join(bench.kubernetes, ", "));
+    if (std::find(bench.kubernetes.begin(), bench.kubernetes.end(), version) !=
+        bench.kubernetes.end())
+        return std::nullopt;
+    return fmt::format("this node runs Kubernetes {}, but {} is written for {}", version, bench.id,
+                       fmt::join(bench.kubernetes, ", "));
 }
 
 // Keeps the results mapped to `framework` (all when empty) and lists the frameworks to summarise.
-void apply_framework(model::Report& report, const model::Definitions& defs, const std::string& framework) {
+void apply_framework(model::Report& report, const model::Definitions& defs,
+                     const std::string& framework) {
     for (const auto& [id, fw] : defs.frameworks) {
-        if (framework.empty() || id == framework) report.frameworks.push_back(engine::framework_info(fw));
+        if (framework.empty() || id == framework)
+            report.frameworks.push_back(engine::framework_info(fw));
     }
     if (framework.empty()) return;
     auto unmapped = [&](const model::Result& r) { return r.controls.count(framework) == 0; };
-    report.results.erase(std::remove_if(report.results.begin(), report.results.end(), unmapped), report.results.end());
+    report.results.erase(std::remove_if(report.results.begin(), report.results.end(), unmapped),
+                         report.results.end());
 }
 
 }  // namespace
 
-std::string rfc3339(std::time_t when) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(when)); }
+std::string rfc3339(std::time_t when) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(when));
+}
 
-std::optional<ScanError> validate_options(const model::Definitions& defs, const ScanOptions& options) {
+std::optional<ScanError> validate_options(const model::Definitions& defs,
+                                          const ScanOptions& options) {
     auto bench = defs.benchmarks.find(options.benchmark);
     if (bench == defs.benchmarks.end()) {
         std::vector<std::string> known;
         for (const auto& [id, b] : defs.benchmarks) known.push_back(id);
-        return ScanError{2, fmt::format("unknown benchmark '{}' (known: {})", options.benchmark, fmt::join(known, ", "))};
+        return ScanError{2, fmt::format("unknown benchmark '{}' (known: {})", options.benchmark,
+                                        fmt::join(known, ", "))};
     }
     for (const auto& t : options.targets) {
         if (!has_target(bench->second, t)) {
-            return ScanError{2, fmt::format("benchmark {} has no target '{}' (it has: {})", options.benchmark, t,
-                                            fmt::join(benchmark_targets(bench->second), ", "))};
+            return ScanError{
+                2, fmt::format("benchmark {} has no target '{}' (it has: {})", options.benchmark, t,
+                               fmt::join(benchmark_targets(bench->second), ", "))};
         }
     }
     if (!options.framework.empty() && defs.frameworks.count(options.framework) == 0) {
         std::vector<std::string> known;
         for (const auto& [id, fw] : defs.frameworks) known.push_back(id);
-        return ScanError{2, fmt::format("unknown framework '{}' (known: {})", options.framework, fmt::join(known, ", "))};
+        return ScanError{2, fmt::format("unknown framework '{}' (known: {})", options.framework,
+                                        fmt::join(known, ", "))};
     }
     for (const auto* list : {&options.only, &options.skip}) {
         for (const auto& id : *list) {
             if (!has_check(bench->second, id)) {
                 return ScanError{2, fmt::format("unknown check id '{}' in {} (benchmark {})", id,
-                                                list == &options.only ? "--check" : "--skip", options.benchmark)};
+                                                list == &options.only ? "--check" : "--skip",
+                                                options.benchmark)};
             }
         }
     }
     return std::nullopt;
 }
 
-util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs, const host::Host& host,
-                                                  const ScanOptions& options, std::vector<std::string>& warnings) {
+util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs,
+                                                  const host::Host& host,
+                                                  const ScanOptions& options,
+                                                  std::vector<std::string>& warnings) {
     if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
-    engine::Selection selection{node_targets(bench), {options.only.begin(), options.only.end()},
+    engine::Selection selection{node_targets(bench),
+                                {options.only.begin(), options.only.end()},
                                 {options.skip.begin(), options.skip.end()}};
-    const bool node_wanted = options.targets.empty() ? !options.objects_only : has_node_target(options.targets);
+    const bool node_wanted =
+        options.targets.empty() ? !options.objects_only : has_node_target(options.targets);
     facts::NodeFacts facts;
     facts.hostname = host.hostname();
     if (node_wanted) {
@@ -234,26 +274,37 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     }
     warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
     if (node_wanted && options.objects != nullptr && !options.objects_only) {
-        components_from_api(*options.objects, defs.catalogue, facts, warnings);  // managed or remote control planes
+        components_from_api(*options.objects, defs.catalogue, facts,
+                            warnings);  // managed or remote control planes
     }
     if (facts.kubernetes_version.empty()) facts.kubernetes_version = options.server_version;
-    if (auto mismatch = version_mismatch(bench, facts.kubernetes_version)) warnings.push_back(*mismatch);
+    if (auto mismatch = version_mismatch(bench, facts.kubernetes_version))
+        warnings.push_back(*mismatch);
     selection.targets = default_targets(bench, defs, facts, options, node_wanted);
     std::optional<engine::PolicyOutcomes> policies;
     if (options.objects != nullptr && has_target(selection.targets, "policies")) {
-        auto evaluated = evaluate_policies(*options.objects, engine::selected_checks(bench, selection));
+        auto evaluated =
+            evaluate_policies(*options.objects, engine::selected_checks(bench, selection));
         if (!evaluated) return util::unexpected(evaluated.error());
         policies = std::move(*evaluated);
     }
     model::Report report;
     report.tool_version = KUBEPROOF_VERSION;
-    report.results = engine::evaluate(bench, defs.catalogue, facts, selection, policies ? &*policies : nullptr);
+    report.results =
+        engine::evaluate(bench, defs.catalogue, facts, selection, policies ? &*policies : nullptr);
     engine::attach_controls(report.results, defs.frameworks);
     apply_framework(report, defs, options.framework);
     report.sections = sections_of(bench, selection.targets);
     std::time_t finished = options.fixed_time.value_or(std::time(nullptr));
-    report.scan = {scan_id(options, facts.hostname, started), rfc3339(started), rfc3339(finished), facts.hostname, bench.id,
-                   bench.title, facts.kubernetes_version, selection.targets, present_components(facts)};
+    report.scan = {scan_id(options, facts.hostname, started),
+                   rfc3339(started),
+                   rfc3339(finished),
+                   facts.hostname,
+                   bench.id,
+                   bench.title,
+                   facts.kubernetes_version,
+                   selection.targets,
+                   present_components(facts)};
     return report;
 }
 

@@ -19,23 +19,27 @@ bool contains(const std::vector<std::string>& items, const std::string& item) {
     return std::find(items.begin(), items.end(), item) != items.end();
 }
 
-ItemOutcome evaluate_item(const model::TestItem& item, const std::string& component, const model::Catalogue& catalogue,
-                          const facts::NodeFacts& facts) {
+ItemOutcome evaluate_item(const model::TestItem& item, const std::string& component,
+                          const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
     switch (item.subject) {
         case model::Subject::All:
         case model::Subject::Any: {
             std::vector<ItemOutcome> children;
-            for (const auto& child : item.children) children.push_back(evaluate_item(child, component, catalogue, facts));
+            for (const auto& child : item.children)
+                children.push_back(evaluate_item(child, component, catalogue, facts));
             return combine(std::move(children), item.subject == model::Subject::All);
         }
         case model::Subject::File:
         case model::Subject::Files:
-        case model::Subject::Tree: return evaluate_file_item(item, component, facts);
-        default: return evaluate_value_item(item, component, catalogue, facts);
+        case model::Subject::Tree:
+            return evaluate_file_item(item, component, facts);
+        default:
+            return evaluate_value_item(item, component, catalogue, facts);
     }
 }
 
-std::vector<const facts::ComponentFacts*> present_components(const model::Check& check, const facts::NodeFacts& facts) {
+std::vector<const facts::ComponentFacts*> present_components(const model::Check& check,
+                                                             const facts::NodeFacts& facts) {
     std::vector<const facts::ComponentFacts*> out;
     for (const auto& id : check.components) {
         auto it = facts.components.find(id);
@@ -51,9 +55,11 @@ std::string absence_reason(const model::Check& check, const model::Catalogue& ca
     for (const auto& id : check.components) {
         auto it = catalogue.components.find(id);
         names.push_back(it == catalogue.components.end() ? id : it->second.name);
-        static_pods = static_pods || (it != catalogue.components.end() && !it->second.static_pod.empty());
+        static_pods =
+            static_pods || (it != catalogue.components.end() && !it->second.static_pod.empty());
     }
-    return fmt::format("{} {} not on this node (no process{})", fmt::join(names, " or "), names.size() > 1 ? "are" : "is",
+    return fmt::format("{} {} not on this node (no process{})", fmt::join(names, " or "),
+                       names.size() > 1 ? "are" : "is",
                        static_pods ? " and no static pod manifest" : "");
 }
 
@@ -70,10 +76,14 @@ model::Result base_result(const model::Check& check) {
 
 Status status_of(Kind kind, bool automated) {
     switch (kind) {
-        case Kind::Pass: return Status::Pass;
-        case Kind::Fail: return automated ? Status::Fail : Status::Warn;
-        case Kind::NA: return Status::NA;
-        case Kind::Error: break;
+        case Kind::Pass:
+            return Status::Pass;
+        case Kind::Fail:
+            return automated ? Status::Fail : Status::Warn;
+        case Kind::NA:
+            return Status::NA;
+        case Kind::Error:
+            break;
     }
     return Status::Error;
 }
@@ -84,7 +94,9 @@ void apply_outcome(model::Result& r, ItemOutcome outcome) {
     r.actual = fmt::format("{}", fmt::join(outcome.actual, "; "));
     for (auto& e : outcome.evidence) r.evidence.push_back(std::move(e));
     r.reason = outcome.reason;
-    if (r.status == Status::Warn) r.reason = "CIS marks this check Manual: the automated test failed, a person should review it";
+    if (r.status == Status::Warn)
+        r.reason =
+            "CIS marks this check Manual: the automated test failed, a person should review it";
 }
 
 // A purely manual check: WARN with the guidance a person follows.
@@ -98,10 +110,13 @@ model::Result manual_result(model::Result r, const model::Check& check) {
 }
 
 // A policy check: judged from the objects, or NA when kubeproof was given none.
-model::Result evaluate_policy_check(model::Result r, const model::Check& check, const PolicyOutcomes* policies) {
+model::Result evaluate_policy_check(model::Result r, const model::Check& check,
+                                    const PolicyOutcomes* policies) {
     if (policies == nullptr) {
         r.status = Status::NA;
-        r.reason = "no Kubernetes objects to evaluate: give --kubeconfig (or run in a cluster) or --manifests";
+        r.reason =
+            "no Kubernetes objects to evaluate: give --kubeconfig (or run in a cluster) or "
+            "--manifests";
         r.actual = "not evaluated";
         return r;
     }
@@ -118,8 +133,8 @@ model::Result evaluate_policy_check(model::Result r, const model::Check& check, 
 
 }  // namespace
 
-model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue, const facts::NodeFacts& facts,
-                             const PolicyOutcomes* policies) {
+model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue,
+                             const facts::NodeFacts& facts, const PolicyOutcomes* policies) {
     model::Result r = base_result(check);
     if (check.components.empty()) return evaluate_policy_check(std::move(r), check, policies);
     auto present = present_components(check, facts);
@@ -135,21 +150,25 @@ model::Result evaluate_check(const model::Check& check, const model::Catalogue& 
     return r;
 }
 
-std::vector<const model::Check*> selected_checks(const model::Benchmark& benchmark, const Selection& selection) {
+std::vector<const model::Check*> selected_checks(const model::Benchmark& benchmark,
+                                                 const Selection& selection) {
     std::vector<const model::Check*> out;
     for (const auto& section : benchmark.sections) {
         if (!contains(selection.targets, section.target)) continue;
         for (const auto& group : section.groups) {
             for (const auto& check : group.checks) {
-                if (selection.only.empty() || selection.only.count(check.id) != 0) out.push_back(&check);
+                if (selection.only.empty() || selection.only.count(check.id) != 0)
+                    out.push_back(&check);
             }
         }
     }
     return out;
 }
 
-std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const model::Catalogue& catalogue,
-                                    const facts::NodeFacts& facts, const Selection& selection, const PolicyOutcomes* policies) {
+std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
+                                    const model::Catalogue& catalogue,
+                                    const facts::NodeFacts& facts, const Selection& selection,
+                                    const PolicyOutcomes* policies) {
     std::vector<model::Result> results;
     for (const auto& section : benchmark.sections) {
         if (!contains(selection.targets, section.target)) continue;
@@ -177,17 +196,20 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const mod
 }
 
 const std::vector<std::string>& all_targets() {
-    static const std::vector<std::string> k_targets = {"master", "etcd", "controlplane", "node", "policies"};
+    static const std::vector<std::string> k_targets = {"master", "etcd", "controlplane", "node",
+                                                       "policies"};
     return k_targets;
 }
 
-std::vector<std::string> detected_targets(const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
+std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
+                                          const facts::NodeFacts& facts) {
     std::vector<std::string> out;
     for (const auto& target : all_targets()) {
         for (const auto& [id, component] : catalogue.components) {
             auto it = facts.components.find(id);
             bool present = it != facts.components.end() && it->second.present;
-            if (present && contains(component.targets, target) && !contains(out, target)) out.push_back(target);
+            if (present && contains(component.targets, target) && !contains(out, target))
+                out.push_back(target);
         }
     }
     return out;

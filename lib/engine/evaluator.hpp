@@ -20,22 +20,26 @@ struct Selection {
 };
 
 /// The checks of a benchmark that a selection covers, in benchmark order.
-std::vector<const model::Check*> selected_checks(const model::Benchmark& benchmark, const Selection& selection);
+std::vector<const model::Check*> selected_checks(const model::Benchmark& benchmark,
+                                                 const Selection& selection);
 
 /// Outcomes of the policy (section 5) checks by check id; null when no object source was given.
 using PolicyOutcomes = std::map<std::string, ItemOutcome>;
 
 /// Evaluates one check against the facts (and, for policy checks, the policy outcomes). Pure.
-model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue, const facts::NodeFacts& facts,
+model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue,
+                             const facts::NodeFacts& facts,
                              const PolicyOutcomes* policies = nullptr);
 
 /// Evaluates every selected check; results are in benchmark order, sections in `sections`.
-std::vector<model::Result> evaluate(const model::Benchmark& benchmark, const model::Catalogue& catalogue,
+std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
+                                    const model::Catalogue& catalogue,
                                     const facts::NodeFacts& facts, const Selection& selection,
                                     const PolicyOutcomes* policies = nullptr);
 
 /// The targets whose components were found on the node, in benchmark order.
-std::vector<std::string> detected_targets(const model::Catalogue& catalogue, const facts::NodeFacts& facts);
+std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
+                                          const facts::NodeFacts& facts);
 
 /// Every known target, in benchmark order.
 const std::vector<std::string>& all_targets();

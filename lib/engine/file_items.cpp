@@ -20,7 +20,8 @@ struct Target {
     std::string how;
 };
 
-std::vector<Target> targets_of(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+std::vector<Target> targets_of(const model::TestItem& item, const std::string& component,
+                               const facts::NodeFacts& facts) {
     std::vector<Target> out;
     for (const auto& ref : item.refs) {
         for (const auto& found : facts::resolve_ref(facts, ref, component)) {
@@ -31,8 +32,11 @@ std::vector<Target> targets_of(const model::TestItem& item, const std::string& c
             auto tree = facts.trees.find(found.path);
             if (tree == facts.trees.end()) continue;
             for (const auto& entry : tree->second.entries) {
-                bool match = item.name_glob.empty() || fnmatch(item.name_glob.c_str(), util::base_name(entry).c_str(), 0) == 0;
-                if (match && (item.name_glob.empty() || entry != found.path)) out.push_back({entry, found.how});
+                bool match =
+                    item.name_glob.empty() ||
+                    fnmatch(item.name_glob.c_str(), util::base_name(entry).c_str(), 0) == 0;
+                if (match && (item.name_glob.empty() || entry != found.path))
+                    out.push_back({entry, found.how});
             }
         }
     }
@@ -40,18 +44,21 @@ std::vector<Target> targets_of(const model::TestItem& item, const std::string& c
 }
 
 // The directories a tree item walks, as found on the node.
-std::string tree_roots(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+std::string tree_roots(const model::TestItem& item, const std::string& component,
+                       const facts::NodeFacts& facts) {
     std::vector<std::string> roots;
     for (const auto& ref : item.refs) {
         for (const auto& found : facts::resolve_ref(facts, ref, component)) {
             auto tree = facts.trees.find(found.path);
-            if (tree != facts.trees.end() && !tree->second.entries.empty()) roots.push_back(found.path);
+            if (tree != facts.trees.end() && !tree->second.entries.empty())
+                roots.push_back(found.path);
         }
     }
     return roots.empty() ? item.refs.front() : fmt::format("{}", fmt::join(roots, " and "));
 }
 
-std::string describe_subject(const model::TestItem& item, const std::vector<Target>& targets, const std::string& root) {
+std::string describe_subject(const model::TestItem& item, const std::vector<Target>& targets,
+                             const std::string& root) {
     if (item.subject == model::Subject::Tree) {
         if (item.name_glob.empty()) return fmt::format("{} and everything below it", root);
         if (item.name_glob == "*") return fmt::format("everything under {}", root);
@@ -73,7 +80,9 @@ std::string expectation(const model::Assertion& a, const std::string& subject) {
 std::string violation(const model::Assertion& a, const facts::FileFact& f) {
     if (a.op == "mode") {
         auto mask = parse_mode(a.value);
-        return mask && mode_within(f.info.mode, *mask) ? "" : fmt::format("{} has mode {}", f.path, format_mode(f.info.mode));
+        return mask && mode_within(f.info.mode, *mask)
+                   ? ""
+                   : fmt::format("{} has mode {}", f.path, format_mode(f.info.mode));
     }
     if (a.op == "owner") {
         std::string owner = f.user + ":" + f.group;
@@ -84,28 +93,37 @@ std::string violation(const model::Assertion& a, const facts::FileFact& f) {
 
 std::string describe(const facts::FileFact& f) {
     return fmt::format("mode {}, owner {}:{}{}", format_mode(f.info.mode), f.user, f.group,
-                       f.info.resolved.empty() || f.info.resolved == f.path ? "" : ", resolves to " + f.info.resolved);
+                       f.info.resolved.empty() || f.info.resolved == f.path
+                           ? ""
+                           : ", resolves to " + f.info.resolved);
 }
 
-ItemOutcome missing(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+ItemOutcome missing(const model::TestItem& item, const std::string& component,
+                    const facts::NodeFacts& facts) {
     ItemOutcome out;
-    bool wants_absent = item.assertions.size() == 1 && item.assertions.front().op == "exists" && item.assertions.front().value == "false";
-    out.kind = wants_absent ? Kind::Pass
-             : item.if_missing == model::IfMissing::Pass ? Kind::Pass
-             : item.if_missing == model::IfMissing::Fail ? Kind::Fail : Kind::NA;
+    bool wants_absent = item.assertions.size() == 1 && item.assertions.front().op == "exists" &&
+                        item.assertions.front().value == "false";
+    out.kind = wants_absent                                ? Kind::Pass
+               : item.if_missing == model::IfMissing::Pass ? Kind::Pass
+               : item.if_missing == model::IfMissing::Fail ? Kind::Fail
+                                                           : Kind::NA;
     std::vector<std::string> searches;
-    for (const auto& ref : item.refs) searches.push_back(facts::describe_search(facts, ref, component));
-    bool globbed = item.subject == model::Subject::Tree && !item.name_glob.empty() && item.name_glob != "*";
+    for (const auto& ref : item.refs)
+        searches.push_back(facts::describe_search(facts, ref, component));
+    bool globbed =
+        item.subject == model::Subject::Tree && !item.name_glob.empty() && item.name_glob != "*";
     std::string what = globbed ? item.name_glob + " files" : "file";
     out.reason = fmt::format("no {} found ({})", what, fmt::join(searches, "; "));
     out.actual.push_back(out.reason);
-    for (const auto& a : item.assertions) out.expected.push_back(expectation(a, describe_subject(item, {}, item.refs.front())));
+    for (const auto& a : item.assertions)
+        out.expected.push_back(expectation(a, describe_subject(item, {}, item.refs.front())));
     return out;
 }
 
 // The directories holding this item's files that could not be seen in full: those a tree walk
 // could not list, and those the search for a role's files could not list (systemd drop-ins).
-std::vector<facts::Unlisted> unseen(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+std::vector<facts::Unlisted> unseen(const model::TestItem& item, const std::string& component,
+                                    const facts::NodeFacts& facts) {
     std::vector<facts::Unlisted> out;
     for (const auto& ref : item.refs) {
         auto role = facts::unlisted_for_ref(facts, ref);
@@ -113,7 +131,8 @@ std::vector<facts::Unlisted> unseen(const model::TestItem& item, const std::stri
         if (item.subject != model::Subject::Tree) continue;
         for (const auto& found : facts::resolve_ref(facts, ref, component)) {
             auto tree = facts.trees.find(found.path);
-            if (tree != facts.trees.end()) out.insert(out.end(), tree->second.unlisted.begin(), tree->second.unlisted.end());
+            if (tree != facts.trees.end())
+                out.insert(out.end(), tree->second.unlisted.begin(), tree->second.unlisted.end());
         }
     }
     return out;
@@ -121,12 +140,15 @@ std::vector<facts::Unlisted> unseen(const model::TestItem& item, const std::stri
 
 std::string unseen_reason(const std::vector<facts::Unlisted>& unseen) {
     std::vector<std::string> parts;
-    for (size_t i = 0; i < unseen.size() && i < k_max_listed; ++i) parts.push_back(unseen[i].dir + ": " + unseen[i].reason);
-    if (unseen.size() > k_max_listed) parts.push_back(fmt::format("and {} more", unseen.size() - k_max_listed));
+    for (size_t i = 0; i < unseen.size() && i < k_max_listed; ++i)
+        parts.push_back(unseen[i].dir + ": " + unseen[i].reason);
+    if (unseen.size() > k_max_listed)
+        parts.push_back(fmt::format("and {} more", unseen.size() - k_max_listed));
     return fmt::format("cannot see every file: {}", fmt::join(parts, "; "));
 }
 
-ItemOutcome judge_files(const model::TestItem& item, const std::string& comp, const facts::NodeFacts& facts) {
+ItemOutcome judge_files(const model::TestItem& item, const std::string& comp,
+                        const facts::NodeFacts& facts) {
     std::vector<Target> existing;
     ItemOutcome out;
     for (const auto& t : targets_of(item, comp, facts)) {
@@ -151,15 +173,21 @@ ItemOutcome judge_files(const model::TestItem& item, const std::string& comp, co
     }
     for (const auto& t : existing) {
         const auto& f = facts.files.at(t.path);
-        if (out.evidence.size() < 50) out.evidence.push_back({"file", t.path, describe(f) + " (" + t.how + ")"});
+        if (out.evidence.size() < 50)
+            out.evidence.push_back({"file", t.path, describe(f) + " (" + t.how + ")"});
     }
     out.kind = problems.empty() ? Kind::Pass : Kind::Fail;
     if (problems.empty()) {
-        out.actual.push_back(existing.size() == 1 ? fmt::format("{}: {}", existing.front().path, describe(facts.files.at(existing.front().path)))
-                                                  : fmt::format("{} entries checked, all as expected", existing.size()));
+        out.actual.push_back(
+            existing.size() == 1
+                ? fmt::format("{}: {}", existing.front().path,
+                              describe(facts.files.at(existing.front().path)))
+                : fmt::format("{} entries checked, all as expected", existing.size()));
     }
-    for (size_t i = 0; i < problems.size() && i < k_max_listed; ++i) out.actual.push_back(problems[i]);
-    if (problems.size() > k_max_listed) out.actual.push_back(fmt::format("and {} more", problems.size() - k_max_listed));
+    for (size_t i = 0; i < problems.size() && i < k_max_listed; ++i)
+        out.actual.push_back(problems[i]);
+    if (problems.size() > k_max_listed)
+        out.actual.push_back(fmt::format("and {} more", problems.size() - k_max_listed));
     return out;
 }
 
@@ -167,7 +195,8 @@ ItemOutcome judge_files(const model::TestItem& item, const std::string& comp, co
 
 bool mode_within(uint32_t mode, uint32_t mask) { return (mode & ~mask & 07777U) == 0; }
 
-ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& component, const facts::NodeFacts& facts) {
+ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& component,
+                               const facts::NodeFacts& facts) {
     const std::string& comp = item.component.empty() ? component : item.component;
     ItemOutcome out = judge_files(item, comp, facts);
     auto gaps = unseen(item, comp, facts);

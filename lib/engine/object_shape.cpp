@@ -105,12 +105,17 @@ constexpr std::array<Field, 3> k_metadata = {{
 
 std::string_view type_word(Type type) {
     switch (type) {
-        case Type::Bool: return "true or false";
-        case Type::Int: return "an integer";
-        case Type::String: return "a string";
-        case Type::Map: return "a mapping";
+        case Type::Bool:
+            return "true or false";
+        case Type::Int:
+            return "an integer";
+        case Type::String:
+            return "a string";
+        case Type::Map:
+            return "a mapping";
         case Type::List:
-        case Type::NonEmptyList: return "a list";
+        case Type::NonEmptyList:
+            return "a list";
     }
     return "?";
 }
@@ -121,17 +126,24 @@ std::string found_word(const json& value) {
     if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
     if (value.is_number()) return fmt::format("the number {}", value.dump());
     const std::string& text = value.get_ref<const std::string&>();
-    return text.size() <= 40 ? fmt::format("\"{}\"", text) : fmt::format("\"{}...\"", text.substr(0, 40));
+    return text.size() <= 40 ? fmt::format("\"{}\"", text)
+                             : fmt::format("\"{}...\"", text.substr(0, 40));
 }
 
 bool has_type(const json& value, Type type) {
     switch (type) {
-        case Type::Bool: return value.is_boolean();
-        case Type::Int: return value.is_number_integer();
-        case Type::String: return value.is_string();
-        case Type::Map: return value.is_object();
-        case Type::List: return value.is_array();
-        case Type::NonEmptyList: return value.is_array() && !value.empty();
+        case Type::Bool:
+            return value.is_boolean();
+        case Type::Int:
+            return value.is_number_integer();
+        case Type::String:
+            return value.is_string();
+        case Type::Map:
+            return value.is_object();
+        case Type::List:
+            return value.is_array();
+        case Type::NonEmptyList:
+            return value.is_array() && !value.empty();
     }
     return false;
 }
@@ -143,17 +155,22 @@ std::string joined(std::string_view base, std::string_view path) {
 
 /// The first field of `fields` (relative to `node`, shown under `base`) that has the wrong type.
 template <size_t N>
-std::optional<std::string> check_fields(const json& node, std::string_view base, const std::array<Field, N>& fields) {
+std::optional<std::string> check_fields(const json& node, std::string_view base,
+                                        const std::array<Field, N>& fields) {
     for (const Field& field : fields) {
         const facts::Selection found = facts::select(node, field.path);
-        if (found.values.empty() || (found.values.size() == 1 && found.values.front().is_null() && !found.wildcard)) {
-            if (field.required) return fmt::format("{} is missing; the API server requires it", joined(base, field.path));
+        if (found.values.empty() ||
+            (found.values.size() == 1 && found.values.front().is_null() && !found.wildcard)) {
+            if (field.required)
+                return fmt::format("{} is missing; the API server requires it",
+                                   joined(base, field.path));
             continue;
         }
         for (size_t i = 0; i < found.values.size(); ++i) {
             const json& value = found.values[i];
             if (value.is_null() || has_type(value, field.type)) continue;
-            return fmt::format("{} is {}; the API server accepts only {}", joined(base, found.paths[i]), found_word(value),
+            return fmt::format("{} is {}; the API server accepts only {}",
+                               joined(base, found.paths[i]), found_word(value),
                                type_word(field.type));
         }
     }
@@ -163,23 +180,28 @@ std::optional<std::string> check_fields(const json& node, std::string_view base,
 /// Where a workload kind keeps its pod spec, as a path of mappings from the object's root.
 std::optional<std::vector<std::string_view>> pod_spec_path(std::string_view kind) {
     if (kind == "Pod") return std::vector<std::string_view>{"spec"};
-    if (kind == "CronJob") return std::vector<std::string_view>{"spec", "jobTemplate", "spec", "template", "spec"};
-    constexpr std::array<std::string_view, 6> k_templated = {"Deployment", "StatefulSet", "DaemonSet",
-                                                             "ReplicaSet", "ReplicationController", "Job"};
+    if (kind == "CronJob")
+        return std::vector<std::string_view>{"spec", "jobTemplate", "spec", "template", "spec"};
+    constexpr std::array<std::string_view, 6> k_templated = {
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"};
     for (auto k : k_templated) {
         if (k == kind) return std::vector<std::string_view>{"spec", "template", "spec"};
     }
     return std::nullopt;
 }
 
-std::optional<std::string> pod_problem(const json& object, const std::vector<std::string_view>& path) {
+std::optional<std::string> pod_problem(const json& object,
+                                       const std::vector<std::string_view>& path) {
     const json* node = &object;
     std::string at;
     for (std::string_view step : path) {
         at = joined(at, step);
         auto next = node->find(std::string(step));
-        if (next == node->end() || next->is_null()) return fmt::format("{} is missing; the API server requires it", at);
-        if (!next->is_object()) return fmt::format("{} is {}; the API server accepts only a mapping", at, found_word(*next));
+        if (next == node->end() || next->is_null())
+            return fmt::format("{} is missing; the API server requires it", at);
+        if (!next->is_object())
+            return fmt::format("{} is {}; the API server accepts only a mapping", at,
+                               found_word(*next));
         node = &*next;
     }
     if (auto problem = check_fields(*node, at, k_pod_spec)) return problem;
@@ -187,7 +209,9 @@ std::optional<std::string> pod_problem(const json& object, const std::vector<std
         auto containers = node->find(list);
         if (containers == node->end() || !containers->is_array()) continue;
         for (size_t i = 0; i < containers->size(); ++i) {
-            if (auto problem = check_fields((*containers)[i], fmt::format("{}.{}[{}]", at, list, i), k_container)) return problem;
+            if (auto problem = check_fields((*containers)[i], fmt::format("{}.{}[{}]", at, list, i),
+                                            k_container))
+                return problem;
         }
     }
     return std::nullopt;
@@ -200,9 +224,11 @@ std::optional<std::string> shape_problem(const json& object) {
     const std::string kind = object.value("kind", "");
     if (auto path = pod_spec_path(kind)) return pod_problem(object, *path);
     if (kind == "Role" || kind == "ClusterRole") return check_fields(object, "", k_role);
-    if (kind == "RoleBinding" || kind == "ClusterRoleBinding") return check_fields(object, "", k_binding);
+    if (kind == "RoleBinding" || kind == "ClusterRoleBinding")
+        return check_fields(object, "", k_binding);
     if (kind == "ServiceAccount") {
-        return check_fields(object, "", std::array<Field, 1>{{{"automountServiceAccountToken", Type::Bool}}});
+        return check_fields(object, "",
+                            std::array<Field, 1>{{{"automountServiceAccountToken", Type::Bool}}});
     }
     return std::nullopt;
 }

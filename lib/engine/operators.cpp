@@ -18,17 +18,17 @@ namespace {
 using model::ValueType;
 
 constexpr std::array<OperatorSpec, 12> k_operators = {{{"set", OperandKind::Bool},
-                                                        {"eq", OperandKind::Scalar},
-                                                        {"noteq", OperandKind::Scalar},
-                                                        {"gt", OperandKind::Number},
-                                                        {"gte", OperandKind::Number},
-                                                        {"lt", OperandKind::Number},
-                                                        {"lte", OperandKind::Number},
-                                                        {"has", OperandKind::Scalar},
-                                                        {"nothave", OperandKind::Scalar},
-                                                        {"regex", OperandKind::Regex},
-                                                        {"subset_of", OperandKind::List},
-                                                        {"has_any", OperandKind::List}}};
+                                                       {"eq", OperandKind::Scalar},
+                                                       {"noteq", OperandKind::Scalar},
+                                                       {"gt", OperandKind::Number},
+                                                       {"gte", OperandKind::Number},
+                                                       {"lt", OperandKind::Number},
+                                                       {"lte", OperandKind::Number},
+                                                       {"has", OperandKind::Scalar},
+                                                       {"nothave", OperandKind::Scalar},
+                                                       {"regex", OperandKind::Regex},
+                                                       {"subset_of", OperandKind::List},
+                                                       {"has_any", OperandKind::List}}};
 
 // A comparable form of a scalar under a type: -1/0/1 ordering or nullopt when not comparable.
 struct Comparison {
@@ -46,22 +46,28 @@ Comparison compare_as(ValueType type, const std::string& actual, const std::stri
         case ValueType::Bool: {
             auto a = parse_bool(actual);
             auto e = parse_bool(expected);
-            if (!a || !e) return {std::nullopt, fmt::format("'{}' is not a boolean", !a ? actual : expected)};
+            if (!a || !e)
+                return {std::nullopt, fmt::format("'{}' is not a boolean", !a ? actual : expected)};
             return {three_way(*a, *e), {}};
         }
         case ValueType::Int: {
             auto a = parse_int(actual);
             auto e = parse_int(expected);
-            if (!a || !e) return {std::nullopt, fmt::format("'{}' is not a whole number", !a ? actual : expected)};
+            if (!a || !e)
+                return {std::nullopt,
+                        fmt::format("'{}' is not a whole number", !a ? actual : expected)};
             return {three_way(*a, *e), {}};
         }
         case ValueType::Duration: {
             auto a = parse_duration(actual);
             auto e = parse_duration(expected);
-            if (!a || !e) return {std::nullopt, fmt::format("'{}' is not a duration", !a ? actual : expected)};
+            if (!a || !e)
+                return {std::nullopt,
+                        fmt::format("'{}' is not a duration", !a ? actual : expected)};
             return {three_way(*a, *e), {}};
         }
-        default: return {three_way(actual.compare(expected), 0), {}};
+        default:
+            return {three_way(actual.compare(expected), 0), {}};
     }
 }
 
@@ -94,23 +100,39 @@ Verdict ordered(const model::Assertion& a, const Value& v, ValueType type, std::
     return verdict;
 }
 
-Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type, std::string_view s) {
+Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type,
+                      std::string_view s) {
     const std::string& e = a.value;
-    if (a.op == "eq") return ordered(a, v, type, fmt::format("{} is {}", s, e), [](int o) { return o == 0; });
-    if (a.op == "noteq") return ordered(a, v, type, fmt::format("{} is not {}", s, e), [](int o) { return o != 0; });
-    if (a.op == "gt") return ordered(a, v, type, fmt::format("{} is greater than {}", s, e), [](int o) { return o > 0; });
-    if (a.op == "gte") return ordered(a, v, type, fmt::format("{} is at least {}", s, e), [](int o) { return o >= 0; });
-    if (a.op == "lt") return ordered(a, v, type, fmt::format("{} is less than {}", s, e), [](int o) { return o < 0; });
-    if (a.op == "lte") return ordered(a, v, type, fmt::format("{} is at most {}", s, e), [](int o) { return o <= 0; });
-    if (a.op == "has") return {contains(elements_of(v), e), fmt::format("{} includes {}", s, e), {}};
-    if (a.op == "nothave") return {!contains(elements_of(v), e), fmt::format("{} does not include {}", s, e), {}};
-    if (a.op == "regex") return {RE2::PartialMatch(v.text, compiled(e)), fmt::format("{} matches /{}/", s, e), {}};
+    if (a.op == "eq")
+        return ordered(a, v, type, fmt::format("{} is {}", s, e), [](int o) { return o == 0; });
+    if (a.op == "noteq")
+        return ordered(a, v, type, fmt::format("{} is not {}", s, e), [](int o) { return o != 0; });
+    if (a.op == "gt")
+        return ordered(a, v, type, fmt::format("{} is greater than {}", s, e),
+                       [](int o) { return o > 0; });
+    if (a.op == "gte")
+        return ordered(a, v, type, fmt::format("{} is at least {}", s, e),
+                       [](int o) { return o >= 0; });
+    if (a.op == "lt")
+        return ordered(a, v, type, fmt::format("{} is less than {}", s, e),
+                       [](int o) { return o < 0; });
+    if (a.op == "lte")
+        return ordered(a, v, type, fmt::format("{} is at most {}", s, e),
+                       [](int o) { return o <= 0; });
+    if (a.op == "has")
+        return {contains(elements_of(v), e), fmt::format("{} includes {}", s, e), {}};
+    if (a.op == "nothave")
+        return {!contains(elements_of(v), e), fmt::format("{} does not include {}", s, e), {}};
+    if (a.op == "regex")
+        return {RE2::PartialMatch(v.text, compiled(e)), fmt::format("{} matches /{}/", s, e), {}};
     auto items = elements_of(v);
     if (a.op == "has_any") {
-        bool any = std::any_of(a.values.begin(), a.values.end(), [&](const auto& wanted) { return contains(items, wanted); });
+        bool any = std::any_of(a.values.begin(), a.values.end(),
+                               [&](const auto& wanted) { return contains(items, wanted); });
         return {any, fmt::format("{} includes one of {}", s, join_list(a.values)), {}};
     }
-    bool ok = !items.empty() && std::all_of(items.begin(), items.end(), [&](const auto& i) { return contains(a.values, i); });
+    bool ok = !items.empty() && std::all_of(items.begin(), items.end(),
+                                            [&](const auto& i) { return contains(a.values, i); });
     return {ok, fmt::format("{} uses only {}", s, join_list(a.values)), {}};
 }
 
@@ -119,8 +141,11 @@ Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type,
 Verdict apply_set(const model::Assertion& a, const Value& v, std::string_view subject) {
     bool want = a.value == "true";
     bool empty = v.is_list ? v.list.empty() : v.text.empty();
-    Verdict verdict{(v.explicit_set && !empty) == want, fmt::format("{} is {}", subject, want ? "set" : "not set"), {}};
-    if (want && v.explicit_set && empty) verdict.problem = fmt::format("{} is empty, which is the same as not set", subject);
+    Verdict verdict{(v.explicit_set && !empty) == want,
+                    fmt::format("{} is {}", subject, want ? "set" : "not set"),
+                    {}};
+    if (want && v.explicit_set && empty)
+        verdict.problem = fmt::format("{} is empty, which is the same as not set", subject);
     return verdict;
 }
 
@@ -139,8 +164,10 @@ std::string operator_names() {
     return fmt::format("{}", fmt::join(names, ", "));
 }
 
-Verdict apply_operator(const model::Assertion& a, const Value& v, ValueType type, std::string_view subject) {
-    if (type == ValueType::Auto) type = a.op == "subset_of" || a.op == "has_any" ? ValueType::List : infer_type(a.value);
+Verdict apply_operator(const model::Assertion& a, const Value& v, ValueType type,
+                       std::string_view subject) {
+    if (type == ValueType::Auto)
+        type = a.op == "subset_of" || a.op == "has_any" ? ValueType::List : infer_type(a.value);
     if (a.op == "set") return apply_set(a, v, subject);
     if (v.present) return apply_present(a, v, type, subject);
     Value empty;

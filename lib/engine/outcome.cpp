@@ -9,11 +9,13 @@ namespace {
 using Kind = ItemOutcome::Kind;
 
 bool any_of(const std::vector<ItemOutcome>& items, Kind kind) {
-    return std::any_of(items.begin(), items.end(), [kind](const ItemOutcome& o) { return o.kind == kind; });
+    return std::any_of(items.begin(), items.end(),
+                       [kind](const ItemOutcome& o) { return o.kind == kind; });
 }
 
 bool all_of(const std::vector<ItemOutcome>& items, Kind kind) {
-    return std::all_of(items.begin(), items.end(), [kind](const ItemOutcome& o) { return o.kind == kind; });
+    return std::all_of(items.begin(), items.end(),
+                       [kind](const ItemOutcome& o) { return o.kind == kind; });
 }
 
 Kind combined_kind(const std::vector<ItemOutcome>& items, bool all) {
@@ -38,7 +40,8 @@ ItemOutcome combine(std::vector<ItemOutcome> children, bool all) {
     std::string expected;
     for (auto& child : children) {
         for (auto& e : child.expected) expected += (expected.empty() ? "" : joiner) + e;
-        bool inapplicable = child.kind == Kind::NA && out.kind != Kind::NA;  // e.g. an unused config file
+        bool inapplicable =
+            child.kind == Kind::NA && out.kind != Kind::NA;  // e.g. an unused config file
         if (!inapplicable) {
             for (auto& a : child.actual) out.actual.push_back(std::move(a));
         }
@@ -48,7 +51,8 @@ ItemOutcome combine(std::vector<ItemOutcome> children, bool all) {
             out.reason += (out.reason.empty() ? "" : "; ") + child.reason;
         }
     }
-    if (!expected.empty()) out.expected.push_back(children.size() > 1 && !all ? "either " + expected : expected);
+    if (!expected.empty())
+        out.expected.push_back(children.size() > 1 && !all ? "either " + expected : expected);
     return out;
 }
 

@@ -30,7 +30,8 @@ struct Tally {
     size_t findings = 0;
     bool required_found = false;
     std::vector<model::Evidence> evidence;
-    std::vector<std::string> unserved;  ///< types it reads that the server does not serve, while others are
+    std::vector<std::string>
+        unserved;  ///< types it reads that the server does not serve, while others are
 };
 
 // Every `objects:` test item of a check, in order.
@@ -42,7 +43,8 @@ void objects_tests(const model::TestItem& item, std::vector<const model::TestIte
 Value value_at(const json& view, const std::string& path) {
     Value v;
     std::string shown_path = path;  // as people read it: "\." shown as "."
-    for (size_t i = shown_path.find("\\."); i != std::string::npos; i = shown_path.find("\\.", i)) shown_path.erase(i, 1);
+    for (size_t i = shown_path.find("\\."); i != std::string::npos; i = shown_path.find("\\.", i))
+        shown_path.erase(i, 1);
     auto sel = facts::select(view, path);
     if (sel.values.empty() || (sel.values.size() == 1 && sel.values[0].is_null())) {
         v.shown = shown_path + " unset";
@@ -67,14 +69,18 @@ Value value_at(const json& view, const std::string& path) {
 bool matches(const model::Condition& c, const json& view, std::vector<std::string>& seen) {
     switch (c.kind) {
         case model::Condition::Kind::All:
-            return std::all_of(c.children.begin(), c.children.end(), [&](const auto& x) { return matches(x, view, seen); });
+            return std::all_of(c.children.begin(), c.children.end(),
+                               [&](const auto& x) { return matches(x, view, seen); });
         case model::Condition::Kind::Any: {
             bool any = false;
-            for (const auto& x : c.children) any = matches(x, view, seen) || any;  // look at every field for evidence
+            for (const auto& x : c.children)
+                any = matches(x, view, seen) || any;  // look at every field for evidence
             return any;
         }
-        case model::Condition::Kind::Not: return !matches(c.children.front(), view, seen);
-        case model::Condition::Kind::Field: break;
+        case model::Condition::Kind::Not:
+            return !matches(c.children.front(), view, seen);
+        case model::Condition::Kind::Field:
+            break;
     }
     Value v = value_at(view, c.field);
     if (std::find(seen.begin(), seen.end(), v.shown) == seen.end()) seen.push_back(v.shown);
@@ -88,17 +94,19 @@ struct PolicyRun::State {
     std::vector<Tally> tallies;
     std::map<std::string, std::vector<Tally*>> by_iterator;  ///< filled once `tallies` is complete
     std::map<std::string, k8s::ListOutcome> problems;  ///< "deployments.apps" -> a non-Ok outcome
-    std::map<std::string, bool> sa_automount;           ///< "ns/name" -> automountServiceAccountToken
-    std::set<std::string> controllers;                  ///< uids of listed workloads
-    std::map<std::string, std::vector<Stored>> kept;    ///< kind -> context objects
-    std::map<std::string, int> network_policies;        ///< namespace -> count
-    std::vector<MalformedObject> malformed;             ///< objects no API server would accept
+    std::map<std::string, bool> sa_automount;         ///< "ns/name" -> automountServiceAccountToken
+    std::set<std::string> controllers;                ///< uids of listed workloads
+    std::map<std::string, std::vector<Stored>> kept;  ///< kind -> context objects
+    std::map<std::string, int> network_policies;      ///< namespace -> count
+    std::vector<MalformedObject> malformed;           ///< objects no API server would accept
 
     void judge(Tally& t, const PolicyItem& item, const json& object, const k8s::Origin& origin);
     /// A grant check's finding for a binding whose role is not among the objects read.
-    void unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding, const k8s::Origin& origin);
+    void unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding,
+                          const k8s::Origin& origin);
     /// The tallies of one iterator, in check order; `skip` leaves out those already decided.
-    std::vector<Tally*> tallies_of(const std::string& iterator, const std::set<const Tally*>& skip = {});
+    std::vector<Tally*> tallies_of(const std::string& iterator,
+                                   const std::set<const Tally*>& skip = {});
     void stream_pod_family(const json& object, const k8s::Origin& origin);
     /// Judges the kept context objects for every tally of `iterator` not in `skip`, building each
     /// item once and judging it for all of them.
@@ -109,51 +117,62 @@ namespace {
 
 /// Kubernetes', Calico's (also kind NetworkPolicy) and Cilium's namespaced policies all count as
 /// network policies of their namespace.
-bool is_network_policy_kind(const std::string& kind) { return kind == "NetworkPolicy" || kind == "CiliumNetworkPolicy"; }
+bool is_network_policy_kind(const std::string& kind) {
+    return kind == "NetworkPolicy" || kind == "CiliumNetworkPolicy";
+}
 
 bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
     std::string kind = object.value("kind", "");
     std::string api = object.value("apiVersion", "");
     std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
-    return std::any_of(kinds.begin(), kinds.end(), [&](const std::string& k) {
-        return k == kind || k == group + "/" + kind;
-    });
+    return std::any_of(kinds.begin(), kinds.end(),
+                       [&](const std::string& k) { return k == kind || k == group + "/" + kind; });
 }
 
 std::string uid_of(const json& object) {
     const json* meta = object.contains("metadata") ? &object["metadata"] : nullptr;
-    return meta != nullptr && meta->contains("uid") && (*meta)["uid"].is_string() ? (*meta)["uid"].get<std::string>() : "";
+    return meta != nullptr && meta->contains("uid") && (*meta)["uid"].is_string()
+               ? (*meta)["uid"].get<std::string>()
+               : "";
 }
 
 bool owned_by_listed_controller(const json& pod, const std::set<std::string>& controllers) {
     const json* meta = pod.contains("metadata") ? &pod["metadata"] : nullptr;
-    if (meta == nullptr || !meta->contains("ownerReferences") || !(*meta)["ownerReferences"].is_array()) return false;
+    if (meta == nullptr || !meta->contains("ownerReferences") ||
+        !(*meta)["ownerReferences"].is_array())
+        return false;
     for (const auto& ref : (*meta)["ownerReferences"]) {
-        if (ref.value("controller", false) && controllers.count(ref.value("uid", "")) != 0) return true;
+        if (ref.value("controller", false) && controllers.count(ref.value("uid", "")) != 0)
+            return true;
     }
     return false;
 }
 
 }  // namespace
 
-void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object, const k8s::Origin& origin) {
+void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object,
+                             const k8s::Origin& origin) {
     std::vector<std::string> seen;
     if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item.view, seen)) return;
     ++t.items;
     seen.clear();
     const bool require = !t.test->require.empty();
-    if (!matches(require ? t.test->require.front() : t.test->violation.front(), item.view, seen)) return;
-    if (require && t.required_found) return;  // one matching item is all the evidence a requirement needs
+    if (!matches(require ? t.test->require.front() : t.test->violation.front(), item.view, seen))
+        return;
+    if (require && t.required_found)
+        return;  // one matching item is all the evidence a requirement needs
     t.required_found = t.required_found || require;
     t.findings += require ? 0 : 1;
     if (t.evidence.size() >= k_max_evidence) return;
     std::string detail = fmt::format("{}", fmt::join(seen, ", "));
     model::Evidence ev{origin.file.empty() ? "api" : "manifest", object_name(object),
-                       item.label.empty() ? detail : item.label + ": " + detail, origin.file, origin.line};
+                       item.label.empty() ? detail : item.label + ": " + detail, origin.file,
+                       origin.line};
     t.evidence.push_back(std::move(ev));
 }
 
-void PolicyRun::State::unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding, const k8s::Origin& origin) {
+void PolicyRun::State::unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding,
+                                        const k8s::Origin& origin) {
     std::vector<std::string> seen;
     if (!t.test->exclude.empty() && matches(t.test->exclude.front(), subject.view, seen)) return;
     ++t.items;
@@ -162,12 +181,14 @@ void PolicyRun::State::unresolved_grant(Tally& t, const PolicyItem& subject, con
     const json ref = binding.value("roleRef", json::object());
     const std::string role = fmt::format("{} {}", ref.value("kind", "?"), ref.value("name", "?"));
     t.evidence.push_back({"manifest", object_name(binding),
-                          fmt::format("{}: references {}, which is not among the objects read: what it grants was not judged",
+                          fmt::format("{}: references {}, which is not among the objects read: "
+                                      "what it grants was not judged",
                                       subject.label, role),
                           origin.file, origin.line});
 }
 
-std::vector<Tally*> PolicyRun::State::tallies_of(const std::string& iterator, const std::set<const Tally*>& skip) {
+std::vector<Tally*> PolicyRun::State::tallies_of(const std::string& iterator,
+                                                 const std::set<const Tally*>& skip) {
     std::vector<Tally*> out;
     for (Tally* t : by_iterator[iterator]) {
         if (skip.count(t) == 0) out.push_back(t);
@@ -183,9 +204,12 @@ void PolicyRun::State::stream_pod_family(const json& object, const k8s::Origin& 
         auto sink = [&](PolicyItem&& item) {
             for (Tally* t : group) judge(*t, item, object, origin);
         };
-        if (iterator == "pod") pod_items(object, sa_automount, sink);
-        else if (iterator == "container") container_items(object, sink);
-        else volume_items(object, sink);
+        if (iterator == "pod")
+            pod_items(object, sa_automount, sink);
+        else if (iterator == "container")
+            container_items(object, sink);
+        else
+            volume_items(object, sink);
     }
 }
 
@@ -203,23 +227,30 @@ void PolicyRun::State::finish_context(const std::string& it, const std::set<cons
     auto whole = [](const json& object, const ItemSink& sink) { sink({object, ""}); };
     if (it == "role-rule") {
         for (const char* kind : {"ClusterRole", "Role"})
-            each(kind, [&](const json& role, const ItemSink& sink) { role_rule_items(role, effective_rules(role, kept["ClusterRole"]), sink); });
+            each(kind, [&](const json& role, const ItemSink& sink) {
+                role_rule_items(role, effective_rules(role, kept["ClusterRole"]), sink);
+            });
     } else if (it == "binding-subject") {
-        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) each(kind, binding_subject_items);
+        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"})
+            each(kind, binding_subject_items);
     } else if (it == "grant") {
         const RoleIndex cluster_roles = index_roles(kept["ClusterRole"]);
         const RoleIndex roles = index_roles(kept["Role"]);
         for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) {
             for (const auto& stored : kept[kind]) {
                 for (Tally* t : group) ++t->objects;
-                const bool found = grant_items(stored.object, cluster_roles, roles, kept["ClusterRole"], [&](PolicyItem&& item) {
-                    for (Tally* t : group) judge(*t, item, stored.object, stored.origin);
-                });
+                const bool found =
+                    grant_items(stored.object, cluster_roles, roles, kept["ClusterRole"],
+                                [&](PolicyItem&& item) {
+                                    for (Tally* t : group)
+                                        judge(*t, item, stored.object, stored.origin);
+                                });
                 // From the API a binding to a missing role grants nothing; in manifests the role
                 // may live elsewhere (a built-in one, another repository), so it was not judged.
                 if (found || stored.origin.file.empty()) continue;
                 binding_subject_items(stored.object, [&](PolicyItem&& subject) {
-                    for (Tally* t : group) unresolved_grant(*t, subject, stored.object, stored.origin);
+                    for (Tally* t : group)
+                        unresolved_grant(*t, subject, stored.object, stored.origin);
                 });
             }
         }
@@ -228,7 +259,8 @@ void PolicyRun::State::finish_context(const std::string& it, const std::set<cons
     } else if (it == "namespace") {
         each("Namespace", [&](const json& ns, const ItemSink& sink) {
             json view = ns;
-            view["networkPolicies"] = network_policies[ns.value("/metadata/name"_json_pointer, std::string())];
+            view["networkPolicies"] =
+                network_policies[ns.value("/metadata/name"_json_pointer, std::string())];
             sink({std::move(view), ""});
         });
     } else if (it == "object") {
@@ -299,12 +331,15 @@ void PolicyRun::add(json&& object, const k8s::Origin& origin) {
     const std::string ns = object.value("/metadata/namespace"_json_pointer, std::string());
     if (kind == "ServiceAccount") {
         const json& automount = object.value("automountServiceAccountToken", json());
-        if (automount.is_boolean()) s.sa_automount[ns + "/" + object.value("/metadata/name"_json_pointer, std::string())] = automount.get<bool>();
+        if (automount.is_boolean())
+            s.sa_automount[ns + "/" + object.value("/metadata/name"_json_pointer, std::string())] =
+                automount.get<bool>();
     }
     const bool network_policy = is_network_policy_kind(kind);
     if (network_policy) ++s.network_policies[ns];
     if (is_workload_kind(kind)) {
-        // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top.
+        // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the
+        // top.
         if (owned_by_listed_controller(object, s.controllers)) {
             if (!uid_of(object).empty()) s.controllers.insert(uid_of(object));
             return;
@@ -333,7 +368,8 @@ struct Need {
 bool judges_kind(const std::string& iterator, const std::string& kind) {
     const bool role = kind == "Role" || kind == "ClusterRole";
     const bool binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
-    if (iterator == "pod" || iterator == "container" || iterator == "volume") return is_workload_kind(kind);
+    if (iterator == "pod" || iterator == "container" || iterator == "volume")
+        return is_workload_kind(kind);
     if (iterator == "role-rule") return role;
     if (iterator == "binding-subject") return binding;
     if (iterator == "grant") return role || binding;
@@ -356,7 +392,8 @@ std::vector<Need> needed_types(const model::TestItem& test) {
     for (const auto& type : policy_resource_types()) {
         if (test.iterator == "object") {
             json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
-            if (kind_matches(test.kinds, probe)) out.push_back({type.name(), type.kind, true, true});
+            if (kind_matches(test.kinds, probe))
+                out.push_back({type.name(), type.kind, true, true});
         } else if (judges_kind(test.iterator, type.kind)) {
             out.push_back({type.name(), type.kind, type.optional, true});
         } else if (reads_for_context(test.iterator, type.kind)) {
@@ -370,68 +407,80 @@ std::vector<Need> needed_types(const model::TestItem& test) {
 std::string judged_kinds(const model::TestItem& test) {
     std::vector<std::string> kinds;
     for (const auto& need : needed_types(test)) {
-        if (need.primary && std::find(kinds.begin(), kinds.end(), need.kind) == kinds.end()) kinds.push_back(need.kind);
+        if (need.primary && std::find(kinds.begin(), kinds.end(), need.kind) == kinds.end())
+            kinds.push_back(need.kind);
     }
     return fmt::format("{}", fmt::join(kinds, ", "));
 }
 
 std::string unserved_note(const Tally& t) {
     if (t.unserved.empty()) return "";
-    return fmt::format(" (not judged, the server does not serve them: {})", fmt::join(t.unserved, "; "));
+    return fmt::format(" (not judged, the server does not serve them: {})",
+                       fmt::join(t.unserved, "; "));
 }
 
 ItemOutcome judged(const Tally& t) {
     ItemOutcome out;
     const bool require = !t.test->require.empty();
-    const std::string what = require ? describe_condition(t.test->require.front()) : describe_condition(t.test->violation.front());
+    const std::string what = require ? describe_condition(t.test->require.front())
+                                     : describe_condition(t.test->violation.front());
     out.expected.push_back(require ? fmt::format("at least one {} with {}", t.test->iterator, what)
                                    : fmt::format("no {} with {}", t.test->iterator, what));
     out.evidence = t.evidence;
     if (require) {
         out.kind = t.required_found ? Kind::Pass : Kind::Fail;
-        out.actual.push_back(t.required_found ? "found: " + t.evidence.front().ref
-                                              : fmt::format("none of {} {} items matches{}", t.items, t.test->iterator, unserved_note(t)));
+        out.actual.push_back(t.required_found
+                                 ? "found: " + t.evidence.front().ref
+                                 : fmt::format("none of {} {} items matches{}", t.items,
+                                               t.test->iterator, unserved_note(t)));
         return out;
     }
     if (t.objects == 0) {  // nothing of what it judges was read: not a clean result
         out.kind = Kind::NA;
-        out.reason = fmt::format("no object of the kinds this check judges was read ({}){}", judged_kinds(*t.test), unserved_note(t));
+        out.reason = fmt::format("no object of the kinds this check judges was read ({}){}",
+                                 judged_kinds(*t.test), unserved_note(t));
         return out;
     }
     out.kind = t.findings == 0 ? Kind::Pass : Kind::Fail;
     if (t.findings == 0) {
-        out.actual.push_back(fmt::format("{} {} items of {} objects checked, none matches{}", t.items, t.test->iterator, t.objects,
-                                         unserved_note(t)));
+        out.actual.push_back(fmt::format("{} {} items of {} objects checked, none matches{}",
+                                         t.items, t.test->iterator, t.objects, unserved_note(t)));
         return out;
     }
     std::vector<std::string> first;
-    for (size_t i = 0; i < t.evidence.size() && i < 3; ++i) first.push_back(t.evidence[i].ref + " " + t.evidence[i].value);
-    out.actual.push_back(fmt::format("{} of {} {} items match: {}{}{}", t.findings, t.items, t.test->iterator, fmt::join(first, "; "),
+    for (size_t i = 0; i < t.evidence.size() && i < 3; ++i)
+        first.push_back(t.evidence[i].ref + " " + t.evidence[i].value);
+    out.actual.push_back(fmt::format("{} of {} {} items match: {}{}{}", t.findings, t.items,
+                                     t.test->iterator, fmt::join(first, "; "),
                                      t.findings > first.size() ? "; ..." : "", unserved_note(t)));
     return out;
 }
 
 /// Whether a malformed object is one the test would have judged.
 bool judges_object(const model::TestItem& test, const MalformedObject& object) {
-    if (test.iterator == "object") return std::find(test.kinds.begin(), test.kinds.end(), object.kind) != test.kinds.end();
+    if (test.iterator == "object")
+        return std::find(test.kinds.begin(), test.kinds.end(), object.kind) != test.kinds.end();
     return judges_kind(test.iterator, object.kind);
 }
 
 /// ERROR for a test that would have judged an object no API server accepts.
-std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test, const std::vector<MalformedObject>& malformed) {
+std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test,
+                                             const std::vector<MalformedObject>& malformed) {
     std::vector<std::string> problems;
     std::vector<model::Evidence> evidence;
     for (const auto& object : malformed) {
         if (!judges_object(test, object)) continue;
         problems.push_back(fmt::format("{}: {}", object.name, object.problem));
-        evidence.push_back({object.origin.file.empty() ? "api" : "manifest", object.name, object.problem, object.origin.file,
-                            object.origin.line});
+        evidence.push_back({object.origin.file.empty() ? "api" : "manifest", object.name,
+                            object.problem, object.origin.file, object.origin.line});
     }
     if (problems.empty()) return std::nullopt;
     ItemOutcome out;
     out.kind = Kind::Error;
-    out.reason = fmt::format("cannot be judged: {}{}", fmt::join(problems.begin(), problems.begin() + std::min<size_t>(problems.size(), 3), "; "),
-                             problems.size() > 3 ? fmt::format("; and {} more", problems.size() - 3) : "");
+    out.reason = fmt::format(
+        "cannot be judged: {}{}",
+        fmt::join(problems.begin(), problems.begin() + std::min<size_t>(problems.size(), 3), "; "),
+        problems.size() > 3 ? fmt::format("; and {} more", problems.size() - 3) : "");
     out.evidence = std::move(evidence);
     return out;
 }
@@ -442,47 +491,51 @@ std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test, const 
 std::string describe_condition(const model::Condition& c) {
     std::vector<std::string> parts;
     switch (c.kind) {
-        case model::Condition::Kind::Not: return "not (" + describe_condition(c.children.front()) + ")";
+        case model::Condition::Kind::Not:
+            return "not (" + describe_condition(c.children.front()) + ")";
         case model::Condition::Kind::All:
         case model::Condition::Kind::Any:
             for (const auto& x : c.children) parts.push_back(describe_condition(x));
-            return fmt::format("{}", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
-        case model::Condition::Kind::Field: break;
+            return fmt::format(
+                "{}", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
+        case model::Condition::Kind::Field:
+            break;
     }
-    for (const auto& a : c.assertions) parts.push_back(apply_operator(a, Value{}, c.type, c.field).expected);
+    for (const auto& a : c.assertions)
+        parts.push_back(apply_operator(a, Value{}, c.type, c.field).expected);
     return fmt::format("{}", fmt::join(parts, " and "));
 }
 
 const std::vector<k8s::ResourceType>& policy_resource_types() {
     static const std::vector<k8s::ResourceType> k_types = [] {
         std::vector<k8s::ResourceType> types = {
-        {"", "v1", "namespaces", "Namespace", false},
-        {"", "v1", "serviceaccounts", "ServiceAccount", true},
-        {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true},
-        {"cilium.io", "v2", "ciliumnetworkpolicies", "CiliumNetworkPolicy", true},
-        {"crd.projectcalico.org", "v1", "networkpolicies", "NetworkPolicy", true},
-        {"projectcalico.org", "v3", "networkpolicies", "NetworkPolicy", true},
-        {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false},
-        {"rbac.authorization.k8s.io", "v1", "roles", "Role", true},
-        {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false},
-        {"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true},
-        {"kyverno.io", "v1", "clusterpolicies", "ClusterPolicy", false},
-        {"kyverno.io", "v1", "policies", "Policy", true},
-        {"templates.gatekeeper.sh", "v1", "constrainttemplates", "ConstraintTemplate", false},
-        {"apps", "v1", "deployments", "Deployment", true},
-        {"apps", "v1", "statefulsets", "StatefulSet", true},
-        {"apps", "v1", "daemonsets", "DaemonSet", true},
-        {"apps", "v1", "replicasets", "ReplicaSet", true},
-        {"", "v1", "replicationcontrollers", "ReplicationController", true},
-        {"batch", "v1", "cronjobs", "CronJob", true},
-        {"batch", "v1", "jobs", "Job", true},
-        {"", "v1", "pods", "Pod", true}};
+            {"", "v1", "namespaces", "Namespace", false},
+            {"", "v1", "serviceaccounts", "ServiceAccount", true},
+            {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true},
+            {"cilium.io", "v2", "ciliumnetworkpolicies", "CiliumNetworkPolicy", true},
+            {"crd.projectcalico.org", "v1", "networkpolicies", "NetworkPolicy", true},
+            {"projectcalico.org", "v3", "networkpolicies", "NetworkPolicy", true},
+            {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false},
+            {"rbac.authorization.k8s.io", "v1", "roles", "Role", true},
+            {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false},
+            {"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true},
+            {"kyverno.io", "v1", "clusterpolicies", "ClusterPolicy", false},
+            {"kyverno.io", "v1", "policies", "Policy", true},
+            {"templates.gatekeeper.sh", "v1", "constrainttemplates", "ConstraintTemplate", false},
+            {"apps", "v1", "deployments", "Deployment", true},
+            {"apps", "v1", "statefulsets", "StatefulSet", true},
+            {"apps", "v1", "daemonsets", "DaemonSet", true},
+            {"apps", "v1", "replicasets", "ReplicaSet", true},
+            {"", "v1", "replicationcontrollers", "ReplicationController", true},
+            {"batch", "v1", "cronjobs", "CronJob", true},
+            {"batch", "v1", "jobs", "Job", true},
+            {"", "v1", "pods", "Pod", true}};
         // No item view shows a workload's status (the pod iterators read metadata and the pod
         // spec), and no check reads managedFields: leaving them out halves what a cluster's pods
         // cost to read.
         // Kubernetes' own groups are served by every cluster; the others are add-ons' CRDs.
-        static const std::set<std::string> k_builtin_groups = {"", "apps", "batch", "rbac.authorization.k8s.io",
-                                                               "networking.k8s.io"};
+        static const std::set<std::string> k_builtin_groups = {
+            "", "apps", "batch", "rbac.authorization.k8s.io", "networking.k8s.io"};
         for (auto& type : types) {
             type.optional = k_builtin_groups.count(type.group) == 0;
             type.ignored_fields = {"metadata.managedFields"};
@@ -494,7 +547,8 @@ const std::vector<k8s::ResourceType>& policy_resource_types() {
 }
 
 // The outcome of a check's test tree, with each `objects:` leaf replaced by its own outcome.
-ItemOutcome combined(const model::TestItem& item, const std::map<const model::TestItem*, ItemOutcome>& leaves) {
+ItemOutcome combined(const model::TestItem& item,
+                     const std::map<const model::TestItem*, ItemOutcome>& leaves) {
     if (item.subject == model::Subject::Objects) return leaves.at(&item);
     std::vector<ItemOutcome> children;
     for (const auto& child : item.children) children.push_back(combined(child, leaves));
@@ -505,7 +559,8 @@ namespace {
 
 /// ERROR when a type the test reads was refused, NA when none of the types it judges is served;
 /// otherwise nullopt, with the unserved types noted on the tally.
-std::optional<ItemOutcome> list_problem_outcome(Tally& t, const std::map<std::string, k8s::ListOutcome>& problems) {
+std::optional<ItemOutcome> list_problem_outcome(
+    Tally& t, const std::map<std::string, k8s::ListOutcome>& problems) {
     std::vector<std::string> refused;
     std::vector<std::string> unserved;
     bool served = false;  // a type it judges was listed
@@ -515,8 +570,10 @@ std::optional<ItemOutcome> list_problem_outcome(Tally& t, const std::map<std::st
             served = served || need.primary;
             continue;
         }
-        if (problem->second.kind != k8s::ListOutcome::Kind::NotServed) refused.push_back(problem->second.message);
-        else if (!need.optional) unserved.push_back(problem->second.message);
+        if (problem->second.kind != k8s::ListOutcome::Kind::NotServed)
+            refused.push_back(problem->second.message);
+        else if (!need.optional)
+            unserved.push_back(problem->second.message);
     }
     ItemOutcome o;
     if (!refused.empty()) {
@@ -545,7 +602,8 @@ std::map<std::string, ItemOutcome> PolicyRun::finish() {
         decided.insert(&t);
         leaves[t.test] = std::move(*o);
     }
-    for (const char* iterator : {"role-rule", "binding-subject", "grant", "service-account", "namespace", "object"})
+    for (const char* iterator :
+         {"role-rule", "binding-subject", "grant", "service-account", "namespace", "object"})
         m_state->finish_context(iterator, decided);
     std::map<std::string, const model::Check*> checks;
     for (auto& t : m_state->tallies) {

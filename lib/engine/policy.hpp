@@ -27,7 +27,8 @@ struct MalformedObject {
     std::string name;     ///< "Deployment default/web"
     std::string kind;     ///< "Deployment"
     k8s::Origin origin;   ///< its file and line, or the API
-    std::string problem;  ///< "spec.template.spec.containers is a mapping; the API server accepts only a list"
+    std::string problem;  ///< "spec.template.spec.containers is a mapping; the API server accepts
+                          ///< only a list"
 };
 
 /// Evaluates policy checks over objects fed one at a time. Pure: the caller does the listing.

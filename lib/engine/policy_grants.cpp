@@ -15,7 +15,9 @@ std::string meta(const json& object, const char* field) {
 }
 
 bool labels_match(const json& labels, const json& selector) {
-    if (!selector.is_object() || !selector.contains("matchLabels") || !selector["matchLabels"].is_object()) return false;
+    if (!selector.is_object() || !selector.contains("matchLabels") ||
+        !selector["matchLabels"].is_object())
+        return false;
     for (const auto& [key, value] : selector["matchLabels"].items()) {
         if (!labels.is_object() || !labels.contains(key) || labels[key] != value) return false;
     }
@@ -35,8 +37,11 @@ json effective_rules(const json& role, const std::vector<StoredObject>& cluster_
     const json& selectors = role["aggregationRule"].value("clusterRoleSelectors", json::array());
     for (const auto& stored : cluster_roles) {
         if (&stored.object == &role || !stored.object.contains("rules")) continue;
-        const json labels = stored.object.contains("metadata") ? stored.object["metadata"].value("labels", json::object()) : json::object();
-        bool selected = std::any_of(selectors.begin(), selectors.end(), [&](const json& s) { return labels_match(labels, s); });
+        const json labels = stored.object.contains("metadata")
+                                ? stored.object["metadata"].value("labels", json::object())
+                                : json::object();
+        bool selected = std::any_of(selectors.begin(), selectors.end(),
+                                    [&](const json& s) { return labels_match(labels, s); });
         if (selected && stored.object["rules"].is_array()) {
             for (const auto& rule : stored.object["rules"]) rules.push_back(rule);
         }
@@ -46,28 +51,36 @@ json effective_rules(const json& role, const std::vector<StoredObject>& cluster_
 
 RoleIndex index_roles(const std::vector<StoredObject>& roles) {
     RoleIndex index;
-    for (const auto& stored : roles) index.emplace(meta(stored.object, "namespace") + "/" + meta(stored.object, "name"), &stored.object);
+    for (const auto& stored : roles)
+        index.emplace(meta(stored.object, "namespace") + "/" + meta(stored.object, "name"),
+                      &stored.object);
     return index;
 }
 
-bool grant_items(const json& binding, const RoleIndex& cluster_role_index, const RoleIndex& role_index,
-                 const std::vector<StoredObject>& cluster_roles, const ItemSink& sink) {
+bool grant_items(const json& binding, const RoleIndex& cluster_role_index,
+                 const RoleIndex& role_index, const std::vector<StoredObject>& cluster_roles,
+                 const ItemSink& sink) {
     const json ref = binding.value("roleRef", json::object());
     const std::string role_kind = ref.value("kind", "");
-    const json* role = role_kind == "ClusterRole" ? find_role(cluster_role_index, ref.value("name", ""), "")
-                                                  : find_role(role_index, ref.value("name", ""), meta(binding, "namespace"));
+    const json* role =
+        role_kind == "ClusterRole"
+            ? find_role(cluster_role_index, ref.value("name", ""), "")
+            : find_role(role_index, ref.value("name", ""), meta(binding, "namespace"));
     if (role == nullptr) return false;
     const json rules = effective_rules(*role, cluster_roles);
-    json role_view = {{"kind", role_kind}, {"name", ref.value("name", "")}, {"namespace", meta(*role, "namespace")}};
+    json role_view = {{"kind", role_kind},
+                      {"name", ref.value("name", "")},
+                      {"namespace", meta(*role, "namespace")}};
     binding_subject_items(binding, [&](PolicyItem&& subject) {
         for (size_t i = 0; i < rules.size(); ++i) {
             if (!rules[i].is_object()) continue;
             json view = subject.view;
             view.update(rules[i]);
             view["role"] = role_view;
-            std::string label = fmt::format("{} {} via {} {} -> {} {} rules[{}]", subject.view.value("kind", "?"),
-                                            subject.view.value("name", "?"), binding.value("kind", "?"), meta(binding, "name"),
-                                            role_kind, ref.value("name", ""), i);
+            std::string label =
+                fmt::format("{} {} via {} {} -> {} {} rules[{}]", subject.view.value("kind", "?"),
+                            subject.view.value("name", "?"), binding.value("kind", "?"),
+                            meta(binding, "name"), role_kind, ref.value("name", ""), i);
             sink({std::move(view), std::move(label)});
         }
     });

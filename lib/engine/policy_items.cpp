@@ -14,9 +14,11 @@ namespace {
 using nlohmann::json;
 
 // Pod-level securityContext fields that a container inherits when it does not set them.
-constexpr std::array<const char*, 6> k_inherited = {"runAsUser",      "runAsGroup",     "runAsNonRoot",
-                                                    "seccompProfile", "seLinuxOptions", "windowsOptions"};
-constexpr std::array<const char*, 3> k_container_lists = {"containers", "initContainers", "ephemeralContainers"};
+constexpr std::array<const char*, 6> k_inherited = {"runAsUser",      "runAsGroup",
+                                                    "runAsNonRoot",   "seccompProfile",
+                                                    "seLinuxOptions", "windowsOptions"};
+constexpr std::array<const char*, 3> k_container_lists = {"containers", "initContainers",
+                                                          "ephemeralContainers"};
 
 const json* at(const json& node, std::initializer_list<const char*> path) {
     const json* current = &node;
@@ -40,9 +42,10 @@ json owner_view(const json& object) {
 }
 
 json effective_security_context(const json& pod_spec, const json& container) {
-    json effective = container.contains("securityContext") && container["securityContext"].is_object()
-                         ? container["securityContext"]
-                         : json::object();
+    json effective =
+        container.contains("securityContext") && container["securityContext"].is_object()
+            ? container["securityContext"]
+            : json::object();
     const json* pod = at(pod_spec, {"securityContext"});
     if (pod == nullptr || !pod->is_object()) return effective;
     for (const char* field : k_inherited) {
@@ -54,18 +57,25 @@ json effective_security_context(const json& pod_spec, const json& container) {
 /// What containerd (and Docker) grant a container that asks for nothing: a superset of CRI-O's
 /// default set, so the larger one is assumed when the runtime is not known.
 constexpr std::array<std::string_view, 14> k_runtime_default_caps = {
-    "AUDIT_WRITE", "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",   "MKNOD",
-    "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
+    "AUDIT_WRITE",      "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID",  "KILL",   "MKNOD",
+    "NET_BIND_SERVICE", "NET_RAW", "SETFCAP",      "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
 
 /// Every Linux capability (capability.h, Linux 5.9 and later).
 constexpr std::array<std::string_view, 41> k_all_caps = {
-    "AUDIT_CONTROL", "AUDIT_READ",  "AUDIT_WRITE",     "BLOCK_SUSPEND",    "BPF",        "CHECKPOINT_RESTORE",
-    "CHOWN",         "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER",           "FSETID",     "IPC_LOCK",
-    "IPC_OWNER",     "KILL",        "LEASE",           "LINUX_IMMUTABLE",  "MAC_ADMIN",  "MAC_OVERRIDE",
-    "MKNOD",         "NET_ADMIN",   "NET_BIND_SERVICE", "NET_BROADCAST",   "NET_RAW",    "PERFMON",
-    "SETFCAP",       "SETGID",      "SETPCAP",         "SETUID",           "SYSLOG",     "SYS_ADMIN",
-    "SYS_BOOT",      "SYS_CHROOT",  "SYS_MODULE",      "SYS_NICE",         "SYS_PACCT",  "SYS_PTRACE",
-    "SYS_RAWIO",     "SYS_RESOURCE", "SYS_TIME",       "SYS_TTY_CONFIG",   "WAKE_ALARM"};
+    "AUDIT_CONTROL",   "AUDIT_READ",   "AUDIT_WRITE",
+    "BLOCK_SUSPEND",   "BPF",          "CHECKPOINT_RESTORE",
+    "CHOWN",           "DAC_OVERRIDE", "DAC_READ_SEARCH",
+    "FOWNER",          "FSETID",       "IPC_LOCK",
+    "IPC_OWNER",       "KILL",         "LEASE",
+    "LINUX_IMMUTABLE", "MAC_ADMIN",    "MAC_OVERRIDE",
+    "MKNOD",           "NET_ADMIN",    "NET_BIND_SERVICE",
+    "NET_BROADCAST",   "NET_RAW",      "PERFMON",
+    "SETFCAP",         "SETGID",       "SETPCAP",
+    "SETUID",          "SYSLOG",       "SYS_ADMIN",
+    "SYS_BOOT",        "SYS_CHROOT",   "SYS_MODULE",
+    "SYS_NICE",        "SYS_PACCT",    "SYS_PTRACE",
+    "SYS_RAWIO",       "SYS_RESOURCE", "SYS_TIME",
+    "SYS_TTY_CONFIG",  "WAKE_ALARM"};
 
 std::string upper(std::string_view text) {
     std::string out(text);
@@ -83,25 +93,32 @@ std::vector<std::string> string_list(const json* node) {
 }
 
 bool names_all(const std::vector<std::string>& names) {
-    return std::any_of(names.begin(), names.end(), [](const std::string& n) { return upper(n) == "ALL"; });
+    return std::any_of(names.begin(), names.end(),
+                       [](const std::string& n) { return upper(n) == "ALL"; });
 }
 
 /// The capabilities a container holds, as the container runtimes compute them ("ALL" when it
-/// holds every one): privileged means all; otherwise the runtime's default set (all of them with add ALL, none with drop ALL,
-/// none with both), then each added name, then each dropped name removed. containerd upper-cases
-/// a name and prefixes CAP_; CRI-O also accepts a name already prefixed. So an added "net_raw" or
-/// "CAP_NET_RAW" is NET_RAW (on one runtime or both), while a dropped "CAP_NET_RAW" is not
-/// removed everywhere (containerd removes "CAP_CAP_NET_RAW") and counts as not dropped.
+/// holds every one): privileged means all; otherwise the runtime's default set (all of them with
+/// add ALL, none with drop ALL, none with both), then each added name, then each dropped name
+/// removed. containerd upper-cases a name and prefixes CAP_; CRI-O also accepts a name already
+/// prefixed. So an added "net_raw" or "CAP_NET_RAW" is NET_RAW (on one runtime or both), while a
+/// dropped "CAP_NET_RAW" is not removed everywhere (containerd removes "CAP_CAP_NET_RAW") and
+/// counts as not dropped.
 json effective_capabilities(const json& security_context) {
     const json* privileged = at(security_context, {"privileged"});
-    if (privileged != nullptr && privileged->is_boolean() && privileged->get<bool>()) return json::array({"ALL"});
+    if (privileged != nullptr && privileged->is_boolean() && privileged->get<bool>())
+        return json::array({"ALL"});
     const json* caps = at(security_context, {"capabilities"});
-    const std::vector<std::string> add = string_list(caps != nullptr ? at(*caps, {"add"}) : nullptr);
-    const std::vector<std::string> drop = string_list(caps != nullptr ? at(*caps, {"drop"}) : nullptr);
+    const std::vector<std::string> add =
+        string_list(caps != nullptr ? at(*caps, {"add"}) : nullptr);
+    const std::vector<std::string> drop =
+        string_list(caps != nullptr ? at(*caps, {"drop"}) : nullptr);
     std::set<std::string> held;
     if (!names_all(drop)) {
-        for (auto name : names_all(add) ? std::vector<std::string_view>(k_all_caps.begin(), k_all_caps.end())
-                                        : std::vector<std::string_view>(k_runtime_default_caps.begin(), k_runtime_default_caps.end())) {
+        for (auto name : names_all(add)
+                             ? std::vector<std::string_view>(k_all_caps.begin(), k_all_caps.end())
+                             : std::vector<std::string_view>(k_runtime_default_caps.begin(),
+                                                             k_runtime_default_caps.end())) {
             held.emplace(name);
         }
     }
@@ -114,7 +131,8 @@ json effective_capabilities(const json& security_context) {
         const std::string cap = upper(name);
         if (cap != "ALL" && !cap.starts_with("CAP_")) held.erase(cap);
     }
-    if (std::all_of(k_all_caps.begin(), k_all_caps.end(), [&](std::string_view cap) { return held.count(std::string(cap)) != 0; })) {
+    if (std::all_of(k_all_caps.begin(), k_all_caps.end(),
+                    [&](std::string_view cap) { return held.count(std::string(cap)) != 0; })) {
         return json::array({"ALL"});  // every capability: shown as ALL, not as 41 names
     }
     return json(std::vector<std::string>(held.begin(), held.end()));
@@ -123,17 +141,21 @@ json effective_capabilities(const json& security_context) {
 }  // namespace
 
 bool is_workload_kind(const std::string& kind) {
-    static const std::array<std::string_view, 8> k_kinds = {"Pod",        "Deployment", "StatefulSet", "DaemonSet",
-                                                             "ReplicaSet", "ReplicationController", "Job", "CronJob"};
+    static const std::array<std::string_view, 8> k_kinds = {
+        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+        "Job", "CronJob"};
     return std::find(k_kinds.begin(), k_kinds.end(), kind) != k_kinds.end();
 }
 
 std::vector<const json*> pod_specs(const json& object) {
     const std::string kind = object.value("kind", "");
     const json* spec = nullptr;
-    if (kind == "Pod") spec = at(object, {"spec"});
-    else if (kind == "CronJob") spec = at(object, {"spec", "jobTemplate", "spec", "template", "spec"});
-    else if (is_workload_kind(kind)) spec = at(object, {"spec", "template", "spec"});
+    if (kind == "Pod")
+        spec = at(object, {"spec"});
+    else if (kind == "CronJob")
+        spec = at(object, {"spec", "jobTemplate", "spec", "template", "spec"});
+    else if (is_workload_kind(kind))
+        spec = at(object, {"spec", "template", "spec"});
     if (spec == nullptr || !spec->is_object()) return {};
     return {spec};
 }
@@ -144,12 +166,14 @@ std::string object_name(const json& object) {
     return fmt::format("{} {}{}", object.value("kind", "?"), ns.empty() ? "" : ns + "/", name);
 }
 
-void pod_items(const json& object, const std::map<std::string, bool>& sa_automount, const ItemSink& sink) {
+void pod_items(const json& object, const std::map<std::string, bool>& sa_automount,
+               const ItemSink& sink) {
     for (const json* spec : pod_specs(object)) {
         json view = owner_view(object);
         view["spec"] = *spec;
         bool automount = true;
-        if (spec->contains("automountServiceAccountToken") && (*spec)["automountServiceAccountToken"].is_boolean()) {
+        if (spec->contains("automountServiceAccountToken") &&
+            (*spec)["automountServiceAccountToken"].is_boolean()) {
             automount = (*spec)["automountServiceAccountToken"].get<bool>();
         } else {
             std::string sa = spec->value("serviceAccountName", std::string("default"));
@@ -174,7 +198,8 @@ void container_items(const json& object, const ItemSink& sink) {
                 view["effectiveCapabilities"] = effective_capabilities(view["securityContext"]);
                 view["containerType"] = list;
                 view["pod"] = *spec;
-                sink({std::move(view), fmt::format("{}[{}] ({})", list, i, container.value("name", "?"))});
+                sink({std::move(view),
+                      fmt::format("{}[{}] ({})", list, i, container.value("name", "?"))});
             }
         }
     }
@@ -187,7 +212,8 @@ void volume_items(const json& object, const ItemSink& sink) {
         for (size_t i = 0; i < volumes->size(); ++i) {
             json view = owner_view(object);
             view.update((*volumes)[i]);
-            sink({std::move(view), fmt::format("volumes[{}] ({})", i, (*volumes)[i].value("name", "?"))});
+            sink({std::move(view),
+                  fmt::format("volumes[{}] ({})", i, (*volumes)[i].value("name", "?"))});
         }
     }
 }
@@ -216,7 +242,8 @@ void binding_subject_items(const json& binding, const ItemSink& sink) {
         json view = (*subjects)[i];
         view["binding"] = binding_view;
         view["roleRef"] = binding.contains("roleRef") ? binding["roleRef"] : json::object();
-        std::string label = fmt::format("subjects[{}] {} {}", i, view.value("kind", "?"), view.value("name", "?"));
+        std::string label =
+            fmt::format("subjects[{}] {} {}", i, view.value("kind", "?"), view.value("name", "?"));
         sink({std::move(view), std::move(label)});
     }
 }

@@ -12,7 +12,8 @@ namespace kubeproof::engine {
 /// One thing a policy condition is judged on: a flat JSON view and a label for evidence.
 struct PolicyItem {
     nlohmann::json view;
-    std::string label;  ///< "containers[0] (nginx)", "subjects[1] Group dev", "" for the object itself
+    std::string
+        label;  ///< "containers[0] (nginx)", "subjects[1] Group dev", "" for the object itself
 };
 
 /// Receives the items an iterator yields.
@@ -28,7 +29,8 @@ bool is_workload_kind(const std::string& kind);
 
 /// `pod` items: the PodSpec under `spec`, the owner's `metadata` and `kind`, and the effective
 /// `automountServiceAccountToken` (the pod's, else its service account's, else true).
-void pod_items(const nlohmann::json& object, const std::map<std::string, bool>& sa_automount, const ItemSink& sink);
+void pod_items(const nlohmann::json& object, const std::map<std::string, bool>& sa_automount,
+               const ItemSink& sink);
 
 /// `container` items: each container, init container and ephemeral container with its effective
 /// security context (pod-level settings inherited where the container does not set them).

@@ -46,8 +46,10 @@ std::optional<Resolved> from_flag(const Context& c) {
     const std::string text = *c.found.flags.last(c.item.flag);
     const std::string shown = fmt::format("{}={}", c.item.flag, visible(c.item.flag, text));
     auto all = c.found.flags.all(c.item.flag);
-    std::string note = all.size() > 1 ? fmt::format(" (given {} times; the last one counts)", all.size()) : "";
-    return Resolved{explicit_value(text, shown + note), {{c.found.source, c.found.how, shown}}, {}, false};
+    std::string note =
+        all.size() > 1 ? fmt::format(" (given {} times; the last one counts)", all.size()) : "";
+    return Resolved{
+        explicit_value(text, shown + note), {{c.found.source, c.found.how, shown}}, {}, false};
 }
 
 std::optional<Resolved> from_env(const Context& c) {
@@ -60,7 +62,8 @@ std::optional<Resolved> from_env(const Context& c) {
 
 std::string line_ref(const facts::Document& doc, const std::string& path) {
     auto it = doc.lines.find(path);
-    return it == doc.lines.end() ? doc.file_of(path) : fmt::format("{}:{}", doc.file_of(path), it->second);
+    return it == doc.lines.end() ? doc.file_of(path)
+                                 : fmt::format("{}:{}", doc.file_of(path), it->second);
 }
 
 // A Go zero value: "", 0 or a zero duration; config defaulting replaces these.
@@ -80,7 +83,8 @@ std::optional<Resolved> from_config(const Context& c) {
     model::Evidence ev{"config", line_ref(doc, sel.paths.front()), shown};
     auto def = c.def.config_defaults.find(c.item.key);
     if (def != c.def.config_defaults.end() && def->second.zero_means_default && is_zero(text)) {
-        auto shown_default = fmt::format("{} in {} (zero means the default {})", shown, doc.file_of(sel.paths.front()), def->second.value);
+        auto shown_default = fmt::format("{} in {} (zero means the default {})", shown,
+                                         doc.file_of(sel.paths.front()), def->second.value);
         return Resolved{default_value(def->second.value, shown_default), {ev}, {}, false};
     }
     Value v = explicit_value(text, fmt::format("{} in {}", shown, doc.file_of(sel.paths.front())));
@@ -97,15 +101,26 @@ Resolved from_defaults(const Context& c) {
         auto def = c.def.config_defaults.find(c.item.key);
         if (def != c.def.config_defaults.end()) {
             const facts::Document& doc = *c.found.config;
-            const std::string where = doc.merged.empty() ? doc.path : fmt::format("{} or its drop-ins {}", doc.path, fmt::join(doc.merged, ", "));
-            std::string shown = fmt::format("{} not set in {} (default {})", c.item.key, where, def->second.value);
-            return {default_value(def->second.value, shown), {{"default", c.def.name + " config file default", c.item.key + ": " + def->second.value}}, {}, false};
+            const std::string where =
+                doc.merged.empty()
+                    ? doc.path
+                    : fmt::format("{} or its drop-ins {}", doc.path, fmt::join(doc.merged, ", "));
+            std::string shown =
+                fmt::format("{} not set in {} (default {})", c.item.key, where, def->second.value);
+            return {default_value(def->second.value, shown),
+                    {{"default", c.def.name + " config file default",
+                      c.item.key + ": " + def->second.value}},
+                    {},
+                    false};
         }
     }
     auto flag = c.def.flag_defaults.find(c.item.flag);
     if (!c.item.flag.empty() && flag != c.def.flag_defaults.end()) {
         std::string shown = fmt::format("{} not set (default {})", c.item.flag, flag->second);
-        return {default_value(flag->second, shown), {{"default", c.def.name + " flag default", c.item.flag + "=" + flag->second}}, {}, false};
+        return {default_value(flag->second, shown),
+                {{"default", c.def.name + " flag default", c.item.flag + "=" + flag->second}},
+                {},
+                false};
     }
     std::string what = c.item.flag.empty() ? c.item.key : c.item.flag;
     return {{false, false, false, {}, {}, what + " not set"}, {}, {}, false};
@@ -147,9 +162,13 @@ Resolved resolve_gate(const Context& c) {
     Context key_context{key_item, c.def, c.found, c.facts};
     if (auto r = from_config(key_context)) return *r;
     auto def = c.def.feature_gates.find(gate);
-    if (def == c.def.feature_gates.end()) return {{false, false, false, {}, {}, gate + " not set"}, {}, {}, false};
+    if (def == c.def.feature_gates.end())
+        return {{false, false, false, {}, {}, gate + " not set"}, {}, {}, false};
     std::string shown = fmt::format("feature gate {} not set (default {})", gate, def->second);
-    return {default_value(def->second, shown), {{"default", c.def.name + " feature gate default", gate + "=" + def->second}}, {}, false};
+    return {default_value(def->second, shown),
+            {{"default", c.def.name + " feature gate default", gate + "=" + def->second}},
+            {},
+            false};
 }
 
 // A key path as people read it: "resources[*].providers[0]" for "resources[*].providers[0].@keys".
@@ -165,7 +184,8 @@ Resolved resolve_document(const Context& c, const std::string& component) {
     if (it == c.facts.documents.end()) return {{}, {}, paths.front().path + ": not read", false};
     const facts::Document& doc = it->second;
     auto file = c.facts.files.find(doc.path);
-    if (file != c.facts.files.end() && !file->second.exists) return {{}, {}, doc.path + " does not exist", true};
+    if (file != c.facts.files.end() && !file->second.exists)
+        return {{}, {}, doc.path + " does not exist", true};
     if (!doc.loaded) return {{}, {{"file", doc.path, paths.front().how}}, doc.error, false};
     auto sel = facts::select(doc.data, c.item.key);
     Resolved r;
@@ -190,7 +210,8 @@ Resolved resolve_document(const Context& c, const std::string& component) {
 
 std::string subject_name(const Context& c) {
     const auto& item = c.item;
-    if (item.subject == model::Subject::FeatureGate) return fmt::format("{} feature gate {}", c.def.name, item.feature_gate);
+    if (item.subject == model::Subject::FeatureGate)
+        return fmt::format("{} feature gate {}", c.def.name, item.feature_gate);
     if (item.subject == model::Subject::Document) return display_key(item.key);
     if (item.subject == model::Subject::Key) return fmt::format("{} {}", c.def.name, item.key);
     if (item.key.empty()) return fmt::format("{} {}", c.def.name, item.flag);
@@ -199,7 +220,9 @@ std::string subject_name(const Context& c) {
 
 ItemOutcome missing_outcome(const model::TestItem& item, const std::string& reason) {
     ItemOutcome out;
-    out.kind = item.if_missing == model::IfMissing::Pass ? Kind::Pass : item.if_missing == model::IfMissing::Fail ? Kind::Fail : Kind::NA;
+    out.kind = item.if_missing == model::IfMissing::Pass   ? Kind::Pass
+               : item.if_missing == model::IfMissing::Fail ? Kind::Fail
+                                                           : Kind::NA;
     out.reason = reason;
     out.actual.push_back(reason);
     return out;
@@ -228,15 +251,17 @@ ItemOutcome judge(const Context& c, Resolved r) {
 
 }  // namespace
 
-ItemOutcome evaluate_value_item(const model::TestItem& item, const std::string& component, const model::Catalogue& catalogue,
-                                const facts::NodeFacts& facts) {
+ItemOutcome evaluate_value_item(const model::TestItem& item, const std::string& component,
+                                const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
     const std::string& id = item.component.empty() ? component : item.component;
     auto def = catalogue.components.find(id);
     auto found = facts.components.find(id);
-    if (def == catalogue.components.end() || found == facts.components.end() || !found->second.present) {
+    if (def == catalogue.components.end() || found == facts.components.end() ||
+        !found->second.present) {
         ItemOutcome out;
         out.kind = Kind::NA;
-        out.reason = fmt::format("{} is not running on this node", def == catalogue.components.end() ? id : def->second.name);
+        out.reason = fmt::format("{} is not running on this node",
+                                 def == catalogue.components.end() ? id : def->second.name);
         return out;
     }
     Context c{item, def->second, found->second, facts};
@@ -246,7 +271,8 @@ ItemOutcome evaluate_value_item(const model::TestItem& item, const std::string& 
         ItemOutcome out = judge(c, std::move(r));
         return out;
     }
-    return judge(c, item.subject == model::Subject::FeatureGate ? resolve_gate(c) : resolve_setting(c));
+    return judge(
+        c, item.subject == model::Subject::FeatureGate ? resolve_gate(c) : resolve_setting(c));
 }
 
 }  // namespace kubeproof::engine

@@ -9,7 +9,7 @@
 namespace kubeproof::engine {
 
 /// Evaluates a flag, config key, feature gate or document test item against the node's facts.
-ItemOutcome evaluate_value_item(const model::TestItem& item, const std::string& component, const model::Catalogue& catalogue,
-                                const facts::NodeFacts& facts);
+ItemOutcome evaluate_value_item(const model::TestItem& item, const std::string& component,
+                                const model::Catalogue& catalogue, const facts::NodeFacts& facts);
 
 }  // namespace kubeproof::engine

@@ -41,13 +41,15 @@ std::optional<double> unit_nanos(std::string_view name) {
 // Reads "<number><unit>" from the front of text; returns nanoseconds and advances text.
 std::optional<double> take_component(std::string_view& text) {
     size_t i = 0;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+        ++i;
     if (i == 0) return std::nullopt;
     double number = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + i, number);
     if (ec != std::errc() || ptr != text.data() + i) return std::nullopt;
     size_t j = i;
-    while (j < text.size() && !std::isdigit(static_cast<unsigned char>(text[j])) && text[j] != '.') ++j;
+    while (j < text.size() && !std::isdigit(static_cast<unsigned char>(text[j])) && text[j] != '.')
+        ++j;
     auto nanos = unit_nanos(text.substr(i, j - i));
     if (!nanos) return std::nullopt;
     text.remove_prefix(j);
@@ -107,7 +109,9 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-std::string join_list(const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ",")); }
+std::string join_list(const std::vector<std::string>& items) {
+    return fmt::format("{}", fmt::join(items, ","));
+}
 
 std::optional<uint32_t> parse_mode(std::string_view text) {
     text = trim(text);
@@ -120,7 +124,9 @@ std::optional<uint32_t> parse_mode(std::string_view text) {
     return mode;
 }
 
-std::string format_mode(uint32_t mode) { return mode > 0777 ? fmt::format("{:04o}", mode) : fmt::format("{:03o}", mode); }
+std::string format_mode(uint32_t mode) {
+    return mode > 0777 ? fmt::format("{:04o}", mode) : fmt::format("{:03o}", mode);
+}
 
 model::ValueType infer_type(std::string_view expected) {
     if (expected == "true" || expected == "false") return model::ValueType::Bool;
@@ -131,12 +137,18 @@ model::ValueType infer_type(std::string_view expected) {
 
 std::string_view to_string(model::ValueType type) {
     switch (type) {
-        case model::ValueType::Bool: return "bool";
-        case model::ValueType::Int: return "int";
-        case model::ValueType::Duration: return "duration";
-        case model::ValueType::String: return "string";
-        case model::ValueType::List: return "list";
-        case model::ValueType::Auto: break;
+        case model::ValueType::Bool:
+            return "bool";
+        case model::ValueType::Int:
+            return "int";
+        case model::ValueType::Duration:
+            return "duration";
+        case model::ValueType::String:
+            return "string";
+        case model::ValueType::List:
+            return "list";
+        case model::ValueType::Auto:
+            break;
     }
     return "auto";
 }

@@ -11,13 +11,16 @@ namespace kubeproof::facts {
 
 namespace {
 
-std::string child_path(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
+std::string child_path(const std::string& dir, const std::string& name) {
+    return dir == "/" ? "/" + name : dir + "/" + name;
+}
 
 // One directory walk: stats every entry it sees into the facts and records where it could not
 // see everything. Symlinks to directories are followed, except back into a directory being walked.
 class TreeWalk {
 public:
-    TreeWalk(const host::Host& host, const WalkLimits& limits, NodeFacts& facts) : m_host(host), m_limits(limits), m_facts(facts) {}
+    TreeWalk(const host::Host& host, const WalkLimits& limits, NodeFacts& facts)
+        : m_host(host), m_limits(limits), m_facts(facts) {}
 
     // The tree at `root`: the root itself, every entry below it, and where the walk could not see.
     TreeFact run(const std::string& root) {
@@ -38,7 +41,8 @@ private:
     // Lists `dir`, `depth` levels below the root; false once the entry limit has stopped the walk.
     bool walk(const std::string& dir, int depth, std::vector<std::string>& walking) {
         if (depth > m_limits.max_depth) {
-            m_tree.unlisted.push_back({dir, fmt::format("deeper than {} levels", m_limits.max_depth)});
+            m_tree.unlisted.push_back(
+                {dir, fmt::format("deeper than {} levels", m_limits.max_depth)});
             return true;
         }
         auto entries = m_host.list_dir(dir);
@@ -48,11 +52,13 @@ private:
         }
         for (const auto& entry : *entries) {
             if (m_count == m_limits.max_entries) {
-                m_tree.unlisted.push_back({dir, fmt::format("more than {} entries", m_limits.max_entries)});
+                m_tree.unlisted.push_back(
+                    {dir, fmt::format("more than {} entries", m_limits.max_entries)});
                 return false;
             }
             std::string path = child_path(dir, entry.name);
-            const FileFact& fact = m_facts.files.emplace(path, stat_fact(m_host, path)).first->second;
+            const FileFact& fact =
+                m_facts.files.emplace(path, stat_fact(m_host, path)).first->second;
             m_tree.entries.push_back(path);
             ++m_count;
             if (fact.error) {  // it may be a directory (a link whose target cannot be reached)
@@ -65,9 +71,11 @@ private:
     }
 
     // Walks a subdirectory unless it is one being walked already (a link back up).
-    bool descend(const std::string& path, const FileFact& fact, int depth, std::vector<std::string>& walking) {
+    bool descend(const std::string& path, const FileFact& fact, int depth,
+                 std::vector<std::string>& walking) {
         const std::string& resolved = fact.info.resolved;
-        bool loop = !resolved.empty() && std::find(walking.begin(), walking.end(), resolved) != walking.end();
+        bool loop = !resolved.empty() &&
+                    std::find(walking.begin(), walking.end(), resolved) != walking.end();
         if (loop) return true;  // everything below it is being walked already
         walking.push_back(resolved);
         bool go_on = walk(path, depth + 1, walking);
@@ -96,15 +104,18 @@ void gather_document(const host::Host& host, const std::string& path, NodeFacts&
     facts.documents[path] = doc;
 }
 
-void gather_item(const host::Host& host, const model::TestItem& item, const std::string& component, NodeFacts& facts,
-                 const WalkLimits& limits) {
+void gather_item(const host::Host& host, const model::TestItem& item, const std::string& component,
+                 NodeFacts& facts, const WalkLimits& limits) {
     for (const auto& child : item.children) gather_item(host, child, component, facts, limits);
     const std::string& comp = item.component.empty() ? component : item.component;
     for (const auto& ref : item.refs) {
         for (const auto& found : resolve_ref(facts, ref, comp)) {
-            if (item.subject == model::Subject::Tree) gather_tree(host, found.path, facts, limits);
-            else if (item.subject == model::Subject::Document) gather_document(host, found.path, facts);
-            else facts.files.emplace(found.path, stat_fact(host, found.path));
+            if (item.subject == model::Subject::Tree)
+                gather_tree(host, found.path, facts, limits);
+            else if (item.subject == model::Subject::Document)
+                gather_document(host, found.path, facts);
+            else
+                facts.files.emplace(found.path, stat_fact(host, found.path));
         }
     }
 }
@@ -153,19 +164,21 @@ FileFact stat_fact(const host::Host& host, const std::string& path) {
     return fact;
 }
 
-void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts, const WalkLimits& limits) {
+void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts,
+                 const WalkLimits& limits) {
     if (facts.trees.count(root) != 0) return;
     TreeFact tree = TreeWalk(host, limits, facts).run(root);
     facts.trees[root] = std::move(tree);
 }
 
-NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue, const std::vector<const model::Check*>& checks,
-                  const WalkLimits& limits) {
+NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
+                  const std::vector<const model::Check*>& checks, const WalkLimits& limits) {
     NodeFacts facts;
     facts.hostname = host.hostname();
     discover_components(host, catalogue, facts);
     for (const model::Check* check : checks) {
-        std::string component = check->components.empty() ? std::string() : check->components.front();
+        std::string component =
+            check->components.empty() ? std::string() : check->components.front();
         gather_item(host, check->test, component, facts, limits);
     }
     facts.kubernetes_version = kubernetes_version(host, facts);

@@ -11,18 +11,19 @@ namespace kubeproof::facts {
 /// How far a directory walk goes; where it stops, the tree records that it is incomplete.
 struct WalkLimits {
     size_t max_entries = 20000;  ///< entries below the root
-    int max_depth = 16;          ///< directories more levels below the root than this are not listed
+    int max_depth = 16;  ///< directories more levels below the root than this are not listed
 };
 
 /// Gathers every fact the given checks need from the node: components, the files and
 /// directory trees their tests name, and the documents they read. All I/O goes through `host`.
-NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue, const std::vector<const model::Check*>& checks,
-                  const WalkLimits& limits = {});
+NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
+                  const std::vector<const model::Check*>& checks, const WalkLimits& limits = {});
 
 /// Walks the directory tree at `root` into `facts.trees[root]`, stat'ing every entry into
 /// `facts.files`; every directory it could not list, or where a limit stopped it, is recorded
 /// as unlisted with the reason. Does nothing when the tree was walked already.
-void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts, const WalkLimits& limits = {});
+void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts,
+                 const WalkLimits& limits = {});
 
 /// What stat says about one path, with owner names from the node's passwd/group files.
 FileFact stat_fact(const host::Host& host, const std::string& path);

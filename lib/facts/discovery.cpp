@@ -10,9 +10,10 @@ namespace kubeproof::facts {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> k_systemd_dirs = {"/etc/systemd/system", "/run/systemd/system",
-                                                            "/usr/lib/systemd/system", "/lib/systemd/system"};
-constexpr std::array<std::string_view, 4> k_manifest_suffixes = {".yaml", ".yml", ".manifest", ".json"};
+constexpr std::array<std::string_view, 4> k_systemd_dirs = {
+    "/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"};
+constexpr std::array<std::string_view, 4> k_manifest_suffixes = {".yaml", ".yml", ".manifest",
+                                                                 ".json"};
 
 // False only when the path is certainly not there: one that cannot be examined (a parent that
 // cannot be searched) is kept, so that the checks on it say why they cannot see it.
@@ -38,10 +39,13 @@ Document load_document(const host::Host& host, const std::string& path) {
     return parse_document(path, *text);
 }
 
-const nlohmann::json* main_container(const Document& manifest, std::string_view container, std::string_view process) {
-    if (!manifest.loaded || !manifest.data.is_object() || !manifest.data.contains("spec")) return nullptr;
+const nlohmann::json* main_container(const Document& manifest, std::string_view container,
+                                     std::string_view process) {
+    if (!manifest.loaded || !manifest.data.is_object() || !manifest.data.contains("spec"))
+        return nullptr;
     const nlohmann::json& spec = manifest.data.at("spec");
-    if (!spec.is_object() || !spec.contains("containers") || !spec.at("containers").is_array()) return nullptr;
+    if (!spec.is_object() || !spec.contains("containers") || !spec.at("containers").is_array())
+        return nullptr;
     const nlohmann::json* first = nullptr;
     for (const auto& c : spec.at("containers")) {
         if (!c.is_object()) continue;
@@ -75,7 +79,8 @@ void add_path(RoleSearch& s, const std::string& role, std::string path, std::str
 bool from_flag(RoleSearch& s, const model::FileRole& role) {
     auto path = path_flag(s.found, role.from_flag);
     if (!path) return false;
-    add_path(s, role.name, *path, fmt::format("from {} {} ({})", s.component.name, role.from_flag, s.found.how));
+    add_path(s, role.name, *path,
+             fmt::format("from {} {} ({})", s.component.name, role.from_flag, s.found.how));
     return true;
 }
 
@@ -83,17 +88,22 @@ bool from_key(RoleSearch& s, const model::FileRole& role) {
     if (role.from_key.empty() || !s.found.config || !s.found.config->loaded) return false;
     auto sel = select(s.found.config->data, role.from_key);
     if (sel.values.empty() || scalar_text(sel.values.front()).empty()) return false;
-    add_path(s, role.name, scalar_text(sel.values.front()), fmt::format("from {} in {}", role.from_key, s.found.config->file_of(sel.paths.front())));
+    add_path(
+        s, role.name, scalar_text(sel.values.front()),
+        fmt::format("from {} in {}", role.from_key, s.found.config->file_of(sel.paths.front())));
     return true;
 }
 
 bool from_static_pod(RoleSearch& s, const model::FileRole& role) {
-    if (!role.static_pod || s.component.static_pod.empty() || s.facts.static_pod_dir.empty()) return false;
+    if (!role.static_pod || s.component.static_pod.empty() || s.facts.static_pod_dir.empty())
+        return false;
     for (auto suffix : k_manifest_suffixes) {
-        std::string path = s.facts.static_pod_dir + "/" + s.component.static_pod + std::string(suffix);
+        std::string path =
+            s.facts.static_pod_dir + "/" + s.component.static_pod + std::string(suffix);
         s.found.looked[role.name].push_back(path);
         if (may_exist(s.host, path)) {
-            s.found.roles[role.name].push_back({path, fmt::format("in the static pod directory, {}", s.facts.static_pod_dir_how)});
+            s.found.roles[role.name].push_back(
+                {path, fmt::format("in the static pod directory, {}", s.facts.static_pod_dir_how)});
             return true;
         }
     }
@@ -128,7 +138,8 @@ bool from_systemd(RoleSearch& s, const model::FileRole& role) {
         }
         auto dropins = s.host.list_dir(unit + ".d");
         if (!dropins && dropins.error().kind != host::HostError::Kind::NotFound) {
-            s.found.unlisted[role.name].push_back(Unlisted::from_error(unit + ".d", dropins.error()));
+            s.found.unlisted[role.name].push_back(
+                Unlisted::from_error(unit + ".d", dropins.error()));
         }
         if (!dropins) continue;
         for (const auto& entry : *dropins) {
@@ -151,15 +162,18 @@ void from_candidates(RoleSearch& s, const model::FileRole& role) {
 // A running process that was not given its config flag runs without a config file: known
 // locations must not be mistaken for one it does not read.
 bool runs_without_config(const RoleSearch& s, const model::FileRole& role) {
-    return role.name == s.component.config_role && s.found.source == "process" && !role.from_flag.empty() &&
-           !path_flag(s.found, role.from_flag);
+    return role.name == s.component.config_role && s.found.source == "process" &&
+           !role.from_flag.empty() && !path_flag(s.found, role.from_flag);
 }
 
 void resolve_role(RoleSearch& s, const model::FileRole& role) {
-    if (from_flag(s, role) || from_key(s, role) || from_static_pod(s, role) || from_systemd(s, role)) return;
+    if (from_flag(s, role) || from_key(s, role) || from_static_pod(s, role) ||
+        from_systemd(s, role))
+        return;
     if (runs_without_config(s, role)) {
         const char* how = s.found.flags.has(role.from_flag) ? "with an empty" : "without";
-        s.found.looked[role.name].push_back(fmt::format("{} was started {} {}", s.component.name, how, role.from_flag));
+        s.found.looked[role.name].push_back(
+            fmt::format("{} was started {} {}", s.component.name, how, role.from_flag));
         return;
     }
     from_candidates(s, role);
@@ -167,32 +181,38 @@ void resolve_role(RoleSearch& s, const model::FileRole& role) {
 
 // Drop-ins that cannot be listed may set anything: the configuration is unknown, and so are the
 // files that make it up.
-void dropins_unlisted(const model::Component& c, ComponentFacts& found, const std::string& dir, const host::HostError& error) {
+void dropins_unlisted(const model::Component& c, ComponentFacts& found, const std::string& dir,
+                      const host::HostError& error) {
     found.unlisted[c.config_role].push_back(Unlisted::from_error(dir, error));
     if (!found.config) {
         found.config = Document{};
         found.config->path = dir;
     }
     found.config->loaded = false;
-    found.config->error = fmt::format("cannot list the {} directory {}", c.config_dropin_flag, error.message);
+    found.config->error =
+        fmt::format("cannot list the {} directory {}", c.config_dropin_flag, error.message);
 }
 
 // Merges the component's config drop-ins (the kubelet's --config-dir: every file with the suffix,
 // in name order) over its config file, or over an empty config when it has none.
-void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {
-    const auto dir = c.config_dropin_flag.empty() ? std::nullopt : found.flags.last(c.config_dropin_flag);
+void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts& facts,
+                   ComponentFacts& found) {
+    const auto dir =
+        c.config_dropin_flag.empty() ? std::nullopt : found.flags.last(c.config_dropin_flag);
     if (!dir || dir->empty()) return;
     auto entries = host.list_dir(*dir);
     if (!entries) {
         if (entries.error().kind != host::HostError::Kind::NotFound) {
-            facts.warnings.push_back(fmt::format("{} {}: {}", c.name, c.config_dropin_flag, entries.error().message));
+            facts.warnings.push_back(
+                fmt::format("{} {}: {}", c.name, c.config_dropin_flag, entries.error().message));
             dropins_unlisted(c, found, *dir, entries.error());
         }
         return;
     }
     std::vector<std::string> names;
     for (const auto& entry : *entries) {
-        if (!entry.is_dir && entry.name.ends_with(c.config_dropin_suffix)) names.push_back(entry.name);
+        if (!entry.is_dir && entry.name.ends_with(c.config_dropin_suffix))
+            names.push_back(entry.name);
     }
     if (names.empty()) return;
     std::sort(names.begin(), names.end());
@@ -206,11 +226,13 @@ void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts&
     for (const auto& name : names) {
         merge_document(*found.config, load_document(host, base + name));
         // A fragment is part of the config: the config file's mode and owner checks cover it too.
-        found.roles[c.config_role].push_back({base + name, fmt::format("config drop-in from {} {}", c.config_dropin_flag, *dir)});
+        found.roles[c.config_role].push_back(
+            {base + name, fmt::format("config drop-in from {} {}", c.config_dropin_flag, *dir)});
     }
 }
 
-void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {
+void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts& facts,
+                   ComponentFacts& found) {
     RoleSearch search{host, facts, c, found};
     if (const auto* config = role_of(c, c.config_role)) {
         resolve_role(search, *config);
@@ -224,7 +246,8 @@ void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts&
     }
 }
 
-bool find_process(const std::vector<host::Process>& processes, const model::Component& c, ComponentFacts& found) {
+bool find_process(const std::vector<host::Process>& processes, const model::Component& c,
+                  ComponentFacts& found) {
     for (const auto& p : processes) {
         for (const auto& pattern : c.processes) {
             if (!process_matches(p.argv, pattern)) continue;
@@ -233,14 +256,16 @@ bool find_process(const std::vector<host::Process>& processes, const model::Comp
             found.pid = p.pid;
             found.argv = p.argv;
             found.how = fmt::format("{} pid {}", c.name, p.pid);
-            found.flags = parse_flags(p.argv, pattern.find(' ') == std::string::npos ? 1 : 2, c.flag_syntax);
+            found.flags =
+                parse_flags(p.argv, pattern.find(' ') == std::string::npos ? 1 : 2, c.flag_syntax);
             return true;
         }
     }
     return false;
 }
 
-void find_static_pod(const host::Host& host, const model::Component& c, NodeFacts& facts, ComponentFacts& found) {
+void find_static_pod(const host::Host& host, const model::Component& c, NodeFacts& facts,
+                     ComponentFacts& found) {
     auto it = found.roles.find("manifest");
     if (c.static_pod.empty() || it == found.roles.end() || it->second.empty()) return;
     const std::string& path = it->second.front().path;
@@ -262,14 +287,16 @@ void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
         const ComponentFacts& kubelet = it->second;
         if (auto flag = kubelet.flags.last("--pod-manifest-path")) {
             facts.static_pod_dir = *flag;
-            facts.static_pod_dir_how = fmt::format("from kubelet --pod-manifest-path, {}", kubelet.how);
+            facts.static_pod_dir_how =
+                fmt::format("from kubelet --pod-manifest-path, {}", kubelet.how);
             return;
         }
         if (kubelet.config && kubelet.config->loaded) {
             auto sel = select(kubelet.config->data, "staticPodPath");
             if (!sel.values.empty() && !scalar_text(sel.values.front()).empty()) {
                 facts.static_pod_dir = scalar_text(sel.values.front());
-                facts.static_pod_dir_how = fmt::format("from staticPodPath in {}", kubelet.config->file_of(sel.paths.front()));
+                facts.static_pod_dir_how = fmt::format("from staticPodPath in {}",
+                                                       kubelet.config->file_of(sel.paths.front()));
                 return;
             }
         }
@@ -280,8 +307,8 @@ void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
     }
 }
 
-void discover(const host::Host& host, const model::Component& c, const std::vector<host::Process>& processes,
-              NodeFacts& facts) {
+void discover(const host::Host& host, const model::Component& c,
+              const std::vector<host::Process>& processes, NodeFacts& facts) {
     ComponentFacts found;
     found.id = c.id;
     found.name = c.name;
@@ -307,10 +334,12 @@ bool process_matches(const std::vector<std::string>& argv, std::string_view patt
     if (argv.empty()) return false;
     auto space = pattern.find(' ');
     if (space == std::string_view::npos) return util::base_name(argv[0]) == pattern;
-    return argv.size() > 1 && util::base_name(argv[0]) == pattern.substr(0, space) && argv[1] == pattern.substr(space + 1);
+    return argv.size() > 1 && util::base_name(argv[0]) == pattern.substr(0, space) &&
+           argv[1] == pattern.substr(space + 1);
 }
 
-std::vector<std::string> static_pod_argv(const Document& manifest, std::string_view container, std::string_view process) {
+std::vector<std::string> static_pod_argv(const Document& manifest, std::string_view container,
+                                         std::string_view process) {
     const nlohmann::json* c = main_container(manifest, container, process);
     std::vector<std::string> argv;
     if (c == nullptr) return argv;
@@ -321,22 +350,27 @@ std::vector<std::string> static_pod_argv(const Document& manifest, std::string_v
     return argv;
 }
 
-std::map<std::string, std::string> static_pod_env(const Document& manifest, std::string_view container, std::string_view process) {
+std::map<std::string, std::string> static_pod_env(const Document& manifest,
+                                                  std::string_view container,
+                                                  std::string_view process) {
     std::map<std::string, std::string> env;
     const nlohmann::json* c = main_container(manifest, container, process);
     if (c == nullptr || !c->contains("env") || !(*c)["env"].is_array()) return env;
     for (const auto& e : (*c)["env"]) {
-        if (e.is_object() && e.contains("name") && e.contains("value")) env[scalar_text(e["name"])] = scalar_text(e["value"]);
+        if (e.is_object() && e.contains("name") && e.contains("value"))
+            env[scalar_text(e["name"])] = scalar_text(e["value"]);
     }
     return env;
 }
 
-void discover_components(const host::Host& host, const model::Catalogue& catalogue, NodeFacts& facts) {
+void discover_components(const host::Host& host, const model::Catalogue& catalogue,
+                         NodeFacts& facts) {
     auto processes = host.processes();
     if (!processes) facts.process_error = processes.error().message;
     const std::vector<host::Process> none;
     const auto& table = processes ? *processes : none;
-    if (auto it = catalogue.components.find("kubelet"); it != catalogue.components.end()) discover(host, it->second, table, facts);
+    if (auto it = catalogue.components.find("kubelet"); it != catalogue.components.end())
+        discover(host, it->second, table, facts);
     find_static_pod_dir(host, facts);
     for (const auto& [id, component] : catalogue.components) {
         if (id != "kubelet") discover(host, component, table, facts);

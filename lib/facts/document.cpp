@@ -20,7 +20,8 @@ constexpr std::string_view k_merge_tag = "tag:yaml.org,2002:merge";
 json scalar_to_json(const YAML::Node& node) {
     const std::string& text = node.Scalar();
     if (node.Tag() == "!" || node.Tag() == k_str_tag) return text;
-    if (node.Tag() != "?" && !node.Tag().starts_with("tag:yaml.org,2002:")) return text;  // an application tag
+    if (node.Tag() != "?" && !node.Tag().starts_with("tag:yaml.org,2002:"))
+        return text;  // an application tag
     return resolve_plain_scalar(text);
 }
 
@@ -38,10 +39,12 @@ json convert(const YAML::Node& node, const std::string& path, std::map<std::stri
 // Applies one `<<: value` to `out` the way go-yaml v2 does: every key of the merged mapping is
 // set, replacing what came before it in the document; of a sequence of mappings, the earlier
 // ones win. Anything else is the decoder's error.
-void merge_into(json& out, const YAML::Node& value, const std::string& path, std::map<std::string, int>* lines) {
+void merge_into(json& out, const YAML::Node& value, const std::string& path,
+                std::map<std::string, int>* lines) {
     auto merge_one = [&](const YAML::Node& mapping) {
         if (!mapping.IsMap()) {
-            throw YAML::ParserException(mapping.Mark(), "map merge requires map or sequence of maps as the value");
+            throw YAML::ParserException(mapping.Mark(),
+                                        "map merge requires map or sequence of maps as the value");
         }
         json merged = convert(mapping, path, lines);
         for (auto& [key, item] : merged.items()) out[key] = std::move(item);
@@ -57,11 +60,14 @@ void merge_into(json& out, const YAML::Node& value, const std::string& path, std
 json convert(const YAML::Node& node, const std::string& path, std::map<std::string, int>* lines) {
     if (lines != nullptr && !node.Mark().is_null()) lines->emplace(path, node.Mark().line + 1);
     switch (node.Type()) {
-        case YAML::NodeType::Scalar: return scalar_to_json(node);
+        case YAML::NodeType::Scalar:
+            return scalar_to_json(node);
         case YAML::NodeType::Sequence: {
             json out = json::array();
             for (size_t i = 0; i < node.size(); ++i) {
-                out.push_back(convert(node[i], lines != nullptr ? fmt::format("{}[{}]", path, i) : std::string(), lines));
+                out.push_back(convert(
+                    node[i], lines != nullptr ? fmt::format("{}[{}]", path, i) : std::string(),
+                    lines));
             }
             return out;
         }
@@ -78,12 +84,14 @@ json convert(const YAML::Node& node, const std::string& path, std::map<std::stri
                     continue;
                 }
                 std::string child = path.empty() ? key : path + "." + key;
-                if (!entry.first.Mark().is_null()) (*lines)[child] = entry.first.Mark().line + 1;  // the key's line
+                if (!entry.first.Mark().is_null())
+                    (*lines)[child] = entry.first.Mark().line + 1;  // the key's line
                 out[key] = convert(entry.second, child, lines);
             }
             return out;
         }
-        default: return nullptr;
+        default:
+            return nullptr;
     }
 }
 
@@ -106,8 +114,10 @@ std::vector<Step> parse_path(std::string_view path) {
     std::vector<Step> steps;
     std::string current;
     auto flush = [&] {
-        if (current == "@keys") steps.push_back({Step::Keys, {}, 0});
-        else if (!current.empty()) steps.push_back({Step::Key, current, 0});
+        if (current == "@keys")
+            steps.push_back({Step::Keys, {}, 0});
+        else if (!current.empty())
+            steps.push_back({Step::Key, current, 0});
         current.clear();
     };
     for (size_t i = 0; i < path.size(); ++i) {
@@ -116,20 +126,29 @@ std::vector<Step> parse_path(std::string_view path) {
             current += path[++i];
             continue;
         }
-        if (c == '.') { flush(); continue; }
-        if (c != '[') { current += c; continue; }
+        if (c == '.') {
+            flush();
+            continue;
+        }
+        if (c != '[') {
+            current += c;
+            continue;
+        }
         flush();
         size_t close = path.find(']', i);
         std::string inside(path.substr(i + 1, close - i - 1));
-        if (inside == "*") steps.push_back({Step::All, {}, 0});
-        else steps.push_back({Step::Index, {}, index_of(inside)});
+        if (inside == "*")
+            steps.push_back({Step::All, {}, 0});
+        else
+            steps.push_back({Step::Index, {}, index_of(inside)});
         i = close == std::string_view::npos ? path.size() : close;
     }
     flush();
     return steps;
 }
 
-void walk(const json& node, const std::string& at, const std::vector<Step>& steps, size_t i, Selection& out) {
+void walk(const json& node, const std::string& at, const std::vector<Step>& steps, size_t i,
+          Selection& out) {
     if (i == steps.size()) {
         out.values.push_back(node);
         out.paths.push_back(at);
@@ -142,7 +161,8 @@ void walk(const json& node, const std::string& at, const std::vector<Step>& step
     } else if (s.kind == Step::Index && node.is_array() && s.index < node.size()) {
         walk(node.at(s.index), fmt::format("{}[{}]", at, s.index), steps, i + 1, out);
     } else if (s.kind == Step::All && node.is_array()) {
-        for (size_t k = 0; k < node.size(); ++k) walk(node.at(k), fmt::format("{}[{}]", at, k), steps, i + 1, out);
+        for (size_t k = 0; k < node.size(); ++k)
+            walk(node.at(k), fmt::format("{}[{}]", at, k), steps, i + 1, out);
     } else if (s.kind == Step::Keys && node.is_object()) {
         for (const auto& item : node.items()) {
             out.values.push_back(item.key());
@@ -159,14 +179,16 @@ Document parse_document(std::string path, std::string_view text) {
     try {
         std::vector<YAML::Node> all = YAML::LoadAll(std::string(text));
         if (!all.empty() && !yaml_values_within(all.front())) {
-            doc.error = fmt::format("{}: more than {} values once YAML aliases are expanded; not read", doc.path,
-                                    k_max_yaml_values);
+            doc.error =
+                fmt::format("{}: more than {} values once YAML aliases are expanded; not read",
+                            doc.path, k_max_yaml_values);
             return doc;
         }
         doc.data = all.empty() ? json::object() : convert(all.front(), "", &doc.lines);
         doc.loaded = true;
     } catch (const YAML::Exception& e) {
-        doc.error = fmt::format("{}:{}:{}: invalid YAML/JSON: {}", doc.path, e.mark.line + 1, e.mark.column + 1, e.msg);
+        doc.error = fmt::format("{}:{}:{}: invalid YAML/JSON: {}", doc.path, e.mark.line + 1,
+                                e.mark.column + 1, e.msg);
     }
     return doc;
 }
@@ -227,7 +249,8 @@ void merge_document(Document& base, const Document& drop_in) {
 Selection select(const json& data, std::string_view key_path) {
     Selection out;
     auto steps = parse_path(key_path);
-    for (const auto& s : steps) out.wildcard = out.wildcard || s.kind == Step::All || s.kind == Step::Keys;
+    for (const auto& s : steps)
+        out.wildcard = out.wildcard || s.kind == Step::All || s.kind == Step::Keys;
     walk(data, "", steps, 0, out);
     return out;
 }

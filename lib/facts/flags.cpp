@@ -6,7 +6,9 @@
 
 namespace kubeproof::facts {
 
-void FlagSet::add(std::string name, std::string value) { m_values[std::move(name)].push_back(std::move(value)); }
+void FlagSet::add(std::string name, std::string value) {
+    m_values[std::move(name)].push_back(std::move(value));
+}
 
 bool FlagSet::has(std::string_view name) const { return m_values.find(name) != m_values.end(); }
 
@@ -27,7 +29,8 @@ using model::FlagLibrary;
 
 bool is_flag(std::string_view arg) { return arg.size() > 1 && arg.front() == '-' && arg != "--"; }
 
-// A name as the component looks it up; Kubernetes components read '_' as '-' (WordSepNormalizeFunc).
+// A name as the component looks it up; Kubernetes components read '_' as '-'
+// (WordSepNormalizeFunc).
 std::string normalise(std::string_view name, FlagLibrary library) {
     while (!name.empty() && name.front() == '-') name.remove_prefix(1);
     std::string out = "--" + std::string(name);
@@ -47,8 +50,9 @@ public:
             std::string_view arg = m_argv[m_next++];
             if (arg == "--") break;
             if (!is_flag(arg)) {
-                if (m_syntax.library == FlagLibrary::Go) break;  // Go's flag stops at the first argument
-                continue;                                        // pflag keeps it as a positional argument
+                if (m_syntax.library == FlagLibrary::Go)
+                    break;  // Go's flag stops at the first argument
+                continue;   // pflag keeps it as a positional argument
             }
             if (arg[1] != '-' && m_syntax.library == FlagLibrary::Pflag) {
                 read_single(arg.substr(1));
@@ -73,7 +77,8 @@ private:
         } else if (m_next < m_argv.size()) {
             m_flags.add(std::move(name), m_argv[m_next++]);
         } else {
-            m_flags.add(std::move(name), "");  // "flag needs an argument": present, with nothing in it
+            m_flags.add(std::move(name),
+                        "");  // "flag needs an argument": present, with nothing in it
         }
         return true;
     }
@@ -100,24 +105,30 @@ private:
 
 }  // namespace
 
-FlagSet parse_flags(const std::vector<std::string>& argv, size_t first, const model::FlagSyntax& syntax) {
+FlagSet parse_flags(const std::vector<std::string>& argv, size_t first,
+                    const model::FlagSyntax& syntax) {
     return FlagReader(argv, first, syntax).read();
 }
 
 bool is_sensitive(std::string_view name) {
     std::string lower(name);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     for (std::string_view file_like : {"file", "path", "dir", "_ttl"}) {
-        if (lower.size() >= file_like.size() && lower.compare(lower.size() - file_like.size(), file_like.size(), file_like) == 0) {
+        if (lower.size() >= file_like.size() &&
+            lower.compare(lower.size() - file_like.size(), file_like.size(), file_like) == 0) {
             return false;
         }
     }
-    constexpr std::array<std::string_view, 7> k_words = {"password", "passwd", "token", "secret", "credential", "-key", "_key"};
-    return std::any_of(k_words.begin(), k_words.end(), [&](auto w) { return lower.find(w) != std::string::npos; });
+    constexpr std::array<std::string_view, 7> k_words = {"password",   "passwd", "token", "secret",
+                                                         "credential", "-key",   "_key"};
+    return std::any_of(k_words.begin(), k_words.end(),
+                       [&](auto w) { return lower.find(w) != std::string::npos; });
 }
 
 std::string shown_value(std::string_view name, std::string_view value) {
-    bool boolean = value == "true" || value == "false";  // "--use-service-account-credentials=true" hides nothing
+    bool boolean = value == "true" ||
+                   value == "false";  // "--use-service-account-credentials=true" hides nothing
     return is_sensitive(name) && !boolean ? std::string("[redacted]") : std::string(value);
 }
 

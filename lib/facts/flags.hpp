@@ -21,7 +21,9 @@ public:
     std::optional<std::string> last(std::string_view name) const;
     /// Every occurrence, in order.
     std::vector<std::string> all(std::string_view name) const;
-    const std::map<std::string, std::vector<std::string>, std::less<>>& values() const { return m_values; }
+    const std::map<std::string, std::vector<std::string>, std::less<>>& values() const {
+        return m_values;
+    }
 
 private:
     std::map<std::string, std::vector<std::string>, std::less<>> m_values;
@@ -34,7 +36,8 @@ private:
 /// `flag` stops at the first of them. "--" and a malformed flag ("---x", "--=x") end the flags.
 /// A single-dash `-flag` takes `=value`, else the next argument unless that is a flag, else
 /// "true". Names are normalised to the double-dash form.
-FlagSet parse_flags(const std::vector<std::string>& argv, size_t first, const model::FlagSyntax& syntax);
+FlagSet parse_flags(const std::vector<std::string>& argv, size_t first,
+                    const model::FlagSyntax& syntax);
 
 /// True when a flag or environment variable name looks like it carries a secret.
 bool is_sensitive(std::string_view name);

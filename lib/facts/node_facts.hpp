@@ -43,8 +43,10 @@ struct Unlisted {
 
 /// A directory tree as a walk saw it.
 struct TreeFact {
-    std::vector<std::string> entries;  ///< the root itself first (when it exists), then every entry below it
-    std::vector<Unlisted> unlisted;    ///< where the walk could not see everything; empty when complete
+    std::vector<std::string>
+        entries;  ///< the root itself first (when it exists), then every entry below it
+    std::vector<Unlisted>
+        unlisted;  ///< where the walk could not see everything; empty when complete
 };
 
 /// One catalogue component as found on the node.
@@ -53,14 +55,17 @@ struct ComponentFacts {
     std::string name;  ///< display name ("kube-apiserver")
     bool present = false;
     std::string source;  ///< "process" or "manifest"
-    std::string how;     ///< "kube-apiserver pid 4624", "static pod /etc/kubernetes/manifests/etcd.yaml"
+    std::string
+        how;  ///< "kube-apiserver pid 4624", "static pod /etc/kubernetes/manifests/etcd.yaml"
     int pid = 0;
     std::vector<std::string> argv;
     FlagSet flags;
     std::map<std::string, std::string> env;
-    std::map<std::string, std::vector<FoundPath>> roles;  ///< role -> resolved paths (existing first)
+    std::map<std::string, std::vector<FoundPath>>
+        roles;  ///< role -> resolved paths (existing first)
     std::map<std::string, std::vector<std::string>> looked;  ///< role -> every place tried
-    /// role -> directories its search had to list and could not (a systemd drop-in or config directory)
+    /// role -> directories its search had to list and could not (a systemd drop-in or config
+    /// directory)
     std::map<std::string, std::vector<Unlisted>> unlisted;
     std::optional<Document> config;  ///< the component's config file, when it has one in use
 };
@@ -72,10 +77,10 @@ struct NodeFacts {
     std::string static_pod_dir;
     std::string static_pod_dir_how;
     std::map<std::string, ComponentFacts> components;
-    std::map<std::string, FileFact> files;                       ///< by path
-    std::map<std::string, TreeFact> trees;                       ///< by tree root
-    std::map<std::string, Document> documents;                   ///< by path
-    std::vector<std::string> warnings;                           ///< discovery problems worth showing
+    std::map<std::string, FileFact> files;      ///< by path
+    std::map<std::string, TreeFact> trees;      ///< by tree root
+    std::map<std::string, Document> documents;  ///< by path
+    std::vector<std::string> warnings;          ///< discovery problems worth showing
     std::string process_error;  ///< why the process table could not be read (empty when it was)
 };
 

@@ -13,7 +13,8 @@ const ComponentFacts* component_of(const NodeFacts& facts, const std::string& id
 
 }  // namespace
 
-std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& ref, const std::string& component) {
+std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& ref,
+                                   const std::string& component) {
     if (!ref.empty() && ref.front() == '/') return {{ref, "fixed path"}};
     if (ref.starts_with("flag:")) {
         const ComponentFacts* c = component_of(facts, component);
@@ -29,13 +30,15 @@ std::vector<FoundPath> resolve_ref(const NodeFacts& facts, const std::string& re
     return it == c->roles.end() ? std::vector<FoundPath>{} : it->second;
 }
 
-std::string describe_search(const NodeFacts& facts, const std::string& ref, const std::string& component) {
+std::string describe_search(const NodeFacts& facts, const std::string& ref,
+                            const std::string& component) {
     if (!ref.empty() && ref.front() == '/') return ref;
     if (ref.starts_with("flag:")) {
         const ComponentFacts* c = component_of(facts, component);
         const std::string flag = ref.substr(5);
         bool empty = c != nullptr && c->flags.has(flag);
-        return fmt::format("{} is {} on {}", flag, empty ? "set to an empty value" : "not set", c == nullptr ? component : c->name);
+        return fmt::format("{} is {} on {}", flag, empty ? "set to an empty value" : "not set",
+                           c == nullptr ? component : c->name);
     }
     auto dot = ref.find('.');
     const ComponentFacts* c = component_of(facts, ref.substr(0, dot));
@@ -47,7 +50,8 @@ std::string describe_search(const NodeFacts& facts, const std::string& ref, cons
 
 std::vector<Unlisted> unlisted_for_ref(const NodeFacts& facts, const std::string& ref) {
     auto dot = ref.find('.');
-    if (ref.empty() || ref.front() == '/' || ref.starts_with("flag:") || dot == std::string::npos) return {};
+    if (ref.empty() || ref.front() == '/' || ref.starts_with("flag:") || dot == std::string::npos)
+        return {};
     const ComponentFacts* c = component_of(facts, ref.substr(0, dot));
     if (c == nullptr) return {};
     auto it = c->unlisted.find(ref.substr(dot + 1));

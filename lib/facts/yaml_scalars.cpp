@@ -20,11 +20,12 @@ using nlohmann::json;
 /// are floats JSON cannot hold, so they are left to fall through as text.
 const std::array<std::pair<std::string_view, json>, 26>& fixed_scalars() {
     static const std::array<std::pair<std::string_view, json>, 26> k_table = {{
-        {"y", true},   {"Y", true},   {"yes", true},   {"Yes", true},   {"YES", true},   {"true", true},
-        {"True", true}, {"TRUE", true}, {"on", true},    {"On", true},    {"ON", true},    {"n", false},
-        {"N", false},  {"no", false}, {"No", false},   {"NO", false},   {"false", false}, {"False", false},
-        {"FALSE", false}, {"off", false}, {"Off", false}, {"OFF", false}, {"~", nullptr}, {"null", nullptr},
-        {"Null", nullptr}, {"NULL", nullptr},
+        {"y", true},       {"Y", true},      {"yes", true},    {"Yes", true},     {"YES", true},
+        {"true", true},    {"True", true},   {"TRUE", true},   {"on", true},      {"On", true},
+        {"ON", true},      {"n", false},     {"N", false},     {"no", false},     {"No", false},
+        {"NO", false},     {"false", false}, {"False", false}, {"FALSE", false},  {"off", false},
+        {"Off", false},    {"OFF", false},   {"~", nullptr},   {"null", nullptr}, {"Null", nullptr},
+        {"NULL", nullptr},
     }};
     return k_table;
 }
@@ -47,19 +48,25 @@ std::optional<json> go_integer(std::string_view text) {
         text.remove_prefix(1);
     }
     int base = 10;
-    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) base = 16;
-    else if (text.size() > 2 && text[0] == '0' && (text[1] == 'o' || text[1] == 'O')) base = 8;
-    else if (text.size() > 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B')) base = 2;
-    else if (text.size() > 1 && text[0] == '0') base = 8;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+        base = 16;
+    else if (text.size() > 2 && text[0] == '0' && (text[1] == 'o' || text[1] == 'O'))
+        base = 8;
+    else if (text.size() > 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B'))
+        base = 2;
+    else if (text.size() > 1 && text[0] == '0')
+        base = 8;
     if (base != 10) text.remove_prefix(base == 8 && text[1] >= '0' && text[1] <= '9' ? 1 : 2);
     if (text.empty() || text.front() == '+' || text.front() == '-') return std::nullopt;
     uint64_t magnitude = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), magnitude, base);
     if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
     constexpr uint64_t k_int_max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-    if (!negative) return magnitude <= k_int_max ? json(static_cast<int64_t>(magnitude)) : json(magnitude);
+    if (!negative)
+        return magnitude <= k_int_max ? json(static_cast<int64_t>(magnitude)) : json(magnitude);
     if (magnitude > k_int_max + 1) return std::nullopt;
-    return json(magnitude == k_int_max + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(magnitude));
+    return json(magnitude == k_int_max + 1 ? std::numeric_limits<int64_t>::min()
+                                           : -static_cast<int64_t>(magnitude));
 }
 
 /// A float as Go's JSON encoder writes it: integral values as integers.

@@ -31,7 +31,8 @@ bool write_all(int fd, std::string_view content) {
 
 /// Fills, chmods, syncs and closes the temporary file; false with errno set on failure.
 bool fill_and_close(int fd, std::string_view content) {
-    const bool filled = write_all(fd, content) && ::fchmod(fd, k_file_mode) == 0 && ::fsync(fd) == 0;
+    const bool filled =
+        write_all(fd, content) && ::fchmod(fd, k_file_mode) == 0 && ::fsync(fd) == 0;
     const int saved = errno;
     const bool closed = ::close(fd) == 0;
     if (!filled) errno = saved;
@@ -41,14 +42,17 @@ bool fill_and_close(int fd, std::string_view content) {
 /// Syncs the directory holding `path` so the rename itself survives a crash (best effort).
 void sync_parent_directory(const std::string& path) {
     const size_t slash = path.rfind('/');
-    const std::string directory = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+    const std::string directory =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
 }
 
-std::string failure(const std::string& path, int error) { return path + ": " + std::strerror(error); }
+std::string failure(const std::string& path, int error) {
+    return path + ": " + std::strerror(error);
+}
 
 /// True when `path` exists and is not a regular file (/dev/stdout, a FIFO): renaming over it would
 /// replace the device, so it is written in place instead.
@@ -68,7 +72,8 @@ std::optional<std::string> write_in_place(const std::string& path, std::string_v
 
 }  // namespace
 
-std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content) {
+std::optional<std::string> write_file_atomically(const std::string& path,
+                                                 std::string_view content) {
     if (is_special(path)) return write_in_place(path, content);
     std::vector<char> temp(path.begin(), path.end());
     temp.insert(temp.end(), k_temp_suffix.begin(), k_temp_suffix.end());

@@ -152,7 +152,8 @@ HostResult<std::vector<DirEntry>> FakeHost::list_dir(std::string_view path) cons
     if (found->node->kind != Node::Kind::Directory) {
         return util::unexpected(error_from_errno(path, ENOTDIR));
     }
-    if (m_unlistable.contains(found->resolved)) return util::unexpected(error_from_errno(path, EACCES));
+    if (m_unlistable.contains(found->resolved))
+        return util::unexpected(error_from_errno(path, EACCES));
     const std::string prefix = child_path(found->resolved, "");
     std::vector<DirEntry> entries;
     for (auto it = m_nodes.lower_bound(prefix);

@@ -15,8 +15,8 @@ namespace {
 
 HostError error_for(const std::string& path, const std::error_code& ec) {
     HostError::Kind kind = ec == std::errc::no_such_file_or_directory ? HostError::Kind::NotFound
-                         : ec == std::errc::permission_denied           ? HostError::Kind::Denied
-                                                                        : HostError::Kind::Other;
+                           : ec == std::errc::permission_denied       ? HostError::Kind::Denied
+                                                                      : HostError::Kind::Other;
     return {kind, path + ": " + ec.message()};
 }
 
@@ -26,7 +26,8 @@ bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension
 
 HostResult<std::string> read_local_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
+    if (!in)
+        return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) return util::unexpected(HostError{HostError::Kind::Other, path + ": read error"});
@@ -36,17 +37,20 @@ HostResult<std::string> read_local_file(const std::string& path) {
 HostResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-        return util::unexpected(error_for(dir, ec ? ec : std::make_error_code(std::errc::not_a_directory)));
+        return util::unexpected(
+            error_for(dir, ec ? ec : std::make_error_code(std::errc::not_a_directory)));
     }
     std::vector<LocalFile> files;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         if (!it->is_regular_file(ec) || !is_yaml(it->path())) continue;
         auto content = read_local_file(it->path().string());
         if (!content) return util::unexpected(content.error());
-        files.push_back({fs::relative(it->path(), dir, ec).generic_string(), it->path().string(), std::move(*content)});
+        files.push_back({fs::relative(it->path(), dir, ec).generic_string(), it->path().string(),
+                         std::move(*content)});
     }
     if (ec) return util::unexpected(error_for(dir, ec));
-    std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.relative < b.relative; });
+    std::sort(files.begin(), files.end(),
+              [](const auto& a, const auto& b) { return a.relative < b.relative; });
     return files;
 }
 

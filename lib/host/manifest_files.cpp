@@ -37,7 +37,9 @@ bool is_manifest_name(const fs::path& path) {
 /// Chart.yaml and values files, and its templates/ (Go templates, not YAML until rendered).
 bool is_chart_file(const fs::path& path) {
     const std::string name = path.filename().string();
-    if (name == "Chart.yaml" || name == "Chart.lock" || name == "values.yaml" || name == "values.schema.json") return true;
+    if (name == "Chart.yaml" || name == "Chart.lock" || name == "values.yaml" ||
+        name == "values.schema.json")
+        return true;
     if (name.starts_with("values-") || name.starts_with("values.")) return is_manifest_name(path);
     return false;
 }
@@ -94,7 +96,8 @@ HostResult<std::vector<std::string>> expand_manifest_path(const std::string& arg
 
 HostResult<ManifestFile> ManifestFile::open(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
+    if (fd < 0)
+        return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         const int saved = errno;
@@ -105,8 +108,9 @@ HostResult<ManifestFile> ManifestFile::open(const std::string& path) {
         ::close(fd);
         return util::unexpected(HostError{HostError::Kind::Invalid, path + ": not a regular file"});
     }
-    const Stamp stamp{static_cast<long long>(st.st_size),
-                      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+    const Stamp stamp{
+        static_cast<long long>(st.st_size),
+        static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
     return ManifestFile(fd, path, stamp);
 }
 
@@ -143,10 +147,15 @@ HostResult<std::string_view> ManifestFile::read(size_t offset, size_t length) {
     m_buffer.resize(length);
     size_t done = 0;
     while (done < length) {
-        const ssize_t got = ::pread(m_fd, m_buffer.data() + done, length - done, static_cast<off_t>(offset + done));
+        const ssize_t got =
+            ::pread(m_fd, m_buffer.data() + done, length - done, static_cast<off_t>(offset + done));
         if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return util::unexpected(error_for(m_path, std::error_code(errno, std::generic_category())));
-        if (got == 0) return util::unexpected(HostError{HostError::Kind::Other, m_path + ": shorter than when it was read"});
+        if (got < 0)
+            return util::unexpected(
+                error_for(m_path, std::error_code(errno, std::generic_category())));
+        if (got == 0)
+            return util::unexpected(
+                HostError{HostError::Kind::Other, m_path + ": shorter than when it was read"});
         done += static_cast<size_t>(got);
     }
     return std::string_view(m_buffer);

@@ -18,8 +18,9 @@ inline constexpr std::string_view k_stdin_name = "<stdin>";
 /// Expands one --manifests argument of the operator's machine into the files to read, in order:
 /// a file as given (any extension), a directory's *.yaml, *.yml and *.json files at any depth
 /// sorted by path (hidden files and directories such as .git skipped, and so are a Helm chart's
-/// Chart.yaml, values files and templates/, which are not objects until rendered), and "-" as is. A directory
-/// with no such file is an Invalid error, so that a typo never turns into an empty green scan.
+/// Chart.yaml, values files and templates/, which are not objects until rendered), and "-" as is. A
+/// directory with no such file is an Invalid error, so that a typo never turns into an empty green
+/// scan.
 HostResult<std::vector<std::string>> expand_manifest_path(const std::string& argument);
 
 /// An open manifest file on the operator's machine, read whole or piece by piece (pread), so that
@@ -48,7 +49,8 @@ public:
     HostResult<std::string_view> read(size_t offset, size_t length);
 
 private:
-    ManifestFile(int fd, std::string path, Stamp stamp) : m_fd(fd), m_path(std::move(path)), m_stamp(stamp) {}
+    ManifestFile(int fd, std::string path, Stamp stamp)
+        : m_fd(fd), m_path(std::move(path)), m_stamp(stamp) {}
     int m_fd = -1;
     std::string m_path;
     Stamp m_stamp;

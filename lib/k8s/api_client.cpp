@@ -17,7 +17,8 @@ std::string trim(const std::string& text) {
     return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-util::Expected<std::string, std::string> read_pem(const PemSource& source, const std::string& what) {
+util::Expected<std::string, std::string> read_pem(const PemSource& source,
+                                                  const std::string& what) {
     if (!source.data.empty()) return source.data;
     auto text = host::read_local_file(source.path);
     if (!text) return util::unexpected(what + " " + text.error().message);
@@ -34,8 +35,10 @@ util::Expected<std::string, std::string> read_token_file(const std::string& path
 
 std::optional<std::string> system_ca_file(const ClientOptions& options) {
     std::vector<std::string> candidates;
-    if (const auto env = process_env("SSL_CERT_FILE"); env && !env->empty()) candidates.push_back(*env);
-    candidates.insert(candidates.end(), options.system_ca_files.begin(), options.system_ca_files.end());
+    if (const auto env = process_env("SSL_CERT_FILE"); env && !env->empty())
+        candidates.push_back(*env);
+    candidates.insert(candidates.end(), options.system_ca_files.begin(),
+                      options.system_ca_files.end());
     for (const auto& path : candidates) {
         std::error_code ec;
         if (std::filesystem::is_regular_file(path, ec)) return path;
@@ -44,7 +47,8 @@ std::optional<std::string> system_ca_file(const ClientOptions& options) {
 }
 
 /// Fills the trusted roots and the client identity from the connection config.
-util::Expected<TlsSettings, std::string> tls_settings(const ConnectionConfig& config, const ClientOptions& options) {
+util::Expected<TlsSettings, std::string> tls_settings(const ConnectionConfig& config,
+                                                      const ClientOptions& options) {
     TlsSettings tls;
     tls.insecure = config.insecure_skip_tls_verify;
     tls.server_name = config.tls_server_name;
@@ -87,8 +91,8 @@ ApiClient::ApiClient(ConnectionConfig config, const ClientOptions& options, TlsS
       m_tls(std::move(tls)),
       m_random(static_cast<unsigned>(Clock::now().time_since_epoch().count())) {}
 
-util::Expected<std::unique_ptr<ApiClient>, std::string> ApiClient::create(ConnectionConfig config,
-                                                                          const ClientOptions& options) {
+util::Expected<std::unique_ptr<ApiClient>, std::string> ApiClient::create(
+    ConnectionConfig config, const ClientOptions& options) {
     const std::string prefix = config.origin.empty() ? "" : config.origin + ": ";
     while (!config.server.empty() && config.server.back() == '/') config.server.pop_back();
     if (config.server.rfind("https://", 0) != 0 && config.server.rfind("http://", 0) != 0) {
@@ -97,7 +101,8 @@ util::Expected<std::unique_ptr<ApiClient>, std::string> ApiClient::create(Connec
     auto tls = tls_settings(config, options);
     if (!tls) return util::unexpected(prefix + tls.error());
     if (config.token.empty() && !config.token_file.empty()) {
-        if (auto token = read_token_file(config.token_file); !token) return util::unexpected(prefix + token.error());
+        if (auto token = read_token_file(config.token_file); !token)
+            return util::unexpected(prefix + token.error());
     }
     HttpSettings settings;
     settings.tls = *tls;
@@ -114,10 +119,12 @@ util::Expected<std::unique_ptr<ApiClient>, std::string> ApiClient::create(Connec
 
 util::Expected<std::string, std::string> ApiClient::exec_token() {
     const auto now = std::chrono::system_clock::now();
-    if (m_exec_credential && (!m_exec_credential->expires || *m_exec_credential->expires > now + std::chrono::seconds(10))) {
+    if (m_exec_credential && (!m_exec_credential->expires ||
+                              *m_exec_credential->expires > now + std::chrono::seconds(10))) {
         return m_exec_credential->token;
     }
-    const ExecClusterInfo cluster{m_config.server, m_tls.server_name, m_tls.insecure, m_tls.ca_pem, m_config.proxy_url};
+    const ExecClusterInfo cluster{m_config.server, m_tls.server_name, m_tls.insecure, m_tls.ca_pem,
+                                  m_config.proxy_url};
     auto credential = run_exec_plugin(*m_config.exec, &cluster, m_options.exec_timeout);
     if (!credential) return util::unexpected(credential.error());
     m_exec_credential = std::move(*credential);
@@ -157,42 +164,55 @@ bool ApiClient::wait(std::chrono::milliseconds delay, Deadline deadline) const {
     return true;
 }
 
-ApiClient::Step ApiClient::after_error(const TransportError& error, const std::string& url, int attempt) {
+ApiClient::Step ApiClient::after_error(const TransportError& error, const std::string& url,
+                                       int attempt) {
     if (error.kind == TransportError::Kind::Aborted) {
-        return {Step::Kind::Fail, {}, "GET " + url + ": the response is larger than " +
-                                          std::to_string(m_options.max_body_bytes) + " bytes"};
+        return {Step::Kind::Fail,
+                {},
+                "GET " + url + ": the response is larger than " +
+                    std::to_string(m_options.max_body_bytes) + " bytes"};
     }
     std::string message = "GET " + url + ": " + error.message + attempts_note(attempt);
-    if (!error.retryable() || attempt == m_options.max_attempts) return {Step::Kind::Fail, {}, std::move(message)};
+    if (!error.retryable() || attempt == m_options.max_attempts)
+        return {Step::Kind::Fail, {}, std::move(message)};
     return {Step::Kind::Retry, backoff(attempt), std::move(message)};
 }
 
-ApiClient::Step ApiClient::after_response(const HttpResponse& response, int attempt, bool& refreshed) {
+ApiClient::Step ApiClient::after_response(const HttpResponse& response, int attempt,
+                                          bool& refreshed) {
     const bool exec_auth = m_config.exec && m_config.token.empty() && m_config.token_file.empty();
     if (response.status == 401 && exec_auth && !refreshed) {
         refreshed = true;  // the plugin's credential may have been revoked early: run it once more
         m_exec_credential.reset();
         return {Step::Kind::Retry, std::chrono::milliseconds(0), {}};
     }
-    if (!retryable_status(response.status) || attempt == m_options.max_attempts) return {Step::Kind::Return, {}, {}};
+    if (!retryable_status(response.status) || attempt == m_options.max_attempts)
+        return {Step::Kind::Return, {}, {}};
     if (!response.retry_after_seconds) return {Step::Kind::Retry, backoff(attempt), {}};
     const std::chrono::seconds wanted(*response.retry_after_seconds);
     if (wanted > m_options.retry_after_max) return {Step::Kind::Return, {}, {}};
     return {Step::Kind::Retry, wanted, {}};
 }
 
-util::Expected<ApiResponse, std::string> ApiClient::get(const std::string& path, Deadline deadline) {
+util::Expected<ApiResponse, std::string> ApiClient::get(const std::string& path,
+                                                        Deadline deadline) {
     const std::string url = m_config.server + path;
     ApiResponse response;
     std::string last_error = "GET " + url + ": the deadline passed before the request was sent";
     bool refreshed = false;
     for (int attempt = 1; attempt <= m_options.max_attempts; ++attempt) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) break;
         auto auth = current_auth();
         if (!auth) return util::unexpected(auth.error());
-        HttpRequest request{url, auth->token, m_config.username, m_config.password, auth->identity,
-                            std::min(m_options.request_timeout, left), nullptr};
+        HttpRequest request{url,
+                            auth->token,
+                            m_config.username,
+                            m_config.password,
+                            auth->identity,
+                            std::min(m_options.request_timeout, left),
+                            nullptr};
         response.body.clear();
         request.on_body = [&](std::string_view chunk) {
             if (response.body.size() + chunk.size() > m_options.max_body_bytes) return false;
@@ -202,7 +222,8 @@ util::Expected<ApiResponse, std::string> ApiClient::get(const std::string& path,
         const auto result = m_http->get(request);
         response.attempts = attempt;
         response.status = result ? result->status : 0;
-        const Step step = result ? after_response(*result, attempt, refreshed) : after_error(result.error(), url, attempt);
+        const Step step = result ? after_response(*result, attempt, refreshed)
+                                 : after_error(result.error(), url, attempt);
         if (!step.error.empty()) last_error = step.error;
         if (step.kind == Step::Kind::Return) return response;
         if (step.kind == Step::Kind::Fail || !wait(step.delay, deadline)) break;

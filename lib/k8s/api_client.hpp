@@ -25,10 +25,14 @@ struct ClientOptions {
     std::chrono::milliseconds backoff_max{10000};
     std::chrono::seconds retry_after_max{60};  ///< a longer Retry-After gives up instead
     std::size_t max_body_bytes = std::size_t{512} << 20;
-    /// Trusted roots when the kubeconfig names none (SSL_CERT_FILE first, then the first that exists).
-    std::vector<std::string> system_ca_files = {
-        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
-        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/ssl/cert.pem"};
+    /// Trusted roots when the kubeconfig names none (SSL_CERT_FILE first, then the first that
+    /// exists).
+    std::vector<std::string> system_ca_files = {"/etc/ssl/certs/ca-certificates.crt",
+                                                "/etc/pki/tls/certs/ca-bundle.crt",
+                                                "/etc/ssl/ca-bundle.pem",
+                                                "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+                                                "/etc/pki/tls/cacert.pem",
+                                                "/etc/ssl/cert.pem"};
 };
 
 /// The last HTTP response to a GET, after retries.
@@ -43,11 +47,13 @@ class ApiClient {
 public:
     using Deadline = std::chrono::steady_clock::time_point;
 
-    /// Reads the TLS material and checks the credentials' files; errors name the file, never a secret.
-    static util::Expected<std::unique_ptr<ApiClient>, std::string> create(ConnectionConfig config,
-                                                                          const ClientOptions& options = {});
+    /// Reads the TLS material and checks the credentials' files; errors name the file, never a
+    /// secret.
+    static util::Expected<std::unique_ptr<ApiClient>, std::string> create(
+        ConnectionConfig config, const ClientOptions& options = {});
 
-    /// GETs `path` ("/api/v1/pods?limit=500"); any final HTTP status is a response, no response an error.
+    /// GETs `path` ("/api/v1/pods?limit=500"); any final HTTP status is a response, no response an
+    /// error.
     util::Expected<ApiResponse, std::string> get(const std::string& path, Deadline deadline);
 
     /// The server URL, as configured.
@@ -64,7 +70,8 @@ private:
         const TlsSettings* identity = nullptr;
     };
 
-    /// What to do after one attempt: return the response, fail with `error`, or retry after `delay`.
+    /// What to do after one attempt: return the response, fail with `error`, or retry after
+    /// `delay`.
     struct Step {
         enum class Kind { Return, Fail, Retry };
         Kind kind = Kind::Return;

@@ -19,13 +19,15 @@ struct ListRun {
     const ResourceType& type;
     const ObjectSink& sink;
     ListOutcome outcome;
-    std::unordered_set<std::string> seen;  ///< delivered objects, skipped when a 410 restarts the list
+    std::unordered_set<std::string>
+        seen;  ///< delivered objects, skipped when a 410 restarts the list
 };
 
 std::string object_key(const json& item) {
     const auto meta = item.find("metadata");
     if (meta == item.end() || !meta->is_object()) return "";
-    if (const auto uid = meta->find("uid"); uid != meta->end() && uid->is_string()) return uid->get<std::string>();
+    if (const auto uid = meta->find("uid"); uid != meta->end() && uid->is_string())
+        return uid->get<std::string>();
     const auto name = meta->find("name");
     if (name == meta->end() || !name->is_string()) return "";
     const auto ns = meta->find("namespace");
@@ -43,7 +45,8 @@ std::string string_at(const json& object, const char* key) {
 util::Expected<std::string, std::string> deliver_page(std::string& body, ListRun& run) {
     std::string problem;
     ObjectBuilder builder(run.type.ignored_fields, [&](json&& item, std::size_t) {
-        if (const std::string key = object_key(item); !key.empty() && !run.seen.insert(key).second) return;
+        if (const std::string key = object_key(item); !key.empty() && !run.seen.insert(key).second)
+            return;
         if (!item.contains("apiVersion")) item["apiVersion"] = run.type.api_version();
         if (!item.contains("kind")) item["kind"] = run.type.kind;
         run.sink(std::move(item), Origin{});
@@ -58,8 +61,10 @@ util::Expected<std::string, std::string> deliver_page(std::string& body, ListRun
     if (!page.is_object() || (items != page.end() && !items->is_array() && !items->is_null())) {
         return util::unexpected(std::string("the response is not a list"));
     }
-    if (items == page.end()) {  // a list always has items, even an empty one: this is something else
-        return util::unexpected(std::string("the response has no \"items\": it is not a list, so nothing was listed"));
+    if (items ==
+        page.end()) {  // a list always has items, even an empty one: this is something else
+        return util::unexpected(
+            std::string("the response has no \"items\": it is not a list, so nothing was listed"));
     }
     if (items != page.end() && items->is_array() && !items->empty()) {
         return util::unexpected(std::string("the list has an item that is not an object"));
@@ -70,7 +75,8 @@ util::Expected<std::string, std::string> deliver_page(std::string& body, ListRun
 
 std::string incomplete_note(std::size_t count) {
     if (count == 0) return "";
-    return "; the list is incomplete: " + std::to_string(count) + " objects were listed before the failure";
+    return "; the list is incomplete: " + std::to_string(count) +
+           " objects were listed before the failure";
 }
 
 ListOutcome fail(ListRun& run, ListOutcome::Kind kind, const std::string& detail) {
@@ -90,7 +96,8 @@ ListOutcome status_outcome(ListRun& run, const ApiResponse& response) {
     }
     const std::string phrase = reason_phrase(response.status);
     std::string detail = std::to_string(response.status) + (phrase.empty() ? "" : " " + phrase);
-    if (const std::string message = status_message(response.body); !message.empty()) detail += ": " + message;
+    if (const std::string message = status_message(response.body); !message.empty())
+        detail += ": " + message;
     if (response.attempts > 1) detail += " (" + std::to_string(response.attempts) + " attempts)";
     const bool denied = response.status == 401 || response.status == 403;
     return fail(run, denied ? ListOutcome::Kind::Denied : ListOutcome::Kind::Failed, detail);
@@ -118,17 +125,21 @@ ListOutcome ApiSource::list(const ResourceType& type, const ObjectSink& sink) {
         auto response = m_client->get(path, deadline);
         if (!response) return fail(run, ListOutcome::Kind::Failed, response.error());
         if (response->status == 410 && !token.empty() && !restarted) {
-            restarted = true;  // the continue token expired: list again from the start, skipping what was seen
+            restarted = true;  // the continue token expired: list again from the start, skipping
+                               // what was seen
             token.clear();
             continue;
         }
         if (response->status != 200) return status_outcome(run, *response);
         run.outcome.http_status = 200;
         auto next = deliver_page(response->body, run);
-        if (!next) return fail(run, ListOutcome::Kind::Failed, "GET " + m_client->server() + path + ": " + next.error());
+        if (!next)
+            return fail(run, ListOutcome::Kind::Failed,
+                        "GET " + m_client->server() + path + ": " + next.error());
         if (next->empty()) return run.outcome;
         if (*next == token) {
-            return fail(run, ListOutcome::Kind::Failed, "the server returned the same continue token twice");
+            return fail(run, ListOutcome::Kind::Failed,
+                        "the server returned the same continue token twice");
         }
         token = std::move(*next);
     }
@@ -142,11 +153,13 @@ util::Expected<std::string, std::string> ApiSource::server_version() {
     if (response->status != 200) {
         const std::string phrase = reason_phrase(response->status);
         const std::string message = status_message(response->body);
-        return util::unexpected("GET " + m_client->server() + "/version: " + std::to_string(response->status) +
-                                (phrase.empty() ? "" : " " + phrase) + (message.empty() ? "" : ": " + message));
+        return util::unexpected(
+            "GET " + m_client->server() + "/version: " + std::to_string(response->status) +
+            (phrase.empty() ? "" : " " + phrase) + (message.empty() ? "" : ": " + message));
     }
     auto version = parse_server_version(response->body);
-    if (!version) return util::unexpected("GET " + m_client->server() + "/version: " + version.error());
+    if (!version)
+        return util::unexpected("GET " + m_client->server() + "/version: " + version.error());
     return version;
 }
 
@@ -160,15 +173,18 @@ util::Expected<ApiConnection, std::string> connect_api_source(const ConnectReque
     return ApiConnection{std::make_unique<ApiSource>(std::move(*client)), std::move(warnings)};
 }
 
-
 std::string list_path(const ResourceType& type) {
-    const std::string scope = type.namespaced && !type.in_namespace.empty() ? "namespaces/" + type.in_namespace + "/" : "";
-    return (type.group.empty() ? "/api/" : "/apis/" + type.group + "/") + type.version + "/" + scope + type.resource;
+    const std::string scope = type.namespaced && !type.in_namespace.empty()
+                                  ? "namespaces/" + type.in_namespace + "/"
+                                  : "";
+    return (type.group.empty() ? "/api/" : "/apis/" + type.group + "/") + type.version + "/" +
+           scope + type.resource;
 }
 
 util::Expected<std::string, std::string> parse_server_version(std::string_view text) {
     const json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return util::unexpected(std::string("the response is not JSON"));
+    if (doc.is_discarded() || !doc.is_object())
+        return util::unexpected(std::string("the response is not JSON"));
     std::string major = leading_digits(string_at(doc, "major"));
     std::string minor = leading_digits(string_at(doc, "minor"));
     if (major.empty() || minor.empty()) {
@@ -178,7 +194,8 @@ util::Expected<std::string, std::string> parse_server_version(std::string_view t
         const std::size_t dot = git.find('.');
         minor = dot == std::string::npos ? "" : leading_digits(git.substr(dot + 1));
     }
-    if (major.empty() || minor.empty()) return util::unexpected(std::string("the response has no version"));
+    if (major.empty() || minor.empty())
+        return util::unexpected(std::string("the response has no version"));
     return major + "." + minor;
 }
 

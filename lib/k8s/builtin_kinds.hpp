@@ -10,6 +10,7 @@ namespace kubeproof::k8s {
 /// kinds Kubernetes itself serves: a built-in kind in a group that does not serve it
 /// ("Deployment" under "v1"), or a built-in kind spelt in another case ("deployment": kinds are
 /// case-sensitive). Kinds in other groups (custom resources) and list kinds are not judged.
-std::optional<std::string> builtin_kind_problem(std::string_view api_version, std::string_view kind);
+std::optional<std::string> builtin_kind_problem(std::string_view api_version,
+                                                std::string_view kind);
 
 }  // namespace kubeproof::k8s

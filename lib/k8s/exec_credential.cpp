@@ -13,8 +13,8 @@
 #include <set>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -84,7 +84,8 @@ std::vector<std::string> child_environment(const ExecConfig& config, const std::
         const std::string_view item(*e);
         if (!replaced.contains(item.substr(0, item.find('=')))) env.emplace_back(item);
     }
-    for (const auto& [name, value] : config.env) env.push_back(std::string(name).append("=").append(value));
+    for (const auto& [name, value] : config.env)
+        env.push_back(std::string(name).append("=").append(value));
     env.push_back("KUBERNETES_EXEC_INFO=" + info);
     return env;
 }
@@ -126,7 +127,8 @@ bool collect(int out_fd, int err_fd, Clock::time_point deadline, ChildResult& re
     bool out_open = true;
     bool err_open = true;
     while (out_open || err_open) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) return false;
         pollfd fds[2] = {{out_open ? out_fd : -1, POLLIN, 0}, {err_open ? err_fd : -1, POLLIN, 0}};
         const int ready = ::poll(fds, 2, static_cast<int>(left.count()));
@@ -147,7 +149,8 @@ bool reap(pid_t pid, Clock::time_point deadline, int& status) {
     }
 }
 
-util::Expected<ChildResult, std::string> run_child(const ExecConfig& config, const std::string& info,
+util::Expected<ChildResult, std::string> run_child(const ExecConfig& config,
+                                                   const std::string& info,
                                                    std::chrono::milliseconds timeout) {
     std::vector<std::string> args{config.command};
     args.insert(args.end(), config.args.begin(), config.args.end());
@@ -161,21 +164,25 @@ util::Expected<ChildResult, std::string> run_child(const ExecConfig& config, con
     }
     const pid_t pid = ::fork();
     if (pid < 0) return util::unexpected(std::string("fork failed: ") + std::strerror(errno));
-    if (pid == 0) exec_child(argv.data(), envp.data(), devnull.get(), out.write.get(), err.write.get(), status.write.get());
+    if (pid == 0)
+        exec_child(argv.data(), envp.data(), devnull.get(), out.write.get(), err.write.get(),
+                   status.write.get());
     ::setpgid(pid, pid);  // also in the child: whichever runs first, the group exists before a kill
     out.write.reset();
     err.write.reset();
     status.write.reset();
     ChildResult result;
     const auto deadline = Clock::now() + timeout;
-    bool finished = collect(out.read.get(), err.read.get(), deadline, result) && reap(pid, deadline, result.wait_status);
+    bool finished = collect(out.read.get(), err.read.get(), deadline, result) &&
+                    reap(pid, deadline, result.wait_status);
     if (!finished) {
         ::kill(-pid, SIGKILL);
         ::kill(pid, SIGKILL);
         ::waitpid(pid, &result.wait_status, 0);
         result.timed_out = true;
     }
-    if (::read(status.read.get(), &result.exec_errno, sizeof result.exec_errno) != sizeof result.exec_errno) {
+    if (::read(status.read.get(), &result.exec_errno, sizeof result.exec_errno) !=
+        sizeof result.exec_errno) {
         result.exec_errno = 0;
     }
     return result;
@@ -189,7 +196,8 @@ std::string first_line(std::string_view text) {
     return std::string(text);
 }
 
-std::string child_failure(const ExecConfig& config, const ChildResult& child, std::chrono::milliseconds timeout) {
+std::string child_failure(const ExecConfig& config, const ChildResult& child,
+                          std::chrono::milliseconds timeout) {
     const std::string who = "exec plugin \"" + config.command + "\"";
     if (child.exec_errno != 0) {
         std::string message = who + ": cannot run it: " + std::strerror(child.exec_errno);
@@ -197,20 +205,24 @@ std::string child_failure(const ExecConfig& config, const ChildResult& child, st
         return message;
     }
     if (child.timed_out) {
-        return who + " did not finish within " + std::to_string(timeout.count()) + " ms and was killed";
+        return who + " did not finish within " + std::to_string(timeout.count()) +
+               " ms and was killed";
     }
     if (WIFSIGNALED(child.wait_status)) {
         return who + " was killed by signal " + std::to_string(WTERMSIG(child.wait_status));
     }
-    std::string message = who + " exited with status " + std::to_string(WEXITSTATUS(child.wait_status));
+    std::string message =
+        who + " exited with status " + std::to_string(WEXITSTATUS(child.wait_status));
     const std::string detail = first_line(child.err);
     return detail.empty() ? message : message + ": " + detail;
 }
 
-util::Expected<std::string, std::string> string_field(const json& object, const char* key, const char* where) {
+util::Expected<std::string, std::string> string_field(const json& object, const char* key,
+                                                      const char* where) {
     const auto it = object.find(key);
     if (it == object.end() || it->is_null()) return std::string();
-    if (!it->is_string()) return util::unexpected(std::string(where) + "." + key + " is not a string");
+    if (!it->is_string())
+        return util::unexpected(std::string(where) + "." + key + " is not a string");
     return it->get<std::string>();
 }
 
@@ -224,16 +236,19 @@ util::Expected<ExecCredential, std::string> read_status(const json& status) {
         if (!*field) return util::unexpected(field->error());
     }
     if (cert->empty() != key->empty()) {
-        return util::unexpected(std::string("status has ") + (cert->empty() ? "clientKeyData without clientCertificateData"
-                                                                             : "clientCertificateData without clientKeyData"));
+        return util::unexpected(std::string("status has ") +
+                                (cert->empty() ? "clientKeyData without clientCertificateData"
+                                               : "clientCertificateData without clientKeyData"));
     }
     if (token->empty() && cert->empty()) {
-        return util::unexpected(std::string("status has neither a token nor clientCertificateData and clientKeyData"));
+        return util::unexpected(
+            std::string("status has neither a token nor clientCertificateData and clientKeyData"));
     }
     if (!expiry->empty()) {
         credential.expires = parse_rfc3339(*expiry);
         if (!credential.expires) {
-            return util::unexpected("status.expirationTimestamp \"" + *expiry + "\" is not an RFC 3339 time");
+            return util::unexpected("status.expirationTimestamp \"" + *expiry +
+                                    "\" is not an RFC 3339 time");
         }
     }
     credential.token = std::move(*token);
@@ -256,24 +271,31 @@ std::string exec_info_json(const ExecConfig& config, const ExecClusterInfo* clus
         if (!cluster->proxy_url.empty()) c["proxy-url"] = cluster->proxy_url;
         spec["cluster"] = std::move(c);
     }
-    return json{{"apiVersion", config.api_version}, {"kind", "ExecCredential"}, {"spec", std::move(spec)}}.dump();
+    return json{
+        {"apiVersion", config.api_version}, {"kind", "ExecCredential"}, {"spec", std::move(spec)}}
+        .dump();
 }
 
 util::Expected<ExecCredential, std::string> parse_exec_credential(std::string_view text,
                                                                   std::string_view api_version) {
     const json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return util::unexpected(std::string("the output is not a JSON object"));
-    const std::string kind = doc.value("kind", json()).is_string() ? doc["kind"].get<std::string>() : "";
+    if (doc.is_discarded() || !doc.is_object())
+        return util::unexpected(std::string("the output is not a JSON object"));
+    const std::string kind =
+        doc.value("kind", json()).is_string() ? doc["kind"].get<std::string>() : "";
     if (kind != "ExecCredential") {
-        return util::unexpected("the output has kind \"" + kind.substr(0, 64) + "\", expected ExecCredential");
+        return util::unexpected("the output has kind \"" + kind.substr(0, 64) +
+                                "\", expected ExecCredential");
     }
-    const std::string version = doc.value("apiVersion", json()).is_string() ? doc["apiVersion"].get<std::string>() : "";
+    const std::string version =
+        doc.value("apiVersion", json()).is_string() ? doc["apiVersion"].get<std::string>() : "";
     if (version != api_version) {
-        return util::unexpected("the output has apiVersion \"" + version.substr(0, 64) + "\", expected \"" +
-                                std::string(api_version) + "\"");
+        return util::unexpected("the output has apiVersion \"" + version.substr(0, 64) +
+                                "\", expected \"" + std::string(api_version) + "\"");
     }
     const auto status = doc.find("status");
-    if (status == doc.end() || !status->is_object()) return util::unexpected(std::string("the output has no status"));
+    if (status == doc.end() || !status->is_object())
+        return util::unexpected(std::string("the output has no status"));
     return read_status(*status);
 }
 
@@ -281,8 +303,9 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     const std::string s(text);
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, used = 0;
     char sep = 0;
-    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &year, &month, &day, &sep, &hour, &minute, &second,
-                    &used) != 7 || used != 19 || (sep != 'T' && sep != 't' && sep != ' ')) {
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &year, &month, &day, &sep, &hour,
+                    &minute, &second, &used) != 7 ||
+        used != 19 || (sep != 'T' && sep != 't' && sep != ' ')) {
         return std::nullopt;
     }
     std::size_t pos = 19;
@@ -301,7 +324,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
         }
         offset_minutes = (zone[0] == '-' ? -1 : 1) * (oh * 60 + om);
     }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
     std::tm tm{};
     tm.tm_year = year - 1900;
     tm.tm_mon = month - 1;
@@ -318,8 +342,9 @@ util::Expected<ExecCredential, std::string> run_exec_plugin(const ExecConfig& co
                                                             std::chrono::milliseconds timeout) {
     const std::string who = "exec plugin \"" + config.command + "\"";
     if (config.interactive_mode == "Always") {
-        return util::unexpected(who + " needs an interactive terminal (interactiveMode: Always), "
-                                      "and kubeproof runs without one");
+        return util::unexpected(who +
+                                " needs an interactive terminal (interactiveMode: Always), "
+                                "and kubeproof runs without one");
     }
     auto child = run_child(config, exec_info_json(config, cluster), timeout);
     if (!child) return util::unexpected(who + ": " + child.error());
@@ -328,7 +353,8 @@ util::Expected<ExecCredential, std::string> run_exec_plugin(const ExecConfig& co
         return util::unexpected(child_failure(config, *child, timeout));
     }
     auto credential = parse_exec_credential(child->out, config.api_version);
-    if (!credential) return util::unexpected(who + " returned an invalid ExecCredential: " + credential.error());
+    if (!credential)
+        return util::unexpected(who + " returned an invalid ExecCredential: " + credential.error());
     return credential;
 }
 

@@ -14,7 +14,8 @@ namespace kubeproof::k8s {
 /// The `exec` section of a kubeconfig user: a credential plugin run without a shell.
 struct ExecConfig {
     std::string api_version;  ///< client.authentication.k8s.io/v1 or /v1beta1
-    std::string command;      ///< a PATH name, or a path (relative ones resolved against the kubeconfig)
+    std::string
+        command;  ///< a PATH name, or a path (relative ones resolved against the kubeconfig)
     std::vector<std::string> args;
     std::vector<std::pair<std::string, std::string>> env;  ///< added to the inherited environment
     std::string install_hint;

@@ -113,7 +113,7 @@ TransportError::Kind kind_of(CURLcode code, const std::string& message) {
             return TransportError::Kind::Tls;
         case CURLE_RECV_ERROR:  // a TLS 1.3 server rejects a client certificate with an alert here
             return message.find("alert") != std::string::npos ? TransportError::Kind::Tls
-                                                               : TransportError::Kind::Connect;
+                                                              : TransportError::Kind::Connect;
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
         case CURLE_COULDNT_CONNECT:
@@ -130,7 +130,8 @@ TransportError classify(CURLcode code, const char* error_buffer, bool aborted) {
     std::string message = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
     if (aborted) return {TransportError::Kind::Aborted, "the transfer was aborted"};
     const auto kind = kind_of(code, message);
-    static constexpr const char* k_prefix[] = {"TLS error: ", "connection failed: ", "timed out: ", "", ""};
+    static constexpr const char* k_prefix[] = {
+        "TLS error: ", "connection failed: ", "timed out: ", "", ""};
     return {kind, k_prefix[static_cast<int>(kind)] + message};
 }
 
@@ -182,12 +183,15 @@ std::string prepare_request(CURL* curl, const HttpSettings& settings, const Http
         url = parts.with_host(request.url, name);
         const std::string route = name + ":" + parts.port + ":" + parts.host + ":" + parts.port;
         lists.connect_to = curl_slist_append(nullptr, route.c_str());
-        lists.headers = curl_slist_append(lists.headers, ("Host: " + parts.host + ":" + parts.port).c_str());
+        lists.headers =
+            curl_slist_append(lists.headers, ("Host: " + parts.host + ":" + parts.port).c_str());
     }
     if (!request.bearer_token.empty()) {
-        lists.headers = curl_slist_append(lists.headers, ("Authorization: Bearer " + request.bearer_token).c_str());
+        lists.headers = curl_slist_append(
+            lists.headers, ("Authorization: Bearer " + request.bearer_token).c_str());
     }
-    if (settings.proxy_url.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, is_loopback(parts.host) ? "" : nullptr);
+    if (settings.proxy_url.empty())
+        curl_easy_setopt(curl, CURLOPT_PROXY, is_loopback(parts.host) ? "" : nullptr);
     if (!request.username.empty()) {
         curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
         curl_easy_setopt(curl, CURLOPT_USERNAME, request.username.c_str());
@@ -197,7 +201,8 @@ std::string prepare_request(CURL* curl, const HttpSettings& settings, const Http
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, lists.headers);
     curl_easy_setopt(curl, CURLOPT_CONNECT_TO, lists.connect_to);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, request.timeout.count())));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(std::max<long long>(1, request.timeout.count())));
     return url;
 }
 
@@ -222,11 +227,13 @@ HttpClient::~HttpClient() = default;
 
 util::Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(HttpSettings settings) {
     if (const CURLcode code = global_init(); code != CURLE_OK) {
-        return util::unexpected(std::string("libcurl initialisation failed: ") + curl_easy_strerror(code));
+        return util::unexpected(std::string("libcurl initialisation failed: ") +
+                                curl_easy_strerror(code));
     }
     auto impl = std::make_unique<Impl>();
     impl->curl = curl_easy_init();
-    if (impl->curl == nullptr) return util::unexpected(std::string("libcurl could not create a handle"));
+    if (impl->curl == nullptr)
+        return util::unexpected(std::string("libcurl could not create a handle"));
     impl->settings = std::move(settings);
     CURL* curl = impl->curl;
     const HttpSettings& s = impl->settings;
@@ -240,14 +247,16 @@ util::Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(Http
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     apply_tls(curl, s.tls);
     if (!s.proxy_url.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, s.proxy_url.c_str());
-    if (!s.proxy_ca_file.empty()) curl_easy_setopt(curl, CURLOPT_PROXY_CAINFO, s.proxy_ca_file.c_str());
+    if (!s.proxy_ca_file.empty())
+        curl_easy_setopt(curl, CURLOPT_PROXY_CAINFO, s.proxy_ca_file.c_str());
     return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 
 util::Expected<HttpResponse, TransportError> HttpClient::get(const HttpRequest& request) {
     CURL* curl = m_impl->curl;
     const auto parts = split_url(request.url);
-    if (!parts) return util::unexpected(TransportError{TransportError::Kind::Other, "not a valid URL"});
+    if (!parts)
+        return util::unexpected(TransportError{TransportError::Kind::Other, "not a valid URL"});
     RequestLists lists(curl);
     const std::string url = prepare_request(curl, m_impl->settings, request, *parts, lists);
     Transfer transfer;
@@ -278,20 +287,34 @@ std::string url_encode(std::string_view text) {
 
 std::string reason_phrase(long status) {
     switch (status) {
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 406: return "Not Acceptable";
-        case 409: return "Conflict";
-        case 410: return "Gone";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        case 504: return "Gateway Timeout";
-        default: return "";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 406:
+            return "Not Acceptable";
+        case 409:
+            return "Conflict";
+        case 410:
+            return "Gone";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        default:
+            return "";
     }
 }
 

@@ -13,8 +13,9 @@ namespace kubeproof::k8s {
 
 /// How one HTTPS connection is secured; PEM bytes are held in memory and handed to curl as blobs.
 struct TlsSettings {
-    std::string ca_pem;   ///< trusted roots in memory (a kubeconfig's CA), or
-    std::string ca_file;  ///< trusted roots in a file (the system bundle); one is needed unless insecure
+    std::string ca_pem;  ///< trusted roots in memory (a kubeconfig's CA), or
+    std::string
+        ca_file;  ///< trusted roots in a file (the system bundle); one is needed unless insecure
     bool insecure = false;
     std::string server_name;  ///< verify (and send SNI for) this name instead of the URL's host
     std::string client_certificate_pem;
@@ -24,7 +25,8 @@ struct TlsSettings {
 /// Settings shared by every request of one client.
 struct HttpSettings {
     TlsSettings tls;
-    std::string proxy_url;  ///< empty: https_proxy/no_proxy from the environment (never for loopback)
+    std::string
+        proxy_url;  ///< empty: https_proxy/no_proxy from the environment (never for loopback)
     std::string proxy_ca_file;  ///< for an https:// proxy (the system bundle)
     std::chrono::milliseconds connect_timeout{10000};
     std::string user_agent = "kubeproof";
@@ -36,7 +38,8 @@ struct HttpRequest {
     std::string bearer_token;  ///< sent as "Authorization: Bearer"; never logged
     std::string username;      ///< basic auth, with password
     std::string password;
-    const TlsSettings* client_identity = nullptr;  ///< overrides the client certificate (exec plugins)
+    const TlsSettings* client_identity =
+        nullptr;  ///< overrides the client certificate (exec plugins)
     std::chrono::milliseconds timeout{30000};
     /// Receives the body in chunks; return false to abort the transfer.
     std::function<bool(std::string_view chunk)> on_body;
@@ -52,7 +55,8 @@ struct HttpResponse {
 struct TransportError {
     enum class Kind { Tls, Connect, Timeout, Aborted, Other };
     Kind kind = Kind::Other;
-    std::string message;  ///< "TLS: SSL certificate problem: unable to get local issuer certificate"
+    std::string
+        message;  ///< "TLS: SSL certificate problem: unable to get local issuer certificate"
 
     /// Connection problems and timeouts are worth another attempt; TLS problems are not.
     bool retryable() const { return kind == Kind::Connect || kind == Kind::Timeout; }

@@ -63,23 +63,31 @@ std::string names_in(const YAML::Node& root, const char* list) {
 /// Resolves one context of a parsed kubeconfig; every message is prefixed by the caller.
 class Resolver {
 public:
-    Resolver(const YAML::Node& root, const KubeconfigSource& source) : m_root(root), m_source(source) {}
+    Resolver(const YAML::Node& root, const KubeconfigSource& source)
+        : m_root(root), m_source(source) {}
 
     Problem run(ConnectionConfig& out) {
-        const std::string context = m_source.context.empty() ? scalar(m_root, "current-context") : m_source.context;
-        if (context.empty()) return "no context selected: current-context is not set and --context was not given";
+        const std::string context =
+            m_source.context.empty() ? scalar(m_root, "current-context") : m_source.context;
+        if (context.empty())
+            return "no context selected: current-context is not set and --context was not given";
         const auto body = find_named(m_root, "contexts", "context", context);
-        if (!body) return "context " + in_quotes(context) + " not found (contexts: " + names_in(m_root, "contexts") + ")";
+        if (!body)
+            return "context " + in_quotes(context) +
+                   " not found (contexts: " + names_in(m_root, "contexts") + ")";
         out.context = context;
         const std::string cluster = scalar(*body, "cluster");
         if (cluster.empty()) return "context " + in_quotes(context) + " names no cluster";
         const auto cluster_body = find_named(m_root, "clusters", "cluster", cluster);
-        if (!cluster_body) return "cluster " + in_quotes(cluster) + " (context " + in_quotes(context) + ") not found";
+        if (!cluster_body)
+            return "cluster " + in_quotes(cluster) + " (context " + in_quotes(context) +
+                   ") not found";
         if (auto problem = read_cluster(*cluster_body, cluster, out)) return problem;
         const std::string user = scalar(*body, "user");
         if (user.empty()) return std::nullopt;  // anonymous
         const auto user_body = find_named(m_root, "users", "user", user);
-        if (!user_body) return "user " + in_quotes(user) + " (context " + in_quotes(context) + ") not found";
+        if (!user_body)
+            return "user " + in_quotes(user) + " (context " + in_quotes(context) + ") not found";
         return read_user(*user_body, user, out);
     }
 
@@ -89,7 +97,8 @@ private:
         return (fs::path(m_source.base_dir) / path).lexically_normal().string();
     }
 
-    Problem read_pem(const YAML::Node& map, const std::string& field, const std::string& owner, PemSource& out) const {
+    Problem read_pem(const YAML::Node& map, const std::string& field, const std::string& owner,
+                     PemSource& out) const {
         out.path = resolve(scalar(map, field.c_str()));
         const std::string data = scalar(map, (field + "-data").c_str());
         if (data.empty()) return std::nullopt;
@@ -100,47 +109,57 @@ private:
         return std::nullopt;
     }
 
-    static Problem read_bool(const YAML::Node& map, const char* key, const std::string& owner, bool& out) {
+    static Problem read_bool(const YAML::Node& map, const char* key, const std::string& owner,
+                             bool& out) {
         // As client-go reads it (YAML 1.1): yes, on, True ... are booleans too.
         const YAML::Node node = map[key];
         if (!node || node.IsNull()) return std::nullopt;
-        const nlohmann::json value = node.IsScalar() && node.Tag() == "?" ? facts::resolve_plain_scalar(node.Scalar())
-                                                                         : nlohmann::json(scalar(map, key));
+        const nlohmann::json value = node.IsScalar() && node.Tag() == "?"
+                                         ? facts::resolve_plain_scalar(node.Scalar())
+                                         : nlohmann::json(scalar(map, key));
         if (value.is_null()) return std::nullopt;
         if (!value.is_boolean()) {
-            return owner + ": " + key + " must be true or false, not " + in_quotes(scalar(map, key));
+            return owner + ": " + key + " must be true or false, not " +
+                   in_quotes(scalar(map, key));
         }
         out = value.get<bool>();
         return std::nullopt;
     }
 
-    Problem read_cluster(const YAML::Node& body, const std::string& name, ConnectionConfig& out) const {
+    Problem read_cluster(const YAML::Node& body, const std::string& name,
+                         ConnectionConfig& out) const {
         const std::string owner = "cluster " + in_quotes(name);
         out.server = scalar(body, "server");
         if (out.server.empty()) return owner + " has no server";
-        if (auto problem = read_pem(body, "certificate-authority", owner, out.certificate_authority)) return problem;
-        if (auto problem = read_bool(body, "insecure-skip-tls-verify", owner, out.insecure_skip_tls_verify)) {
+        if (auto problem =
+                read_pem(body, "certificate-authority", owner, out.certificate_authority))
+            return problem;
+        if (auto problem =
+                read_bool(body, "insecure-skip-tls-verify", owner, out.insecure_skip_tls_verify)) {
             return problem;
         }
         if (out.insecure_skip_tls_verify && !out.certificate_authority.empty()) {
             return owner + " sets both insecure-skip-tls-verify and a certificate authority";
         }
         if (out.insecure_skip_tls_verify) {
-            out.warnings.push_back("TLS verification is off for " + owner +
-                                   " (insecure-skip-tls-verify): the API server's identity is not checked");
+            out.warnings.push_back(
+                "TLS verification is off for " + owner +
+                " (insecure-skip-tls-verify): the API server's identity is not checked");
         }
         out.tls_server_name = scalar(body, "tls-server-name");
         out.proxy_url = scalar(body, "proxy-url");
         return std::nullopt;
     }
 
-    Problem read_user(const YAML::Node& body, const std::string& name, ConnectionConfig& out) const {
+    Problem read_user(const YAML::Node& body, const std::string& name,
+                      ConnectionConfig& out) const {
         const std::string owner = "user " + in_quotes(name);
         if (body["auth-provider"]) {
             return owner + ": auth-provider " + in_quotes(scalar(body["auth-provider"], "name")) +
                    " is not supported; use an exec credential plugin";
         }
-        if (auto problem = read_pem(body, "client-certificate", owner, out.client_certificate)) return problem;
+        if (auto problem = read_pem(body, "client-certificate", owner, out.client_certificate))
+            return problem;
         if (auto problem = read_pem(body, "client-key", owner, out.client_key)) return problem;
         if (out.client_certificate.empty() != out.client_key.empty()) {
             return owner + (out.client_key.empty() ? ": client-certificate without client-key"
@@ -150,7 +169,8 @@ private:
         out.token_file = resolve(scalar(body, "tokenFile"));
         out.username = scalar(body, "username");
         out.password = scalar(body, "password");
-        if (out.username.empty() != out.password.empty()) return owner + ": username and password go together";
+        if (out.username.empty() != out.password.empty())
+            return owner + ": username and password go together";
         if (!body["exec"]) return std::nullopt;
         out.exec.emplace();
         return read_exec(body["exec"], owner, *out.exec);
@@ -168,15 +188,19 @@ private:
         if (out.command.find('/') != std::string::npos) out.command = resolve(out.command);
         const YAML::Node args = body["args"];
         const YAML::Node env = body["env"];
-        if ((args && !args.IsSequence() && !args.IsNull()) || (env && !env.IsSequence() && !env.IsNull())) {
+        if ((args && !args.IsSequence() && !args.IsNull()) ||
+            (env && !env.IsSequence() && !env.IsNull())) {
             return owner + ": exec args and env must be lists";
         }
-        for (const YAML::Node& arg : args && args.IsSequence() ? args : YAML::Node(YAML::NodeType::Sequence)) {
+        for (const YAML::Node& arg :
+             args&& args.IsSequence() ? args : YAML::Node(YAML::NodeType::Sequence)) {
             if (!arg.IsScalar()) return owner + ": exec args must be strings";
             out.args.push_back(arg.as<std::string>());
         }
-        for (const YAML::Node& var : env && env.IsSequence() ? env : YAML::Node(YAML::NodeType::Sequence)) {
-            if (!var.IsMap() || scalar(var, "name").empty()) return owner + ": exec env entries need a name";
+        for (const YAML::Node& var :
+             env&& env.IsSequence() ? env : YAML::Node(YAML::NodeType::Sequence)) {
+            if (!var.IsMap() || scalar(var, "name").empty())
+                return owner + ": exec env entries need a name";
             out.env.emplace_back(scalar(var, "name"), scalar(var, "value"));
         }
         out.install_hint = scalar(body, "installHint");
@@ -194,7 +218,8 @@ private:
     const KubeconfigSource& m_source;
 };
 
-util::Expected<ConnectionConfig, std::string> load_file(const std::string& path, const std::string& context) {
+util::Expected<ConnectionConfig, std::string> load_file(const std::string& path,
+                                                        const std::string& context) {
     auto text = host::read_local_file(path);
     if (!text) return util::unexpected("kubeconfig " + text.error().message);
     return parse_kubeconfig(*text, {path, fs::path(path).parent_path().string(), context});
@@ -229,10 +254,11 @@ util::Expected<ConnectionConfig, std::string> fall_back_to_cluster(const Connect
                                 ") and not running in a pod (KUBERNETES_SERVICE_HOST is not set)");
     }
     if (!request.context.empty()) {
-        return util::unexpected("--context " + in_quotes(request.context) + " needs a kubeconfig, and none was found (" +
-                                tried + ")");
+        return util::unexpected("--context " + in_quotes(request.context) +
+                                " needs a kubeconfig, and none was found (" + tried + ")");
     }
-    const std::string dir = request.sa_dir.empty() ? service_account_dir(request.env) : request.sa_dir;
+    const std::string dir =
+        request.sa_dir.empty() ? service_account_dir(request.env) : request.sa_dir;
     return in_cluster_config(request.env, dir);
 }
 
@@ -260,7 +286,8 @@ std::optional<std::string> decode_base64(std::string_view text) {
             out.push_back(static_cast<char>((bits >> count) & 0xFFu));
         }
     }
-    if (symbols % 4 == 1 || padding > 2 || (padding > 0 && (symbols + padding) % 4 != 0)) return std::nullopt;
+    if (symbols % 4 == 1 || padding > 2 || (padding > 0 && (symbols + padding) % 4 != 0))
+        return std::nullopt;
     return out;
 }
 
@@ -271,16 +298,18 @@ util::Expected<ConnectionConfig, std::string> parse_kubeconfig(std::string_view 
     try {
         root = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
-        return util::unexpected(prefix + "invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-                                std::to_string(e.mark.column + 1) + ": " + e.msg);
+        return util::unexpected(prefix + "invalid YAML at line " + std::to_string(e.mark.line + 1) +
+                                ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
     }
     if (!root.IsMap()) return util::unexpected(prefix + "not a kubeconfig (expected a mapping)");
     ConnectionConfig config;
     config.origin = "kubeconfig " + source.path;
     try {
-        if (auto problem = Resolver(root, source).run(config)) return util::unexpected(prefix + *problem);
+        if (auto problem = Resolver(root, source).run(config))
+            return util::unexpected(prefix + *problem);
     } catch (const YAML::Exception& e) {
-        const std::string where = e.mark.is_null() ? "" : " at line " + std::to_string(e.mark.line + 1);
+        const std::string where =
+            e.mark.is_null() ? "" : " at line " + std::to_string(e.mark.line + 1);
         return util::unexpected(prefix + "unexpected structure" + where + ": " + e.msg);
     }
     return config;
@@ -296,21 +325,24 @@ std::string service_account_dir(const EnvLookup& env) {
     return dir && !dir->empty() ? *dir : std::string(k_default_sa_dir);
 }
 
-util::Expected<ConnectionConfig, std::string> in_cluster_config(const EnvLookup& env, const std::string& sa_dir) {
+util::Expected<ConnectionConfig, std::string> in_cluster_config(const EnvLookup& env,
+                                                                const std::string& sa_dir) {
     if (!in_cluster_available(env)) {
-        return util::unexpected(std::string("in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set"));
+        return util::unexpected(std::string(
+            "in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set"));
     }
     const std::string host = *env("KUBERNETES_SERVICE_HOST");
     ConnectionConfig config;
     config.origin = "in-cluster service account " + sa_dir;
-    config.server = "https://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-                    *env("KUBERNETES_SERVICE_PORT");
+    config.server = "https://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                    ":" + *env("KUBERNETES_SERVICE_PORT");
     config.certificate_authority.path = sa_dir + "/ca.crt";
     config.token_file = sa_dir + "/token";
     return config;
 }
 
-util::Expected<ConnectionConfig, std::string> load_connection_config(const ConnectRequest& request) {
+util::Expected<ConnectionConfig, std::string> load_connection_config(
+    const ConnectRequest& request) {
     if (!request.kubeconfig.empty()) return load_file(request.kubeconfig, request.context);
     if (const auto list = request.env("KUBECONFIG"); list && !list->empty()) {
         for (const std::string& path : split_path_list(*list)) {
@@ -322,7 +354,8 @@ util::Expected<ConnectionConfig, std::string> load_connection_config(const Conne
     if (home && !home->empty()) {
         const std::string path = *home + "/.kube/config";
         if (file_exists(path)) return load_file(path, request.context);
-        return fall_back_to_cluster(request, "KUBECONFIG is not set and " + path + " does not exist");
+        return fall_back_to_cluster(request,
+                                    "KUBECONFIG is not set and " + path + " does not exist");
     }
     return fall_back_to_cluster(request, "KUBECONFIG and HOME are not set");
 }

@@ -41,9 +41,9 @@ struct ConnectionConfig {
 
 /// Where a kubeconfig text came from, and which context to use.
 struct KubeconfigSource {
-    std::string path;     ///< for messages ("kubeconfig <path>: ...")
-    std::string base_dir; ///< relative file references resolve against it
-    std::string context;  ///< --context; empty: current-context
+    std::string path;      ///< for messages ("kubeconfig <path>: ...")
+    std::string base_dir;  ///< relative file references resolve against it
+    std::string context;   ///< --context; empty: current-context
 };
 
 /// Decodes standard base64, ignoring whitespace and newlines; nullopt when it is not base64.
@@ -59,12 +59,13 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 /// The process environment, as an EnvLookup.
 std::optional<std::string> process_env(const std::string& name);
 
-/// The service account directory: KUBEPROOF_SA_DIR, else /var/run/secrets/kubernetes.io/serviceaccount.
+/// The service account directory: KUBEPROOF_SA_DIR, else
+/// /var/run/secrets/kubernetes.io/serviceaccount.
 std::string service_account_dir(const EnvLookup& env);
 
 /// The in-cluster connection (KUBERNETES_SERVICE_HOST/PORT, the service account token and CA).
 util::Expected<ConnectionConfig, std::string> in_cluster_config(const EnvLookup& env,
-                                                                 const std::string& sa_dir);
+                                                                const std::string& sa_dir);
 
 /// What the user asked for on the command line.
 struct ConnectRequest {

@@ -29,7 +29,8 @@ inline util::Expected<Identity, std::string> complete_identity(Identity found,
     if (found.api_version.empty()) found.api_version = defaults.api_version;
     if (found.kind.empty()) found.kind = defaults.kind;
     if (!found.api_version.empty() && !found.kind.empty()) {
-        if (auto problem = builtin_kind_problem(found.api_version, found.kind)) return util::unexpected(*problem);
+        if (auto problem = builtin_kind_problem(found.api_version, found.kind))
+            return util::unexpected(*problem);
         return found;
     }
     const char* missing = found.kind.empty() && found.api_version.empty()

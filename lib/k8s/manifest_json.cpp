@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "host/manifest_files.hpp"
 #include "k8s/manifest_identity.hpp"
 #include "k8s/object_builder.hpp"
-#include "host/manifest_files.hpp"
 
 namespace kubeproof::k8s {
 
@@ -21,7 +21,7 @@ using json = nlohmann::json;
 constexpr std::string_view k_white_space = " \t\r\n";
 
 constexpr size_t k_block_size = size_t{1} << 20;  ///< what a file is read in while it is indexed
-constexpr size_t k_max_quoted = 1024;              ///< of a line quoted in a message
+constexpr size_t k_max_quoted = 1024;             ///< of a line quoted in a message
 
 /// The text of one JSON manifest: in memory, or read from its file a block at a time, so that
 /// indexing a file holds one block of it rather than all of it.
@@ -38,7 +38,8 @@ public:
     /// The character at `offset` (< size()); reading forward is cheap. NUL once the file cannot be
     /// read, which stops the JSON lexer with a syntax error; error() then says why.
     char at(size_t offset) {
-        if (offset >= m_view_start && offset - m_view_start < m_view.size()) return m_view[offset - m_view_start];
+        if (offset >= m_view_start && offset - m_view_start < m_view.size())
+            return m_view[offset - m_view_start];
         if (m_file == nullptr || !m_error.empty() || offset >= m_size) return '\0';
         auto block = m_file->read(offset, std::min(k_block_size, m_size - offset));
         if (!block) {
@@ -95,7 +96,8 @@ public:
     using pointer = const char*;
     using reference = char;
 
-    CountingIterator(TextInput* input, size_t at, Cursor* cursor) : m_input(input), m_at(at), m_cursor(cursor) {}
+    CountingIterator(TextInput* input, size_t at, Cursor* cursor)
+        : m_input(input), m_at(at), m_cursor(cursor) {}
     char operator*() const { return m_input->at(m_at); }
     CountingIterator& operator++() {
         if (m_input->at(m_at) == '\n') {
@@ -119,16 +121,16 @@ private:
     Cursor* m_cursor;
 };
 
-/// SAX pass over one JSON value that builds nothing: what the value is, its top-level apiVersion and
-/// kind, and for each element of its top-level "items", where it starts and ends, what it is and
-/// its own apiVersion and kind.
+/// SAX pass over one JSON value that builds nothing: what the value is, its top-level apiVersion
+/// and kind, and for each element of its top-level "items", where it starts and ends, what it is
+/// and its own apiVersion and kind.
 class ValueScan final : public nlohmann::json_sax<json> {
 public:
     /// One element of the top-level "items".
     struct Element {
         size_t offset = 0;  ///< of its first character
         size_t length = 0;
-        Spot spot;          ///< for messages
+        Spot spot;  ///< for messages
         std::string_view type;
         Identity found;
     };
@@ -152,8 +154,10 @@ public:
     bool string(string_t& value) override {
         if (m_depth == 1 && m_key == "apiVersion") found.api_version = value;
         if (m_depth == 1 && m_key == "kind") found.kind = value;
-        if (m_depth == 3 && m_in_items && m_element_key == "apiVersion") elements.back().found.api_version = value;
-        if (m_depth == 3 && m_in_items && m_element_key == "kind") elements.back().found.kind = value;
+        if (m_depth == 3 && m_in_items && m_element_key == "apiVersion")
+            elements.back().found.api_version = value;
+        if (m_depth == 3 && m_in_items && m_element_key == "kind")
+            elements.back().found.kind = value;
         return scalar("a scalar", false);
     }
     bool start_object(std::size_t) override { return container_starts("a mapping"); }
@@ -166,7 +170,8 @@ public:
         has_items = has_items || (m_depth == 1 && name == "items");
         return true;
     }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    bool parse_error(std::size_t, const std::string&,
+                     const nlohmann::detail::exception& e) override {
         error = e.what();
         return false;
     }
@@ -181,8 +186,10 @@ private:
         if (m_depth == 2 && m_in_items) elements.push_back({at, offset() - at, spot, type, {}});
     }
     bool scalar(std::string_view type, bool number) {
-        if (m_depth == 2 && m_in_items) value_starts(type, offset(), m_place_of_scalar(number));
-        else value_starts(type, 0, {});
+        if (m_depth == 2 && m_in_items)
+            value_starts(type, offset(), m_place_of_scalar(number));
+        else
+            value_starts(type, 0, {});
         return true;
     }
     bool container_starts(std::string_view type) {
@@ -233,7 +240,8 @@ public:
 
 private:
     CountingIterator at(size_t offset) { return {&m_input, offset, &m_cursor}; }
-    void add_span(size_t offset, size_t length, const Spot& spot, const Identity& found, const Identity& defaults);
+    void add_span(size_t offset, size_t length, const Spot& spot, const Identity& found,
+                  const Identity& defaults);
     Spot last_read();
     void error(const Spot& spot, std::string message) {
         m_diagnostics.add_quoted(m_file, spot.place.line, spot.place.column, std::move(message),
@@ -249,27 +257,34 @@ private:
 
 bool JsonScanner::skip_white_space() {
     CountingIterator it = at(m_cursor.at);
-    while (m_cursor.at < m_input.size() && k_white_space.find(m_input.at(m_cursor.at)) != std::string_view::npos) ++it;
+    while (m_cursor.at < m_input.size() &&
+           k_white_space.find(m_input.at(m_cursor.at)) != std::string_view::npos)
+        ++it;
     return m_cursor.at < m_input.size();
 }
 
 bool JsonScanner::scan_value() {
     const Cursor start = m_cursor;
-    const Spot spot{{start.line, static_cast<int>(start.at - start.line_start) + 1}, start.line_start};
+    const Spot spot{{start.line, static_cast<int>(start.at - start.line_start) + 1},
+                    start.line_start};
     // Where a scalar just read ends: a number was followed by one more character the lexer saw.
     ValueScan scan(m_cursor, [this](bool number) {
         Spot s = last_read();
         if (number && s.place.column > 1) --s.place.column;
         return s;
     });
-    if (!json::sax_parse(at(m_cursor.at), at(m_input.size()), &scan, json::input_format_t::json, false)) {
-        if (!m_input.error().empty()) error({{m_cursor.line, 0}, m_cursor.line_start}, m_input.error());
-        else error(last_read(), "invalid JSON: " + without_prefix(scan.error));
+    if (!json::sax_parse(at(m_cursor.at), at(m_input.size()), &scan, json::input_format_t::json,
+                         false)) {
+        if (!m_input.error().empty())
+            error({{m_cursor.line, 0}, m_cursor.line_start}, m_input.error());
+        else
+            error(last_read(), "invalid JSON: " + without_prefix(scan.error));
         return false;
     }
     const size_t value_length = m_cursor.at - start.at;
     if (scan.root != "a mapping") {
-        error(spot, fmt::format("not a Kubernetes object: expected a mapping, found {}", scan.root));
+        error(spot,
+              fmt::format("not a Kubernetes object: expected a mapping, found {}", scan.root));
         return true;
     }
     auto identity = complete_identity(scan.found, {});
@@ -282,13 +297,15 @@ bool JsonScanner::scan_value() {
         return true;
     }
     if (scan.items != "a sequence" && scan.items != "nothing") {
-        error(spot, fmt::format("\"items\" of a {} must be a sequence, found {}", identity->kind, scan.items));
+        error(spot, fmt::format("\"items\" of a {} must be a sequence, found {}", identity->kind,
+                                scan.items));
         return true;
     }
     const Identity defaults = item_defaults(*identity);
     for (const auto& element : scan.elements) {
         if (element.type != "a mapping") {
-            error(element.spot, fmt::format("not a Kubernetes object: expected a mapping, found {}", element.type));
+            error(element.spot, fmt::format("not a Kubernetes object: expected a mapping, found {}",
+                                            element.type));
             continue;
         }
         add_span(element.offset, element.length, element.spot, element.found, defaults);
@@ -307,13 +324,16 @@ Spot JsonScanner::last_read() {
     if (m_cursor.at == 0) return {{1, 1}, 0};
     const size_t last = m_cursor.at - 1;
     if (m_input.at(last) != '\n') {
-        return {{m_cursor.line, static_cast<int>(m_cursor.at - m_cursor.line_start)}, m_cursor.line_start};
+        return {{m_cursor.line, static_cast<int>(m_cursor.at - m_cursor.line_start)},
+                m_cursor.line_start};
     }
     // The line break itself: the end of the line before.
-    return {{m_cursor.line - 1, static_cast<int>(last - m_cursor.previous_line_start) + 1}, m_cursor.previous_line_start};
+    return {{m_cursor.line - 1, static_cast<int>(last - m_cursor.previous_line_start) + 1},
+            m_cursor.previous_line_start};
 }
 
-std::vector<JsonObjectSpan> index(TextInput& input, const std::string& file, loader::Diagnostics& diagnostics) {
+std::vector<JsonObjectSpan> index(TextInput& input, const std::string& file,
+                                  loader::Diagnostics& diagnostics) {
     JsonScanner scanner(input, file, diagnostics);
     while (scanner.skip_white_space() && scanner.scan_value()) {
     }
@@ -351,7 +371,8 @@ std::vector<JsonObjectSpan> index_json_file(host::ManifestFile& file, const std:
 util::Expected<json, std::string> build_json_object(std::string_view text, const Identity& identity,
                                                     const std::vector<std::string>& ignored) {
     ObjectBuilder builder(ignored);
-    if (!build_object(text, builder)) return util::unexpected("invalid JSON: " + without_prefix(builder.error()));
+    if (!build_object(text, builder))
+        return util::unexpected("invalid JSON: " + without_prefix(builder.error()));
     json& object = builder.result();
     if (!object.is_object()) return util::unexpected(std::string("not a Kubernetes object"));
     object["apiVersion"] = identity.api_version;

@@ -30,8 +30,8 @@ bool is_json_text(std::string_view text);
 
 /// Scans JSON text without building it (nlohmann/json's SAX interface): one JSON value, or several
 /// one after another as kubectl prints them. A List's items are spans of their own. Values that are
-/// not Kubernetes objects and syntax errors become diagnostics naming file:line:col; nothing after a
-/// syntax error is read. A 300 MB `kubectl get pods -A -o json` is never one document in memory.
+/// not Kubernetes objects and syntax errors become diagnostics naming file:line:col; nothing after
+/// a syntax error is read. A 300 MB `kubectl get pods -A -o json` is never one document in memory.
 std::vector<JsonObjectSpan> index_json_objects(std::string_view text, const std::string& file,
                                                loader::Diagnostics& diagnostics);
 
@@ -46,8 +46,7 @@ std::vector<JsonObjectSpan> index_json_file(host::ManifestFile& file, const std:
 
 /// Builds the object of a span's text, leaving out the `ignored` fields (see ObjectBuilder), with
 /// the span's apiVersion and kind; an error when the text is no longer a JSON object.
-util::Expected<nlohmann::json, std::string> build_json_object(std::string_view text,
-                                                             const Identity& identity,
-                                                             const std::vector<std::string>& ignored);
+util::Expected<nlohmann::json, std::string> build_json_object(
+    std::string_view text, const Identity& identity, const std::vector<std::string>& ignored);
 
 }  // namespace kubeproof::k8s

@@ -131,7 +131,11 @@ public:
     /// is built or delivered.
     FileReader(std::string_view text, const std::string& file, const ManifestSink& sink,
                loader::Diagnostics& diagnostics, std::vector<Identity>* identities = nullptr)
-        : m_text(text), m_file(file), m_sink(sink), m_diagnostics(diagnostics), m_identities(identities) {}
+        : m_text(text),
+          m_file(file),
+          m_sink(sink),
+          m_diagnostics(diagnostics),
+          m_identities(identities) {}
 
     void read_document(DocumentText document);
     size_t count() const { return m_count; }
@@ -158,9 +162,10 @@ void FileReader::read_document(DocumentText document) {
     auto root = parse(document);
     if (!root || root->IsNull()) return;  // invalid, or an empty or null document
     if (!facts::yaml_values_within(*root)) {
-        return error(place_of(*root), fmt::format("the document holds more than {} values once its YAML aliases are "
-                                                  "expanded; it is not read",
-                                                  facts::k_max_yaml_values));
+        return error(place_of(*root),
+                     fmt::format("the document holds more than {} values once its YAML aliases are "
+                                 "expanded; it is not read",
+                                 facts::k_max_yaml_values));
     }
     m_helm_source = helm_source(document.text);
     read_object(*root, {});
@@ -189,7 +194,8 @@ void FileReader::read_object(const YAML::Node& node, const Identity& defaults) {
     if (is_list(*found, static_cast<bool>(node["items"]))) return read_list(node, *found);
     json object;
     try {
-        object = facts::yaml_to_json(node);  // also when only indexing: a bad merge key is an error now
+        object =
+            facts::yaml_to_json(node);  // also when only indexing: a bad merge key is an error now
     } catch (const YAML::Exception& e) {
         const Place place = e.mark.is_null() ? place_of(node)
                                              : Place{m_first_line + e.mark.line, e.mark.column + 1};
@@ -314,7 +320,12 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
     if (diagnostics.size() == before && m_input_size <= m_keep_limit) {
         for (const auto& file : m_files) {
             std::string problem;
-            if (!read_back(file, nullptr, [this](ManifestObject&& object, size_t) { m_objects.push_back(std::move(object)); }, problem))
+            if (!read_back(
+                    file, nullptr,
+                    [this](ManifestObject&& object, size_t) {
+                        m_objects.push_back(std::move(object));
+                    },
+                    problem))
                 diagnostics.add(file.name, 0, 0, problem);
         }
         m_stdin_text.reset();  // the kept objects are used instead
@@ -353,14 +364,17 @@ void ManifestSource::report_empty_input(loader::Diagnostics& diagnostics) const 
     const size_t before = diagnostics.size();
     for (const auto& file : files) {
         if (file.name == host::k_stdin_name && file.objects == 0) {
-            diagnostics.add(file.name, 0, 0, "standard input holds no Kubernetes objects (did the command before the pipe fail?)");
+            diagnostics.add(file.name, 0, 0,
+                            "standard input holds no Kubernetes objects (did the command before "
+                            "the pipe fail?)");
         }
     }
     if (diagnostics.size() == before && objects_in(files) == 0) {
         diagnostics.add(fmt::format("{}", fmt::join(m_arguments, ", ")), 0, 0,
-                        files.empty() ? "no manifest files (.yaml, .yml, .json) were found"
-                                      : fmt::format("no Kubernetes objects in the {} manifest file{} read", files.size(),
-                                                    files.size() == 1 ? "" : "s"));
+                        files.empty()
+                            ? "no manifest files (.yaml, .yml, .json) were found"
+                            : fmt::format("no Kubernetes objects in the {} manifest file{} read",
+                                          files.size(), files.size() == 1 ? "" : "s"));
     }
 }
 
@@ -371,7 +385,8 @@ void ManifestSource::load_file(const std::string& path, loader::Diagnostics& dia
     std::string text;  // a YAML file's, while it is indexed
     if (is_stdin) {
         auto read = host::read_manifest_file(path, *m_stdin);
-        if (!read) return diagnostics.add(indexed.name, 0, 0, util::reason_of(read.error().message));
+        if (!read)
+            return diagnostics.add(indexed.name, 0, 0, util::reason_of(read.error().message));
         m_stdin_text = std::move(*read);
         m_input_size += m_stdin_text->size();
         indexed.json = is_json_text(*m_stdin_text);
@@ -390,12 +405,16 @@ void ManifestSource::load_file(const std::string& path, loader::Diagnostics& dia
             text = std::move(*read);
         }
     }
-    for (auto& span : spans) indexed.units.push_back({span.offset, span.length, span.line, {std::move(span.identity)}});
+    for (auto& span : spans)
+        indexed.units.push_back({span.offset, span.length, span.line, {std::move(span.identity)}});
     if (!indexed.json) {
-        const std::string_view view = is_stdin ? std::string_view(*m_stdin_text) : std::string_view(text);
+        const std::string_view view =
+            is_stdin ? std::string_view(*m_stdin_text) : std::string_view(text);
         for (const DocumentText& document : split_documents(view)) {
-            IndexedFile::Unit unit{static_cast<size_t>(document.text.data() - view.data()), document.text.size(),
-                                   document.first_line, {}};
+            IndexedFile::Unit unit{static_cast<size_t>(document.text.data() - view.data()),
+                                   document.text.size(),
+                                   document.first_line,
+                                   {}};
             FileReader reader(view, indexed.name, {}, diagnostics, &unit.identities);
             reader.read_document(document);
             if (!unit.identities.empty()) indexed.units.push_back(std::move(unit));
@@ -451,7 +470,9 @@ bool ManifestSource::read_back(const IndexedFile& file, const std::vector<Resour
         if (file.json) {
             const Identity& identity = unit.identities.front();
             const size_t type = *type_of(identity);
-            auto object = build_json_object(text, identity, types != nullptr ? (*types)[type].ignored_fields : std::vector<std::string>());
+            auto object = build_json_object(
+                text, identity,
+                types != nullptr ? (*types)[type].ignored_fields : std::vector<std::string>());
             if (!object) {
                 problem = changed;
                 return false;
@@ -460,10 +481,14 @@ bool ManifestSource::read_back(const IndexedFile& file, const std::vector<Resour
             continue;
         }
         loader::Diagnostics ignored;  // load() reported them
-        FileReader reader(text, file.name, [&](ManifestObject&& object) {
-            const Identity identity{object.object["apiVersion"].get<std::string>(), object.object["kind"].get<std::string>()};
-            if (const auto type = type_of(identity)) sink(std::move(object), *type);
-        }, ignored);
+        FileReader reader(
+            text, file.name,
+            [&](ManifestObject&& object) {
+                const Identity identity{object.object["apiVersion"].get<std::string>(),
+                                        object.object["kind"].get<std::string>()};
+                if (const auto type = type_of(identity)) sink(std::move(object), *type);
+            },
+            ignored);
         reader.read_document({text, unit.line});
     }
     return true;
@@ -493,7 +518,9 @@ std::vector<ListOutcome> ManifestSource::list_all(
     for (const auto& stage : stages) {
         auto deliver = [&](ManifestObject&& item, size_t type) {
             const std::string& scope = stage[type].in_namespace;
-            if (!scope.empty() && item.object.value("/metadata/namespace"_json_pointer, std::string()) != scope) return;
+            if (!scope.empty() &&
+                item.object.value("/metadata/namespace"_json_pointer, std::string()) != scope)
+                return;
             sink(std::move(item.object), item.origin);
             ++outcomes[first + type].count;
         };

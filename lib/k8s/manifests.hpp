@@ -50,11 +50,11 @@ bool is_of_type(const Identity& identity, const ResourceType& type);
 /// Kubernetes objects from local manifest files (the --manifests arguments: FILE, DIR or "-").
 ///
 /// load() reads and checks every file once, one file at a time, and keeps an index: where each
-/// object of a JSON file is and what it is, and which kinds each YAML document holds. When the input
-/// is small (at most `keep_limit` bytes of text) it also keeps the objects. Otherwise list() and
-/// list_all() read back only the objects (JSON) or documents (YAML) of the types asked for, piece
-/// by piece, so memory holds one object at a time rather than a file; a file that changed since
-/// load() makes the outcomes Failed rather than mixing two versions.
+/// object of a JSON file is and what it is, and which kinds each YAML document holds. When the
+/// input is small (at most `keep_limit` bytes of text) it also keeps the objects. Otherwise list()
+/// and list_all() read back only the objects (JSON) or documents (YAML) of the types asked for,
+/// piece by piece, so memory holds one object at a time rather than a file; a file that changed
+/// since load() makes the outcomes Failed rather than mixing two versions.
 class ManifestSource final : public ObjectSource {
 public:
     /// Inputs up to this many bytes of text are kept in memory after load().
@@ -103,7 +103,8 @@ private:
     /// Reads back the objects of `file` whose type is one of `types` (all when null); false with
     /// `problem` set when the file cannot be read back as it was indexed.
     bool read_back(const IndexedFile& file, const std::vector<ResourceType>* types,
-                   const std::function<void(ManifestObject&&, size_t type)>& sink, std::string& problem);
+                   const std::function<void(ManifestObject&&, size_t type)>& sink,
+                   std::string& problem);
 
     std::vector<std::string> m_arguments;
     std::istream* m_stdin = nullptr;

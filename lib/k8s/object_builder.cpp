@@ -11,7 +11,8 @@ ObjectBuilder::ObjectBuilder(const std::vector<std::string>& ignored, ItemCallba
     : m_on_item(std::move(on_item)) {
     for (const auto& path : ignored) {
         const std::size_t dot = path.find('.');
-        m_ignored.push_back({path.substr(0, dot), dot == std::string::npos ? "" : path.substr(dot + 1)});
+        m_ignored.push_back(
+            {path.substr(0, dot), dot == std::string::npos ? "" : path.substr(dot + 1)});
     }
 }
 
@@ -38,7 +39,8 @@ json* ObjectBuilder::place(json&& value) {
     if (parent->is_array()) {
         auto& array = parent->get_ref<json::array_t&>();
         array.push_back(std::move(value));
-        if (m_on_item && !m_in_item && m_stack.size() == 2) ++m_index;  // a page item that is not a mapping
+        if (m_on_item && !m_in_item && m_stack.size() == 2)
+            ++m_index;  // a page item that is not a mapping
         return &array.back();
     }
     *m_slot = std::move(value);
@@ -65,8 +67,8 @@ bool ObjectBuilder::open(json&& container) {
         m_skip = 1;
         return true;
     }
-    const bool starts_item = m_on_item && !m_in_item && container.is_object() && m_stack.size() == 2 &&
-                             m_page_key == "items" && m_stack[1]->is_array();
+    const bool starts_item = m_on_item && !m_in_item && container.is_object() &&
+                             m_stack.size() == 2 && m_page_key == "items" && m_stack[1]->is_array();
     if (starts_item) {
         m_item = std::move(container);
         m_stack.push_back(&m_item);
@@ -98,7 +100,9 @@ bool ObjectBuilder::null() { return scalar(json()); }
 bool ObjectBuilder::boolean(bool value) { return scalar(json(value)); }
 bool ObjectBuilder::number_integer(number_integer_t value) { return scalar(json(value)); }
 bool ObjectBuilder::number_unsigned(number_unsigned_t value) { return scalar(json(value)); }
-bool ObjectBuilder::number_float(number_float_t value, const string_t&) { return scalar(json(value)); }
+bool ObjectBuilder::number_float(number_float_t value, const string_t&) {
+    return scalar(json(value));
+}
 bool ObjectBuilder::string(string_t& value) { return scalar(json(std::move(value))); }
 bool ObjectBuilder::binary(binary_t&) { return true; }  // never in JSON text
 bool ObjectBuilder::start_object(std::size_t) { return open(json::object()); }
@@ -119,7 +123,8 @@ bool ObjectBuilder::key(string_t& name) {
     return true;
 }
 
-bool ObjectBuilder::parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& error) {
+bool ObjectBuilder::parse_error(std::size_t, const std::string&,
+                                const nlohmann::detail::exception& error) {
     m_error = error.what();
     return false;
 }

@@ -19,9 +19,9 @@ namespace kubeproof::k8s {
 ///
 /// Fields named in `ignored` ("status", "metadata.managedFields": one or two keys, relative to an
 /// object's root) are skipped while parsing. When `on_item` is set and the value is a mapping, each
-/// mapping in its top-level "items" array is handed to `on_item` as soon as it is complete and is not
-/// kept; the fields are ignored relative to each item. Otherwise they are ignored relative to the
-/// value itself.
+/// mapping in its top-level "items" array is handed to `on_item` as soon as it is complete and is
+/// not kept; the fields are ignored relative to each item. Otherwise they are ignored relative to
+/// the value itself.
 class ObjectBuilder final : public nlohmann::json_sax<nlohmann::json> {
 public:
     using json = nlohmann::json;
@@ -73,16 +73,16 @@ private:
     std::vector<IgnoredField> m_ignored;
     ItemCallback m_on_item;
     json m_root;
-    json m_item;                  ///< the item being built (with on_item)
-    std::vector<json*> m_stack;   ///< open containers
-    json* m_slot = nullptr;       ///< where the value after a key goes
-    std::size_t m_skip = 0;       ///< nesting inside an ignored value; 0 when not skipping
-    bool m_skip_next = false;     ///< the next value is an ignored field's
-    std::string m_top_key;        ///< the last key of the current object root
-    std::string m_page_key;       ///< the last key of the page (with on_item)
-    bool m_in_item = false;       ///< building an item (with on_item)
-    std::size_t m_item_depth = 0; ///< m_stack size at which the item's own keys live
-    std::size_t m_index = 0;      ///< index of the next element of the page's "items"
+    json m_item;                   ///< the item being built (with on_item)
+    std::vector<json*> m_stack;    ///< open containers
+    json* m_slot = nullptr;        ///< where the value after a key goes
+    std::size_t m_skip = 0;        ///< nesting inside an ignored value; 0 when not skipping
+    bool m_skip_next = false;      ///< the next value is an ignored field's
+    std::string m_top_key;         ///< the last key of the current object root
+    std::string m_page_key;        ///< the last key of the page (with on_item)
+    bool m_in_item = false;        ///< building an item (with on_item)
+    std::size_t m_item_depth = 0;  ///< m_stack size at which the item's own keys live
+    std::size_t m_index = 0;       ///< index of the next element of the page's "items"
     std::size_t m_delivered = 0;
     std::string m_error;
 };

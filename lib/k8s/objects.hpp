@@ -32,7 +32,8 @@ struct ResourceType {
 
 /// Where an object came from: a manifest file and line, or the API.
 struct Origin {
-    std::string file;  ///< manifest path as given (relative to the scanned root for SARIF); empty for the API
+    std::string file;  ///< manifest path as given (relative to the scanned root for SARIF); empty
+                       ///< for the API
     int line = 0;      ///< 1-based line of the object's first line in that file; 0 for the API
 };
 
@@ -44,8 +45,9 @@ struct ListOutcome {
     enum class Kind { Ok, NotServed, Denied, Failed };
     Kind kind = Kind::Ok;
     int http_status = 0;  ///< last HTTP status, 0 when none
-    std::string message;  ///< "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden: ..."
-    size_t count = 0;     ///< objects delivered to the sink
+    std::string
+        message;       ///< "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden: ..."
+    size_t count = 0;  ///< objects delivered to the sink
 };
 
 /// Something that can list Kubernetes objects: the API server, or manifest files.

@@ -12,7 +12,8 @@ namespace kubeproof::k8s {
 /// for retries on every resource type.
 class UnavailableSource final : public ObjectSource {
 public:
-    UnavailableSource(std::string what, std::string reason) : m_what(std::move(what)), m_reason(std::move(reason)) {}
+    UnavailableSource(std::string what, std::string reason)
+        : m_what(std::move(what)), m_reason(std::move(reason)) {}
     /// Fails without a request.
     ListOutcome list(const ResourceType& type, const ObjectSink&) override {
         return {ListOutcome::Kind::Failed, 0, "list " + type.resource + ": " + m_reason, 0};

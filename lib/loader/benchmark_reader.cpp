@@ -11,19 +11,25 @@ namespace kubeproof::loader {
 
 namespace {
 
-const RE2* const k_key_pattern = new RE2("[a-z0-9]+([.-][a-z0-9]+)*");  // never destroyed: used at exit
+const RE2* const k_key_pattern =
+    new RE2("[a-z0-9]+([.-][a-z0-9]+)*");  // never destroyed: used at exit
 
-constexpr std::array<std::string_view, 5> k_targets = {"master", "etcd", "controlplane", "node", "policies"};
+constexpr std::array<std::string_view, 5> k_targets = {"master", "etcd", "controlplane", "node",
+                                                       "policies"};
 
 void read_check_tests(const YamlContext& ctx, MapReader& map, model::Check& check) {
-    int forms = (map.has("test") ? 1 : 0) + (map.has("tests") ? 1 : 0) + (map.has("manual") ? 1 : 0);
+    int forms =
+        (map.has("test") ? 1 : 0) + (map.has("tests") ? 1 : 0) + (map.has("manual") ? 1 : 0);
     if (forms != 1) {
-        ctx.error(map.node(), fmt::format("check '{}' needs exactly one of 'test', 'tests' or 'manual'", check.id));
+        ctx.error(
+            map.node(),
+            fmt::format("check '{}' needs exactly one of 'test', 'tests' or 'manual'", check.id));
     }
     check.manual = map.string("manual");
     std::string match = map.string("match");
     if (!match.empty() && match != "all" && match != "any") {
-        ctx.error(map.node()["match"], fmt::format("invalid match '{}': expected all or any", match));
+        ctx.error(map.node()["match"],
+                  fmt::format("invalid match '{}': expected all or any", match));
     }
     auto combine = match == "any" ? model::Subject::Any : model::Subject::All;
     if (YAML::Node one = map.take("test"); one.IsDefined()) {
@@ -47,12 +53,15 @@ model::Check read_check(const YamlContext& ctx, const YAML::Node& node) {
     if (!key.IsDefined()) {
         ctx.error(node, "check is missing required key 'key'");
     } else if (!RE2::FullMatch(check.key, *k_key_pattern)) {
-        ctx.error(key, fmt::format("invalid key '{}': expected lowercase words joined by '.' or '-', e.g. apiserver.profiling", check.key));
+        ctx.error(key, fmt::format("invalid key '{}': expected lowercase words joined by '.' or "
+                                   "'-', e.g. apiserver.profiling",
+                                   check.key));
     }
     check.title = map.string("title", true);
     std::string cis = map.string("cis", true);
     if (!cis.empty() && cis != "automated" && cis != "manual") {
-        ctx.error(map.node()["cis"], fmt::format("invalid cis label '{}': expected automated or manual", cis));
+        ctx.error(map.node()["cis"],
+                  fmt::format("invalid cis label '{}': expected automated or manual", cis));
     }
     check.automated = cis != "manual";
     check.components = map.strings("components", true);
@@ -72,7 +81,8 @@ model::Group read_group(const YamlContext& ctx, const YAML::Node& node) {
     group.title = map.string("title", true);
     YAML::Node checks = map.take("checks");
     if (!checks.IsSequence()) {
-        ctx.error(checks.IsDefined() ? checks : node, fmt::format("group '{}' needs a 'checks' list", group.id));
+        ctx.error(checks.IsDefined() ? checks : node,
+                  fmt::format("group '{}' needs a 'checks' list", group.id));
     } else {
         for (const auto& c : checks) group.checks.push_back(read_check(ctx, c));
     }
@@ -105,7 +115,9 @@ model::Section read_section(const YamlContext& ctx, const YAML::Node& root) {
     section.target = target.IsScalar() ? target.Scalar() : "";
     if (std::find(k_targets.begin(), k_targets.end(), section.target) == k_targets.end()) {
         ctx.error(target.IsDefined() ? target : root,
-                  fmt::format("invalid target '{}': expected master, etcd, controlplane, node or policies", section.target));
+                  fmt::format(
+                      "invalid target '{}': expected master, etcd, controlplane, node or policies",
+                      section.target));
     }
     section.title = map.string("title", true);
     YAML::Node groups = map.take("groups");

@@ -8,7 +8,8 @@ namespace kubeproof::loader {
 
 namespace {
 
-std::map<std::string, std::string> read_string_map(const YamlContext& ctx, const YAML::Node& node, std::string_view what) {
+std::map<std::string, std::string> read_string_map(const YamlContext& ctx, const YAML::Node& node,
+                                                   std::string_view what) {
     std::map<std::string, std::string> out;
     if (!node.IsDefined()) return out;
     if (!node.IsMap()) {
@@ -16,7 +17,8 @@ std::map<std::string, std::string> read_string_map(const YamlContext& ctx, const
         return out;
     }
     for (const auto& entry : node) {
-        auto value = scalar_of(ctx, entry.second, fmt::format("'{}' in {}", entry.first.Scalar(), what));
+        auto value =
+            scalar_of(ctx, entry.second, fmt::format("'{}' in {}", entry.first.Scalar(), what));
         if (value) out[entry.first.Scalar()] = *value;
     }
     return out;
@@ -43,19 +45,23 @@ void read_config(const YamlContext& ctx, const YAML::Node& node, model::Componen
     }
     YAML::Node defaults = map.take("defaults");
     if (defaults.IsMap()) {
-        for (const auto& entry : defaults) component.config_defaults[entry.first.Scalar()] = read_config_default(ctx, entry.second);
+        for (const auto& entry : defaults)
+            component.config_defaults[entry.first.Scalar()] =
+                read_config_default(ctx, entry.second);
     } else if (defaults.IsDefined()) {
         ctx.error(defaults, "'defaults' must be a mapping");
     }
     map.finish();
 }
 
-model::FlagLibrary read_flag_library(const YamlContext& ctx, const YAML::Node& node, const std::string& id) {
+model::FlagLibrary read_flag_library(const YamlContext& ctx, const YAML::Node& node,
+                                     const std::string& id) {
     if (!node.IsDefined()) return model::FlagLibrary::Pflag;
     auto name = scalar_of(ctx, node, "'flag_library'");
     if (!name || *name == "pflag") return model::FlagLibrary::Pflag;
     if (*name == "go") return model::FlagLibrary::Go;
-    ctx.error(node, fmt::format("unknown flag_library '{}' for component '{}' (known: pflag, go)", *name, id));
+    ctx.error(node, fmt::format("unknown flag_library '{}' for component '{}' (known: pflag, go)",
+                                *name, id));
     return model::FlagLibrary::Pflag;
 }
 
@@ -69,7 +75,8 @@ std::set<std::string> read_bool_flags(const YamlContext& ctx, const YAML::Node& 
     }
     for (const auto& item : node) {
         auto flag = scalar_of(ctx, item, "each element of 'bool_flags'");
-        if (flag && !flag->starts_with("--")) ctx.error(item, fmt::format("bool flag '{}' must start with --", *flag));
+        if (flag && !flag->starts_with("--"))
+            ctx.error(item, fmt::format("bool flag '{}' must start with --", *flag));
         if (flag) flags.insert(*flag);
     }
     return flags;
@@ -77,14 +84,18 @@ std::set<std::string> read_bool_flags(const YamlContext& ctx, const YAML::Node& 
 
 // A flag with a boolean default is a boolean flag: parsing it as one that takes the next argument
 // would swallow whatever follows it.
-void check_boolean_defaults(const YamlContext& ctx, const YAML::Node& defaults, const model::Component& c) {
+void check_boolean_defaults(const YamlContext& ctx, const YAML::Node& defaults,
+                            const model::Component& c) {
     if (!defaults.IsMap()) return;
     for (const auto& entry : defaults) {
         const std::string flag = entry.first.Scalar();
         auto value = c.flag_defaults.find(flag);
-        bool boolean = value != c.flag_defaults.end() && (value->second == "true" || value->second == "false");
+        bool boolean =
+            value != c.flag_defaults.end() && (value->second == "true" || value->second == "false");
         if (boolean && c.flag_syntax.bool_flags.count(flag) == 0) {
-            ctx.error(entry.first, fmt::format("flag '{}' has a boolean default but is not in the bool_flags of component '{}'", flag, c.id));
+            ctx.error(entry.first, fmt::format("flag '{}' has a boolean default but is not in the "
+                                               "bool_flags of component '{}'",
+                                               flag, c.id));
         }
     }
 }
@@ -102,12 +113,15 @@ model::FileRole read_role(const YamlContext& ctx, const std::string& name, const
     role.multi = map.boolean("multi", false);
     map.finish();
     for (const auto& c : role.candidates) {
-        if (c.empty() || c.front() != '/') ctx.error(node, fmt::format("candidate '{}' of role '{}' must be an absolute path", c, name));
+        if (c.empty() || c.front() != '/')
+            ctx.error(node,
+                      fmt::format("candidate '{}' of role '{}' must be an absolute path", c, name));
     }
     return role;
 }
 
-model::Component read_component(const YamlContext& ctx, const std::string& id, const YAML::Node& node) {
+model::Component read_component(const YamlContext& ctx, const std::string& id,
+                                const YAML::Node& node) {
     model::Component c;
     c.id = id;
     MapReader map(ctx, node, fmt::format("component '{}'", id));
@@ -124,13 +138,16 @@ model::Component read_component(const YamlContext& ctx, const std::string& id, c
     c.feature_gates = read_string_map(ctx, map.take("feature_gates"), "feature_gates");
     YAML::Node files = map.take("files");
     if (files.IsMap()) {
-        for (const auto& entry : files) c.roles[entry.first.Scalar()] = read_role(ctx, entry.first.Scalar(), entry.second);
+        for (const auto& entry : files)
+            c.roles[entry.first.Scalar()] = read_role(ctx, entry.first.Scalar(), entry.second);
     } else if (files.IsDefined()) {
         ctx.error(files, "'files' must be a mapping");
     }
     map.finish();
     if (!c.config_role.empty() && c.roles.count(c.config_role) == 0) {
-        ctx.error(node, fmt::format("component '{}' names config file role '{}', which it does not define", id, c.config_role));
+        ctx.error(node, fmt::format(
+                            "component '{}' names config file role '{}', which it does not define",
+                            id, c.config_role));
     }
     return c;
 }
@@ -142,7 +159,8 @@ model::Catalogue read_catalogue(const YamlContext& ctx, const YAML::Node& root) 
     MapReader map(ctx, root, "component catalogue");
     YAML::Node components = map.take("components");
     if (!components.IsMap()) {
-        ctx.error(components.IsDefined() ? components : root, "the catalogue needs a 'components' mapping");
+        ctx.error(components.IsDefined() ? components : root,
+                  "the catalogue needs a 'components' mapping");
     } else {
         for (const auto& entry : components) {
             const std::string id = entry.first.Scalar();

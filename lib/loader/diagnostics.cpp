@@ -18,18 +18,21 @@ std::string line_of(std::string_view text, int line) {
         ++start;
     }
     size_t end = text.find('\n', start);
-    std::string_view found = text.substr(start, end == std::string_view::npos ? text.size() - start : end - start);
+    std::string_view found =
+        text.substr(start, end == std::string_view::npos ? text.size() - start : end - start);
     if (!found.empty() && found.back() == '\r') found.remove_suffix(1);
     return std::string(found);
 }
 
 }  // namespace
 
-void Diagnostics::add(std::string file, int line, int column, std::string message, std::string_view text) {
+void Diagnostics::add(std::string file, int line, int column, std::string message,
+                      std::string_view text) {
     m_items.push_back({std::move(file), line, column, std::move(message), line_of(text, line)});
 }
 
-void Diagnostics::add_quoted(std::string file, int line, int column, std::string message, std::string source_line) {
+void Diagnostics::add_quoted(std::string file, int line, int column, std::string message,
+                             std::string source_line) {
     m_items.push_back({std::move(file), line, column, std::move(message), std::move(source_line)});
 }
 
@@ -49,7 +52,8 @@ std::string Diagnostics::format() const {
         out += format_location(d) + "\n";
         if (d.source_line.empty()) continue;
         out += "    " + d.source_line + "\n";
-        if (d.column > 0) out += "    " + std::string(static_cast<size_t>(d.column - 1), ' ') + "^\n";
+        if (d.column > 0)
+            out += "    " + std::string(static_cast<size_t>(d.column - 1), ' ') + "^\n";
     }
     return out;
 }

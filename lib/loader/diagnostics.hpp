@@ -19,9 +19,11 @@ struct Diagnostic {
 class Diagnostics {
 public:
     /// Records a problem at file:line:column (1-based), quoting the line from `text`.
-    void add(std::string file, int line, int column, std::string message, std::string_view text = {});
+    void add(std::string file, int line, int column, std::string message,
+             std::string_view text = {});
     /// Records a problem at file:line:column, quoting `source_line` (the text of that line).
-    void add_quoted(std::string file, int line, int column, std::string message, std::string source_line);
+    void add_quoted(std::string file, int line, int column, std::string message,
+                    std::string source_line);
     bool empty() const { return m_items.empty(); }
     size_t size() const { return m_items.size(); }
     const std::vector<Diagnostic>& items() const { return m_items; }

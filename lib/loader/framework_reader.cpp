@@ -8,7 +8,8 @@ namespace kubeproof::loader {
 
 namespace {
 
-void read_criteria(const YamlContext& ctx, const YAML::Node& node, const YAML::Node& root, model::Framework& fw) {
+void read_criteria(const YamlContext& ctx, const YAML::Node& node, const YAML::Node& root,
+                   model::Framework& fw) {
     if (!node.IsSequence()) {
         ctx.error(node.IsDefined() ? node : root, "a framework needs a 'criteria' list");
         return;
@@ -18,14 +19,16 @@ void read_criteria(const YamlContext& ctx, const YAML::Node& node, const YAML::N
         MapReader map(ctx, item, "criterion");
         model::Criterion c{map.string("id", true), map.string("title", true)};
         map.finish();
-        if (!c.id.empty() && !seen.insert(c.id).second) ctx.error(item, fmt::format("duplicate criterion '{}'", c.id));
+        if (!c.id.empty() && !seen.insert(c.id).second)
+            ctx.error(item, fmt::format("duplicate criterion '{}'", c.id));
         fw.criteria.push_back(std::move(c));
     }
 }
 
 model::FrameworkLink read_link(const YamlContext& ctx, const YAML::Node& node) {
     MapReader map(ctx, node, "mapping link");
-    model::FrameworkLink link{map.string("id", true), map.string("why", true), map.string("source", true), ctx.where(node)};
+    model::FrameworkLink link{map.string("id", true), map.string("why", true),
+                              map.string("source", true), ctx.where(node)};
     map.finish();
     return link;
 }
@@ -40,7 +43,8 @@ void read_mappings(const YamlContext& ctx, const YAML::Node& node, model::Framew
         const std::string key = entry.first.Scalar();
         fw.mapping_where[key] = ctx.where(entry.first);
         if (!entry.second.IsSequence()) {
-            ctx.error(entry.second, fmt::format("the mapping of '{}' must be a list of links", key));
+            ctx.error(entry.second,
+                      fmt::format("the mapping of '{}' must be a list of links", key));
             continue;
         }
         for (const auto& link : entry.second) fw.mappings[key].push_back(read_link(ctx, link));

@@ -27,53 +27,73 @@ struct Loading {
         }
         return nullptr;
     }
-    YamlContext context(const SourceFile& file) const { return {file.display, file.content, &diagnostics}; }
+    YamlContext context(const SourceFile& file) const {
+        return {file.display, file.content, &diagnostics};
+    }
     void error_at(const model::SourceLocation& at, const std::string& message) {
         auto it = text_by_display.find(at.file);
-        diagnostics.add(at.file, at.line, at.column, message, it == text_by_display.end() ? std::string_view{} : it->second);
+        diagnostics.add(at.file, at.line, at.column, message,
+                        it == text_by_display.end() ? std::string_view{} : it->second);
     }
 };
 
 std::string dir_of(std::string_view path) { return std::string(path.substr(0, path.rfind('/'))); }
 
-void validate_ref(Loading& l, const model::Catalogue& cat, const std::string& ref, const model::SourceLocation& at) {
+void validate_ref(Loading& l, const model::Catalogue& cat, const std::string& ref,
+                  const model::SourceLocation& at) {
     if (ref.empty() || ref.front() == '/' || ref.starts_with("flag:-")) return;
     auto dot = ref.find('.');
     auto comp = cat.components.find(ref.substr(0, dot));
     if (dot == std::string::npos || comp == cat.components.end()) {
-        l.error_at(at, fmt::format("unknown path reference '{}': expected an absolute path or component.role", ref));
+        l.error_at(
+            at,
+            fmt::format("unknown path reference '{}': expected an absolute path or component.role",
+                        ref));
     } else if (comp->second.roles.count(ref.substr(dot + 1)) == 0) {
-        l.error_at(at, fmt::format("component '{}' has no file role '{}'", comp->first, ref.substr(dot + 1)));
+        l.error_at(at, fmt::format("component '{}' has no file role '{}'", comp->first,
+                                   ref.substr(dot + 1)));
     }
 }
 
 bool compares_as_bool(const model::TestItem& item) {
     if (item.type == model::ValueType::Bool) return true;
     for (const auto& a : item.assertions) {
-        if ((a.op == "eq" || a.op == "noteq") && (a.value == "true" || a.value == "false")) return true;
+        if ((a.op == "eq" || a.op == "noteq") && (a.value == "true" || a.value == "false"))
+            return true;
     }
     return false;
 }
 
 // A flag a check compares as a boolean must be parsed as one (see bool_flags in the catalogue).
-void validate_bool_flag(Loading& l, const model::TestItem& item, const std::string& comp_id, const model::Component& comp) {
-    if (item.subject != model::Subject::Flag || item.flag.empty() || !compares_as_bool(item)) return;
+void validate_bool_flag(Loading& l, const model::TestItem& item, const std::string& comp_id,
+                        const model::Component& comp) {
+    if (item.subject != model::Subject::Flag || item.flag.empty() || !compares_as_bool(item))
+        return;
     if (comp.flag_syntax.bool_flags.count(item.flag) == 0) {
-        l.error_at(item.where, fmt::format("flag '{}' is compared as a boolean, but component '{}' does not list it in bool_flags", item.flag, comp_id));
+        l.error_at(item.where, fmt::format("flag '{}' is compared as a boolean, but component '{}' "
+                                           "does not list it in bool_flags",
+                                           item.flag, comp_id));
     }
 }
 
-void validate_item(Loading& l, const model::Catalogue& cat, const model::Check& check, const model::TestItem& item) {
+void validate_item(Loading& l, const model::Catalogue& cat, const model::Check& check,
+                   const model::TestItem& item) {
     for (const auto& child : item.children) validate_item(l, cat, check, child);
     for (const auto& ref : item.refs) validate_ref(l, cat, ref, item.where);
     if (!item.component.empty() && cat.components.count(item.component) == 0) {
         l.error_at(item.where, fmt::format("unknown component '{}'", item.component));
     }
-    bool reads_config = (item.subject == model::Subject::Key) || (item.subject == model::Subject::Flag && !item.key.empty());
-    const std::string& comp_id = item.component.empty() ? (check.components.empty() ? std::string() : check.components.front()) : item.component;
+    bool reads_config = (item.subject == model::Subject::Key) ||
+                        (item.subject == model::Subject::Flag && !item.key.empty());
+    const std::string& comp_id =
+        item.component.empty()
+            ? (check.components.empty() ? std::string() : check.components.front())
+            : item.component;
     auto comp = cat.components.find(comp_id);
     if (reads_config && comp != cat.components.end() && comp->second.config_role.empty()) {
-        l.error_at(item.where, fmt::format("key '{}' needs a config file, but component '{}' has none", item.key, comp_id));
+        l.error_at(item.where,
+                   fmt::format("key '{}' needs a config file, but component '{}' has none",
+                               item.key, comp_id));
     }
     if (comp != cat.components.end()) validate_bool_flag(l, item, comp_id, comp->second);
 }
@@ -86,7 +106,9 @@ void validate_keys(Loading& l, const model::Benchmark& bench) {
                 if (check.key.empty()) continue;
                 auto [it, fresh] = seen.emplace(check.key, &check);
                 if (!fresh) {
-                    l.error_at(check.where, fmt::format("duplicate check key '{}' (also used by check {})", check.key, it->second->id));
+                    l.error_at(check.where,
+                               fmt::format("duplicate check key '{}' (also used by check {})",
+                                           check.key, it->second->id));
                 }
             }
 }
@@ -99,16 +121,25 @@ void validate_benchmark(Loading& l, const model::Catalogue& cat, const model::Be
             for (const auto& check : group.checks) {
                 auto [it, fresh] = seen.emplace(check.id, check.where);
                 if (!fresh && !check.id.empty()) {
-                    l.error_at(check.where, fmt::format("duplicate check id '{}' (first defined at {}:{})", check.id,
-                                                        it->second.file, it->second.line));
+                    l.error_at(check.where,
+                               fmt::format("duplicate check id '{}' (first defined at {}:{})",
+                                           check.id, it->second.file, it->second.line));
                 }
                 const bool policies = section.target == "policies";
                 if (policies != check.components.empty()) {
-                    l.error_at(check.where, policies ? fmt::format("policy check '{}' takes no components (write components: [])", check.id)
-                                                     : fmt::format("check '{}' needs at least one component", check.id));
+                    l.error_at(
+                        check.where,
+                        policies
+                            ? fmt::format(
+                                  "policy check '{}' takes no components (write components: [])",
+                                  check.id)
+                            : fmt::format("check '{}' needs at least one component", check.id));
                 }
                 for (const auto& comp : check.components) {
-                    if (cat.components.count(comp) == 0) l.error_at(check.where, fmt::format("check '{}' names unknown component '{}'", check.id, comp));
+                    if (cat.components.count(comp) == 0)
+                        l.error_at(
+                            check.where,
+                            fmt::format("check '{}' names unknown component '{}'", check.id, comp));
                 }
                 validate_item(l, cat, check, check.test);
             }
@@ -124,11 +155,13 @@ model::Benchmark load_benchmark(Loading& l, const SourceFile& header) {
     for (const auto& name : section_files) {
         const SourceFile* file = l.find(dir_of(header.path) + "/" + name);
         if (file == nullptr) {
-            l.diagnostics.add(header.display, 0, 0, fmt::format("section file '{}' does not exist", name));
+            l.diagnostics.add(header.display, 0, 0,
+                              fmt::format("section file '{}' does not exist", name));
             continue;
         }
         auto section_ctx = l.context(*file);
-        if (auto root = parse_yaml(section_ctx)) bench.sections.push_back(read_section(section_ctx, *root));
+        if (auto root = parse_yaml(section_ctx))
+            bench.sections.push_back(read_section(section_ctx, *root));
     }
     return bench;
 }
@@ -137,7 +170,8 @@ model::Benchmark load_benchmark(Loading& l, const SourceFile& header) {
 std::string display_root(const std::vector<SourceFile>& files) {
     for (const auto& f : files) {
         if (!f.path.starts_with("checks/")) continue;
-        std::string_view relative = std::string_view(f.path).substr(std::string_view("checks/").size());
+        std::string_view relative =
+            std::string_view(f.path).substr(std::string_view("checks/").size());
         std::string_view display = f.display;
         if (display.size() > relative.size() && display.ends_with(relative)) {
             return std::string(display.substr(0, display.size() - relative.size() - 1));
@@ -160,15 +194,19 @@ void validate_framework(Loading& l, const model::Definitions& defs, const model:
             for (const auto& g : s.groups)
                 for (const auto& c : g.checks) checks.emplace(c.key, &c);
     for (const auto& [key, links] : fw.mappings) {
-        if (checks.count(key) == 0) l.error_at(fw.mapping_where.at(key), fmt::format("no check has the key '{}'", key));
+        if (checks.count(key) == 0)
+            l.error_at(fw.mapping_where.at(key), fmt::format("no check has the key '{}'", key));
         for (const auto& link : links) {
-            if (criteria.count(link.id) == 0) l.error_at(link.where, fmt::format("'{}' is not a criterion of {}", link.id, fw.id));
+            if (criteria.count(link.id) == 0)
+                l.error_at(link.where,
+                           fmt::format("'{}' is not a criterion of {}", link.id, fw.id));
         }
     }
     if (!fw.required) return;
     for (const auto& [key, check] : checks) {
         if (key.empty() || fw.mappings.count(key) != 0) continue;
-        l.error_at(check->where, fmt::format("check {} ({}) is not mapped to {} ({})", check->id, key, fw.id, fw.where.file));
+        l.error_at(check->where, fmt::format("check {} ({}) is not mapped to {} ({})", check->id,
+                                             key, fw.id, fw.where.file));
     }
 }
 
@@ -198,7 +236,8 @@ bool is_benchmark_header(std::string_view path) {
 
 }  // namespace
 
-model::Definitions load_definitions(const std::vector<SourceFile>& files, Diagnostics& diagnostics) {
+model::Definitions load_definitions(const std::vector<SourceFile>& files,
+                                    Diagnostics& diagnostics) {
     Loading l{files, diagnostics, {}};
     for (const auto& f : files) l.text_by_display[f.display] = f.content;
     model::Definitions defs;
@@ -206,9 +245,11 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files, Diagno
         auto ctx = l.context(*cat);
         if (auto root = parse_yaml(ctx)) defs.catalogue = read_catalogue(ctx, *root);
     } else {
-        // Without the catalogue every check would report unknown components: say the one thing that matters.
+        // Without the catalogue every check would report unknown components: say the one thing that
+        // matters.
         diagnostics.add(display_root(files) + "/components.yaml", 0, 0,
-                        "the component catalogue is missing (is this the folder that holds components.yaml and the benchmark folders?)");
+                        "the component catalogue is missing (is this the folder that holds "
+                        "components.yaml and the benchmark folders?)");
         return defs;
     }
     for (const auto& f : files) {

@@ -10,8 +10,9 @@ namespace kubeproof::loader {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> k_iterators = {"pod",     "container",       "volume",          "role-rule", "binding-subject",
-                                                         "grant",   "service-account", "namespace",       "object"};
+constexpr std::array<std::string_view, 9> k_iterators = {
+    "pod",   "container",       "volume",    "role-rule", "binding-subject",
+    "grant", "service-account", "namespace", "object"};
 
 using model::Condition;
 
@@ -27,7 +28,8 @@ Condition read_group(const YamlContext& ctx, const YAML::Node& node, Condition::
     return c;
 }
 
-std::vector<Condition> optional_condition(const YamlContext& ctx, MapReader& map, std::string_view key) {
+std::vector<Condition> optional_condition(const YamlContext& ctx, MapReader& map,
+                                          std::string_view key) {
     YAML::Node node = map.take(key);
     if (!node.IsDefined()) return {};
     return {read_condition(ctx, node)};
@@ -44,8 +46,10 @@ Condition read_condition(const YamlContext& ctx, const YAML::Node& node) {
     c.where = ctx.where(node);
     MapReader map(ctx, node, "condition");
     if (!map.ok()) return c;
-    if (map.has("all")) c = read_group(ctx, map.take("all"), Condition::Kind::All);
-    else if (map.has("any")) c = read_group(ctx, map.take("any"), Condition::Kind::Any);
+    if (map.has("all"))
+        c = read_group(ctx, map.take("all"), Condition::Kind::All);
+    else if (map.has("any"))
+        c = read_group(ctx, map.take("any"), Condition::Kind::Any);
     else if (YAML::Node inner = map.take("not"); inner.IsDefined()) {
         c.kind = Condition::Kind::Not;
         c.children.push_back(read_condition(ctx, inner));
@@ -53,7 +57,8 @@ Condition read_condition(const YamlContext& ctx, const YAML::Node& node) {
         c.field = map.string("field", true);
         read_type(ctx, map, c.type);
         read_value_assertions(ctx, map, c.assertions, {"field", "type"});
-        if (c.assertions.empty() && !c.field.empty()) ctx.error(node, fmt::format("condition on '{}' has no assertion", c.field));
+        if (c.assertions.empty() && !c.field.empty())
+            ctx.error(node, fmt::format("condition on '{}' has no assertion", c.field));
     }
     map.finish();
     return c;
@@ -63,7 +68,8 @@ void read_objects_subject(const YamlContext& ctx, MapReader& map, model::TestIte
     YAML::Node iterator = map.take("objects");
     item.iterator = scalar_of(ctx, iterator, "'objects'").value_or("");
     if (!is_known_iterator(item.iterator)) {
-        ctx.error(iterator, fmt::format("unknown iterator '{}' (known: {})", item.iterator, fmt::join(k_iterators, ", ")));
+        ctx.error(iterator, fmt::format("unknown iterator '{}' (known: {})", item.iterator,
+                                        fmt::join(k_iterators, ", ")));
     }
     item.kinds = map.strings("kinds", item.iterator == "object");
     item.violation = optional_condition(ctx, map, "violation");

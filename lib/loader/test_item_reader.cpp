@@ -16,10 +16,12 @@ namespace {
 using model::Subject;
 using model::TestItem;
 
-constexpr std::array<std::string_view, 10> k_subject_keys = {"all", "any", "file", "files", "tree", "document",
-                                                             "feature_gate", "flag", "key", "objects"};
+constexpr std::array<std::string_view, 10> k_subject_keys = {
+    "all", "any", "file", "files", "tree", "document", "feature_gate", "flag", "key", "objects"};
 
-bool is_file_subject(Subject s) { return s == Subject::File || s == Subject::Files || s == Subject::Tree; }
+bool is_file_subject(Subject s) {
+    return s == Subject::File || s == Subject::Files || s == Subject::Tree;
+}
 
 // Picks the subject from the keys present; `key` alone is a subject only without flag/document.
 std::optional<Subject> subject_of(const YamlContext& ctx, MapReader& map) {
@@ -30,18 +32,26 @@ std::optional<Subject> subject_of(const YamlContext& ctx, MapReader& map) {
         if (!qualifier) found.push_back(key);
     }
     if (found.size() > 1) {
-        ctx.error(map.node(), fmt::format("test item has more than one subject: {}", fmt::join(found, ", ")));
+        ctx.error(map.node(),
+                  fmt::format("test item has more than one subject: {}", fmt::join(found, ", ")));
         return std::nullopt;
     }
     if (found.empty()) {
-        ctx.error(map.node(), "test item has no subject (one of all, any, file, files, tree, document, "
-                              "feature_gate, flag, key, objects)");
+        ctx.error(map.node(),
+                  "test item has no subject (one of all, any, file, files, tree, document, "
+                  "feature_gate, flag, key, objects)");
         return std::nullopt;
     }
     static const std::map<std::string_view, Subject> k_by_key = {
-        {"all", Subject::All},   {"any", Subject::Any},           {"file", Subject::File},
-        {"files", Subject::Files}, {"tree", Subject::Tree},       {"document", Subject::Document},
-        {"feature_gate", Subject::FeatureGate}, {"flag", Subject::Flag}, {"key", Subject::Key},
+        {"all", Subject::All},
+        {"any", Subject::Any},
+        {"file", Subject::File},
+        {"files", Subject::Files},
+        {"tree", Subject::Tree},
+        {"document", Subject::Document},
+        {"feature_gate", Subject::FeatureGate},
+        {"flag", Subject::Flag},
+        {"key", Subject::Key},
         {"objects", Subject::Objects}};
     return k_by_key.at(found.front());
 }
@@ -50,33 +60,46 @@ void read_file_assertions(const YamlContext& ctx, MapReader& map, TestItem& item
     if (YAML::Node mode = map.take("mode"); mode.IsDefined()) {
         auto text = scalar_of(ctx, mode, "'mode'");
         if (text && !engine::parse_mode(*text)) {
-            ctx.error(mode, fmt::format("invalid mode '{}': expected three or four octal digits", *text));
+            ctx.error(mode,
+                      fmt::format("invalid mode '{}': expected three or four octal digits", *text));
         }
         item.assertions.push_back({"mode", text.value_or(""), {}});
     }
     if (YAML::Node owner = map.take("owner"); owner.IsDefined()) {
         auto text = scalar_of(ctx, owner, "'owner'").value_or("");
-        if (text.find(':') == std::string::npos) ctx.error(owner, fmt::format("invalid owner '{}': expected user:group", text));
+        if (text.find(':') == std::string::npos)
+            ctx.error(owner, fmt::format("invalid owner '{}': expected user:group", text));
         item.assertions.push_back({"owner", text, {}});
     }
-    if (map.has("exists")) item.assertions.push_back({"exists", map.boolean("exists", true) ? "true" : "false", {}});
+    if (map.has("exists"))
+        item.assertions.push_back({"exists", map.boolean("exists", true) ? "true" : "false", {}});
 }
 
 void read_if_missing(const YamlContext& ctx, MapReader& map, TestItem& item) {
     YAML::Node node = map.take("if_missing");
     if (!node.IsDefined()) return;
     auto text = scalar_of(ctx, node, "'if_missing'").value_or("");
-    if (text == "na") item.if_missing = model::IfMissing::NA;
-    else if (text == "pass") item.if_missing = model::IfMissing::Pass;
-    else if (text == "fail") item.if_missing = model::IfMissing::Fail;
-    else ctx.error(node, fmt::format("invalid if_missing '{}': expected na, pass or fail", text));
+    if (text == "na")
+        item.if_missing = model::IfMissing::NA;
+    else if (text == "pass")
+        item.if_missing = model::IfMissing::Pass;
+    else if (text == "fail")
+        item.if_missing = model::IfMissing::Fail;
+    else
+        ctx.error(node, fmt::format("invalid if_missing '{}': expected na, pass or fail", text));
 }
 
-std::optional<model::Assertion> read_value_assertion(const YamlContext& ctx, const YAML::Node& value, const engine::OperatorSpec& spec) {
+std::optional<model::Assertion> read_value_assertion(const YamlContext& ctx,
+                                                     const YAML::Node& value,
+                                                     const engine::OperatorSpec& spec) {
     model::Assertion a{std::string(spec.name), {}, {}};
     if (spec.operand == engine::OperandKind::List) {
-        if (!value.IsSequence()) { ctx.error(value, fmt::format("'{}' must be a list", spec.name)); return std::nullopt; }
-        for (const auto& v : value) a.values.push_back(scalar_of(ctx, v, "each element").value_or(""));
+        if (!value.IsSequence()) {
+            ctx.error(value, fmt::format("'{}' must be a list", spec.name));
+            return std::nullopt;
+        }
+        for (const auto& v : value)
+            a.values.push_back(scalar_of(ctx, v, "each element").value_or(""));
         return a;
     }
     auto text = scalar_of(ctx, value, fmt::format("'{}'", spec.name));
@@ -84,18 +107,23 @@ std::optional<model::Assertion> read_value_assertion(const YamlContext& ctx, con
     a.value = *text;
     if (spec.operand == engine::OperandKind::Bool && a.value != "true" && a.value != "false") {
         ctx.error(value, fmt::format("'{}' must be true or false", spec.name));
-    } else if (spec.operand == engine::OperandKind::Number && !engine::parse_int(a.value) && !engine::parse_duration(a.value)) {
-        ctx.error(value, fmt::format("'{}' needs a number or a duration, not '{}'", spec.name, a.value));
+    } else if (spec.operand == engine::OperandKind::Number && !engine::parse_int(a.value) &&
+               !engine::parse_duration(a.value)) {
+        ctx.error(value,
+                  fmt::format("'{}' needs a number or a duration, not '{}'", spec.name, a.value));
     } else if (spec.operand == engine::OperandKind::Regex) {
         RE2 re(a.value, RE2::Quiet);
-        if (!re.ok()) ctx.error(value, fmt::format("invalid regular expression '{}': {}", a.value, re.error()));
+        if (!re.ok())
+            ctx.error(value,
+                      fmt::format("invalid regular expression '{}': {}", a.value, re.error()));
     }
     return a;
 }
 
 }  // namespace
 
-void read_value_assertions(const YamlContext& ctx, MapReader& map, std::vector<model::Assertion>& out,
+void read_value_assertions(const YamlContext& ctx, MapReader& map,
+                           std::vector<model::Assertion>& out,
                            const std::set<std::string>& other_keys) {
     for (const auto& entry : map.node()) {
         if (!entry.first.IsScalar()) continue;
@@ -103,7 +131,8 @@ void read_value_assertions(const YamlContext& ctx, MapReader& map, std::vector<m
         const auto* spec = engine::find_operator(name);
         if (spec == nullptr) {
             if (other_keys.count(name) == 0) {
-                ctx.error(entry.first, fmt::format("unknown operator '{}' (known: {})", name, engine::operator_names()));
+                ctx.error(entry.first, fmt::format("unknown operator '{}' (known: {})", name,
+                                                   engine::operator_names()));
                 map.take(name);
             }
             continue;
@@ -116,20 +145,30 @@ void read_value_assertions(const YamlContext& ctx, MapReader& map, std::vector<m
 void read_type(const YamlContext& ctx, MapReader& map, model::ValueType& type) {
     YAML::Node node = map.take("type");
     if (!node.IsDefined()) return;
-    static const std::map<std::string, model::ValueType> k_types = {{"bool", model::ValueType::Bool},
-        {"int", model::ValueType::Int}, {"duration", model::ValueType::Duration},
-        {"string", model::ValueType::String}, {"list", model::ValueType::List}};
+    static const std::map<std::string, model::ValueType> k_types = {
+        {"bool", model::ValueType::Bool},
+        {"int", model::ValueType::Int},
+        {"duration", model::ValueType::Duration},
+        {"string", model::ValueType::String},
+        {"list", model::ValueType::List}};
     auto text = scalar_of(ctx, node, "'type'").value_or("");
     auto it = k_types.find(text);
-    if (it == k_types.end()) ctx.error(node, fmt::format("invalid type '{}': expected bool, int, duration, string or list", text));
-    else type = it->second;
+    if (it == k_types.end())
+        ctx.error(
+            node,
+            fmt::format("invalid type '{}': expected bool, int, duration, string or list", text));
+    else
+        type = it->second;
 }
 
 namespace {
 
 void read_file_subject(const YamlContext& ctx, MapReader& map, TestItem& item) {
-    const char* key = item.subject == Subject::File ? "file" : item.subject == Subject::Files ? "files" : "tree";
-    item.refs = item.subject == Subject::Files ? map.strings(key, true) : std::vector<std::string>{map.string(key, true)};
+    const char* key = item.subject == Subject::File    ? "file"
+                      : item.subject == Subject::Files ? "files"
+                                                       : "tree";
+    item.refs = item.subject == Subject::Files ? map.strings(key, true)
+                                               : std::vector<std::string>{map.string(key, true)};
     if (item.subject == Subject::Tree) item.name_glob = map.string("name");
     read_file_assertions(ctx, map, item);
     read_if_missing(ctx, map, item);
@@ -144,7 +183,8 @@ void read_value_subject(const YamlContext& ctx, MapReader& map, TestItem& item) 
     item.component = map.string("component");
     read_type(ctx, map, item.type);
     if (item.subject == Subject::Document) read_if_missing(ctx, map, item);
-    static const std::set<std::string> k_known = {"flag", "key", "env", "component", "type", "document", "feature_gate", "if_missing"};
+    static const std::set<std::string> k_known = {"flag", "key",      "env",          "component",
+                                                  "type", "document", "feature_gate", "if_missing"};
     read_value_assertions(ctx, map, item.assertions, k_known);
     if (!item.flag.empty() && !item.flag.starts_with("-")) {
         ctx.error(map.node()["flag"], fmt::format("flag '{}' must start with '-'", item.flag));
@@ -175,7 +215,8 @@ TestItem read_test_item(const YamlContext& ctx, const YAML::Node& node) {
     if (!subject) return item;
     item.subject = *subject;
     if (item.subject == Subject::All || item.subject == Subject::Any) {
-        item = read_test_list(ctx, map.take(item.subject == Subject::All ? "all" : "any"), item.subject);
+        item = read_test_list(ctx, map.take(item.subject == Subject::All ? "all" : "any"),
+                              item.subject);
     } else if (is_file_subject(item.subject)) {
         read_file_subject(ctx, map, item);
     } else if (item.subject == Subject::Objects) {
@@ -184,7 +225,8 @@ TestItem read_test_item(const YamlContext& ctx, const YAML::Node& node) {
         read_value_subject(ctx, map, item);
     }
     map.finish();
-    bool group = item.subject == Subject::All || item.subject == Subject::Any || item.subject == Subject::Objects;
+    bool group = item.subject == Subject::All || item.subject == Subject::Any ||
+                 item.subject == Subject::Objects;
     if (!group && item.assertions.empty() && ctx.diagnostics->size() == problems_before) {
         ctx.error(node, "test item has no assertion");
     }

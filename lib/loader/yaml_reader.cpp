@@ -20,12 +20,14 @@ std::optional<YAML::Node> parse_yaml(const YamlContext& ctx) {
     try {
         return YAML::Load(std::string(ctx.text));
     } catch (const YAML::Exception& e) {
-        ctx.diagnostics->add(ctx.file, e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + e.msg, ctx.text);
+        ctx.diagnostics->add(ctx.file, e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + e.msg,
+                             ctx.text);
         return std::nullopt;
     }
 }
 
-std::optional<std::string> scalar_of(const YamlContext& ctx, const YAML::Node& node, std::string_view what) {
+std::optional<std::string> scalar_of(const YamlContext& ctx, const YAML::Node& node,
+                                     std::string_view what) {
     if (node.IsScalar()) return node.Scalar();
     if (node.IsNull()) return std::string();
     ctx.error(node, fmt::format("{} must be a string", what));
@@ -62,11 +64,13 @@ YAML::Node MapReader::take(std::string_view key) {
 std::string MapReader::string(std::string_view key, bool required) {
     YAML::Node value = take(key);
     if (!value.IsDefined()) {
-        if (required && m_ok) m_ctx.error(m_node, fmt::format("{} is missing required key '{}'", m_what, key));
+        if (required && m_ok)
+            m_ctx.error(m_node, fmt::format("{} is missing required key '{}'", m_what, key));
         return {};
     }
     auto text = scalar_of(m_ctx, value, fmt::format("'{}'", key));
-    if (required && text && text->empty()) m_ctx.error(value, fmt::format("'{}' must not be empty", key));
+    if (required && text && text->empty())
+        m_ctx.error(value, fmt::format("'{}' must not be empty", key));
     return text.value_or("");
 }
 
@@ -74,7 +78,8 @@ std::vector<std::string> MapReader::strings(std::string_view key, bool required)
     YAML::Node value = take(key);
     std::vector<std::string> out;
     if (!value.IsDefined()) {
-        if (required && m_ok) m_ctx.error(m_node, fmt::format("{} is missing required key '{}'", m_what, key));
+        if (required && m_ok)
+            m_ctx.error(m_node, fmt::format("{} is missing required key '{}'", m_what, key));
         return out;
     }
     if (value.IsScalar()) return {value.Scalar()};
@@ -83,7 +88,8 @@ std::vector<std::string> MapReader::strings(std::string_view key, bool required)
         return out;
     }
     for (const auto& item : value) {
-        if (auto text = scalar_of(m_ctx, item, fmt::format("each element of '{}'", key))) out.push_back(*text);
+        if (auto text = scalar_of(m_ctx, item, fmt::format("each element of '{}'", key)))
+            out.push_back(*text);
     }
     return out;
 }
@@ -91,7 +97,8 @@ std::vector<std::string> MapReader::strings(std::string_view key, bool required)
 bool MapReader::boolean(std::string_view key, bool fallback) {
     YAML::Node value = take(key);
     if (!value.IsDefined()) return fallback;
-    if (value.IsScalar() && (value.Scalar() == "true" || value.Scalar() == "false")) return value.Scalar() == "true";
+    if (value.IsScalar() && (value.Scalar() == "true" || value.Scalar() == "false"))
+        return value.Scalar() == "true";
     m_ctx.error(value, fmt::format("'{}' must be true or false", key));
     return fallback;
 }
@@ -100,7 +107,8 @@ void MapReader::finish() {
     if (!m_ok) return;
     for (const auto& entry : m_node) {
         const std::string name = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
-        if (m_used.count(name) == 0) m_ctx.error(entry.first, fmt::format("unknown key '{}' in {}", name, m_what));
+        if (m_used.count(name) == 0)
+            m_ctx.error(entry.first, fmt::format("unknown key '{}' in {}", name, m_what));
     }
 }
 

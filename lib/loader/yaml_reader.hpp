@@ -61,6 +61,7 @@ private:
 };
 
 /// The scalar text of a node, or reports that it must be a string.
-std::optional<std::string> scalar_of(const YamlContext& ctx, const YAML::Node& node, std::string_view what);
+std::optional<std::string> scalar_of(const YamlContext& ctx, const YAML::Node& node,
+                                     std::string_view what);
 
 }  // namespace kubeproof::loader

@@ -55,8 +55,10 @@ struct TestItem {
     IfMissing if_missing = IfMissing::NA;
     std::vector<Assertion> assertions;
     std::vector<TestItem> children;  ///< for All/Any
-    std::string iterator;            ///< objects: pod, container, volume, role-rule, binding-subject, grant, ...
-    std::vector<std::string> kinds;  ///< objects with the `object` iterator: "Namespace", "kyverno.io/ClusterPolicy"
+    std::string
+        iterator;  ///< objects: pod, container, volume, role-rule, binding-subject, grant, ...
+    std::vector<std::string>
+        kinds;  ///< objects with the `object` iterator: "Namespace", "kyverno.io/ClusterPolicy"
     std::vector<Condition> violation;  ///< objects: 0 or 1 condition; matching items are findings
     std::vector<Condition> require;    ///< objects: 0 or 1 condition; at least one item must match
     std::vector<Condition> exclude;    ///< objects: 0 or 1 condition; matching items are ignored
@@ -66,7 +68,8 @@ struct TestItem {
 /// One benchmark check as defined in YAML.
 struct Check {
     std::string id;
-    std::string key;  ///< stable name of what is inspected ("apiserver.profiling"); frameworks map keys
+    std::string
+        key;  ///< stable name of what is inspected ("apiserver.profiling"); frameworks map keys
     std::string title;
     bool automated = true;
     std::vector<std::string> components;
@@ -123,7 +126,7 @@ struct ConfigDefault {
 /// The flag library a component parses its command line with.
 enum class FlagLibrary {
     Pflag,  ///< spf13/pflag (Kubernetes components): flags and arguments may be interleaved
-    Go,     ///< Go's standard `flag` package (etcd): the first argument that is not a flag ends them
+    Go,  ///< Go's standard `flag` package (etcd): the first argument that is not a flag ends them
 };
 
 /// How a component reads its command line.
@@ -136,7 +139,7 @@ struct FlagSyntax {
 
 /// A Kubernetes component in the catalogue.
 struct Component {
-    std::string id;  ///< "apiserver"
+    std::string id;    ///< "apiserver"
     std::string name;  ///< "kube-apiserver"
     std::vector<std::string> targets;
     std::vector<std::string> processes;
@@ -182,7 +185,7 @@ struct Framework {
     bool required = false;  ///< every shipped check must be mapped
     std::vector<Criterion> criteria;
     std::map<std::string, std::vector<FrameworkLink>> mappings;  ///< check key -> links
-    std::map<std::string, SourceLocation> mapping_where;          ///< check key -> where it is mapped
+    std::map<std::string, SourceLocation> mapping_where;  ///< check key -> where it is mapped
     SourceLocation where;
 };
 

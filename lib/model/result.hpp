@@ -25,7 +25,8 @@ std::optional<Status> parse_status(std::string_view text);
 /// One thing that was looked at to reach a result.
 struct Evidence {
     std::string source;  ///< "file", "process", "manifest", "config", "env", "default", "discovery"
-    std::string ref;     ///< what: a path, "kube-apiserver pid 4624", "/var/lib/kubelet/config.yaml:12"
+    std::string
+        ref;  ///< what: a path, "kube-apiserver pid 4624", "/var/lib/kubelet/config.yaml:12"
     std::string value;   ///< what was seen there (secrets redacted)
     std::string file{};  ///< manifest file the evidence is in, when it comes from one
     int line = 0;        ///< 1-based line in `file`, 0 when unknown

@@ -9,17 +9,21 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Assertion, op, value, values)
 // Locations of test items, conditions and links only serve load-time diagnostics, which the build
 // has already run: they are left out so that start-up decodes less.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Condition, kind, field, type, assertions, children)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TestItem, subject, refs, name_glob, flag, key, env, feature_gate, component, type,
-                                   if_missing, assertions, children, iterator, kinds, violation, require, exclude)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, key, title, automated, components, test, manual, expect, remediation, notes, where)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TestItem, subject, refs, name_glob, flag, key, env, feature_gate,
+                                   component, type, if_missing, assertions, children, iterator,
+                                   kinds, violation, require, exclude)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, key, title, automated, components, test, manual,
+                                   expect, remediation, notes, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Group, id, title, checks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Section, id, target, title, file, groups)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Benchmark, id, title, kubernetes, sections)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileRole, name, description, from_flag, from_key, static_pod, systemd_unit, candidates, multi)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileRole, name, description, from_flag, from_key, static_pod,
+                                   systemd_unit, candidates, multi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfigDefault, value, zero_means_default)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FlagSyntax, library, bool_flags)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod, flag_defaults, flag_syntax, config_role,
-                                   config_dropin_flag, config_dropin_suffix, config_replaces_flags, config_defaults,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod,
+                                   flag_defaults, flag_syntax, config_role, config_dropin_flag,
+                                   config_dropin_suffix, config_replaces_flags, config_defaults,
                                    feature_gates, roles)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Criterion, id, title)
@@ -36,7 +40,8 @@ std::vector<uint8_t> to_cbor(const Definitions& definitions) {
     return nlohmann::json::to_cbor(doc);
 }
 
-std::optional<Definitions> definitions_from_cbor(std::span<const uint8_t> bytes, std::string& error) {
+std::optional<Definitions> definitions_from_cbor(std::span<const uint8_t> bytes,
+                                                 std::string& error) {
     try {
         nlohmann::json doc = nlohmann::json::from_cbor(bytes.begin(), bytes.end());
         if (doc.value("format", 0) != k_format_version) {

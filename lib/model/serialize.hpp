@@ -14,6 +14,7 @@ namespace kubeproof::model {
 std::vector<uint8_t> to_cbor(const Definitions& definitions);
 
 /// Decodes definitions written by to_cbor; nullopt (with `error` set) when the bytes are not valid.
-std::optional<Definitions> definitions_from_cbor(std::span<const uint8_t> bytes, std::string& error);
+std::optional<Definitions> definitions_from_cbor(std::span<const uint8_t> bytes,
+                                                 std::string& error);
 
 }  // namespace kubeproof::model

@@ -33,7 +33,8 @@ int natural_compare(std::string_view a, std::string_view b) {
         if (is_digit(a[i]) && is_digit(b[j])) {
             const size_t a_end = digits_end(a, i);
             const size_t b_end = digits_end(b, j);
-            if (int order = compare_numbers(a.substr(i, a_end - i), b.substr(j, b_end - j))) return order;
+            if (int order = compare_numbers(a.substr(i, a_end - i), b.substr(j, b_end - j)))
+                return order;
             i = a_end;
             j = b_end;
         } else {
@@ -58,7 +59,8 @@ std::vector<model::FrameworkInfo> catalogues(const model::Report& report) {
     if (!report.frameworks.empty()) return report.frameworks;
     std::map<std::string, std::set<std::string, NaturalLess>> tagged;
     for (const auto& result : report.results)
-        for (const auto& [framework, criteria] : result.controls) tagged[framework].insert(criteria.begin(), criteria.end());
+        for (const auto& [framework, criteria] : result.controls)
+            tagged[framework].insert(criteria.begin(), criteria.end());
     std::vector<model::FrameworkInfo> out;
     for (const auto& [framework, criteria] : tagged) {
         model::FrameworkInfo info{framework, {}, {}};
@@ -74,8 +76,11 @@ FrameworkSummary summarise(const model::Report& report, const model::FrameworkIn
         CriterionRow row{id, title, {}, {}};
         for (const auto& result : report.results) {
             auto tags = result.controls.find(info.id);
-            if (tags == result.controls.end() || std::find(tags->second.begin(), tags->second.end(), id) == tags->second.end()) continue;
-            if (std::find(row.checks.begin(), row.checks.end(), result.id) != row.checks.end()) continue;
+            if (tags == result.controls.end() ||
+                std::find(tags->second.begin(), tags->second.end(), id) == tags->second.end())
+                continue;
+            if (std::find(row.checks.begin(), row.checks.end(), result.id) != row.checks.end())
+                continue;
             row.totals.add(result.status);
             row.checks.push_back(result.id);
         }

@@ -20,7 +20,8 @@ constexpr std::string_view k_tool_name = "kubeproof";
 
 Json totals_json(const model::Totals& totals) {
     Json json = Json::object();
-    for (model::Status status : model::k_all_statuses) json[std::string(model::to_string(status))] = totals[status];
+    for (model::Status status : model::k_all_statuses)
+        json[std::string(model::to_string(status))] = totals[status];
     return json;
 }
 

@@ -39,28 +39,38 @@ CodePoint decode_utf8(std::string_view text, size_t at) {
         if ((next & 0xC0) != 0x80) return {};
         value = (value << 6) | (next & 0x3F);
     }
-    if (value < k_smallest[length] || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return {};
+    if (value < k_smallest[length] || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
+        return {};
     return {length, value};
 }
 
 /// XML 1.0's Char production.
 bool is_xml_char(char32_t c) {
-    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
-           c >= 0x10000;
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+           (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
 }
 
 /// The entity for a character that needs one, or "" when it can be written as is.
 std::string_view entity(char32_t c, bool attribute) {
     switch (c) {
-        case '&': return "&amp;";
-        case '<': return "&lt;";
-        case '>': return "&gt;";
-        case '"': return "&quot;";
-        case '\'': return "&apos;";
-        case '\r': return "&#13;";
-        case '\n': return attribute ? "&#10;" : "";
-        case '\t': return attribute ? "&#9;" : "";
-        default: return "";
+        case '&':
+            return "&amp;";
+        case '<':
+            return "&lt;";
+        case '>':
+            return "&gt;";
+        case '"':
+            return "&quot;";
+        case '\'':
+            return "&apos;";
+        case '\r':
+            return "&#13;";
+        case '\n':
+            return attribute ? "&#10;" : "";
+        case '\t':
+            return attribute ? "&#9;" : "";
+        default:
+            return "";
     }
 }
 
@@ -84,15 +94,18 @@ std::string failure_body(const model::Result& result) {
 
 void write_outcome(std::string& out, const model::Result& result) {
     switch (result.status) {
-        case Status::Pass: return;
+        case Status::Pass:
+            return;
         case Status::Fail:
-            out += fmt::format("      <failure message=\"{}\" type=\"FAIL\">{}</failure>\n", attr(result.actual),
-                               failure_body(result));
+            out += fmt::format("      <failure message=\"{}\" type=\"FAIL\">{}</failure>\n",
+                               attr(result.actual), failure_body(result));
             return;
         case Status::Error:
-            out += fmt::format("      <error message=\"{}\" type=\"ERROR\"/>\n", attr(result.reason));
+            out +=
+                fmt::format("      <error message=\"{}\" type=\"ERROR\"/>\n", attr(result.reason));
             return;
-        default: out += fmt::format("      <skipped message=\"{}\"/>\n", attr(skipped_message(result)));
+        default:
+            out += fmt::format("      <skipped message=\"{}\"/>\n", attr(skipped_message(result)));
     }
 }
 
@@ -111,9 +124,10 @@ void write_properties(std::string& out, const model::Result& result) {
 }
 
 void write_testcase(std::string& out, const model::Result& result) {
-    const std::string classname = fmt::format("{} {}", result.benchmark, heading(result.group, result.group_title));
-    out += fmt::format("    <testcase name=\"{}\" classname=\"{}\">\n", attr(heading(result.id, result.title)),
-                       attr(classname));
+    const std::string classname =
+        fmt::format("{} {}", result.benchmark, heading(result.group, result.group_title));
+    out += fmt::format("    <testcase name=\"{}\" classname=\"{}\">\n",
+                       attr(heading(result.id, result.title)), attr(classname));
     write_properties(out, result);
     write_outcome(out, result);
     out += "    </testcase>\n";
@@ -121,15 +135,16 @@ void write_testcase(std::string& out, const model::Result& result) {
 
 /// tests="…" failures="…" errors="…" skipped="…"
 std::string count_attributes(const model::Totals& totals, size_t tests) {
-    return fmt::format("tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"", tests, totals[Status::Fail],
-                       totals[Status::Error], totals[Status::Warn] + totals[Status::Skip] + totals[Status::NA]);
+    return fmt::format("tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"", tests,
+                       totals[Status::Fail], totals[Status::Error],
+                       totals[Status::Warn] + totals[Status::Skip] + totals[Status::NA]);
 }
 
 void write_testsuite(std::string& out, const SectionResults& section, const model::ScanInfo& scan) {
     out += fmt::format("  <testsuite name=\"{}\" {} timestamp=\"{}\" hostname=\"{}\">\n",
                        attr(heading(section.info.id, section.info.title)),
-                       count_attributes(count(section.results), section.results.size()), attr(scan.started_at),
-                       attr(scan.host));
+                       count_attributes(count(section.results), section.results.size()),
+                       attr(scan.started_at), attr(scan.host));
     for (const auto* result : section.results) write_testcase(out, *result);
     out += "  </testsuite>\n";
 }
@@ -163,7 +178,8 @@ std::string to_junit(const model::Report& report) {
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out += fmt::format("<testsuites name=\"{}\" {}>\n", attr("kubeproof " + report.scan.benchmark),
                        count_attributes(model::count(report), report.results.size()));
-    for (const auto& section : split_into_sections(report)) write_testsuite(out, section, report.scan);
+    for (const auto& section : split_into_sections(report))
+        write_testsuite(out, section, report.scan);
     out += "</testsuites>\n";
     return out;
 }

@@ -82,9 +82,10 @@ void write_detail(std::string& out, std::string_view label, std::string_view val
 }
 
 void write_result(std::string& out, const model::Result& result, const TextOptions& options) {
-    out += fmt::format("{} {} {} ({}){}\n", tag(model::to_string(result.status), options.colour), result.id,
-                       printable(result.title), result.automated ? "Automated" : "Manual",
-                       criteria_suffix(result, options.framework));
+    out +=
+        fmt::format("{} {} {} ({}){}\n", tag(model::to_string(result.status), options.colour),
+                    result.id, printable(result.title), result.automated ? "Automated" : "Manual",
+                    criteria_suffix(result, options.framework));
     if (needs_attention(result.status)) {
         write_detail(out, "expected", result.expected);
         write_detail(out, "actual", result.actual);
@@ -94,14 +95,17 @@ void write_result(std::string& out, const model::Result& result, const TextOptio
 }
 
 void write_section(std::string& out, const SectionResults& section, const TextOptions& options) {
-    out += fmt::format("{} {}\n", tag("INFO", options.colour), printable(heading(section.info.id, section.info.title)));
+    out += fmt::format("{} {}\n", tag("INFO", options.colour),
+                       printable(heading(section.info.id, section.info.title)));
     const std::string* group = nullptr;
     for (const auto* result : section.results) {
         if (group == nullptr || *group != result->group) {
             group = &result->group;
-            const bool same_as_section = *group == section.info.id && result->group_title == section.info.title;
+            const bool same_as_section =
+                *group == section.info.id && result->group_title == section.info.title;
             if (!same_as_section) {
-                out += fmt::format("{} {}\n", tag("INFO", options.colour), printable(heading(*group, result->group_title)));
+                out += fmt::format("{} {}\n", tag("INFO", options.colour),
+                                   printable(heading(*group, result->group_title)));
             }
         }
         write_result(out, *result, options);
@@ -110,7 +114,8 @@ void write_section(std::string& out, const SectionResults& section, const TextOp
 
 std::string remediation_of(const model::Result& result) {
     if (result.status == Status::Error) {
-        return result.reason.empty() ? "could not be evaluated" : "could not be evaluated: " + result.reason;
+        return result.reason.empty() ? "could not be evaluated"
+                                     : "could not be evaluated: " + result.reason;
     }
     return result.remediation.empty() ? result.reason : result.remediation;
 }
@@ -139,9 +144,11 @@ void write_summary(std::string& out, std::string_view label, const model::Totals
 std::vector<TargetBlock> split_by_target(std::vector<SectionResults> sections) {
     std::vector<TargetBlock> blocks;
     for (auto& section : sections) {
-        auto block = std::find_if(blocks.begin(), blocks.end(),
-                                  [&](const TargetBlock& b) { return b.target == section.info.target; });
-        if (block == blocks.end()) block = blocks.insert(blocks.end(), TargetBlock{section.info.target, {}});
+        auto block = std::find_if(blocks.begin(), blocks.end(), [&](const TargetBlock& b) {
+            return b.target == section.info.target;
+        });
+        if (block == blocks.end())
+            block = blocks.insert(blocks.end(), TargetBlock{section.info.target, {}});
         block->sections.push_back(std::move(section));
     }
     return blocks;
@@ -162,15 +169,18 @@ void write_target(std::string& out, const TargetBlock& block, const TextOptions&
 
 }  // namespace
 
-/// The per-criterion table of one framework: counts per status and the checks behind each criterion.
+/// The per-criterion table of one framework: counts per status and the checks behind each
+/// criterion.
 void write_framework_table(std::string& out, const FrameworkSummary& framework) {
-    out += fmt::format("== Framework {}{} ==\n", framework.id, framework.title.empty() ? "" : ": " + printable(framework.title));
-    out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", "criterion", "PASS", "FAIL", "WARN", "SKIP", "NA",
-                       "ERROR", "title");
+    out += fmt::format("== Framework {}{} ==\n", framework.id,
+                       framework.title.empty() ? "" : ": " + printable(framework.title));
+    out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", "criterion", "PASS",
+                       "FAIL", "WARN", "SKIP", "NA", "ERROR", "title");
     for (const auto& row : framework.rows) {
         const auto& t = row.totals;
-        out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", printable(row.id), t[Status::Pass], t[Status::Fail],
-                           t[Status::Warn], t[Status::Skip], t[Status::NA], t[Status::Error], printable(row.title));
+        out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", printable(row.id),
+                           t[Status::Pass], t[Status::Fail], t[Status::Warn], t[Status::Skip],
+                           t[Status::NA], t[Status::Error], printable(row.title));
         out += fmt::format("{:<22} checks: {}\n", "", fmt::join(row.checks, " "));
     }
     out += "\n";
@@ -178,7 +188,8 @@ void write_framework_table(std::string& out, const FrameworkSummary& framework) 
 
 std::string to_text(const model::Report& report, const TextOptions& options) {
     std::string out;
-    for (const auto& block : split_by_target(split_into_sections(report))) write_target(out, block, options);
+    for (const auto& block : split_by_target(split_into_sections(report)))
+        write_target(out, block, options);
     write_summary(out, "total", model::count(report));
     if (options.framework.empty()) return out;
     for (const auto& framework : summarise_frameworks(report)) {

@@ -9,7 +9,8 @@ namespace kubeproof::report {
 
 /// How to render the text report.
 struct TextOptions {
-    bool colour = false;       ///< wrap the [STATE] tags in ANSI colours (the caller decides TTY/NO_COLOR)
+    bool colour =
+        false;  ///< wrap the [STATE] tags in ANSI colours (the caller decides TTY/NO_COLOR)
     std::string framework;     ///< when set, each result line ends with that framework's criteria
     bool remediations = true;  ///< print the "== Remediations <target> ==" blocks
 };

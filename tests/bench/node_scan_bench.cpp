@@ -1,10 +1,12 @@
 // kubeproof_bench: times a full node scan of a materialised node root three ways and prints the
 // figures (a benchmark program, not a test: nothing here asserts on time).
 //   1. in process: host::make_real_host + app::run_scan, definitions loaded once outside the timer;
-//   2. the built binary end to end (fork/exec of `kubeproof run --format json`, stdout to /dev/null);
+//   2. the built binary end to end (fork/exec of `kubeproof run --format json`, stdout to
+//   /dev/null);
 //   3. the shell way: the audit commands kube-bench would run for the same checks, each through
 //      `/bin/sh -c` (ps -ef | grep, stat -c, find | xargs stat, cat), with their output read back.
-// Usage: kubeproof_bench --root R [--binary B] [--iterations N] [--shell-iterations M] [--show-commands]
+// Usage: kubeproof_bench --root R [--binary B] [--iterations N] [--shell-iterations M]
+// [--show-commands]
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -62,7 +64,8 @@ struct Stats {
 int parse_count(const std::string& text, const char* name) {
     char* end = nullptr;
     const long value = std::strtol(text.c_str(), &end, 10);
-    if (end == text.c_str() || *end != '\0' || value < 1 || value > 1000000) die(std::string("bad ") + name);
+    if (end == text.c_str() || *end != '\0' || value < 1 || value > 1000000)
+        die(std::string("bad ") + name);
     return static_cast<int>(value);
 }
 
@@ -74,17 +77,26 @@ Args parse_args(int argc, char** argv) {
             args.show_commands = true;
             continue;
         }
-        if (i + 1 >= argc) die("usage: kubeproof_bench --root R [--binary B] [--iterations N] [--shell-iterations M] [--show-commands]");
+        if (i + 1 >= argc)
+            die("usage: kubeproof_bench --root R [--binary B] [--iterations N] [--shell-iterations "
+                "M] [--show-commands]");
         const std::string value = argv[++i];
-        if (flag == "--root") args.root = value;
-        else if (flag == "--binary") args.binary = value;
-        else if (flag == "--iterations") args.iterations = parse_count(value, "--iterations");
-        else if (flag == "--shell-iterations") args.shell_iterations = parse_count(value, "--shell-iterations");
-        else die("unknown option " + flag);
+        if (flag == "--root")
+            args.root = value;
+        else if (flag == "--binary")
+            args.binary = value;
+        else if (flag == "--iterations")
+            args.iterations = parse_count(value, "--iterations");
+        else if (flag == "--shell-iterations")
+            args.shell_iterations = parse_count(value, "--shell-iterations");
+        else
+            die("unknown option " + flag);
     }
-    if (args.root.empty()) die("--root is required (a node root from tests/fixtures/materialize.py)");
+    if (args.root.empty())
+        die("--root is required (a node root from tests/fixtures/materialize.py)");
     while (args.root.size() > 1 && args.root.back() == '/') args.root.pop_back();
-    if (!std::filesystem::is_directory(args.root + "/proc")) die(args.root + "/proc is not a directory: not a node root");
+    if (!std::filesystem::is_directory(args.root + "/proc"))
+        die(args.root + "/proc is not a directory: not a node root");
     return args;
 }
 
@@ -94,8 +106,11 @@ double ms_since(Clock::time_point start) {
 
 Stats summarize(std::vector<double> ms) {
     std::sort(ms.begin(), ms.end());
-    auto at = [&ms](double q) { return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1) + 0.5)]; };
-    return {ms.front(), at(0.5), at(0.95), std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size())};
+    auto at = [&ms](double q) {
+        return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1) + 0.5)];
+    };
+    return {ms.front(), at(0.5), at(0.95),
+            std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size())};
 }
 
 /// Runs `body` `warmups` times untimed, then `runs` times timed; returns the times in ms.
@@ -134,8 +149,10 @@ int spawn(const std::vector<std::string>& args, std::string* output) {
     if (output && ::pipe2(fds, O_CLOEXEC) != 0) return -1;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    if (output) posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    else posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (output)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    else
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid = 0;
     const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -156,7 +173,8 @@ int count_real_processes() {
     int count = 0;
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
         const std::string name = entry.path().filename().string();
-        count += std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+        count += std::all_of(name.begin(), name.end(),
+                             [](unsigned char c) { return std::isdigit(c) != 0; });
     }
     return count;
 }
@@ -182,7 +200,8 @@ model::Definitions load_definitions_timed(double& first_ms, double& reload_media
     auto loaded = app::load_definitions("");
     first_ms = ms_since(start);
     if (!loaded.diagnostics.empty()) die("embedded definitions:\n" + loaded.diagnostics.format());
-    reload_median_ms = summarize(time_runs(0, k_definition_loads, [] { (void)app::load_definitions(""); })).median;
+    reload_median_ms =
+        summarize(time_runs(0, k_definition_loads, [] { (void)app::load_definitions(""); })).median;
     return std::move(loaded.definitions);
 }
 
@@ -205,8 +224,10 @@ void collect_use(const model::TestItem& item, CheckUse& use) {
     }
     // A flag item may name the config-file key that backs it (the kubelet's): kube-bench runs
     // both its `audit` (ps) and its `audit_config` (cat) for those.
-    if (item.subject == Subject::Key || (item.subject == Subject::Flag && !item.key.empty())) use.config_key = true;
-    if (item.subject == Subject::Flag || item.subject == Subject::FeatureGate || item.subject == Subject::Document)
+    if (item.subject == Subject::Key || (item.subject == Subject::Flag && !item.key.empty()))
+        use.config_key = true;
+    if (item.subject == Subject::Flag || item.subject == Subject::FeatureGate ||
+        item.subject == Subject::Document)
         use.process = true;
     if (item.subject == Subject::Tree) {
         use.tree = true;
@@ -225,9 +246,10 @@ std::vector<std::string> file_refs(const model::Result& result) {
     return refs;
 }
 
-/// Config file per component as the scan found it ("config" evidence "/var/lib/kubelet/config.yaml:12").
-std::map<std::string, std::string> config_files(const model::Report& report,
-                                                const std::map<std::string, const model::Check*>& checks) {
+/// Config file per component as the scan found it ("config" evidence
+/// "/var/lib/kubelet/config.yaml:12").
+std::map<std::string, std::string> config_files(
+    const model::Report& report, const std::map<std::string, const model::Check*>& checks) {
     std::map<std::string, std::string> files;
     for (const auto& result : report.results) {
         const model::Check* check = checks.at(result.id);
@@ -254,7 +276,8 @@ std::string tree_command(const std::string& root, const std::string& ref, const 
 
 /// The audit commands kube-bench would run for one check (none for a purely manual one).
 std::vector<std::string> audits_for(const model::Check& check, const model::Result& result,
-                                    const model::Catalogue& catalogue, const std::map<std::string, std::string>& configs,
+                                    const model::Catalogue& catalogue,
+                                    const std::map<std::string, std::string>& configs,
                                     const std::string& root) {
     CheckUse use;
     collect_use(check.test, use);
@@ -264,12 +287,14 @@ std::vector<std::string> audits_for(const model::Check& check, const model::Resu
     const auto config = configs.find(component);
     std::vector<std::string> commands;
     const auto refs = file_refs(result);
-    if (use.tree && !refs.empty()) commands.push_back(tree_command(root, refs.front(), use));
+    if (use.tree && !refs.empty())
+        commands.push_back(tree_command(root, refs.front(), use));
     else if (!use.stat_format.empty() && !refs.empty())
         commands.push_back("stat -c " + use.stat_format + quoted_paths(root, refs));
     if (use.process || (use.config_key && config == configs.end()))
         commands.push_back("ps -ef | grep " + binary + " | grep -v grep");
-    if (use.config_key && config != configs.end()) commands.push_back("cat '" + root + config->second + "'");
+    if (use.config_key && config != configs.end())
+        commands.push_back("cat '" + root + config->second + "'");
     return commands;
 }
 
@@ -294,7 +319,8 @@ size_t run_shell_commands(const std::vector<std::string>& commands) {
     size_t bytes = 0;
     for (const auto& command : commands) {
         std::string output;
-        if (spawn({"/bin/sh", "-c", command}, &output) < 0) die("could not run /bin/sh -c " + command);
+        if (spawn({"/bin/sh", "-c", command}, &output) < 0)
+            die("could not run /bin/sh -c " + command);
         bytes += output.size();
     }
     return bytes;
@@ -303,7 +329,8 @@ size_t run_shell_commands(const std::vector<std::string>& commands) {
 // ---- report ------------------------------------------------------------------------------------
 
 void print_row(const char* label, const Stats& s, int runs) {
-    std::printf("  %-44s %8.3f %8.3f %8.3f %8.3f  %6d\n", label, s.min, s.median, s.p95, s.mean, runs);
+    std::printf("  %-44s %8.3f %8.3f %8.3f %8.3f  %6d\n", label, s.min, s.median, s.p95, s.mean,
+                runs);
 }
 
 std::string totals_text(const model::Report& report) {
@@ -322,8 +349,9 @@ long peak_rss_kib() {
 }
 
 Stats bench_binary(const Args& args) {
-    const std::vector<std::string> argv = {args.binary, "run", "--root", args.root, "--format", "json", "--targets",
-                                           "master,etcd,controlplane,node"};
+    const std::vector<std::string> argv = {
+        args.binary, "run",  "--root",    args.root,
+        "--format",  "json", "--targets", "master,etcd,controlplane,node"};
     return summarize(time_runs(2, args.iterations, [&argv] {
         const int code = spawn(argv, nullptr);
         if (code != 0 && code != 1) die("kubeproof run exited with " + std::to_string(code));
@@ -342,23 +370,33 @@ struct Figures {
 void print_figures(const Args& args, const model::Report& report, const Figures& f) {
     const bool have_binary = !args.binary.empty();
     std::printf("kubeproof node-scan benchmark\n");
-    std::printf("  root %s, targets master,etcd,controlplane,node, benchmark %s\n", args.root.c_str(),
-                report.scan.benchmark.c_str());
-    std::printf("  checks evaluated per scan: %zu (%s)\n", report.results.size(), totals_text(report).c_str());
-    std::printf("  definition load (embedded CBOR, outside the scan timer): first %.3f ms, median of %d reloads %.3f ms\n\n",
-                f.load_ms, k_definition_loads, f.reload_ms);
-    std::printf("  %-44s %8s %8s %8s %8s  %6s\n", "time per full scan (ms)", "min", "median", "p95", "mean", "runs");
+    std::printf("  root %s, targets master,etcd,controlplane,node, benchmark %s\n",
+                args.root.c_str(), report.scan.benchmark.c_str());
+    std::printf("  checks evaluated per scan: %zu (%s)\n", report.results.size(),
+                totals_text(report).c_str());
+    std::printf(
+        "  definition load (embedded CBOR, outside the scan timer): first %.3f ms, median of %d "
+        "reloads %.3f ms\n\n",
+        f.load_ms, k_definition_loads, f.reload_ms);
+    std::printf("  %-44s %8s %8s %8s %8s  %6s\n", "time per full scan (ms)", "min", "median", "p95",
+                "mean", "runs");
     print_row("kubeproof in-process (make_real_host+run_scan)", f.in_process, args.iterations);
-    if (have_binary) print_row("kubeproof binary end-to-end (exec, json)", f.binary, args.iterations);
+    if (have_binary)
+        print_row("kubeproof binary end-to-end (exec, json)", f.binary, args.iterations);
     print_row("shell way (kube-bench audits via /bin/sh -c)", f.shell, args.shell_iterations);
-    std::printf("\n  shell way: %zu commands for %d of %zu checks, %zu bytes of output per run\n", f.shell_commands,
-                f.audited_checks, report.results.size(), f.shell_bytes);
-    std::printf("  ratio shell / in-process (medians): %.0fx\n", f.shell.median / f.in_process.median);
-    if (have_binary) std::printf("  ratio shell / binary     (medians): %.1fx\n", f.shell.median / f.binary.median);
-    std::printf("  peak RSS after the in-process part: %.1f MiB\n", static_cast<double>(f.rss_kib) / 1024.0);
-    std::printf("  note: `ps -ef` reads this machine's real /proc (%d processes now), as kube-bench does;\n"
-                "        kubeproof reads %s/proc. stat/find/cat read the fixture's files under the root.\n",
-                count_real_processes(), args.root.c_str());
+    std::printf("\n  shell way: %zu commands for %d of %zu checks, %zu bytes of output per run\n",
+                f.shell_commands, f.audited_checks, report.results.size(), f.shell_bytes);
+    std::printf("  ratio shell / in-process (medians): %.0fx\n",
+                f.shell.median / f.in_process.median);
+    if (have_binary)
+        std::printf("  ratio shell / binary     (medians): %.1fx\n",
+                    f.shell.median / f.binary.median);
+    std::printf("  peak RSS after the in-process part: %.1f MiB\n",
+                static_cast<double>(f.rss_kib) / 1024.0);
+    std::printf(
+        "  note: `ps -ef` reads this machine's real /proc (%d processes now), as kube-bench does;\n"
+        "        kubeproof reads %s/proc. stat/find/cat read the fixture's files under the root.\n",
+        count_real_processes(), args.root.c_str());
 }
 
 }  // namespace
@@ -369,7 +407,8 @@ int main(int argc, char** argv) {
     const model::Definitions defs = load_definitions_timed(f.load_ms, f.reload_ms);
 
     model::Report report = scan_once(defs, args.root);
-    f.in_process = summarize(time_runs(k_warmups, args.iterations, [&] { report = scan_once(defs, args.root); }));
+    f.in_process = summarize(
+        time_runs(k_warmups, args.iterations, [&] { report = scan_once(defs, args.root); }));
     f.rss_kib = peak_rss_kib();
 
     if (!args.binary.empty()) f.binary = bench_binary(args);
@@ -378,7 +417,8 @@ int main(int argc, char** argv) {
     f.shell_commands = commands.size();
     if (args.show_commands)
         for (const auto& command : commands) std::printf("sh -c %s\n", command.c_str());
-    f.shell = summarize(time_runs(1, args.shell_iterations, [&] { f.shell_bytes = run_shell_commands(commands); }));
+    f.shell = summarize(
+        time_runs(1, args.shell_iterations, [&] { f.shell_bytes = run_shell_commands(commands); }));
 
     print_figures(args, report, f);
     return 0;

@@ -21,7 +21,8 @@ namespace {
 /// The names in a directory, sorted.
 std::vector<std::string> listing(const std::string& dir) {
     std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+    for (const auto& entry : fs::directory_iterator(dir))
+        names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
 }
@@ -49,7 +50,8 @@ TEST_SUITE("host/atomic_write") {
 
     TEST_CASE("replaces an existing file") {
         kubeproof::test::TempRoot dir;
-        std::ofstream(dir.host("/report.json")) << "an old and much longer report that must disappear entirely";
+        std::ofstream(dir.host("/report.json"))
+            << "an old and much longer report that must disappear entirely";
         CHECK(write_file_atomically(dir.host("/report.json"), "new") == std::nullopt);
         CHECK(read_all(dir.host("/report.json")) == "new");
         CHECK(listing(dir.path()) == std::vector<std::string>{"report.json"});

@@ -22,10 +22,13 @@ model::Framework framework(std::string id, std::vector<std::string> criteria,
 TEST_SUITE("engine/controls") {
     TEST_CASE("criteria come in catalogue order, once each, per framework") {
         std::map<std::string, model::Framework> fws;
-        fws["soc2"] = framework("soc2", {"CC6.1", "CC6.6", "CC7.2"}, {{"apiserver.profiling", {"CC7.2", "CC6.6", "CC6.6"}}});
-        fws["pci-dss"] = framework("pci-dss", {"2.2.4", "10.2.1"}, {{"apiserver.audit-log-path", {"10.2.1"}}});
+        fws["soc2"] = framework("soc2", {"CC6.1", "CC6.6", "CC7.2"},
+                                {{"apiserver.profiling", {"CC7.2", "CC6.6", "CC6.6"}}});
+        fws["pci-dss"] =
+            framework("pci-dss", {"2.2.4", "10.2.1"}, {{"apiserver.audit-log-path", {"10.2.1"}}});
         auto controls = engine::controls_for("apiserver.profiling", fws);
-        CHECK(controls == std::map<std::string, std::vector<std::string>>{{"soc2", {"CC6.6", "CC7.2"}}});
+        CHECK(controls ==
+              std::map<std::string, std::vector<std::string>>{{"soc2", {"CC6.6", "CC7.2"}}});
         CHECK(engine::controls_for("unmapped.key", fws).empty());
     }
 

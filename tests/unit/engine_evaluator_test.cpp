@@ -19,10 +19,13 @@ const model::Definitions& shipped() {
     return defs;
 }
 
-std::vector<model::Result> scan(const host::Host& host, std::vector<std::string> targets = {"master", "etcd", "controlplane", "node"}) {
+std::vector<model::Result> scan(const host::Host& host,
+                                std::vector<std::string> targets = {"master", "etcd",
+                                                                    "controlplane", "node"}) {
     const auto& bench = shipped().benchmarks.at("cis-1.12");
     engine::Selection selection{targets, {}, {}};
-    auto facts = facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
+    auto facts =
+        facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
     return engine::evaluate(bench, shipped().catalogue, facts, selection);
 }
 
@@ -36,7 +39,8 @@ const model::Result& result(const std::vector<model::Result>& results, const std
 
 bool evidence_mentions(const model::Result& r, const std::string& text) {
     for (const auto& e : r.evidence) {
-        if (e.ref.find(text) != std::string::npos || e.value.find(text) != std::string::npos) return true;
+        if (e.ref.find(text) != std::string::npos || e.value.find(text) != std::string::npos)
+            return true;
     }
     return false;
 }
@@ -54,16 +58,19 @@ TEST_SUITE("engine/evaluator") {
         auto results = scan(host);
         CHECK(results.size() == 97);
         for (const auto& r : results) CHECK_MESSAGE(r.status == Status::NA, r.id);
-        CHECK(result(results, "1.2.15").reason == "kube-apiserver is not on this node (no process and no static pod manifest)");
+        CHECK(result(results, "1.2.15").reason ==
+              "kube-apiserver is not on this node (no process and no static pod manifest)");
     }
 
     TEST_CASE("without a config file the kubelet's flag defaults apply") {
         host::FakeHost host;
         add_kubelet(host, {"/usr/bin/kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf"});
-        host.add_file("/var/lib/kubelet/config.yaml", "authentication: {anonymous: {enabled: false}}\n");  // not in use
+        host.add_file("/var/lib/kubelet/config.yaml",
+                      "authentication: {anonymous: {enabled: false}}\n");  // not in use
         auto results = scan(host, {"node"});
         CHECK(result(results, "4.2.1").status == Status::Fail);
-        CHECK(result(results, "4.2.1").actual.find("--anonymous-auth not set (default true)") != std::string::npos);
+        CHECK(result(results, "4.2.1").actual.find("--anonymous-auth not set (default true)") !=
+              std::string::npos);
         CHECK(result(results, "4.2.2").status == Status::Fail);
         CHECK(result(results, "4.2.4").status == Status::Warn);  // 10255, Manual
         CHECK(result(results, "4.1.9").status == Status::NA);
@@ -73,7 +80,8 @@ TEST_SUITE("engine/evaluator") {
         host::FakeHost host;
         add_kubelet(host, {"/usr/bin/kubelet", "--config=/var/lib/kubelet/config.yaml"});
         host.add_file("/var/lib/kubelet/config.yaml",
-                      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nstreamingConnectionIdleTimeout: 0s\n"
+                      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: "
+                      "KubeletConfiguration\nstreamingConnectionIdleTimeout: 0s\n"
                       "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n",
                       0600);
         auto results = scan(host, {"node"});
@@ -83,62 +91,79 @@ TEST_SUITE("engine/evaluator") {
         CHECK(evidence_mentions(result(results, "4.2.3"), "/var/lib/kubelet/config.yaml:6"));
         CHECK(result(results, "4.2.4").status == Status::Pass);
         CHECK(result(results, "4.2.5").status == Status::Pass);  // zero means the 4h default
-        CHECK(result(results, "4.2.5").actual.find("zero means the default 4h0m0s") != std::string::npos);
+        CHECK(result(results, "4.2.5").actual.find("zero means the default 4h0m0s") !=
+              std::string::npos);
         CHECK(result(results, "4.1.9").status == Status::Pass);
     }
 
     TEST_CASE("a command-line flag beats the config file") {
         host::FakeHost host;
-        add_kubelet(host, {"kubelet", "--config", "/etc/kubelet.json", "--anonymous-auth=true", "--read-only-port", "0"});
-        host.add_file("/etc/kubelet.json", R"({"authentication": {"anonymous": {"enabled": false}}, "readOnlyPort": 10255})");
+        add_kubelet(host, {"kubelet", "--config", "/etc/kubelet.json", "--anonymous-auth=true",
+                           "--read-only-port", "0"});
+        host.add_file(
+            "/etc/kubelet.json",
+            R"({"authentication": {"anonymous": {"enabled": false}}, "readOnlyPort": 10255})");
         auto results = scan(host, {"node"});
         CHECK(result(results, "4.2.1").status == Status::Fail);
         CHECK(result(results, "4.2.1").actual.find("--anonymous-auth=true") != std::string::npos);
         CHECK(result(results, "4.2.4").status == Status::Pass);
     }
 
-    TEST_CASE("--config-dir drop-ins are merged over the config file in name order; flags still win") {
+    TEST_CASE(
+        "--config-dir drop-ins are merged over the config file in name order; flags still win") {
         host::FakeHost host;
-        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--config-dir=/etc/kubernetes/kubelet.conf.d",
-                           "--event-qps=0"});
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml",
+                           "--config-dir=/etc/kubernetes/kubelet.conf.d", "--event-qps=0"});
         host.add_file("/var/lib/kubelet/config.yaml",
                       "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
-                      "authentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\nreadOnlyPort: 0\n"
+                      "authentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: "
+                      "true\nreadOnlyPort: 0\n"
                       "rotateCertificates: true\n",
                       0600);
-        // 20- is merged after 10-: it turns the read-only port back off; files without .conf are ignored.
+        // 20- is merged after 10-: it turns the read-only port back off; files without .conf are
+        // ignored.
         host.add_file("/etc/kubernetes/kubelet.conf.d/10-debug.conf",
-                      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n"
+                      "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: "
+                      "KubeletConfiguration\nreadOnlyPort: 10255\n"
                       "authentication:\n  anonymous:\n    enabled: true\n");
-        host.add_file("/etc/kubernetes/kubelet.conf.d/20-ports.conf", "readOnlyPort: 0\nrotateCertificates: false\n", 0600);
-        host.add_file("/etc/kubernetes/kubelet.conf.d/99-off.conf.disabled", "readOnlyPort: 10255\n");
+        host.add_file("/etc/kubernetes/kubelet.conf.d/20-ports.conf",
+                      "readOnlyPort: 0\nrotateCertificates: false\n", 0600);
+        host.add_file("/etc/kubernetes/kubelet.conf.d/99-off.conf.disabled",
+                      "readOnlyPort: 10255\n");
         auto results = scan(host, {"node"});
         const auto& anonymous = result(results, "4.2.1");
-        CHECK(anonymous.status == Status::Fail);  // enabled by 10-debug.conf, webhook kept from config.yaml
+        CHECK(anonymous.status ==
+              Status::Fail);  // enabled by 10-debug.conf, webhook kept from config.yaml
         CHECK(evidence_mentions(anonymous, "/etc/kubernetes/kubelet.conf.d/10-debug.conf:6"));
         CHECK(result(results, "4.2.2").status == Status::Pass);
         CHECK(result(results, "4.2.4").status == Status::Pass);
-        CHECK(evidence_mentions(result(results, "4.2.4"), "/etc/kubernetes/kubelet.conf.d/20-ports.conf:1"));
-        CHECK(result(results, "4.2.10").status == Status::Fail);  // rotateCertificates false in 20-ports.conf
+        CHECK(evidence_mentions(result(results, "4.2.4"),
+                                "/etc/kubernetes/kubelet.conf.d/20-ports.conf:1"));
+        CHECK(result(results, "4.2.10").status ==
+              Status::Fail);  // rotateCertificates false in 20-ports.conf
         CHECK(result(results, "4.2.8").actual.find("--event-qps=0") != std::string::npos);
         // The fragments are config files too: 10-debug.conf was left at 644.
         CHECK(result(results, "4.1.9").status == Status::Fail);
-        CHECK(evidence_mentions(result(results, "4.1.9"), "/etc/kubernetes/kubelet.conf.d/10-debug.conf"));
+        CHECK(evidence_mentions(result(results, "4.1.9"),
+                                "/etc/kubernetes/kubelet.conf.d/10-debug.conf"));
         CHECK_FALSE(evidence_mentions(result(results, "4.1.9"), "99-off.conf.disabled"));
 
         // A broken drop-in stops the kubelet from starting: its settings are ERROR, never PASS.
         host.add_file("/etc/kubernetes/kubelet.conf.d/30-bad.conf", "readOnlyPort: [unclosed\n");
         auto broken = scan(host, {"node"});
         CHECK(result(broken, "4.2.4").status == Status::Error);
-        CHECK(result(broken, "4.2.4").reason.find("/etc/kubernetes/kubelet.conf.d/30-bad.conf:") == 0);
+        CHECK(result(broken, "4.2.4").reason.find("/etc/kubernetes/kubelet.conf.d/30-bad.conf:") ==
+              0);
 
         // Without --config, the drop-ins alone are the kubelet's configuration.
         host::FakeHost alone;
         add_kubelet(alone, {"kubelet", "--config-dir", "/etc/kubernetes/kubelet.conf.d"});
-        alone.add_file("/etc/kubernetes/kubelet.conf.d/10-auth.conf", "authentication: {anonymous: {enabled: false}}\n");
+        alone.add_file("/etc/kubernetes/kubelet.conf.d/10-auth.conf",
+                       "authentication: {anonymous: {enabled: false}}\n");
         auto only = scan(alone, {"node"});
         CHECK(result(only, "4.2.1").status == Status::Pass);
-        CHECK(result(only, "4.2.4").status == Status::Pass);  // the config-file default 0, not the flag default
+        CHECK(result(only, "4.2.4").status ==
+              Status::Pass);  // the config-file default 0, not the flag default
     }
 
     TEST_CASE("an unreadable or broken kubelet config is ERROR, never PASS") {
@@ -157,7 +182,8 @@ TEST_SUITE("engine/evaluator") {
 
     TEST_CASE("file modes are 'at most as permissive', and a symlink's target counts") {
         host::FakeHost host;
-        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--kubeconfig=/etc/kubernetes/kubelet.conf"});
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml",
+                           "--kubeconfig=/etc/kubernetes/kubelet.conf"});
         host.add_file("/var/lib/kubelet/config.yaml", "{}\n", 0400);
         host.add_file("/etc/kubernetes/real-kubelet.conf", "x", 0644);
         host.add_symlink("/etc/kubernetes/kubelet.conf", "real-kubelet.conf");
@@ -171,7 +197,8 @@ TEST_SUITE("engine/evaluator") {
 
     TEST_CASE("owners come from the node's passwd and group files, with numeric fallback") {
         host::FakeHost host;
-        host.set_passwd("root:x:0:0:root:/root:/bin/sh\netcd:x:998:998::/var/lib/etcd:/usr/sbin/nologin\n");
+        host.set_passwd(
+            "root:x:0:0:root:/root:/bin/sh\netcd:x:998:998::/var/lib/etcd:/usr/sbin/nologin\n");
         host.set_group("root:x:0:\netcd:x:998:\n");
         host.add_process(2000, {"etcd", "--data-dir=/data/etcd"}, "etcd");
         host.add_dir("/data/etcd", 0700, 998, 998);
@@ -184,19 +211,23 @@ TEST_SUITE("engine/evaluator") {
         CHECK(result(changed, "1.1.12").actual == "/data/etcd is owned by 4242:etcd");
     }
 
-    TEST_CASE("control-plane flags come from the static pod manifest when the process is not visible") {
+    TEST_CASE(
+        "control-plane flags come from the static pod manifest when the process is not visible") {
         host::FakeHost host;
         add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml"});
         host.add_file("/var/lib/kubelet/config.yaml", "staticPodPath: /srv/manifests\n", 0600);
         host.add_file("/srv/manifests/kube-apiserver.yaml",
-                      "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver}\nspec:\n  containers:\n  - name: kube-apiserver\n"
-                      "    image: registry.k8s.io/kube-apiserver:v1.32.1\n    command: [kube-apiserver, --profiling=false]\n"
+                      "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver}\nspec:\n  "
+                      "containers:\n  - name: kube-apiserver\n"
+                      "    image: registry.k8s.io/kube-apiserver:v1.32.1\n    command: "
+                      "[kube-apiserver, --profiling=false]\n"
                       "    args: ['--authorization-mode=Node,RBAC']\n",
                       0600);
         auto results = scan(host, {"master"});
         const auto& profiling = result(results, "1.2.15");
         CHECK(profiling.status == Status::Pass);
-        CHECK(evidence_mentions(profiling, "static pod manifest /srv/manifests/kube-apiserver.yaml"));
+        CHECK(
+            evidence_mentions(profiling, "static pod manifest /srv/manifests/kube-apiserver.yaml"));
         CHECK(result(results, "1.2.7").status == Status::Pass);
         CHECK(result(results, "1.2.1").status == Status::Warn);
         CHECK(result(results, "1.1.1").status == Status::Pass);
@@ -208,44 +239,55 @@ TEST_SUITE("engine/evaluator") {
         add_kubelet(host, {"kubelet"});
         host.add_symlink("/lib", "usr/lib");
         host.add_file("/usr/lib/systemd/system/kubelet.service", "[Service]\n", 0600);
-        host.add_file("/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf", "[Service]\n", 0644);
+        host.add_file("/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf", "[Service]\n",
+                      0644);
         host.add_file("/etc/systemd/system/kubelet.service.d/20-extra.conf", "[Service]\n", 0600);
         auto results = scan(host, {"node"});
         const auto& service = result(results, "4.1.1");
         CHECK(service.status == Status::Fail);
-        CHECK(service.actual == "/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf has mode 644");
+        CHECK(service.actual ==
+              "/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf has mode 644");
         CHECK(service.evidence.size() == 4);  // discovery + three files
     }
 
     TEST_CASE("etcd settings fall back to ETCD_* environment variables") {
         host::FakeHost host;
-        host.add_process(3000, {"etcd"}, "etcd", {{"ETCD_CLIENT_CERT_AUTH", "true"}, {"ETCD_CERT_FILE", "/p/s.crt"}});
+        host.add_process(3000, {"etcd"}, "etcd",
+                         {{"ETCD_CLIENT_CERT_AUTH", "true"}, {"ETCD_CERT_FILE", "/p/s.crt"}});
         auto results = scan(host, {"etcd"});
         CHECK(result(results, "2.2").status == Status::Pass);
         CHECK(evidence_mentions(result(results, "2.2"), "ETCD_CLIENT_CERT_AUTH=true"));
         CHECK(result(results, "2.1").status == Status::Fail);  // key file missing
     }
 
-    TEST_CASE("etcd --config-file: only the file counts; its other flags and ETCD_* variables are ignored") {
+    TEST_CASE(
+        "etcd --config-file: only the file counts; its other flags and ETCD_* variables are "
+        "ignored") {
         host::FakeHost host;
-        host.add_process(3000, {"etcd", "--config-file=/etc/etcd/etcd.conf.yml", "--client-cert-auth=true", "--auto-tls=false"},
+        host.add_process(3000,
+                         {"etcd", "--config-file=/etc/etcd/etcd.conf.yml",
+                          "--client-cert-auth=true", "--auto-tls=false"},
                          "etcd", {{"ETCD_PEER_CLIENT_CERT_AUTH", "true"}});
         host.add_file("/etc/etcd/etcd.conf.yml",
-                      "name: m1\ndata-dir: /srv/etcd\nclient-transport-security:\n  cert-file: /p/server.crt\n"
+                      "name: m1\ndata-dir: /srv/etcd\nclient-transport-security:\n  cert-file: "
+                      "/p/server.crt\n"
                       "  key-file: /p/server.key\n  auto-tls: true\n",
                       0600);
         host.add_dir("/srv/etcd", 0700);
         auto results = scan(host, {"master", "etcd"});
         // The flags say --client-cert-auth=true and --auto-tls=false, but etcd never reads them.
         CHECK(result(results, "2.2").status == Status::Fail);
-        CHECK(result(results, "2.2").actual.find("client-transport-security.client-cert-auth not set in /etc/etcd/etcd.conf.yml") !=
-              std::string::npos);
+        CHECK(result(results, "2.2")
+                  .actual.find("client-transport-security.client-cert-auth not set in "
+                               "/etc/etcd/etcd.conf.yml") != std::string::npos);
         CHECK_FALSE(evidence_mentions(result(results, "2.2"), "--client-cert-auth=true"));
         CHECK(result(results, "2.3").status == Status::Fail);
         CHECK(evidence_mentions(result(results, "2.3"), "/etc/etcd/etcd.conf.yml:6"));
         CHECK(result(results, "2.1").status == Status::Pass);
-        CHECK(result(results, "2.5").status == Status::Fail);  // ETCD_PEER_CLIENT_CERT_AUTH is ignored too
-        CHECK(result(results, "1.1.11").status == Status::Pass);  // the data directory named by data-dir, 0700
+        CHECK(result(results, "2.5").status ==
+              Status::Fail);  // ETCD_PEER_CLIENT_CERT_AUTH is ignored too
+        CHECK(result(results, "1.1.11").status ==
+              Status::Pass);  // the data directory named by data-dir, 0700
         CHECK(evidence_mentions(result(results, "1.1.11"), "/srv/etcd"));
 
         // A config file etcd cannot read stops it: its settings are ERROR, never PASS.
@@ -265,14 +307,18 @@ TEST_SUITE("engine/evaluator") {
         auto results = scan(host, {"master"});
         for (const char* id : {"1.1.19", "1.1.20", "1.1.21"}) {
             CHECK_MESSAGE(result(results, id).status == Status::Error, id);
-            CHECK(result(results, id).reason == "cannot see every file: /etc/kubernetes/pki/hidden: Permission denied");
+            CHECK(result(results, id).reason ==
+                  "cannot see every file: /etc/kubernetes/pki/hidden: Permission denied");
         }
-        CHECK(evidence_mentions(result(results, "1.1.21"), "/etc/kubernetes/pki/ca.key"));  // what was seen stays evidence
+        CHECK(evidence_mentions(result(results, "1.1.21"),
+                                "/etc/kubernetes/pki/ca.key"));  // what was seen stays evidence
 
-        host.deny_listing("/etc/kubernetes/pki");  // the top directory itself: ERROR, not "no *.key files found"
+        host.deny_listing(
+            "/etc/kubernetes/pki");  // the top directory itself: ERROR, not "no *.key files found"
         auto top = scan(host, {"master"});
         CHECK(result(top, "1.1.21").status == Status::Error);
-        CHECK(result(top, "1.1.21").reason == "cannot see every file: /etc/kubernetes/pki: Permission denied");
+        CHECK(result(top, "1.1.21").reason ==
+              "cannot see every file: /etc/kubernetes/pki: Permission denied");
     }
 
     TEST_CASE("unlisted CNI directories and kubelet drop-in directories are ERROR") {
@@ -287,69 +333,93 @@ TEST_SUITE("engine/evaluator") {
         host.deny_listing("/usr/lib/systemd/system/kubelet.service.d");
         auto results = scan(host, {"master", "node"});
         CHECK(result(results, "1.1.9").status == Status::Error);
-        CHECK(result(results, "1.1.10").reason == "cannot see every file: /var/lib/cni/networks/k8s-pod-network: Permission denied");
+        CHECK(result(results, "1.1.10").reason ==
+              "cannot see every file: /var/lib/cni/networks/k8s-pod-network: Permission denied");
         CHECK(result(results, "4.1.1").status == Status::Error);
         CHECK(result(results, "4.1.2").status == Status::Error);
-        CHECK(result(results, "4.1.2").reason == "cannot see every file: /usr/lib/systemd/system/kubelet.service.d: Permission denied");
+        CHECK(
+            result(results, "4.1.2").reason ==
+            "cannot see every file: /usr/lib/systemd/system/kubelet.service.d: Permission denied");
     }
 
-    TEST_CASE("a kubelet --config-dir that cannot be listed leaves the configuration unknown: ERROR") {
+    TEST_CASE(
+        "a kubelet --config-dir that cannot be listed leaves the configuration unknown: ERROR") {
         host::FakeHost host;
-        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--config-dir=/etc/kubernetes/kubelet.conf.d",
-                           "--read-only-port=0"});
-        host.add_file("/var/lib/kubelet/config.yaml", "authentication: {anonymous: {enabled: false}}\n", 0600);
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml",
+                           "--config-dir=/etc/kubernetes/kubelet.conf.d", "--read-only-port=0"});
+        host.add_file("/var/lib/kubelet/config.yaml",
+                      "authentication: {anonymous: {enabled: false}}\n", 0600);
         host.add_dir("/etc/kubernetes/kubelet.conf.d", 0700);
         host.deny_listing("/etc/kubernetes/kubelet.conf.d");
         auto results = scan(host, {"node"});
         CHECK(result(results, "4.2.1").status == Status::Error);
         CHECK(result(results, "4.2.1").reason ==
-              "cannot list the --config-dir directory /etc/kubernetes/kubelet.conf.d: Permission denied");
-        CHECK(result(results, "4.2.4").status == Status::Pass);  // the flag decides, whatever the drop-ins say
+              "cannot list the --config-dir directory /etc/kubernetes/kubelet.conf.d: Permission "
+              "denied");
+        CHECK(result(results, "4.2.4").status ==
+              Status::Pass);  // the flag decides, whatever the drop-ins say
         CHECK(result(results, "4.1.9").status == Status::Error);
-        CHECK(result(results, "4.1.9").reason == "cannot see every file: /etc/kubernetes/kubelet.conf.d: Permission denied");
+        CHECK(result(results, "4.1.9").reason ==
+              "cannot see every file: /etc/kubernetes/kubelet.conf.d: Permission denied");
     }
 
     TEST_CASE("an empty flag value is not a set flag: FAIL, never PASS") {
         host::FakeHost host;
         host.add_process(100,
-                         {"kube-apiserver", "--audit-log-path=", "--kubelet-certificate-authority=", "--client-ca-file=", "--etcd-cafile=",
-                          "--encryption-provider-config="},
+                         {"kube-apiserver", "--audit-log-path=", "--kubelet-certificate-authority=",
+                          "--client-ca-file=", "--etcd-cafile=", "--encryption-provider-config="},
                          "kube-apiserver");
-        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--client-ca-file="});
-        host.add_file("/var/lib/kubelet/config.yaml", "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n", 0600);
+        add_kubelet(host,
+                    {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--client-ca-file="});
+        host.add_file("/var/lib/kubelet/config.yaml",
+                      "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n",
+                      0600);
         auto results = scan(host, {"master", "node"});
-        for (const char* id : {"1.2.5", "1.2.16", "1.2.25", "1.2.26", "4.2.3"}) CHECK_MESSAGE(result(results, id).status == Status::Fail, id);
-        CHECK(result(results, "1.2.27").status == Status::Warn);  // CIS Manual: a failed evaluation needs a person
+        for (const char* id : {"1.2.5", "1.2.16", "1.2.25", "1.2.26", "4.2.3"})
+            CHECK_MESSAGE(result(results, id).status == Status::Fail, id);
+        CHECK(result(results, "1.2.27").status ==
+              Status::Warn);  // CIS Manual: a failed evaluation needs a person
         CHECK(result(results, "1.2.28").status == Status::Warn);  // the empty flag names no file
         CHECK(result(results, "1.2.16").actual ==
-              "--audit-log-path=\"\"; kube-apiserver --audit-log-path is empty, which is the same as not set");
+              "--audit-log-path=\"\"; kube-apiserver --audit-log-path is empty, which is the same "
+              "as not set");
         CHECK(result(results, "4.2.3").actual.find("--client-ca-file=\"\"") == 0);
 
         host::FakeHost in_config;  // an empty config value is not set either
         add_kubelet(in_config, {"kubelet", "--config=/var/lib/kubelet/config.yaml"});
-        in_config.add_file("/var/lib/kubelet/config.yaml", "authentication:\n  x509:\n    clientCAFile: \"\"\n", 0600);
+        in_config.add_file("/var/lib/kubelet/config.yaml",
+                           "authentication:\n  x509:\n    clientCAFile: \"\"\n", 0600);
         CHECK(result(scan(in_config, {"node"}), "4.2.3").status == Status::Fail);
     }
 
     TEST_CASE("flags are read as the component's flag library reads them") {
         host::FakeHost host;
-        // "--profiling false" is --profiling=true and a stray "false"; --audit-log-path takes the next argument.
-        host.add_process(100, {"kube-apiserver", "--profiling", "false", "--audit-log-path", "--anonymous-auth=false"}, "kube-apiserver");
-        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--anonymous-auth", "false"});
-        host.add_file("/var/lib/kubelet/config.yaml", "authentication: {anonymous: {enabled: false}}\n", 0600);
+        // "--profiling false" is --profiling=true and a stray "false"; --audit-log-path takes the
+        // next argument.
+        host.add_process(100,
+                         {"kube-apiserver", "--profiling", "false", "--audit-log-path",
+                          "--anonymous-auth=false"},
+                         "kube-apiserver");
+        add_kubelet(host, {"kubelet", "--config=/var/lib/kubelet/config.yaml", "--anonymous-auth",
+                           "false"});
+        host.add_file("/var/lib/kubelet/config.yaml",
+                      "authentication: {anonymous: {enabled: false}}\n", 0600);
         auto results = scan(host, {"master", "node"});
         CHECK(result(results, "1.2.15").status == Status::Fail);
         CHECK(result(results, "1.2.15").actual.find("--profiling=true") == 0);
         CHECK(result(results, "1.2.16").status == Status::Pass);  // its value is the word after it
-        CHECK(result(results, "1.2.1").status == Status::Warn);   // --anonymous-auth was not given: default true
-        CHECK(result(results, "4.2.1").status == Status::Fail);   // the kubelet's bare flag beats its config file
+        CHECK(result(results, "1.2.1").status ==
+              Status::Warn);  // --anonymous-auth was not given: default true
+        CHECK(result(results, "4.2.1").status ==
+              Status::Fail);  // the kubelet's bare flag beats its config file
     }
 
     TEST_CASE("skipped checks are SKIP with a reason, and --check limits the results") {
         host::FakeHost host;
         const auto& bench = shipped().benchmarks.at("cis-1.12");
         engine::Selection selection{{"master"}, {"1.2.15", "1.2.16"}, {"1.2.16"}};
-        auto facts = facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
+        auto facts =
+            facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
         auto results = engine::evaluate(bench, shipped().catalogue, facts, selection);
         REQUIRE(results.size() == 2);
         CHECK(results[0].status == Status::NA);
@@ -365,7 +435,8 @@ TEST_SUITE("engine/evaluator") {
         const auto& bench = shipped().benchmarks.at("cis-1.12");
         engine::Selection all{engine::all_targets(), {}, {}};
         auto facts = facts::collect(host, shipped().catalogue, engine::selected_checks(bench, all));
-        CHECK(engine::detected_targets(shipped().catalogue, facts) == std::vector<std::string>{"node"});
+        CHECK(engine::detected_targets(shipped().catalogue, facts) ==
+              std::vector<std::string>{"node"});
         CHECK(facts.components.at("kubelet").how == "kubelet pid 900");
     }
 }

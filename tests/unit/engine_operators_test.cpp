@@ -17,7 +17,8 @@ Value list_of(std::vector<std::string> items) {
     return v;
 }
 
-bool holds(const std::string& op, const std::string& expected, const Value& v, ValueType type = ValueType::Auto) {
+bool holds(const std::string& op, const std::string& expected, const Value& v,
+           ValueType type = ValueType::Auto) {
     return apply_operator(Assertion{op, expected, {}}, v, type, "x").pass;
 }
 
@@ -25,11 +26,13 @@ bool holds(const std::string& op, const std::string& expected, const Value& v, V
 
 TEST_SUITE("engine/operators") {
     TEST_CASE("every operator is known by name") {
-        for (const char* op : {"set", "eq", "noteq", "gt", "gte", "lt", "lte", "has", "nothave", "regex", "subset_of"}) {
+        for (const char* op : {"set", "eq", "noteq", "gt", "gte", "lt", "lte", "has", "nothave",
+                               "regex", "subset_of"}) {
             CHECK(find_operator(op) != nullptr);
         }
         CHECK(find_operator("bitmask") == nullptr);
-        CHECK(operator_names() == "set, eq, noteq, gt, gte, lt, lte, has, nothave, regex, subset_of, has_any");
+        CHECK(operator_names() ==
+              "set, eq, noteq, gt, gte, lt, lte, has, nothave, regex, subset_of, has_any");
     }
 
     TEST_CASE("set distinguishes explicit values from defaults") {
@@ -40,14 +43,18 @@ TEST_SUITE("engine/operators") {
     }
 
     TEST_CASE("an empty value is not set: set: true fails and says why, set: false holds") {
-        auto verdict = apply_operator(Assertion{"set", "true", {}}, set_to(""), ValueType::Auto, "kube-apiserver --audit-log-path");
+        auto verdict = apply_operator(Assertion{"set", "true", {}}, set_to(""), ValueType::Auto,
+                                      "kube-apiserver --audit-log-path");
         CHECK_FALSE(verdict.pass);
         CHECK(verdict.expected == "kube-apiserver --audit-log-path is set");
-        CHECK(verdict.problem == "kube-apiserver --audit-log-path is empty, which is the same as not set");
+        CHECK(verdict.problem ==
+              "kube-apiserver --audit-log-path is empty, which is the same as not set");
         CHECK_FALSE(holds("set", "true", list_of({})));
         CHECK(holds("set", "false", set_to("")));  // --token-auth-file= reads no token file
         CHECK(holds("set", "false", list_of({})));
-        CHECK(apply_operator(Assertion{"set", "true", {}}, absent(), ValueType::Auto, "x").problem == "");
+        CHECK(
+            apply_operator(Assertion{"set", "true", {}}, absent(), ValueType::Auto, "x").problem ==
+            "");
     }
 
     TEST_CASE("eq and noteq compare booleans as booleans") {
@@ -56,7 +63,8 @@ TEST_SUITE("engine/operators") {
         CHECK(holds("eq", "true", set_to("1")));
         CHECK_FALSE(holds("eq", "false", defaulted("true")));
         CHECK(holds("noteq", "false", set_to("true")));
-        auto verdict = apply_operator(Assertion{"eq", "true", {}}, set_to("maybe"), ValueType::Auto, "--x");
+        auto verdict =
+            apply_operator(Assertion{"eq", "true", {}}, set_to("maybe"), ValueType::Auto, "--x");
         CHECK_FALSE(verdict.pass);
         CHECK(verdict.problem == "'maybe' is not a boolean");
         CHECK(verdict.expected == "--x is true");
@@ -77,7 +85,8 @@ TEST_SUITE("engine/operators") {
         CHECK_FALSE(holds("gt", "0", defaulted("-1")));
         CHECK(holds("lt", "10", set_to("9")));
         CHECK(holds("lte", "10", set_to("10")));
-        auto verdict = apply_operator(Assertion{"gte", "30", {}}, set_to("30d"), ValueType::Auto, "--audit-log-maxage");
+        auto verdict = apply_operator(Assertion{"gte", "30", {}}, set_to("30d"), ValueType::Auto,
+                                      "--audit-log-maxage");
         CHECK_FALSE(verdict.pass);
         CHECK(verdict.problem == "'30d' is not a whole number");
         CHECK(verdict.expected == "--audit-log-maxage is at least 30");
@@ -100,10 +109,12 @@ TEST_SUITE("engine/operators") {
     TEST_CASE("subset_of needs every element allowed and at least one") {
         Assertion allowed{"subset_of", {}, {"aescbc", "kms", "secretbox"}};
         CHECK(apply_operator(allowed, list_of({"aescbc", "kms"}), ValueType::Auto, "p").pass);
-        CHECK_FALSE(apply_operator(allowed, list_of({"identity", "aescbc"}), ValueType::Auto, "p").pass);
+        CHECK_FALSE(
+            apply_operator(allowed, list_of({"identity", "aescbc"}), ValueType::Auto, "p").pass);
         CHECK_FALSE(apply_operator(allowed, set_to(""), ValueType::Auto, "p").pass);
         CHECK(apply_operator(allowed, set_to("kms,secretbox"), ValueType::Auto, "p").pass);
-        CHECK(apply_operator(allowed, absent(), ValueType::Auto, "p").expected == "p uses only aescbc,kms,secretbox");
+        CHECK(apply_operator(allowed, absent(), ValueType::Auto, "p").expected ==
+              "p uses only aescbc,kms,secretbox");
     }
 
     TEST_CASE("an absent value fails every assertion except set false and nothave") {
@@ -111,6 +122,7 @@ TEST_SUITE("engine/operators") {
             CHECK_MESSAGE(!holds(op, "1", absent()), op);
         }
         CHECK(holds("nothave", "AlwaysAdmit", absent()));
-        CHECK(apply_operator(Assertion{"eq", "false", {}}, absent(), ValueType::Auto, "--x").problem.empty());
+        CHECK(apply_operator(Assertion{"eq", "false", {}}, absent(), ValueType::Auto, "--x")
+                  .problem.empty());
     }
 }

@@ -11,7 +11,8 @@ using Kind = engine::ItemOutcome::Kind;
 
 namespace {
 
-constexpr const char* k_catalogue = "components:\n  kubelet: {name: kubelet, targets: [node], processes: [kubelet]}\n";
+constexpr const char* k_catalogue =
+    "components:\n  kubelet: {name: kubelet, targets: [node], processes: [kubelet]}\n";
 constexpr const char* k_benchmark = "id: t\ntitle: T\nsections: [policies.yaml]\n";
 
 // Policy checks written in the definition language, loaded by the real loader.
@@ -116,20 +117,30 @@ std::vector<const model::Check*> checks() {
 // A Deployment as `kubectl create deployment web --image=nginx --dry-run=client -o json` makes it,
 // with a privileged sidecar and a pod-level runAsNonRoot that the app container inherits.
 json deployment() {
-    json d = json::parse(R"({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "web", "namespace": "team-a",
+    json d = json::parse(
+        R"({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "web", "namespace": "team-a",
         "uid": "d-1", "labels": {"app": "web"}}, "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
         "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx",
         "resources": {}}]}}, "strategy": {}}, "status": {}})");
     auto& spec = d["spec"]["template"]["spec"];
     spec["securityContext"] = {{"runAsNonRoot", true}};
-    spec["initContainers"] = json::array({{{"name", "setup"}, {"image", "busybox"}, {"securityContext", {{"privileged", true}}}}});
+    spec["initContainers"] = json::array(
+        {{{"name", "setup"}, {"image", "busybox"}, {"securityContext", {{"privileged", true}}}}});
     return d;
 }
 
-json cluster_admin_binding(const std::string& name, const std::string& kind, const std::string& subject) {
-    return {{"kind", "ClusterRoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"}, {"metadata", {{"name", name}}},
-            {"subjects", json::array({{{"kind", kind}, {"apiGroup", "rbac.authorization.k8s.io"}, {"name", subject}}})},
-            {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "cluster-admin"}}}};
+json cluster_admin_binding(const std::string& name, const std::string& kind,
+                           const std::string& subject) {
+    return {{"kind", "ClusterRoleBinding"},
+            {"apiVersion", "rbac.authorization.k8s.io/v1"},
+            {"metadata", {{"name", name}}},
+            {"subjects",
+             json::array(
+                 {{{"kind", kind}, {"apiGroup", "rbac.authorization.k8s.io"}, {"name", subject}}})},
+            {"roleRef",
+             {{"apiGroup", "rbac.authorization.k8s.io"},
+              {"kind", "ClusterRole"},
+              {"name", "cluster-admin"}}}};
 }
 
 json namespace_named(const std::string& name, bool enforced) {
@@ -138,8 +149,9 @@ json namespace_named(const std::string& name, bool enforced) {
     return ns;
 }
 
-std::map<std::string, engine::ItemOutcome> run(std::vector<std::pair<json, k8s::Origin>> objects,
-                                               std::map<std::string, k8s::ListOutcome> outcomes = {}) {
+std::map<std::string, engine::ItemOutcome> run(
+    std::vector<std::pair<json, k8s::Origin>> objects,
+    std::map<std::string, k8s::ListOutcome> outcomes = {}) {
     engine::PolicyRun policy(checks());
     for (const auto& type : engine::policy_resource_types()) {
         for (auto& [object, origin] : objects) {
@@ -161,7 +173,8 @@ TEST_SUITE("engine/policy") {
         REQUIRE(privileged.kind == Kind::Fail);
         REQUIRE(privileged.evidence.size() == 1);
         CHECK(privileged.evidence[0].ref == "Deployment team-a/web");
-        CHECK(privileged.evidence[0].value == "initContainers[0] (setup): securityContext.privileged=true");
+        CHECK(privileged.evidence[0].value ==
+              "initContainers[0] (setup): securityContext.privileged=true");
         CHECK(privileged.evidence[0].file == "deploy/web.yaml");
         CHECK(privileged.evidence[0].line == 3);
         CHECK(privileged.evidence[0].source == "manifest");
@@ -169,10 +182,15 @@ TEST_SUITE("engine/policy") {
     }
 
     TEST_CASE("pods owned by a listed controller are not reported twice") {
-        json pod = {{"kind", "Pod"}, {"apiVersion", "v1"},
-                    {"metadata", {{"name", "web-1"}, {"namespace", "team-a"},
-                                  {"ownerReferences", json::array({{{"kind", "Deployment"}, {"uid", "d-1"}, {"controller", true}}})}}},
-                    {"spec", deployment()["spec"]["template"]["spec"]}};
+        json pod = {
+            {"kind", "Pod"},
+            {"apiVersion", "v1"},
+            {"metadata",
+             {{"name", "web-1"},
+              {"namespace", "team-a"},
+              {"ownerReferences",
+               json::array({{{"kind", "Deployment"}, {"uid", "d-1"}, {"controller", true}}})}}},
+            {"spec", deployment()["spec"]["template"]["spec"]}};
         json orphan = pod;
         orphan["metadata"]["name"] = "orphan";
         orphan["metadata"]["ownerReferences"][0]["uid"] = "gone";
@@ -188,36 +206,61 @@ TEST_SUITE("engine/policy") {
                         {cluster_admin_binding("bob-admin", "User", "bob"), {}}});
         REQUIRE(out.at("5.1.1").kind == Kind::Fail);
         REQUIRE(out.at("5.1.1").evidence.size() == 1);
-        CHECK(out.at("5.1.1").evidence[0].value == "subjects[0] User bob: roleRef.name=cluster-admin");
+        CHECK(out.at("5.1.1").evidence[0].value ==
+              "subjects[0] User bob: roleRef.name=cluster-admin");
     }
 
     TEST_CASE("grants join bindings to rules, wildcards included, aggregated roles expanded") {
-        json reader = {{"kind", "Role"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
-                       {"metadata", {{"name", "secret-reader"}, {"namespace", "team-a"}}},
-                       {"rules", json::array({{{"apiGroups", {""}}, {"resources", {"secrets"}}, {"verbs", {"get"}}}})}};
-        json binding = {{"kind", "RoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+        json reader = {
+            {"kind", "Role"},
+            {"apiVersion", "rbac.authorization.k8s.io/v1"},
+            {"metadata", {{"name", "secret-reader"}, {"namespace", "team-a"}}},
+            {"rules",
+             json::array({{{"apiGroups", {""}}, {"resources", {"secrets"}}, {"verbs", {"get"}}}})}};
+        json binding = {{"kind", "RoleBinding"},
+                        {"apiVersion", "rbac.authorization.k8s.io/v1"},
                         {"metadata", {{"name", "rb"}, {"namespace", "team-a"}}},
                         {"subjects", json::array({{{"kind", "Group"}, {"name", "devs"}}})},
                         {"roleRef", {{"kind", "Role"}, {"name", "secret-reader"}}}};
-        json aggregated = {{"kind", "ClusterRole"}, {"apiVersion", "rbac.authorization.k8s.io/v1"}, {"metadata", {{"name", "agg"}}},
-                           {"aggregationRule", {{"clusterRoleSelectors", json::array({{{"matchLabels", {{"agg", "yes"}}}}})}}}};
-        json part = {{"kind", "ClusterRole"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
-                     {"metadata", {{"name", "part"}, {"labels", {{"agg", "yes"}}}}},
-                     {"rules", json::array({{{"apiGroups", {"*"}}, {"resources", {"*"}}, {"verbs", {"*"}}}})}};
-        json crb = {{"kind", "ClusterRoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"}, {"metadata", {{"name", "crb"}}},
-                    {"subjects", json::array({{{"kind", "ServiceAccount"}, {"name", "ci"}, {"namespace", "build"}}})},
-                    {"roleRef", {{"kind", "ClusterRole"}, {"name", "agg"}}}};
+        json aggregated = {
+            {"kind", "ClusterRole"},
+            {"apiVersion", "rbac.authorization.k8s.io/v1"},
+            {"metadata", {{"name", "agg"}}},
+            {"aggregationRule",
+             {{"clusterRoleSelectors", json::array({{{"matchLabels", {{"agg", "yes"}}}}})}}}};
+        json part = {
+            {"kind", "ClusterRole"},
+            {"apiVersion", "rbac.authorization.k8s.io/v1"},
+            {"metadata", {{"name", "part"}, {"labels", {{"agg", "yes"}}}}},
+            {"rules",
+             json::array({{{"apiGroups", {"*"}}, {"resources", {"*"}}, {"verbs", {"*"}}}})}};
+        json crb = {
+            {"kind", "ClusterRoleBinding"},
+            {"apiVersion", "rbac.authorization.k8s.io/v1"},
+            {"metadata", {{"name", "crb"}}},
+            {"subjects",
+             json::array({{{"kind", "ServiceAccount"}, {"name", "ci"}, {"namespace", "build"}}})},
+            {"roleRef", {{"kind", "ClusterRole"}, {"name", "agg"}}}};
         auto out = run({{reader, {}}, {binding, {}}, {aggregated, {}}, {part, {}}, {crb, {}}});
         const auto& secrets = out.at("5.1.2");
         REQUIRE(secrets.evidence.size() == 2);
-        CHECK(secrets.evidence[0].value.rfind("ServiceAccount ci via ClusterRoleBinding crb -> ClusterRole agg rules[0]", 0) == 0);
-        CHECK(secrets.evidence[1].value.rfind("Group devs via RoleBinding rb -> Role secret-reader rules[0]", 0) == 0);
+        CHECK(secrets.evidence[0].value.rfind(
+                  "ServiceAccount ci via ClusterRoleBinding crb -> ClusterRole agg rules[0]", 0) ==
+              0);
+        CHECK(secrets.evidence[1].value.rfind(
+                  "Group devs via RoleBinding rb -> Role secret-reader rules[0]", 0) == 0);
     }
 
-    TEST_CASE("namespaces: network policies counted per namespace; an admission label satisfies require") {
-        json netpol = {{"kind", "NetworkPolicy"}, {"apiVersion", "networking.k8s.io/v1"},
-                       {"metadata", {{"name", "default-deny"}, {"namespace", "team-a"}}}, {"spec", {{"podSelector", json::object()}}}};
-        auto out = run({{namespace_named("team-a", false), {}}, {namespace_named("team-b", true), {}}, {netpol, {}}});
+    TEST_CASE(
+        "namespaces: network policies counted per namespace; an admission label satisfies "
+        "require") {
+        json netpol = {{"kind", "NetworkPolicy"},
+                       {"apiVersion", "networking.k8s.io/v1"},
+                       {"metadata", {{"name", "default-deny"}, {"namespace", "team-a"}}},
+                       {"spec", {{"podSelector", json::object()}}}};
+        auto out = run({{namespace_named("team-a", false), {}},
+                        {namespace_named("team-b", true), {}},
+                        {netpol, {}}});
         REQUIRE(out.at("5.3.2").evidence.size() == 1);
         CHECK(out.at("5.3.2").evidence[0].ref == "Namespace team-b");
         CHECK(out.at("5.2.1").kind == Kind::Pass);
@@ -226,86 +269,124 @@ TEST_SUITE("engine/policy") {
         CHECK(none.at("5.2.1").actual.at(0) == "none of 1 namespace items matches");
     }
 
-    TEST_CASE("Cilium and Calico network policies count; a cluster without their CRDs is not NA, a refused list is ERROR") {
-        json cilium = {{"kind", "CiliumNetworkPolicy"}, {"apiVersion", "cilium.io/v2"},
-                       {"metadata", {{"name", "deny-all"}, {"namespace", "team-a"}}}, {"spec", {{"endpointSelector", json::object()}}}};
-        json calico = {{"kind", "NetworkPolicy"}, {"apiVersion", "projectcalico.org/v3"},
-                       {"metadata", {{"name", "deny-all"}, {"namespace", "team-b"}}}, {"spec", {{"selector", "all()"}}}};
-        const k8s::ListOutcome not_served{k8s::ListOutcome::Kind::NotServed, 404, "the server does not serve networkpolicies.crd.projectcalico.org", 0};
-        auto out = run({{namespace_named("team-a", false), {}}, {namespace_named("team-b", false), {}},
-                        {namespace_named("team-c", false), {}}, {cilium, {}}, {calico, {}}},
+    TEST_CASE(
+        "Cilium and Calico network policies count; a cluster without their CRDs is not NA, a "
+        "refused list is ERROR") {
+        json cilium = {{"kind", "CiliumNetworkPolicy"},
+                       {"apiVersion", "cilium.io/v2"},
+                       {"metadata", {{"name", "deny-all"}, {"namespace", "team-a"}}},
+                       {"spec", {{"endpointSelector", json::object()}}}};
+        json calico = {{"kind", "NetworkPolicy"},
+                       {"apiVersion", "projectcalico.org/v3"},
+                       {"metadata", {{"name", "deny-all"}, {"namespace", "team-b"}}},
+                       {"spec", {{"selector", "all()"}}}};
+        const k8s::ListOutcome not_served{
+            k8s::ListOutcome::Kind::NotServed, 404,
+            "the server does not serve networkpolicies.crd.projectcalico.org", 0};
+        auto out = run({{namespace_named("team-a", false), {}},
+                        {namespace_named("team-b", false), {}},
+                        {namespace_named("team-c", false), {}},
+                        {cilium, {}},
+                        {calico, {}}},
                        {{"networkpolicies.crd.projectcalico.org", not_served}});
         CHECK(out.at("5.3.2").kind == Kind::Fail);
         REQUIRE(out.at("5.3.2").evidence.size() == 1);
         CHECK(out.at("5.3.2").evidence[0].ref == "Namespace team-c");
-        const k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403, "list ciliumnetworkpolicies.cilium.io: 403 Forbidden", 0};
-        auto refused = run({{namespace_named("team-a", false), {}}}, {{"ciliumnetworkpolicies.cilium.io", denied}});
+        const k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403,
+                                      "list ciliumnetworkpolicies.cilium.io: 403 Forbidden", 0};
+        auto refused = run({{namespace_named("team-a", false), {}}},
+                           {{"ciliumnetworkpolicies.cilium.io", denied}});
         CHECK(refused.at("5.3.2").kind == Kind::Error);
         CHECK(refused.at("5.3.2").reason == "list ciliumnetworkpolicies.cilium.io: 403 Forbidden");
     }
 
-    TEST_CASE("a refused list is ERROR for the checks that need it, never a pass; not served is NA") {
-        k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403, "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden", 0};
-        k8s::ListOutcome missing{k8s::ListOutcome::Kind::NotServed, 404, "the server does not serve networkpolicies.networking.k8s.io", 0};
-        auto out = run({}, {{"clusterrolebindings.rbac.authorization.k8s.io", denied}, {"networkpolicies.networking.k8s.io", missing}});
+    TEST_CASE(
+        "a refused list is ERROR for the checks that need it, never a pass; not served is NA") {
+        k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403,
+                                "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden",
+                                0};
+        k8s::ListOutcome missing{k8s::ListOutcome::Kind::NotServed, 404,
+                                 "the server does not serve networkpolicies.networking.k8s.io", 0};
+        auto out = run({}, {{"clusterrolebindings.rbac.authorization.k8s.io", denied},
+                            {"networkpolicies.networking.k8s.io", missing}});
         CHECK(out.at("5.1.1").kind == Kind::Error);
-        CHECK(out.at("5.1.1").reason == "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden");
+        CHECK(out.at("5.1.1").reason ==
+              "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden");
         CHECK(out.at("5.1.2").kind == Kind::Error);
         CHECK(out.at("5.3.2").kind == Kind::NA);
         CHECK(out.at("5.2.2").kind == Kind::NA);  // nothing to judge is not a pass
     }
 
-    TEST_CASE("nothing of the kinds a check judges is NA; an object judged with nothing to flag is PASS") {
+    TEST_CASE(
+        "nothing of the kinds a check judges is NA; an object judged with nothing to flag is "
+        "PASS") {
         auto none = run({{namespace_named("team-a", true), {}}});
         CHECK(none.at("5.2.2").kind == Kind::NA);
         CHECK(none.at("5.2.2").reason ==
-              "no object of the kinds this check judges was read (Deployment, StatefulSet, DaemonSet, ReplicaSet, "
+              "no object of the kinds this check judges was read (Deployment, StatefulSet, "
+              "DaemonSet, ReplicaSet, "
               "ReplicationController, CronJob, Job, Pod)");
         CHECK(none.at("5.1.2").kind == Kind::NA);
         auto judged = run({{deployment(), {}}});
         CHECK(judged.at("5.2.7").kind == Kind::Pass);
-        CHECK(judged.at("5.2.7").actual.at(0) == "2 container items of 1 objects checked, none matches");
+        CHECK(judged.at("5.2.7").actual.at(0) ==
+              "2 container items of 1 objects checked, none matches");
     }
 
     TEST_CASE("a type not served hides nothing that was served; NA only when none of them is") {
-        const k8s::ListOutcome rc{k8s::ListOutcome::Kind::NotServed, 404, "the server does not serve replicationcontrollers", 0};
+        const k8s::ListOutcome rc{k8s::ListOutcome::Kind::NotServed, 404,
+                                  "the server does not serve replicationcontrollers", 0};
         auto out = run({{deployment(), {}}}, {{"replicationcontrollers", rc}});
         CHECK(out.at("5.2.2").kind == Kind::Fail);
-        CHECK(out.at("5.2.2").actual.at(0).ends_with("(not judged, the server does not serve them: the server does not serve "
-                                                     "replicationcontrollers)"));
+        CHECK(out.at("5.2.2").actual.at(0).ends_with(
+            "(not judged, the server does not serve them: the server does not serve "
+            "replicationcontrollers)"));
         std::map<std::string, k8s::ListOutcome> nothing;
         for (const auto& type : engine::policy_resource_types()) {
-            if (engine::is_workload_kind(type.kind)) nothing[type.name()] = {k8s::ListOutcome::Kind::NotServed, 404, "not served: " + type.name(), 0};
+            if (engine::is_workload_kind(type.kind))
+                nothing[type.name()] = {k8s::ListOutcome::Kind::NotServed, 404,
+                                        "not served: " + type.name(), 0};
         }
         CHECK(run({}, nothing).at("5.2.2").kind == Kind::NA);
     }
 
     TEST_CASE("a cluster-scoped object's stray namespace is dropped, so its bindings find it") {
-        json role = {{"kind", "ClusterRole"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
-                     {"metadata", {{"name", "reader"}, {"namespace", "default"}}},
-                     {"rules", json::array({{{"apiGroups", {""}}, {"resources", {"secrets"}}, {"verbs", {"list"}}}})}};
-        json binding = {{"kind", "RoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+        json role = {
+            {"kind", "ClusterRole"},
+            {"apiVersion", "rbac.authorization.k8s.io/v1"},
+            {"metadata", {{"name", "reader"}, {"namespace", "default"}}},
+            {"rules",
+             json::array(
+                 {{{"apiGroups", {""}}, {"resources", {"secrets"}}, {"verbs", {"list"}}}})}};
+        json binding = {{"kind", "RoleBinding"},
+                        {"apiVersion", "rbac.authorization.k8s.io/v1"},
                         {"metadata", {{"name", "rb"}, {"namespace", "team-a"}}},
                         {"subjects", json::array({{{"kind", "User"}, {"name", "bob"}}})},
                         {"roleRef", {{"kind", "ClusterRole"}, {"name", "reader"}}}};
         auto out = run({{role, {"rbac.yaml", 1}}, {binding, {"rbac.yaml", 9}}});
         REQUIRE(out.at("5.1.2").kind == Kind::Fail);
-        CHECK(out.at("5.1.2").evidence.at(0).value.rfind("User bob via RoleBinding rb -> ClusterRole reader rules[0]", 0) == 0);
+        CHECK(out.at("5.1.2").evidence.at(0).value.rfind(
+                  "User bob via RoleBinding rb -> ClusterRole reader rules[0]", 0) == 0);
     }
 
-    TEST_CASE("a binding to a role that is not among the manifests is not judged clean; from the API it grants nothing") {
-        json binding = {{"kind", "RoleBinding"}, {"apiVersion", "rbac.authorization.k8s.io/v1"},
+    TEST_CASE(
+        "a binding to a role that is not among the manifests is not judged clean; from the API it "
+        "grants nothing") {
+        json binding = {{"kind", "RoleBinding"},
+                        {"apiVersion", "rbac.authorization.k8s.io/v1"},
                         {"metadata", {{"name", "rb"}, {"namespace", "team-a"}}},
                         {"subjects", json::array({{{"kind", "User"}, {"name", "alice"}}})},
                         {"roleRef", {{"kind", "ClusterRole"}, {"name", "edit"}}}};
         auto manifests = run({{binding, {"rbac.yaml", 1}}});
         REQUIRE(manifests.at("5.1.2").kind == Kind::Fail);
         CHECK(manifests.at("5.1.2").evidence.at(0).value ==
-              "subjects[0] User alice: references ClusterRole edit, which is not among the objects read: what it grants was not judged");
+              "subjects[0] User alice: references ClusterRole edit, which is not among the objects "
+              "read: what it grants was not judged");
         CHECK(run({{binding, {}}}).at("5.1.2").kind == Kind::Pass);
     }
 
-    TEST_CASE("an object no API server accepts makes the checks that read it ERROR, and is listed") {
+    TEST_CASE(
+        "an object no API server accepts makes the checks that read it ERROR, and is listed") {
         json broken = deployment();
         broken["spec"]["template"]["spec"]["containers"] = {{"nginx", {{"image", "nginx"}}}};
         engine::PolicyRun policy(checks());
@@ -313,7 +394,8 @@ TEST_SUITE("engine/policy") {
         auto out = policy.finish();
         CHECK(out.at("5.2.2").kind == Kind::Error);
         CHECK(out.at("5.2.2").reason ==
-              "cannot be judged: Deployment team-a/web: spec.template.spec.containers is a mapping; the API server accepts only a list");
+              "cannot be judged: Deployment team-a/web: spec.template.spec.containers is a "
+              "mapping; the API server accepts only a list");
         CHECK(out.at("5.1.1").kind == Kind::NA);
         REQUIRE(policy.malformed().size() == 1);
         CHECK(policy.malformed()[0].origin.line == 4);

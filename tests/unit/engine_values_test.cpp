@@ -8,7 +8,8 @@ using kubeproof::model::ValueType;
 TEST_SUITE("engine/values") {
     TEST_CASE("booleans parse the way Go's ParseBool does") {
         for (const char* t : {"1", "t", "T", "true", "TRUE", "True"}) CHECK(parse_bool(t) == true);
-        for (const char* f : {"0", "f", "F", "false", "FALSE", "False"}) CHECK(parse_bool(f) == false);
+        for (const char* f : {"0", "f", "F", "false", "FALSE", "False"})
+            CHECK(parse_bool(f) == false);
         CHECK_FALSE(parse_bool("yes").has_value());
         CHECK_FALSE(parse_bool("").has_value());
     }

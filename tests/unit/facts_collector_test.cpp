@@ -22,7 +22,8 @@ host::FakeHost pki_host() {
     return host;
 }
 
-const TreeFact& walk(const host::Host& host, NodeFacts& facts, const std::string& root, const WalkLimits& limits = {}) {
+const TreeFact& walk(const host::Host& host, NodeFacts& facts, const std::string& root,
+                     const WalkLimits& limits = {}) {
     facts::gather_tree(host, root, facts, limits);
     return facts.trees.at(root);
 }
@@ -36,12 +37,15 @@ std::vector<std::string> described(const TreeFact& tree) {
 }  // namespace
 
 TEST_SUITE("facts/collector") {
-    TEST_CASE("a complete walk lists the root first, then every entry below it, and nothing unlisted") {
+    TEST_CASE(
+        "a complete walk lists the root first, then every entry below it, and nothing unlisted") {
         auto host = pki_host();
         NodeFacts facts;
         const auto& tree = walk(host, facts, "/etc/kubernetes/pki");
-        CHECK(tree.entries == std::vector<std::string>{"/etc/kubernetes/pki", "/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/pki/ca.key",
-                                                       "/etc/kubernetes/pki/etcd", "/etc/kubernetes/pki/etcd/ca.key"});
+        CHECK(tree.entries ==
+              std::vector<std::string>{"/etc/kubernetes/pki", "/etc/kubernetes/pki/ca.crt",
+                                       "/etc/kubernetes/pki/ca.key", "/etc/kubernetes/pki/etcd",
+                                       "/etc/kubernetes/pki/etcd/ca.key"});
         CHECK(tree.unlisted.empty());
         CHECK(facts.files.at("/etc/kubernetes/pki/etcd/ca.key").info.mode == 0600);
     }
@@ -53,7 +57,8 @@ TEST_SUITE("facts/collector") {
         host.deny_listing("/etc/kubernetes/pki/hidden");
         NodeFacts facts;
         const auto& tree = walk(host, facts, "/etc/kubernetes/pki");
-        CHECK(described(tree) == std::vector<std::string>{"/etc/kubernetes/pki/hidden: Permission denied"});
+        CHECK(described(tree) ==
+              std::vector<std::string>{"/etc/kubernetes/pki/hidden: Permission denied"});
         CHECK(tree.entries.size() == 6);  // hidden/ itself is seen, leaked.key is not
         CHECK(facts.files.count("/etc/kubernetes/pki/hidden/leaked.key") == 0);
     }
@@ -64,7 +69,8 @@ TEST_SUITE("facts/collector") {
         NodeFacts facts;
         const auto& tree = walk(host, facts, "/etc/kubernetes/pki");
         CHECK(tree.entries == std::vector<std::string>{"/etc/kubernetes/pki"});
-        CHECK(described(tree) == std::vector<std::string>{"/etc/kubernetes/pki: Permission denied"});
+        CHECK(described(tree) ==
+              std::vector<std::string>{"/etc/kubernetes/pki: Permission denied"});
 
         host.deny("/etc/cni");  // the parent cannot be searched: the root itself cannot be examined
         const auto& cni = walk(host, facts, "/etc/cni/net.d");
@@ -83,7 +89,8 @@ TEST_SUITE("facts/collector") {
         host.deny("/srv/secret");  // the link's target cannot be reached
         NodeFacts facts;
         const auto& tree = walk(host, facts, "/etc/kubernetes/pki");
-        CHECK(described(tree) == std::vector<std::string>{"/etc/kubernetes/pki/external: Permission denied"});
+        CHECK(described(tree) ==
+              std::vector<std::string>{"/etc/kubernetes/pki/external: Permission denied"});
     }
 
     TEST_CASE("the entry limit stops the walk and says where") {
@@ -91,10 +98,12 @@ TEST_SUITE("facts/collector") {
         NodeFacts facts;
         const auto& tree = walk(host, facts, "/etc/kubernetes/pki", WalkLimits{3, 16});
         CHECK(tree.entries.size() == 4);  // the root and three entries
-        CHECK(described(tree) == std::vector<std::string>{"/etc/kubernetes/pki/etcd: more than 3 entries"});
+        CHECK(described(tree) ==
+              std::vector<std::string>{"/etc/kubernetes/pki/etcd: more than 3 entries"});
 
         NodeFacts exact;
-        CHECK(walk(host, exact, "/etc/kubernetes/pki", WalkLimits{4, 16}).unlisted.empty());  // exactly at the limit
+        CHECK(walk(host, exact, "/etc/kubernetes/pki", WalkLimits{4, 16})
+                  .unlisted.empty());  // exactly at the limit
     }
 
     TEST_CASE("the depth limit leaves deeper directories unlisted, and says which") {
@@ -106,7 +115,8 @@ TEST_SUITE("facts/collector") {
         CHECK(tree.entries == std::vector<std::string>{"/r", "/r/a", "/r/a/b", "/r/x.key"});
         CHECK(described(tree) == std::vector<std::string>{"/r/a/b: deeper than 1 levels"});
         NodeFacts deep_enough;
-        CHECK(walk(host, deep_enough, "/r", WalkLimits{20000, 3}).unlisted.empty());  // /r/a/b/c is 3 levels down
+        CHECK(walk(host, deep_enough, "/r", WalkLimits{20000, 3})
+                  .unlisted.empty());  // /r/a/b/c is 3 levels down
     }
 
     TEST_CASE("a symlink back up the tree is an entry, not a loop to walk until a limit") {
@@ -117,9 +127,11 @@ TEST_SUITE("facts/collector") {
         NodeFacts facts;
         const auto& tree = walk(host, facts, "/etc/kubernetes/pki");
         CHECK(tree.unlisted.empty());
-        CHECK(tree.entries == std::vector<std::string>{"/etc/kubernetes/pki", "/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/pki/ca.key",
-                                                       "/etc/kubernetes/pki/etcd", "/etc/kubernetes/pki/etcd/ca.key",
-                                                       "/etc/kubernetes/pki/etcd/up", "/etc/kubernetes/pki/linked",
-                                                       "/etc/kubernetes/pki/linked/extra.key"});
+        CHECK(tree.entries ==
+              std::vector<std::string>{"/etc/kubernetes/pki", "/etc/kubernetes/pki/ca.crt",
+                                       "/etc/kubernetes/pki/ca.key", "/etc/kubernetes/pki/etcd",
+                                       "/etc/kubernetes/pki/etcd/ca.key",
+                                       "/etc/kubernetes/pki/etcd/up", "/etc/kubernetes/pki/linked",
+                                       "/etc/kubernetes/pki/linked/extra.key"});
     }
 }

@@ -37,7 +37,9 @@ TEST_SUITE("facts/document") {
     }
 
     TEST_CASE("JSON parses too, and lines are remembered per key path") {
-        auto doc = parse_document("/k.json", "{\n  \"authentication\": {\n    \"anonymous\": {\"enabled\": false}\n  }\n}\n");
+        auto doc = parse_document(
+            "/k.json",
+            "{\n  \"authentication\": {\n    \"anonymous\": {\"enabled\": false}\n  }\n}\n");
         REQUIRE(doc.loaded);
         auto sel = select(doc.data, "authentication.anonymous.enabled");
         REQUIRE(sel.values.size() == 1);
@@ -73,13 +75,18 @@ TEST_SUITE("facts/document") {
         std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
         for (int level = 1; level < 7; ++level) {
             const std::string prev = "*a" + std::to_string(level - 1);
-            bomb += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + prev + ", " + prev + ", " + prev +
-                    ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + "]\n";
+            bomb += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + prev +
+                    ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " +
+                    prev + ", " + prev + ", " + prev + ", " + prev + "]\n";
         }
-        const Document doc = parse_document("/var/lib/kubelet/config.yaml", bomb);  // 10^7 values expanded
+        const Document doc =
+            parse_document("/var/lib/kubelet/config.yaml", bomb);  // 10^7 values expanded
         CHECK_FALSE(doc.loaded);
-        CHECK(doc.error == "/var/lib/kubelet/config.yaml: more than 1000000 values once YAML aliases are expanded; not read");
-        CHECK(yaml_values_within(YAML::Load("{a: [1, 2], b: c}"), 7));  // the map, 2 keys, the list, 3 scalars
+        CHECK(doc.error ==
+              "/var/lib/kubelet/config.yaml: more than 1000000 values once YAML aliases are "
+              "expanded; not read");
+        CHECK(yaml_values_within(YAML::Load("{a: [1, 2], b: c}"),
+                                 7));  // the map, 2 keys, the list, 3 scalars
         CHECK_FALSE(yaml_values_within(YAML::Load("{a: [1, 2], b: c}"), 6));
     }
 
@@ -91,7 +98,9 @@ TEST_SUITE("facts/document") {
 
 TEST_SUITE("facts/document") {
     TEST_CASE("an escaped dot is part of the key name") {
-        auto doc = parse_document("/ns.yaml", "metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n");
+        auto doc = parse_document(
+            "/ns.yaml",
+            "metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n");
         auto sel = select(doc.data, "metadata.labels.pod-security\\.kubernetes\\.io/enforce");
         REQUIRE(sel.values.size() == 1);
         CHECK(sel.values[0] == "restricted");

@@ -8,15 +8,19 @@ using nlohmann::json;
 
 TEST_SUITE("facts/yaml_scalars") {
     TEST_CASE("booleans and nulls as go-yaml v2 resolves them") {
-        for (const char* word : {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}) {
+        for (const char* word :
+             {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}) {
             CHECK_MESSAGE(facts::resolve_plain_scalar(word) == json(true), word);
         }
-        for (const char* word : {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}) {
+        for (const char* word :
+             {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}) {
             CHECK_MESSAGE(facts::resolve_plain_scalar(word) == json(false), word);
         }
-        for (const char* word : {"", "~", "null", "Null", "NULL"}) CHECK(facts::resolve_plain_scalar(word).is_null());
+        for (const char* word : {"", "~", "null", "Null", "NULL"})
+            CHECK(facts::resolve_plain_scalar(word).is_null());
         for (const char* word : {"yEs", "oN", "nO", "tRUE", "nil", "none"}) {
-            CHECK_MESSAGE(facts::resolve_plain_scalar(word) == json(word), word);  // not in the decoder's table
+            CHECK_MESSAGE(facts::resolve_plain_scalar(word) == json(word),
+                          word);  // not in the decoder's table
         }
     }
 
@@ -34,7 +38,8 @@ TEST_SUITE("facts/yaml_scalars") {
         CHECK(facts::resolve_plain_scalar("1.5") == json(1.5));
         CHECK(facts::resolve_plain_scalar(".5") == json(0.5));
         CHECK(facts::resolve_plain_scalar("18446744073709551615") == json(18446744073709551615ULL));
-        for (const char* text : {"0x", "+", "-", "1.2.3", "2001-12-14", "1:20", ".inf", "0s", "4h"}) {
+        for (const char* text :
+             {"0x", "+", "-", "1.2.3", "2001-12-14", "1:20", ".inf", "0s", "4h"}) {
             CHECK_MESSAGE(facts::resolve_plain_scalar(text) == json(text), text);
         }
     }
@@ -45,15 +50,20 @@ TEST_SUITE("facts/yaml_scalars") {
         CHECK(facts::resolve_plain_key("name") == "name");
     }
 
-    TEST_CASE("documents: quoted scalars stay strings, plain ones resolve, << merges as go-yaml v2 does") {
-        auto doc = facts::parse_document("k.yaml", "a: yes\nb: 'yes'\nc: !!str on\nbase: &b {x: 1, w: 2}\n"
-                                                   "m:\n  x: 0\n  <<: *b\n  z: 3\nseq:\n  <<: [{p: 1}, {p: 2, q: 2}]\ny: key\n");
+    TEST_CASE(
+        "documents: quoted scalars stay strings, plain ones resolve, << merges as go-yaml v2 "
+        "does") {
+        auto doc = facts::parse_document(
+            "k.yaml",
+            "a: yes\nb: 'yes'\nc: !!str on\nbase: &b {x: 1, w: 2}\n"
+            "m:\n  x: 0\n  <<: *b\n  z: 3\nseq:\n  <<: [{p: 1}, {p: 2, q: 2}]\ny: key\n");
         REQUIRE(doc.loaded);
         CHECK(doc.data["a"] == json(true));
         CHECK(doc.data["b"] == json("yes"));
         CHECK(doc.data["c"] == json("on"));
-        CHECK(doc.data["m"] == json({{"x", 1}, {"w", 2}, {"z", 3}}));  // a merge after a key replaces it (v2)
-        CHECK(doc.data["seq"] == json({{"p", 1}, {"q", 2}}));          // earlier mappings win
+        CHECK(doc.data["m"] ==
+              json({{"x", 1}, {"w", 2}, {"z", 3}}));  // a merge after a key replaces it (v2)
+        CHECK(doc.data["seq"] == json({{"p", 1}, {"q", 2}}));  // earlier mappings win
         CHECK(doc.data["true"] == json("key"));  // the key y is a boolean too, written as "true"
         CHECK(doc.lines.at("m.z") == 8);
     }
@@ -61,6 +71,8 @@ TEST_SUITE("facts/yaml_scalars") {
     TEST_CASE("a merge key that names no mapping is the decoder's error, with its place") {
         auto doc = facts::parse_document("k.yaml", "a:\n  <<: 3\n");
         CHECK_FALSE(doc.loaded);
-        CHECK(doc.error == "k.yaml:2:7: invalid YAML/JSON: map merge requires map or sequence of maps as the value");
+        CHECK(doc.error ==
+              "k.yaml:2:7: invalid YAML/JSON: map merge requires map or sequence of maps as the "
+              "value");
     }
 }

@@ -173,8 +173,10 @@ TEST_SUITE("host/fake_host") {
         REQUIRE_FALSE(listing);
         CHECK(listing.error().kind == HostError::Kind::Denied);
         CHECK(listing.error().message == "/data/etcd: Permission denied");
-        CHECK(host.stat("/var/lib/etcd/member").error().message == "/var/lib/etcd/member: Permission denied");
-        CHECK(host.read_file("/var/lib/etcd/member/snap/db").error().kind == HostError::Kind::Denied);
+        CHECK(host.stat("/var/lib/etcd/member").error().message ==
+              "/var/lib/etcd/member: Permission denied");
+        CHECK(host.read_file("/var/lib/etcd/member/snap/db").error().kind ==
+              HostError::Kind::Denied);
         CHECK(host.list_dir("/var/lib"));
         CHECK(host.stat("/var/lib/etcd-other").error().kind == HostError::Kind::NotFound);
     }

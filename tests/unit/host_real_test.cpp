@@ -250,12 +250,13 @@ TEST_SUITE("host/real_host") {
                 const auto traversal = host->stat("/etc/kubernetes/manifests/etcd.yaml");
                 const auto listing = host->list_dir("/etc/kubernetes/manifests");
                 const auto dir = host->stat("/etc/kubernetes/manifests");
-                report = (file ? "read" : file.error().message) + "|" +
-                         (traversal ? "stat" : traversal.error().message) + "|" +
-                         std::to_string(!file && file.error().kind == HostError::Kind::Denied) + "|" +
-                         (listing ? "listed" : listing.error().message) + "|" +
-                         std::to_string(!listing && listing.error().kind == HostError::Kind::Denied) + "|" +
-                         (dir ? "dir stat" : dir.error().message);
+                report =
+                    (file ? "read" : file.error().message) + "|" +
+                    (traversal ? "stat" : traversal.error().message) + "|" +
+                    std::to_string(!file && file.error().kind == HostError::Kind::Denied) + "|" +
+                    (listing ? "listed" : listing.error().message) + "|" +
+                    std::to_string(!listing && listing.error().kind == HostError::Kind::Denied) +
+                    "|" + (dir ? "dir stat" : dir.error().message);
             }
             (void)!::write(pipe_fds[1], report.data(), report.size());
             ::_exit(0);
@@ -271,7 +272,8 @@ TEST_SUITE("host/real_host") {
             MESSAGE("cannot drop privileges here; Denied is covered by host/fake_host");
             return;
         }
-        // A 0700 directory of someone else's: it can be stat'ed, not listed (as FakeHost::deny_listing).
+        // A 0700 directory of someone else's: it can be stat'ed, not listed (as
+        // FakeHost::deny_listing).
         CHECK(report ==
               "/etc/k8s/admin.conf: Permission denied|"
               "/etc/kubernetes/manifests/etcd.yaml: Permission denied|1|"

@@ -29,24 +29,32 @@ FakeApiServer* server() {
         for (const char* resource : {"pods", "roles", "serviceaccounts", "secrets"}) {
             objects.write(std::string(resource) + ".json", kubeproof::test::pods_json(7));
         }
-        for (const char* resource : {"configmaps", "services", "nodes", "rolebindings", "clusterrolebindings"}) {
+        for (const char* resource :
+             {"configmaps", "services", "nodes", "rolebindings", "clusterrolebindings"}) {
             objects.write(std::string(resource) + ".json", kubeproof::test::pods_json(2));
         }
-        objects.write("clusterroles.json", R"([{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+        objects.write("clusterroles.json",
+                      R"([{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
             "metadata":{"name":"admin"}},{"metadata":{"name":"view"}}])");
-        instance = std::make_unique<FakeApiServer>(std::vector<std::string>{
-            "--objects", objects.path(), "--timeout-sleep", "1.5",
-            "--fault", "clusterrolebindings=403", "--fault", "secrets=429:2", "--fault", "configmaps=500:1",
-            "--fault", "services=timeout:1", "--fault", "roles=403@page2", "--fault", "rolebindings=503",
-            "--fault", "serviceaccounts=410:1@page2", "--fault", "nodes=reset:1"});
+        instance = std::make_unique<FakeApiServer>(
+            std::vector<std::string>{"--objects",       objects.path(),
+                                     "--timeout-sleep", "1.5",
+                                     "--fault",         "clusterrolebindings=403",
+                                     "--fault",         "secrets=429:2",
+                                     "--fault",         "configmaps=500:1",
+                                     "--fault",         "services=timeout:1",
+                                     "--fault",         "roles=403@page2",
+                                     "--fault",         "rolebindings=503",
+                                     "--fault",         "serviceaccounts=410:1@page2",
+                                     "--fault",         "nodes=reset:1"});
     }
     return instance.get();
 }
 
-#define SKIP_WITHOUT_FAKE_APISERVER()                                             \
-    if (const auto missing = kubeproof::test::fake_apiserver_missing_tool()) {    \
-        MESSAGE("skipped: " << *missing);                                         \
-        return;                                                                   \
+#define SKIP_WITHOUT_FAKE_APISERVER()                                          \
+    if (const auto missing = kubeproof::test::fake_apiserver_missing_tool()) { \
+        MESSAGE("skipped: " << *missing);                                      \
+        return;                                                                \
     }
 
 ConnectionConfig client_cert_config() {
@@ -69,7 +77,9 @@ std::unique_ptr<ApiSource> make_source(ConnectionConfig config = client_cert_con
     return std::make_unique<ApiSource>(std::move(*client), 3);
 }
 
-ResourceType core(const std::string& resource, const std::string& kind) { return {"", "v1", resource, kind, true}; }
+ResourceType core(const std::string& resource, const std::string& kind) {
+    return {"", "v1", resource, kind, true};
+}
 
 ResourceType rbac(const std::string& resource, const std::string& kind) {
     return {"rbac.authorization.k8s.io", "v1", resource, kind, false};
@@ -101,17 +111,20 @@ int requests_for(const std::string& path_prefix) {
 TEST_SUITE("k8s/api_source") {
     TEST_CASE("paths, names, versions and Status messages") {
         CHECK(kubeproof::k8s::list_path(core("pods", "Pod")) == "/api/v1/pods");
-        CHECK(kubeproof::k8s::list_path(rbac("roles", "Role")) == "/apis/rbac.authorization.k8s.io/v1/roles");
+        CHECK(kubeproof::k8s::list_path(rbac("roles", "Role")) ==
+              "/apis/rbac.authorization.k8s.io/v1/roles");
         auto scoped = core("pods", "Pod");
         scoped.in_namespace = "kube-system";
         CHECK(kubeproof::k8s::list_path(scoped) == "/api/v1/namespaces/kube-system/pods");
         CHECK(rbac("roles", "Role").name() == "roles.rbac.authorization.k8s.io");
         CHECK(*kubeproof::k8s::parse_server_version(R"({"major":"1","minor":"31+"})") == "1.31");
-        CHECK(*kubeproof::k8s::parse_server_version(R"({"major":"","minor":"","gitVersion":"v1.29.3-eks-1"})") ==
-              "1.29");
-        CHECK(kubeproof::k8s::parse_server_version(R"({"platform":"x"})").error() == "the response has no version");
+        CHECK(*kubeproof::k8s::parse_server_version(
+                  R"({"major":"","minor":"","gitVersion":"v1.29.3-eks-1"})") == "1.29");
+        CHECK(kubeproof::k8s::parse_server_version(R"({"platform":"x"})").error() ==
+              "the response has no version");
         CHECK(kubeproof::k8s::status_message(R"({"kind":"Status","message":"nope"})") == "nope");
-        CHECK(kubeproof::k8s::status_message("\n<html>proxy error</html>\nmore") == "<html>proxy error</html>");
+        CHECK(kubeproof::k8s::status_message("\n<html>proxy error</html>\nmore") ==
+              "<html>proxy error</html>");
     }
 
     TEST_CASE("three pages; items get the kind and apiVersion the server left out") {
@@ -130,7 +143,8 @@ TEST_SUITE("k8s/api_source") {
         }
         CHECK(requests_for("/api/v1/pods?limit=3") == 3);
         std::vector<json> roles;
-        CHECK(list(*source, rbac("clusterroles", "ClusterRole"), roles).kind == ListOutcome::Kind::Ok);
+        CHECK(list(*source, rbac("clusterroles", "ClusterRole"), roles).kind ==
+              ListOutcome::Kind::Ok);
         REQUIRE(roles.size() == 2);
         CHECK(roles[1]["apiVersion"] == "rbac.authorization.k8s.io/v1");
         CHECK(roles[1]["kind"] == "ClusterRole");
@@ -150,8 +164,10 @@ TEST_SUITE("k8s/api_source") {
         CHECK(outcome.kind == ListOutcome::Kind::Denied);
         CHECK(outcome.http_status == 403);
         CHECK(outcome.message ==
-              "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden: clusterrolebindings.rbac."
-              "authorization.k8s.io is forbidden: User \"kubeproof-test\" cannot list resource \"clusterrolebindings\" "
+              "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden: "
+              "clusterrolebindings.rbac."
+              "authorization.k8s.io is forbidden: User \"kubeproof-test\" cannot list resource "
+              "\"clusterrolebindings\" "
               "in API group \"rbac.authorization.k8s.io\" at the cluster scope");
         ConnectionConfig anonymous = client_cert_config();
         anonymous.client_certificate = {};
@@ -189,14 +205,16 @@ TEST_SUITE("k8s/api_source") {
         CHECK(outcome.count == 3);
         CHECK(objects.size() == 3);
         CHECK(outcome.message.find("list roles.rbac.authorization.k8s.io: 403 Forbidden: ") == 0);
-        CHECK(outcome.message.find("; the list is incomplete: 3 objects were listed before the failure") !=
+        CHECK(outcome.message.find(
+                  "; the list is incomplete: 3 objects were listed before the failure") !=
               std::string::npos);
         objects.clear();
         outcome = list(*source, rbac("rolebindings", "RoleBinding"), objects);
         CHECK(outcome.kind == ListOutcome::Kind::Failed);
         CHECK(outcome.http_status == 503);
-        CHECK(outcome.message == "list rolebindings.rbac.authorization.k8s.io: 503 Service Unavailable: fake fault "
-                                 "503 for rolebindings.rbac.authorization.k8s.io (3 attempts)");
+        CHECK(outcome.message ==
+              "list rolebindings.rbac.authorization.k8s.io: 503 Service Unavailable: fake fault "
+              "503 for rolebindings.rbac.authorization.k8s.io (3 attempts)");
     }
 
     TEST_CASE("an expired continue token restarts the list once, without duplicates") {
@@ -219,19 +237,22 @@ TEST_SUITE("k8s/api_source") {
         const auto outcome = list(*make_source(config), core("pods", "Pod"), objects);
         CHECK(outcome.kind == ListOutcome::Kind::Failed);
         CHECK(outcome.http_status == 0);
-        CHECK(outcome.message.rfind("list pods: GET " + server()->url() +
-                                        "/api/v1/pods?limit=3: TLS error: SSL certificate problem: ",
-                                    0) == 0);
+        CHECK(
+            outcome.message.rfind("list pods: GET " + server()->url() +
+                                      "/api/v1/pods?limit=3: TLS error: SSL certificate problem: ",
+                                  0) == 0);
     }
 
     TEST_CASE("connect_api_source from a kubeconfig file") {
         SKIP_WITHOUT_FAKE_APISERVER();
         TempRoot dir;
         const std::string kubeconfig = dir.write(
-            "config", kubeproof::test::kubeconfig_yaml(server()->url(), "    insecure-skip-tls-verify: true\n",
-                                                       "    client-certificate: " + server()->file("client_cert") +
-                                                           "\n    client-key: " + server()->file("client_key") + "\n"));
-        auto connection = kubeproof::k8s::connect_api_source({kubeconfig, "", "", kubeproof::k8s::process_env});
+            "config", kubeproof::test::kubeconfig_yaml(
+                          server()->url(), "    insecure-skip-tls-verify: true\n",
+                          "    client-certificate: " + server()->file("client_cert") +
+                              "\n    client-key: " + server()->file("client_key") + "\n"));
+        auto connection =
+            kubeproof::k8s::connect_api_source({kubeconfig, "", "", kubeproof::k8s::process_env});
         REQUIRE(connection);
         CHECK(connection->warnings.size() == 1);
         std::vector<json> objects;

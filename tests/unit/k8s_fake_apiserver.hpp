@@ -51,7 +51,8 @@ inline std::optional<std::string> fake_apiserver_missing_tool() {
 
 /// tests/k8s/fake_apiserver.py, found next to this header (or from the working directory).
 inline std::string fake_apiserver_script() {
-    const auto beside = std::filesystem::path(__FILE__).parent_path().parent_path() / "k8s" / "fake_apiserver.py";
+    const auto beside =
+        std::filesystem::path(__FILE__).parent_path().parent_path() / "k8s" / "fake_apiserver.py";
     if (std::filesystem::exists(beside)) return beside.string();
     return "tests/k8s/fake_apiserver.py";
 }
@@ -62,8 +63,10 @@ public:
     /// Starts the server with extra arguments; throws when it does not report its port in 10 s.
     explicit FakeApiServer(const std::vector<std::string>& args) {
         int in[2], out[2];
-        if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-        std::vector<std::string> argv{"python3", fake_apiserver_script(), "--tls-dir", m_tls.path() + "/tls"};
+        if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0)
+            throw std::runtime_error("pipe failed");
+        std::vector<std::string> argv{"python3", fake_apiserver_script(), "--tls-dir",
+                                      m_tls.path() + "/tls"};
         argv.insert(argv.end(), args.begin(), args.end());
         std::vector<char*> c_argv;
         c_argv.reserve(argv.size() + 1);
@@ -104,7 +107,8 @@ public:
     std::string url() const { return "https://127.0.0.1:" + std::to_string(m_port); }
     /// A certificate path from the FILES line ("ca", "client_cert", "other_ca", ...).
     std::string file(const std::string& key) const { return m_files.at(key).get<std::string>(); }
-    /// Closes the server's stdin (as a crashed harness would) and waits up to 3 s; true when it exited.
+    /// Closes the server's stdin (as a crashed harness would) and waits up to 3 s; true when it
+    /// exited.
     bool exits_when_stdin_closes() {
         ::close(m_stdin);
         m_stdin = -1;
@@ -154,18 +158,21 @@ private:
 inline std::string kubeconfig_yaml(const std::string& server, const std::string& cluster_fields,
                                    const std::string& user_fields) {
     return "apiVersion: v1\nkind: Config\ncurrent-context: test\n"
-           "clusters:\n- name: c\n  cluster:\n    server: " + server + "\n" + cluster_fields +
-           "users:\n- name: u\n  user:\n" + user_fields +
+           "clusters:\n- name: c\n  cluster:\n    server: " +
+           server + "\n" + cluster_fields + "users:\n- name: u\n  user:\n" + user_fields +
            "contexts:\n- name: test\n  context:\n    cluster: c\n    user: u\n";
 }
 
-/// A JSON array of `n` pods named pod-0.., alternating namespaces a and b, with kind and apiVersion.
+/// A JSON array of `n` pods named pod-0.., alternating namespaces a and b, with kind and
+/// apiVersion.
 inline std::string pods_json(int n) {
     nlohmann::json pods = nlohmann::json::array();
     for (int i = 0; i < n; ++i) {
-        pods.push_back({{"apiVersion", "v1"}, {"kind", "Pod"},
-                        {"metadata", {{"name", "pod-" + std::to_string(i)}, {"namespace", i % 2 ? "b" : "a"}}},
-                        {"spec", {{"containers", {{{"name", "c"}, {"image", "nginx"}}}}}}});
+        pods.push_back(
+            {{"apiVersion", "v1"},
+             {"kind", "Pod"},
+             {"metadata", {{"name", "pod-" + std::to_string(i)}, {"namespace", i % 2 ? "b" : "a"}}},
+             {"spec", {{"containers", {{{"name", "c"}, {"image", "nginx"}}}}}}});
     }
     return pods.dump();
 }

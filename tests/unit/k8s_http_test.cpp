@@ -34,10 +34,10 @@ FakeApiServer* server() {
     return instance.get();
 }
 
-#define SKIP_WITHOUT_FAKE_APISERVER()                                             \
-    if (const auto missing = kubeproof::test::fake_apiserver_missing_tool()) {    \
-        MESSAGE("skipped: " << *missing);                                         \
-        return;                                                                   \
+#define SKIP_WITHOUT_FAKE_APISERVER()                                          \
+    if (const auto missing = kubeproof::test::fake_apiserver_missing_tool()) { \
+        MESSAGE("skipped: " << *missing);                                      \
+        return;                                                                \
     }
 
 ConnectionConfig base_config() {
@@ -59,7 +59,8 @@ ClientOptions fast_options() {
 std::string get_pods(ConnectionConfig config, const ClientOptions& options = fast_options()) {
     auto client = ApiClient::create(std::move(config), options);
     if (!client) return "create: " + client.error();
-    const auto response = (*client)->get("/api/v1/pods?limit=500", std::chrono::steady_clock::now() + 10s);
+    const auto response =
+        (*client)->get("/api/v1/pods?limit=500", std::chrono::steady_clock::now() + 10s);
     if (!response) return response.error();
     return std::to_string(response->status);
 }
@@ -115,8 +116,10 @@ TEST_SUITE("k8s/api_client") {
         const auto start = std::chrono::steady_clock::now();
         const std::string error = get_pods(config);
         CHECK(std::chrono::steady_clock::now() - start < 500ms);
-        // the server sends its CA too, so OpenSSL says "self-signed certificate in certificate chain"
-        CHECK(error.rfind("GET " + server()->url() + "/api/v1/pods?limit=500: TLS error: SSL certificate problem: ",
+        // the server sends its CA too, so OpenSSL says "self-signed certificate in certificate
+        // chain"
+        CHECK(error.rfind("GET " + server()->url() +
+                              "/api/v1/pods?limit=500: TLS error: SSL certificate problem: ",
                           0) == 0);
         CHECK(error.find("s3cr3t") == std::string::npos);
     }
@@ -158,16 +161,18 @@ TEST_SUITE("k8s/api_client") {
         options.system_ca_files = {"/nonexistent/ca.pem", server()->file("ca")};
         CHECK(get_pods(config, options) == "200");
         options.system_ca_files = {"/nonexistent/ca.pem"};
-        CHECK(get_pods(config, options) == "create: kubeconfig test: no certificate-authority is configured for " +
-                                               server()->url() + " and no system CA bundle was found");
+        CHECK(get_pods(config, options) ==
+              "create: kubeconfig test: no certificate-authority is configured for " +
+                  server()->url() + " and no system CA bundle was found");
         if (saved != nullptr) ::setenv("SSL_CERT_FILE", saved_value.c_str(), 1);
         config.certificate_authority.path = server()->file("ca");
         config.tls_server_name = "kubernetes.default.svc";
         CHECK(get_pods(config) == "200");
         config.tls_server_name = "wrong.example";
-        CHECK(get_pods(config) == "GET " + server()->url() +
-                                      "/api/v1/pods?limit=500: TLS error: SSL: no alternative certificate subject "
-                                      "name matches target host name 'wrong.example'");
+        CHECK(get_pods(config) ==
+              "GET " + server()->url() +
+                  "/api/v1/pods?limit=500: TLS error: SSL: no alternative certificate subject "
+                  "name matches target host name 'wrong.example'");
     }
 
     TEST_CASE("missing files are named; a token file is re-read for every request") {
@@ -175,8 +180,8 @@ TEST_SUITE("k8s/api_client") {
         TempRoot dir;
         auto config = base_config();
         config.certificate_authority.path = dir.path() + "/ca.crt";
-        CHECK(get_pods(config) ==
-              "create: kubeconfig test: certificate-authority " + dir.path() + "/ca.crt: No such file or directory");
+        CHECK(get_pods(config) == "create: kubeconfig test: certificate-authority " + dir.path() +
+                                      "/ca.crt: No such file or directory");
         config = base_config();
         config.token_file = dir.path() + "/token";
         CHECK(get_pods(config) == "create: kubeconfig test: token file " + dir.path() +
@@ -195,23 +200,27 @@ TEST_SUITE("k8s/api_client") {
         TempRoot dir;
         auto config = base_config();
         // The first run returns a stale token, every later run the right one.
-        config.exec = kubeproof::k8s::ExecConfig{
-            "client.authentication.k8s.io/v1beta1",
-            dir.write("plugin.sh",
-                      "#!/bin/sh\ntoken=stale\n[ -f \"$RUNS\" ] && token=\"$GOOD\"\necho run >> \"$RUNS\"\n"
-                      "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
-                      "\"status\":{\"token\":\"'\"$token\"'\"}}'\n",
-                      0755),
-            {},
-            {{"RUNS", dir.path() + "/runs"}, {"GOOD", k_token}},
-            "",
-            "IfAvailable",
-            false};
+        config.exec =
+            kubeproof::k8s::ExecConfig{"client.authentication.k8s.io/v1beta1",
+                                       dir.write("plugin.sh",
+                                                 "#!/bin/sh\ntoken=stale\n[ -f \"$RUNS\" ] && "
+                                                 "token=\"$GOOD\"\necho run >> \"$RUNS\"\n"
+                                                 "echo "
+                                                 "'{\"apiVersion\":\"client.authentication.k8s.io/"
+                                                 "v1beta1\",\"kind\":\"ExecCredential\","
+                                                 "\"status\":{\"token\":\"'\"$token\"'\"}}'\n",
+                                                 0755),
+                                       {},
+                                       {{"RUNS", dir.path() + "/runs"}, {"GOOD", k_token}},
+                                       "",
+                                       "IfAvailable",
+                                       false};
         auto client = ApiClient::create(config, fast_options());
         REQUIRE(client);
         const auto deadline = std::chrono::steady_clock::now() + 10s;
         CHECK((*client)->get("/api/v1/pods", deadline)->status == 200);
-        CHECK(read(dir.path() + "/runs") == "run\nrun\n");  // 401 with the stale token, run again once
+        CHECK(read(dir.path() + "/runs") ==
+              "run\nrun\n");  // 401 with the stale token, run again once
         CHECK(last_user() == "token-user");
         CHECK((*client)->get("/api/v1/pods", deadline)->status == 200);
         CHECK(read(dir.path() + "/runs") == "run\nrun\n");  // cached
@@ -224,13 +233,20 @@ TEST_SUITE("k8s/api_client") {
         const std::string pem_to_json = "awk '{printf \"%s\\\\n\", $0}' ";
         config.exec = kubeproof::k8s::ExecConfig{
             "client.authentication.k8s.io/v1",
-            dir.write("plugin.sh",
-                      "#!/bin/sh\nprintf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
-                      "\"ExecCredential\",\"status\":{\"clientCertificateData\":\"%s\",\"clientKeyData\":\"%s\"}}' "
-                      "\"$(" + pem_to_json + server()->file("client_cert") + ")\" \"$(" + pem_to_json +
-                          server()->file("client_key") + ")\"\n",
-                      0755),
-            {}, {}, "", "Never", false};
+            dir.write(
+                "plugin.sh",
+                "#!/bin/sh\nprintf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
+                "\"ExecCredential\",\"status\":{\"clientCertificateData\":\"%s\",\"clientKeyData\":"
+                "\"%s\"}}' "
+                "\"$(" +
+                    pem_to_json + server()->file("client_cert") + ")\" \"$(" + pem_to_json +
+                    server()->file("client_key") + ")\"\n",
+                0755),
+            {},
+            {},
+            "",
+            "Never",
+            false};
         CHECK(get_pods(config) == "200");
         CHECK(last_user() == "kubeproof-test");
     }
@@ -243,7 +259,8 @@ TEST_SUITE("k8s/api_client") {
         options.backoff_initial = 10ms;
         options.max_attempts = 3;
         const std::string error = get_pods(config, options);
-        CHECK(error.rfind("GET https://127.0.0.1:1/api/v1/pods?limit=500: connection failed: ", 0) == 0);
+        CHECK(error.rfind("GET https://127.0.0.1:1/api/v1/pods?limit=500: connection failed: ",
+                          0) == 0);
         CHECK(error.find("(3 attempts)") != std::string::npos);
     }
 

@@ -91,8 +91,9 @@ contexts:
 )";
 
 kubeproof::util::Expected<ConnectionConfig, std::string> parse(const std::string& context,
-                                                                const std::string& text = k_config) {
-    return parse_kubeconfig(text, KubeconfigSource{"/home/u/.kube/config", "/home/u/.kube", context});
+                                                               const std::string& text = k_config) {
+    return parse_kubeconfig(text,
+                            KubeconfigSource{"/home/u/.kube/config", "/home/u/.kube", context});
 }
 
 std::string parse_error(const std::string& context, const std::string& text = k_config) {
@@ -155,7 +156,8 @@ TEST_SUITE("k8s/kubeconfig") {
         CHECK(config->insecure_skip_tls_verify);
         REQUIRE(config->warnings.size() == 1);
         CHECK(config->warnings[0] ==
-              "TLS verification is off for cluster \"lab-cluster\" (insecure-skip-tls-verify): the API server's "
+              "TLS verification is off for cluster \"lab-cluster\" (insecure-skip-tls-verify): the "
+              "API server's "
               "identity is not checked");
     }
 
@@ -194,12 +196,17 @@ TEST_SUITE("k8s/kubeconfig") {
 
     TEST_CASE("errors name the context, cluster or user") {
         const std::string prefix = "kubeconfig /home/u/.kube/config: ";
-        CHECK(parse_error("nope") == prefix + "context \"nope\" not found (contexts: dev, prod, lab, exec1, "
-                                              "exec1beta, basic, anonymous, lost-cluster, lost-user)");
-        CHECK(parse_error("lost-cluster") == prefix + "cluster \"nowhere\" (context \"lost-cluster\") not found");
-        CHECK(parse_error("lost-user") == prefix + "user \"nobody\" (context \"lost-user\") not found");
+        CHECK(parse_error("nope") ==
+              prefix +
+                  "context \"nope\" not found (contexts: dev, prod, lab, exec1, "
+                  "exec1beta, basic, anonymous, lost-cluster, lost-user)");
+        CHECK(parse_error("lost-cluster") ==
+              prefix + "cluster \"nowhere\" (context \"lost-cluster\") not found");
+        CHECK(parse_error("lost-user") ==
+              prefix + "user \"nobody\" (context \"lost-user\") not found");
         CHECK(parse_error("", "apiVersion: v1\nclusters: []\n") ==
-              prefix + "no context selected: current-context is not set and --context was not given");
+              prefix +
+                  "no context selected: current-context is not set and --context was not given");
         CHECK(parse_error("", "clusters: [\n") ==
               prefix + "invalid YAML at line 2, column 1: end of sequence flow not found");
         CHECK(parse_error("", "- a\n") == prefix + "not a kubeconfig (expected a mapping)");
@@ -221,31 +228,46 @@ TEST_SUITE("k8s/kubeconfig") {
               prefix + "user \"u\": client-key-data is not valid base64");
         CHECK(error_of(with_user("", "    client-certificate: c.crt\n")) ==
               prefix + "user \"u\": client-certificate without client-key");
-        CHECK(error_of(with_user("    insecure-skip-tls-verify: true\n    certificate-authority: ca\n", "")) ==
-              prefix + "cluster \"c\" sets both insecure-skip-tls-verify and a certificate authority");
+        CHECK(error_of(with_user(
+                  "    insecure-skip-tls-verify: true\n    certificate-authority: ca\n", "")) ==
+              prefix +
+                  "cluster \"c\" sets both insecure-skip-tls-verify and a certificate authority");
         CHECK(error_of(with_user("    insecure-skip-tls-verify: maybe\n", "")) ==
-              prefix + "cluster \"c\": insecure-skip-tls-verify must be true or false, not \"maybe\"");
-        CHECK(error_of(with_user("", "    exec:\n      apiVersion: client.authentication.k8s.io/v1alpha1\n"
-                                     "      command: x\n")) ==
-              prefix + "user \"u\": exec apiVersion \"client.authentication.k8s.io/v1alpha1\" is not supported "
-                       "(use client.authentication.k8s.io/v1 or v1beta1)");
-        CHECK(error_of(with_user("", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n")) ==
+              prefix +
+                  "cluster \"c\": insecure-skip-tls-verify must be true or false, not \"maybe\"");
+        CHECK(error_of(
+                  with_user("",
+                            "    exec:\n      apiVersion: client.authentication.k8s.io/v1alpha1\n"
+                            "      command: x\n")) ==
+              prefix +
+                  "user \"u\": exec apiVersion \"client.authentication.k8s.io/v1alpha1\" is not "
+                  "supported "
+                  "(use client.authentication.k8s.io/v1 or v1beta1)");
+        CHECK(error_of(with_user(
+                  "", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n")) ==
               prefix + "user \"u\": exec has no command");
-        CHECK(error_of(with_user("", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
-                                     "      command: x\n      args: {a: 1}\n")) ==
+        CHECK(error_of(with_user("",
+                                 "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                 "      command: x\n      args: {a: 1}\n")) ==
               prefix + "user \"u\": exec args and env must be lists");
-        CHECK(error_of(with_user("", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
-                                     "      command: x\n      env: [{value: v}]\n")) ==
+        CHECK(error_of(with_user("",
+                                 "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                 "      command: x\n      env: [{value: v}]\n")) ==
               prefix + "user \"u\": exec env entries need a name");
         CHECK(error_of(with_user("", "    auth-provider:\n      name: gcp\n")) ==
-              prefix + "user \"u\": auth-provider \"gcp\" is not supported; use an exec credential plugin");
-        CHECK(error_of(kubeproof::test::kubeconfig_yaml("", "", "")) == prefix + "cluster \"c\" has no server");
+              prefix +
+                  "user \"u\": auth-provider \"gcp\" is not supported; use an exec credential "
+                  "plugin");
+        CHECK(error_of(kubeproof::test::kubeconfig_yaml("", "", "")) ==
+              prefix + "cluster \"c\" has no server");
     }
 
     TEST_CASE("loading: --kubeconfig, then KUBECONFIG (first existing file), then ~/.kube/config") {
         TempRoot dir;
-        const std::string a = dir.write("a.yaml", kubeproof::test::kubeconfig_yaml("https://a", "", ""));
-        const std::string b = dir.write("b.yaml", kubeproof::test::kubeconfig_yaml("https://b", "", ""));
+        const std::string a =
+            dir.write("a.yaml", kubeproof::test::kubeconfig_yaml("https://a", "", ""));
+        const std::string b =
+            dir.write("b.yaml", kubeproof::test::kubeconfig_yaml("https://b", "", ""));
         dir.write("home/.kube/config", kubeproof::test::kubeconfig_yaml("https://home", "", ""));
         const auto server = [](const ConnectRequest& r) {
             const auto config = load_connection_config(r);
@@ -254,12 +276,15 @@ TEST_SUITE("k8s/kubeconfig") {
         };
         const std::string home = dir.path() + "/home";
         CHECK(server({a, "", "", env_of({{"KUBECONFIG", b}, {"HOME", home}})}) == "https://a");
-        CHECK(server({"", "", "", env_of({{"KUBECONFIG", dir.path() + "/missing:" + b + ":" + a}})}) ==
+        CHECK(server(
+                  {"", "", "", env_of({{"KUBECONFIG", dir.path() + "/missing:" + b + ":" + a}})}) ==
               "https://b");
         CHECK(server({"", "", "", env_of({{"KUBECONFIG", ""}, {"HOME", home}})}) == "https://home");
-        const auto missing = load_connection_config({dir.path() + "/none.yaml", "", "", env_of({})});
+        const auto missing =
+            load_connection_config({dir.path() + "/none.yaml", "", "", env_of({})});
         REQUIRE_FALSE(missing);
-        CHECK(missing.error() == "kubeconfig " + dir.path() + "/none.yaml: No such file or directory");
+        CHECK(missing.error() ==
+              "kubeconfig " + dir.path() + "/none.yaml: No such file or directory");
         const auto nothing = load_connection_config({"", "", "", env_of({{"HOME", dir.path()}})});
         REQUIRE_FALSE(nothing);
         CHECK(nothing.error() == "no kubeconfig found (KUBECONFIG is not set and " + dir.path() +
@@ -269,8 +294,10 @@ TEST_SUITE("k8s/kubeconfig") {
 
     TEST_CASE("in-cluster config when there is no kubeconfig") {
         TempRoot dir;
-        const auto env = env_of({{"HOME", dir.path()}, {"KUBERNETES_SERVICE_HOST", "10.96.0.1"},
-                                 {"KUBERNETES_SERVICE_PORT", "443"}, {"KUBEPROOF_SA_DIR", dir.path() + "/sa"}});
+        const auto env = env_of({{"HOME", dir.path()},
+                                 {"KUBERNETES_SERVICE_HOST", "10.96.0.1"},
+                                 {"KUBERNETES_SERVICE_PORT", "443"},
+                                 {"KUBEPROOF_SA_DIR", dir.path() + "/sa"}});
         const auto config = load_connection_config({"", "", "", env});
         REQUIRE(config);
         CHECK(config->server == "https://10.96.0.1:443");
@@ -281,12 +308,15 @@ TEST_SUITE("k8s/kubeconfig") {
         REQUIRE(explicit_dir);
         CHECK(explicit_dir->token_file == "/var/sa/token");
         const auto ipv6 = kubeproof::k8s::in_cluster_config(
-            env_of({{"KUBERNETES_SERVICE_HOST", "fd00::1"}, {"KUBERNETES_SERVICE_PORT", "6443"}}), "/sa");
+            env_of({{"KUBERNETES_SERVICE_HOST", "fd00::1"}, {"KUBERNETES_SERVICE_PORT", "6443"}}),
+            "/sa");
         REQUIRE(ipv6);
         CHECK(ipv6->server == "https://[fd00::1]:6443");
         const auto with_context = load_connection_config({"", "prod", "", env});
         REQUIRE_FALSE(with_context);
-        CHECK(with_context.error() == "--context \"prod\" needs a kubeconfig, and none was found (KUBECONFIG is not "
-                                      "set and " + dir.path() + "/.kube/config does not exist)");
+        CHECK(with_context.error() ==
+              "--context \"prod\" needs a kubeconfig, and none was found (KUBECONFIG is not "
+              "set and " +
+                  dir.path() + "/.kube/config does not exist)");
     }
 }

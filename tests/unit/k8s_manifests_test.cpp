@@ -280,7 +280,8 @@ TEST_SUITE("k8s/manifests") {
             CHECK(outcomes[3].count == 0);
             REQUIRE(kinds_seen.size() == 35);
             CHECK(std::count(kinds_seen.begin(), kinds_seen.begin() + 11, "ServiceAccount") == 11);
-            CHECK(kinds_seen[11] == "Deployment");  // adservice.yaml: the Deployment, then its Service
+            CHECK(kinds_seen[11] ==
+                  "Deployment");  // adservice.yaml: the Deployment, then its Service
             CHECK(kinds_seen[12] == "Service");
         }
     }
@@ -299,35 +300,47 @@ TEST_SUITE("k8s/manifests") {
         for (size_t keep_limit : {size_t{0}, ManifestSource::k_default_keep_limit}) {
             ManifestSource source({root.host("/pods.json")}, nullptr, keep_limit);
             std::vector<std::string> seen;
-            auto outcomes = source.list_all({{pods}, {k_services}}, [&](nlohmann::json&& object, const k8s::Origin& origin) {
-                seen.push_back(std::to_string(origin.line) + " " + object.dump());
-            });
+            auto outcomes = source.list_all(
+                {{pods}, {k_services}}, [&](nlohmann::json&& object, const k8s::Origin& origin) {
+                    seen.push_back(std::to_string(origin.line) + " " + object.dump());
+                });
             REQUIRE(outcomes.size() == 2);
             CHECK(outcomes[0].count == 2);
             CHECK(outcomes[1].count == 1);
             REQUIRE(seen.size() == 3);
-            if (keep_limit == 0) {  // read back for the scan: the type's ignored fields are left out
-                CHECK(seen[0] == R"(2 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"x":1}})");
+            if (keep_limit ==
+                0) {  // read back for the scan: the type's ignored fields are left out
+                CHECK(
+                    seen[0] ==
+                    R"(2 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"x":1}})");
                 CHECK(seen[1] == R"(4 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"}})");
             } else {  // kept whole
                 CHECK(seen[0].find(R"("status":{"phase":"Running"})") != std::string::npos);
             }
-            CHECK(seen[2] == R"(3 {"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"status":{}})");
+            CHECK(seen[2] ==
+                  R"(3 {"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"status":{}})");
         }
     }
 
-    TEST_CASE("a JSON file larger than a read block: the same objects, lines and messages as in memory") {
-        // Items of ~100 bytes, one per line, past the 1 MiB block size; three bad items straddle it.
-        std::string text = R"({"apiVersion": "v1", "kind": "List", "items": [)" "\n";
+    TEST_CASE(
+        "a JSON file larger than a read block: the same objects, lines and messages as in memory") {
+        // Items of ~100 bytes, one per line, past the 1 MiB block size; three bad items straddle
+        // it.
+        std::string text = R"({"apiVersion": "v1", "kind": "List", "items": [)"
+                           "\n";
         for (int i = 0; i < 30000; ++i) {
             if (i == 10482 || i == 10483 || i == 20000) {
                 text += i == 20000 ? "  [1, 2],\n" : "  42,\n";
                 continue;
             }
-            text += R"(  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "sa-)" + std::to_string(i) +
-                    R"(", "namespace": "team"}, "automountServiceAccountToken": false},)" "\n";
+            text +=
+                R"(  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "sa-)" +
+                std::to_string(i) +
+                R"(", "namespace": "team"}, "automountServiceAccountToken": false},)"
+                "\n";
         }
-        text += R"(  {"kind": "Pod", "metadata": {"name": "late"}})" "\n]}\n";
+        text += R"(  {"kind": "Pod", "metadata": {"name": "late"}})"
+                "\n]}\n";
         REQUIRE(text.size() > 3 * 1024 * 1024);
         TempRoot root;
         root.add_file("/big.json", text);
@@ -338,10 +351,12 @@ TEST_SUITE("k8s/manifests") {
         loader::Diagnostics diagnostics;
         CHECK_FALSE(source.load(diagnostics));
         CHECK(diagnostics.format() == in_memory.diagnostics.format());
-        CHECK(messages(diagnostics) == file + ":10484:4: not a Kubernetes object: expected a mapping, found a scalar\n" +
-                                           file + ":10485:4: not a Kubernetes object: expected a mapping, found a scalar\n" +
-                                           file + ":20002:3: not a Kubernetes object: expected a mapping, found a sequence\n" +
-                                           file + ":30002:3: not a Kubernetes object: no \"apiVersion\"\n");
+        CHECK(messages(diagnostics) ==
+              file + ":10484:4: not a Kubernetes object: expected a mapping, found a scalar\n" +
+                  file + ":10485:4: not a Kubernetes object: expected a mapping, found a scalar\n" +
+                  file +
+                  ":20002:3: not a Kubernetes object: expected a mapping, found a sequence\n" +
+                  file + ":30002:3: not a Kubernetes object: no \"apiVersion\"\n");
         CHECK(diagnostics.items()[0].source_line == "  42,");
         CHECK(in_memory.objects.size() == 29997);
 
@@ -352,35 +367,45 @@ TEST_SUITE("k8s/manifests") {
         loader::Diagnostics more;
         CHECK_FALSE(broken.load(more));
         CHECK(more.format() == parse(text, file).diagnostics.format());
-        CHECK(messages(more) == file + ":30002:54: invalid JSON: syntax error while parsing array - "
-                                       "unexpected string literal; expected ']'\n");
+        CHECK(messages(more) == file +
+                                    ":30002:54: invalid JSON: syntax error while parsing array - "
+                                    "unexpected string literal; expected ']'\n");
     }
 
     TEST_CASE("a YAML alias bomb is refused at its document; the other documents are read") {
-        std::string bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+        std::string bomb =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [lol, lol, "
+            "lol, lol, lol, lol, lol, lol, lol, lol]\n";
         for (int level = 1; level < 9; ++level) {
             std::string row;
             for (int i = 0; i < 10; ++i) row += (i ? ", *a" : "*a") + std::to_string(level - 1);
-            bomb += "  a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + row + "]\n";
+            bomb +=
+                "  a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + row + "]\n";
         }
-        const auto parsed = parse(bomb + "---\n" + std::string(k_kubectl_deployment), "pr/evil.yaml");
+        const auto parsed =
+            parse(bomb + "---\n" + std::string(k_kubectl_deployment), "pr/evil.yaml");
         CHECK(kinds(parsed.objects) == "Deployment");
-        CHECK(messages(parsed.diagnostics) == "pr/evil.yaml:1:1: the document holds more than 1000000 values once its "
-                                              "YAML aliases are expanded; it is not read\n");
+        CHECK(messages(parsed.diagnostics) ==
+              "pr/evil.yaml:1:1: the document holds more than 1000000 values once its "
+              "YAML aliases are expanded; it is not read\n");
         // Aliases within reason are expanded as before.
-        const auto fine = parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: &l {a: b}, annotations: *l}\n");
+        const auto fine = parse(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: &l {a: b}, annotations: "
+            "*l}\n");
         REQUIRE(fine.objects.size() == 1);
         CHECK(fine.objects[0].object["metadata"]["annotations"]["a"] == "b");
     }
 
-    TEST_CASE("a file that changes between load and listing fails the listing, never mixes versions") {
+    TEST_CASE(
+        "a file that changes between load and listing fails the listing, never mixes versions") {
         TempRoot root;
         root.add_file("/app.yaml", std::string(k_kubectl_deployment));
         ManifestSource source({root.host("/app.yaml")}, nullptr, 0);
         loader::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         root.add_file("/app.yaml", std::string(k_kubectl_deployment) + "\n# edited\n");
-        const auto outcome = source.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {});
+        const auto outcome =
+            source.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {});
         CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
         CHECK(outcome.message == "read manifests: " + root.host("/app.yaml") +
                                      " changed while it was being scanned; scan it again");
@@ -406,8 +431,9 @@ TEST_SUITE("k8s/manifests") {
         REQUIRE(outcomes.size() == 2);
         for (const auto& outcome : outcomes) {
             CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
-            CHECK(outcome.message ==
-                  "read manifests: /nonexistent/kubeproof-manifests.yaml: No such file or directory");
+            CHECK(
+                outcome.message ==
+                "read manifests: /nonexistent/kubeproof-manifests.yaml: No such file or directory");
         }
     }
 
@@ -452,17 +478,24 @@ TEST_SUITE("k8s/manifests") {
             chart.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {});
         CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
         CHECK(outcome.message ==
-              "read manifests: " + dir + "/metadata-db/Chart.yaml:1:1: not a Kubernetes object: no \"kind\"");
+              "read manifests: " + dir +
+                  "/metadata-db/Chart.yaml:1:1: not a Kubernetes object: no \"kind\"");
     }
 
-    TEST_CASE("polaris test cases: every file is one or more objects, but two that no API server accepts") {
+    TEST_CASE(
+        "polaris test cases: every file is one or more objects, but two that no API server "
+        "accepts") {
         const std::string checks = k_fixtures + "FairwindsOps-polaris/test/checks";
         ManifestSource source({checks});
         loader::Diagnostics diagnostics;
         CHECK_FALSE(source.load(diagnostics));
         CHECK(messages(diagnostics) ==
-              checks + "/runAsRootAllowed/failure.yaml:1:1: no API server serves Deployment under apiVersion v1: it is apps/v1\n" +
-                  checks + "/runAsRootAllowed/success.yaml:1:1: no API server serves Deployment under apiVersion v1: it is apps/v1\n");
+              checks +
+                  "/runAsRootAllowed/failure.yaml:1:1: no API server serves Deployment under "
+                  "apiVersion v1: it is apps/v1\n" +
+                  checks +
+                  "/runAsRootAllowed/success.yaml:1:1: no API server serves Deployment under "
+                  "apiVersion v1: it is apps/v1\n");
         size_t objects = 0;
         for (const auto& file : source.summary()) objects += file.objects;
         CHECK(objects == 173);

@@ -53,7 +53,8 @@ TEST_SUITE("k8s/object_builder") {
                                  "metadata": {"name": "p", "managedFields": [], "status": 1},
                                  "items": [{"status": 2}]})",
                              builder));
-        CHECK(builder.result() == json::parse(R"({"kind": "Pod", "metadata": {"name": "p", "status": 1},
+        CHECK(builder.result() ==
+              json::parse(R"({"kind": "Pod", "metadata": {"name": "p", "status": 1},
                                                   "items": [{"status": 2}]})"));
         ObjectBuilder keep_all({});
         REQUIRE(build_object(k_page, keep_all));
@@ -61,7 +62,8 @@ TEST_SUITE("k8s/object_builder") {
     }
 
     TEST_CASE("every JSON type is built as nlohmann/json builds it") {
-        const char* const text = R"({"a": null, "b": true, "c": -3, "d": 18446744073709551615, "e": 1.5,
+        const char* const text =
+            R"({"a": null, "b": true, "c": -3, "d": 18446744073709551615, "e": 1.5,
                                      "f": "s", "g": [[], {}, [1, [2]]], "h": {"i": {"j": []}}})";
         ObjectBuilder builder({});
         REQUIRE(build_object(text, builder));

@@ -30,7 +30,9 @@ sections: [node.yaml]
 )";
 
 std::string node_with(const std::string& check) {
-    return "section: \"4\"\ntarget: node\ntitle: Node\ngroups:\n  - id: \"4.1\"\n    title: Files\n    checks:\n" + check;
+    return "section: \"4\"\ntarget: node\ntitle: Node\ngroups:\n  - id: \"4.1\"\n    title: "
+           "Files\n    checks:\n" +
+           check;
 }
 
 constexpr const char* k_good_check = R"(      - id: "4.1.1"
@@ -50,9 +52,10 @@ struct Loaded {
 };
 
 Loaded load_with(const std::string& node_yaml, const std::string& catalogue = k_catalogue) {
-    std::vector<SourceFile> files = {{"checks/components.yaml", "d/components.yaml", catalogue},
-                                     {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark},
-                                     {"checks/test-1/node.yaml", "d/test-1/node.yaml", node_yaml}};
+    std::vector<SourceFile> files = {
+        {"checks/components.yaml", "d/components.yaml", catalogue},
+        {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark},
+        {"checks/test-1/node.yaml", "d/test-1/node.yaml", node_yaml}};
     Diagnostics diagnostics;
     auto defs = load_definitions(files, diagnostics);
     return {defs, diagnostics.format()};
@@ -65,7 +68,8 @@ TEST_SUITE("loader") {
         auto loaded = load_with(node_with(k_good_check));
         CHECK(loaded.diagnostics == "");
         REQUIRE(loaded.defs.benchmarks.count("test-1") == 1);
-        const auto& check = loaded.defs.benchmarks.at("test-1").sections.at(0).groups.at(0).checks.at(0);
+        const auto& check =
+            loaded.defs.benchmarks.at("test-1").sections.at(0).groups.at(0).checks.at(0);
         CHECK(check.id == "4.1.1");
         CHECK(check.automated);
         CHECK(check.where.file == "d/test-1/node.yaml");
@@ -86,10 +90,12 @@ TEST_SUITE("loader") {
 
     TEST_CASE("an unknown operator names the known ones") {
         std::string check = k_good_check;
-        check.replace(check.find("file: kubelet.config"), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+        check.replace(check.find("file: kubelet.config"),
+                      std::string("file: kubelet.config\n          mode: \"600\"").size(),
                       "flag: --anonymous-auth\n          gte2: 30");
         CHECK(load_with(node_with(check)).diagnostics ==
-              "d/test-1/node.yaml:15:11: unknown operator 'gte2' (known: set, eq, noteq, gt, gte, lt, lte, has, nothave, "
+              "d/test-1/node.yaml:15:11: unknown operator 'gte2' (known: set, eq, noteq, gt, gte, "
+              "lt, lte, has, nothave, "
               "regex, subset_of, has_any)\n"
               "              gte2: 30\n"
               "              ^\n");
@@ -97,17 +103,21 @@ TEST_SUITE("loader") {
 
     TEST_CASE("a missing required key is reported at the mapping") {
         std::string check = k_good_check;
-        check.erase(check.find("        title: A check\n"), std::string("        title: A check\n").size());
+        check.erase(check.find("        title: A check\n"),
+                    std::string("        title: A check\n").size());
         auto text = load_with(node_with(check)).diagnostics;
-        CHECK(text.rfind("d/test-1/node.yaml:8:9: check is missing required key 'title'\n", 0) == 0);
+        CHECK(text.rfind("d/test-1/node.yaml:8:9: check is missing required key 'title'\n", 0) ==
+              0);
     }
 
     TEST_CASE("an invalid regular expression is a load error") {
         std::string check = k_good_check;
-        check.replace(check.find("file: kubelet.config"), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+        check.replace(check.find("file: kubelet.config"),
+                      std::string("file: kubelet.config\n          mode: \"600\"").size(),
                       "flag: --anonymous-auth\n          regex: '('");
         auto text = load_with(node_with(check)).diagnostics;
-        CHECK(text.rfind("d/test-1/node.yaml:15:18: invalid regular expression '(': missing ): (\n", 0) == 0);
+        CHECK(text.rfind("d/test-1/node.yaml:15:18: invalid regular expression '(': missing ): (\n",
+                         0) == 0);
     }
 
     TEST_CASE("duplicate ids, unknown components and unknown roles are all reported in one pass") {
@@ -115,23 +125,31 @@ TEST_SUITE("loader") {
         second.replace(second.find("components: [kubelet]"), 21, "components: [kubelt]");
         second.replace(second.find("file: kubelet.config") + 6, 14, "kubelet.nope");
         auto text = load_with(node_with(std::string(k_good_check) + second)).diagnostics;
-        CHECK(text.find("d/test-1/node.yaml:17:9: duplicate check id '4.1.1' (first defined at d/test-1/node.yaml:8)\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:17:9: check '4.1.1' names unknown component 'kubelt'\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:23:11: component 'kubelet' has no file role 'nope'\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:17:9: duplicate check key 'kubelet.config.mode' (also used by check 4.1.1)\n") !=
+        CHECK(text.find("d/test-1/node.yaml:17:9: duplicate check id '4.1.1' (first defined at "
+                        "d/test-1/node.yaml:8)\n") != std::string::npos);
+        CHECK(text.find(
+                  "d/test-1/node.yaml:17:9: check '4.1.1' names unknown component 'kubelt'\n") !=
               std::string::npos);
+        CHECK(
+            text.find("d/test-1/node.yaml:23:11: component 'kubelet' has no file role 'nope'\n") !=
+            std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:17:9: duplicate check key 'kubelet.config.mode' (also "
+                        "used by check 4.1.1)\n") != std::string::npos);
     }
 
     TEST_CASE("a check key must be a lowercase dotted name") {
         std::string check = k_good_check;
         check.replace(check.find("kubelet.config.mode"), 19, "Kubelet Config");
-        CHECK(load_with(node_with(check)).diagnostics.rfind(
-                  "d/test-1/node.yaml:9:14: invalid key 'Kubelet Config': expected lowercase words joined by '.' or '-', "
-                  "e.g. apiserver.profiling\n", 0) == 0);
+        CHECK(load_with(node_with(check))
+                  .diagnostics.rfind("d/test-1/node.yaml:9:14: invalid key 'Kubelet Config': "
+                                     "expected lowercase words joined by '.' or '-', "
+                                     "e.g. apiserver.profiling\n",
+                                     0) == 0);
     }
 
     TEST_CASE("invalid YAML syntax is reported with its position") {
-        auto text = load_with(node_with(std::string(k_good_check) + "      - id: [unclosed\n")).diagnostics;
+        auto text =
+            load_with(node_with(std::string(k_good_check) + "      - id: [unclosed\n")).diagnostics;
         CHECK(text.rfind("d/test-1/node.yaml:18:", 0) == 0);
         CHECK(text.find("invalid YAML") != std::string::npos);
     }
@@ -141,20 +159,25 @@ TEST_SUITE("loader") {
         check.replace(check.find("mode: \"600\""), 11, "mode: \"680\"\n          owner: root");
         check.replace(check.find("cis: automated"), 14, "cis: scored");
         auto text = load_with(node_with(check)).diagnostics;
-        CHECK(text.find("d/test-1/node.yaml:11:14: invalid cis label 'scored': expected automated or manual\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:15:17: invalid mode '680': expected three or four octal digits\n") != std::string::npos);
-        CHECK(text.find("d/test-1/node.yaml:16:18: invalid owner 'root': expected user:group\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:11:14: invalid cis label 'scored': expected automated "
+                        "or manual\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:15:17: invalid mode '680': expected three or four "
+                        "octal digits\n") != std::string::npos);
+        CHECK(text.find("d/test-1/node.yaml:16:18: invalid owner 'root': expected user:group\n") !=
+              std::string::npos);
     }
 
     TEST_CASE("a test item needs a subject and an assertion") {
         std::string check = k_good_check;
-        check.replace(check.find("file: kubelet.config\n          mode: \"600\""), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+        check.replace(check.find("file: kubelet.config\n          mode: \"600\""),
+                      std::string("file: kubelet.config\n          mode: \"600\"").size(),
                       "flag: --anonymous-auth");
         auto text = load_with(node_with(check)).diagnostics;
         CHECK(text.rfind("d/test-1/node.yaml:14:11: test item has no assertion\n", 0) == 0);
         std::string other = k_good_check;
         other.replace(other.find("file: kubelet.config"), 20, "colour: kubelet.config");
-        CHECK(load_with(node_with(other)).diagnostics.find("test item has no subject") != std::string::npos);
+        CHECK(load_with(node_with(other)).diagnostics.find("test item has no subject") !=
+              std::string::npos);
     }
 
     TEST_CASE("bool_flags and flag_library are read into the component's flag syntax") {
@@ -165,19 +188,25 @@ TEST_SUITE("loader") {
         const auto& syntax = loaded.defs.catalogue.components.at("kubelet").flag_syntax;
         CHECK(syntax.library == kubeproof::model::FlagLibrary::Go);
         CHECK(syntax.bool_flags == std::set<std::string>{"--anonymous-auth"});
-        CHECK(load_with(node_with(k_good_check)).defs.catalogue.components.at("kubelet").flag_syntax.library ==
-              kubeproof::model::FlagLibrary::Pflag);
+        CHECK(load_with(node_with(k_good_check))
+                  .defs.catalogue.components.at("kubelet")
+                  .flag_syntax.library == kubeproof::model::FlagLibrary::Pflag);
     }
 
-    TEST_CASE("a bad flag_library, a bool flag without dashes and a boolean default outside bool_flags are reported") {
+    TEST_CASE(
+        "a bad flag_library, a bool flag without dashes and a boolean default outside bool_flags "
+        "are reported") {
         std::string catalogue = k_catalogue;
-        catalogue.replace(catalogue.find("    bool_flags: [--anonymous-auth]"), std::string("    bool_flags: [--anonymous-auth]").size(),
+        catalogue.replace(catalogue.find("    bool_flags: [--anonymous-auth]"),
+                          std::string("    bool_flags: [--anonymous-auth]").size(),
                           "    flag_library: gnu\n    bool_flags: [anonymous-auth]");
         CHECK(load_with(node_with(k_good_check), catalogue).diagnostics ==
-              "d/components.yaml:6:21: flag '--anonymous-auth' has a boolean default but is not in the bool_flags of component 'kubelet'\n"
+              "d/components.yaml:6:21: flag '--anonymous-auth' has a boolean default but is not in "
+              "the bool_flags of component 'kubelet'\n"
               "        flag_defaults: {--anonymous-auth: \"true\"}\n"
               "                        ^\n"
-              "d/components.yaml:7:19: unknown flag_library 'gnu' for component 'kubelet' (known: pflag, go)\n"
+              "d/components.yaml:7:19: unknown flag_library 'gnu' for component 'kubelet' (known: "
+              "pflag, go)\n"
               "        flag_library: gnu\n"
               "                      ^\n"
               "d/components.yaml:8:18: bool flag 'anonymous-auth' must start with --\n"
@@ -187,30 +216,36 @@ TEST_SUITE("loader") {
 
     TEST_CASE("a flag compared as a boolean must be a bool flag of its component") {
         std::string check = k_good_check;
-        check.replace(check.find("file: kubelet.config\n          mode: \"600\""), std::string("file: kubelet.config\n          mode: \"600\"").size(),
+        check.replace(check.find("file: kubelet.config\n          mode: \"600\""),
+                      std::string("file: kubelet.config\n          mode: \"600\"").size(),
                       "flag: --rotate-certificates\n          eq: true");
         CHECK(load_with(node_with(check)).diagnostics ==
-              "d/test-1/node.yaml:14:11: flag '--rotate-certificates' is compared as a boolean, but component 'kubelet' does not list it "
+              "d/test-1/node.yaml:14:11: flag '--rotate-certificates' is compared as a boolean, "
+              "but component 'kubelet' does not list it "
               "in bool_flags\n"
               "              flag: --rotate-certificates\n"
               "              ^\n");
     }
 
     TEST_CASE("a missing section file is reported at its benchmark") {
-        std::vector<SourceFile> files = {{"checks/components.yaml", "d/components.yaml", k_catalogue},
-                                         {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark}};
-        Diagnostics diagnostics;
-        load_definitions(files, diagnostics);
-        CHECK(diagnostics.format() == "d/test-1/benchmark.yaml: section file 'node.yaml' does not exist\n");
-    }
-
-    TEST_CASE("a missing catalogue stops the load with one clear message") {
-        std::vector<SourceFile> files = {{"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark}};
+        std::vector<SourceFile> files = {
+            {"checks/components.yaml", "d/components.yaml", k_catalogue},
+            {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark}};
         Diagnostics diagnostics;
         load_definitions(files, diagnostics);
         CHECK(diagnostics.format() ==
-              "d/components.yaml: the component catalogue is missing (is this the folder that holds "
-              "components.yaml and the benchmark folders?)\n");
+              "d/test-1/benchmark.yaml: section file 'node.yaml' does not exist\n");
+    }
+
+    TEST_CASE("a missing catalogue stops the load with one clear message") {
+        std::vector<SourceFile> files = {
+            {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark}};
+        Diagnostics diagnostics;
+        load_definitions(files, diagnostics);
+        CHECK(
+            diagnostics.format() ==
+            "d/components.yaml: the component catalogue is missing (is this the folder that holds "
+            "components.yaml and the benchmark folders?)\n");
     }
 
     TEST_CASE("every shipped definition file loads cleanly") {
@@ -243,15 +278,18 @@ mappings:
 )";
 
     std::string load_framework(const std::string& framework, const std::string& extra_check = "") {
-        std::vector<SourceFile> files = {{"checks/components.yaml", "d/components.yaml", k_catalogue},
-                                         {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark},
-                                         {"checks/test-1/node.yaml", "d/test-1/node.yaml", node_with(std::string(k_good_check) + extra_check)},
-                                         {"frameworks/demo.yaml", "f/demo.yaml", framework}};
+        std::vector<SourceFile> files = {
+            {"checks/components.yaml", "d/components.yaml", k_catalogue},
+            {"checks/test-1/benchmark.yaml", "d/test-1/benchmark.yaml", k_benchmark},
+            {"checks/test-1/node.yaml", "d/test-1/node.yaml",
+             node_with(std::string(k_good_check) + extra_check)},
+            {"frameworks/demo.yaml", "f/demo.yaml", framework}};
         Diagnostics diagnostics;
         auto defs = load_definitions(files, diagnostics);
         if (diagnostics.empty()) {
             REQUIRE(defs.frameworks.count("demo") == 1);
-            CHECK(defs.frameworks.at("demo").mappings.at("kubelet.config.mode").at(0).why == "a reason");
+            CHECK(defs.frameworks.at("demo").mappings.at("kubelet.config.mode").at(0).why ==
+                  "a reason");
         }
         return diagnostics.format();
     }
@@ -277,7 +315,8 @@ mappings:
         second.replace(second.find("\"4.1.1\""), 7, "\"4.1.2\"");
         second.replace(second.find("kubelet.config.mode"), 19, "kubelet.config.owner");
         CHECK(load_framework(k_framework, second) ==
-              "d/test-1/node.yaml:17:9: check 4.1.2 (kubelet.config.owner) is not mapped to demo (f/demo.yaml)\n"
+              "d/test-1/node.yaml:17:9: check 4.1.2 (kubelet.config.owner) is not mapped to demo "
+              "(f/demo.yaml)\n"
               "          - id: \"4.1.2\"\n"
               "            ^\n");
         std::string optional = k_framework;
@@ -287,7 +326,9 @@ mappings:
 
     TEST_CASE("links need a rationale and a source") {
         std::string fw = k_framework;
-        fw.erase(fw.find("      source: inference\n"), std::string("      source: inference\n").size());
-        CHECK(load_framework(fw).rfind("f/demo.yaml:11:7: mapping link is missing required key 'source'\n", 0) == 0);
+        fw.erase(fw.find("      source: inference\n"),
+                 std::string("      source: inference\n").size());
+        CHECK(load_framework(fw).rfind(
+                  "f/demo.yaml:11:7: mapping link is missing required key 'source'\n", 0) == 0);
     }
 }

@@ -8,8 +8,15 @@ namespace kubeproof::test {
 inline model::Report tiny_report() {
     model::Report report;
     report.tool_version = "0.1.0";
-    report.scan = {"scan-1", "2025-01-02T03:04:05Z", "2025-01-02T03:04:06Z", "node-1", "cis-1.12",
-                   "CIS Kubernetes Benchmark v1.12.0", "1.31", {"master"}, {"kube-apiserver"}};
+    report.scan = {"scan-1",
+                   "2025-01-02T03:04:05Z",
+                   "2025-01-02T03:04:06Z",
+                   "node-1",
+                   "cis-1.12",
+                   "CIS Kubernetes Benchmark v1.12.0",
+                   "1.31",
+                   {"master"},
+                   {"kube-apiserver"}};
     report.sections = {{"1", "master", "Control Plane Security Configuration"}};
     model::Result result;
     result.id = "1.2.15";
@@ -50,23 +57,28 @@ inline model::Report sample_report() {
     report.sections = {{"1", "master", "Control Plane Security Configuration"},
                        {"2", "etcd", "Etcd Node Configuration"},
                        {"4", "node", "Worker Node Security Configuration"}};
-    auto pass = sample_result("1.1.1", "1.1", "Control Plane Node Configuration Files",
-                              "Ensure that the API server pod specification file permissions are set to 600",
-                              Status::Pass);
+    auto pass = sample_result(
+        "1.1.1", "1.1", "Control Plane Node Configuration Files",
+        "Ensure that the API server pod specification file permissions are set to 600",
+        Status::Pass);
     pass.controls = {{"soc2", {"CC6.1"}}};
-    auto warn = sample_result("1.2.1", "1.2", "API Server", "Ensure that the --anonymous-auth argument is set to false",
-                              Status::Warn);
+    auto warn =
+        sample_result("1.2.1", "1.2", "API Server",
+                      "Ensure that the --anonymous-auth argument is set to false", Status::Warn);
     warn.automated = false;
     warn.reason = "manual check: review anonymous access";
     warn.remediation = "Review the need for anonymous requests.";
     auto skip = sample_result("4.1.1", "4.1", "Worker Node Configuration Files",
-                              "Ensure that the kubelet service file permissions are set to 600", Status::Skip);
+                              "Ensure that the kubelet service file permissions are set to 600",
+                              Status::Skip);
     skip.reason = "excluded by --skip";
     auto na = sample_result("4.1.2", "4.1", "Worker Node Configuration Files",
-                            "Ensure that the kubelet service file ownership is set to root:root", Status::NA);
+                            "Ensure that the kubelet service file ownership is set to root:root",
+                            Status::NA);
     na.reason = "kubelet service file not found";
-    auto error = sample_result("4.2.1", "4.2", "Kubelet", "Ensure that the --anonymous-auth argument is set to false",
-                               Status::Error);
+    auto error =
+        sample_result("4.2.1", "4.2", "Kubelet",
+                      "Ensure that the --anonymous-auth argument is set to false", Status::Error);
     error.reason = "/var/lib/kubelet/config.yaml: Permission denied";
     error.expected = "authentication.anonymous.enabled is false";
     report.results = {pass, warn, report.results[0], skip, na, error};

@@ -126,17 +126,21 @@ TEST_SUITE("report/json_writer") {
 
     TEST_CASE("fields appear in DESIGN.md's order") {
         const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
-        CHECK(keys_of(json) == std::vector<std::string>{"schema", "tool", "scan", "results", "totals", "frameworks"});
-        CHECK(keys_of(json["scan"]) == std::vector<std::string>{"id", "started_at", "finished_at", "host", "benchmark",
-                                                                "kubernetes_version", "targets", "benchmark_title",
-                                                                "detected"});
+        CHECK(keys_of(json) == std::vector<std::string>{"schema", "tool", "scan", "results",
+                                                        "totals", "frameworks"});
+        CHECK(keys_of(json["scan"]) == std::vector<std::string>{"id", "started_at", "finished_at",
+                                                                "host", "benchmark",
+                                                                "kubernetes_version", "targets",
+                                                                "benchmark_title", "detected"});
         CHECK(keys_of(json["results"][1]) ==
-              std::vector<std::string>{"id", "benchmark", "target", "group", "title", "status", "automated",
-                                       "expected", "actual", "evidence", "remediation", "controls", "group_title",
-                                       "reason"});
+              std::vector<std::string>{"id", "benchmark", "target", "group", "title", "status",
+                                       "automated", "expected", "actual", "evidence", "remediation",
+                                       "controls", "group_title", "reason"});
     }
 
-    TEST_CASE("results carry status, automation, reason only when set, and controls always as an object") {
+    TEST_CASE(
+        "results carry status, automation, reason only when set, and controls always as an "
+        "object") {
         const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
         const Json& results = json["results"];
         REQUIRE(results.size() == 6);
@@ -153,7 +157,8 @@ TEST_SUITE("report/json_writer") {
 
     TEST_CASE("totals always list all six statuses") {
         const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
-        CHECK(json["totals"] == Json{{"PASS", 1}, {"FAIL", 1}, {"WARN", 1}, {"SKIP", 1}, {"NA", 1}, {"ERROR", 1}});
+        CHECK(json["totals"] ==
+              Json{{"PASS", 1}, {"FAIL", 1}, {"WARN", 1}, {"SKIP", 1}, {"NA", 1}, {"ERROR", 1}});
         kubeproof::model::Report empty;
         CHECK(Json::parse(to_json(empty))["totals"] ==
               Json{{"PASS", 0}, {"FAIL", 0}, {"WARN", 0}, {"SKIP", 0}, {"NA", 0}, {"ERROR", 0}});
@@ -181,8 +186,10 @@ TEST_SUITE("report/json_writer") {
         report.results[0].controls = {{"pci-dss", {"10.2.1", "2.2.4", "2.2.10", "2.2.5"}},
                                       {"soc2", {"CC6.10", "CC6.2", "CC6.1", "CC7.2"}}};
         const Json json = Json::parse(to_json(report));
-        CHECK(keys_of(json["frameworks"]["pci-dss"]) == std::vector<std::string>{"2.2.4", "2.2.5", "2.2.10", "10.2.1"});
-        CHECK(keys_of(json["frameworks"]["soc2"]) == std::vector<std::string>{"CC6.1", "CC6.2", "CC6.10", "CC7.2"});
+        CHECK(keys_of(json["frameworks"]["pci-dss"]) ==
+              std::vector<std::string>{"2.2.4", "2.2.5", "2.2.10", "10.2.1"});
+        CHECK(keys_of(json["frameworks"]["soc2"]) ==
+              std::vector<std::string>{"CC6.1", "CC6.2", "CC6.10", "CC7.2"});
         CHECK(json["results"][0]["controls"]["soc2"] == Json{"CC6.10", "CC6.2", "CC6.1", "CC7.2"});
     }
 

@@ -62,7 +62,9 @@ constexpr std::string_view k_sample_text = R"text([INFO] 1 Control Plane Securit
 1 checks ERROR
 )text";
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
 
 TextOptions coloured() {
     TextOptions options;
@@ -85,7 +87,8 @@ TextOptions without_remediations() {
 }  // namespace
 
 TEST_SUITE("report/text_writer") {
-    TEST_CASE("the sample report is laid out like kube-bench, section by section, with colour off") {
+    TEST_CASE(
+        "the sample report is laid out like kube-bench, section by section, with colour off") {
         CHECK(to_text(kubeproof::test::sample_report(), TextOptions{}) == k_sample_text);
     }
 
@@ -107,19 +110,25 @@ TEST_SUITE("report/text_writer") {
 
     TEST_CASE("with a framework, each result line ends with its criteria") {
         const std::string text = to_text(kubeproof::test::sample_report(), with_framework("soc2"));
-        CHECK(contains(text, "[PASS] 1.1.1 Ensure that the API server pod specification file permissions are set "
-                             "to 600 (Automated)  [CC6.1]\n"));
-        CHECK(contains(text, "[FAIL] 1.2.15 Ensure that the --profiling argument is set to false (Automated)  "
-                             "[CC6.1 CC6.6]\n"));
+        CHECK(contains(
+            text,
+            "[PASS] 1.1.1 Ensure that the API server pod specification file permissions are set "
+            "to 600 (Automated)  [CC6.1]\n"));
+        CHECK(contains(
+            text,
+            "[FAIL] 1.2.15 Ensure that the --profiling argument is set to false (Automated)  "
+            "[CC6.1 CC6.6]\n"));
         CHECK(contains(text, "(Manual)\n"));
-        const std::string pci = to_text(kubeproof::test::sample_report(), with_framework("pci-dss"));
+        const std::string pci =
+            to_text(kubeproof::test::sample_report(), with_framework("pci-dss"));
         CHECK(contains(pci, "(Automated)  [2.2.4]\n"));
     }
 
     TEST_CASE("remediations can be left out") {
         const std::string text = to_text(kubeproof::test::sample_report(), without_remediations());
         CHECK_FALSE(contains(text, "== Remediations"));
-        CHECK(contains(text, "      actual: --profiling not set (default true)\n\n== Summary master ==\n"));
+        CHECK(contains(
+            text, "      actual: --profiling not set (default true)\n\n== Summary master ==\n"));
     }
 
     TEST_CASE("multi-line values are indented and control characters are escaped") {
@@ -143,7 +152,8 @@ TEST_SUITE("report/text_writer") {
 
     TEST_CASE("an empty report prints only the total summary") {
         CHECK(to_text(kubeproof::model::Report{}, TextOptions{}) ==
-              "== Summary total ==\n0 checks PASS\n0 checks FAIL\n0 checks WARN\n0 checks SKIP\n0 checks NA\n"
+              "== Summary total ==\n0 checks PASS\n0 checks FAIL\n0 checks WARN\n0 checks SKIP\n0 "
+              "checks NA\n"
               "0 checks ERROR\n");
     }
 }
