@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "host/local_files.hpp"
 #include "loader/loader.hpp"
+#include "local/local_files.hpp"
 #include "model/serialize.hpp"
 
 namespace {
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     }
     std::vector<loader::SourceFile> sources;
     for (auto [dir, prefix] : {std::pair{argv[1], "checks/"}, std::pair{argv[2], "frameworks/"}}) {
-        auto files = host::read_local_yaml_tree(dir);
+        auto files = local::read_local_yaml_tree(dir);
         if (!files) {
             std::fprintf(stderr, "kubeproof_defc: %s\n", files.error().message.c_str());
             return 1;
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
         for (auto& f : *files)
             sources.push_back({prefix + f.relative, prefix + f.relative, std::move(f.content)});
     }
-    loader::Diagnostics diagnostics;
+    parse::Diagnostics diagnostics;
     auto definitions = loader::load_definitions(sources, diagnostics);
     if (!diagnostics.empty()) {
         std::fputs(diagnostics.format().c_str(), stderr);

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "facts/discovery.hpp"
-#include "facts/flags.hpp"
+#include "parse/flags.hpp"
 
 namespace kubeproof::app {
 
@@ -29,8 +29,8 @@ bool is_static_pod_of(const json& pod, const model::Component& component) {
            name.starts_with(component.static_pod + "-");
 }
 
-void adopt(const json& pod, const model::Component& component, facts::ComponentFacts& found) {
-    facts::Document doc;
+void adopt(const json& pod, const model::Component& component, engine::ComponentFacts& found) {
+    parse::Document doc;
     doc.path = "pod";
     doc.loaded = true;
     doc.data = pod;
@@ -41,14 +41,14 @@ void adopt(const json& pod, const model::Component& component, facts::ComponentF
     found.how = fmt::format("pod kube-system/{} (from the API server)",
                             pod.value("/metadata/name"_json_pointer, std::string()));
     found.argv = argv;
-    found.flags = facts::parse_flags(argv, 1, component.flag_syntax);
+    found.flags = parse::parse_flags(argv, 1, facts::flag_syntax(component));
     found.env = facts::static_pod_env(doc, component.static_pod, component.name);
 }
 
 }  // namespace
 
 void components_from_api(k8s::ObjectSource& source, const model::Catalogue& catalogue,
-                         facts::NodeFacts& facts, std::vector<std::string>& warnings) {
+                         engine::NodeFacts& facts, std::vector<std::string>& warnings) {
     std::vector<const model::Component*> missing;
     for (const auto& [id, component] : catalogue.components) {
         auto it = facts.components.find(id);
@@ -58,18 +58,18 @@ void components_from_api(k8s::ObjectSource& source, const model::Catalogue& cata
     if (missing.empty()) return;
     // Only kube-system, where static pods are mirrored: a namespaced list needs no cluster-wide
     // read.
-    k8s::ResourceType pods{"", "v1", "pods", "Pod", true};
+    model::ResourceType pods{"", "v1", "pods", "Pod", true};
     pods.ignored_fields = {"status", "metadata.managedFields"};
     pods.in_namespace = "kube-system";
-    auto outcome = source.list(pods, [&](json&& pod, const k8s::Origin&) {
+    auto outcome = source.list(pods, [&](json&& pod, const model::Origin&) {
         for (const auto* component : missing) {
-            facts::ComponentFacts& found = facts.components[component->id];
+            engine::ComponentFacts& found = facts.components[component->id];
             found.id = component->id;
             found.name = component->name;
             if (!found.present && is_static_pod_of(pod, *component)) adopt(pod, *component, found);
         }
     });
-    if (outcome.kind != k8s::ListOutcome::Kind::Ok) {
+    if (outcome.kind != model::ListOutcome::Kind::Ok) {
         warnings.push_back("cannot read the control-plane pods through the API: " +
                            outcome.message);
     }

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "facts/node_facts.hpp"
-#include "k8s/objects.hpp"
+#include "engine/node_facts.hpp"
+#include "k8s/object_source.hpp"
 #include "model/check.hpp"
 
 namespace kubeproof::app {
@@ -15,6 +15,6 @@ namespace kubeproof::app {
 /// control plane is invisible simply has no such pods, so its checks stay NA. Problems (a refused
 /// list) become warnings, never results.
 void components_from_api(k8s::ObjectSource& source, const model::Catalogue& catalogue,
-                         facts::NodeFacts& facts, std::vector<std::string>& warnings);
+                         engine::NodeFacts& facts, std::vector<std::string>& warnings);
 
 }  // namespace kubeproof::app

@@ -3,8 +3,8 @@
 #include <set>
 
 #include "embedded/embedded.hpp"
-#include "host/local_files.hpp"
 #include "loader/loader.hpp"
+#include "local/local_files.hpp"
 #include "model/serialize.hpp"
 #include "util/text.hpp"
 
@@ -13,7 +13,7 @@ namespace kubeproof::app {
 namespace {
 
 // The definitions compiled into the binary at build time; nullopt when there are none.
-std::optional<model::Definitions> compiled(loader::Diagnostics& diagnostics) {
+std::optional<model::Definitions> compiled(parse::Diagnostics& diagnostics) {
     auto bytes = embedded::compiled_definitions();
     if (bytes.empty()) return std::nullopt;
     std::string error;
@@ -27,8 +27,8 @@ std::optional<model::Definitions> compiled(loader::Diagnostics& diagnostics) {
 // Files of a local definitions directory: checks from DIR, frameworks from DIR/frameworks/ (they
 // replace embedded framework files of the same name; the other embedded frameworks stay).
 std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& dir,
-                                                             loader::Diagnostics& diagnostics) {
-    auto files = host::read_local_yaml_tree(dir);
+                                                             parse::Diagnostics& diagnostics) {
+    auto files = local::read_local_yaml_tree(dir);
     if (!files) {
         diagnostics.add(
             dir, 0, 0,
@@ -43,7 +43,7 @@ std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& 
         if (framework) local_frameworks.insert(path);
         sources.push_back({path, f.path, std::move(f.content)});
     }
-    for (auto& embedded : loader::embedded_sources()) {
+    for (auto& embedded : embedded_sources()) {
         if (embedded.path.starts_with("frameworks/") && local_frameworks.count(embedded.path) == 0)
             sources.push_back(embedded);
     }
@@ -59,7 +59,7 @@ LoadedDefinitions load_definitions(const std::string& checks_dir) {
             return loaded;
         }
         if (!loaded.diagnostics.empty()) return loaded;
-        sources = loader::embedded_sources();
+        sources = embedded_sources();
     } else {
         auto local = local_sources(checks_dir, loaded.diagnostics);
         if (!local) return loaded;
@@ -67,6 +67,14 @@ LoadedDefinitions load_definitions(const std::string& checks_dir) {
     }
     loaded.definitions = loader::load_definitions(sources, loaded.diagnostics);
     return loaded;
+}
+
+std::vector<loader::SourceFile> embedded_sources() {
+    std::vector<loader::SourceFile> out;
+    for (const auto& file : embedded::files()) {
+        out.push_back({std::string(file.path), std::string(file.path), std::string(file.content)});
+    }
+    return out;
 }
 
 }  // namespace kubeproof::app

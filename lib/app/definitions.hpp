@@ -2,19 +2,23 @@
 
 #include <string>
 
-#include "loader/diagnostics.hpp"
+#include "loader/loader.hpp"
 #include "model/check.hpp"
+#include "parse/diagnostics.hpp"
 
 namespace kubeproof::app {
 
 /// Definitions and the problems found while loading them.
 struct LoadedDefinitions {
     model::Definitions definitions;
-    loader::Diagnostics diagnostics;
+    parse::Diagnostics diagnostics;
 };
 
 /// Loads the embedded definitions, or those of `checks_dir` (a folder laid out like checks/)
 /// when it is not empty.
 LoadedDefinitions load_definitions(const std::string& checks_dir);
+
+/// The definition files compiled into the binary, as the loader reads them.
+std::vector<loader::SourceFile> embedded_sources();
 
 }  // namespace kubeproof::app

@@ -1,11 +1,13 @@
 #include "app/explain.hpp"
 
+#include "engine/operators.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "engine/policy.hpp"
-#include "engine/values.hpp"
+#include "parse/values.hpp"
 
 namespace kubeproof::app {
 

@@ -9,10 +9,12 @@
 #include <fmt/format.h>
 
 #include "app/api_components.hpp"
+#include "app/objects.hpp"
 #include "engine/controls.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/policy.hpp"
 #include "facts/collector.hpp"
+#include "host/host.hpp"
 #include "util/text.hpp"
 
 #ifndef KUBEPROOF_VERSION
@@ -72,7 +74,7 @@ std::vector<model::SectionInfo> sections_of(const model::Benchmark& b,
     return out;
 }
 
-std::vector<std::string> present_components(const facts::NodeFacts& facts) {
+std::vector<std::string> present_components(const engine::NodeFacts& facts) {
     std::vector<std::string> out;
     for (const auto& [id, c] : facts.components) {
         if (c.present) out.push_back(id);
@@ -98,17 +100,17 @@ std::vector<std::string> node_targets(const model::Benchmark& bench) {
 
 // Discovers the node and gathers the facts its checks need; exit 3 when the root or /proc is
 // unreadable.
-util::Expected<facts::NodeFacts, ScanError> scan_node(const host::Host& host,
-                                                      const model::Definitions& defs,
-                                                      const model::Benchmark& bench,
-                                                      const engine::Selection& selection,
-                                                      const std::string& root) {
+util::Expected<engine::NodeFacts, ScanError> scan_node(const host::Host& host,
+                                                       const model::Definitions& defs,
+                                                       const model::Benchmark& bench,
+                                                       const engine::Selection& selection,
+                                                       const std::string& root) {
     if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
         std::string why = top ? "not a directory" : util::reason_of(top.error().message);
         return util::unexpected(ScanError{
             3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)});
     }
-    facts::NodeFacts facts =
+    engine::NodeFacts facts =
         facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
     if (!facts.process_error.empty()) {
         return util::unexpected(
@@ -121,25 +123,26 @@ util::Expected<facts::NodeFacts, ScanError> scan_node(const host::Host& host,
 // when kubeproof has objects to judge.
 std::vector<std::string> default_targets(const model::Benchmark& bench,
                                          const model::Definitions& defs,
-                                         const facts::NodeFacts& facts, const ScanOptions& options,
+                                         const engine::NodeFacts& facts,
+                                         const std::vector<std::string>& asked, bool have_objects,
                                          bool node_wanted) {
-    if (!options.targets.empty()) return options.targets;
+    if (!asked.empty()) return asked;
     std::vector<std::string> targets;
     if (node_wanted) {
         targets = engine::detected_targets(defs.catalogue, facts);
         if (targets.empty()) targets = node_targets(bench);
     }
-    if (options.objects != nullptr && has_target(bench, "policies")) targets.push_back("policies");
+    if (have_objects && has_target(bench, "policies")) targets.push_back("policies");
     return targets;
 }
 
 // The resource types policy checks read, in stages a source may read in one go: the context kinds,
 // then the top-level workloads, then what they own (ReplicaSets, Jobs), then pods, so that an
 // owner always streams by before what it owns.
-std::vector<std::vector<k8s::ResourceType>> policy_list_stages() {
+std::vector<std::vector<model::ResourceType>> policy_list_stages() {
     static const std::map<std::string, size_t> k_stage_of = {
         {"deployments", 1}, {"replicasets", 2}, {"jobs", 2}, {"pods", 3}};
-    std::vector<std::vector<k8s::ResourceType>> stages(1);
+    std::vector<std::vector<model::ResourceType>> stages(1);
     for (const auto& type : engine::policy_resource_types()) {
         const auto known = k_stage_of.find(type.resource);
         const size_t stage =
@@ -177,7 +180,7 @@ util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(
     engine::PolicyRun run(policy_checks);
     const auto stages = policy_list_stages();
     const auto outcomes =
-        source.list_all(stages, [&](nlohmann::json&& object, const k8s::Origin& origin) {
+        source.list_all(stages, [&](nlohmann::json&& object, const model::Origin& origin) {
             run.add(std::move(object), origin);
         });
     size_t next = 0;
@@ -254,37 +257,40 @@ std::optional<ScanError> validate_options(const model::Definitions& defs,
 }
 
 util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs,
-                                                  const host::Host& host,
                                                   const ScanOptions& options,
                                                   std::vector<std::string>& warnings) {
     if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
+    auto objects = open_objects(options, warnings);
+    if (!objects) return util::unexpected(objects.error());
+    const auto host = host::make_real_host(options.root, options.proc);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
     engine::Selection selection{node_targets(bench),
                                 {options.only.begin(), options.only.end()},
                                 {options.skip.begin(), options.skip.end()}};
+    k8s::ObjectSource* source = objects->source.get();
     const bool node_wanted =
-        options.targets.empty() ? !options.objects_only : has_node_target(options.targets);
-    facts::NodeFacts facts;
-    facts.hostname = host.hostname();
+        options.targets.empty() ? !objects->objects_only : has_node_target(options.targets);
+    engine::NodeFacts facts;
+    facts.hostname = host->hostname();
     if (node_wanted) {
-        auto scanned = scan_node(host, defs, bench, selection, options.root);
+        auto scanned = scan_node(*host, defs, bench, selection, options.root);
         if (!scanned) return util::unexpected(scanned.error());
         facts = std::move(*scanned);
     }
     warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
-    if (node_wanted && options.objects != nullptr && !options.objects_only) {
-        components_from_api(*options.objects, defs.catalogue, facts,
+    if (node_wanted && source != nullptr && !objects->objects_only) {
+        components_from_api(*source, defs.catalogue, facts,
                             warnings);  // managed or remote control planes
     }
-    if (facts.kubernetes_version.empty()) facts.kubernetes_version = options.server_version;
+    if (facts.kubernetes_version.empty()) facts.kubernetes_version = objects->server_version;
     if (auto mismatch = version_mismatch(bench, facts.kubernetes_version))
         warnings.push_back(*mismatch);
-    selection.targets = default_targets(bench, defs, facts, options, node_wanted);
+    selection.targets =
+        default_targets(bench, defs, facts, options.targets, source != nullptr, node_wanted);
     std::optional<engine::PolicyOutcomes> policies;
-    if (options.objects != nullptr && has_target(selection.targets, "policies")) {
-        auto evaluated =
-            evaluate_policies(*options.objects, engine::selected_checks(bench, selection));
+    if (source != nullptr && has_target(selection.targets, "policies")) {
+        auto evaluated = evaluate_policies(*source, engine::selected_checks(bench, selection));
         if (!evaluated) return util::unexpected(evaluated.error());
         policies = std::move(*evaluated);
     }

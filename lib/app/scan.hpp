@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "host/host.hpp"
-#include "k8s/objects.hpp"
 #include "model/check.hpp"
 #include "model/result.hpp"
 #include "util/expected.hpp"
@@ -21,25 +19,30 @@ struct ScanOptions {
     std::vector<std::string> skip;     ///< --skip
     std::string framework;             ///< --framework: only checks mapped to it, with its summary
     std::optional<std::time_t> fixed_time;  ///< SOURCE_DATE_EPOCH, for reproducible reports
-    std::string root = "/";                 ///< the node root as the user named it, for messages
-    k8s::ObjectSource* objects = nullptr;  ///< the API server or manifests, for the policies target
-    bool objects_only = false;   ///< without --targets, scan only the policies (manifests in CI)
-    std::string server_version;  ///< the API server's version, when known
+    std::string root = "/";                 ///< the node's root file system (--root)
+    std::string proc;  ///< the node's proc directory (--proc; empty: <root>/proc)
+    /// Where the policies target's objects come from: manifest files ("-" for stdin), or the API
+    /// server (a kubeconfig and context; in-cluster when both are empty and policies are wanted).
+    std::vector<std::string> manifests;
+    std::string kubeconfig;
+    std::string context;
 };
 
 /// Why a scan did not produce a report, with the exit code that says so.
 struct ScanError {
     int exit_code = 3;
     std::string message;
+    std::string details =
+        {};  ///< shown before the message as it is (diagnostics with source lines)
 };
 
 /// Checks that the options name things that exist (exit code 2 otherwise).
 std::optional<ScanError> validate_options(const model::Definitions& defs,
                                           const ScanOptions& options);
 
-/// Scans a node through `host` and builds the report.
+/// Scans the node under `options.root` and the cluster's objects (manifests or the API server)
+/// and builds the report; unusable inputs are exit 2, an unreadable node exit 3.
 util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs,
-                                                  const host::Host& host,
                                                   const ScanOptions& options,
                                                   std::vector<std::string>& warnings);
 

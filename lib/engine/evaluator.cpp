@@ -20,7 +20,7 @@ bool contains(const std::vector<std::string>& items, const std::string& item) {
 }
 
 ItemOutcome evaluate_item(const model::TestItem& item, const std::string& component,
-                          const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
+                          const model::Catalogue& catalogue, const engine::NodeFacts& facts) {
     switch (item.subject) {
         case model::Subject::All:
         case model::Subject::Any: {
@@ -38,9 +38,9 @@ ItemOutcome evaluate_item(const model::TestItem& item, const std::string& compon
     }
 }
 
-std::vector<const facts::ComponentFacts*> present_components(const model::Check& check,
-                                                             const facts::NodeFacts& facts) {
-    std::vector<const facts::ComponentFacts*> out;
+std::vector<const engine::ComponentFacts*> present_components(const model::Check& check,
+                                                              const engine::NodeFacts& facts) {
+    std::vector<const engine::ComponentFacts*> out;
     for (const auto& id : check.components) {
         auto it = facts.components.find(id);
         if (it != facts.components.end() && it->second.present) out.push_back(&it->second);
@@ -134,7 +134,7 @@ model::Result evaluate_policy_check(model::Result r, const model::Check& check,
 }  // namespace
 
 model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue,
-                             const facts::NodeFacts& facts, const PolicyOutcomes* policies) {
+                             const engine::NodeFacts& facts, const PolicyOutcomes* policies) {
     model::Result r = base_result(check);
     if (check.components.empty()) return evaluate_policy_check(std::move(r), check, policies);
     auto present = present_components(check, facts);
@@ -167,7 +167,7 @@ std::vector<const model::Check*> selected_checks(const model::Benchmark& benchma
 
 std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
                                     const model::Catalogue& catalogue,
-                                    const facts::NodeFacts& facts, const Selection& selection,
+                                    const engine::NodeFacts& facts, const Selection& selection,
                                     const PolicyOutcomes* policies) {
     std::vector<model::Result> results;
     for (const auto& section : benchmark.sections) {
@@ -202,7 +202,7 @@ const std::vector<std::string>& all_targets() {
 }
 
 std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
-                                          const facts::NodeFacts& facts) {
+                                          const engine::NodeFacts& facts) {
     std::vector<std::string> out;
     for (const auto& target : all_targets()) {
         for (const auto& [id, component] : catalogue.components) {

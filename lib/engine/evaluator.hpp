@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/node_facts.hpp"
 #include "engine/outcome.hpp"
-#include "facts/node_facts.hpp"
 #include "model/check.hpp"
 #include "model/result.hpp"
 
@@ -28,18 +28,18 @@ using PolicyOutcomes = std::map<std::string, ItemOutcome>;
 
 /// Evaluates one check against the facts (and, for policy checks, the policy outcomes). Pure.
 model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue,
-                             const facts::NodeFacts& facts,
+                             const engine::NodeFacts& facts,
                              const PolicyOutcomes* policies = nullptr);
 
 /// Evaluates every selected check; results are in benchmark order, sections in `sections`.
 std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
                                     const model::Catalogue& catalogue,
-                                    const facts::NodeFacts& facts, const Selection& selection,
+                                    const engine::NodeFacts& facts, const Selection& selection,
                                     const PolicyOutcomes* policies = nullptr);
 
 /// The targets whose components were found on the node, in benchmark order.
 std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
-                                          const facts::NodeFacts& facts);
+                                          const engine::NodeFacts& facts);
 
 /// Every known target, in benchmark order.
 const std::vector<std::string>& all_targets();

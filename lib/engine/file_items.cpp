@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/values.hpp"
-#include "facts/refs.hpp"
+#include "engine/refs.hpp"
+#include "parse/values.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::engine {
@@ -21,10 +21,10 @@ struct Target {
 };
 
 std::vector<Target> targets_of(const model::TestItem& item, const std::string& component,
-                               const facts::NodeFacts& facts) {
+                               const engine::NodeFacts& facts) {
     std::vector<Target> out;
     for (const auto& ref : item.refs) {
-        for (const auto& found : facts::resolve_ref(facts, ref, component)) {
+        for (const auto& found : engine::resolve_ref(facts, ref, component)) {
             if (item.subject != model::Subject::Tree) {
                 out.push_back({found.path, found.how});
                 continue;
@@ -45,10 +45,10 @@ std::vector<Target> targets_of(const model::TestItem& item, const std::string& c
 
 // The directories a tree item walks, as found on the node.
 std::string tree_roots(const model::TestItem& item, const std::string& component,
-                       const facts::NodeFacts& facts) {
+                       const engine::NodeFacts& facts) {
     std::vector<std::string> roots;
     for (const auto& ref : item.refs) {
-        for (const auto& found : facts::resolve_ref(facts, ref, component)) {
+        for (const auto& found : engine::resolve_ref(facts, ref, component)) {
             auto tree = facts.trees.find(found.path);
             if (tree != facts.trees.end() && !tree->second.entries.empty())
                 roots.push_back(found.path);
@@ -77,12 +77,12 @@ std::string expectation(const model::Assertion& a, const std::string& subject) {
 }
 
 // Why one existing file breaks one assertion, or "" when it holds.
-std::string violation(const model::Assertion& a, const facts::FileFact& f) {
+std::string violation(const model::Assertion& a, const engine::FileFact& f) {
     if (a.op == "mode") {
-        auto mask = parse_mode(a.value);
+        auto mask = parse::parse_mode(a.value);
         return mask && mode_within(f.info.mode, *mask)
                    ? ""
-                   : fmt::format("{} has mode {}", f.path, format_mode(f.info.mode));
+                   : fmt::format("{} has mode {}", f.path, parse::format_mode(f.info.mode));
     }
     if (a.op == "owner") {
         std::string owner = f.user + ":" + f.group;
@@ -91,15 +91,15 @@ std::string violation(const model::Assertion& a, const facts::FileFact& f) {
     return a.value == "true" ? "" : fmt::format("{} exists", f.path);
 }
 
-std::string describe(const facts::FileFact& f) {
-    return fmt::format("mode {}, owner {}:{}{}", format_mode(f.info.mode), f.user, f.group,
+std::string describe(const engine::FileFact& f) {
+    return fmt::format("mode {}, owner {}:{}{}", parse::format_mode(f.info.mode), f.user, f.group,
                        f.info.resolved.empty() || f.info.resolved == f.path
                            ? ""
                            : ", resolves to " + f.info.resolved);
 }
 
 ItemOutcome missing(const model::TestItem& item, const std::string& component,
-                    const facts::NodeFacts& facts) {
+                    const engine::NodeFacts& facts) {
     ItemOutcome out;
     bool wants_absent = item.assertions.size() == 1 && item.assertions.front().op == "exists" &&
                         item.assertions.front().value == "false";
@@ -109,7 +109,7 @@ ItemOutcome missing(const model::TestItem& item, const std::string& component,
                                                            : Kind::NA;
     std::vector<std::string> searches;
     for (const auto& ref : item.refs)
-        searches.push_back(facts::describe_search(facts, ref, component));
+        searches.push_back(engine::describe_search(facts, ref, component));
     bool globbed =
         item.subject == model::Subject::Tree && !item.name_glob.empty() && item.name_glob != "*";
     std::string what = globbed ? item.name_glob + " files" : "file";
@@ -122,14 +122,14 @@ ItemOutcome missing(const model::TestItem& item, const std::string& component,
 
 // The directories holding this item's files that could not be seen in full: those a tree walk
 // could not list, and those the search for a role's files could not list (systemd drop-ins).
-std::vector<facts::Unlisted> unseen(const model::TestItem& item, const std::string& component,
-                                    const facts::NodeFacts& facts) {
-    std::vector<facts::Unlisted> out;
+std::vector<engine::Unlisted> unseen(const model::TestItem& item, const std::string& component,
+                                     const engine::NodeFacts& facts) {
+    std::vector<engine::Unlisted> out;
     for (const auto& ref : item.refs) {
-        auto role = facts::unlisted_for_ref(facts, ref);
+        auto role = engine::unlisted_for_ref(facts, ref);
         out.insert(out.end(), role.begin(), role.end());
         if (item.subject != model::Subject::Tree) continue;
-        for (const auto& found : facts::resolve_ref(facts, ref, component)) {
+        for (const auto& found : engine::resolve_ref(facts, ref, component)) {
             auto tree = facts.trees.find(found.path);
             if (tree != facts.trees.end())
                 out.insert(out.end(), tree->second.unlisted.begin(), tree->second.unlisted.end());
@@ -138,7 +138,7 @@ std::vector<facts::Unlisted> unseen(const model::TestItem& item, const std::stri
     return out;
 }
 
-std::string unseen_reason(const std::vector<facts::Unlisted>& unseen) {
+std::string unseen_reason(const std::vector<engine::Unlisted>& unseen) {
     std::vector<std::string> parts;
     for (size_t i = 0; i < unseen.size() && i < k_max_listed; ++i)
         parts.push_back(unseen[i].dir + ": " + unseen[i].reason);
@@ -148,7 +148,7 @@ std::string unseen_reason(const std::vector<facts::Unlisted>& unseen) {
 }
 
 ItemOutcome judge_files(const model::TestItem& item, const std::string& comp,
-                        const facts::NodeFacts& facts) {
+                        const engine::NodeFacts& facts) {
     std::vector<Target> existing;
     ItemOutcome out;
     for (const auto& t : targets_of(item, comp, facts)) {
@@ -196,7 +196,7 @@ ItemOutcome judge_files(const model::TestItem& item, const std::string& comp,
 bool mode_within(uint32_t mode, uint32_t mask) { return (mode & ~mask & 07777U) == 0; }
 
 ItemOutcome evaluate_file_item(const model::TestItem& item, const std::string& component,
-                               const facts::NodeFacts& facts) {
+                               const engine::NodeFacts& facts) {
     const std::string& comp = item.component.empty() ? component : item.component;
     ItemOutcome out = judge_files(item, comp, facts);
     auto gaps = unseen(item, comp, facts);

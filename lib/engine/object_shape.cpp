@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "facts/document.hpp"
+#include "parse/document.hpp"
 
 namespace kubeproof::engine {
 
@@ -158,7 +158,7 @@ template <size_t N>
 std::optional<std::string> check_fields(const json& node, std::string_view base,
                                         const std::array<Field, N>& fields) {
     for (const Field& field : fields) {
-        const facts::Selection found = facts::select(node, field.path);
+        const parse::Selection found = parse::select(node, field.path);
         if (found.values.empty() ||
             (found.values.size() == 1 && found.values.front().is_null() && !found.wildcard)) {
             if (field.required)

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#include "engine/values.hpp"
+#include "parse/values.hpp"
 
 namespace kubeproof::engine {
 
@@ -44,23 +44,23 @@ int three_way(T a, T b) {
 Comparison compare_as(ValueType type, const std::string& actual, const std::string& expected) {
     switch (type) {
         case ValueType::Bool: {
-            auto a = parse_bool(actual);
-            auto e = parse_bool(expected);
+            auto a = parse::parse_bool(actual);
+            auto e = parse::parse_bool(expected);
             if (!a || !e)
                 return {std::nullopt, fmt::format("'{}' is not a boolean", !a ? actual : expected)};
             return {three_way(*a, *e), {}};
         }
         case ValueType::Int: {
-            auto a = parse_int(actual);
-            auto e = parse_int(expected);
+            auto a = parse::parse_int(actual);
+            auto e = parse::parse_int(expected);
             if (!a || !e)
                 return {std::nullopt,
                         fmt::format("'{}' is not a whole number", !a ? actual : expected)};
             return {three_way(*a, *e), {}};
         }
         case ValueType::Duration: {
-            auto a = parse_duration(actual);
-            auto e = parse_duration(expected);
+            auto a = parse::parse_duration(actual);
+            auto e = parse::parse_duration(expected);
             if (!a || !e)
                 return {std::nullopt,
                         fmt::format("'{}' is not a duration", !a ? actual : expected)};
@@ -81,7 +81,7 @@ const RE2& compiled(const std::string& pattern) {
 }
 
 std::vector<std::string> elements_of(const Value& value) {
-    return value.is_list ? value.list : split_list(value.text);
+    return value.is_list ? value.list : parse::split_list(value.text);
 }
 
 bool contains(const std::vector<std::string>& items, const std::string& item) {
@@ -129,11 +129,11 @@ Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type,
     if (a.op == "has_any") {
         bool any = std::any_of(a.values.begin(), a.values.end(),
                                [&](const auto& wanted) { return contains(items, wanted); });
-        return {any, fmt::format("{} includes one of {}", s, join_list(a.values)), {}};
+        return {any, fmt::format("{} includes one of {}", s, parse::join_list(a.values)), {}};
     }
     bool ok = !items.empty() && std::all_of(items.begin(), items.end(),
                                             [&](const auto& i) { return contains(a.values, i); });
-    return {ok, fmt::format("{} uses only {}", s, join_list(a.values)), {}};
+    return {ok, fmt::format("{} uses only {}", s, parse::join_list(a.values)), {}};
 }
 
 // `set`: explicitly given a value. An empty value ("--audit-log-path=") leaves the setting at its
@@ -175,6 +175,31 @@ Verdict apply_operator(const model::Assertion& a, const Value& v, ValueType type
     verdict.pass = a.op == "nothave";
     verdict.problem.clear();
     return verdict;
+}
+
+model::ValueType infer_type(std::string_view expected) {
+    if (expected == "true" || expected == "false") return model::ValueType::Bool;
+    if (parse::parse_int(expected)) return model::ValueType::Int;
+    if (parse::parse_duration(expected)) return model::ValueType::Duration;
+    return model::ValueType::String;
+}
+
+std::string_view to_string(model::ValueType type) {
+    switch (type) {
+        case model::ValueType::Bool:
+            return "bool";
+        case model::ValueType::Int:
+            return "int";
+        case model::ValueType::Duration:
+            return "duration";
+        case model::ValueType::String:
+            return "string";
+        case model::ValueType::List:
+            return "list";
+        case model::ValueType::Auto:
+            break;
+    }
+    return "auto";
 }
 
 }  // namespace kubeproof::engine

@@ -45,4 +45,10 @@ struct Verdict {
 Verdict apply_operator(const model::Assertion& assertion, const Value& value, model::ValueType type,
                        std::string_view subject);
 
+/// The type an expected value implies: bool, int, duration, else string.
+model::ValueType infer_type(std::string_view expected);
+
+/// "bool", "int", "duration", "string", "list" or "auto".
+std::string_view to_string(model::ValueType type);
+
 }  // namespace kubeproof::engine

@@ -9,7 +9,7 @@
 #include "engine/operators.hpp"
 #include "engine/policy_grants.hpp"
 #include "engine/policy_items.hpp"
-#include "facts/document.hpp"
+#include "parse/document.hpp"
 
 namespace kubeproof::engine {
 
@@ -45,7 +45,7 @@ Value value_at(const json& view, const std::string& path) {
     std::string shown_path = path;  // as people read it: "\." shown as "."
     for (size_t i = shown_path.find("\\."); i != std::string::npos; i = shown_path.find("\\.", i))
         shown_path.erase(i, 1);
-    auto sel = facts::select(view, path);
+    auto sel = parse::select(view, path);
     if (sel.values.empty() || (sel.values.size() == 1 && sel.values[0].is_null())) {
         v.shown = shown_path + " unset";
         return v;
@@ -54,13 +54,13 @@ Value value_at(const json& view, const std::string& path) {
     bool list = sel.wildcard || sel.values.size() > 1 || sel.values[0].is_array();
     for (const auto& value : sel.values) {
         if (value.is_array()) {
-            for (const auto& e : value) v.list.push_back(facts::scalar_text(e));
+            for (const auto& e : value) v.list.push_back(parse::scalar_text(e));
         } else {
-            v.list.push_back(facts::scalar_text(value));
+            v.list.push_back(parse::scalar_text(value));
         }
     }
     v.is_list = list;
-    v.text = facts::scalar_text(sel.values.size() == 1 ? sel.values[0] : json(v.list));
+    v.text = parse::scalar_text(sel.values.size() == 1 ? sel.values[0] : json(v.list));
     v.shown = fmt::format("{}={}", shown_path, list ? "[" + v.text + "]" : v.text);
     return v;
 }
@@ -93,21 +93,21 @@ bool matches(const model::Condition& c, const json& view, std::vector<std::strin
 struct PolicyRun::State {
     std::vector<Tally> tallies;
     std::map<std::string, std::vector<Tally*>> by_iterator;  ///< filled once `tallies` is complete
-    std::map<std::string, k8s::ListOutcome> problems;  ///< "deployments.apps" -> a non-Ok outcome
+    std::map<std::string, model::ListOutcome> problems;  ///< "deployments.apps" -> a non-Ok outcome
     std::map<std::string, bool> sa_automount;         ///< "ns/name" -> automountServiceAccountToken
     std::set<std::string> controllers;                ///< uids of listed workloads
     std::map<std::string, std::vector<Stored>> kept;  ///< kind -> context objects
     std::map<std::string, int> network_policies;      ///< namespace -> count
     std::vector<MalformedObject> malformed;           ///< objects no API server would accept
 
-    void judge(Tally& t, const PolicyItem& item, const json& object, const k8s::Origin& origin);
+    void judge(Tally& t, const PolicyItem& item, const json& object, const model::Origin& origin);
     /// A grant check's finding for a binding whose role is not among the objects read.
     void unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding,
-                          const k8s::Origin& origin);
+                          const model::Origin& origin);
     /// The tallies of one iterator, in check order; `skip` leaves out those already decided.
     std::vector<Tally*> tallies_of(const std::string& iterator,
                                    const std::set<const Tally*>& skip = {});
-    void stream_pod_family(const json& object, const k8s::Origin& origin);
+    void stream_pod_family(const json& object, const model::Origin& origin);
     /// Judges the kept context objects for every tally of `iterator` not in `skip`, building each
     /// item once and judging it for all of them.
     void finish_context(const std::string& iterator, const std::set<const Tally*>& skip);
@@ -151,7 +151,7 @@ bool owned_by_listed_controller(const json& pod, const std::set<std::string>& co
 }  // namespace
 
 void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object,
-                             const k8s::Origin& origin) {
+                             const model::Origin& origin) {
     std::vector<std::string> seen;
     if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item.view, seen)) return;
     ++t.items;
@@ -172,7 +172,7 @@ void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& objec
 }
 
 void PolicyRun::State::unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding,
-                                        const k8s::Origin& origin) {
+                                        const model::Origin& origin) {
     std::vector<std::string> seen;
     if (!t.test->exclude.empty() && matches(t.test->exclude.front(), subject.view, seen)) return;
     ++t.items;
@@ -196,7 +196,7 @@ std::vector<Tally*> PolicyRun::State::tallies_of(const std::string& iterator,
     return out;
 }
 
-void PolicyRun::State::stream_pod_family(const json& object, const k8s::Origin& origin) {
+void PolicyRun::State::stream_pod_family(const json& object, const model::Origin& origin) {
     for (const std::string_view iterator : {"pod", "container", "volume"}) {
         const std::vector<Tally*>& group = by_iterator[std::string(iterator)];
         if (group.empty()) continue;
@@ -316,11 +316,11 @@ PolicyRun::PolicyRun(std::vector<const model::Check*> checks) : m_state(std::mak
 
 PolicyRun::~PolicyRun() = default;
 
-void PolicyRun::record(const k8s::ResourceType& type, const k8s::ListOutcome& outcome) {
-    if (outcome.kind != k8s::ListOutcome::Kind::Ok) m_state->problems[type.name()] = outcome;
+void PolicyRun::record(const model::ResourceType& type, const model::ListOutcome& outcome) {
+    if (outcome.kind != model::ListOutcome::Kind::Ok) m_state->problems[type.name()] = outcome;
 }
 
-void PolicyRun::add(json&& object, const k8s::Origin& origin) {
+void PolicyRun::add(json&& object, const model::Origin& origin) {
     State& s = *m_state;
     drop_namespace_if_cluster_scoped(object);
     if (auto problem = shape_problem(object)) {
@@ -506,9 +506,9 @@ std::string describe_condition(const model::Condition& c) {
     return fmt::format("{}", fmt::join(parts, " and "));
 }
 
-const std::vector<k8s::ResourceType>& policy_resource_types() {
-    static const std::vector<k8s::ResourceType> k_types = [] {
-        std::vector<k8s::ResourceType> types = {
+const std::vector<model::ResourceType>& policy_resource_types() {
+    static const std::vector<model::ResourceType> k_types = [] {
+        std::vector<model::ResourceType> types = {
             {"", "v1", "namespaces", "Namespace", false},
             {"", "v1", "serviceaccounts", "ServiceAccount", true},
             {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true},
@@ -560,7 +560,7 @@ namespace {
 /// ERROR when a type the test reads was refused, NA when none of the types it judges is served;
 /// otherwise nullopt, with the unserved types noted on the tally.
 std::optional<ItemOutcome> list_problem_outcome(
-    Tally& t, const std::map<std::string, k8s::ListOutcome>& problems) {
+    Tally& t, const std::map<std::string, model::ListOutcome>& problems) {
     std::vector<std::string> refused;
     std::vector<std::string> unserved;
     bool served = false;  // a type it judges was listed
@@ -570,7 +570,7 @@ std::optional<ItemOutcome> list_problem_outcome(
             served = served || need.primary;
             continue;
         }
-        if (problem->second.kind != k8s::ListOutcome::Kind::NotServed)
+        if (problem->second.kind != model::ListOutcome::Kind::NotServed)
             refused.push_back(problem->second.message);
         else if (!need.optional)
             unserved.push_back(problem->second.message);

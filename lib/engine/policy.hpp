@@ -9,26 +9,26 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/outcome.hpp"
-#include "k8s/objects.hpp"
 #include "model/check.hpp"
+#include "model/objects.hpp"
 
 namespace kubeproof::engine {
 
 /// The resource types policy checks read, context first (namespaces, service accounts, network
 /// policies, RBAC, admission engines' CRDs), then workloads, then pods, so that pods owned by a
 /// listed controller are not reported twice and pods can be judged as they stream by.
-const std::vector<k8s::ResourceType>& policy_resource_types();
+const std::vector<model::ResourceType>& policy_resource_types();
 
 /// A policy condition in words ("securityContext.privileged is true and not (...)").
 std::string describe_condition(const model::Condition& condition);
 
 /// An object of a judged kind that no API server would accept, so no check could judge it.
 struct MalformedObject {
-    std::string name;     ///< "Deployment default/web"
-    std::string kind;     ///< "Deployment"
-    k8s::Origin origin;   ///< its file and line, or the API
-    std::string problem;  ///< "spec.template.spec.containers is a mapping; the API server accepts
-                          ///< only a list"
+    std::string name;      ///< "Deployment default/web"
+    std::string kind;      ///< "Deployment"
+    model::Origin origin;  ///< its file and line, or the API
+    std::string problem;   ///< "spec.template.spec.containers is a mapping; the API server accepts
+                           ///< only a list"
 };
 
 /// Evaluates policy checks over objects fed one at a time. Pure: the caller does the listing.
@@ -43,9 +43,9 @@ public:
     PolicyRun& operator=(const PolicyRun&) = delete;
 
     /// Records how listing one type ended (a refused list makes the checks that need it ERROR).
-    void record(const k8s::ResourceType& type, const k8s::ListOutcome& outcome);
+    void record(const model::ResourceType& type, const model::ListOutcome& outcome);
     /// Takes one object.
-    void add(nlohmann::json&& object, const k8s::Origin& origin);
+    void add(nlohmann::json&& object, const model::Origin& origin);
     /// The outcome of every check, by check id. A check that reads a type the server refused,
     /// or would judge an object no API server accepts, is ERROR; one with nothing of the kinds it
     /// judges is NA, never PASS.

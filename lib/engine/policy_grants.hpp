@@ -7,14 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/policy_items.hpp"
-#include "k8s/objects.hpp"
+#include "model/objects.hpp"
 
 namespace kubeproof::engine {
 
 /// A kept object and where it came from.
 struct StoredObject {
     nlohmann::json object;
-    k8s::Origin origin;
+    model::Origin origin;
 };
 
 /// The rules a role grants: its own, or for an aggregated ClusterRole whose rules are empty (as in

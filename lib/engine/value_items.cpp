@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "engine/operators.hpp"
-#include "engine/values.hpp"
-#include "facts/refs.hpp"
+#include "engine/refs.hpp"
+#include "parse/values.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::engine {
@@ -24,13 +24,13 @@ struct Resolved {
 struct Context {
     const model::TestItem& item;
     const model::Component& def;
-    const facts::ComponentFacts& found;
-    const facts::NodeFacts& facts;
+    const engine::ComponentFacts& found;
+    const engine::NodeFacts& facts;
 };
 
 // A value as reports show it: "" for an empty one, so that it is visibly empty.
 std::string visible(std::string_view name, const std::string& text) {
-    return text.empty() ? std::string("\"\"") : facts::shown_value(name, text);
+    return text.empty() ? std::string("\"\"") : parse::shown_value(name, text);
 }
 
 Value explicit_value(const std::string& text, std::string shown) {
@@ -60,7 +60,7 @@ std::optional<Resolved> from_env(const Context& c) {
     return Resolved{explicit_value(it->second, shown), {{"env", c.found.how, shown}}, {}, false};
 }
 
-std::string line_ref(const facts::Document& doc, const std::string& path) {
+std::string line_ref(const parse::Document& doc, const std::string& path) {
     auto it = doc.lines.find(path);
     return it == doc.lines.end() ? doc.file_of(path)
                                  : fmt::format("{}:{}", doc.file_of(path), it->second);
@@ -68,17 +68,17 @@ std::string line_ref(const facts::Document& doc, const std::string& path) {
 
 // A Go zero value: "", 0 or a zero duration; config defaulting replaces these.
 bool is_zero(const std::string& text) {
-    auto d = parse_duration(text);
+    auto d = parse::parse_duration(text);
     return text.empty() || (d && *d == 0);
 }
 
 std::optional<Resolved> from_config(const Context& c) {
     if (c.item.key.empty() || c.def.config_role.empty() || !c.found.config) return std::nullopt;
-    const facts::Document& doc = *c.found.config;
+    const parse::Document& doc = *c.found.config;
     if (!doc.loaded) return Resolved{{}, {{"config", doc.path, ""}}, doc.error, false};
-    auto sel = facts::select(doc.data, c.item.key);
+    auto sel = parse::select(doc.data, c.item.key);
     if (sel.values.empty() || sel.values.front().is_null()) return std::nullopt;
-    const std::string text = facts::scalar_text(sel.values.front());
+    const std::string text = parse::scalar_text(sel.values.front());
     const std::string shown = fmt::format("{}: {}", c.item.key, visible(c.item.key, text));
     model::Evidence ev{"config", line_ref(doc, sel.paths.front()), shown};
     auto def = c.def.config_defaults.find(c.item.key);
@@ -90,7 +90,7 @@ std::optional<Resolved> from_config(const Context& c) {
     Value v = explicit_value(text, fmt::format("{} in {}", shown, doc.file_of(sel.paths.front())));
     if (sel.values.front().is_array()) {
         v.is_list = true;
-        for (const auto& e : sel.values.front()) v.list.push_back(facts::scalar_text(e));
+        for (const auto& e : sel.values.front()) v.list.push_back(parse::scalar_text(e));
     }
     return Resolved{v, {ev}, {}, false};
 }
@@ -100,7 +100,7 @@ Resolved from_defaults(const Context& c) {
     if (!c.item.key.empty() && config_in_use) {
         auto def = c.def.config_defaults.find(c.item.key);
         if (def != c.def.config_defaults.end()) {
-            const facts::Document& doc = *c.found.config;
+            const parse::Document& doc = *c.found.config;
             const std::string where =
                 doc.merged.empty()
                     ? doc.path
@@ -139,10 +139,10 @@ Resolved resolve_setting(const Context& c) {
     return from_defaults(c);
 }
 
-std::optional<std::string> gate_from_flags(const facts::FlagSet& flags, const std::string& gate) {
+std::optional<std::string> gate_from_flags(const parse::FlagSet& flags, const std::string& gate) {
     std::optional<std::string> value;
     for (const auto& occurrence : flags.all("--feature-gates")) {
-        for (const auto& pair : split_list(occurrence)) {
+        for (const auto& pair : parse::split_list(occurrence)) {
             auto eq = pair.find('=');
             if (eq != std::string::npos && pair.substr(0, eq) == gate) value = pair.substr(eq + 1);
         }
@@ -178,16 +178,16 @@ std::string display_key(const std::string& key) {
 
 Resolved resolve_document(const Context& c, const std::string& component) {
     const std::string& ref = c.item.refs.front();
-    auto paths = facts::resolve_ref(c.facts, ref, component);
-    if (paths.empty()) return {{}, {}, facts::describe_search(c.facts, ref, component), true};
+    auto paths = engine::resolve_ref(c.facts, ref, component);
+    if (paths.empty()) return {{}, {}, engine::describe_search(c.facts, ref, component), true};
     auto it = c.facts.documents.find(paths.front().path);
     if (it == c.facts.documents.end()) return {{}, {}, paths.front().path + ": not read", false};
-    const facts::Document& doc = it->second;
+    const parse::Document& doc = it->second;
     auto file = c.facts.files.find(doc.path);
     if (file != c.facts.files.end() && !file->second.exists)
         return {{}, {}, doc.path + " does not exist", true};
     if (!doc.loaded) return {{}, {{"file", doc.path, paths.front().how}}, doc.error, false};
-    auto sel = facts::select(doc.data, c.item.key);
+    auto sel = parse::select(doc.data, c.item.key);
     Resolved r;
     r.evidence.push_back({"file", doc.path, paths.front().how});
     if (sel.values.empty()) {
@@ -196,14 +196,14 @@ Resolved resolve_document(const Context& c, const std::string& component) {
     }
     const bool key_names = c.item.key.ends_with(".@keys");
     for (size_t i = 0; i < sel.values.size(); ++i) {
-        r.value.list.push_back(facts::scalar_text(sel.values[i]));
+        r.value.list.push_back(parse::scalar_text(sel.values[i]));
         const std::string& path = sel.paths[i];
         std::string label = key_names ? path.substr(0, path.rfind('.')) : path;
         r.evidence.push_back({"config", line_ref(doc, path), label + ": " + r.value.list.back()});
     }
     r.value.present = r.value.explicit_set = true;
     r.value.is_list = sel.wildcard || sel.values.size() > 1;
-    r.value.text = join_list(r.value.list);
+    r.value.text = parse::join_list(r.value.list);
     r.value.shown = fmt::format("{} is {} in {}", display_key(c.item.key), r.value.text, doc.path);
     return r;
 }
@@ -252,7 +252,7 @@ ItemOutcome judge(const Context& c, Resolved r) {
 }  // namespace
 
 ItemOutcome evaluate_value_item(const model::TestItem& item, const std::string& component,
-                                const model::Catalogue& catalogue, const facts::NodeFacts& facts) {
+                                const model::Catalogue& catalogue, const engine::NodeFacts& facts) {
     const std::string& id = item.component.empty() ? component : item.component;
     auto def = catalogue.components.find(id);
     auto found = facts.components.find(id);

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/refs.hpp"
 #include "facts/discovery.hpp"
-#include "facts/refs.hpp"
 
 namespace kubeproof::facts {
 
@@ -19,17 +19,17 @@ std::string child_path(const std::string& dir, const std::string& name) {
 // see everything. Symlinks to directories are followed, except back into a directory being walked.
 class TreeWalk {
 public:
-    TreeWalk(const host::Host& host, const WalkLimits& limits, NodeFacts& facts)
+    TreeWalk(const host::Host& host, const WalkLimits& limits, engine::NodeFacts& facts)
         : m_host(host), m_limits(limits), m_facts(facts) {}
 
     // The tree at `root`: the root itself, every entry below it, and where the walk could not see.
-    TreeFact run(const std::string& root) {
-        FileFact top = stat_fact(m_host, root);
+    engine::TreeFact run(const std::string& root) {
+        engine::FileFact top = stat_fact(m_host, root);
         m_facts.files.emplace(root, top);
         if (!top.exists) return std::move(m_tree);
         m_tree.entries.push_back(root);
         if (top.error) {
-            m_tree.unlisted.push_back(Unlisted::from_error(root, *top.error));
+            m_tree.unlisted.push_back(engine::Unlisted::from_error(root, *top.error));
         } else if (top.info.type == host::FileInfo::Type::Directory) {
             std::vector<std::string> walking{top.info.resolved};
             walk(root, 0, walking);
@@ -47,7 +47,7 @@ private:
         }
         auto entries = m_host.list_dir(dir);
         if (!entries) {
-            m_tree.unlisted.push_back(Unlisted::from_error(dir, entries.error()));
+            m_tree.unlisted.push_back(engine::Unlisted::from_error(dir, entries.error()));
             return true;
         }
         for (const auto& entry : *entries) {
@@ -57,12 +57,12 @@ private:
                 return false;
             }
             std::string path = child_path(dir, entry.name);
-            const FileFact& fact =
+            const engine::FileFact& fact =
                 m_facts.files.emplace(path, stat_fact(m_host, path)).first->second;
             m_tree.entries.push_back(path);
             ++m_count;
             if (fact.error) {  // it may be a directory (a link whose target cannot be reached)
-                m_tree.unlisted.push_back(Unlisted::from_error(path, *fact.error));
+                m_tree.unlisted.push_back(engine::Unlisted::from_error(path, *fact.error));
             } else if (entry.is_dir && !descend(path, fact, depth, walking)) {
                 return false;
             }
@@ -71,7 +71,7 @@ private:
     }
 
     // Walks a subdirectory unless it is one being walked already (a link back up).
-    bool descend(const std::string& path, const FileFact& fact, int depth,
+    bool descend(const std::string& path, const engine::FileFact& fact, int depth,
                  std::vector<std::string>& walking) {
         const std::string& resolved = fact.info.resolved;
         bool loop = !resolved.empty() &&
@@ -85,31 +85,31 @@ private:
 
     const host::Host& m_host;
     const WalkLimits& m_limits;
-    NodeFacts& m_facts;
-    TreeFact m_tree;
+    engine::NodeFacts& m_facts;
+    engine::TreeFact m_tree;
     size_t m_count = 0;
 };
 
-void gather_document(const host::Host& host, const std::string& path, NodeFacts& facts) {
+void gather_document(const host::Host& host, const std::string& path, engine::NodeFacts& facts) {
     if (facts.documents.count(path) != 0) return;
     facts.files.emplace(path, stat_fact(host, path));
     auto text = host.read_file(path);
     if (text) {
-        facts.documents[path] = parse_document(path, *text);
+        facts.documents[path] = parse::parse_document(path, *text);
         return;
     }
-    Document doc;
+    parse::Document doc;
     doc.path = path;
     doc.error = text.error().message;
     facts.documents[path] = doc;
 }
 
 void gather_item(const host::Host& host, const model::TestItem& item, const std::string& component,
-                 NodeFacts& facts, const WalkLimits& limits) {
+                 engine::NodeFacts& facts, const WalkLimits& limits) {
     for (const auto& child : item.children) gather_item(host, child, component, facts, limits);
     const std::string& comp = item.component.empty() ? component : item.component;
     for (const auto& ref : item.refs) {
-        for (const auto& found : resolve_ref(facts, ref, comp)) {
+        for (const auto& found : engine::resolve_ref(facts, ref, comp)) {
             if (item.subject == model::Subject::Tree)
                 gather_tree(host, found.path, facts, limits);
             else if (item.subject == model::Subject::Document)
@@ -130,17 +130,17 @@ std::string version_from_image(const std::string& image) {
     return second == std::string::npos ? std::string() : tag.substr(0, second);
 }
 
-std::string kubernetes_version(const host::Host& host, const NodeFacts& facts) {
+std::string kubernetes_version(const host::Host& host, const engine::NodeFacts& facts) {
     auto it = facts.components.find("apiserver");
     if (it == facts.components.end()) return {};
     auto role = it->second.roles.find("manifest");
     if (role == it->second.roles.end() || role->second.empty()) return {};
     auto text = host.read_file(role->second.front().path);
     if (!text) return {};
-    Document doc = parse_document(role->second.front().path, *text);
-    auto images = select(doc.data, "spec.containers[*].image");
+    parse::Document doc = parse::parse_document(role->second.front().path, *text);
+    auto images = parse::select(doc.data, "spec.containers[*].image");
     for (const auto& image : images.values) {
-        std::string version = version_from_image(scalar_text(image));
+        std::string version = version_from_image(parse::scalar_text(image));
         if (!version.empty()) return version;
     }
     return {};
@@ -148,8 +148,8 @@ std::string kubernetes_version(const host::Host& host, const NodeFacts& facts) {
 
 }  // namespace
 
-FileFact stat_fact(const host::Host& host, const std::string& path) {
-    FileFact fact;
+engine::FileFact stat_fact(const host::Host& host, const std::string& path) {
+    engine::FileFact fact;
     fact.path = path;
     auto info = host.stat(path);
     if (!info) {
@@ -164,16 +164,17 @@ FileFact stat_fact(const host::Host& host, const std::string& path) {
     return fact;
 }
 
-void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts,
+void gather_tree(const host::Host& host, const std::string& root, engine::NodeFacts& facts,
                  const WalkLimits& limits) {
     if (facts.trees.count(root) != 0) return;
-    TreeFact tree = TreeWalk(host, limits, facts).run(root);
+    engine::TreeFact tree = TreeWalk(host, limits, facts).run(root);
     facts.trees[root] = std::move(tree);
 }
 
-NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
-                  const std::vector<const model::Check*>& checks, const WalkLimits& limits) {
-    NodeFacts facts;
+engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
+                          const std::vector<const model::Check*>& checks,
+                          const WalkLimits& limits) {
+    engine::NodeFacts facts;
     facts.hostname = host.hostname();
     discover_components(host, catalogue, facts);
     for (const model::Check* check : checks) {

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "facts/node_facts.hpp"
+#include "engine/node_facts.hpp"
 #include "host/host.hpp"
 #include "model/check.hpp"
 
@@ -16,16 +16,17 @@ struct WalkLimits {
 
 /// Gathers every fact the given checks need from the node: components, the files and
 /// directory trees their tests name, and the documents they read. All I/O goes through `host`.
-NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
-                  const std::vector<const model::Check*>& checks, const WalkLimits& limits = {});
+engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
+                          const std::vector<const model::Check*>& checks,
+                          const WalkLimits& limits = {});
 
 /// Walks the directory tree at `root` into `facts.trees[root]`, stat'ing every entry into
 /// `facts.files`; every directory it could not list, or where a limit stopped it, is recorded
 /// as unlisted with the reason. Does nothing when the tree was walked already.
-void gather_tree(const host::Host& host, const std::string& root, NodeFacts& facts,
+void gather_tree(const host::Host& host, const std::string& root, engine::NodeFacts& facts,
                  const WalkLimits& limits = {});
 
 /// What stat says about one path, with owner names from the node's passwd/group files.
-FileFact stat_fact(const host::Host& host, const std::string& path);
+engine::FileFact stat_fact(const host::Host& host, const std::string& path);
 
 }  // namespace kubeproof::facts

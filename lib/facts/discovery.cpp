@@ -23,23 +23,23 @@ bool may_exist(const host::Host& host, const std::string& path) {
 }
 
 // The value of a flag that names a path; an empty value names none.
-std::optional<std::string> path_flag(const ComponentFacts& found, const std::string& flag) {
+std::optional<std::string> path_flag(const engine::ComponentFacts& found, const std::string& flag) {
     auto value = flag.empty() ? std::nullopt : found.flags.last(flag);
     return value && !value->empty() ? value : std::nullopt;
 }
 
-Document load_document(const host::Host& host, const std::string& path) {
+parse::Document load_document(const host::Host& host, const std::string& path) {
     auto text = host.read_file(path);
     if (!text) {
-        Document doc;
+        parse::Document doc;
         doc.path = path;
         doc.error = text.error().message;
         return doc;
     }
-    return parse_document(path, *text);
+    return parse::parse_document(path, *text);
 }
 
-const nlohmann::json* main_container(const Document& manifest, std::string_view container,
+const nlohmann::json* main_container(const parse::Document& manifest, std::string_view container,
                                      std::string_view process) {
     if (!manifest.loaded || !manifest.data.is_object() || !manifest.data.contains("spec"))
         return nullptr;
@@ -52,7 +52,7 @@ const nlohmann::json* main_container(const Document& manifest, std::string_view 
         if (first == nullptr) first = &c;
         if (c.value("name", "") == container) return &c;
         if (c.contains("command") && c["command"].is_array() && !c["command"].empty() &&
-            util::base_name(scalar_text(c["command"][0])) == process) {
+            util::base_name(parse::scalar_text(c["command"][0])) == process) {
             return &c;
         }
     }
@@ -66,9 +66,9 @@ const model::FileRole* role_of(const model::Component& c, const std::string& nam
 
 struct RoleSearch {
     const host::Host& host;
-    const NodeFacts& facts;
+    const engine::NodeFacts& facts;
     const model::Component& component;
-    ComponentFacts& found;
+    engine::ComponentFacts& found;
 };
 
 void add_path(RoleSearch& s, const std::string& role, std::string path, std::string how) {
@@ -86,10 +86,10 @@ bool from_flag(RoleSearch& s, const model::FileRole& role) {
 
 bool from_key(RoleSearch& s, const model::FileRole& role) {
     if (role.from_key.empty() || !s.found.config || !s.found.config->loaded) return false;
-    auto sel = select(s.found.config->data, role.from_key);
-    if (sel.values.empty() || scalar_text(sel.values.front()).empty()) return false;
+    auto sel = parse::select(s.found.config->data, role.from_key);
+    if (sel.values.empty() || parse::scalar_text(sel.values.front()).empty()) return false;
     add_path(
-        s, role.name, scalar_text(sel.values.front()),
+        s, role.name, parse::scalar_text(sel.values.front()),
         fmt::format("from {} in {}", role.from_key, s.found.config->file_of(sel.paths.front())));
     return true;
 }
@@ -139,7 +139,7 @@ bool from_systemd(RoleSearch& s, const model::FileRole& role) {
         auto dropins = s.host.list_dir(unit + ".d");
         if (!dropins && dropins.error().kind != host::HostError::Kind::NotFound) {
             s.found.unlisted[role.name].push_back(
-                Unlisted::from_error(unit + ".d", dropins.error()));
+                engine::Unlisted::from_error(unit + ".d", dropins.error()));
         }
         if (!dropins) continue;
         for (const auto& entry : *dropins) {
@@ -181,11 +181,11 @@ void resolve_role(RoleSearch& s, const model::FileRole& role) {
 
 // Drop-ins that cannot be listed may set anything: the configuration is unknown, and so are the
 // files that make it up.
-void dropins_unlisted(const model::Component& c, ComponentFacts& found, const std::string& dir,
-                      const host::HostError& error) {
-    found.unlisted[c.config_role].push_back(Unlisted::from_error(dir, error));
+void dropins_unlisted(const model::Component& c, engine::ComponentFacts& found,
+                      const std::string& dir, const host::HostError& error) {
+    found.unlisted[c.config_role].push_back(engine::Unlisted::from_error(dir, error));
     if (!found.config) {
-        found.config = Document{};
+        found.config = parse::Document{};
         found.config->path = dir;
     }
     found.config->loaded = false;
@@ -195,8 +195,8 @@ void dropins_unlisted(const model::Component& c, ComponentFacts& found, const st
 
 // Merges the component's config drop-ins (the kubelet's --config-dir: every file with the suffix,
 // in name order) over its config file, or over an empty config when it has none.
-void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts& facts,
-                   ComponentFacts& found) {
+void merge_dropins(const host::Host& host, const model::Component& c, engine::NodeFacts& facts,
+                   engine::ComponentFacts& found) {
     const auto dir =
         c.config_dropin_flag.empty() ? std::nullopt : found.flags.last(c.config_dropin_flag);
     if (!dir || dir->empty()) return;
@@ -217,22 +217,22 @@ void merge_dropins(const host::Host& host, const model::Component& c, NodeFacts&
     if (names.empty()) return;
     std::sort(names.begin(), names.end());
     if (!found.config) {
-        found.config = Document{};
+        found.config = parse::Document{};
         found.config->path = *dir;
         found.config->loaded = true;
         found.config->data = nlohmann::json::object();
     }
     const std::string base = dir->ends_with('/') ? *dir : *dir + "/";
     for (const auto& name : names) {
-        merge_document(*found.config, load_document(host, base + name));
+        parse::merge_document(*found.config, load_document(host, base + name));
         // A fragment is part of the config: the config file's mode and owner checks cover it too.
         found.roles[c.config_role].push_back(
             {base + name, fmt::format("config drop-in from {} {}", c.config_dropin_flag, *dir)});
     }
 }
 
-void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts& facts,
-                   ComponentFacts& found) {
+void resolve_roles(const host::Host& host, const model::Component& c, engine::NodeFacts& facts,
+                   engine::ComponentFacts& found) {
     RoleSearch search{host, facts, c, found};
     if (const auto* config = role_of(c, c.config_role)) {
         resolve_role(search, *config);
@@ -247,7 +247,7 @@ void resolve_roles(const host::Host& host, const model::Component& c, NodeFacts&
 }
 
 bool find_process(const std::vector<host::Process>& processes, const model::Component& c,
-                  ComponentFacts& found) {
+                  engine::ComponentFacts& found) {
     for (const auto& p : processes) {
         for (const auto& pattern : c.processes) {
             if (!process_matches(p.argv, pattern)) continue;
@@ -256,20 +256,20 @@ bool find_process(const std::vector<host::Process>& processes, const model::Comp
             found.pid = p.pid;
             found.argv = p.argv;
             found.how = fmt::format("{} pid {}", c.name, p.pid);
-            found.flags =
-                parse_flags(p.argv, pattern.find(' ') == std::string::npos ? 1 : 2, c.flag_syntax);
+            found.flags = parse::parse_flags(p.argv, pattern.find(' ') == std::string::npos ? 1 : 2,
+                                             flag_syntax(c));
             return true;
         }
     }
     return false;
 }
 
-void find_static_pod(const host::Host& host, const model::Component& c, NodeFacts& facts,
-                     ComponentFacts& found) {
+void find_static_pod(const host::Host& host, const model::Component& c, engine::NodeFacts& facts,
+                     engine::ComponentFacts& found) {
     auto it = found.roles.find("manifest");
     if (c.static_pod.empty() || it == found.roles.end() || it->second.empty()) return;
     const std::string& path = it->second.front().path;
-    Document manifest = load_document(host, path);
+    parse::Document manifest = load_document(host, path);
     auto argv = static_pod_argv(manifest, c.static_pod, c.name);
     if (!manifest.loaded) facts.warnings.push_back(fmt::format("{}: {}", path, manifest.error));
     if (argv.empty()) return;
@@ -277,14 +277,14 @@ void find_static_pod(const host::Host& host, const model::Component& c, NodeFact
     found.source = "manifest";
     found.argv = argv;
     found.how = fmt::format("static pod manifest {}", path);
-    found.flags = parse_flags(argv, 1, c.flag_syntax);
+    found.flags = parse::parse_flags(argv, 1, flag_syntax(c));
     found.env = static_pod_env(manifest, c.static_pod, c.name);
 }
 
-void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
+void find_static_pod_dir(const host::Host& host, engine::NodeFacts& facts) {
     auto it = facts.components.find("kubelet");
     if (it != facts.components.end() && it->second.present) {
-        const ComponentFacts& kubelet = it->second;
+        const engine::ComponentFacts& kubelet = it->second;
         if (auto flag = kubelet.flags.last("--pod-manifest-path")) {
             facts.static_pod_dir = *flag;
             facts.static_pod_dir_how =
@@ -292,9 +292,9 @@ void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
             return;
         }
         if (kubelet.config && kubelet.config->loaded) {
-            auto sel = select(kubelet.config->data, "staticPodPath");
-            if (!sel.values.empty() && !scalar_text(sel.values.front()).empty()) {
-                facts.static_pod_dir = scalar_text(sel.values.front());
+            auto sel = parse::select(kubelet.config->data, "staticPodPath");
+            if (!sel.values.empty() && !parse::scalar_text(sel.values.front()).empty()) {
+                facts.static_pod_dir = parse::scalar_text(sel.values.front());
                 facts.static_pod_dir_how = fmt::format("from staticPodPath in {}",
                                                        kubelet.config->file_of(sel.paths.front()));
                 return;
@@ -308,8 +308,8 @@ void find_static_pod_dir(const host::Host& host, NodeFacts& facts) {
 }
 
 void discover(const host::Host& host, const model::Component& c,
-              const std::vector<host::Process>& processes, NodeFacts& facts) {
-    ComponentFacts found;
+              const std::vector<host::Process>& processes, engine::NodeFacts& facts) {
+    engine::ComponentFacts found;
     found.id = c.id;
     found.name = c.name;
     if (find_process(processes, c, found)) {
@@ -338,19 +338,19 @@ bool process_matches(const std::vector<std::string>& argv, std::string_view patt
            argv[1] == pattern.substr(space + 1);
 }
 
-std::vector<std::string> static_pod_argv(const Document& manifest, std::string_view container,
-                                         std::string_view process) {
+std::vector<std::string> static_pod_argv(const parse::Document& manifest,
+                                         std::string_view container, std::string_view process) {
     const nlohmann::json* c = main_container(manifest, container, process);
     std::vector<std::string> argv;
     if (c == nullptr) return argv;
     for (const char* key : {"command", "args"}) {
         if (!c->contains(key) || !(*c)[key].is_array()) continue;
-        for (const auto& arg : (*c)[key]) argv.push_back(scalar_text(arg));
+        for (const auto& arg : (*c)[key]) argv.push_back(parse::scalar_text(arg));
     }
     return argv;
 }
 
-std::map<std::string, std::string> static_pod_env(const Document& manifest,
+std::map<std::string, std::string> static_pod_env(const parse::Document& manifest,
                                                   std::string_view container,
                                                   std::string_view process) {
     std::map<std::string, std::string> env;
@@ -358,13 +358,13 @@ std::map<std::string, std::string> static_pod_env(const Document& manifest,
     if (c == nullptr || !c->contains("env") || !(*c)["env"].is_array()) return env;
     for (const auto& e : (*c)["env"]) {
         if (e.is_object() && e.contains("name") && e.contains("value"))
-            env[scalar_text(e["name"])] = scalar_text(e["value"]);
+            env[parse::scalar_text(e["name"])] = parse::scalar_text(e["value"]);
     }
     return env;
 }
 
 void discover_components(const host::Host& host, const model::Catalogue& catalogue,
-                         NodeFacts& facts) {
+                         engine::NodeFacts& facts) {
     auto processes = host.processes();
     if (!processes) facts.process_error = processes.error().message;
     const std::vector<host::Process> none;
@@ -375,6 +375,12 @@ void discover_components(const host::Host& host, const model::Catalogue& catalog
     for (const auto& [id, component] : catalogue.components) {
         if (id != "kubelet") discover(host, component, table, facts);
     }
+}
+
+parse::FlagSyntax flag_syntax(const model::Component& component) {
+    const bool go = component.flag_syntax.library == model::FlagLibrary::Go;
+    return {go ? parse::FlagLibrary::Go : parse::FlagLibrary::Pflag,
+            component.flag_syntax.bool_flags};
 }
 
 }  // namespace kubeproof::facts

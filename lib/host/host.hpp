@@ -8,20 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "model/files.hpp"
 #include "util/expected.hpp"
+#include "util/io_error.hpp"
 
 namespace kubeproof::host {
 
-/// What stat(2) says about a path, after following symlinks inside the root.
-struct FileInfo {
-    enum class Type { Regular, Directory, Symlink, Other };
-    Type type = Type::Regular;
-    uint32_t mode = 0;  ///< permission bits only (mode & 07777)
-    uint32_t uid = 0;
-    uint32_t gid = 0;
-    uint64_t size = 0;
-    std::string resolved;  ///< the path inside the root after following symlinks ("/etc/x")
-};
+/// What stat(2) says about a path (plain data shared with the engine's file facts).
+using FileInfo = model::FileInfo;
 
 /// One entry of a directory listing.
 struct DirEntry {
@@ -37,14 +31,10 @@ struct Process {
 };
 
 /// An error from the host: what failed and why ("/etc/x: Permission denied").
-struct HostError {
-    enum class Kind { NotFound, Denied, Invalid, Other };
-    Kind kind = Kind::Other;
-    std::string message;
-};
+using HostError = util::IoError;
 
 template <typename T>
-using HostResult = util::Expected<T, HostError>;
+using HostResult = util::IoResult<T>;
 
 /// The only way kubeproof touches a node. Paths are absolute paths *inside* the node
 /// ("/etc/kubernetes/admin.conf"); implementations map them under their root and never let

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "host/local_files.hpp"
+#include "local/local_files.hpp"
 
 namespace kubeproof::k8s {
 
@@ -20,13 +20,13 @@ std::string trim(const std::string& text) {
 util::Expected<std::string, std::string> read_pem(const PemSource& source,
                                                   const std::string& what) {
     if (!source.data.empty()) return source.data;
-    auto text = host::read_local_file(source.path);
+    auto text = local::read_local_file(source.path);
     if (!text) return util::unexpected(what + " " + text.error().message);
     return std::move(*text);
 }
 
 util::Expected<std::string, std::string> read_token_file(const std::string& path) {
-    auto text = host::read_local_file(path);
+    auto text = local::read_local_file(path);
     if (!text) return util::unexpected("token file " + text.error().message);
     std::string token = trim(*text);
     if (token.empty()) return util::unexpected("token file " + path + " is empty");

@@ -16,9 +16,9 @@ namespace {
 
 /// The state of one list call across its pages.
 struct ListRun {
-    const ResourceType& type;
+    const model::ResourceType& type;
     const ObjectSink& sink;
-    ListOutcome outcome;
+    model::ListOutcome outcome;
     std::unordered_set<std::string>
         seen;  ///< delivered objects, skipped when a 410 restarts the list
 };
@@ -49,7 +49,7 @@ util::Expected<std::string, std::string> deliver_page(std::string& body, ListRun
             return;
         if (!item.contains("apiVersion")) item["apiVersion"] = run.type.api_version();
         if (!item.contains("kind")) item["kind"] = run.type.kind;
-        run.sink(std::move(item), Origin{});
+        run.sink(std::move(item), model::Origin{});
         ++run.outcome.count;
     });
     if (!build_object(body, builder)) {
@@ -79,18 +79,18 @@ std::string incomplete_note(std::size_t count) {
            " objects were listed before the failure";
 }
 
-ListOutcome fail(ListRun& run, ListOutcome::Kind kind, const std::string& detail) {
-    ListOutcome outcome = run.outcome;
+model::ListOutcome fail(ListRun& run, model::ListOutcome::Kind kind, const std::string& detail) {
+    model::ListOutcome outcome = run.outcome;
     outcome.kind = kind;
     outcome.message = "list " + run.type.name() + ": " + detail + incomplete_note(outcome.count);
     return outcome;
 }
 
-ListOutcome status_outcome(ListRun& run, const ApiResponse& response) {
+model::ListOutcome status_outcome(ListRun& run, const ApiResponse& response) {
     run.outcome.http_status = static_cast<int>(response.status);
     if (response.status == 404 && run.outcome.count == 0) {
-        ListOutcome outcome = run.outcome;
-        outcome.kind = ListOutcome::Kind::NotServed;
+        model::ListOutcome outcome = run.outcome;
+        outcome.kind = model::ListOutcome::Kind::NotServed;
         outcome.message = "the server does not serve " + run.type.name();
         return outcome;
     }
@@ -100,7 +100,8 @@ ListOutcome status_outcome(ListRun& run, const ApiResponse& response) {
         detail += ": " + message;
     if (response.attempts > 1) detail += " (" + std::to_string(response.attempts) + " attempts)";
     const bool denied = response.status == 401 || response.status == 403;
-    return fail(run, denied ? ListOutcome::Kind::Denied : ListOutcome::Kind::Failed, detail);
+    return fail(run, denied ? model::ListOutcome::Kind::Denied : model::ListOutcome::Kind::Failed,
+                detail);
 }
 
 std::string leading_digits(const std::string& text) {
@@ -114,7 +115,7 @@ std::string leading_digits(const std::string& text) {
 ApiSource::ApiSource(std::unique_ptr<ApiClient> client, int page_size)
     : m_client(std::move(client)), m_page_size(page_size) {}
 
-ListOutcome ApiSource::list(const ResourceType& type, const ObjectSink& sink) {
+model::ListOutcome ApiSource::list(const model::ResourceType& type, const ObjectSink& sink) {
     const auto deadline = Clock::now() + m_client->options().list_deadline;
     ListRun run{type, sink, {}, {}};
     std::string token;
@@ -123,7 +124,7 @@ ListOutcome ApiSource::list(const ResourceType& type, const ObjectSink& sink) {
         std::string path = list_path(type) + "?limit=" + std::to_string(m_page_size);
         if (!token.empty()) path += "&continue=" + url_encode(token);
         auto response = m_client->get(path, deadline);
-        if (!response) return fail(run, ListOutcome::Kind::Failed, response.error());
+        if (!response) return fail(run, model::ListOutcome::Kind::Failed, response.error());
         if (response->status == 410 && !token.empty() && !restarted) {
             restarted = true;  // the continue token expired: list again from the start, skipping
                                // what was seen
@@ -134,11 +135,11 @@ ListOutcome ApiSource::list(const ResourceType& type, const ObjectSink& sink) {
         run.outcome.http_status = 200;
         auto next = deliver_page(response->body, run);
         if (!next)
-            return fail(run, ListOutcome::Kind::Failed,
+            return fail(run, model::ListOutcome::Kind::Failed,
                         "GET " + m_client->server() + path + ": " + next.error());
         if (next->empty()) return run.outcome;
         if (*next == token) {
-            return fail(run, ListOutcome::Kind::Failed,
+            return fail(run, model::ListOutcome::Kind::Failed,
                         "the server returned the same continue token twice");
         }
         token = std::move(*next);
@@ -173,7 +174,7 @@ util::Expected<ApiConnection, std::string> connect_api_source(const ConnectReque
     return ApiConnection{std::make_unique<ApiSource>(std::move(*client)), std::move(warnings)};
 }
 
-std::string list_path(const ResourceType& type) {
+std::string list_path(const model::ResourceType& type) {
     const std::string scope = type.namespaced && !type.in_namespace.empty()
                                   ? "namespaces/" + type.in_namespace + "/"
                                   : "";

@@ -7,7 +7,7 @@
 
 #include "k8s/api_client.hpp"
 #include "k8s/kubeconfig.hpp"
-#include "k8s/objects.hpp"
+#include "k8s/object_source.hpp"
 #include "util/expected.hpp"
 
 namespace kubeproof::k8s {
@@ -19,7 +19,7 @@ public:
     explicit ApiSource(std::unique_ptr<ApiClient> client, int page_size = 500);
 
     /// Streams all objects of `type`; a failure after some pages is Failed/Denied, never Ok.
-    ListOutcome list(const ResourceType& type, const ObjectSink& sink) override;
+    model::ListOutcome list(const model::ResourceType& type, const ObjectSink& sink) override;
     /// "the API server https://10.0.0.1:6443".
     std::string describe() const override;
     /// "1.31" from GET /version (a minor like "31+" is tolerated).
@@ -44,7 +44,7 @@ util::Expected<ApiConnection, std::string> connect_api_source(const ConnectReque
 
 /// "/api/v1/pods" or "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings" (all namespaces), or
 /// "/api/v1/namespaces/kube-system/pods" for a type listed in one namespace.
-std::string list_path(const ResourceType& type);
+std::string list_path(const model::ResourceType& type);
 
 /// "1.31" from a /version document; gitVersion ("v1.31.2-eks-1") when major/minor are missing.
 util::Expected<std::string, std::string> parse_server_version(std::string_view json);

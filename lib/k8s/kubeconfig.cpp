@@ -5,9 +5,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "facts/yaml_scalars.hpp"
+#include "parse/yaml_scalars.hpp"
 
-#include "host/local_files.hpp"
+#include "local/local_files.hpp"
 
 namespace kubeproof::k8s {
 
@@ -115,7 +115,7 @@ private:
         const YAML::Node node = map[key];
         if (!node || node.IsNull()) return std::nullopt;
         const nlohmann::json value = node.IsScalar() && node.Tag() == "?"
-                                         ? facts::resolve_plain_scalar(node.Scalar())
+                                         ? parse::resolve_plain_scalar(node.Scalar())
                                          : nlohmann::json(scalar(map, key));
         if (value.is_null()) return std::nullopt;
         if (!value.is_boolean()) {
@@ -220,7 +220,7 @@ private:
 
 util::Expected<ConnectionConfig, std::string> load_file(const std::string& path,
                                                         const std::string& context) {
-    auto text = host::read_local_file(path);
+    auto text = local::read_local_file(path);
     if (!text) return util::unexpected("kubeconfig " + text.error().message);
     return parse_kubeconfig(*text, {path, fs::path(path).parent_path().string(), context});
 }

@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "host/manifest_files.hpp"
 #include "k8s/manifest_identity.hpp"
 #include "k8s/object_builder.hpp"
+#include "local/manifest_files.hpp"
 
 namespace kubeproof::k8s {
 
@@ -28,7 +28,7 @@ constexpr size_t k_max_quoted = 1024;             ///< of a line quoted in a mes
 class TextInput {
 public:
     explicit TextInput(std::string_view text) : m_view(text), m_size(text.size()) {}
-    explicit TextInput(host::ManifestFile& file)
+    explicit TextInput(local::ManifestFile& file)
         : m_file(&file), m_size(static_cast<size_t>(file.stamp().size)) {}
 
     size_t size() const { return m_size; }
@@ -65,7 +65,7 @@ public:
     }
 
 private:
-    host::ManifestFile* m_file = nullptr;
+    local::ManifestFile* m_file = nullptr;
     std::string_view m_view;  ///< the whole text, or the block last read
     size_t m_view_start = 0;
     size_t m_size = 0;
@@ -229,7 +229,7 @@ std::string without_prefix(std::string_view what) {
 /// Scans the JSON values of one file, one after another.
 class JsonScanner {
 public:
-    JsonScanner(TextInput& input, const std::string& file, loader::Diagnostics& diagnostics)
+    JsonScanner(TextInput& input, const std::string& file, parse::Diagnostics& diagnostics)
         : m_input(input), m_file(file), m_diagnostics(diagnostics) {}
 
     /// Skips white space; false at the end of the text.
@@ -250,7 +250,7 @@ private:
 
     TextInput& m_input;
     const std::string& m_file;
-    loader::Diagnostics& m_diagnostics;
+    parse::Diagnostics& m_diagnostics;
     Cursor m_cursor;
     std::vector<JsonObjectSpan> m_spans;
 };
@@ -333,7 +333,7 @@ Spot JsonScanner::last_read() {
 }
 
 std::vector<JsonObjectSpan> index(TextInput& input, const std::string& file,
-                                  loader::Diagnostics& diagnostics) {
+                                  parse::Diagnostics& diagnostics) {
     JsonScanner scanner(input, file, diagnostics);
     while (scanner.skip_white_space() && scanner.scan_value()) {
     }
@@ -348,12 +348,12 @@ bool is_json_text(std::string_view text) {
 }
 
 std::vector<JsonObjectSpan> index_json_objects(std::string_view text, const std::string& file,
-                                               loader::Diagnostics& diagnostics) {
+                                               parse::Diagnostics& diagnostics) {
     TextInput input(text);
     return index(input, file, diagnostics);
 }
 
-bool is_json_file(host::ManifestFile& file) {
+bool is_json_file(local::ManifestFile& file) {
     TextInput input(file);
     for (size_t at = 0; at < input.size(); ++at) {
         const char c = input.at(at);
@@ -362,8 +362,8 @@ bool is_json_file(host::ManifestFile& file) {
     return false;
 }
 
-std::vector<JsonObjectSpan> index_json_file(host::ManifestFile& file, const std::string& name,
-                                            loader::Diagnostics& diagnostics) {
+std::vector<JsonObjectSpan> index_json_file(local::ManifestFile& file, const std::string& name,
+                                            parse::Diagnostics& diagnostics) {
     TextInput input(file);
     return index(input, name, diagnostics);
 }

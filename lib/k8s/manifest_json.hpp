@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "host/manifest_files.hpp"
 #include "k8s/manifest_identity.hpp"
 #include "k8s/manifests.hpp"
-#include "loader/diagnostics.hpp"
+#include "local/manifest_files.hpp"
+#include "parse/diagnostics.hpp"
 #include "util/expected.hpp"
 
 namespace kubeproof::k8s {
@@ -33,16 +33,16 @@ bool is_json_text(std::string_view text);
 /// not Kubernetes objects and syntax errors become diagnostics naming file:line:col; nothing after
 /// a syntax error is read. A 300 MB `kubectl get pods -A -o json` is never one document in memory.
 std::vector<JsonObjectSpan> index_json_objects(std::string_view text, const std::string& file,
-                                               loader::Diagnostics& diagnostics);
+                                               parse::Diagnostics& diagnostics);
 
 /// Whether a file holds JSON (as is_json_text), reading only up to its first character other than
 /// white space.
-bool is_json_file(host::ManifestFile& file);
+bool is_json_file(local::ManifestFile& file);
 
 /// index_json_objects for a whole file, read a block at a time: memory holds one block of the file,
 /// not the file. `name` is the file as messages name it.
-std::vector<JsonObjectSpan> index_json_file(host::ManifestFile& file, const std::string& name,
-                                            loader::Diagnostics& diagnostics);
+std::vector<JsonObjectSpan> index_json_file(local::ManifestFile& file, const std::string& name,
+                                            parse::Diagnostics& diagnostics);
 
 /// Builds the object of a span's text, leaving out the `ignored` fields (see ObjectBuilder), with
 /// the span's apiVersion and kind; an error when the text is no longer a JSON object.

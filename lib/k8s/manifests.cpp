@@ -10,11 +10,11 @@
 
 #include <fmt/format.h>
 
-#include "facts/document.hpp"
-#include "host/manifest_files.hpp"
 #include "k8s/manifest_identity.hpp"
 #include "k8s/manifest_json.hpp"
 #include "k8s/object_builder.hpp"
+#include "local/manifest_files.hpp"
+#include "parse/document.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::k8s {
@@ -130,7 +130,7 @@ public:
     /// With `identities`, objects are only checked and their apiVersion and kind collected; nothing
     /// is built or delivered.
     FileReader(std::string_view text, const std::string& file, const ManifestSink& sink,
-               loader::Diagnostics& diagnostics, std::vector<Identity>* identities = nullptr)
+               parse::Diagnostics& diagnostics, std::vector<Identity>* identities = nullptr)
         : m_text(text),
           m_file(file),
           m_sink(sink),
@@ -150,7 +150,7 @@ private:
     std::string_view m_text;
     const std::string& m_file;
     ManifestSink m_sink;  // a copy: callers pass lambdas
-    loader::Diagnostics& m_diagnostics;
+    parse::Diagnostics& m_diagnostics;
     std::vector<Identity>* m_identities = nullptr;
     int m_first_line = 1;  ///< of the document being read
     std::string m_helm_source;
@@ -161,11 +161,11 @@ void FileReader::read_document(DocumentText document) {
     m_first_line = document.first_line;
     auto root = parse(document);
     if (!root || root->IsNull()) return;  // invalid, or an empty or null document
-    if (!facts::yaml_values_within(*root)) {
+    if (!parse::yaml_values_within(*root)) {
         return error(place_of(*root),
                      fmt::format("the document holds more than {} values once its YAML aliases are "
                                  "expanded; it is not read",
-                                 facts::k_max_yaml_values));
+                                 parse::k_max_yaml_values));
     }
     m_helm_source = helm_source(document.text);
     read_object(*root, {});
@@ -195,7 +195,7 @@ void FileReader::read_object(const YAML::Node& node, const Identity& defaults) {
     json object;
     try {
         object =
-            facts::yaml_to_json(node);  // also when only indexing: a bad merge key is an error now
+            parse::yaml_to_json(node);  // also when only indexing: a bad merge key is an error now
     } catch (const YAML::Exception& e) {
         const Place place = e.mark.is_null() ? place_of(node)
                                              : Place{m_first_line + e.mark.line, e.mark.column + 1};
@@ -205,7 +205,8 @@ void FileReader::read_object(const YAML::Node& node, const Identity& defaults) {
     if (m_identities != nullptr) return m_identities->push_back(std::move(*found));
     object["apiVersion"] = found->api_version;
     object["kind"] = found->kind;
-    m_sink(ManifestObject{std::move(object), Origin{m_file, place_of(node).line}, m_helm_source});
+    m_sink(ManifestObject{std::move(object), model::Origin{m_file, place_of(node).line},
+                          m_helm_source});
 }
 
 void FileReader::read_list(const YAML::Node& node, const Identity& list) {
@@ -233,7 +234,7 @@ void FileReader::error(Place place, std::string message) {
 }  // namespace
 
 size_t for_each_object(std::string_view text, const std::string& file, const ManifestSink& sink,
-                       loader::Diagnostics& diagnostics) {
+                       parse::Diagnostics& diagnostics) {
     if (!is_json_text(text)) {
         FileReader reader(text, file, sink, diagnostics);
         for (const DocumentText& document : split_documents(text)) reader.read_document(document);
@@ -243,7 +244,7 @@ size_t for_each_object(std::string_view text, const std::string& file, const Man
     for (const auto& span : index_json_objects(text, file, diagnostics)) {
         auto object = build_json_object(text.substr(span.offset, span.length), span.identity, {});
         if (!object) continue;  // indexing checked it: cannot happen
-        sink(ManifestObject{std::move(*object), Origin{file, span.line}, {}});
+        sink(ManifestObject{std::move(*object), model::Origin{file, span.line}, {}});
         ++count;
     }
     return count;
@@ -254,7 +255,7 @@ std::string_view api_group(std::string_view api_version) {
     return slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
 }
 
-bool is_of_type(const Identity& identity, const ResourceType& type) {
+bool is_of_type(const Identity& identity, const model::ResourceType& type) {
     if (identity.kind != type.kind) return false;
     const std::string_view group = api_group(identity.api_version);
     if (group == type.group) return true;
@@ -265,7 +266,7 @@ bool is_of_type(const Identity& identity, const ResourceType& type) {
                        });
 }
 
-bool is_of_type(const json& object, const ResourceType& type) {
+bool is_of_type(const json& object, const model::ResourceType& type) {
     const auto kind = object.find("kind");
     const auto api_version = object.find("apiVersion");
     if (kind == object.end() || api_version == object.end() || !kind->is_string() ||
@@ -287,7 +288,7 @@ struct ManifestSource::IndexedFile {
     std::string path;  ///< as expanded; "-" for standard input
     std::string name;  ///< as objects' origins name it
     bool json = false;
-    host::ManifestFile::Stamp stamp;
+    local::ManifestFile::Stamp stamp;
     std::vector<Unit> units;
 };
 
@@ -299,7 +300,7 @@ ManifestSource::ManifestSource(std::vector<std::string> arguments, std::istream*
 
 ManifestSource::~ManifestSource() = default;
 
-bool ManifestSource::load(loader::Diagnostics& diagnostics) {
+bool ManifestSource::load(parse::Diagnostics& diagnostics) {
     const size_t before = diagnostics.size();
     m_objects.clear();
     m_files.clear();
@@ -307,7 +308,7 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
     m_kept = false;
     std::set<std::string> seen;
     for (const auto& argument : m_arguments) {
-        auto files = host::expand_manifest_path(argument);
+        auto files = local::expand_manifest_path(argument);
         if (!files) {
             diagnostics.add(argument, 0, 0, util::reason_of(files.error().message));
             continue;
@@ -333,7 +334,7 @@ bool ManifestSource::load(loader::Diagnostics& diagnostics) {
     }
     m_loaded = true;
     m_load_error =
-        diagnostics.size() > before ? loader::format_location(diagnostics.items()[before]) : "";
+        diagnostics.size() > before ? parse::format_location(diagnostics.items()[before]) : "";
     return diagnostics.size() == before;
 }
 
@@ -357,13 +358,13 @@ std::vector<ManifestSource::IndexedFileSummary> ManifestSource::summary() const 
     return out;
 }
 
-void ManifestSource::report_empty_input(loader::Diagnostics& diagnostics) const {
+void ManifestSource::report_empty_input(parse::Diagnostics& diagnostics) const {
     // Empty input is what a failed `helm template ... |` or a wrong path looks like: it must never
     // read as a clean cluster.
     const auto files = summary();
     const size_t before = diagnostics.size();
     for (const auto& file : files) {
-        if (file.name == host::k_stdin_name && file.objects == 0) {
+        if (file.name == local::k_stdin_name && file.objects == 0) {
             diagnostics.add(file.name, 0, 0,
                             "standard input holds no Kubernetes objects (did the command before "
                             "the pipe fail?)");
@@ -378,13 +379,13 @@ void ManifestSource::report_empty_input(loader::Diagnostics& diagnostics) const 
     }
 }
 
-void ManifestSource::load_file(const std::string& path, loader::Diagnostics& diagnostics) {
-    const bool is_stdin = path == host::k_stdin_argument;
-    IndexedFile indexed{path, is_stdin ? std::string(host::k_stdin_name) : path, false, {}, {}};
+void ManifestSource::load_file(const std::string& path, parse::Diagnostics& diagnostics) {
+    const bool is_stdin = path == local::k_stdin_argument;
+    IndexedFile indexed{path, is_stdin ? std::string(local::k_stdin_name) : path, false, {}, {}};
     std::vector<JsonObjectSpan> spans;
     std::string text;  // a YAML file's, while it is indexed
     if (is_stdin) {
-        auto read = host::read_manifest_file(path, *m_stdin);
+        auto read = local::read_manifest_file(path, *m_stdin);
         if (!read)
             return diagnostics.add(indexed.name, 0, 0, util::reason_of(read.error().message));
         m_stdin_text = std::move(*read);
@@ -392,7 +393,7 @@ void ManifestSource::load_file(const std::string& path, loader::Diagnostics& dia
         indexed.json = is_json_text(*m_stdin_text);
         if (indexed.json) spans = index_json_objects(*m_stdin_text, indexed.name, diagnostics);
     } else {
-        auto file = host::ManifestFile::open(path);
+        auto file = local::ManifestFile::open(path);
         if (!file) return diagnostics.add(path, 0, 0, util::reason_of(file.error().message));
         indexed.stamp = file->stamp();
         m_input_size += static_cast<size_t>(indexed.stamp.size);
@@ -423,7 +424,8 @@ void ManifestSource::load_file(const std::string& path, loader::Diagnostics& dia
     m_files.push_back(std::move(indexed));
 }
 
-bool ManifestSource::read_back(const IndexedFile& file, const std::vector<ResourceType>* types,
+bool ManifestSource::read_back(const IndexedFile& file,
+                               const std::vector<model::ResourceType>* types,
                                const std::function<void(ManifestObject&&, size_t)>& sink,
                                std::string& problem) {
     // The first of `types` an identity is of (0 when every type is wanted), or none.
@@ -439,10 +441,10 @@ bool ManifestSource::read_back(const IndexedFile& file, const std::vector<Resour
                            [&](const Identity& identity) { return type_of(identity).has_value(); });
     };
     if (std::none_of(file.units.begin(), file.units.end(), wanted)) return true;
-    const bool is_stdin = file.path == host::k_stdin_argument;
-    std::optional<host::ManifestFile> opened;
+    const bool is_stdin = file.path == local::k_stdin_argument;
+    std::optional<local::ManifestFile> opened;
     if (!is_stdin) {
-        auto reopened = host::ManifestFile::open(file.path);
+        auto reopened = local::ManifestFile::open(file.path);
         if (!reopened) {
             problem = reopened.error().message;
             return false;
@@ -477,10 +479,10 @@ bool ManifestSource::read_back(const IndexedFile& file, const std::vector<Resour
                 problem = changed;
                 return false;
             }
-            sink(ManifestObject{std::move(*object), Origin{file.name, unit.line}, {}}, type);
+            sink(ManifestObject{std::move(*object), model::Origin{file.name, unit.line}, {}}, type);
             continue;
         }
-        loader::Diagnostics ignored;  // load() reported them
+        parse::Diagnostics ignored;  // load() reported them
         FileReader reader(
             text, file.name,
             [&](ManifestObject&& object) {
@@ -494,21 +496,21 @@ bool ManifestSource::read_back(const IndexedFile& file, const std::vector<Resour
     return true;
 }
 
-ListOutcome ManifestSource::list(const ResourceType& type, const ObjectSink& sink) {
+model::ListOutcome ManifestSource::list(const model::ResourceType& type, const ObjectSink& sink) {
     return list_all({{type}}, sink).front();
 }
 
-std::vector<ListOutcome> ManifestSource::list_all(
-    const std::vector<std::vector<ResourceType>>& stages, const ObjectSink& sink) {
+std::vector<model::ListOutcome> ManifestSource::list_all(
+    const std::vector<std::vector<model::ResourceType>>& stages, const ObjectSink& sink) {
     if (!m_loaded) {
-        loader::Diagnostics ignored;  // the first problem is kept in m_load_error
+        parse::Diagnostics ignored;  // the first problem is kept in m_load_error
         load(ignored);
     }
-    std::vector<ListOutcome> outcomes;
+    std::vector<model::ListOutcome> outcomes;
     for (const auto& stage : stages) outcomes.resize(outcomes.size() + stage.size());
     if (!m_load_error.empty()) {
         for (auto& outcome : outcomes) {
-            outcome.kind = ListOutcome::Kind::Failed;
+            outcome.kind = model::ListOutcome::Kind::Failed;
             outcome.message = "read manifests: " + m_load_error;
         }
         return outcomes;
@@ -536,7 +538,7 @@ std::vector<ListOutcome> ManifestSource::list_all(
             std::string problem;
             if (read_back(file, &stage, deliver, problem)) continue;
             for (size_t i = 0; i < stage.size(); ++i) {
-                outcomes[first + i].kind = ListOutcome::Kind::Failed;
+                outcomes[first + i].kind = model::ListOutcome::Kind::Failed;
                 outcomes[first + i].message = "read manifests: " + problem;
             }
             break;

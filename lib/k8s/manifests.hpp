@@ -11,15 +11,15 @@
 #include <nlohmann/json.hpp>
 
 #include "k8s/manifest_identity.hpp"
-#include "k8s/objects.hpp"
-#include "loader/diagnostics.hpp"
+#include "k8s/object_source.hpp"
+#include "parse/diagnostics.hpp"
 
 namespace kubeproof::k8s {
 
 /// One object read from a manifest file, with where it starts.
 struct ManifestObject {
     nlohmann::json object;    ///< always has string apiVersion and kind
-    Origin origin;            ///< file as given and the 1-based line of the object's mapping
+    model::Origin origin;     ///< file as given and the 1-based line of the object's mapping
     std::string helm_source;  ///< "chart/templates/x.yaml" from Helm's "# Source:" comment, else ""
 };
 
@@ -34,7 +34,7 @@ using ManifestSink = std::function<void(ManifestObject&& object)>;
 /// `file:line:col: message`; the other documents are still delivered. Returns the number of
 /// objects delivered.
 size_t for_each_object(std::string_view text, const std::string& file, const ManifestSink& sink,
-                       loader::Diagnostics& diagnostics);
+                       parse::Diagnostics& diagnostics);
 
 /// The API group of an apiVersion: "apps" for "apps/v1", "" for "v1".
 std::string_view api_group(std::string_view api_version);
@@ -43,9 +43,9 @@ std::string_view api_group(std::string_view api_version);
 /// `extensions` counts as `apps` for Deployment, DaemonSet and ReplicaSet and as
 /// `networking.k8s.io` for Ingress and NetworkPolicy, since the API server served those as the same
 /// resources.
-bool is_of_type(const nlohmann::json& object, const ResourceType& type);
+bool is_of_type(const nlohmann::json& object, const model::ResourceType& type);
 /// The same for an apiVersion and kind.
-bool is_of_type(const Identity& identity, const ResourceType& type);
+bool is_of_type(const Identity& identity, const model::ResourceType& type);
 
 /// Kubernetes objects from local manifest files (the --manifests arguments: FILE, DIR or "-").
 ///
@@ -69,17 +69,18 @@ public:
     /// Reads and checks every file (a file named twice once); records every problem (unreadable
     /// path, invalid YAML/JSON, a document that is not an object) and returns false if there was
     /// any.
-    bool load(loader::Diagnostics& diagnostics);
+    bool load(parse::Diagnostics& diagnostics);
 
     /// Streams the objects of `type` with their file and line, in file order. Loads first if
     /// load() was not called; any load problem makes the outcome Failed.
-    ListOutcome list(const ResourceType& type, const ObjectSink& sink) override;
+    model::ListOutcome list(const model::ResourceType& type, const ObjectSink& sink) override;
 
     /// Streams the objects of each stage's types in file order, reading back per stage only what
     /// holds objects of its types. Loads first if load() was not called; any load problem makes
     /// every outcome Failed.
-    std::vector<ListOutcome> list_all(const std::vector<std::vector<ResourceType>>& stages,
-                                      const ObjectSink& sink) override;
+    std::vector<model::ListOutcome> list_all(
+        const std::vector<std::vector<model::ResourceType>>& stages,
+        const ObjectSink& sink) override;
 
     /// "manifests k8s/, -".
     std::string describe() const override;
@@ -98,11 +99,11 @@ public:
 private:
     struct IndexedFile;
     /// A diagnostic for standard input without objects, and for input without any object at all.
-    void report_empty_input(loader::Diagnostics& diagnostics) const;
-    void load_file(const std::string& path, loader::Diagnostics& diagnostics);
+    void report_empty_input(parse::Diagnostics& diagnostics) const;
+    void load_file(const std::string& path, parse::Diagnostics& diagnostics);
     /// Reads back the objects of `file` whose type is one of `types` (all when null); false with
     /// `problem` set when the file cannot be read back as it was indexed.
-    bool read_back(const IndexedFile& file, const std::vector<ResourceType>* types,
+    bool read_back(const IndexedFile& file, const std::vector<model::ResourceType>* types,
                    const std::function<void(ManifestObject&&, size_t type)>& sink,
                    std::string& problem);
 

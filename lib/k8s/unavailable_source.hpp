@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "k8s/objects.hpp"
+#include "k8s/object_source.hpp"
 
 namespace kubeproof::k8s {
 
@@ -15,8 +15,8 @@ public:
     UnavailableSource(std::string what, std::string reason)
         : m_what(std::move(what)), m_reason(std::move(reason)) {}
     /// Fails without a request.
-    ListOutcome list(const ResourceType& type, const ObjectSink&) override {
-        return {ListOutcome::Kind::Failed, 0, "list " + type.resource + ": " + m_reason, 0};
+    model::ListOutcome list(const model::ResourceType& type, const ObjectSink&) override {
+        return {model::ListOutcome::Kind::Failed, 0, "list " + type.resource + ": " + m_reason, 0};
     }
     /// What was to be reached.
     std::string describe() const override { return m_what; }

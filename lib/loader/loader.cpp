@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "embedded/embedded.hpp"
 #include "loader/benchmark_reader.hpp"
 #include "loader/catalogue_reader.hpp"
 #include "loader/framework_reader.hpp"
@@ -18,7 +17,7 @@ constexpr std::string_view k_catalogue_path = "checks/components.yaml";
 
 struct Loading {
     const std::vector<SourceFile>& files;
-    Diagnostics& diagnostics;
+    parse::Diagnostics& diagnostics;
     std::map<std::string, std::string_view> text_by_display;
 
     const SourceFile* find(std::string_view path) const {
@@ -237,7 +236,7 @@ bool is_benchmark_header(std::string_view path) {
 }  // namespace
 
 model::Definitions load_definitions(const std::vector<SourceFile>& files,
-                                    Diagnostics& diagnostics) {
+                                    parse::Diagnostics& diagnostics) {
     Loading l{files, diagnostics, {}};
     for (const auto& f : files) l.text_by_display[f.display] = f.content;
     model::Definitions defs;
@@ -265,14 +264,6 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files,
     }
     load_frameworks(l, defs, diagnostics.empty());
     return defs;
-}
-
-std::vector<SourceFile> embedded_sources() {
-    std::vector<SourceFile> out;
-    for (const auto& file : embedded::files()) {
-        out.push_back({std::string(file.path), std::string(file.path), std::string(file.content)});
-    }
-    return out;
 }
 
 }  // namespace kubeproof::loader

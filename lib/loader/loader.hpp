@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "loader/diagnostics.hpp"
 #include "model/check.hpp"
+#include "parse/diagnostics.hpp"
 
 namespace kubeproof::loader {
 
@@ -16,9 +16,7 @@ struct SourceFile {
 };
 
 /// Loads the catalogue and every benchmark from the files; problems go to `diagnostics`.
-model::Definitions load_definitions(const std::vector<SourceFile>& files, Diagnostics& diagnostics);
-
-/// The embedded definition files.
-std::vector<SourceFile> embedded_sources();
+model::Definitions load_definitions(const std::vector<SourceFile>& files,
+                                    parse::Diagnostics& diagnostics);
 
 }  // namespace kubeproof::loader

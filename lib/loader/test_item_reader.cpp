@@ -6,8 +6,8 @@
 #include <re2/re2.h>
 
 #include "engine/operators.hpp"
-#include "engine/values.hpp"
 #include "loader/policy_reader.hpp"
+#include "parse/values.hpp"
 
 namespace kubeproof::loader {
 
@@ -59,7 +59,7 @@ std::optional<Subject> subject_of(const YamlContext& ctx, MapReader& map) {
 void read_file_assertions(const YamlContext& ctx, MapReader& map, TestItem& item) {
     if (YAML::Node mode = map.take("mode"); mode.IsDefined()) {
         auto text = scalar_of(ctx, mode, "'mode'");
-        if (text && !engine::parse_mode(*text)) {
+        if (text && !parse::parse_mode(*text)) {
             ctx.error(mode,
                       fmt::format("invalid mode '{}': expected three or four octal digits", *text));
         }
@@ -107,8 +107,8 @@ std::optional<model::Assertion> read_value_assertion(const YamlContext& ctx,
     a.value = *text;
     if (spec.operand == engine::OperandKind::Bool && a.value != "true" && a.value != "false") {
         ctx.error(value, fmt::format("'{}' must be true or false", spec.name));
-    } else if (spec.operand == engine::OperandKind::Number && !engine::parse_int(a.value) &&
-               !engine::parse_duration(a.value)) {
+    } else if (spec.operand == engine::OperandKind::Number && !parse::parse_int(a.value) &&
+               !parse::parse_duration(a.value)) {
         ctx.error(value,
                   fmt::format("'{}' needs a number or a duration, not '{}'", spec.name, a.value));
     } else if (spec.operand == engine::OperandKind::Regex) {

@@ -8,8 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "loader/diagnostics.hpp"
 #include "model/check.hpp"
+#include "parse/diagnostics.hpp"
 
 namespace kubeproof::loader {
 
@@ -17,7 +17,7 @@ namespace kubeproof::loader {
 struct YamlContext {
     std::string file;
     std::string_view text;
-    Diagnostics* diagnostics = nullptr;
+    parse::Diagnostics* diagnostics = nullptr;
 
     /// Records an error at a node's position.
     void error(const YAML::Node& at, const std::string& message) const;

@@ -6,12 +6,14 @@
 Materialises the example nodes of SRC/examples/nodes into a fresh temporary directory, runs the
 binary over them and checks goldens (SRC/tests/e2e/golden), report semantics, the CLI contract,
 definition diagnostics (exact text), scans of real processes and atomic report output.
-UPDATE_GOLDEN=1 rewrites the goldens instead of comparing them. Python 3 standard library only;
-must run as root (the fixture nodes have real owners). Prints `N passed, M failed` last and exits
-non-zero when anything failed.
+Every JSON report a scan writes is validated against SRC/docs/report.schema.json.
+UPDATE_GOLDEN=1 rewrites the goldens instead of comparing them. Python 3 standard library plus
+jsonschema (Debian python3-jsonschema); must run as root (the fixture nodes have real owners).
+Prints `N passed, M failed` last and exits non-zero when anything failed.
 """
 
 import argparse
+import datetime
 import difflib
 import fcntl
 import json
@@ -28,6 +30,16 @@ import tempfile
 import time
 import unittest
 import urllib.request
+
+try:
+    import jsonschema
+    from jsonschema import Draft202012Validator
+    JSONSCHEMA_MISSING = None
+except ImportError as _err:  # main() refuses to run; validate_report() fails every report
+    jsonschema = Draft202012Validator = None
+    JSONSCHEMA_MISSING = (f"the Python package jsonschema (4.0 or later, for JSON Schema draft 2020-12) cannot be "
+                          f"imported ({_err}); install the Debian package python3-jsonschema "
+                          f"(scripts/setup.sh does) and run again")
 
 EPOCH = "1767225600"
 EPOCH_RFC3339 = "2026-01-01T00:00:00Z"
@@ -74,14 +86,112 @@ def base_env():
 
 
 def kubeproof(*args, timeout=30):
-    """Runs the binary; returns CompletedProcess with text stdout/stderr."""
-    return subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=base_env(),
+    """Runs the binary; returns CompletedProcess with text stdout/stderr. A JSON report it writes must
+    match the report schema (see validate_run_output)."""
+    proc = subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=base_env(),
                           cwd=CFG.tmp, timeout=timeout)
+    validate_run_output(args, proc, cwd=CFG.tmp)
+    return proc
 
 
 def kubeproof_bytes(*args, timeout=30):
-    return subprocess.run([CFG.binary, *args], capture_output=True, env=base_env(), cwd=CFG.tmp,
+    proc = subprocess.run([CFG.binary, *args], capture_output=True, env=base_env(), cwd=CFG.tmp,
                           timeout=timeout)
+    validate_run_output(args, proc, cwd=CFG.tmp)
+    return proc
+
+
+# ---------------------------------------------------------------------------------------------
+# the JSON report schema (docs/report.schema.json), checked on every JSON report a test produces
+
+REPORT_SCHEMA = os.path.join("docs", "report.schema.json")  # under CFG.source
+_RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))")
+_report_validator = None
+
+
+def _is_rfc3339(value):
+    """RFC 3339 date-time, for jsonschema builds without a date-time checker (Debian 12's lacks
+    rfc3339-validator, and jsonschema then skips the format silently)."""
+    if not isinstance(value, str):
+        return True
+    m = _RFC3339.fullmatch(value)
+    if not m:
+        return False
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    offset_ok = m.group(8) is None or (int(m.group(8)) < 24 and int(m.group(9)) < 60)
+    return hour < 24 and minute < 60 and second <= 60 and offset_ok
+
+
+def report_validator():
+    """The draft 2020-12 validator of the report schema with format checks on, built once."""
+    global _report_validator
+    if _report_validator is None:
+        if JSONSCHEMA_MISSING:
+            raise AssertionError(JSONSCHEMA_MISSING)
+        with open(os.path.join(CFG.source, REPORT_SCHEMA), encoding="utf-8") as f:
+            schema = json.load(f)
+        Draft202012Validator.check_schema(schema)
+        base = getattr(Draft202012Validator, "FORMAT_CHECKER", None) or jsonschema.draft202012_format_checker
+        checker = jsonschema.FormatChecker()
+        checker.checkers = dict(base.checkers)
+        if "date-time" not in checker.checkers:
+            checker.checks("date-time")(_is_rfc3339)
+        if "uuid" not in checker.checkers:
+            raise AssertionError(f"jsonschema {jsonschema_version()} cannot check format uuid; "
+                                 "install the Debian package python3-jsonschema")
+        _report_validator = Draft202012Validator(schema, format_checker=checker)
+    return _report_validator
+
+
+def jsonschema_version():
+    try:
+        import importlib.metadata
+        return importlib.metadata.version("jsonschema")
+    except Exception:  # noqa: BLE001 - only for messages
+        return "(unknown version)"
+
+
+def validate_report(text):
+    """Raises AssertionError (message and JSON path of each violation) unless `text` (str or bytes)
+    is a report that matches docs/report.schema.json."""
+    try:
+        report = json.loads(text)
+    except ValueError as err:
+        raise AssertionError(f"a JSON report is not JSON ({err}): {text[:200]!r}") from None
+    errors = sorted(report_validator().iter_errors(report), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"  {e.json_path}: {e.message[:300]}" for e in errors[:10]]
+        more = f"\n  ... {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise AssertionError(f"the report violates {REPORT_SCHEMA}:\n" + "\n".join(lines) + more)
+
+
+def _option_value(args, name):
+    """The last value of `--name V` or `--name=V` in args, None when absent."""
+    value = None
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith(name + "="):
+            value = arg[len(name) + 1:]
+    return value
+
+
+def validate_run_output(args, proc, cwd):
+    """Validates what `kubeproof run --format json ...` wrote when it exited 0 or 1: stdout, and the
+    --output file when that is a regular file."""
+    args = [os.fsdecode(a) for a in args]
+    if not args or args[0] != "run" or _option_value(args, "--format") != "json" or proc.returncode not in (0, 1):
+        return
+    if proc.stdout:
+        validate_report(proc.stdout)
+    output = _option_value(args, "--output")
+    if output and output != "-" and os.path.isfile(os.path.join(cwd, output)):
+        with open(os.path.join(cwd, output), "rb") as f:
+            validate_report(f.read())
 
 
 def scan_args(node, *extra):
@@ -333,6 +443,7 @@ class NodeStrictness(unittest.TestCase):
         argv = [CFG.binary, "run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", *extra]
         proc = subprocess.run(argv, capture_output=True, text=True, env=base_env(), cwd=self.dir, timeout=30,
                               preexec_fn=drop_privileges if unprivileged else None)
+        validate_run_output(argv[1:], proc, cwd=self.dir)
         try:
             return by_id(json.loads(proc.stdout)), proc
         except json.JSONDecodeError as err:
@@ -1588,6 +1699,55 @@ class AtomicOutput(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# the report schema itself
+
+class ReportSchema(unittest.TestCase):
+    """docs/report.schema.json is a valid draft 2020-12 schema that tells good reports from broken ones."""
+
+    def golden_report(self):
+        path = os.path.join(CFG.source, "tests", "e2e", "golden", "kubeadm-control-plane.json")
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+
+    def assertRejected(self, report, *fragments):
+        with self.assertRaises(AssertionError) as caught:
+            validate_report(json.dumps(report))
+        for fragment in fragments:
+            self.assertIn(fragment, str(caught.exception))
+
+    def test_schema_is_valid_and_rejects_broken_reports(self):
+        with open(os.path.join(CFG.source, REPORT_SCHEMA), encoding="utf-8") as f:
+            schema = json.load(f)
+        Draft202012Validator.check_schema(schema)
+        self.assertEqual(schema["$schema"], "https://json-schema.org/draft/2020-12/schema")
+        good = self.golden_report()
+        validate_report(json.dumps(good))
+        maybe = self.golden_report()
+        maybe["results"][3]["status"] = "MAYBE"
+        self.assertRejected(maybe, "$.results[3].status", "'MAYBE'")
+        no_results = self.golden_report()
+        del no_results["results"]
+        self.assertRejected(no_results, "'results' is a required property")
+
+    def test_formats_are_checked_and_planned_fields_accepted(self):
+        for field, value in (("started_at", "2026-13-01T00:00:00Z"), ("finished_at", "yesterday"), ("id", "scan-1")):
+            report = self.golden_report()
+            report["scan"][field] = value
+            with self.subTest(field=field):
+                self.assertRejected(report, f"$.scan.{field}")
+        report = self.golden_report()
+        report["tool"]["definitions_sha256"] = "0" * 64
+        report["scan"].update({"cluster": {"name": "prod", "uid": "0d6f0c3e-6a2b-4c7e-9f1a-2b3c4d5e6f70"},
+                               "node": "cp-1", "scope": "node", "series": "prod/cp-1", "seq": 1, "previous": None,
+                               "nodes": [{"name": "cp-1", "kubelet_version": "v1.32.1", "provider_id": "",
+                                          "created_at": "2026-01-01T00:00:00Z"}],
+                               "added_later": {"any": "thing"}})
+        validate_report(json.dumps(report))
+        report["scan"]["previous"] = "A" * 64
+        self.assertRejected(report, "$.scan.previous")
+
+
+# ---------------------------------------------------------------------------------------------
 # runner
 
 class CountingResult(unittest.TextTestResult):
@@ -1638,6 +1798,9 @@ def main():
     if os.geteuid() != 0:
         print("run.py: must run as root: the fixture nodes have real owners", file=sys.stderr)
         return 2
+    if JSONSCHEMA_MISSING:
+        print(f"run.py: {JSONSCHEMA_MISSING}", file=sys.stderr)
+        return 2
 
     CFG.tmp = tempfile.mkdtemp(prefix="kubeproof-e2e-")
     CFG.nodes = os.path.join(CFG.tmp, "nodes")
@@ -1650,7 +1813,7 @@ def main():
         suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in
                                    (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics,
                                     RealProcesses, AtomicOutput, Frameworks, ManifestPolicies, ApiPolicies, PolicyCases,
-                                    NodeStrictness))
+                                    NodeStrictness, ReportSchema))
         runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2, resultclass=CountingResult)
         result = runner.run(suite)
     finally:

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "host/atomic_write.hpp"
 #include "host_tree_fixture.hpp"
+#include "local/atomic_write.hpp"
 
-using kubeproof::host::write_file_atomically;
+using kubeproof::local::write_file_atomically;
 namespace fs = std::filesystem;
 
 namespace {

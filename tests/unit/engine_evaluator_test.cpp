@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "app/definitions.hpp"
+
 #include "engine/evaluator.hpp"
 #include "facts/collector.hpp"
 #include "host/fake_host.hpp"
@@ -13,8 +15,8 @@ namespace {
 // The shipped definitions, loaded once.
 const model::Definitions& shipped() {
     static const model::Definitions defs = [] {
-        loader::Diagnostics diagnostics;
-        return loader::load_definitions(loader::embedded_sources(), diagnostics);
+        parse::Diagnostics diagnostics;
+        return loader::load_definitions(app::embedded_sources(), diagnostics);
     }();
     return defs;
 }

@@ -125,4 +125,12 @@ TEST_SUITE("engine/operators") {
         CHECK(apply_operator(Assertion{"eq", "false", {}}, absent(), ValueType::Auto, "--x")
                   .problem.empty());
     }
+
+    TEST_CASE("the expected value implies the comparison type") {
+        CHECK(kubeproof::engine::infer_type("false") == kubeproof::model::ValueType::Bool);
+        CHECK(kubeproof::engine::infer_type("30") == kubeproof::model::ValueType::Int);
+        CHECK(kubeproof::engine::infer_type("5m") == kubeproof::model::ValueType::Duration);
+        CHECK(kubeproof::engine::infer_type("127.0.0.1") == kubeproof::model::ValueType::String);
+        CHECK(kubeproof::engine::to_string(kubeproof::model::ValueType::Duration) == "duration");
+    }
 }

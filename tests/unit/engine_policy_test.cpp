@@ -96,7 +96,7 @@ groups:
 
 const model::Definitions& definitions() {
     static const model::Definitions defs = [] {
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         auto loaded = loader::load_definitions({{"checks/components.yaml", "c.yaml", k_catalogue},
                                                 {"checks/t/benchmark.yaml", "b.yaml", k_benchmark},
                                                 {"checks/t/policies.yaml", "p.yaml", k_policies}},
@@ -150,14 +150,14 @@ json namespace_named(const std::string& name, bool enforced) {
 }
 
 std::map<std::string, engine::ItemOutcome> run(
-    std::vector<std::pair<json, k8s::Origin>> objects,
-    std::map<std::string, k8s::ListOutcome> outcomes = {}) {
+    std::vector<std::pair<json, model::Origin>> objects,
+    std::map<std::string, model::ListOutcome> outcomes = {}) {
     engine::PolicyRun policy(checks());
     for (const auto& type : engine::policy_resource_types()) {
         for (auto& [object, origin] : objects) {
             if (k8s::is_of_type(object, type)) policy.add(json(object), origin);
         }
-        auto outcome = outcomes.count(type.name()) ? outcomes[type.name()] : k8s::ListOutcome{};
+        auto outcome = outcomes.count(type.name()) ? outcomes[type.name()] : model::ListOutcome{};
         policy.record(type, outcome);
     }
     return policy.finish();
@@ -280,8 +280,8 @@ TEST_SUITE("engine/policy") {
                        {"apiVersion", "projectcalico.org/v3"},
                        {"metadata", {{"name", "deny-all"}, {"namespace", "team-b"}}},
                        {"spec", {{"selector", "all()"}}}};
-        const k8s::ListOutcome not_served{
-            k8s::ListOutcome::Kind::NotServed, 404,
+        const model::ListOutcome not_served{
+            model::ListOutcome::Kind::NotServed, 404,
             "the server does not serve networkpolicies.crd.projectcalico.org", 0};
         auto out = run({{namespace_named("team-a", false), {}},
                         {namespace_named("team-b", false), {}},
@@ -292,8 +292,8 @@ TEST_SUITE("engine/policy") {
         CHECK(out.at("5.3.2").kind == Kind::Fail);
         REQUIRE(out.at("5.3.2").evidence.size() == 1);
         CHECK(out.at("5.3.2").evidence[0].ref == "Namespace team-c");
-        const k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403,
-                                      "list ciliumnetworkpolicies.cilium.io: 403 Forbidden", 0};
+        const model::ListOutcome denied{model::ListOutcome::Kind::Denied, 403,
+                                        "list ciliumnetworkpolicies.cilium.io: 403 Forbidden", 0};
         auto refused = run({{namespace_named("team-a", false), {}}},
                            {{"ciliumnetworkpolicies.cilium.io", denied}});
         CHECK(refused.at("5.3.2").kind == Kind::Error);
@@ -302,11 +302,12 @@ TEST_SUITE("engine/policy") {
 
     TEST_CASE(
         "a refused list is ERROR for the checks that need it, never a pass; not served is NA") {
-        k8s::ListOutcome denied{k8s::ListOutcome::Kind::Denied, 403,
-                                "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden",
-                                0};
-        k8s::ListOutcome missing{k8s::ListOutcome::Kind::NotServed, 404,
-                                 "the server does not serve networkpolicies.networking.k8s.io", 0};
+        model::ListOutcome denied{
+            model::ListOutcome::Kind::Denied, 403,
+            "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden", 0};
+        model::ListOutcome missing{model::ListOutcome::Kind::NotServed, 404,
+                                   "the server does not serve networkpolicies.networking.k8s.io",
+                                   0};
         auto out = run({}, {{"clusterrolebindings.rbac.authorization.k8s.io", denied},
                             {"networkpolicies.networking.k8s.io", missing}});
         CHECK(out.at("5.1.1").kind == Kind::Error);
@@ -334,17 +335,17 @@ TEST_SUITE("engine/policy") {
     }
 
     TEST_CASE("a type not served hides nothing that was served; NA only when none of them is") {
-        const k8s::ListOutcome rc{k8s::ListOutcome::Kind::NotServed, 404,
-                                  "the server does not serve replicationcontrollers", 0};
+        const model::ListOutcome rc{model::ListOutcome::Kind::NotServed, 404,
+                                    "the server does not serve replicationcontrollers", 0};
         auto out = run({{deployment(), {}}}, {{"replicationcontrollers", rc}});
         CHECK(out.at("5.2.2").kind == Kind::Fail);
         CHECK(out.at("5.2.2").actual.at(0).ends_with(
             "(not judged, the server does not serve them: the server does not serve "
             "replicationcontrollers)"));
-        std::map<std::string, k8s::ListOutcome> nothing;
+        std::map<std::string, model::ListOutcome> nothing;
         for (const auto& type : engine::policy_resource_types()) {
             if (engine::is_workload_kind(type.kind))
-                nothing[type.name()] = {k8s::ListOutcome::Kind::NotServed, 404,
+                nothing[type.name()] = {model::ListOutcome::Kind::NotServed, 404,
                                         "not served: " + type.name(), 0};
         }
         CHECK(run({}, nothing).at("5.2.2").kind == Kind::NA);

@@ -7,8 +7,8 @@
 #include "host/fake_host.hpp"
 
 using namespace kubeproof;
-using facts::NodeFacts;
-using facts::TreeFact;
+using engine::NodeFacts;
+using engine::TreeFact;
 using facts::WalkLimits;
 
 namespace {

@@ -12,8 +12,8 @@ using kubeproof::k8s::ApiClient;
 using kubeproof::k8s::ApiSource;
 using kubeproof::k8s::ClientOptions;
 using kubeproof::k8s::ConnectionConfig;
-using kubeproof::k8s::ListOutcome;
-using kubeproof::k8s::ResourceType;
+using kubeproof::model::ListOutcome;
+using kubeproof::model::ResourceType;
 using kubeproof::test::FakeApiServer;
 using kubeproof::test::TempRoot;
 using nlohmann::json;
@@ -87,7 +87,7 @@ ResourceType rbac(const std::string& resource, const std::string& kind) {
 
 /// Lists `type`, collecting the objects.
 ListOutcome list(ApiSource& source, const ResourceType& type, std::vector<json>& objects) {
-    return source.list(type, [&](json&& object, const kubeproof::k8s::Origin& origin) {
+    return source.list(type, [&](json&& object, const kubeproof::model::Origin& origin) {
         CHECK(origin.file.empty());
         objects.push_back(std::move(object));
     });

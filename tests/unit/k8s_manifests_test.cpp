@@ -13,7 +13,7 @@
 using namespace kubeproof;
 using k8s::ManifestObject;
 using k8s::ManifestSource;
-using k8s::ResourceType;
+using model::ResourceType;
 using namespace kubeproof::test;
 
 namespace {
@@ -28,10 +28,10 @@ const ResourceType k_cluster_role_bindings{"rbac.authorization.k8s.io", "v1", "c
 
 struct Parsed {
     std::vector<ManifestObject> objects;
-    loader::Diagnostics diagnostics;
+    parse::Diagnostics diagnostics;
 };
 
-Parsed parse(std::string_view text, const std::string& file = "k8s/app.yaml") {
+Parsed parse_text(std::string_view text, const std::string& file = "k8s/app.yaml") {
     Parsed parsed;
     k8s::for_each_object(
         text, file, [&](ManifestObject&& o) { parsed.objects.push_back(std::move(o)); },
@@ -46,21 +46,21 @@ std::string kinds(const std::vector<ManifestObject>& objects) {
     return out;
 }
 
-std::string messages(const loader::Diagnostics& diagnostics) {
+std::string messages(const parse::Diagnostics& diagnostics) {
     std::string out;
-    for (const auto& d : diagnostics.items()) out += loader::format_location(d) + "\n";
+    for (const auto& d : diagnostics.items()) out += parse::format_location(d) + "\n";
     return out;
 }
 
 /// Lists one type from a source: "file:line namespace/name" per object.
 std::vector<std::string> listed(ManifestSource& source, const ResourceType& type) {
     std::vector<std::string> out;
-    auto outcome = source.list(type, [&](nlohmann::json&& object, const k8s::Origin& origin) {
+    auto outcome = source.list(type, [&](nlohmann::json&& object, const model::Origin& origin) {
         out.push_back(origin.file + ":" + std::to_string(origin.line) + " " +
                       object["metadata"].value("namespace", "") + "/" +
                       object["metadata"].value("name", ""));
     });
-    CHECK(outcome.kind == k8s::ListOutcome::Kind::Ok);
+    CHECK(outcome.kind == model::ListOutcome::Kind::Ok);
     CHECK(outcome.count == out.size());
     return out;
 }
@@ -69,7 +69,7 @@ std::vector<std::string> listed(ManifestSource& source, const ResourceType& type
 
 TEST_SUITE("k8s/manifests") {
     TEST_CASE("a kubectl Deployment keeps its types, file and line") {
-        auto parsed = parse(k_kubectl_deployment);
+        auto parsed = parse_text(k_kubectl_deployment);
         REQUIRE(parsed.diagnostics.empty());
         REQUIRE(parsed.objects.size() == 1);
         const auto& o = parsed.objects[0];
@@ -83,7 +83,7 @@ TEST_SUITE("k8s/manifests") {
     }
 
     TEST_CASE("a kubectl JSON ClusterRoleBinding") {
-        auto parsed = parse(k_kubectl_binding, "rbac/x.json");
+        auto parsed = parse_text(k_kubectl_binding, "rbac/x.json");
         REQUIRE(parsed.diagnostics.empty());
         REQUIRE(parsed.objects.size() == 1);
         CHECK(parsed.objects[0].origin.line == 1);
@@ -98,7 +98,7 @@ TEST_SUITE("k8s/manifests") {
             "---\n---\n# only a comment\n--- null\n...\n%YAML 1.2\n---\n" +
             std::string(k_kubectl_deployment) + "...\n" +
             "apiVersion: v1\r\nkind: ServiceAccount\r\nmetadata:\r\n  name: sa\r\n";
-        auto parsed = parse(text);
+        auto parsed = parse_text(text);
         CHECK(messages(parsed.diagnostics) == "");
         CHECK(kinds(parsed.objects) == "Namespace,Deployment,ServiceAccount");
         REQUIRE(parsed.objects.size() == 3);
@@ -111,7 +111,7 @@ TEST_SUITE("k8s/manifests") {
     TEST_CASE("a kubectl List is expanded, each item at its own line") {
         for (auto [text, lines] : {std::pair{k_kubectl_list_yaml, std::pair{3, 17}},
                                    std::pair{k_kubectl_list_json, std::pair{4, 11}}}) {
-            auto parsed = parse(text, "list");
+            auto parsed = parse_text(text, "list");
             REQUIRE(parsed.diagnostics.empty());
             CHECK(kinds(parsed.objects) == "Namespace,ServiceAccount");
             REQUIRE(parsed.objects.size() == 2);
@@ -122,7 +122,7 @@ TEST_SUITE("k8s/manifests") {
     }
 
     TEST_CASE("a typed list's items get its apiVersion and kind; an empty List has no objects") {
-        auto parsed = parse(
+        auto parsed = parse_text(
             "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: a}\n- metadata: {name: b}\n"
             "---\napiVersion: v1\nkind: List\nitems: []\n");
         REQUIRE(parsed.diagnostics.empty());
@@ -139,7 +139,7 @@ TEST_SUITE("k8s/manifests") {
             "metadata:\n  name: web\n---\n# Source: web/templates/deployment.yaml\n" +
             std::string(k_kubectl_deployment));
         ManifestSource source({"-"}, &helm);
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         REQUIRE(source.objects().size() == 2);
         CHECK(source.objects()[0].helm_source == "web/templates/serviceaccount.yaml");
@@ -149,7 +149,7 @@ TEST_SUITE("k8s/manifests") {
     }
 
     TEST_CASE("errors name file:line:col, and the other documents are still read") {
-        auto parsed = parse(
+        auto parsed = parse_text(
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n"
             "image: nginx\n---\napiVersion: v1\nmetadata: {}\n---\nkind: Pod\n---\n- a\n- b\n"
             "---\napiVersion: v1\nkind: List\nitems: {a: 1}\n---\napiVersion: v1\nkind: List\n"
@@ -170,7 +170,7 @@ TEST_SUITE("k8s/manifests") {
     TEST_CASE(
         "invalid JSON is named so, where the JSON parser stopped, with the source line and a "
         "caret") {
-        auto parsed = parse("{\n  \"kind\": \"Pod\"\n  \"metadata\": {}\n}\n", "pod.json");
+        auto parsed = parse_text("{\n  \"kind\": \"Pod\"\n  \"metadata\": {}\n}\n", "pod.json");
         CHECK(parsed.objects.empty());
         CHECK(parsed.diagnostics.format() ==
               "pod.json:3:12: invalid JSON: syntax error while parsing object - unexpected string "
@@ -181,7 +181,7 @@ TEST_SUITE("k8s/manifests") {
     TEST_CASE(
         "JSON: values one after another (kubectl label --local -o json), typed lists, errors") {
         // `kubectl label --local -f two.yaml tier=ci -o json` prints two objects back to back.
-        auto parsed = parse(
+        auto parsed = parse_text(
             "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Namespace\",\n    \"metadata\": "
             "{\"name\": \"team-a\"}\n}\n{\n    \"apiVersion\": \"v1\",\n    \"kind\": "
             "\"ServiceAccount\",\n    \"metadata\": {\"name\": \"builder\", \"annotations\": "
@@ -193,13 +193,13 @@ TEST_SUITE("k8s/manifests") {
         CHECK(parsed.objects[1].origin.line == 6);
         CHECK(parsed.objects[1].object["metadata"]["annotations"]["note"] == "\xF0\x9F\x98\x80");
         // The API server's own PodList: items carry neither apiVersion nor kind.
-        parsed = parse(R"({"kind": "PodList", "apiVersion": "v1", "items": [
+        parsed = parse_text(R"({"kind": "PodList", "apiVersion": "v1", "items": [
   {"metadata": {"name": "a"}},
   {"metadata": {"name": "b"}}, 7, []]}
 [{"kind": "Pod"}]
 {"kind": "List", "apiVersion": "v1", "items": [{"apiVersion": "v1"}], "x": 1}
 {"kind": "List", "apiVersion": "v1", "items": {"a": 1}})",
-                       "pods.json");
+                            "pods.json");
         CHECK(kinds(parsed.objects) == "Pod,Pod");
         CHECK(parsed.objects[1].origin.line == 3);
         CHECK(parsed.objects[1].object["apiVersion"] == "v1");
@@ -230,7 +230,7 @@ TEST_SUITE("k8s/manifests") {
     TEST_CASE("microservices-demo: a directory read in path order, objects at their lines") {
         ManifestSource source(
             {k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/"});
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         std::map<std::string, int> by_kind;
         for (const auto& o : source.objects()) ++by_kind[o.object["kind"].get<std::string>()];
@@ -254,7 +254,7 @@ TEST_SUITE("k8s/manifests") {
             k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/";
         ManifestSource kept({dir});
         ManifestSource streamed({dir}, nullptr, 0);
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(kept.load(diagnostics));
         REQUIRE(streamed.load(diagnostics));
         CHECK(streamed.objects().empty());
@@ -270,7 +270,7 @@ TEST_SUITE("k8s/manifests") {
             std::vector<std::string> kinds_seen;
             auto outcomes = source.list_all(
                 {{k_service_accounts}, {k_deployments, k_services, k_cluster_role_bindings}},
-                [&](nlohmann::json&& object, const k8s::Origin&) {
+                [&](nlohmann::json&& object, const model::Origin&) {
                     kinds_seen.push_back(object["kind"].get<std::string>());
                 });
             REQUIRE(outcomes.size() == 4);
@@ -301,7 +301,7 @@ TEST_SUITE("k8s/manifests") {
             ManifestSource source({root.host("/pods.json")}, nullptr, keep_limit);
             std::vector<std::string> seen;
             auto outcomes = source.list_all(
-                {{pods}, {k_services}}, [&](nlohmann::json&& object, const k8s::Origin& origin) {
+                {{pods}, {k_services}}, [&](nlohmann::json&& object, const model::Origin& origin) {
                     seen.push_back(std::to_string(origin.line) + " " + object.dump());
                 });
             REQUIRE(outcomes.size() == 2);
@@ -346,9 +346,9 @@ TEST_SUITE("k8s/manifests") {
         root.add_file("/big.json", text);
         const std::string file = root.host("/big.json");
 
-        const Parsed in_memory = parse(text, file);
+        const Parsed in_memory = parse_text(text, file);
         ManifestSource source({file}, nullptr, 0);
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         CHECK_FALSE(source.load(diagnostics));
         CHECK(diagnostics.format() == in_memory.diagnostics.format());
         CHECK(messages(diagnostics) ==
@@ -364,9 +364,9 @@ TEST_SUITE("k8s/manifests") {
         text.replace(text.rfind("}}"), 2, R"(}} "oops")");
         root.add_file("/big.json", text);
         ManifestSource broken({file}, nullptr, 0);
-        loader::Diagnostics more;
+        parse::Diagnostics more;
         CHECK_FALSE(broken.load(more));
-        CHECK(more.format() == parse(text, file).diagnostics.format());
+        CHECK(more.format() == parse_text(text, file).diagnostics.format());
         CHECK(messages(more) == file +
                                     ":30002:54: invalid JSON: syntax error while parsing array - "
                                     "unexpected string literal; expected ']'\n");
@@ -383,13 +383,13 @@ TEST_SUITE("k8s/manifests") {
                 "  a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" + row + "]\n";
         }
         const auto parsed =
-            parse(bomb + "---\n" + std::string(k_kubectl_deployment), "pr/evil.yaml");
+            parse_text(bomb + "---\n" + std::string(k_kubectl_deployment), "pr/evil.yaml");
         CHECK(kinds(parsed.objects) == "Deployment");
         CHECK(messages(parsed.diagnostics) ==
               "pr/evil.yaml:1:1: the document holds more than 1000000 values once its "
               "YAML aliases are expanded; it is not read\n");
         // Aliases within reason are expanded as before.
-        const auto fine = parse(
+        const auto fine = parse_text(
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: &l {a: b}, annotations: "
             "*l}\n");
         REQUIRE(fine.objects.size() == 1);
@@ -401,23 +401,23 @@ TEST_SUITE("k8s/manifests") {
         TempRoot root;
         root.add_file("/app.yaml", std::string(k_kubectl_deployment));
         ManifestSource source({root.host("/app.yaml")}, nullptr, 0);
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         root.add_file("/app.yaml", std::string(k_kubectl_deployment) + "\n# edited\n");
         const auto outcome =
-            source.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {});
-        CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
+            source.list(k_deployments, [](nlohmann::json&&, const model::Origin&) {});
+        CHECK(outcome.kind == model::ListOutcome::Kind::Failed);
         CHECK(outcome.message == "read manifests: " + root.host("/app.yaml") +
                                      " changed while it was being scanned; scan it again");
         root.add_file("/app.yaml", "");
-        CHECK(source.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {}).kind ==
-              k8s::ListOutcome::Kind::Failed);
+        CHECK(source.list(k_deployments, [](nlohmann::json&&, const model::Origin&) {}).kind ==
+              model::ListOutcome::Kind::Failed);
     }
 
     TEST_CASE("a large input on stdin is read once and streamed from memory") {
         std::istringstream input{std::string(k_kubectl_deployment)};
         ManifestSource source({"-"}, &input, 0);
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         CHECK(source.objects().empty());
         CHECK(listed(source, k_deployments) == std::vector<std::string>{"<stdin>:1 /web"});
@@ -427,10 +427,10 @@ TEST_SUITE("k8s/manifests") {
     TEST_CASE("list_all without load(): a load problem fails every type") {
         ManifestSource source({"/nonexistent/kubeproof-manifests.yaml"}, nullptr, 0);
         auto outcomes = source.list_all({{k_service_accounts}, {k_deployments}},
-                                        [](nlohmann::json&&, const k8s::Origin&) {});
+                                        [](nlohmann::json&&, const model::Origin&) {});
         REQUIRE(outcomes.size() == 2);
         for (const auto& outcome : outcomes) {
-            CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
+            CHECK(outcome.kind == model::ListOutcome::Kind::Failed);
             CHECK(
                 outcome.message ==
                 "read manifests: /nonexistent/kubeproof-manifests.yaml: No such file or directory");
@@ -441,7 +441,7 @@ TEST_SUITE("k8s/manifests") {
         ManifestSource source(
             {k_fixtures +
              "GoogleCloudPlatform-microservices-demo/release/kubernetes-manifests.yaml"});
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         CHECK(source.objects().size() == 35);
         CHECK(listed(source, k_deployments).size() == 12);
@@ -452,7 +452,7 @@ TEST_SUITE("k8s/manifests") {
     TEST_CASE("kube-score list.yaml: a kind: List of a Service and a Deployment") {
         const std::string file = k_fixtures + "zegl-kube-score/score/testdata/list.yaml";
         ManifestSource source({file});
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         CHECK(listed(source, k_services) ==
               std::vector<std::string>{file + ":4 /list-service-test"});
@@ -463,20 +463,20 @@ TEST_SUITE("k8s/manifests") {
     TEST_CASE("kubernetes-goat: a directory walk skips Helm chart files; naming one is an error") {
         const std::string dir = k_fixtures + "madhuakula-kubernetes-goat/scenarios";
         ManifestSource source({dir});
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         CHECK(source.load(diagnostics));
         CHECK(messages(diagnostics) == "");
         CHECK(source.objects().size() == 33);
         ManifestSource chart({dir + "/metadata-db/Chart.yaml", dir + "/metadata-db/values.yaml"});
-        loader::Diagnostics chart_diagnostics;
+        parse::Diagnostics chart_diagnostics;
         CHECK_FALSE(chart.load(chart_diagnostics));
         CHECK(messages(chart_diagnostics) ==
               dir + "/metadata-db/Chart.yaml:1:1: not a Kubernetes object: no \"kind\"\n" + dir +
                   "/metadata-db/values.yaml:5:1: not a Kubernetes object: no \"apiVersion\" and no "
                   "\"kind\"\n");
-        const k8s::ListOutcome outcome =
-            chart.list(k_deployments, [](nlohmann::json&&, const k8s::Origin&) {});
-        CHECK(outcome.kind == k8s::ListOutcome::Kind::Failed);
+        const model::ListOutcome outcome =
+            chart.list(k_deployments, [](nlohmann::json&&, const model::Origin&) {});
+        CHECK(outcome.kind == model::ListOutcome::Kind::Failed);
         CHECK(outcome.message ==
               "read manifests: " + dir +
                   "/metadata-db/Chart.yaml:1:1: not a Kubernetes object: no \"kind\"");
@@ -487,7 +487,7 @@ TEST_SUITE("k8s/manifests") {
         "accepts") {
         const std::string checks = k_fixtures + "FairwindsOps-polaris/test/checks";
         ManifestSource source({checks});
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         CHECK_FALSE(source.load(diagnostics));
         CHECK(messages(diagnostics) ==
               checks +
@@ -515,7 +515,7 @@ TEST_SUITE("k8s/manifests") {
         root.add_file("/k8s/.git/config.yaml", "not: an object");
         root.add_file("/k8s/.ci.yaml", "not: an object");
         ManifestSource source({root.path() + "/k8s", root.path() + "/k8s/b.yml"});
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         REQUIRE(source.objects().size() == 2);
         CHECK(source.objects()[0].origin.file == root.path() + "/k8s/a/x.json");
@@ -526,7 +526,7 @@ TEST_SUITE("k8s/manifests") {
         test::TempRoot root;
         root.add_dir("/empty");
         ManifestSource source({root.path() + "/missing.yaml", root.path() + "/empty"});
-        loader::Diagnostics diagnostics;
+        parse::Diagnostics diagnostics;
         CHECK_FALSE(source.load(diagnostics));
         CHECK(messages(diagnostics) == root.path() + "/missing.yaml: No such file or directory\n" +
                                            root.path() + "/empty: no .yaml, .yml or .json files\n");

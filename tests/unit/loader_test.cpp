@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
+#include "app/definitions.hpp"
+
 #include <set>
 
 #include "loader/loader.hpp"
 
 using namespace kubeproof::loader;
+using kubeproof::parse::Diagnostics;
 
 namespace {
 
@@ -250,7 +253,7 @@ TEST_SUITE("loader") {
 
     TEST_CASE("every shipped definition file loads cleanly") {
         Diagnostics diagnostics;
-        auto defs = load_definitions(embedded_sources(), diagnostics);
+        auto defs = load_definitions(kubeproof::app::embedded_sources(), diagnostics);
         CHECK(diagnostics.format() == "");
         REQUIRE(defs.benchmarks.count("cis-1.12") == 1);
         size_t checks = 0;

@@ -1,59 +1,59 @@
 #include <doctest/doctest.h>
 
-#include "facts/document.hpp"
-#include "facts/yaml_scalars.hpp"
+#include "parse/document.hpp"
+#include "parse/yaml_scalars.hpp"
 
 using namespace kubeproof;
 using nlohmann::json;
 
-TEST_SUITE("facts/yaml_scalars") {
+TEST_SUITE("parse/yaml_scalars") {
     TEST_CASE("booleans and nulls as go-yaml v2 resolves them") {
         for (const char* word :
              {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}) {
-            CHECK_MESSAGE(facts::resolve_plain_scalar(word) == json(true), word);
+            CHECK_MESSAGE(parse::resolve_plain_scalar(word) == json(true), word);
         }
         for (const char* word :
              {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}) {
-            CHECK_MESSAGE(facts::resolve_plain_scalar(word) == json(false), word);
+            CHECK_MESSAGE(parse::resolve_plain_scalar(word) == json(false), word);
         }
         for (const char* word : {"", "~", "null", "Null", "NULL"})
-            CHECK(facts::resolve_plain_scalar(word).is_null());
+            CHECK(parse::resolve_plain_scalar(word).is_null());
         for (const char* word : {"yEs", "oN", "nO", "tRUE", "nil", "none"}) {
-            CHECK_MESSAGE(facts::resolve_plain_scalar(word) == json(word),
+            CHECK_MESSAGE(parse::resolve_plain_scalar(word) == json(word),
                           word);  // not in the decoder's table
         }
     }
 
     TEST_CASE("numbers in Go's base-0 syntax; floats only in YAML's decimal form") {
-        CHECK(facts::resolve_plain_scalar("10255") == json(10255));
-        CHECK(facts::resolve_plain_scalar("0755") == json(493));  // YAML 1.1 octal
-        CHECK(facts::resolve_plain_scalar("0o17") == json(15));
-        CHECK(facts::resolve_plain_scalar("0x1F") == json(31));
-        CHECK(facts::resolve_plain_scalar("0b101") == json(5));
-        CHECK(facts::resolve_plain_scalar("-0x10") == json(-16));
-        CHECK(facts::resolve_plain_scalar("1_000") == json(1000));
-        CHECK(facts::resolve_plain_scalar("+1") == json(1));
-        CHECK(facts::resolve_plain_scalar("08") == json(8));  // not octal, but a decimal float 8
-        CHECK(facts::resolve_plain_scalar("1e3") == json(1000));
-        CHECK(facts::resolve_plain_scalar("1.5") == json(1.5));
-        CHECK(facts::resolve_plain_scalar(".5") == json(0.5));
-        CHECK(facts::resolve_plain_scalar("18446744073709551615") == json(18446744073709551615ULL));
+        CHECK(parse::resolve_plain_scalar("10255") == json(10255));
+        CHECK(parse::resolve_plain_scalar("0755") == json(493));  // YAML 1.1 octal
+        CHECK(parse::resolve_plain_scalar("0o17") == json(15));
+        CHECK(parse::resolve_plain_scalar("0x1F") == json(31));
+        CHECK(parse::resolve_plain_scalar("0b101") == json(5));
+        CHECK(parse::resolve_plain_scalar("-0x10") == json(-16));
+        CHECK(parse::resolve_plain_scalar("1_000") == json(1000));
+        CHECK(parse::resolve_plain_scalar("+1") == json(1));
+        CHECK(parse::resolve_plain_scalar("08") == json(8));  // not octal, but a decimal float 8
+        CHECK(parse::resolve_plain_scalar("1e3") == json(1000));
+        CHECK(parse::resolve_plain_scalar("1.5") == json(1.5));
+        CHECK(parse::resolve_plain_scalar(".5") == json(0.5));
+        CHECK(parse::resolve_plain_scalar("18446744073709551615") == json(18446744073709551615ULL));
         for (const char* text :
              {"0x", "+", "-", "1.2.3", "2001-12-14", "1:20", ".inf", "0s", "4h"}) {
-            CHECK_MESSAGE(facts::resolve_plain_scalar(text) == json(text), text);
+            CHECK_MESSAGE(parse::resolve_plain_scalar(text) == json(text), text);
         }
     }
 
     TEST_CASE("mapping keys: resolved booleans and numbers become their text") {
-        CHECK(facts::resolve_plain_key("yes") == "true");
-        CHECK(facts::resolve_plain_key("0x10") == "16");
-        CHECK(facts::resolve_plain_key("name") == "name");
+        CHECK(parse::resolve_plain_key("yes") == "true");
+        CHECK(parse::resolve_plain_key("0x10") == "16");
+        CHECK(parse::resolve_plain_key("name") == "name");
     }
 
     TEST_CASE(
         "documents: quoted scalars stay strings, plain ones resolve, << merges as go-yaml v2 "
         "does") {
-        auto doc = facts::parse_document(
+        auto doc = parse::parse_document(
             "k.yaml",
             "a: yes\nb: 'yes'\nc: !!str on\nbase: &b {x: 1, w: 2}\n"
             "m:\n  x: 0\n  <<: *b\n  z: 3\nseq:\n  <<: [{p: 1}, {p: 2, q: 2}]\ny: key\n");
@@ -69,7 +69,7 @@ TEST_SUITE("facts/yaml_scalars") {
     }
 
     TEST_CASE("a merge key that names no mapping is the decoder's error, with its place") {
-        auto doc = facts::parse_document("k.yaml", "a:\n  <<: 3\n");
+        auto doc = parse::parse_document("k.yaml", "a:\n  <<: 3\n");
         CHECK_FALSE(doc.loaded);
         CHECK(doc.error ==
               "k.yaml:2:7: invalid YAML/JSON: map merge requires map or sequence of maps as the "

@@ -1,13 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "facts/flags.hpp"
+#include "parse/flags.hpp"
 
-using namespace kubeproof::facts;
+using namespace kubeproof::parse;
 
 namespace {
-
-using kubeproof::model::FlagLibrary;
-using kubeproof::model::FlagSyntax;
 
 // A Kubernetes component: spf13/pflag with a few boolean flags.
 const FlagSyntax k_pflag{
@@ -19,7 +16,7 @@ const FlagSyntax k_go{FlagLibrary::Go,
 
 }  // namespace
 
-TEST_SUITE("facts/flags") {
+TEST_SUITE("parse/flags") {
     TEST_CASE("both --flag=value and --flag value forms are parsed") {
         auto flags = parse_flags(
             {"kube-apiserver", "--profiling=false", "--secure-port", "6443", "--anonymous-auth"}, 1,

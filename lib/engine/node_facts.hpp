@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "facts/document.hpp"
-#include "facts/flags.hpp"
-#include "host/host.hpp"
+#include "model/files.hpp"
+#include "parse/document.hpp"
+#include "parse/flags.hpp"
+#include "util/io_error.hpp"
 
-namespace kubeproof::facts {
+namespace kubeproof::engine {
 
 /// A path a file role resolved to, and how it was found.
 struct FoundPath {
@@ -21,8 +22,8 @@ struct FoundPath {
 struct FileFact {
     std::string path;
     bool exists = false;
-    std::optional<host::HostError> error;  ///< set when it exists but could not be examined
-    host::FileInfo info;
+    std::optional<util::IoError> error;  ///< set when it exists but could not be examined
+    model::FileInfo info;
     std::string user;   ///< owner name, or the numeric uid
     std::string group;  ///< group name, or the numeric gid
 };
@@ -34,7 +35,7 @@ struct Unlisted {
     std::string reason;
 
     /// From the host's error about `dir`, without the path it repeats ("/x: Permission denied").
-    static Unlisted from_error(const std::string& dir, const host::HostError& error) {
+    static Unlisted from_error(const std::string& dir, const util::IoError& error) {
         const std::string prefix = dir + ": ";
         bool repeats = error.message.compare(0, prefix.size(), prefix) == 0;
         return {dir, repeats ? error.message.substr(prefix.size()) : error.message};
@@ -59,7 +60,7 @@ struct ComponentFacts {
         how;  ///< "kube-apiserver pid 4624", "static pod /etc/kubernetes/manifests/etcd.yaml"
     int pid = 0;
     std::vector<std::string> argv;
-    FlagSet flags;
+    parse::FlagSet flags;
     std::map<std::string, std::string> env;
     std::map<std::string, std::vector<FoundPath>>
         roles;  ///< role -> resolved paths (existing first)
@@ -67,7 +68,7 @@ struct ComponentFacts {
     /// role -> directories its search had to list and could not (a systemd drop-in or config
     /// directory)
     std::map<std::string, std::vector<Unlisted>> unlisted;
-    std::optional<Document> config;  ///< the component's config file, when it has one in use
+    std::optional<parse::Document> config;  ///< the component's config file, when it has one in use
 };
 
 /// Everything the evaluator needs to know about a node.
@@ -77,11 +78,11 @@ struct NodeFacts {
     std::string static_pod_dir;
     std::string static_pod_dir_how;
     std::map<std::string, ComponentFacts> components;
-    std::map<std::string, FileFact> files;      ///< by path
-    std::map<std::string, TreeFact> trees;      ///< by tree root
-    std::map<std::string, Document> documents;  ///< by path
-    std::vector<std::string> warnings;          ///< discovery problems worth showing
+    std::map<std::string, FileFact> files;             ///< by path
+    std::map<std::string, TreeFact> trees;             ///< by tree root
+    std::map<std::string, parse::Document> documents;  ///< by path
+    std::vector<std::string> warnings;                 ///< discovery problems worth showing
     std::string process_error;  ///< why the process table could not be read (empty when it was)
 };
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::engine

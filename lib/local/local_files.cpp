@@ -1,4 +1,4 @@
-#include "host/local_files.hpp"
+#include "local/local_files.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,16 +7,17 @@
 #include <fstream>
 #include <sstream>
 
-namespace kubeproof::host {
+namespace kubeproof::local {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-HostError error_for(const std::string& path, const std::error_code& ec) {
-    HostError::Kind kind = ec == std::errc::no_such_file_or_directory ? HostError::Kind::NotFound
-                           : ec == std::errc::permission_denied       ? HostError::Kind::Denied
-                                                                      : HostError::Kind::Other;
+util::IoError error_for(const std::string& path, const std::error_code& ec) {
+    util::IoError::Kind kind = ec == std::errc::no_such_file_or_directory
+                                   ? util::IoError::Kind::NotFound
+                               : ec == std::errc::permission_denied ? util::IoError::Kind::Denied
+                                                                    : util::IoError::Kind::Other;
     return {kind, path + ": " + ec.message()};
 }
 
@@ -24,17 +25,18 @@ bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension
 
 }  // namespace
 
-HostResult<std::string> read_local_file(const std::string& path) {
+util::IoResult<std::string> read_local_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) return util::unexpected(HostError{HostError::Kind::Other, path + ": read error"});
+    if (in.bad())
+        return util::unexpected(util::IoError{util::IoError::Kind::Other, path + ": read error"});
     return text.str();
 }
 
-HostResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir) {
+util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         return util::unexpected(
@@ -54,4 +56,4 @@ HostResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir) 
     return files;
 }
 
-}  // namespace kubeproof::host
+}  // namespace kubeproof::local

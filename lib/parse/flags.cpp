@@ -1,10 +1,10 @@
-#include "facts/flags.hpp"
+#include "parse/flags.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace kubeproof::facts {
+namespace kubeproof::parse {
 
 void FlagSet::add(std::string name, std::string value) {
     m_values[std::move(name)].push_back(std::move(value));
@@ -25,8 +25,6 @@ std::vector<std::string> FlagSet::all(std::string_view name) const {
 
 namespace {
 
-using model::FlagLibrary;
-
 bool is_flag(std::string_view arg) { return arg.size() > 1 && arg.front() == '-' && arg != "--"; }
 
 // A name as the component looks it up; Kubernetes components read '_' as '-'
@@ -41,7 +39,7 @@ std::string normalise(std::string_view name, FlagLibrary library) {
 // Reads argv one flag at a time, as a flag library does.
 class FlagReader {
 public:
-    FlagReader(const std::vector<std::string>& argv, size_t first, const model::FlagSyntax& syntax)
+    FlagReader(const std::vector<std::string>& argv, size_t first, const FlagSyntax& syntax)
         : m_argv(argv), m_next(first), m_syntax(syntax) {}
 
     // Every flag up to the end of argv, "--", or where the library stops.
@@ -99,14 +97,13 @@ private:
 
     const std::vector<std::string>& m_argv;
     size_t m_next;
-    const model::FlagSyntax& m_syntax;
+    const FlagSyntax& m_syntax;
     FlagSet m_flags;
 };
 
 }  // namespace
 
-FlagSet parse_flags(const std::vector<std::string>& argv, size_t first,
-                    const model::FlagSyntax& syntax) {
+FlagSet parse_flags(const std::vector<std::string>& argv, size_t first, const FlagSyntax& syntax) {
     return FlagReader(argv, first, syntax).read();
 }
 
@@ -132,4 +129,4 @@ std::string shown_value(std::string_view name, std::string_view value) {
     return is_sensitive(name) && !boolean ? std::string("[redacted]") : std::string(value);
 }
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::parse

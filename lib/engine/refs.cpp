@@ -1,8 +1,8 @@
-#include "facts/refs.hpp"
+#include "engine/refs.hpp"
 
 #include <fmt/format.h>
 
-namespace kubeproof::facts {
+namespace kubeproof::engine {
 
 namespace {
 
@@ -58,4 +58,4 @@ std::vector<Unlisted> unlisted_for_ref(const NodeFacts& facts, const std::string
     return it == c->unlisted.end() ? std::vector<Unlisted>{} : it->second;
 }
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::engine

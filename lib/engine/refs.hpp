@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "facts/node_facts.hpp"
+#include "engine/node_facts.hpp"
 
-namespace kubeproof::facts {
+namespace kubeproof::engine {
 
 /// The paths a definition's path reference names on this node: an absolute path,
 /// `component.role`, or `flag:--name` (the flag's value on `component`).
@@ -20,4 +20,4 @@ std::string describe_search(const NodeFacts& facts, const std::string& ref,
 /// role may have more files than were found); empty for absolute paths and flags.
 std::vector<Unlisted> unlisted_for_ref(const NodeFacts& facts, const std::string& ref);
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::engine

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kubeproof::loader {
+namespace kubeproof::parse {
 
 /// One problem found in a definition or input file.
 struct Diagnostic {
@@ -37,4 +37,4 @@ private:
 /// "file:line:col: message" (the line and column omitted when 0).
 std::string format_location(const Diagnostic& diagnostic);
 
-}  // namespace kubeproof::loader
+}  // namespace kubeproof::parse

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace kubeproof::facts {
+namespace kubeproof::parse {
 
 /// The JSON value go-yaml v2 resolves an untagged plain scalar to, as sigs.k8s.io/yaml then
 /// writes it: booleans (y Y yes Yes YES true True TRUE on On ON and their false twins n N no No
@@ -26,4 +26,4 @@ nlohmann::json resolve_plain_scalar(std::string_view text);
 /// ("true", "8"), anything else as written.
 std::string resolve_plain_key(std::string_view text);
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::parse

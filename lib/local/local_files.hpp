@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "host/host.hpp"
+#include "util/io_error.hpp"
 
-namespace kubeproof::host {
+namespace kubeproof::local {
 
 /// A file read from the machine kubeproof runs on (not from the scanned node).
 struct LocalFile {
@@ -15,9 +15,9 @@ struct LocalFile {
 };
 
 /// Reads every *.yaml and *.yml file below a local directory, sorted by relative path.
-HostResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir);
+util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir);
 
 /// Reads one local file ("-" is not special here).
-HostResult<std::string> read_local_file(const std::string& path);
+util::IoResult<std::string> read_local_file(const std::string& path);
 
-}  // namespace kubeproof::host
+}  // namespace kubeproof::local

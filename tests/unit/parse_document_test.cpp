@@ -2,9 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "facts/document.hpp"
+#include "parse/document.hpp"
 
-using namespace kubeproof::facts;
+using namespace kubeproof::parse;
 
 namespace {
 
@@ -23,7 +23,7 @@ resources:
 
 }  // namespace
 
-TEST_SUITE("facts/document") {
+TEST_SUITE("parse/document") {
     TEST_CASE("YAML scalars keep their types; quoted ones stay strings") {
         auto doc = parse_document("/c.yaml", "a: false\nb: 10255\nc: \"0\"\nd: 0s\ne:\n");
         REQUIRE(doc.loaded);
@@ -96,7 +96,7 @@ TEST_SUITE("facts/document") {
     }
 }
 
-TEST_SUITE("facts/document") {
+TEST_SUITE("parse/document") {
     TEST_CASE("an escaped dot is part of the key name") {
         auto doc = parse_document(
             "/ns.yaml",

@@ -1,11 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "engine/values.hpp"
+#include "parse/values.hpp"
 
-using namespace kubeproof::engine;
-using kubeproof::model::ValueType;
+using namespace kubeproof::parse;
 
-TEST_SUITE("engine/values") {
+TEST_SUITE("parse/values") {
     TEST_CASE("booleans parse the way Go's ParseBool does") {
         for (const char* t : {"1", "t", "T", "true", "TRUE", "True"}) CHECK(parse_bool(t) == true);
         for (const char* f : {"0", "f", "F", "false", "FALSE", "False"})
@@ -54,13 +53,5 @@ TEST_SUITE("engine/values") {
         CHECK(format_mode(0644) == "644");
         CHECK(format_mode(0600) == "600");
         CHECK(format_mode(01777) == "1777");
-    }
-
-    TEST_CASE("the expected value implies the comparison type") {
-        CHECK(infer_type("false") == ValueType::Bool);
-        CHECK(infer_type("30") == ValueType::Int);
-        CHECK(infer_type("5m") == ValueType::Duration);
-        CHECK(infer_type("127.0.0.1") == ValueType::String);
-        CHECK(to_string(ValueType::Duration) == "duration");
     }
 }

@@ -6,9 +6,22 @@
 #include <string_view>
 #include <vector>
 
-#include "model/check.hpp"
+#include <set>
 
-namespace kubeproof::facts {
+namespace kubeproof::parse {
+
+/// The flag library a program parses its command line with.
+enum class FlagLibrary {
+    Pflag,  ///< spf13/pflag (Kubernetes components): flags and arguments may be interleaved
+    Go,  ///< Go's standard `flag` package (etcd): the first argument that is not a flag ends them
+};
+
+/// How a program reads its command line.
+struct FlagSyntax {
+    FlagLibrary library = FlagLibrary::Pflag;
+    /// Boolean flags ("--profiling"): they take a value only as --flag=value.
+    std::set<std::string> bool_flags;
+};
 
 /// Command-line flags of one process: every occurrence of every flag, in order.
 class FlagSet {
@@ -36,8 +49,7 @@ private:
 /// `flag` stops at the first of them. "--" and a malformed flag ("---x", "--=x") end the flags.
 /// A single-dash `-flag` takes `=value`, else the next argument unless that is a flag, else
 /// "true". Names are normalised to the double-dash form.
-FlagSet parse_flags(const std::vector<std::string>& argv, size_t first,
-                    const model::FlagSyntax& syntax);
+FlagSet parse_flags(const std::vector<std::string>& argv, size_t first, const FlagSyntax& syntax);
 
 /// True when a flag or environment variable name looks like it carries a secret.
 bool is_sensitive(std::string_view name);
@@ -45,4 +57,4 @@ bool is_sensitive(std::string_view name);
 /// The value as reports may show it: "[redacted]" for sensitive names.
 std::string shown_value(std::string_view name, std::string_view value);
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::parse

@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "host/host.hpp"
+#include "util/io_error.hpp"
 
-namespace kubeproof::host {
+namespace kubeproof::local {
 
 /// The --manifests argument that means standard input.
 inline constexpr std::string_view k_stdin_argument = "-";
@@ -21,7 +21,7 @@ inline constexpr std::string_view k_stdin_name = "<stdin>";
 /// Chart.yaml, values files and templates/, which are not objects until rendered), and "-" as is. A
 /// directory with no such file is an Invalid error, so that a typo never turns into an empty green
 /// scan.
-HostResult<std::vector<std::string>> expand_manifest_path(const std::string& argument);
+util::IoResult<std::vector<std::string>> expand_manifest_path(const std::string& argument);
 
 /// An open manifest file on the operator's machine, read whole or piece by piece (pread), so that
 /// a scan can index a large file once and later read back only the objects it needs. Knows the
@@ -35,7 +35,7 @@ public:
         bool operator==(const Stamp&) const = default;
     };
 
-    static HostResult<ManifestFile> open(const std::string& path);
+    static util::IoResult<ManifestFile> open(const std::string& path);
     ManifestFile(ManifestFile&& other) noexcept;
     ManifestFile& operator=(ManifestFile&& other) noexcept;
     ManifestFile(const ManifestFile&) = delete;
@@ -44,9 +44,9 @@ public:
 
     const Stamp& stamp() const { return m_stamp; }
     /// The whole file.
-    HostResult<std::string> read_all();
+    util::IoResult<std::string> read_all();
     /// `length` bytes from `offset`, valid until the next read; an error if the file is shorter.
-    HostResult<std::string_view> read(size_t offset, size_t length);
+    util::IoResult<std::string_view> read(size_t offset, size_t length);
 
 private:
     ManifestFile(int fd, std::string path, Stamp stamp)
@@ -58,6 +58,6 @@ private:
 };
 
 /// Reads one file named by expand_manifest_path; "-" reads all of `stdin_stream`.
-HostResult<std::string> read_manifest_file(const std::string& path, std::istream& stdin_stream);
+util::IoResult<std::string> read_manifest_file(const std::string& path, std::istream& stdin_stream);
 
-}  // namespace kubeproof::host
+}  // namespace kubeproof::local

@@ -6,9 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/check.hpp"
-
-namespace kubeproof::engine {
+namespace kubeproof::parse {
 
 /// Parses a boolean the way Go's strconv.ParseBool does (1, t, true, TRUE, 0, f, false, ...).
 std::optional<bool> parse_bool(std::string_view text);
@@ -31,10 +29,4 @@ std::optional<uint32_t> parse_mode(std::string_view text);
 /// Formats permission bits as three or four octal digits ("644", "1777").
 std::string format_mode(uint32_t mode);
 
-/// The type an expected value implies: bool, int, duration, else string.
-model::ValueType infer_type(std::string_view expected);
-
-/// "bool", "int", "duration", "string", "list" or "auto".
-std::string_view to_string(model::ValueType type);
-
-}  // namespace kubeproof::engine
+}  // namespace kubeproof::parse

@@ -1,4 +1,4 @@
-#include "host/manifest_files.hpp"
+#include "local/manifest_files.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,19 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host/local_files.hpp"
+#include "local/local_files.hpp"
 
-namespace kubeproof::host {
+namespace kubeproof::local {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-HostError error_for(const std::string& path, const std::error_code& ec) {
-    const HostError::Kind kind = ec == std::errc::no_such_file_or_directory
-                                     ? HostError::Kind::NotFound
-                                 : ec == std::errc::permission_denied ? HostError::Kind::Denied
-                                                                      : HostError::Kind::Other;
+util::IoError error_for(const std::string& path, const std::error_code& ec) {
+    const util::IoError::Kind kind =
+        ec == std::errc::no_such_file_or_directory ? util::IoError::Kind::NotFound
+        : ec == std::errc::permission_denied       ? util::IoError::Kind::Denied
+                                                   : util::IoError::Kind::Other;
     return {kind, path + ": " + ec.message()};
 }
 
@@ -55,7 +55,7 @@ std::string joined(const std::string& directory, const std::string& relative) {
 }
 
 /// The manifest files below `directory`, relative to it, sorted; hidden entries are not entered.
-HostResult<std::vector<std::string>> list_tree(const std::string& directory) {
+util::IoResult<std::vector<std::string>> list_tree(const std::string& directory) {
     std::vector<std::string> relatives;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(directory, ec), end; !ec && it != end;
@@ -76,7 +76,7 @@ HostResult<std::vector<std::string>> list_tree(const std::string& directory) {
 
 }  // namespace
 
-HostResult<std::vector<std::string>> expand_manifest_path(const std::string& argument) {
+util::IoResult<std::vector<std::string>> expand_manifest_path(const std::string& argument) {
     if (argument == k_stdin_argument) return std::vector<std::string>{argument};
     std::error_code ec;
     const fs::file_status status = fs::status(argument, ec);
@@ -85,8 +85,8 @@ HostResult<std::vector<std::string>> expand_manifest_path(const std::string& arg
     auto relatives = list_tree(argument);
     if (!relatives) return util::unexpected(relatives.error());
     if (relatives->empty()) {
-        return util::unexpected(
-            HostError{HostError::Kind::Invalid, argument + ": no .yaml, .yml or .json files"});
+        return util::unexpected(util::IoError{util::IoError::Kind::Invalid,
+                                              argument + ": no .yaml, .yml or .json files"});
     }
     std::vector<std::string> files;
     files.reserve(relatives->size());
@@ -94,7 +94,7 @@ HostResult<std::vector<std::string>> expand_manifest_path(const std::string& arg
     return files;
 }
 
-HostResult<ManifestFile> ManifestFile::open(const std::string& path) {
+util::IoResult<ManifestFile> ManifestFile::open(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
@@ -106,7 +106,8 @@ HostResult<ManifestFile> ManifestFile::open(const std::string& path) {
     }
     if (!S_ISREG(st.st_mode)) {
         ::close(fd);
-        return util::unexpected(HostError{HostError::Kind::Invalid, path + ": not a regular file"});
+        return util::unexpected(
+            util::IoError{util::IoError::Kind::Invalid, path + ": not a regular file"});
     }
     const Stamp stamp{
         static_cast<long long>(st.st_size),
@@ -135,7 +136,7 @@ ManifestFile::~ManifestFile() {
     if (m_fd >= 0) ::close(m_fd);
 }
 
-HostResult<std::string> ManifestFile::read_all() {
+util::IoResult<std::string> ManifestFile::read_all() {
     auto whole = read(0, static_cast<size_t>(m_stamp.size));
     if (!whole) return util::unexpected(whole.error());
     std::string text = std::move(m_buffer);
@@ -143,7 +144,7 @@ HostResult<std::string> ManifestFile::read_all() {
     return text;
 }
 
-HostResult<std::string_view> ManifestFile::read(size_t offset, size_t length) {
+util::IoResult<std::string_view> ManifestFile::read(size_t offset, size_t length) {
     m_buffer.resize(length);
     size_t done = 0;
     while (done < length) {
@@ -154,14 +155,15 @@ HostResult<std::string_view> ManifestFile::read(size_t offset, size_t length) {
             return util::unexpected(
                 error_for(m_path, std::error_code(errno, std::generic_category())));
         if (got == 0)
-            return util::unexpected(
-                HostError{HostError::Kind::Other, m_path + ": shorter than when it was read"});
+            return util::unexpected(util::IoError{util::IoError::Kind::Other,
+                                                  m_path + ": shorter than when it was read"});
         done += static_cast<size_t>(got);
     }
     return std::string_view(m_buffer);
 }
 
-HostResult<std::string> read_manifest_file(const std::string& path, std::istream& stdin_stream) {
+util::IoResult<std::string> read_manifest_file(const std::string& path,
+                                               std::istream& stdin_stream) {
     if (path != k_stdin_argument) {
         auto file = ManifestFile::open(path);
         if (!file) return util::unexpected(file.error());
@@ -171,9 +173,9 @@ HostResult<std::string> read_manifest_file(const std::string& path, std::istream
                      std::istreambuf_iterator<char>{});
     if (stdin_stream.bad()) {
         return util::unexpected(
-            HostError{HostError::Kind::Other, std::string(k_stdin_name) + ": read error"});
+            util::IoError{util::IoError::Kind::Other, std::string(k_stdin_name) + ": read error"});
     }
     return text;
 }
 
-}  // namespace kubeproof::host
+}  // namespace kubeproof::local

@@ -11,7 +11,7 @@ namespace YAML {
 class Node;
 }
 
-namespace kubeproof::facts {
+namespace kubeproof::parse {
 
 /// A parsed YAML or JSON file (the first document of a stream), with the line of every value.
 struct Document {
@@ -67,4 +67,4 @@ Selection select(const nlohmann::json& data, std::string_view key_path);
 /// The text of a scalar value ("true", "10255", "0s"); lists are joined with ','.
 std::string scalar_text(const nlohmann::json& value);
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::parse

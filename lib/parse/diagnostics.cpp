@@ -1,11 +1,11 @@
-#include "loader/diagnostics.hpp"
+#include "parse/diagnostics.hpp"
 
 #include <algorithm>
 #include <tuple>
 
 #include <fmt/format.h>
 
-namespace kubeproof::loader {
+namespace kubeproof::parse {
 
 namespace {
 
@@ -58,4 +58,4 @@ std::string Diagnostics::format() const {
     return out;
 }
 
-}  // namespace kubeproof::loader
+}  // namespace kubeproof::parse

@@ -1,12 +1,12 @@
-#include "facts/document.hpp"
+#include "parse/document.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
 
-#include "facts/yaml_scalars.hpp"
+#include "parse/yaml_scalars.hpp"
 
-namespace kubeproof::facts {
+namespace kubeproof::parse {
 
 namespace {
 
@@ -267,4 +267,4 @@ std::string scalar_text(const json& value) {
     return value.dump();
 }
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::parse

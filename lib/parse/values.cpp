@@ -1,4 +1,4 @@
-#include "engine/values.hpp"
+#include "parse/values.hpp"
 
 #include <array>
 #include <cctype>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace kubeproof::engine {
+namespace kubeproof::parse {
 
 namespace {
 
@@ -128,29 +128,4 @@ std::string format_mode(uint32_t mode) {
     return mode > 0777 ? fmt::format("{:04o}", mode) : fmt::format("{:03o}", mode);
 }
 
-model::ValueType infer_type(std::string_view expected) {
-    if (expected == "true" || expected == "false") return model::ValueType::Bool;
-    if (parse_int(expected)) return model::ValueType::Int;
-    if (parse_duration(expected)) return model::ValueType::Duration;
-    return model::ValueType::String;
-}
-
-std::string_view to_string(model::ValueType type) {
-    switch (type) {
-        case model::ValueType::Bool:
-            return "bool";
-        case model::ValueType::Int:
-            return "int";
-        case model::ValueType::Duration:
-            return "duration";
-        case model::ValueType::String:
-            return "string";
-        case model::ValueType::List:
-            return "list";
-        case model::ValueType::Auto:
-            break;
-    }
-    return "auto";
-}
-
-}  // namespace kubeproof::engine
+}  // namespace kubeproof::parse

@@ -1,4 +1,4 @@
-#include "host/atomic_write.hpp"
+#include "local/atomic_write.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <vector>
 
-namespace kubeproof::host {
+namespace kubeproof::local {
 
 namespace {
 
@@ -89,4 +89,4 @@ std::optional<std::string> write_file_atomically(const std::string& path,
     return std::nullopt;
 }
 
-}  // namespace kubeproof::host
+}  // namespace kubeproof::local

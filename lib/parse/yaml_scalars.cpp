@@ -1,4 +1,4 @@
-#include "facts/yaml_scalars.hpp"
+#include "parse/yaml_scalars.hpp"
 
 #include <array>
 #include <charconv>
@@ -10,7 +10,7 @@
 
 #include <re2/re2.h>
 
-namespace kubeproof::facts {
+namespace kubeproof::parse {
 
 namespace {
 
@@ -123,4 +123,4 @@ std::string resolve_plain_key(std::string_view text) {
     return std::string(text);
 }
 
-}  // namespace kubeproof::facts
+}  // namespace kubeproof::parse

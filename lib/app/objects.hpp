@@ -1,0 +1,26 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/scan.hpp"
+#include "k8s/object_source.hpp"
+#include "util/expected.hpp"
+
+namespace kubeproof::app {
+
+/// The objects of the policies target, as the options ask for them.
+struct OpenedObjects {
+    std::unique_ptr<k8s::ObjectSource> source;  ///< null when no objects were asked for
+    bool objects_only = false;   ///< manifests: without --targets, scan only the policies
+    std::string server_version;  ///< the API server's version, when known
+};
+
+/// Opens the manifests (checked and indexed; an invalid or empty input is exit 2) or connects to
+/// the API server (kubeconfig or in-cluster; an unusable kubeconfig is exit 2, an unreachable
+/// server a source whose every list fails, so that the checks are ERROR).
+util::Expected<OpenedObjects, ScanError> open_objects(const ScanOptions& options,
+                                                      std::vector<std::string>& warnings);
+
+}  // namespace kubeproof::app
