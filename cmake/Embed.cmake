@@ -38,5 +38,6 @@ add_custom_command(
     VERBATIM)
 
 add_library(kubeproof_embedded STATIC "${_kubeproof_embed_cpp}")
-target_include_directories(kubeproof_embedded PUBLIC "${CMAKE_SOURCE_DIR}/lib")
+kubeproof_include_root(embedded _kubeproof_embedded_root)
+target_include_directories(kubeproof_embedded PUBLIC "${_kubeproof_embedded_root}")
 target_link_libraries(kubeproof_embedded PRIVATE kubeproof_warnings kubeproof_settings)

@@ -1,6 +1,6 @@
 // kubeproof_bench: times a full node scan of a materialised node root three ways and prints the
 // figures (a benchmark program, not a test: nothing here asserts on time).
-//   1. in process: host::make_real_host + app::run_scan, definitions loaded once outside the timer;
+//   1. in process: app::run_scan (the real host under --root), definitions loaded once outside the timer;
 //   2. the built binary end to end (fork/exec of `kubeproof run --format json`, stdout to
 //   /dev/null);
 //   3. the shell way: the audit commands kube-bench would run for the same checks, each through
@@ -28,7 +28,6 @@
 
 #include "app/definitions.hpp"
 #include "app/scan.hpp"
-#include "host/host.hpp"
 #include "model/check.hpp"
 #include "model/result.hpp"
 
@@ -188,9 +187,11 @@ app::ScanOptions scan_options() {
 }
 
 model::Report scan_once(const model::Definitions& defs, const std::string& root) {
-    auto host = kubeproof::host::make_real_host(root, root + "/proc");
+    auto options = scan_options();
+    options.root = root;
+    options.proc = root + "/proc";
     std::vector<std::string> warnings;
-    auto report = app::run_scan(defs, *host, scan_options(), warnings);
+    auto report = app::run_scan(defs, options, warnings);
     if (!report) die("scan failed: " + report.error().message);
     return std::move(report).value();
 }
@@ -380,7 +381,7 @@ void print_figures(const Args& args, const model::Report& report, const Figures&
         f.load_ms, k_definition_loads, f.reload_ms);
     std::printf("  %-44s %8s %8s %8s %8s  %6s\n", "time per full scan (ms)", "min", "median", "p95",
                 "mean", "runs");
-    print_row("kubeproof in-process (make_real_host+run_scan)", f.in_process, args.iterations);
+    print_row("kubeproof in-process (run_scan)", f.in_process, args.iterations);
     if (have_binary)
         print_row("kubeproof binary end-to-end (exec, json)", f.binary, args.iterations);
     print_row("shell way (kube-bench audits via /bin/sh -c)", f.shell, args.shell_iterations);
