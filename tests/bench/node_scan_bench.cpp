@@ -1,6 +1,7 @@
 // kubeproof_bench: times a full node scan of a materialised node root three ways and prints the
 // figures (a benchmark program, not a test: nothing here asserts on time).
-//   1. in process: app::run_scan (the real host under --root), definitions loaded once outside the timer;
+//   1. in process: app::run_scan (the real host under --root), definitions loaded once outside the
+//   timer;
 //   2. the built binary end to end (fork/exec of `kubeproof run --format json`, stdout to
 //   /dev/null);
 //   3. the shell way: the audit commands kube-bench would run for the same checks, each through
