@@ -38,7 +38,8 @@ int validate(const DefinitionOptions& o) {
     size_t checks = 0;
     for (const auto& [id, b] : loaded->definitions.benchmarks)
         for (const auto& s : b.sections)
-            for (const auto& g : s.groups) checks += g.checks.size();
+            for (const auto& g : s.groups)
+                checks += g.checks.size();  // NOLINT: a count, not a walk
     std::printf("ok: %zu benchmark(s), %zu checks, %zu components\n",
                 loaded->definitions.benchmarks.size(), checks,
                 loaded->definitions.catalogue.components.size());

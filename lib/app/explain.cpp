@@ -1,12 +1,12 @@
 #include "app/explain.hpp"
 
-#include "engine/operators.hpp"
-
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "engine/operators.hpp"
 #include "engine/policy.hpp"
+#include "model/targets.hpp"
 #include "parse/values.hpp"
 
 namespace kubeproof::app {
@@ -96,10 +96,12 @@ std::optional<CheckLocation> find_check(const model::Definitions& defs, const st
                                         const std::string& benchmark) {
     for (const auto& [bench_id, bench] : defs.benchmarks) {
         if (!benchmark.empty() && bench_id != benchmark) continue;
-        for (const auto& s : bench.sections)
-            for (const auto& g : s.groups)
-                for (const auto& c : g.checks)
-                    if (c.id == id) return CheckLocation{&bench, &s, &g, &c};
+        std::optional<CheckLocation> found;
+        model::for_each_check(
+            bench, [&](const model::Section& s, const model::Group& g, const model::Check& c) {
+                if (!found && c.id == id) found = CheckLocation{&bench, &s, &g, &c};
+            });
+        if (found) return found;
     }
     return std::nullopt;
 }
@@ -146,16 +148,15 @@ std::string framework_lines(const model::Check& check, const model::Definitions&
 std::vector<std::string> checks_for(const model::Framework& fw, const std::string& criterion,
                                     const model::Definitions& defs) {
     std::vector<std::string> out;
-    for (const auto& [bench_id, bench] : defs.benchmarks)
-        for (const auto& s : bench.sections)
-            for (const auto& g : s.groups)
-                for (const auto& c : g.checks) {
-                    auto links = fw.mappings.find(c.key);
-                    if (links == fw.mappings.end()) continue;
-                    bool linked = std::any_of(links->second.begin(), links->second.end(),
-                                              [&](const auto& l) { return l.id == criterion; });
-                    if (linked) out.push_back(bench_id + ":" + c.id);
-                }
+    for (const auto& [bench_id, bench] : defs.benchmarks) {
+        model::for_each_check(bench, [&](const auto&, const auto&, const model::Check& c) {
+            auto links = fw.mappings.find(c.key);
+            if (links == fw.mappings.end()) return;
+            bool linked = std::any_of(links->second.begin(), links->second.end(),
+                                      [&](const auto& l) { return l.id == criterion; });
+            if (linked) out.push_back(bench_id + ":" + c.id);
+        });
+    }
     return out;
 }
 
@@ -206,11 +207,11 @@ std::string explain(const CheckLocation& w, const model::Definitions& definition
                        w.section->target);
     out += fmt::format("group:       {} {}\n", w.group->id, w.group->title);
     out += fmt::format("key:         {}\n", c.key);
-    out += components.empty() ? std::string(
-                                    "applies to:  the cluster's objects, from the API server or "
-                                    "manifests (NA without either)\n")
-                              : fmt::format("applies to:  {} (NA when none runs on the node)\n",
-                                            fmt::join(components, ", "));
+    out += c.is_policy_check() ? std::string(
+                                     "applies to:  the cluster's objects, from the API server or "
+                                     "manifests (NA without either)\n")
+                               : fmt::format("applies to:  {} (NA when none runs on the node)\n",
+                                             fmt::join(components, ", "));
     out += fmt::format("defined at:  {}:{}\n\n", c.where.file, c.where.line);
     out += "inspects:\n" + (c.manual.empty() ? describe_test(c.test, catalogue, 1)
                                              : "  nothing automatically: manual check\n");
@@ -225,11 +226,11 @@ std::string explain(const CheckLocation& w, const model::Definitions& definition
 
 std::string list_checks(const model::Benchmark& benchmark) {
     std::string out;
-    for (const auto& s : benchmark.sections)
-        for (const auto& g : s.groups)
-            for (const auto& c : g.checks)
-                out += fmt::format("{:<8} {:<13} {:<9} {}\n", c.id, s.target,
-                                   c.automated ? "Automated" : "Manual", c.title);
+    model::for_each_check(benchmark,
+                          [&](const model::Section& s, const auto&, const model::Check& c) {
+                              out += fmt::format("{:<8} {:<13} {:<9} {}\n", c.id, s.target,
+                                                 c.automated ? "Automated" : "Manual", c.title);
+                          });
     return out;
 }
 

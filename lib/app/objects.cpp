@@ -7,6 +7,7 @@
 #include "k8s/api_source.hpp"
 #include "k8s/manifests.hpp"
 #include "k8s/unavailable_source.hpp"
+#include "model/targets.hpp"
 #include "parse/diagnostics.hpp"
 
 namespace kubeproof::app {

@@ -15,6 +15,8 @@
 #include "engine/policy.hpp"
 #include "facts/collector.hpp"
 #include "host/host.hpp"
+#include "k8s/resource_types.hpp"
+#include "model/targets.hpp"
 #include "util/text.hpp"
 
 #ifndef KUBEPROOF_VERSION
@@ -26,11 +28,10 @@ namespace kubeproof::app {
 namespace {
 
 bool has_check(const model::Benchmark& b, const std::string& id) {
-    for (const auto& s : b.sections)
-        for (const auto& g : s.groups)
-            for (const auto& c : g.checks)
-                if (c.id == id) return true;
-    return false;
+    bool found = false;
+    model::for_each_check(
+        b, [&](const auto&, const auto&, const model::Check& c) { found = found || c.id == id; });
+    return found;
 }
 
 bool has_target(const model::Benchmark& b, std::string_view target) {
@@ -40,8 +41,8 @@ bool has_target(const model::Benchmark& b, std::string_view target) {
 
 std::vector<std::string> benchmark_targets(const model::Benchmark& b) {
     std::vector<std::string> out;
-    for (const auto& t : engine::all_targets()) {
-        if (has_target(b, t)) out.push_back(t);
+    for (const auto& t : model::k_targets) {
+        if (has_target(b, t.name)) out.emplace_back(t.name);
     }
     return out;
 }
@@ -88,13 +89,15 @@ bool has_target(const std::vector<std::string>& targets, std::string_view target
 
 bool has_node_target(const std::vector<std::string>& targets) {
     return std::any_of(targets.begin(), targets.end(),
-                       [](const std::string& t) { return t != "policies"; });
+                       [](const std::string& t) { return model::is_node_target(t); });
 }
 
 // The benchmark's targets that are about a node (all but policies).
 std::vector<std::string> node_targets(const model::Benchmark& bench) {
     std::vector<std::string> out = benchmark_targets(bench);
-    out.erase(std::remove(out.begin(), out.end(), "policies"), out.end());
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [](const std::string& t) { return !model::is_node_target(t); }),
+              out.end());
     return out;
 }
 
@@ -132,25 +135,9 @@ std::vector<std::string> default_targets(const model::Benchmark& bench,
         targets = engine::detected_targets(defs.catalogue, facts);
         if (targets.empty()) targets = node_targets(bench);
     }
-    if (have_objects && has_target(bench, "policies")) targets.push_back("policies");
+    if (have_objects && has_target(bench, model::k_objects_target))
+        targets.emplace_back(model::k_objects_target);
     return targets;
-}
-
-// The resource types policy checks read, in stages a source may read in one go: the context kinds,
-// then the top-level workloads, then what they own (ReplicaSets, Jobs), then pods, so that an
-// owner always streams by before what it owns.
-std::vector<std::vector<model::ResourceType>> policy_list_stages() {
-    static const std::map<std::string, size_t> k_stage_of = {
-        {"deployments", 1}, {"replicasets", 2}, {"jobs", 2}, {"pods", 3}};
-    std::vector<std::vector<model::ResourceType>> stages(1);
-    for (const auto& type : engine::policy_resource_types()) {
-        const auto known = k_stage_of.find(type.resource);
-        const size_t stage =
-            known != k_stage_of.end() ? known->second : (stages.size() == 1 ? 0 : 1);
-        if (stages.size() <= stage) stages.resize(stage + 1);
-        stages[stage].push_back(type);
-    }
-    return stages;
 }
 
 // Objects from manifest files that no API server would accept are invalid input (exit 2, with
@@ -175,18 +162,16 @@ util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(
     k8s::ObjectSource& source, const std::vector<const model::Check*>& checks) {
     std::vector<const model::Check*> policy_checks;
     for (const auto* c : checks) {
-        if (c->components.empty()) policy_checks.push_back(c);
+        if (c->is_policy_check()) policy_checks.push_back(c);
     }
-    engine::PolicyRun run(policy_checks);
-    const auto stages = policy_list_stages();
-    const auto outcomes =
-        source.list_all(stages, [&](nlohmann::json&& object, const model::Origin& origin) {
+    std::vector<model::ResourceType> types = k8s::policy_resource_types();
+    for (auto& type : types) type.ignored_fields = engine::fields_never_read(type.kind);
+    engine::PolicyRun run(policy_checks, types);
+    const auto outcomes = source.list_all(
+        k8s::policy_list_stages(types), [&](nlohmann::json&& object, const model::Origin& origin) {
             run.add(std::move(object), origin);
         });
-    size_t next = 0;
-    for (const auto& stage : stages) {
-        for (const auto& type : stage) run.record(type, outcomes.at(next++));
-    }
+    for (const auto& outcome : outcomes) run.record(outcome);
     auto results = run.finish();
     if (auto invalid = malformed_manifests(run.malformed())) return util::unexpected(*invalid);
     return results;
@@ -289,7 +274,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     selection.targets =
         default_targets(bench, defs, facts, options.targets, source != nullptr, node_wanted);
     std::optional<engine::PolicyOutcomes> policies;
-    if (source != nullptr && has_target(selection.targets, "policies")) {
+    if (source != nullptr && has_target(selection.targets, model::k_objects_target)) {
         auto evaluated = evaluate_policies(*source, engine::selected_checks(bench, selection));
         if (!evaluated) return util::unexpected(evaluated.error());
         policies = std::move(*evaluated);

@@ -7,6 +7,7 @@
 #include "engine/file_items.hpp"
 #include "engine/outcome.hpp"
 #include "engine/value_items.hpp"
+#include "model/targets.hpp"
 
 namespace kubeproof::engine {
 
@@ -136,7 +137,7 @@ model::Result evaluate_policy_check(model::Result r, const model::Check& check,
 model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue,
                              const engine::NodeFacts& facts, const PolicyOutcomes* policies) {
     model::Result r = base_result(check);
-    if (check.components.empty()) return evaluate_policy_check(std::move(r), check, policies);
+    if (check.is_policy_check()) return evaluate_policy_check(std::move(r), check, policies);
     auto present = present_components(check, facts);
     if (present.empty()) {
         r.status = Status::NA;
@@ -153,15 +154,12 @@ model::Result evaluate_check(const model::Check& check, const model::Catalogue& 
 std::vector<const model::Check*> selected_checks(const model::Benchmark& benchmark,
                                                  const Selection& selection) {
     std::vector<const model::Check*> out;
-    for (const auto& section : benchmark.sections) {
-        if (!contains(selection.targets, section.target)) continue;
-        for (const auto& group : section.groups) {
-            for (const auto& check : group.checks) {
-                if (selection.only.empty() || selection.only.count(check.id) != 0)
-                    out.push_back(&check);
-            }
-        }
-    }
+    model::for_each_check(
+        benchmark, [&](const model::Section& section, const auto&, const model::Check& check) {
+            if (!contains(selection.targets, section.target)) return;
+            if (selection.only.empty() || selection.only.count(check.id) != 0)
+                out.push_back(&check);
+        });
     return out;
 }
 
@@ -170,41 +168,33 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
                                     const engine::NodeFacts& facts, const Selection& selection,
                                     const PolicyOutcomes* policies) {
     std::vector<model::Result> results;
-    for (const auto& section : benchmark.sections) {
-        if (!contains(selection.targets, section.target)) continue;
-        for (const auto& group : section.groups) {
-            for (const auto& check : group.checks) {
-                if (!selection.only.empty() && selection.only.count(check.id) == 0) continue;
-                model::Result r = base_result(check);
-                if (selection.skip.count(check.id) != 0) {
-                    r.status = Status::Skip;
-                    r.reason = "skipped with --skip";
-                    r.actual = "not evaluated";
-                    r.guidance.clear();
-                } else {
-                    r = evaluate_check(check, catalogue, facts, policies);
-                }
-                r.benchmark = benchmark.id;
-                r.target = section.target;
-                r.group = group.id;
-                r.group_title = group.title;
-                results.push_back(std::move(r));
-            }
+    model::for_each_check(benchmark, [&](const model::Section& section, const model::Group& group,
+                                         const model::Check& check) {
+        if (!contains(selection.targets, section.target)) return;
+        if (!selection.only.empty() && selection.only.count(check.id) == 0) return;
+        model::Result r = base_result(check);
+        if (selection.skip.count(check.id) != 0) {
+            r.status = Status::Skip;
+            r.reason = "skipped with --skip";
+            r.actual = "not evaluated";
+            r.guidance.clear();
+        } else {
+            r = evaluate_check(check, catalogue, facts, policies);
         }
-    }
+        r.benchmark = benchmark.id;
+        r.target = section.target;
+        r.group = group.id;
+        r.group_title = group.title;
+        results.push_back(std::move(r));
+    });
     return results;
-}
-
-const std::vector<std::string>& all_targets() {
-    static const std::vector<std::string> k_targets = {"master", "etcd", "controlplane", "node",
-                                                       "policies"};
-    return k_targets;
 }
 
 std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
                                           const engine::NodeFacts& facts) {
     std::vector<std::string> out;
-    for (const auto& target : all_targets()) {
+    for (const auto& known : model::k_targets) {
+        const std::string target(known.name);
         for (const auto& [id, component] : catalogue.components) {
             auto it = facts.components.find(id);
             bool present = it != facts.components.end() && it->second.present;

@@ -41,7 +41,4 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
 std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
                                           const engine::NodeFacts& facts);
 
-/// Every known target, in benchmark order.
-const std::vector<std::string>& all_targets();
-
 }  // namespace kubeproof::engine

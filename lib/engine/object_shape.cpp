@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/policy_items.hpp"
 #include "parse/document.hpp"
 
 namespace kubeproof::engine {
@@ -177,26 +178,12 @@ std::optional<std::string> check_fields(const json& node, std::string_view base,
     return std::nullopt;
 }
 
-/// Where a workload kind keeps its pod spec, as a path of mappings from the object's root.
-std::optional<std::vector<std::string_view>> pod_spec_path(std::string_view kind) {
-    if (kind == "Pod") return std::vector<std::string_view>{"spec"};
-    if (kind == "CronJob")
-        return std::vector<std::string_view>{"spec", "jobTemplate", "spec", "template", "spec"};
-    constexpr std::array<std::string_view, 6> k_templated = {
-        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"};
-    for (auto k : k_templated) {
-        if (k == kind) return std::vector<std::string_view>{"spec", "template", "spec"};
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string> pod_problem(const json& object,
-                                       const std::vector<std::string_view>& path) {
+std::optional<std::string> pod_problem(const json& object, const std::vector<std::string>& path) {
     const json* node = &object;
     std::string at;
-    for (std::string_view step : path) {
+    for (const std::string& step : path) {
         at = joined(at, step);
-        auto next = node->find(std::string(step));
+        auto next = node->find(step);
         if (next == node->end() || next->is_null())
             return fmt::format("{} is missing; the API server requires it", at);
         if (!next->is_object())
@@ -222,7 +209,7 @@ std::optional<std::string> pod_problem(const json& object,
 std::optional<std::string> shape_problem(const json& object) {
     if (auto problem = check_fields(object, "", k_metadata)) return problem;
     const std::string kind = object.value("kind", "");
-    if (auto path = pod_spec_path(kind)) return pod_problem(object, *path);
+    if (const PodTemplate* pod = pod_template_of(kind)) return pod_problem(object, pod->path);
     if (kind == "Role" || kind == "ClusterRole") return check_fields(object, "", k_role);
     if (kind == "RoleBinding" || kind == "ClusterRoleBinding")
         return check_fields(object, "", k_binding);

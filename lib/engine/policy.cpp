@@ -7,8 +7,7 @@
 
 #include "engine/object_shape.hpp"
 #include "engine/operators.hpp"
-#include "engine/policy_grants.hpp"
-#include "engine/policy_items.hpp"
+#include "engine/policy_iterators.hpp"
 #include "parse/document.hpp"
 
 namespace kubeproof::engine {
@@ -88,271 +87,6 @@ bool matches(const model::Condition& c, const json& view, std::vector<std::strin
                        [&](const auto& a) { return apply_operator(a, v, c.type, c.field).pass; });
 }
 
-}  // namespace
-
-struct PolicyRun::State {
-    std::vector<Tally> tallies;
-    std::map<std::string, std::vector<Tally*>> by_iterator;  ///< filled once `tallies` is complete
-    std::map<std::string, model::ListOutcome> problems;  ///< "deployments.apps" -> a non-Ok outcome
-    std::map<std::string, bool> sa_automount;         ///< "ns/name" -> automountServiceAccountToken
-    std::set<std::string> controllers;                ///< uids of listed workloads
-    std::map<std::string, std::vector<Stored>> kept;  ///< kind -> context objects
-    std::map<std::string, int> network_policies;      ///< namespace -> count
-    std::vector<MalformedObject> malformed;           ///< objects no API server would accept
-
-    void judge(Tally& t, const PolicyItem& item, const json& object, const model::Origin& origin);
-    /// A grant check's finding for a binding whose role is not among the objects read.
-    void unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding,
-                          const model::Origin& origin);
-    /// The tallies of one iterator, in check order; `skip` leaves out those already decided.
-    std::vector<Tally*> tallies_of(const std::string& iterator,
-                                   const std::set<const Tally*>& skip = {});
-    void stream_pod_family(const json& object, const model::Origin& origin);
-    /// Judges the kept context objects for every tally of `iterator` not in `skip`, building each
-    /// item once and judging it for all of them.
-    void finish_context(const std::string& iterator, const std::set<const Tally*>& skip);
-};
-
-namespace {
-
-/// Kubernetes', Calico's (also kind NetworkPolicy) and Cilium's namespaced policies all count as
-/// network policies of their namespace.
-bool is_network_policy_kind(const std::string& kind) {
-    return kind == "NetworkPolicy" || kind == "CiliumNetworkPolicy";
-}
-
-bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
-    std::string kind = object.value("kind", "");
-    std::string api = object.value("apiVersion", "");
-    std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
-    return std::any_of(kinds.begin(), kinds.end(),
-                       [&](const std::string& k) { return k == kind || k == group + "/" + kind; });
-}
-
-std::string uid_of(const json& object) {
-    const json* meta = object.contains("metadata") ? &object["metadata"] : nullptr;
-    return meta != nullptr && meta->contains("uid") && (*meta)["uid"].is_string()
-               ? (*meta)["uid"].get<std::string>()
-               : "";
-}
-
-bool owned_by_listed_controller(const json& pod, const std::set<std::string>& controllers) {
-    const json* meta = pod.contains("metadata") ? &pod["metadata"] : nullptr;
-    if (meta == nullptr || !meta->contains("ownerReferences") ||
-        !(*meta)["ownerReferences"].is_array())
-        return false;
-    for (const auto& ref : (*meta)["ownerReferences"]) {
-        if (ref.value("controller", false) && controllers.count(ref.value("uid", "")) != 0)
-            return true;
-    }
-    return false;
-}
-
-}  // namespace
-
-void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object,
-                             const model::Origin& origin) {
-    std::vector<std::string> seen;
-    if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item.view, seen)) return;
-    ++t.items;
-    seen.clear();
-    const bool require = !t.test->require.empty();
-    if (!matches(require ? t.test->require.front() : t.test->violation.front(), item.view, seen))
-        return;
-    if (require && t.required_found)
-        return;  // one matching item is all the evidence a requirement needs
-    t.required_found = t.required_found || require;
-    t.findings += require ? 0 : 1;
-    if (t.evidence.size() >= k_max_evidence) return;
-    std::string detail = fmt::format("{}", fmt::join(seen, ", "));
-    model::Evidence ev{origin.file.empty() ? "api" : "manifest", object_name(object),
-                       item.label.empty() ? detail : item.label + ": " + detail, origin.file,
-                       origin.line};
-    t.evidence.push_back(std::move(ev));
-}
-
-void PolicyRun::State::unresolved_grant(Tally& t, const PolicyItem& subject, const json& binding,
-                                        const model::Origin& origin) {
-    std::vector<std::string> seen;
-    if (!t.test->exclude.empty() && matches(t.test->exclude.front(), subject.view, seen)) return;
-    ++t.items;
-    ++t.findings;
-    if (t.evidence.size() >= k_max_evidence) return;
-    const json ref = binding.value("roleRef", json::object());
-    const std::string role = fmt::format("{} {}", ref.value("kind", "?"), ref.value("name", "?"));
-    t.evidence.push_back({"manifest", object_name(binding),
-                          fmt::format("{}: references {}, which is not among the objects read: "
-                                      "what it grants was not judged",
-                                      subject.label, role),
-                          origin.file, origin.line});
-}
-
-std::vector<Tally*> PolicyRun::State::tallies_of(const std::string& iterator,
-                                                 const std::set<const Tally*>& skip) {
-    std::vector<Tally*> out;
-    for (Tally* t : by_iterator[iterator]) {
-        if (skip.count(t) == 0) out.push_back(t);
-    }
-    return out;
-}
-
-void PolicyRun::State::stream_pod_family(const json& object, const model::Origin& origin) {
-    for (const std::string_view iterator : {"pod", "container", "volume"}) {
-        const std::vector<Tally*>& group = by_iterator[std::string(iterator)];
-        if (group.empty()) continue;
-        for (Tally* t : group) ++t->objects;
-        auto sink = [&](PolicyItem&& item) {
-            for (Tally* t : group) judge(*t, item, object, origin);
-        };
-        if (iterator == "pod")
-            pod_items(object, sa_automount, sink);
-        else if (iterator == "container")
-            container_items(object, sink);
-        else
-            volume_items(object, sink);
-    }
-}
-
-void PolicyRun::State::finish_context(const std::string& it, const std::set<const Tally*>& skip) {
-    const std::vector<Tally*> group = tallies_of(it, skip);
-    if (group.empty()) return;
-    auto each = [&](const std::string& kind, const auto& make_items) {
-        for (const auto& stored : kept[kind]) {
-            for (Tally* t : group) ++t->objects;
-            make_items(stored.object, [&](PolicyItem&& item) {
-                for (Tally* t : group) judge(*t, item, stored.object, stored.origin);
-            });
-        }
-    };
-    auto whole = [](const json& object, const ItemSink& sink) { sink({object, ""}); };
-    if (it == "role-rule") {
-        for (const char* kind : {"ClusterRole", "Role"})
-            each(kind, [&](const json& role, const ItemSink& sink) {
-                role_rule_items(role, effective_rules(role, kept["ClusterRole"]), sink);
-            });
-    } else if (it == "binding-subject") {
-        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"})
-            each(kind, binding_subject_items);
-    } else if (it == "grant") {
-        const RoleIndex cluster_roles = index_roles(kept["ClusterRole"]);
-        const RoleIndex roles = index_roles(kept["Role"]);
-        for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) {
-            for (const auto& stored : kept[kind]) {
-                for (Tally* t : group) ++t->objects;
-                const bool found =
-                    grant_items(stored.object, cluster_roles, roles, kept["ClusterRole"],
-                                [&](PolicyItem&& item) {
-                                    for (Tally* t : group)
-                                        judge(*t, item, stored.object, stored.origin);
-                                });
-                // From the API a binding to a missing role grants nothing; in manifests the role
-                // may live elsewhere (a built-in one, another repository), so it was not judged.
-                if (found || stored.origin.file.empty()) continue;
-                binding_subject_items(stored.object, [&](PolicyItem&& subject) {
-                    for (Tally* t : group)
-                        unresolved_grant(*t, subject, stored.object, stored.origin);
-                });
-            }
-        }
-    } else if (it == "service-account") {
-        each("ServiceAccount", whole);
-    } else if (it == "namespace") {
-        each("Namespace", [&](const json& ns, const ItemSink& sink) {
-            json view = ns;
-            view["networkPolicies"] =
-                network_policies[ns.value("/metadata/name"_json_pointer, std::string())];
-            sink({std::move(view), ""});
-        });
-    } else if (it == "object") {
-        for (Tally* t : group) {
-            for (auto& [kind, objects] : kept) {
-                for (const auto& stored : objects) {
-                    if (!kind_matches(t->test->kinds, stored.object)) continue;
-                    ++t->objects;
-                    judge(*t, {stored.object, ""}, stored.object, stored.origin);
-                }
-            }
-        }
-    }
-}
-
-namespace {
-
-std::string group_of(const json& object) {
-    const std::string api = object.value("apiVersion", "");
-    const size_t slash = api.find('/');
-    return slash == std::string::npos ? std::string() : api.substr(0, slash);
-}
-
-/// The API server clears metadata.namespace on cluster-scoped objects; a manifest may keep a
-/// stray one (a ClusterRole written with `namespace: default`), which must not make it a
-/// different object than the one its bindings name.
-void drop_namespace_if_cluster_scoped(json& object) {
-    const std::string kind = object.value("kind", "");
-    const std::string group = group_of(object);
-    for (const auto& type : policy_resource_types()) {
-        if (type.namespaced || type.kind != kind || type.group != group) continue;
-        auto meta = object.find("metadata");
-        if (meta != object.end() && meta->is_object()) meta->erase("namespace");
-        return;
-    }
-}
-
-}  // namespace
-
-PolicyRun::PolicyRun(std::vector<const model::Check*> checks) : m_state(std::make_unique<State>()) {
-    for (const auto* check : checks) {
-        std::vector<const model::TestItem*> tests;
-        objects_tests(check->test, tests);
-        for (const auto* test : tests) {
-            Tally tally;
-            tally.check = check;
-            tally.test = test;
-            m_state->tallies.push_back(std::move(tally));
-        }
-    }
-    for (auto& t : m_state->tallies) m_state->by_iterator[t.test->iterator].push_back(&t);
-}
-
-PolicyRun::~PolicyRun() = default;
-
-void PolicyRun::record(const model::ResourceType& type, const model::ListOutcome& outcome) {
-    if (outcome.kind != model::ListOutcome::Kind::Ok) m_state->problems[type.name()] = outcome;
-}
-
-void PolicyRun::add(json&& object, const model::Origin& origin) {
-    State& s = *m_state;
-    drop_namespace_if_cluster_scoped(object);
-    if (auto problem = shape_problem(object)) {
-        s.malformed.push_back({object_name(object), object.value("kind", ""), origin, *problem});
-        return;
-    }
-    const std::string kind = object.value("kind", "");
-    const std::string ns = object.value("/metadata/namespace"_json_pointer, std::string());
-    if (kind == "ServiceAccount") {
-        const json& automount = object.value("automountServiceAccountToken", json());
-        if (automount.is_boolean())
-            s.sa_automount[ns + "/" + object.value("/metadata/name"_json_pointer, std::string())] =
-                automount.get<bool>();
-    }
-    const bool network_policy = is_network_policy_kind(kind);
-    if (network_policy) ++s.network_policies[ns];
-    if (is_workload_kind(kind)) {
-        // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the
-        // top.
-        if (owned_by_listed_controller(object, s.controllers)) {
-            if (!uid_of(object).empty()) s.controllers.insert(uid_of(object));
-            return;
-        }
-        if (kind != "Pod" && !uid_of(object).empty()) s.controllers.insert(uid_of(object));
-        s.stream_pod_family(object, origin);
-        return;
-    }
-    if (!network_policy) s.kept[kind].push_back({std::move(object), origin});
-}
-
-namespace {
-
 /// A resource type a check reads ("deployments.apps"); an optional one (a CRD that a cluster may
 /// not have) does not make the check NA when the server does not serve it. A primary type holds
 /// the objects the check judges; the others only give context (service accounts for a pod's
@@ -364,39 +98,24 @@ struct Need {
     bool primary = true;
 };
 
-/// Whether an iterator judges objects of `kind` (for the `object` iterator, see needed_types).
-bool judges_kind(const std::string& iterator, const std::string& kind) {
-    const bool role = kind == "Role" || kind == "ClusterRole";
-    const bool binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
-    if (iterator == "pod" || iterator == "container" || iterator == "volume")
-        return is_workload_kind(kind);
-    if (iterator == "role-rule") return role;
-    if (iterator == "binding-subject") return binding;
-    if (iterator == "grant") return role || binding;
-    if (iterator == "service-account") return kind == "ServiceAccount";
-    if (iterator == "namespace") return kind == "Namespace";
-    return false;
+/// The kinds a test judges: its iterator's, or for the `object` iterator its own `kinds:`.
+const std::vector<std::string>& judged_kinds_of(const model::TestItem& test) {
+    const PolicyIterator* it = find_iterator(test.iterator);
+    return it == nullptr || it->kinds.empty() ? test.kinds : it->kinds;
 }
 
-/// Whether an iterator reads objects of `kind` as context for the ones it judges.
-bool reads_for_context(const std::string& iterator, const std::string& kind) {
-    if (iterator == "pod") return kind == "ServiceAccount";  // effective automount
-    if (iterator == "namespace") return is_network_policy_kind(kind);
-    return false;
-}
-
-/// The types a test reads, from the table of listed types. Kinds an `object` check looks for may
-/// simply not exist in a cluster, so they are all optional there.
-std::vector<Need> needed_types(const model::TestItem& test) {
+/// The types a test reads, from the listed types. Kinds an `object` check looks for may simply
+/// not exist in a cluster, so they are all optional there.
+std::vector<Need> needed_types(const model::TestItem& test,
+                               const std::vector<model::ResourceType>& types) {
+    const PolicyIterator* it = find_iterator(test.iterator);
+    const bool own_kinds = it == nullptr || it->kinds.empty();
     std::vector<Need> out;
-    for (const auto& type : policy_resource_types()) {
-        if (test.iterator == "object") {
-            json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
-            if (kind_matches(test.kinds, probe))
-                out.push_back({type.name(), type.kind, true, true});
-        } else if (judges_kind(test.iterator, type.kind)) {
-            out.push_back({type.name(), type.kind, type.optional, true});
-        } else if (reads_for_context(test.iterator, type.kind)) {
+    for (const auto& type : types) {
+        const json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
+        if (kind_matches(judged_kinds_of(test), probe)) {
+            out.push_back({type.name(), type.kind, own_kinds || type.optional, true});
+        } else if (it != nullptr && kind_matches(it->context_kinds, probe)) {
             out.push_back({type.name(), type.kind, type.optional, false});
         }
     }
@@ -405,12 +124,7 @@ std::vector<Need> needed_types(const model::TestItem& test) {
 
 /// "Pod, Deployment, ..." : the kinds a test judges, for "nothing to judge" reasons.
 std::string judged_kinds(const model::TestItem& test) {
-    std::vector<std::string> kinds;
-    for (const auto& need : needed_types(test)) {
-        if (need.primary && std::find(kinds.begin(), kinds.end(), need.kind) == kinds.end())
-            kinds.push_back(need.kind);
-    }
-    return fmt::format("{}", fmt::join(kinds, ", "));
+    return fmt::format("{}", fmt::join(judged_kinds_of(test), ", "));
 }
 
 std::string unserved_note(const Tally& t) {
@@ -456,20 +170,15 @@ ItemOutcome judged(const Tally& t) {
     return out;
 }
 
-/// Whether a malformed object is one the test would have judged.
-bool judges_object(const model::TestItem& test, const MalformedObject& object) {
-    if (test.iterator == "object")
-        return std::find(test.kinds.begin(), test.kinds.end(), object.kind) != test.kinds.end();
-    return judges_kind(test.iterator, object.kind);
-}
-
 /// ERROR for a test that would have judged an object no API server accepts.
 std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test,
                                              const std::vector<MalformedObject>& malformed) {
     std::vector<std::string> problems;
     std::vector<model::Evidence> evidence;
+    const json probe_kinds = judged_kinds_of(test);
     for (const auto& object : malformed) {
-        if (!judges_object(test, object)) continue;
+        const json probe = {{"kind", object.kind}, {"apiVersion", object.api_version}};
+        if (!kind_matches(judged_kinds_of(test), probe)) continue;
         problems.push_back(fmt::format("{}: {}", object.name, object.problem));
         evidence.push_back({object.origin.file.empty() ? "api" : "manifest", object.name,
                             object.problem, object.origin.file, object.origin.line});
@@ -485,86 +194,15 @@ std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test,
     return out;
 }
 
-}  // namespace
-
-/// The expectation of a condition in words.
-std::string describe_condition(const model::Condition& c) {
-    std::vector<std::string> parts;
-    switch (c.kind) {
-        case model::Condition::Kind::Not:
-            return "not (" + describe_condition(c.children.front()) + ")";
-        case model::Condition::Kind::All:
-        case model::Condition::Kind::Any:
-            for (const auto& x : c.children) parts.push_back(describe_condition(x));
-            return fmt::format(
-                "{}", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
-        case model::Condition::Kind::Field:
-            break;
-    }
-    for (const auto& a : c.assertions)
-        parts.push_back(apply_operator(a, Value{}, c.type, c.field).expected);
-    return fmt::format("{}", fmt::join(parts, " and "));
-}
-
-const std::vector<model::ResourceType>& policy_resource_types() {
-    static const std::vector<model::ResourceType> k_types = [] {
-        std::vector<model::ResourceType> types = {
-            {"", "v1", "namespaces", "Namespace", false},
-            {"", "v1", "serviceaccounts", "ServiceAccount", true},
-            {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true},
-            {"cilium.io", "v2", "ciliumnetworkpolicies", "CiliumNetworkPolicy", true},
-            {"crd.projectcalico.org", "v1", "networkpolicies", "NetworkPolicy", true},
-            {"projectcalico.org", "v3", "networkpolicies", "NetworkPolicy", true},
-            {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false},
-            {"rbac.authorization.k8s.io", "v1", "roles", "Role", true},
-            {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false},
-            {"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true},
-            {"kyverno.io", "v1", "clusterpolicies", "ClusterPolicy", false},
-            {"kyverno.io", "v1", "policies", "Policy", true},
-            {"templates.gatekeeper.sh", "v1", "constrainttemplates", "ConstraintTemplate", false},
-            {"apps", "v1", "deployments", "Deployment", true},
-            {"apps", "v1", "statefulsets", "StatefulSet", true},
-            {"apps", "v1", "daemonsets", "DaemonSet", true},
-            {"apps", "v1", "replicasets", "ReplicaSet", true},
-            {"", "v1", "replicationcontrollers", "ReplicationController", true},
-            {"batch", "v1", "cronjobs", "CronJob", true},
-            {"batch", "v1", "jobs", "Job", true},
-            {"", "v1", "pods", "Pod", true}};
-        // No item view shows a workload's status (the pod iterators read metadata and the pod
-        // spec), and no check reads managedFields: leaving them out halves what a cluster's pods
-        // cost to read.
-        // Kubernetes' own groups are served by every cluster; the others are add-ons' CRDs.
-        static const std::set<std::string> k_builtin_groups = {
-            "", "apps", "batch", "rbac.authorization.k8s.io", "networking.k8s.io"};
-        for (auto& type : types) {
-            type.optional = k_builtin_groups.count(type.group) == 0;
-            type.ignored_fields = {"metadata.managedFields"};
-            if (is_workload_kind(type.kind)) type.ignored_fields.push_back("status");
-        }
-        return types;
-    }();
-    return k_types;
-}
-
-// The outcome of a check's test tree, with each `objects:` leaf replaced by its own outcome.
-ItemOutcome combined(const model::TestItem& item,
-                     const std::map<const model::TestItem*, ItemOutcome>& leaves) {
-    if (item.subject == model::Subject::Objects) return leaves.at(&item);
-    std::vector<ItemOutcome> children;
-    for (const auto& child : item.children) children.push_back(combined(child, leaves));
-    return combine(std::move(children), item.subject != model::Subject::Any);
-}
-
-namespace {
-
 /// ERROR when a type the test reads was refused, NA when none of the types it judges is served;
 /// otherwise nullopt, with the unserved types noted on the tally.
 std::optional<ItemOutcome> list_problem_outcome(
-    Tally& t, const std::map<std::string, model::ListOutcome>& problems) {
+    Tally& t, const std::map<std::string, model::ListOutcome>& problems,
+    const std::vector<model::ResourceType>& types) {
     std::vector<std::string> refused;
     std::vector<std::string> unserved;
     bool served = false;  // a type it judges was listed
-    for (const auto& need : needed_types(*t.test)) {
+    for (const auto& need : needed_types(*t.test, types)) {
         auto problem = problems.find(need.name);
         if (problem == problems.end()) {
             served = served || need.primary;
@@ -590,23 +228,203 @@ std::optional<ItemOutcome> list_problem_outcome(
     return std::nullopt;
 }
 
+std::string uid_of(const json& object) {
+    const json* meta = object.contains("metadata") ? &object["metadata"] : nullptr;
+    return meta != nullptr && meta->contains("uid") && (*meta)["uid"].is_string()
+               ? (*meta)["uid"].get<std::string>()
+               : "";
+}
+
+bool owned_by_listed_controller(const json& pod, const std::set<std::string>& controllers) {
+    const json* meta = pod.contains("metadata") ? &pod["metadata"] : nullptr;
+    if (meta == nullptr || !meta->contains("ownerReferences") ||
+        !(*meta)["ownerReferences"].is_array())
+        return false;
+    for (const auto& ref : (*meta)["ownerReferences"]) {
+        if (ref.value("controller", false) && controllers.count(ref.value("uid", "")) != 0)
+            return true;
+    }
+    return false;
+}
+
+std::string group_of(const json& object) {
+    const std::string api = object.value("apiVersion", "");
+    const size_t slash = api.find('/');
+    return slash == std::string::npos ? std::string() : api.substr(0, slash);
+}
+
+// The outcome of a check's test tree, with each `objects:` leaf replaced by its own outcome.
+ItemOutcome combined(const model::TestItem& item,
+                     const std::map<const model::TestItem*, ItemOutcome>& leaves) {
+    if (item.subject == model::Subject::Objects) return leaves.at(&item);
+    std::vector<ItemOutcome> children;
+    for (const auto& child : item.children) children.push_back(combined(child, leaves));
+    return combine(std::move(children), item.subject != model::Subject::Any);
+}
+
 }  // namespace
 
+struct PolicyRun::State {
+    std::vector<model::ResourceType> types;
+    std::vector<Tally> tallies;
+    std::map<std::string, std::vector<Tally*>> by_iterator;  ///< filled once `tallies` is complete
+    std::map<std::string, model::ListOutcome> problems;  ///< "deployments.apps" -> a non-Ok outcome
+    std::set<std::string> controllers;                   ///< uids of listed workloads
+    std::map<std::string, std::vector<StoredObject>> kept;  ///< kind -> objects judged at the end
+    PolicyContext context{kept};
+    std::vector<MalformedObject> malformed;  ///< objects no API server would accept
+
+    void judge(Tally& t, const PolicyItem& item, const json& object, const model::Origin& origin);
+    /// Builds the items of one object with `iterator` once and judges them for every tally of
+    /// `group` that judges objects of its kind.
+    void judge_object(const PolicyIterator& iterator, const std::vector<Tally*>& group,
+                      const json& object, const model::Origin& origin);
+    /// Drops metadata.namespace of cluster-scoped objects, as the API server does: a manifest's
+    /// stray namespace must not make a ClusterRole another object than the one its bindings name.
+    void drop_namespace_if_cluster_scoped(json& object) const;
+};
+
+void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object,
+                             const model::Origin& origin) {
+    std::vector<std::string> seen;
+    if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item.view, seen)) return;
+    ++t.items;
+    seen.clear();
+    const bool require = !t.test->require.empty();
+    const bool unjudged = !item.unjudged.empty();
+    if (!unjudged &&
+        !matches(require ? t.test->require.front() : t.test->violation.front(), item.view, seen))
+        return;
+    if (require && t.required_found)
+        return;  // one matching item is all the evidence a requirement needs
+    t.required_found = t.required_found || (require && !unjudged);
+    t.findings += require && !unjudged ? 0 : 1;
+    if (t.evidence.size() >= k_max_evidence) return;
+    std::string detail = unjudged ? item.unjudged : fmt::format("{}", fmt::join(seen, ", "));
+    model::Evidence ev{origin.file.empty() ? "api" : "manifest", object_name(object),
+                       item.label.empty() ? detail : item.label + ": " + detail, origin.file,
+                       origin.line};
+    t.evidence.push_back(std::move(ev));
+}
+
+void PolicyRun::State::judge_object(const PolicyIterator& iterator,
+                                    const std::vector<Tally*>& group, const json& object,
+                                    const model::Origin& origin) {
+    std::vector<Tally*> judging;
+    for (Tally* t : group) {
+        if (kind_matches(judged_kinds_of(*t->test), object)) judging.push_back(t);
+    }
+    if (judging.empty()) return;
+    for (Tally* t : judging) ++t->objects;
+    iterator.items(object, origin, context, [&](PolicyItem&& item) {
+        for (Tally* t : judging) judge(*t, item, object, origin);
+    });
+}
+
+void PolicyRun::State::drop_namespace_if_cluster_scoped(json& object) const {
+    const std::string kind = object.value("kind", "");
+    const std::string group = group_of(object);
+    for (const auto& type : types) {
+        if (type.namespaced || type.kind != kind || type.group != group) continue;
+        auto meta = object.find("metadata");
+        if (meta != object.end() && meta->is_object()) meta->erase("namespace");
+        return;
+    }
+}
+
+PolicyRun::PolicyRun(std::vector<const model::Check*> checks,
+                     std::vector<model::ResourceType> types)
+    : m_state(std::make_unique<State>()) {
+    m_state->types = std::move(types);
+    for (const auto* check : checks) {
+        std::vector<const model::TestItem*> tests;
+        objects_tests(check->test, tests);
+        for (const auto* test : tests) {
+            Tally tally;
+            tally.check = check;
+            tally.test = test;
+            m_state->tallies.push_back(std::move(tally));
+        }
+    }
+    for (auto& t : m_state->tallies) m_state->by_iterator[t.test->iterator].push_back(&t);
+}
+
+PolicyRun::~PolicyRun() = default;
+
+void PolicyRun::record(const model::ListOutcome& outcome) {
+    if (outcome.kind != model::ListOutcome::Kind::Ok) m_state->problems[outcome.type] = outcome;
+}
+
+void PolicyRun::add(json&& object, const model::Origin& origin) {
+    State& s = *m_state;
+    s.drop_namespace_if_cluster_scoped(object);
+    if (auto problem = shape_problem(object)) {
+        s.malformed.push_back({object_name(object), object.value("kind", ""),
+                               object.value("apiVersion", ""), origin, *problem});
+        return;
+    }
+    const std::string kind = object.value("kind", "");
+    if (!is_workload_kind(kind)) {
+        s.kept[kind].push_back({std::move(object), origin});
+        return;
+    }
+    // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top.
+    const std::string uid = uid_of(object);
+    if (owned_by_listed_controller(object, s.controllers)) {
+        if (!uid.empty()) s.controllers.insert(uid);
+        return;
+    }
+    if (kind != "Pod" && !uid.empty()) s.controllers.insert(uid);
+    for (const auto& iterator : policy_iterators()) {
+        if (iterator.streamed)
+            s.judge_object(iterator, s.by_iterator[std::string(iterator.name)], object, origin);
+    }
+}
+
+/// The expectation of a condition in words.
+std::string describe_condition(const model::Condition& c) {
+    std::vector<std::string> parts;
+    switch (c.kind) {
+        case model::Condition::Kind::Not:
+            return "not (" + describe_condition(c.children.front()) + ")";
+        case model::Condition::Kind::All:
+        case model::Condition::Kind::Any:
+            for (const auto& x : c.children) parts.push_back(describe_condition(x));
+            return fmt::format(
+                "{}", fmt::join(parts, c.kind == model::Condition::Kind::All ? " and " : " or "));
+        case model::Condition::Kind::Field:
+            break;
+    }
+    for (const auto& a : c.assertions)
+        parts.push_back(apply_operator(a, Value{}, c.type, c.field).expected);
+    return fmt::format("{}", fmt::join(parts, " and "));
+}
+
 std::map<std::string, ItemOutcome> PolicyRun::finish() {
+    State& s = *m_state;
     std::map<const model::TestItem*, ItemOutcome> leaves;
     std::set<const Tally*> decided;  // refused, unserved or malformed: not judged
-    for (auto& t : m_state->tallies) {
-        std::optional<ItemOutcome> o = list_problem_outcome(t, m_state->problems);
-        if (!o) o = malformed_outcome(*t.test, m_state->malformed);
+    for (auto& t : s.tallies) {
+        std::optional<ItemOutcome> o = list_problem_outcome(t, s.problems, s.types);
+        if (!o) o = malformed_outcome(*t.test, s.malformed);
         if (!o) continue;
         decided.insert(&t);
         leaves[t.test] = std::move(*o);
     }
-    for (const char* iterator :
-         {"role-rule", "binding-subject", "grant", "service-account", "namespace", "object"})
-        m_state->finish_context(iterator, decided);
+    for (const auto& iterator : policy_iterators()) {
+        if (iterator.streamed) continue;
+        std::vector<Tally*> group;
+        for (Tally* t : s.by_iterator[std::string(iterator.name)]) {
+            if (decided.count(t) == 0) group.push_back(t);
+        }
+        if (group.empty()) continue;
+        for (const auto& [kind, objects] : s.kept) {
+            for (const auto& stored : objects)
+                s.judge_object(iterator, group, stored.object, stored.origin);
+        }
+    }
     std::map<std::string, const model::Check*> checks;
-    for (auto& t : m_state->tallies) {
+    for (auto& t : s.tallies) {
         if (decided.count(&t) == 0) leaves[t.test] = judged(t);
         checks[t.check->id] = t.check;
     }
@@ -616,5 +434,11 @@ std::map<std::string, ItemOutcome> PolicyRun::finish() {
 }
 
 const std::vector<MalformedObject>& PolicyRun::malformed() const { return m_state->malformed; }
+
+std::vector<std::string> fields_never_read(const std::string& kind) {
+    std::vector<std::string> fields = {"metadata.managedFields"};
+    if (is_workload_kind(kind)) fields.push_back("status");
+    return fields;
+}
 
 }  // namespace kubeproof::engine

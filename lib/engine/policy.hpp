@@ -14,21 +14,21 @@
 
 namespace kubeproof::engine {
 
-/// The resource types policy checks read, context first (namespaces, service accounts, network
-/// policies, RBAC, admission engines' CRDs), then workloads, then pods, so that pods owned by a
-/// listed controller are not reported twice and pods can be judged as they stream by.
-const std::vector<model::ResourceType>& policy_resource_types();
+/// The fields of objects of `kind` no policy check reads ("metadata.managedFields", and "status"
+/// of Pods and workloads: no pod iterator view shows it). Sources may leave them out.
+std::vector<std::string> fields_never_read(const std::string& kind);
 
 /// A policy condition in words ("securityContext.privileged is true and not (...)").
 std::string describe_condition(const model::Condition& condition);
 
 /// An object of a judged kind that no API server would accept, so no check could judge it.
 struct MalformedObject {
-    std::string name;      ///< "Deployment default/web"
-    std::string kind;      ///< "Deployment"
-    model::Origin origin;  ///< its file and line, or the API
-    std::string problem;   ///< "spec.template.spec.containers is a mapping; the API server accepts
-                           ///< only a list"
+    std::string name;         ///< "Deployment default/web"
+    std::string kind;         ///< "Deployment"
+    std::string api_version;  ///< "apps/v1"
+    model::Origin origin;     ///< its file and line, or the API
+    std::string problem;  ///< "spec.template.spec.containers is a mapping; the API server accepts
+                          ///< only a list"
 };
 
 /// Evaluates policy checks over objects fed one at a time. Pure: the caller does the listing.
@@ -36,14 +36,16 @@ struct MalformedObject {
 /// (namespaces, service accounts, network policies, RBAC) are kept.
 class PolicyRun {
 public:
-    /// `checks` are the policy checks to evaluate (each with an `objects:` test).
-    explicit PolicyRun(std::vector<const model::Check*> checks);
+    /// `checks` are the policy checks to evaluate (each with an `objects:` test); `types` the
+    /// resource types the caller lists (which are namespaced, which are optional CRDs).
+    PolicyRun(std::vector<const model::Check*> checks, std::vector<model::ResourceType> types);
     ~PolicyRun();
     PolicyRun(const PolicyRun&) = delete;
     PolicyRun& operator=(const PolicyRun&) = delete;
 
-    /// Records how listing one type ended (a refused list makes the checks that need it ERROR).
-    void record(const model::ResourceType& type, const model::ListOutcome& outcome);
+    /// Records how listing one type ended, by the type it names (a refused list makes the checks
+    /// that need it ERROR).
+    void record(const model::ListOutcome& outcome);
     /// Takes one object.
     void add(nlohmann::json&& object, const model::Origin& origin);
     /// The outcome of every check, by check id. A check that reads a type the server refused,

@@ -140,23 +140,38 @@ json effective_capabilities(const json& security_context) {
 
 }  // namespace
 
-bool is_workload_kind(const std::string& kind) {
-    static const std::array<std::string_view, 8> k_kinds = {
-        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
-        "Job", "CronJob"};
-    return std::find(k_kinds.begin(), k_kinds.end(), kind) != k_kinds.end();
+const std::vector<PodTemplate>& pod_templates() {
+    static const std::vector<PodTemplate> k_templates = {
+        {"Deployment", {"spec", "template", "spec"}},
+        {"StatefulSet", {"spec", "template", "spec"}},
+        {"DaemonSet", {"spec", "template", "spec"}},
+        {"ReplicaSet", {"spec", "template", "spec"}},
+        {"ReplicationController", {"spec", "template", "spec"}},
+        {"CronJob", {"spec", "jobTemplate", "spec", "template", "spec"}},
+        {"Job", {"spec", "template", "spec"}},
+        {"Pod", {"spec"}},
+    };
+    return k_templates;
 }
 
+const PodTemplate* pod_template_of(std::string_view kind) {
+    for (const auto& t : pod_templates()) {
+        if (t.kind == kind) return &t;
+    }
+    return nullptr;
+}
+
+bool is_workload_kind(const std::string& kind) { return pod_template_of(kind) != nullptr; }
+
 std::vector<const json*> pod_specs(const json& object) {
-    const std::string kind = object.value("kind", "");
-    const json* spec = nullptr;
-    if (kind == "Pod")
-        spec = at(object, {"spec"});
-    else if (kind == "CronJob")
-        spec = at(object, {"spec", "jobTemplate", "spec", "template", "spec"});
-    else if (is_workload_kind(kind))
-        spec = at(object, {"spec", "template", "spec"});
-    if (spec == nullptr || !spec->is_object()) return {};
+    const PodTemplate* found = pod_template_of(object.value("kind", ""));
+    if (found == nullptr) return {};
+    const json* spec = &object;
+    for (const auto& key : found->path) {
+        if (!spec->is_object() || !spec->contains(key)) return {};
+        spec = &(*spec)[key];
+    }
+    if (!spec->is_object()) return {};
     return {spec};
 }
 
@@ -166,7 +181,8 @@ std::string object_name(const json& object) {
     return fmt::format("{} {}{}", object.value("kind", "?"), ns.empty() ? "" : ns + "/", name);
 }
 
-void pod_items(const json& object, const std::map<std::string, bool>& sa_automount,
+void pod_items(const json& object,
+               const std::function<std::optional<bool>(const std::string& account)>& automount_of,
                const ItemSink& sink) {
     for (const json* spec : pod_specs(object)) {
         json view = owner_view(object);
@@ -176,9 +192,9 @@ void pod_items(const json& object, const std::map<std::string, bool>& sa_automou
             (*spec)["automountServiceAccountToken"].is_boolean()) {
             automount = (*spec)["automountServiceAccountToken"].get<bool>();
         } else {
-            std::string sa = spec->value("serviceAccountName", std::string("default"));
-            auto it = sa_automount.find(string_at(object, {"metadata", "namespace"}) + "/" + sa);
-            if (it != sa_automount.end()) automount = it->second;
+            const auto set =
+                automount_of(spec->value("serviceAccountName", std::string("default")));
+            if (set) automount = *set;
         }
         view["automountServiceAccountToken"] = automount;
         sink({std::move(view), ""});

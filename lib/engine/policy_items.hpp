@@ -2,7 +2,9 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -14,22 +16,38 @@ struct PolicyItem {
     nlohmann::json view;
     std::string
         label;  ///< "containers[0] (nginx)", "subjects[1] Group dev", "" for the object itself
+    /// Set when the item could not be judged and why (a binding whose role is not among the
+    /// objects read): such an item is a finding whatever the condition says.
+    std::string unjudged = {};
 };
 
 /// Receives the items an iterator yields.
 using ItemSink = std::function<void(PolicyItem&&)>;
 
-/// The pod specs of a workload or Pod object: the Pod's own spec, or the pod template of a
-/// Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job or CronJob.
-/// Empty for other kinds.
+/// A kind that holds a pod spec, and where: the Pod's own `spec`, a workload's pod template.
+struct PodTemplate {
+    std::string kind;               ///< "Deployment"
+    std::vector<std::string> path;  ///< {"spec", "template", "spec"}
+};
+
+/// Every kind the pod, container and volume iterators walk, top-level controllers first and Pod
+/// last (the order objects are listed in, so an owner comes before what it owns).
+const std::vector<PodTemplate>& pod_templates();
+
+/// The pod template of a kind; null for kinds that hold no pod spec.
+const PodTemplate* pod_template_of(std::string_view kind);
+
+/// The pod specs of a workload or Pod object (empty for other kinds, or when it has none).
 std::vector<const nlohmann::json*> pod_specs(const nlohmann::json& object);
 
 /// True for the kinds whose pod templates the pod iterators walk.
 bool is_workload_kind(const std::string& kind);
 
 /// `pod` items: the PodSpec under `spec`, the owner's `metadata` and `kind`, and the effective
-/// `automountServiceAccountToken` (the pod's, else its service account's, else true).
-void pod_items(const nlohmann::json& object, const std::map<std::string, bool>& sa_automount,
+/// `automountServiceAccountToken` (the pod's, else its service account's as `automount_of` tells
+/// it, else true).
+void pod_items(const nlohmann::json& object,
+               const std::function<std::optional<bool>(const std::string& account)>& automount_of,
                const ItemSink& sink);
 
 /// `container` items: each container, init container and ephemeral container with its effective

@@ -130,18 +130,30 @@ std::string version_from_image(const std::string& image) {
     return second == std::string::npos ? std::string() : tag.substr(0, second);
 }
 
-std::string kubernetes_version(const host::Host& host, const engine::NodeFacts& facts) {
-    auto it = facts.components.find("apiserver");
-    if (it == facts.components.end()) return {};
-    auto role = it->second.roles.find("manifest");
-    if (role == it->second.roles.end() || role->second.empty()) return {};
-    auto text = host.read_file(role->second.front().path);
-    if (!text) return {};
-    parse::Document doc = parse::parse_document(role->second.front().path, *text);
+// The Kubernetes version a static pod manifest runs: the first image tag that has one.
+std::string version_in_manifest(const std::string& path, const std::string& text) {
+    parse::Document doc = parse::parse_document(path, text);
     auto images = parse::select(doc.data, "spec.containers[*].image");
     for (const auto& image : images.values) {
         std::string version = version_from_image(parse::scalar_text(image));
         if (!version.empty()) return version;
+    }
+    return {};
+}
+
+// The node's Kubernetes version: the image tag of the static pod the catalogue names for it.
+std::string kubernetes_version(const host::Host& host, const model::Catalogue& catalogue,
+                               const engine::NodeFacts& facts) {
+    for (const auto& [id, component] : catalogue.components) {
+        if (component.version_from.empty()) continue;
+        auto it = facts.components.find(id);
+        if (it == facts.components.end()) continue;
+        auto role = it->second.roles.find(component.version_from);
+        if (role == it->second.roles.end() || role->second.empty()) continue;
+        auto text = host.read_file(role->second.front().path);
+        if (!text) continue;
+        if (auto version = version_in_manifest(role->second.front().path, *text); !version.empty())
+            return version;
     }
     return {};
 }
@@ -182,7 +194,7 @@ engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalo
             check->components.empty() ? std::string() : check->components.front();
         gather_item(host, check->test, component, facts, limits);
     }
-    facts.kubernetes_version = kubernetes_version(host, facts);
+    facts.kubernetes_version = kubernetes_version(host, catalogue, facts);
     return facts;
 }
 

@@ -281,29 +281,33 @@ void find_static_pod(const host::Host& host, const model::Component& c, engine::
     found.env = static_pod_env(manifest, c.static_pod, c.name);
 }
 
-void find_static_pod_dir(const host::Host& host, engine::NodeFacts& facts) {
-    auto it = facts.components.find("kubelet");
+// The static pod directory, from the component that runs static pods: its flag, else its config
+// file's key, else the catalogue's default when that exists on the node.
+void find_static_pod_dir(const host::Host& host, const model::Component& runner,
+                         engine::NodeFacts& facts) {
+    const model::StaticPods& pods = *runner.static_pods;
+    auto it = facts.components.find(runner.id);
     if (it != facts.components.end() && it->second.present) {
-        const engine::ComponentFacts& kubelet = it->second;
-        if (auto flag = kubelet.flags.last("--pod-manifest-path")) {
+        const engine::ComponentFacts& found = it->second;
+        if (auto flag = pods.from_flag.empty() ? std::nullopt : found.flags.last(pods.from_flag)) {
             facts.static_pod_dir = *flag;
             facts.static_pod_dir_how =
-                fmt::format("from kubelet --pod-manifest-path, {}", kubelet.how);
+                fmt::format("from {} {}, {}", runner.name, pods.from_flag, found.how);
             return;
         }
-        if (kubelet.config && kubelet.config->loaded) {
-            auto sel = parse::select(kubelet.config->data, "staticPodPath");
+        if (!pods.from_key.empty() && found.config && found.config->loaded) {
+            auto sel = parse::select(found.config->data, pods.from_key);
             if (!sel.values.empty() && !parse::scalar_text(sel.values.front()).empty()) {
                 facts.static_pod_dir = parse::scalar_text(sel.values.front());
-                facts.static_pod_dir_how = fmt::format("from staticPodPath in {}",
-                                                       kubelet.config->file_of(sel.paths.front()));
+                facts.static_pod_dir_how = fmt::format("from {} in {}", pods.from_key,
+                                                       found.config->file_of(sel.paths.front()));
                 return;
             }
         }
     }
-    if (may_exist(host, "/etc/kubernetes/manifests")) {
-        facts.static_pod_dir = "/etc/kubernetes/manifests";
-        facts.static_pod_dir_how = "the kubeadm default";
+    if (may_exist(host, pods.default_dir)) {
+        facts.static_pod_dir = pods.default_dir;
+        facts.static_pod_dir_how = pods.default_how;
     }
 }
 
@@ -369,11 +373,14 @@ void discover_components(const host::Host& host, const model::Catalogue& catalog
     if (!processes) facts.process_error = processes.error().message;
     const std::vector<host::Process> none;
     const auto& table = processes ? *processes : none;
-    if (auto it = catalogue.components.find("kubelet"); it != catalogue.components.end())
-        discover(host, it->second, table, facts);
-    find_static_pod_dir(host, facts);
+    // The component that runs static pods first: the others' manifests are in its directory.
     for (const auto& [id, component] : catalogue.components) {
-        if (id != "kubelet") discover(host, component, table, facts);
+        if (!component.static_pods) continue;
+        discover(host, component, table, facts);
+        find_static_pod_dir(host, component, facts);
+    }
+    for (const auto& [id, component] : catalogue.components) {
+        if (!component.static_pods) discover(host, component, table, facts);
     }
 }
 

@@ -118,6 +118,7 @@ ApiSource::ApiSource(std::unique_ptr<ApiClient> client, int page_size)
 model::ListOutcome ApiSource::list(const model::ResourceType& type, const ObjectSink& sink) {
     const auto deadline = Clock::now() + m_client->options().list_deadline;
     ListRun run{type, sink, {}, {}};
+    run.outcome.type = type.name();
     std::string token;
     bool restarted = false;
     while (true) {

@@ -507,7 +507,13 @@ std::vector<model::ListOutcome> ManifestSource::list_all(
         load(ignored);
     }
     std::vector<model::ListOutcome> outcomes;
-    for (const auto& stage : stages) outcomes.resize(outcomes.size() + stage.size());
+    for (const auto& stage : stages) {
+        for (const auto& type : stage) {
+            model::ListOutcome outcome;
+            outcome.type = type.name();
+            outcomes.push_back(std::move(outcome));
+        }
+    }
     if (!m_load_error.empty()) {
         for (auto& outcome : outcomes) {
             outcome.kind = model::ListOutcome::Kind::Failed;

@@ -26,7 +26,8 @@ public:
     virtual ListOutcome list(const ResourceType& type, const ObjectSink& sink) = 0;
     /// Streams the objects of several types, stage by stage: every object of a stage's types comes
     /// before those of the next stage; within a stage they may interleave. One outcome per type,
-    /// in the order given. By default, list() for each type in turn.
+    /// each naming the type it is about (ListOutcome::type). By default, list() for each type in
+    /// turn.
     virtual std::vector<ListOutcome> list_all(const std::vector<std::vector<ResourceType>>& stages,
                                               const ObjectSink& sink) {
         std::vector<ListOutcome> outcomes;

@@ -16,7 +16,8 @@ public:
         : m_what(std::move(what)), m_reason(std::move(reason)) {}
     /// Fails without a request.
     model::ListOutcome list(const model::ResourceType& type, const ObjectSink&) override {
-        return {model::ListOutcome::Kind::Failed, 0, "list " + type.resource + ": " + m_reason, 0};
+        return {model::ListOutcome::Kind::Failed, 0, "list " + type.resource + ": " + m_reason, 0,
+                type.name()};
     }
     /// What was to be reached.
     std::string describe() const override { return m_what; }

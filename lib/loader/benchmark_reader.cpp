@@ -6,6 +6,7 @@
 #include <re2/re2.h>
 
 #include "loader/test_item_reader.hpp"
+#include "model/targets.hpp"
 
 namespace kubeproof::loader {
 
@@ -13,9 +14,6 @@ namespace {
 
 const RE2* const k_key_pattern =
     new RE2("[a-z0-9]+([.-][a-z0-9]+)*");  // never destroyed: used at exit
-
-constexpr std::array<std::string_view, 5> k_targets = {"master", "etcd", "controlplane", "node",
-                                                       "policies"};
 
 void read_check_tests(const YamlContext& ctx, MapReader& map, model::Check& check) {
     int forms =
@@ -113,7 +111,7 @@ model::Section read_section(const YamlContext& ctx, const YAML::Node& root) {
     section.id = map.string("section", true);
     YAML::Node target = map.take("target");
     section.target = target.IsScalar() ? target.Scalar() : "";
-    if (std::find(k_targets.begin(), k_targets.end(), section.target) == k_targets.end()) {
+    if (model::find_target(section.target) == nullptr) {
         ctx.error(target.IsDefined() ? target : root,
                   fmt::format(
                       "invalid target '{}': expected master, etcd, controlplane, node or policies",

@@ -100,6 +100,14 @@ void check_boolean_defaults(const YamlContext& ctx, const YAML::Node& defaults,
     }
 }
 
+model::StaticPods read_static_pods(const YamlContext& ctx, const YAML::Node& node) {
+    MapReader map(ctx, node, "static_pods");
+    model::StaticPods pods{map.string("from_flag"), map.string("from_key"),
+                           map.string("default", true), map.string("default_how", true)};
+    map.finish();
+    return pods;
+}
+
 model::FileRole read_role(const YamlContext& ctx, const std::string& name, const YAML::Node& node) {
     model::FileRole role;
     role.name = name;
@@ -136,6 +144,9 @@ model::Component read_component(const YamlContext& ctx, const std::string& id,
     check_boolean_defaults(ctx, flag_defaults, c);
     read_config(ctx, map.take("config"), c);
     c.feature_gates = read_string_map(ctx, map.take("feature_gates"), "feature_gates");
+    if (YAML::Node pods = map.take("static_pods"); pods.IsDefined())
+        c.static_pods = read_static_pods(ctx, pods);
+    c.version_from = map.string("version_from");
     YAML::Node files = map.take("files");
     if (files.IsMap()) {
         for (const auto& entry : files)
@@ -144,6 +155,13 @@ model::Component read_component(const YamlContext& ctx, const std::string& id,
         ctx.error(files, "'files' must be a mapping");
     }
     map.finish();
+    if (!c.version_from.empty() && c.roles.count(c.version_from) == 0) {
+        ctx.error(
+            node,
+            fmt::format(
+                "component '{}' takes its version from file role '{}', which it does not define",
+                id, c.version_from));
+    }
     if (!c.config_role.empty() && c.roles.count(c.config_role) == 0) {
         ctx.error(node, fmt::format(
                             "component '{}' names config file role '{}', which it does not define",

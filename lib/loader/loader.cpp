@@ -8,6 +8,7 @@
 #include "loader/benchmark_reader.hpp"
 #include "loader/catalogue_reader.hpp"
 #include "loader/framework_reader.hpp"
+#include "model/targets.hpp"
 
 namespace kubeproof::loader {
 
@@ -99,17 +100,14 @@ void validate_item(Loading& l, const model::Catalogue& cat, const model::Check& 
 
 void validate_keys(Loading& l, const model::Benchmark& bench) {
     std::map<std::string, const model::Check*> seen;
-    for (const auto& section : bench.sections)
-        for (const auto& group : section.groups)
-            for (const auto& check : group.checks) {
-                if (check.key.empty()) continue;
-                auto [it, fresh] = seen.emplace(check.key, &check);
-                if (!fresh) {
-                    l.error_at(check.where,
-                               fmt::format("duplicate check key '{}' (also used by check {})",
-                                           check.key, it->second->id));
-                }
-            }
+    model::for_each_check(bench, [&](const auto&, const auto&, const model::Check& check) {
+        if (check.key.empty()) return;
+        auto [it, fresh] = seen.emplace(check.key, &check);
+        if (!fresh) {
+            l.error_at(check.where, fmt::format("duplicate check key '{}' (also used by check {})",
+                                                check.key, it->second->id));
+        }
+    });
 }
 
 void validate_benchmark(Loading& l, const model::Catalogue& cat, const model::Benchmark& bench) {
@@ -124,7 +122,7 @@ void validate_benchmark(Loading& l, const model::Catalogue& cat, const model::Be
                                fmt::format("duplicate check id '{}' (first defined at {}:{})",
                                            check.id, it->second.file, it->second.line));
                 }
-                const bool policies = section.target == "policies";
+                const bool policies = section.target == model::k_objects_target;
                 if (policies != check.components.empty()) {
                     l.error_at(
                         check.where,
@@ -189,9 +187,9 @@ void validate_framework(Loading& l, const model::Definitions& defs, const model:
     for (const auto& c : fw.criteria) criteria.insert(c.id);
     std::map<std::string, const model::Check*> checks;
     for (const auto& [id, bench] : defs.benchmarks)
-        for (const auto& s : bench.sections)
-            for (const auto& g : s.groups)
-                for (const auto& c : g.checks) checks.emplace(c.key, &c);
+        model::for_each_check(bench, [&](const auto&, const auto&, const model::Check& c) {
+            checks.emplace(c.key, &c);
+        });
     for (const auto& [key, links] : fw.mappings) {
         if (checks.count(key) == 0)
             l.error_at(fw.mapping_where.at(key), fmt::format("no check has the key '{}'", key));

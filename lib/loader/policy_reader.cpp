@@ -4,15 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "engine/policy_iterators.hpp"
 #include "loader/test_item_reader.hpp"
 
 namespace kubeproof::loader {
 
 namespace {
-
-constexpr std::array<std::string_view, 9> k_iterators = {
-    "pod",   "container",       "volume",    "role-rule", "binding-subject",
-    "grant", "service-account", "namespace", "object"};
 
 using model::Condition;
 
@@ -37,8 +34,10 @@ std::vector<Condition> optional_condition(const YamlContext& ctx, MapReader& map
 
 }  // namespace
 
-bool is_known_iterator(std::string_view name) {
-    return std::find(k_iterators.begin(), k_iterators.end(), name) != k_iterators.end();
+std::string known_iterators() {
+    std::vector<std::string_view> names;
+    for (const auto& it : engine::policy_iterators()) names.push_back(it.name);
+    return fmt::format("{}", fmt::join(names, ", "));
 }
 
 Condition read_condition(const YamlContext& ctx, const YAML::Node& node) {
@@ -67,11 +66,13 @@ Condition read_condition(const YamlContext& ctx, const YAML::Node& node) {
 void read_objects_subject(const YamlContext& ctx, MapReader& map, model::TestItem& item) {
     YAML::Node iterator = map.take("objects");
     item.iterator = scalar_of(ctx, iterator, "'objects'").value_or("");
-    if (!is_known_iterator(item.iterator)) {
+    if (engine::find_iterator(item.iterator) == nullptr) {
         ctx.error(iterator, fmt::format("unknown iterator '{}' (known: {})", item.iterator,
-                                        fmt::join(k_iterators, ", ")));
+                                        known_iterators()));
     }
-    item.kinds = map.strings("kinds", item.iterator == "object");
+    const engine::PolicyIterator* known = engine::find_iterator(item.iterator);
+    item.kinds = map.strings(
+        "kinds", known != nullptr && known->kinds.empty());  // it judges the kinds it is given
     item.violation = optional_condition(ctx, map, "violation");
     item.require = optional_condition(ctx, map, "require");
     item.exclude = optional_condition(ctx, map, "exclude");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -79,6 +80,10 @@ struct Check {
     std::string remediation;
     std::string notes;
     SourceLocation where;
+
+    /// Whether it judges the cluster's objects (a check of the objects target): the loader makes
+    /// those, and only those, take no components.
+    bool is_policy_check() const { return components.empty(); }
 };
 
 /// A group of checks ("1.1 Control Plane Node Configuration Files").
@@ -137,6 +142,15 @@ struct FlagSyntax {
     std::set<std::string> bool_flags;
 };
 
+/// Where a component that runs the node's static pods reads them from: its flag, else its config
+/// file's key, else a default directory (and how to name that default in evidence).
+struct StaticPods {
+    std::string from_flag;    ///< "--pod-manifest-path"
+    std::string from_key;     ///< "staticPodPath"
+    std::string default_dir;  ///< "/etc/kubernetes/manifests"
+    std::string default_how;  ///< "the kubeadm default"
+};
+
 /// A Kubernetes component in the catalogue.
 struct Component {
     std::string id;    ///< "apiserver"
@@ -156,6 +170,12 @@ struct Component {
     bool config_replaces_flags = false;
     std::map<std::string, ConfigDefault> config_defaults;
     std::map<std::string, std::string> feature_gates;
+    /// Set for the component that runs the node's static pods (the kubelet): it is discovered
+    /// first, and the static pod directory comes from it.
+    std::optional<StaticPods> static_pods;
+    /// The file role whose static pod image tag gives the node's Kubernetes version ("manifest"
+    /// of the API server); empty when it says nothing about the version.
+    std::string version_from;
     std::map<std::string, FileRole> roles;
 };
 

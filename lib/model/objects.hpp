@@ -19,6 +19,9 @@ struct ResourceType {
     /// A custom resource a cluster may not have (an add-on's CRD): the server not serving it is
     /// not a reason to call the checks that read it NA.
     bool optional = false;
+    /// When to list it: every type of a stage before those of the next (owners before what they
+    /// own).
+    unsigned stage = 0;
     /// List only the objects of this namespace; "" for every namespace.
     std::string in_namespace = {};
 
@@ -43,6 +46,7 @@ struct ListOutcome {
     std::string
         message;       ///< "list clusterrolebindings.rbac.authorization.k8s.io: 403 Forbidden: ..."
     size_t count = 0;  ///< objects delivered to the sink
+    std::string type = {};  ///< the resource type listed, as ResourceType::name() gives it
 };
 
 }  // namespace kubeproof::model

@@ -1,6 +1,29 @@
 #include "model/serialize.hpp"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
+
+namespace nlohmann {
+
+// An absent optional is null (nlohmann/json 3.11 has no built-in support for std::optional).
+template <typename T>
+struct adl_serializer<std::optional<T>> {
+    static void to_json(json& j, const std::optional<T>& value) {
+        if (value)
+            j = *value;
+        else
+            j = nullptr;
+    }
+    static void from_json(const json& j, std::optional<T>& value) {
+        if (j.is_null())
+            value.reset();
+        else
+            value = j.get<T>();
+    }
+};
+
+}  // namespace nlohmann
 
 namespace kubeproof::model {
 
@@ -21,10 +44,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FileRole, name, description, from_flag, from_
                                    systemd_unit, candidates, multi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfigDefault, value, zero_means_default)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FlagSyntax, library, bool_flags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StaticPods, from_flag, from_key, default_dir, default_how)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod,
                                    flag_defaults, flag_syntax, config_role, config_dropin_flag,
                                    config_dropin_suffix, config_replaces_flags, config_defaults,
-                                   feature_gates, roles)
+                                   feature_gates, static_pods, version_from, roles)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Criterion, id, title)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FrameworkLink, id, why, source)
@@ -32,7 +56,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, map
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
 
 namespace {
-constexpr int k_format_version = 7;
+constexpr int k_format_version = 8;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {

@@ -3,6 +3,7 @@
 #include "engine/policy.hpp"
 #include "engine/policy_items.hpp"
 #include "k8s/manifests.hpp"
+#include "k8s/resource_types.hpp"
 #include "loader/loader.hpp"
 
 using namespace kubeproof;
@@ -152,13 +153,14 @@ json namespace_named(const std::string& name, bool enforced) {
 std::map<std::string, engine::ItemOutcome> run(
     std::vector<std::pair<json, model::Origin>> objects,
     std::map<std::string, model::ListOutcome> outcomes = {}) {
-    engine::PolicyRun policy(checks());
-    for (const auto& type : engine::policy_resource_types()) {
+    engine::PolicyRun policy(checks(), k8s::policy_resource_types());
+    for (const auto& type : k8s::policy_resource_types()) {
         for (auto& [object, origin] : objects) {
             if (k8s::is_of_type(object, type)) policy.add(json(object), origin);
         }
         auto outcome = outcomes.count(type.name()) ? outcomes[type.name()] : model::ListOutcome{};
-        policy.record(type, outcome);
+        outcome.type = type.name();
+        policy.record(outcome);
     }
     return policy.finish();
 }
@@ -343,7 +345,7 @@ TEST_SUITE("engine/policy") {
             "(not judged, the server does not serve them: the server does not serve "
             "replicationcontrollers)"));
         std::map<std::string, model::ListOutcome> nothing;
-        for (const auto& type : engine::policy_resource_types()) {
+        for (const auto& type : k8s::policy_resource_types()) {
             if (engine::is_workload_kind(type.kind))
                 nothing[type.name()] = {model::ListOutcome::Kind::NotServed, 404,
                                         "not served: " + type.name(), 0};
@@ -390,7 +392,7 @@ TEST_SUITE("engine/policy") {
         "an object no API server accepts makes the checks that read it ERROR, and is listed") {
         json broken = deployment();
         broken["spec"]["template"]["spec"]["containers"] = {{"nginx", {{"image", "nginx"}}}};
-        engine::PolicyRun policy(checks());
+        engine::PolicyRun policy(checks(), k8s::policy_resource_types());
         policy.add(json(broken), {"deploy.yaml", 4});
         auto out = policy.finish();
         CHECK(out.at("5.2.2").kind == Kind::Error);

@@ -1,0 +1,160 @@
+#include "engine/policy_iterators.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace kubeproof::engine {
+
+namespace {
+
+using nlohmann::json;
+
+std::string meta(const json& object, const char* field) {
+    const auto m = object.find("metadata");
+    if (m == object.end() || !m->is_object()) return {};
+    const auto value = m->find(field);
+    return value != m->end() && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+const std::vector<StoredObject> k_none;
+
+// ---- items functions, one per iterator ---------------------------------------------------------
+
+void pod(const json& object, const model::Origin&, const PolicyContext& context, const ItemSink& sink) {
+    pod_items(
+        object,
+        [&](const std::string& account) { return context.automount(meta(object, "namespace"), account); },
+        sink);
+}
+
+void container(const json& object, const model::Origin&, const PolicyContext&, const ItemSink& sink) {
+    container_items(object, sink);
+}
+
+void volume(const json& object, const model::Origin&, const PolicyContext&, const ItemSink& sink) {
+    volume_items(object, sink);
+}
+
+void role_rule(const json& role, const model::Origin&, const PolicyContext& context, const ItemSink& sink) {
+    role_rule_items(role, effective_rules(role, context.objects("ClusterRole")), sink);
+}
+
+void binding_subject(const json& binding, const model::Origin&, const PolicyContext&, const ItemSink& sink) {
+    binding_subject_items(binding, sink);
+}
+
+// From the API a binding to a role that does not exist grants nothing; in manifests the role may
+// live elsewhere (a built-in one, another repository), so its subjects are items that could not
+// be judged.
+void grant(const json& binding, const model::Origin& origin, const PolicyContext& context, const ItemSink& sink) {
+    if (grant_items(binding, context.cluster_roles(), context.roles(), context.objects("ClusterRole"), sink)) return;
+    if (origin.file.empty()) return;
+    const json ref = binding.value("roleRef", json::object());
+    const std::string unjudged = fmt::format(
+        "references {} {}, which is not among the objects read: what it grants was not judged",
+        ref.value("kind", "?"), ref.value("name", "?"));
+    binding_subject_items(binding, [&](PolicyItem&& subject) {
+        subject.unjudged = unjudged;
+        sink(std::move(subject));
+    });
+}
+
+void whole(const json& object, const model::Origin&, const PolicyContext&, const ItemSink& sink) {
+    sink({object, "", ""});
+}
+
+void a_namespace(const json& ns, const model::Origin&, const PolicyContext& context, const ItemSink& sink) {
+    json view = ns;
+    view["networkPolicies"] = context.network_policies(meta(ns, "name"));
+    sink({std::move(view), "", ""});
+}
+
+std::vector<std::string> pod_kinds() {
+    std::vector<std::string> kinds;
+    for (const auto& t : pod_templates()) kinds.push_back(t.kind);
+    return kinds;
+}
+
+}  // namespace
+
+const std::vector<PolicyIterator>& policy_iterators() {
+    static const std::vector<PolicyIterator> k_iterators = {
+        {"pod", true, pod_kinds(), {"ServiceAccount"}, pod},
+        {"container", true, pod_kinds(), {}, container},
+        {"volume", true, pod_kinds(), {}, volume},
+        {"role-rule", false, {"ClusterRole", "Role"}, {"ClusterRole"}, role_rule},
+        {"binding-subject", false, {"ClusterRoleBinding", "RoleBinding"}, {}, binding_subject},
+        {"grant", false, {"ClusterRoleBinding", "RoleBinding"}, {"ClusterRole", "Role"}, grant},
+        {"service-account", false, {"ServiceAccount"}, {}, whole},
+        {"namespace", false, {"Namespace"}, {"NetworkPolicy", "CiliumNetworkPolicy"}, a_namespace},
+        {"object", false, {}, {}, whole},
+    };
+    return k_iterators;
+}
+
+const PolicyIterator* find_iterator(std::string_view name) {
+    for (const auto& it : policy_iterators()) {
+        if (it.name == name) return &it;
+    }
+    return nullptr;
+}
+
+bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
+    const std::string kind = object.value("kind", "");
+    const std::string api = object.value("apiVersion", "");
+    const std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
+    return std::any_of(kinds.begin(), kinds.end(),
+                       [&](const std::string& k) { return k == kind || k == group + "/" + kind; });
+}
+
+// ---- the context ------------------------------------------------------------------------------
+
+const std::vector<StoredObject>& PolicyContext::objects(const std::string& kind) const {
+    const auto it = m_kept.find(kind);
+    return it == m_kept.end() ? k_none : it->second;
+}
+
+size_t PolicyContext::count(std::initializer_list<const char*> kinds) const {
+    size_t n = 0;
+    for (const char* kind : kinds) n += objects(kind).size();
+    return n;
+}
+
+std::optional<bool> PolicyContext::automount(const std::string& ns, const std::string& name) const {
+    if (m_automount.built_from != count({"ServiceAccount"})) {
+        m_automount = {count({"ServiceAccount"}), {}};
+        for (const auto& stored : objects("ServiceAccount")) {
+            const json& value = stored.object.value("automountServiceAccountToken", json());
+            if (value.is_boolean())
+                m_automount.index[meta(stored.object, "namespace") + "/" + meta(stored.object, "name")] = value.get<bool>();
+        }
+    }
+    const auto it = m_automount.index.find(ns + "/" + name);
+    return it == m_automount.index.end() ? std::nullopt : std::optional<bool>(it->second);
+}
+
+int PolicyContext::network_policies(const std::string& ns) const {
+    if (m_network_policies.built_from != count({"NetworkPolicy", "CiliumNetworkPolicy"})) {
+        m_network_policies = {count({"NetworkPolicy", "CiliumNetworkPolicy"}), {}};
+        for (const char* kind : {"NetworkPolicy", "CiliumNetworkPolicy"}) {
+            for (const auto& stored : objects(kind)) ++m_network_policies.index[meta(stored.object, "namespace")];
+        }
+    }
+    const auto it = m_network_policies.index.find(ns);
+    return it == m_network_policies.index.end() ? 0 : it->second;
+}
+
+const RoleIndex& PolicyContext::cluster_roles() const {
+    if (m_cluster_roles.built_from != count({"ClusterRole"})) {
+        m_cluster_roles = {count({"ClusterRole"}), index_roles(objects("ClusterRole"))};
+    }
+    return m_cluster_roles.index;
+}
+
+const RoleIndex& PolicyContext::roles() const {
+    if (m_roles.built_from != count({"Role"})) m_roles = {count({"Role"}), index_roles(objects("Role"))};
+    return m_roles.index;
+}
+
+}  // namespace kubeproof::engine
