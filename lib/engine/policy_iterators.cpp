@@ -21,14 +21,18 @@ const std::vector<StoredObject> k_none;
 
 // ---- items functions, one per iterator ---------------------------------------------------------
 
-void pod(const json& object, const model::Origin&, const PolicyContext& context, const ItemSink& sink) {
+void pod(const json& object, const model::Origin&, const PolicyContext& context,
+         const ItemSink& sink) {
     pod_items(
         object,
-        [&](const std::string& account) { return context.automount(meta(object, "namespace"), account); },
+        [&](const std::string& account) {
+            return context.automount(meta(object, "namespace"), account);
+        },
         sink);
 }
 
-void container(const json& object, const model::Origin&, const PolicyContext&, const ItemSink& sink) {
+void container(const json& object, const model::Origin&, const PolicyContext&,
+               const ItemSink& sink) {
     container_items(object, sink);
 }
 
@@ -36,19 +40,24 @@ void volume(const json& object, const model::Origin&, const PolicyContext&, cons
     volume_items(object, sink);
 }
 
-void role_rule(const json& role, const model::Origin&, const PolicyContext& context, const ItemSink& sink) {
+void role_rule(const json& role, const model::Origin&, const PolicyContext& context,
+               const ItemSink& sink) {
     role_rule_items(role, effective_rules(role, context.objects("ClusterRole")), sink);
 }
 
-void binding_subject(const json& binding, const model::Origin&, const PolicyContext&, const ItemSink& sink) {
+void binding_subject(const json& binding, const model::Origin&, const PolicyContext&,
+                     const ItemSink& sink) {
     binding_subject_items(binding, sink);
 }
 
 // From the API a binding to a role that does not exist grants nothing; in manifests the role may
 // live elsewhere (a built-in one, another repository), so its subjects are items that could not
 // be judged.
-void grant(const json& binding, const model::Origin& origin, const PolicyContext& context, const ItemSink& sink) {
-    if (grant_items(binding, context.cluster_roles(), context.roles(), context.objects("ClusterRole"), sink)) return;
+void grant(const json& binding, const model::Origin& origin, const PolicyContext& context,
+           const ItemSink& sink) {
+    if (grant_items(binding, context.cluster_roles(), context.roles(),
+                    context.objects("ClusterRole"), sink))
+        return;
     if (origin.file.empty()) return;
     const json ref = binding.value("roleRef", json::object());
     const std::string unjudged = fmt::format(
@@ -64,7 +73,8 @@ void whole(const json& object, const model::Origin&, const PolicyContext&, const
     sink({object, "", ""});
 }
 
-void a_namespace(const json& ns, const model::Origin&, const PolicyContext& context, const ItemSink& sink) {
+void a_namespace(const json& ns, const model::Origin&, const PolicyContext& context,
+                 const ItemSink& sink) {
     json view = ns;
     view["networkPolicies"] = context.network_policies(meta(ns, "name"));
     sink({std::move(view), "", ""});
@@ -103,7 +113,8 @@ const PolicyIterator* find_iterator(std::string_view name) {
 bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
     const std::string kind = object.value("kind", "");
     const std::string api = object.value("apiVersion", "");
-    const std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
+    const std::string group =
+        api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
     return std::any_of(kinds.begin(), kinds.end(),
                        [&](const std::string& k) { return k == kind || k == group + "/" + kind; });
 }
@@ -127,7 +138,9 @@ std::optional<bool> PolicyContext::automount(const std::string& ns, const std::s
         for (const auto& stored : objects("ServiceAccount")) {
             const json& value = stored.object.value("automountServiceAccountToken", json());
             if (value.is_boolean())
-                m_automount.index[meta(stored.object, "namespace") + "/" + meta(stored.object, "name")] = value.get<bool>();
+                m_automount
+                    .index[meta(stored.object, "namespace") + "/" + meta(stored.object, "name")] =
+                    value.get<bool>();
         }
     }
     const auto it = m_automount.index.find(ns + "/" + name);
@@ -138,7 +151,8 @@ int PolicyContext::network_policies(const std::string& ns) const {
     if (m_network_policies.built_from != count({"NetworkPolicy", "CiliumNetworkPolicy"})) {
         m_network_policies = {count({"NetworkPolicy", "CiliumNetworkPolicy"}), {}};
         for (const char* kind : {"NetworkPolicy", "CiliumNetworkPolicy"}) {
-            for (const auto& stored : objects(kind)) ++m_network_policies.index[meta(stored.object, "namespace")];
+            for (const auto& stored : objects(kind))
+                ++m_network_policies.index[meta(stored.object, "namespace")];
         }
     }
     const auto it = m_network_policies.index.find(ns);
@@ -153,7 +167,8 @@ const RoleIndex& PolicyContext::cluster_roles() const {
 }
 
 const RoleIndex& PolicyContext::roles() const {
-    if (m_roles.built_from != count({"Role"})) m_roles = {count({"Role"}), index_roles(objects("Role"))};
+    if (m_roles.built_from != count({"Role"}))
+        m_roles = {count({"Role"}), index_roles(objects("Role"))};
     return m_roles.index;
 }
 

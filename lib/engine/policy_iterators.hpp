@@ -19,7 +19,8 @@ namespace kubeproof::engine {
 /// network policies for a namespace), with indexes built when first asked for.
 class PolicyContext {
 public:
-    explicit PolicyContext(const std::map<std::string, std::vector<StoredObject>>& kept) : m_kept(kept) {}
+    explicit PolicyContext(const std::map<std::string, std::vector<StoredObject>>& kept)
+        : m_kept(kept) {}
 
     /// Every kept object of one kind, in the order it came.
     const std::vector<StoredObject>& objects(const std::string& kind) const;
@@ -58,7 +59,7 @@ struct PolicyIterator {
     /// Judged as objects arrive and then dropped (pods and workloads: a cluster has too many to
     /// keep); the others are kept and judged once everything has been listed.
     bool streamed = false;
-    std::vector<std::string> kinds;          ///< the kinds it judges; empty: the test's own `kinds:`
+    std::vector<std::string> kinds;  ///< the kinds it judges; empty: the test's own `kinds:`
     std::vector<std::string> context_kinds;  ///< kinds it reads to judge them
     ItemsFunction items = nullptr;
 };

@@ -43,8 +43,8 @@ constexpr Row k_rows[] = {
 
 /// Kubernetes' own groups are served by every cluster; the others are add-ons' CRDs.
 bool builtin_group(const std::string& group) {
-    static const std::set<std::string> k_builtin = {"", "apps", "batch", "rbac.authorization.k8s.io",
-                                                    "networking.k8s.io"};
+    static const std::set<std::string> k_builtin = {
+        "", "apps", "batch", "rbac.authorization.k8s.io", "networking.k8s.io"};
     return k_builtin.count(group) != 0;
 }
 
@@ -54,7 +54,8 @@ const std::vector<model::ResourceType>& policy_resource_types() {
     static const std::vector<model::ResourceType> k_types = [] {
         std::vector<model::ResourceType> types;
         for (const Row& row : k_rows) {
-            model::ResourceType type{row.group, row.version, row.resource, row.kind, row.namespaced};
+            model::ResourceType type{row.group, row.version, row.resource, row.kind,
+                                     row.namespaced};
             type.optional = !builtin_group(type.group);
             type.stage = row.stage;
             types.push_back(std::move(type));
@@ -64,7 +65,8 @@ const std::vector<model::ResourceType>& policy_resource_types() {
     return k_types;
 }
 
-std::vector<std::vector<model::ResourceType>> policy_list_stages(const std::vector<model::ResourceType>& types) {
+std::vector<std::vector<model::ResourceType>> policy_list_stages(
+    const std::vector<model::ResourceType>& types) {
     std::vector<std::vector<model::ResourceType>> stages;
     for (const auto& type : types) {
         if (stages.size() <= type.stage) stages.resize(type.stage + 1);

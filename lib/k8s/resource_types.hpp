@@ -14,6 +14,7 @@ namespace kubeproof::k8s {
 const std::vector<model::ResourceType>& policy_resource_types();
 
 /// The same types grouped by stage, each stage a list a source may read in one go.
-std::vector<std::vector<model::ResourceType>> policy_list_stages(const std::vector<model::ResourceType>& types);
+std::vector<std::vector<model::ResourceType>> policy_list_stages(
+    const std::vector<model::ResourceType>& types);
 
 }  // namespace kubeproof::k8s
