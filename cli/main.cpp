@@ -6,7 +6,7 @@
 
 #include "commands.hpp"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     // A static binary must never dlopen NSS modules (they crash it); names come from the node's
     // files.
     __nss_configure_lookup("passwd", "files");
@@ -47,4 +47,6 @@ int main(int argc, char** argv) {
         print_error(std::string("internal error: ") + e.what());
         return k_exit_scan_failed;
     }
+} catch (...) {  // CLI11 setup or printing the error itself threw: nothing more to say
+    return kubeproof::cli::k_exit_scan_failed;
 }

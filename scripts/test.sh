@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The project's test command: builds the fully static release preset and runs its tests, then
-# builds the ASan+UBSan preset and runs the same tests under the sanitizers. Exits non-zero on
-# the first failure. Run scripts/setup.sh once first.
+# The project's test command. The build checks itself first (formatting, the folder layering of
+# ARCHITECTURE.md), then builds the fully static release binary with gcc and runs every test, then
+# builds with clang under ASan+UBSan and runs the same tests under the sanitizers, then runs
+# clang-tidy (warnings are errors) over the clang build's compile commands. Exits non-zero on the
+# first failure. Run scripts/setup.sh once first.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -10,7 +12,7 @@ export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 start=$SECONDS
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== %s (%ds)\n' "$*" "$((SECONDS - start))"; }
 on_exit() {
     local status=$?
     if ((status != 0)); then
@@ -18,6 +20,11 @@ on_exit() {
     fi
 }
 trap on_exit EXIT
+
+step "check format"
+bash scripts/check_format.sh
+step "check layers"
+python3 scripts/check_layers.py
 
 for preset in release asan-ubsan; do
     step "configure $preset"
@@ -28,6 +35,9 @@ for preset in release asan-ubsan; do
     ctest --preset "$preset" -j2
 done
 
+step "clang-tidy"
+bash scripts/check_tidy.sh build/asan-ubsan
+
 binary=build/release/kubeproof
 step "release binary"
 file "$binary"
@@ -35,5 +45,5 @@ if ! file "$binary" | grep -q 'statically linked'; then
     printf 'test.sh: %s is not statically linked\n' "$binary" >&2
     exit 1
 fi
-printf 'test.sh: OK: release and asan-ubsan built and all tests passed in %ds (%s: %s bytes)\n' \
+printf 'test.sh: OK: format, layers, gcc release, clang asan-ubsan and clang-tidy passed in %ds (%s: %s bytes)\n' \
     "$((SECONDS - start))" "$binary" "$(stat -c %s "$binary")"

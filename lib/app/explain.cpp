@@ -25,7 +25,7 @@ std::string describe_ref(const std::string& ref, const model::Catalogue& catalog
         ways.push_back(fmt::format("{} {}", comp->second.name, role->second.from_flag));
     if (!role->second.from_key.empty())
         ways.push_back(fmt::format("config key {}", role->second.from_key));
-    if (role->second.static_pod) ways.push_back("the static pod directory");
+    if (role->second.static_pod) ways.emplace_back("the static pod directory");
     if (!role->second.systemd_unit.empty())
         ways.push_back(fmt::format("systemd unit {} and drop-ins", role->second.systemd_unit));
     if (!role->second.candidates.empty())
@@ -94,8 +94,9 @@ std::string describe_leaf(const model::TestItem& item, const model::Catalogue& c
 
 std::optional<CheckLocation> find_check(const model::Definitions& defs, const std::string& id,
                                         const std::string& benchmark) {
-    for (const auto& [bench_id, bench] : defs.benchmarks) {
-        if (!benchmark.empty() && bench_id != benchmark) continue;
+    for (const auto& entry : defs.benchmarks) {
+        const model::Benchmark& bench = entry.second;
+        if (!benchmark.empty() && entry.first != benchmark) continue;
         std::optional<CheckLocation> found;
         model::for_each_check(
             bench, [&](const model::Section& s, const model::Group& g, const model::Check& c) {
@@ -148,8 +149,9 @@ std::string framework_lines(const model::Check& check, const model::Definitions&
 std::vector<std::string> checks_for(const model::Framework& fw, const std::string& criterion,
                                     const model::Definitions& defs) {
     std::vector<std::string> out;
-    for (const auto& [bench_id, bench] : defs.benchmarks) {
-        model::for_each_check(bench, [&](const auto&, const auto&, const model::Check& c) {
+    for (const auto& entry : defs.benchmarks) {
+        const std::string& bench_id = entry.first;
+        model::for_each_check(entry.second, [&](const auto&, const auto&, const model::Check& c) {
             auto links = fw.mappings.find(c.key);
             if (links == fw.mappings.end()) return;
             bool linked = std::any_of(links->second.begin(), links->second.end(),

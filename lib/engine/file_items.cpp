@@ -66,6 +66,7 @@ std::string describe_subject(const model::TestItem& item, const std::vector<Targ
     }
     if (targets.size() == 1) return targets.front().path;
     std::vector<std::string> paths;
+    paths.reserve(targets.size());
     for (const auto& t : targets) paths.push_back(t.path);
     return paths.empty() ? item.refs.front() : fmt::format("each of {}", fmt::join(paths, ", "));
 }

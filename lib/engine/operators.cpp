@@ -160,6 +160,7 @@ const OperatorSpec* find_operator(std::string_view name) {
 
 std::string operator_names() {
     std::vector<std::string_view> names;
+    names.reserve(k_operators.size());
     for (const auto& spec : k_operators) names.push_back(spec.name);
     return fmt::format("{}", fmt::join(names, ", "));
 }

@@ -1,6 +1,8 @@
 #include "engine/policy.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 
 #include <fmt/format.h>
@@ -188,7 +190,8 @@ std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test,
     out.kind = Kind::Error;
     out.reason = fmt::format(
         "cannot be judged: {}{}",
-        fmt::join(problems.begin(), problems.begin() + std::min<size_t>(problems.size(), 3), "; "),
+        fmt::join(problems.begin(),
+                  problems.begin() + std::min<std::ptrdiff_t>(std::ssize(problems), 3), "; "),
         problems.size() > 3 ? fmt::format("; and {} more", problems.size() - 3) : "");
     out.evidence = std::move(evidence);
     return out;
@@ -332,7 +335,7 @@ void PolicyRun::State::drop_namespace_if_cluster_scoped(json& object) const {
     }
 }
 
-PolicyRun::PolicyRun(std::vector<const model::Check*> checks,
+PolicyRun::PolicyRun(const std::vector<const model::Check*>& checks,
                      std::vector<model::ResourceType> types)
     : m_state(std::make_unique<State>()) {
     m_state->types = std::move(types);
@@ -437,7 +440,7 @@ const std::vector<MalformedObject>& PolicyRun::malformed() const { return m_stat
 
 std::vector<std::string> fields_never_read(const std::string& kind) {
     std::vector<std::string> fields = {"metadata.managedFields"};
-    if (is_workload_kind(kind)) fields.push_back("status");
+    if (is_workload_kind(kind)) fields.emplace_back("status");
     return fields;
 }
 

@@ -38,7 +38,8 @@ class PolicyRun {
 public:
     /// `checks` are the policy checks to evaluate (each with an `objects:` test); `types` the
     /// resource types the caller lists (which are namespaced, which are optional CRDs).
-    PolicyRun(std::vector<const model::Check*> checks, std::vector<model::ResourceType> types);
+    PolicyRun(const std::vector<const model::Check*>& checks,
+              std::vector<model::ResourceType> types);
     ~PolicyRun();
     PolicyRun(const PolicyRun&) = delete;
     PolicyRun& operator=(const PolicyRun&) = delete;

@@ -1,12 +1,16 @@
 #pragma once
 
-// What the YAML and the JSON manifest readers share: when a document is a Kubernetes object, and
-// when it is a list of them.
+// What the YAML and the JSON manifest readers share: when a document is a Kubernetes object, when
+// it is a list of them, which resource type an object is of, and an object as read.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "k8s/builtin_kinds.hpp"
+#include "model/objects.hpp"
 #include "util/expected.hpp"
 
 namespace kubeproof::k8s {
@@ -52,5 +56,26 @@ inline Identity item_defaults(const Identity& list) {
     return {list.api_version,
             list.kind.substr(0, list.kind.size() - std::string_view("List").size())};
 }
+
+/// The API group of an apiVersion: "apps" for "apps/v1", "" for "v1".
+std::string_view api_group(std::string_view api_version);
+
+/// Whether an object is of `type`: the same kind and API group, any version. The legacy group
+/// `extensions` counts as `apps` for Deployment, DaemonSet and ReplicaSet and as
+/// `networking.k8s.io` for Ingress and NetworkPolicy, since the API server served those as the same
+/// resources.
+bool is_of_type(const Identity& identity, const model::ResourceType& type);
+/// The same for an object's apiVersion and kind.
+bool is_of_type(const nlohmann::json& object, const model::ResourceType& type);
+
+/// One object read from a manifest file, with where it starts.
+struct ManifestObject {
+    nlohmann::json object;    ///< always has string apiVersion and kind
+    model::Origin origin;     ///< file as given and the 1-based line of the object's mapping
+    std::string helm_source;  ///< "chart/templates/x.yaml" from Helm's "# Source:" comment, else ""
+};
+
+/// Receives manifest objects one at a time; the object may be moved from.
+using ManifestSink = std::function<void(ManifestObject&& object)>;
 
 }  // namespace kubeproof::k8s

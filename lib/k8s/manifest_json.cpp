@@ -23,25 +23,23 @@ constexpr std::string_view k_white_space = " \t\r\n";
 constexpr size_t k_block_size = size_t{1} << 20;  ///< what a file is read in while it is indexed
 constexpr size_t k_max_quoted = 1024;             ///< of a line quoted in a message
 
-/// The text of one JSON manifest: in memory, or read from its file a block at a time, so that
-/// indexing a file holds one block of it rather than all of it.
+/// The text of one JSON manifest input, read a block at a time, so that indexing holds one block
+/// of it rather than all of it.
 class TextInput {
 public:
-    explicit TextInput(std::string_view text) : m_view(text), m_size(text.size()) {}
-    explicit TextInput(local::ManifestFile& file)
-        : m_file(&file), m_size(static_cast<size_t>(file.stamp().size)) {}
+    explicit TextInput(local::ManifestInput& input) : m_input(input), m_size(input.size()) {}
 
     size_t size() const { return m_size; }
-    /// Why the file could not be read, "" when it could.
+    /// Why the input could not be read, "" when it could.
     const std::string& error() const { return m_error; }
 
-    /// The character at `offset` (< size()); reading forward is cheap. NUL once the file cannot be
-    /// read, which stops the JSON lexer with a syntax error; error() then says why.
+    /// The character at `offset` (< size()); reading forward is cheap. NUL once the input cannot
+    /// be read, which stops the JSON lexer with a syntax error; error() then says why.
     char at(size_t offset) {
         if (offset >= m_view_start && offset - m_view_start < m_view.size())
             return m_view[offset - m_view_start];
-        if (m_file == nullptr || !m_error.empty() || offset >= m_size) return '\0';
-        auto block = m_file->read(offset, std::min(k_block_size, m_size - offset));
+        if (!m_error.empty() || offset >= m_size) return '\0';
+        auto block = m_input.read(offset, std::min(k_block_size, m_size - offset));
         if (!block) {
             m_error = block.error().message;
             m_view = {};
@@ -65,8 +63,8 @@ public:
     }
 
 private:
-    local::ManifestFile* m_file = nullptr;
-    std::string_view m_view;  ///< the whole text, or the block last read
+    local::ManifestInput& m_input;
+    std::string_view m_view;  ///< the block last read
     size_t m_view_start = 0;
     size_t m_size = 0;
     std::string m_error;
@@ -332,40 +330,24 @@ Spot JsonScanner::last_read() {
             m_cursor.previous_line_start};
 }
 
-std::vector<JsonObjectSpan> index(TextInput& input, const std::string& file,
-                                  parse::Diagnostics& diagnostics) {
-    JsonScanner scanner(input, file, diagnostics);
-    while (scanner.skip_white_space() && scanner.scan_value()) {
-    }
-    return std::move(scanner.spans());
-}
-
 }  // namespace
 
-bool is_json_text(std::string_view text) {
-    const size_t first = text.find_first_not_of(k_white_space);
-    return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
-}
-
-std::vector<JsonObjectSpan> index_json_objects(std::string_view text, const std::string& file,
-                                               parse::Diagnostics& diagnostics) {
-    TextInput input(text);
-    return index(input, file, diagnostics);
-}
-
-bool is_json_file(local::ManifestFile& file) {
-    TextInput input(file);
-    for (size_t at = 0; at < input.size(); ++at) {
-        const char c = input.at(at);
+bool is_json(local::ManifestInput& input) {
+    TextInput text(input);
+    for (size_t at = 0; at < text.size(); ++at) {
+        const char c = text.at(at);
         if (k_white_space.find(c) == std::string_view::npos) return c == '{' || c == '[';
     }
     return false;
 }
 
-std::vector<JsonObjectSpan> index_json_file(local::ManifestFile& file, const std::string& name,
-                                            parse::Diagnostics& diagnostics) {
-    TextInput input(file);
-    return index(input, name, diagnostics);
+std::vector<JsonObjectSpan> index_json(local::ManifestInput& input,
+                                       parse::Diagnostics& diagnostics) {
+    TextInput text(input);
+    JsonScanner scanner(text, input.name(), diagnostics);
+    while (scanner.skip_white_space() && scanner.scan_value()) {
+    }
+    return std::move(scanner.spans());
 }
 
 util::Expected<json, std::string> build_json_object(std::string_view text, const Identity& identity,

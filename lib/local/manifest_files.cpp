@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <memory>
 #include <system_error>
 #include <utility>
 
@@ -94,15 +95,28 @@ util::IoResult<std::vector<std::string>> expand_manifest_path(const std::string&
     return files;
 }
 
-util::IoResult<ManifestFile> ManifestFile::open(const std::string& path) {
+namespace {
+
+/// Size and modification time (nanoseconds) of a file, to tell when it changed.
+struct Stamp {
+    long long size = 0;
+    long long mtime_ns = 0;
+    bool operator==(const Stamp&) const = default;
+};
+
+util::IoError errno_error(const std::string& path, int error) {
+    return error_for(path, std::error_code(error, std::generic_category()));
+}
+
+/// Opens a regular file for reading: its descriptor and stamp.
+util::IoResult<std::pair<int, Stamp>> open_regular_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
+    if (fd < 0) return util::unexpected(errno_error(path, errno));
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         const int saved = errno;
         ::close(fd);
-        return util::unexpected(error_for(path, std::error_code(saved, std::generic_category())));
+        return util::unexpected(errno_error(path, saved));
     }
     if (!S_ISREG(st.st_mode)) {
         ::close(fd);
@@ -112,48 +126,48 @@ util::IoResult<ManifestFile> ManifestFile::open(const std::string& path) {
     const Stamp stamp{
         static_cast<long long>(st.st_size),
         static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
-    return ManifestFile(fd, path, stamp);
+    return std::pair{fd, stamp};
 }
 
-ManifestFile::ManifestFile(ManifestFile&& other) noexcept
-    : m_fd(std::exchange(other.m_fd, -1)),
-      m_path(std::move(other.m_path)),
-      m_stamp(other.m_stamp),
-      m_buffer(std::move(other.m_buffer)) {}
+/// A file, read with pread; open from open_manifest_input until close(), then again from
+/// changed() or the next read, as long as it is as it was first opened.
+class FileInput final : public ManifestInput {
+public:
+    FileInput(std::string path, int fd, Stamp stamp)
+        : m_path(std::move(path)), m_fd(fd), m_stamp(stamp) {}
+    FileInput(const FileInput&) = delete;
+    FileInput& operator=(const FileInput&) = delete;
+    ~FileInput() override { close(); }
 
-ManifestFile& ManifestFile::operator=(ManifestFile&& other) noexcept {
-    if (this != &other) {
-        if (m_fd >= 0) ::close(m_fd);
-        m_fd = std::exchange(other.m_fd, -1);
-        m_path = std::move(other.m_path);
-        m_stamp = other.m_stamp;
-        m_buffer = std::move(other.m_buffer);
+    const std::string& name() const override { return m_path; }
+    size_t size() const override { return static_cast<size_t>(m_stamp.size); }
+    util::IoResult<std::string_view> read(size_t offset, size_t length) override;
+    util::IoResult<bool> changed() override;
+    void close() override;
+
+private:
+    std::string m_path;
+    int m_fd = -1;  ///< open only while the file is as it was first opened
+    Stamp m_stamp;  ///< when it was first opened
+    std::string m_buffer;
+};
+
+util::IoResult<std::string_view> FileInput::read(size_t offset, size_t length) {
+    if (m_fd < 0) {
+        auto reopened = changed();
+        if (!reopened) return util::unexpected(reopened.error());
+        if (*reopened) {
+            return util::unexpected(util::IoError{util::IoError::Kind::Other,
+                                                  m_path + ": changed since it was first read"});
+        }
     }
-    return *this;
-}
-
-ManifestFile::~ManifestFile() {
-    if (m_fd >= 0) ::close(m_fd);
-}
-
-util::IoResult<std::string> ManifestFile::read_all() {
-    auto whole = read(0, static_cast<size_t>(m_stamp.size));
-    if (!whole) return util::unexpected(whole.error());
-    std::string text = std::move(m_buffer);
-    m_buffer = std::string();
-    return text;
-}
-
-util::IoResult<std::string_view> ManifestFile::read(size_t offset, size_t length) {
     m_buffer.resize(length);
     size_t done = 0;
     while (done < length) {
         const ssize_t got =
             ::pread(m_fd, m_buffer.data() + done, length - done, static_cast<off_t>(offset + done));
         if (got < 0 && errno == EINTR) continue;
-        if (got < 0)
-            return util::unexpected(
-                error_for(m_path, std::error_code(errno, std::generic_category())));
+        if (got < 0) return util::unexpected(errno_error(m_path, errno));
         if (got == 0)
             return util::unexpected(util::IoError{util::IoError::Kind::Other,
                                                   m_path + ": shorter than when it was read"});
@@ -162,12 +176,59 @@ util::IoResult<std::string_view> ManifestFile::read(size_t offset, size_t length
     return std::string_view(m_buffer);
 }
 
-util::IoResult<std::string> read_manifest_file(const std::string& path,
-                                               std::istream& stdin_stream) {
+util::IoResult<bool> FileInput::changed() {
+    close();
+    auto opened = open_regular_file(m_path);
+    if (!opened) return util::unexpected(opened.error());
+    m_fd = opened->first;
+    if (opened->second == m_stamp) return false;
+    close();
+    return true;
+}
+
+void FileInput::close() {
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = -1;
+    m_buffer.clear();
+    m_buffer.shrink_to_fit();  // frees it: assigning an empty string keeps the capacity
+}
+
+/// Text in memory: standard input, read once, or text a test gives.
+class MemoryInput final : public ManifestInput {
+public:
+    MemoryInput(std::string name, std::string text)
+        : m_name(std::move(name)), m_text(std::move(text)) {}
+
+    const std::string& name() const override { return m_name; }
+    size_t size() const override { return m_text.size(); }
+    util::IoResult<std::string_view> read(size_t offset, size_t length) override {
+        if (offset > m_text.size() || length > m_text.size() - offset) {
+            return util::unexpected(util::IoError{util::IoError::Kind::Other,
+                                                  m_name + ": shorter than when it was read"});
+        }
+        return std::string_view(m_text).substr(offset, length);
+    }
+    util::IoResult<bool> changed() override { return false; }
+    void close() override {}
+
+private:
+    std::string m_name;
+    std::string m_text;
+};
+
+}  // namespace
+
+std::string manifest_input_name(const std::string& path) {
+    return path == k_stdin_argument ? std::string(k_stdin_name) : path;
+}
+
+util::IoResult<std::unique_ptr<ManifestInput>> open_manifest_input(const std::string& path,
+                                                                   std::istream& stdin_stream) {
     if (path != k_stdin_argument) {
-        auto file = ManifestFile::open(path);
-        if (!file) return util::unexpected(file.error());
-        return file->read_all();
+        auto opened = open_regular_file(path);
+        if (!opened) return util::unexpected(opened.error());
+        return std::unique_ptr<ManifestInput>(
+            std::make_unique<FileInput>(path, opened->first, opened->second));
     }
     std::string text(std::istreambuf_iterator<char>(stdin_stream),
                      std::istreambuf_iterator<char>{});
@@ -175,7 +236,11 @@ util::IoResult<std::string> read_manifest_file(const std::string& path,
         return util::unexpected(
             util::IoError{util::IoError::Kind::Other, std::string(k_stdin_name) + ": read error"});
     }
-    return text;
+    return memory_input(std::string(k_stdin_name), std::move(text));
+}
+
+std::unique_ptr<ManifestInput> memory_input(std::string name, std::string text) {
+    return std::make_unique<MemoryInput>(std::move(name), std::move(text));
 }
 
 }  // namespace kubeproof::local

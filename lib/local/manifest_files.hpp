@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,41 +25,36 @@ inline constexpr std::string_view k_stdin_name = "<stdin>";
 /// scan.
 util::IoResult<std::vector<std::string>> expand_manifest_path(const std::string& argument);
 
-/// An open manifest file on the operator's machine, read whole or piece by piece (pread), so that
-/// a scan can index a large file once and later read back only the objects it needs. Knows the
-/// size and modification time it had when opened, to tell when it changed in between.
-class ManifestFile {
+/// One manifest input of the operator's machine, a file or standard input, read piece by piece so
+/// that a scan can index it once and later read back only the objects it needs. A file is opened
+/// again for each read-back and closed in between; standard input is read once and kept in memory.
+class ManifestInput {
 public:
-    /// Size and modification time (nanoseconds) of a file.
-    struct Stamp {
-        long long size = 0;
-        long long mtime_ns = 0;
-        bool operator==(const Stamp&) const = default;
-    };
-
-    static util::IoResult<ManifestFile> open(const std::string& path);
-    ManifestFile(ManifestFile&& other) noexcept;
-    ManifestFile& operator=(ManifestFile&& other) noexcept;
-    ManifestFile(const ManifestFile&) = delete;
-    ManifestFile& operator=(const ManifestFile&) = delete;
-    ~ManifestFile();
-
-    const Stamp& stamp() const { return m_stamp; }
-    /// The whole file.
-    util::IoResult<std::string> read_all();
-    /// `length` bytes from `offset`, valid until the next read; an error if the file is shorter.
-    util::IoResult<std::string_view> read(size_t offset, size_t length);
-
-private:
-    ManifestFile(int fd, std::string path, Stamp stamp)
-        : m_fd(fd), m_path(std::move(path)), m_stamp(stamp) {}
-    int m_fd = -1;
-    std::string m_path;
-    Stamp m_stamp;
-    std::string m_buffer;
+    virtual ~ManifestInput() = default;
+    /// The name objects' origins and messages carry: the path as given, or "<stdin>".
+    virtual const std::string& name() const = 0;
+    /// Its size in bytes when it was first opened.
+    virtual size_t size() const = 0;
+    /// `length` bytes from `offset`, valid until the next read; an error if the input is shorter,
+    /// or if it is a closed file that changed since it was first opened.
+    virtual util::IoResult<std::string_view> read(size_t offset, size_t length) = 0;
+    /// Whether it changed since it was first opened: a file is opened again and its size and
+    /// modification time compared (an unchanged file stays open for the reads that follow);
+    /// standard input never changes.
+    virtual util::IoResult<bool> changed() = 0;
+    /// Lets go of an open file and of what was read, until the next read or changed().
+    virtual void close() = 0;
 };
 
-/// Reads one file named by expand_manifest_path; "-" reads all of `stdin_stream`.
-util::IoResult<std::string> read_manifest_file(const std::string& path, std::istream& stdin_stream);
+/// The name of the input `path` (as expand_manifest_path gives it) opens: "<stdin>" for "-".
+std::string manifest_input_name(const std::string& path);
+
+/// Opens one path named by expand_manifest_path: a regular file, or for "-" all of
+/// `stdin_stream`, read at once.
+util::IoResult<std::unique_ptr<ManifestInput>> open_manifest_input(const std::string& path,
+                                                                   std::istream& stdin_stream);
+
+/// An input over `text` in memory, named `name` (standard input, or text a test gives).
+std::unique_ptr<ManifestInput> memory_input(std::string name, std::string text);
 
 }  // namespace kubeproof::local

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,6 +69,21 @@ struct SectionInfo {
 };
 
 /// Identity of one scan.
+/// A node of the cluster's inventory, as `list nodes` shows it (cluster-scope scans).
+struct InventoryNode {
+    std::string name;
+    std::string kubelet_version;  ///< status.nodeInfo.kubeletVersion
+    std::string provider_id;      ///< spec.providerID ("" on bare metal)
+    std::string created_at;       ///< metadata.creationTimestamp
+};
+
+/// Where a scan sits in a store's series (`run --store`); empty when it was not stored.
+struct SeriesLink {
+    std::string series;    ///< "node-cp-1.cis-1.12.master-etcd-controlplane-node"
+    uint64_t seq = 0;      ///< 1, 2, 3 ... within the series
+    std::string previous;  ///< SHA-256 (hex) of the previous report's exact bytes; "" at the start
+};
+
 struct ScanInfo {
     std::string id;
     std::string started_at;   ///< RFC 3339
@@ -78,6 +94,13 @@ struct ScanInfo {
     std::string kubernetes_version;
     std::vector<std::string> targets;
     std::vector<std::string> detected;  ///< components detected on the node
+    std::string cluster_name =
+        {};  ///< --cluster, else the kubeconfig context's cluster; "" when unknown
+    std::string cluster_uid = {};  ///< the kube-system namespace's uid when the API was reachable
+    std::string node = {};         ///< the node a node-scope scan is about; "" for cluster scope
+    std::string scope = {};        ///< "node" (node targets) or "cluster" (only the objects target)
+    std::vector<InventoryNode> nodes = {};  ///< the cluster's nodes, when listed (cluster scope)
+    std::optional<SeriesLink> link = {};    ///< set when the report was stored
 };
 
 /// A framework as reports summarise it: its criteria in catalogue order.
@@ -90,6 +113,8 @@ struct FrameworkInfo {
 /// A whole report: what writers consume. Results are in benchmark order.
 struct Report {
     std::string tool_version;
+    std::string
+        definitions_sha256;  ///< digest of the check and framework definitions that judged it
     ScanInfo scan;
     std::vector<SectionInfo> sections;
     std::vector<Result> results;

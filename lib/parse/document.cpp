@@ -83,7 +83,7 @@ json convert(const YAML::Node& node, const std::string& path, std::map<std::stri
                     out[key] = convert(entry.second, {}, nullptr);
                     continue;
                 }
-                std::string child = path.empty() ? key : path + "." + key;
+                std::string child = path.empty() ? key : fmt::format("{}.{}", path, key);
                 if (!entry.first.Mark().is_null())
                     (*lines)[child] = entry.first.Mark().line + 1;  // the key's line
                 out[key] = convert(entry.second, child, lines);
@@ -165,7 +165,7 @@ void walk(const json& node, const std::string& at, const std::vector<Step>& step
             walk(node.at(k), fmt::format("{}[{}]", at, k), steps, i + 1, out);
     } else if (s.kind == Step::Keys && node.is_object()) {
         for (const auto& item : node.items()) {
-            out.values.push_back(item.key());
+            out.values.emplace_back(item.key());
             out.paths.push_back(prefix(item.key()));
         }
     }

@@ -1,6 +1,7 @@
 #include "parse/yaml_scalars.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -39,6 +40,16 @@ char hint_of(char first) {
     return first == '.' ? '.' : 0;
 }
 
+/// The base Go's base-0 syntax gives a number: 0x hex, 0o and a leading 0 octal, 0b binary.
+int integer_base(std::string_view text) {
+    const char prefix =
+        text.size() > 2 && text[0] == '0' ? static_cast<char>(std::tolower(text[1])) : '\0';
+    if (prefix == 'x') return 16;
+    if (prefix == 'b') return 2;
+    if (prefix == 'o' || (text.size() > 1 && text[0] == '0')) return 8;
+    return 10;
+}
+
 /// strconv.ParseInt(text, 0, 64) or ParseUint: an optional sign (ParseInt only), then 0x, 0o, 0b,
 /// a leading 0 (octal) or decimal digits.
 std::optional<json> go_integer(std::string_view text) {
@@ -47,15 +58,7 @@ std::optional<json> go_integer(std::string_view text) {
         negative = text.front() == '-';
         text.remove_prefix(1);
     }
-    int base = 10;
-    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
-        base = 16;
-    else if (text.size() > 2 && text[0] == '0' && (text[1] == 'o' || text[1] == 'O'))
-        base = 8;
-    else if (text.size() > 2 && text[0] == '0' && (text[1] == 'b' || text[1] == 'B'))
-        base = 2;
-    else if (text.size() > 1 && text[0] == '0')
-        base = 8;
+    const int base = integer_base(text);
     if (base != 10) text.remove_prefix(base == 8 && text[1] >= '0' && text[1] <= '9' ? 1 : 2);
     if (text.empty() || text.front() == '+' || text.front() == '-') return std::nullopt;
     uint64_t magnitude = 0;

@@ -25,16 +25,50 @@ Json totals_json(const model::Totals& totals) {
     return json;
 }
 
+Json inventory_json(const std::vector<model::InventoryNode>& nodes) {
+    Json json = Json::array();
+    for (const auto& node : nodes) {
+        json.push_back(Json{{"name", node.name},
+                            {"kubelet_version", node.kubelet_version},
+                            {"provider_id", node.provider_id},
+                            {"created_at", node.created_at}});
+    }
+    return json;
+}
+
+// The fields kubeproof.report/v1 has always had, then the scan's identity (added later: readers of
+// the first reports ignore what they do not know).
 Json scan_json(const model::ScanInfo& scan) {
-    return Json{{"id", scan.id},
-                {"started_at", scan.started_at},
-                {"finished_at", scan.finished_at},
-                {"host", scan.host},
-                {"benchmark", scan.benchmark},
-                {"kubernetes_version", scan.kubernetes_version},
-                {"targets", scan.targets},
-                {"benchmark_title", scan.benchmark_title},
-                {"detected", scan.detected}};
+    Json json{{"id", scan.id},
+              {"started_at", scan.started_at},
+              {"finished_at", scan.finished_at},
+              {"host", scan.host},
+              {"benchmark", scan.benchmark},
+              {"kubernetes_version", scan.kubernetes_version},
+              {"targets", scan.targets},
+              {"benchmark_title", scan.benchmark_title},
+              {"detected", scan.detected}};
+    if (!scan.scope.empty()) json["scope"] = scan.scope;
+    if (!scan.cluster_name.empty() || !scan.cluster_uid.empty()) {
+        Json cluster = Json::object();
+        if (!scan.cluster_name.empty()) cluster["name"] = scan.cluster_name;
+        if (!scan.cluster_uid.empty()) cluster["uid"] = scan.cluster_uid;
+        json["cluster"] = std::move(cluster);
+    }
+    if (!scan.node.empty()) json["node"] = scan.node;
+    if (!scan.nodes.empty()) json["nodes"] = inventory_json(scan.nodes);
+    if (scan.link) {
+        json["series"] = scan.link->series;
+        json["seq"] = scan.link->seq;
+        json["previous"] = scan.link->previous.empty() ? Json(nullptr) : Json(scan.link->previous);
+    }
+    return json;
+}
+
+Json tool_json(const model::Report& report) {
+    Json json{{"name", k_tool_name}, {"version", report.tool_version}};
+    if (!report.definitions_sha256.empty()) json["definitions_sha256"] = report.definitions_sha256;
+    return json;
 }
 
 Json evidence_json(const std::vector<model::Evidence>& evidence) {
@@ -95,7 +129,7 @@ std::string to_json(const model::Report& report) {
     Json results = Json::array();
     for (const auto& result : report.results) results.push_back(result_json(result));
     const Json document{{"schema", k_schema},
-                        {"tool", Json{{"name", k_tool_name}, {"version", report.tool_version}}},
+                        {"tool", tool_json(report)},
                         {"scan", scan_json(report.scan)},
                         {"results", std::move(results)},
                         {"totals", totals_json(model::count(report))},

@@ -47,7 +47,8 @@ std::vector<std::string> rule_tags(const model::Result& result) {
     std::vector<std::string> tags{"security"};
     if (!result.benchmark.empty()) tags.push_back(result.benchmark);
     for (const auto& [framework, criteria] : result.controls) {
-        for (const auto& criterion : criteria) tags.push_back(framework + "/" + criterion);
+        for (const auto& criterion : criteria)
+            tags.push_back(fmt::format("{}/{}", framework, criterion));
     }
     return tags;
 }
@@ -100,7 +101,7 @@ Json fingerprints_json(const model::Result& result, std::string_view file,
                  fnv1a_hex(fmt::format("{}\n{}\n{}", result.id, sarif_uri(file), identity))}};
 }
 
-Json result_json(const model::Result& result, size_t rule_index, std::string message) {
+Json result_json(const model::Result& result, size_t rule_index, const std::string& message) {
     return Json{{"ruleId", result.id},
                 {"ruleIndex", rule_index},
                 {"level", result.status == Status::Fail ? "error" : "warning"},
@@ -129,7 +130,7 @@ void add_results(Json& results, const model::Result& result, size_t rule_index,
 }
 
 bool is_uri_safe(unsigned char byte) {
-    return std::isalnum(byte) || k_uri_safe.find(byte) != std::string_view::npos;
+    return std::isalnum(byte) || k_uri_safe.find(static_cast<char>(byte)) != std::string_view::npos;
 }
 
 std::string percent_encoded(std::string_view text) {

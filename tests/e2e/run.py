@@ -1542,7 +1542,7 @@ def bare_ref(ref):
     return f"{kind} {name.split('/', 1)[-1]}"
 
 
-class PolicyCases(unittest.TestCase):
+class PolicyCaseRunner:
     """Section 5 over public third-party test cases (tests/fixtures/third-party, with their licences)
     and our own minimal cases (tests/fixtures/no-false-pass): each file scanned alone, through
     manifests and through the fake API server. A peer's violation must never be a PASS."""
@@ -1623,17 +1623,15 @@ class PolicyCases(unittest.TestCase):
                 self.check_case(case, expect, proc, results, api)
         self.assertGreater(len(scanned), 0)
 
+
+class PolicyCases(PolicyCaseRunner, unittest.TestCase):
+    """The cases through manifests, and every Polaris failure case."""
+
     def test_third_party_cases_through_manifests(self):
         self.run_cases("third-party", api=False)
 
-    def test_third_party_cases_through_the_api(self):
-        self.run_cases("third-party", api=True)
-
     def test_own_cases_through_manifests(self):
         self.run_cases("no-false-pass", api=False)
-
-    def test_own_cases_through_the_api(self):
-        self.run_cases("no-false-pass", api=True)
 
     def test_polaris_failures_are_never_a_pass(self):
         # Every Polaris failure case is something a pod security admission of the same strictness
@@ -1661,6 +1659,16 @@ class PolicyCases(unittest.TestCase):
                     judged += 1
                     self.assertIn("WARN", [results[cid]["status"] for cid in ids], {cid: results[cid]["status"] for cid in ids})
         self.assertGreaterEqual(judged, 40)
+
+
+class PolicyCasesApi(PolicyCaseRunner, unittest.TestCase):
+    """The same cases through the fake API server (a class of its own, so CTest can run it beside the rest)."""
+
+    def test_third_party_cases_through_the_api(self):
+        self.run_cases("third-party", api=True)
+
+    def test_own_cases_through_the_api(self):
+        self.run_cases("no-false-pass", api=True)
 
 
 class AtomicOutput(unittest.TestCase):
@@ -1781,6 +1789,8 @@ def main():
     parser.add_argument("--sleeper", required=True, help="the kubeproof_test_sleeper binary")
     parser.add_argument("--source", required=True, help="the source tree (holds checks/, examples/, tests/)")
     parser.add_argument("-k", dest="patterns", action="append", help="only tests matching this substring")
+    parser.add_argument("--classes", help="only these test classes, comma-separated (CTest runs two halves in parallel)")
+    parser.add_argument("--except-classes", help="every test class but these, comma-separated (the other half)")
     args = parser.parse_args()
     CFG.binary = os.path.abspath(args.binary)
     CFG.sleeper = os.path.abspath(args.sleeper)
@@ -1810,10 +1820,17 @@ def main():
         loader = unittest.TestLoader()
         if args.patterns:
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
-        suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in
-                                   (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics,
-                                    RealProcesses, AtomicOutput, Frameworks, ManifestPolicies, ApiPolicies, PolicyCases,
-                                    NodeStrictness, ReportSchema))
+        classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
+                   Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema)
+        for named, keep in ((args.classes, True), (args.except_classes, False)):
+            if not named:
+                continue
+            unknown = sorted(set(named.split(",")) - {c.__name__ for c in classes})
+            if unknown:
+                print(f"run.py: unknown test classes: {', '.join(unknown)}", file=sys.stderr)
+                return 2
+            classes = tuple(c for c in classes if (c.__name__ in named.split(",")) == keep)
+        suite = unittest.TestSuite(loader.loadTestsFromTestCase(case) for case in classes)
         runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2, resultclass=CountingResult)
         result = runner.run(suite)
     finally:

@@ -7,8 +7,11 @@
 #include <vector>
 
 #include "host_tree_fixture.hpp"
+#include "k8s/manifest_index.hpp"
+#include "k8s/manifest_reader.hpp"
 #include "k8s/manifests.hpp"
 #include "kubectl_objects.hpp"
+#include "local/manifest_files.hpp"
 
 using namespace kubeproof;
 using k8s::ManifestObject;
@@ -25,6 +28,8 @@ const ResourceType k_services{"", "v1", "services", "Service", true};
 const ResourceType k_service_accounts{"", "v1", "serviceaccounts", "ServiceAccount", true};
 const ResourceType k_cluster_role_bindings{"rbac.authorization.k8s.io", "v1", "clusterrolebindings",
                                            "ClusterRoleBinding", false};
+const ResourceType k_namespaces{"", "v1", "namespaces", "Namespace", false};
+const ResourceType k_pods{"", "v1", "pods", "Pod", true};
 
 struct Parsed {
     std::vector<ManifestObject> objects;
@@ -61,8 +66,54 @@ std::vector<std::string> listed(ManifestSource& source, const ResourceType& type
                       object["metadata"].value("name", ""));
     });
     CHECK(outcome.kind == model::ListOutcome::Kind::Ok);
+    CHECK(outcome.type == type.name());
     CHECK(outcome.count == out.size());
     return out;
+}
+
+/// A manifest input in memory that records what is read of it and can change behind the reader's
+/// back (its stamp still the same).
+struct RecordingInput final : local::ManifestInput {
+    RecordingInput(std::string name, std::string content)
+        : file(std::move(name)), text(std::move(content)) {}
+    const std::string& name() const override { return file; }
+    size_t size() const override { return text.size(); }
+    util::IoResult<std::string_view> read(size_t offset, size_t length) override {
+        reads.push_back(text.substr(offset, length));
+        return std::string_view(text).substr(offset, length);
+    }
+    util::IoResult<bool> changed() override {
+        ++reopened;
+        return false;
+    }
+    void close() override {}
+
+    std::string file;
+    std::string text;
+    std::vector<std::string> reads;  ///< every piece read, in order
+    int reopened = 0;                ///< how often changed() was asked
+};
+
+/// Reads back the objects of `types` from an indexed input: "line kind/name" each.
+std::vector<std::string> read_back(RecordingInput& input, const k8s::ManifestIndex& index,
+                                   const std::vector<ResourceType>& types) {
+    std::vector<std::string> out;
+    const auto delivered =
+        k8s::ManifestReader(input, index)
+            .read(k8s::WantedTypes(types), [&](ManifestObject&& o, size_t type) {
+                out.push_back(std::to_string(o.origin.line) + " " + types[type].kind + "/" +
+                              o.object["metadata"].value("name", ""));
+            });
+    REQUIRE(delivered);
+    CHECK(*delivered == out.size());
+    return out;
+}
+
+/// The objects of every input a source loaded.
+size_t objects_in(const ManifestSource& source) {
+    size_t objects = 0;
+    for (const auto& input : source.summary()) objects += input.objects;
+    return objects;
 }
 
 }  // namespace
@@ -133,17 +184,20 @@ TEST_SUITE("k8s/manifests") {
     }
 
     TEST_CASE("Helm output on stdin keeps each template's Source") {
-        std::istringstream helm(
+        const std::string text =
             "---\n# Source: web/templates/serviceaccount.yaml\napiVersion: v1\nkind: "
             "ServiceAccount\n"
             "metadata:\n  name: web\n---\n# Source: web/templates/deployment.yaml\n" +
-            std::string(k_kubectl_deployment));
+            std::string(k_kubectl_deployment);
+        auto parsed = parse_text(text, "<stdin>");
+        REQUIRE(parsed.objects.size() == 2);
+        CHECK(parsed.objects[0].helm_source == "web/templates/serviceaccount.yaml");
+        CHECK(parsed.objects[1].helm_source == "web/templates/deployment.yaml");
+        std::istringstream helm(text);
         ManifestSource source({"-"}, &helm);
         parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
-        REQUIRE(source.objects().size() == 2);
-        CHECK(source.objects()[0].helm_source == "web/templates/serviceaccount.yaml");
-        CHECK(source.objects()[1].helm_source == "web/templates/deployment.yaml");
+        CHECK(listed(source, k_service_accounts) == std::vector<std::string>{"<stdin>:3 /web"});
         CHECK(listed(source, k_deployments) == std::vector<std::string>{"<stdin>:9 /web"});
         CHECK(source.describe() == "manifests -");
     }
@@ -232,12 +286,18 @@ TEST_SUITE("k8s/manifests") {
             {k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/"});
         parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
+        const ResourceType kustomizations{"kustomize.config.k8s.io", "v1beta1", "kustomizations",
+                                          "Kustomization", false};
         std::map<std::string, int> by_kind;
-        for (const auto& o : source.objects()) ++by_kind[o.object["kind"].get<std::string>()];
+        source.list_all({{k_deployments, kustomizations, k_services, k_service_accounts}},
+                        [&](nlohmann::json&& object, const model::Origin&) {
+                            ++by_kind[object["kind"].get<std::string>()];
+                        });
         CHECK(by_kind == std::map<std::string, int>{{"Deployment", 12},
                                                     {"Kustomization", 1},
                                                     {"Service", 12},
                                                     {"ServiceAccount", 11}});
+        CHECK(objects_in(source) == 36);
         const std::string dir =
             k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/";
         auto deployments = listed(source, k_deployments);
@@ -249,77 +309,72 @@ TEST_SUITE("k8s/manifests") {
         CHECK(listed(source, k_cluster_role_bindings).empty());
     }
 
-    TEST_CASE("a large input is not kept: each list reads the files again, with the same lines") {
+    TEST_CASE("each list reads the files again, with the same objects at the same lines") {
         const std::string dir =
             k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/";
-        ManifestSource kept({dir});
-        ManifestSource streamed({dir}, nullptr, 0);
+        ManifestSource source({dir});
         parse::Diagnostics diagnostics;
-        REQUIRE(kept.load(diagnostics));
-        REQUIRE(streamed.load(diagnostics));
-        CHECK(streamed.objects().empty());
-        CHECK(listed(streamed, k_deployments) == listed(kept, k_deployments));
-        CHECK(listed(streamed, k_service_accounts) == listed(kept, k_service_accounts));
+        REQUIRE(source.load(diagnostics));
+        const auto first = listed(source, k_deployments);
+        REQUIRE(first.size() == 12);
+        CHECK(first[0] == dir + "adservice.yaml:15 /adservice");
+        CHECK(listed(source, k_deployments) == first);
     }
 
     TEST_CASE("list_all: one stage after another, each stage's types in file order") {
         const std::string dir =
             k_fixtures + "GoogleCloudPlatform-microservices-demo/kubernetes-manifests/";
-        for (size_t keep_limit : {ManifestSource::k_default_keep_limit, size_t{0}}) {
-            ManifestSource source({dir}, nullptr, keep_limit);
-            std::vector<std::string> kinds_seen;
-            auto outcomes = source.list_all(
-                {{k_service_accounts}, {k_deployments, k_services, k_cluster_role_bindings}},
-                [&](nlohmann::json&& object, const model::Origin&) {
-                    kinds_seen.push_back(object["kind"].get<std::string>());
-                });
-            REQUIRE(outcomes.size() == 4);
-            CHECK(outcomes[0].count == 11);
-            CHECK(outcomes[1].count == 12);
-            CHECK(outcomes[2].count == 12);
-            CHECK(outcomes[3].count == 0);
-            REQUIRE(kinds_seen.size() == 35);
-            CHECK(std::count(kinds_seen.begin(), kinds_seen.begin() + 11, "ServiceAccount") == 11);
-            CHECK(kinds_seen[11] ==
-                  "Deployment");  // adservice.yaml: the Deployment, then its Service
-            CHECK(kinds_seen[12] == "Service");
-        }
+        ManifestSource source({dir});
+        std::vector<std::string> kinds_seen;
+        auto outcomes = source.list_all(
+            {{k_service_accounts}, {k_deployments, k_services, k_cluster_role_bindings}},
+            [&](nlohmann::json&& object, const model::Origin&) {
+                kinds_seen.push_back(object["kind"].get<std::string>());
+            });
+        REQUIRE(outcomes.size() == 4);
+        CHECK(outcomes[0].count == 11);
+        CHECK(outcomes[1].count == 12);
+        CHECK(outcomes[2].count == 12);
+        CHECK(outcomes[3].count == 0);
+        CHECK(outcomes[3].type == "clusterrolebindings.rbac.authorization.k8s.io");
+        REQUIRE(kinds_seen.size() == 35);
+        CHECK(std::count(kinds_seen.begin(), kinds_seen.begin() + 11, "ServiceAccount") == 11);
+        CHECK(kinds_seen[11] == "Deployment");  // adservice.yaml: the Deployment, then its Service
+        CHECK(kinds_seen[12] == "Service");
     }
 
-    TEST_CASE("a large List file: each item read back alone, at its line, without ignored fields") {
-        TempRoot root;
-        root.add_file("/pods.json", R"({"apiVersion": "v1", "kind": "PodList", "items": [
+    TEST_CASE("a List file: each item read back alone, at its line, without ignored fields") {
+        const std::string text = R"({"apiVersion": "v1", "kind": "PodList", "items": [
   {"metadata": {"name": "a", "managedFields": [{"manager": "m"}]}, "spec": {"x": 1}, "status": {"phase": "Running"}},
   {"kind": "Service", "apiVersion": "v1", "metadata": {"name": "s"}, "status": {}},
   {"metadata": {"name": "b"},
    "status": {}}
 ]}
-)");
+)";
+        TempRoot root;
+        root.add_file("/pods.json", text);
         ResourceType pods{"", "v1", "pods", "Pod", true};
         pods.ignored_fields = {"status", "metadata.managedFields"};
-        for (size_t keep_limit : {size_t{0}, ManifestSource::k_default_keep_limit}) {
-            ManifestSource source({root.host("/pods.json")}, nullptr, keep_limit);
-            std::vector<std::string> seen;
-            auto outcomes = source.list_all(
-                {{pods}, {k_services}}, [&](nlohmann::json&& object, const model::Origin& origin) {
-                    seen.push_back(std::to_string(origin.line) + " " + object.dump());
-                });
-            REQUIRE(outcomes.size() == 2);
-            CHECK(outcomes[0].count == 2);
-            CHECK(outcomes[1].count == 1);
-            REQUIRE(seen.size() == 3);
-            if (keep_limit ==
-                0) {  // read back for the scan: the type's ignored fields are left out
-                CHECK(
-                    seen[0] ==
-                    R"(2 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"x":1}})");
-                CHECK(seen[1] == R"(4 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"}})");
-            } else {  // kept whole
-                CHECK(seen[0].find(R"("status":{"phase":"Running"})") != std::string::npos);
-            }
-            CHECK(seen[2] ==
-                  R"(3 {"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"status":{}})");
-        }
+        ManifestSource source({root.host("/pods.json")});
+        std::vector<std::string> seen;
+        auto outcomes = source.list_all(
+            {{pods}, {k_services}}, [&](nlohmann::json&& object, const model::Origin& origin) {
+                seen.push_back(std::to_string(origin.line) + " " + object.dump());
+            });
+        REQUIRE(outcomes.size() == 2);
+        CHECK(outcomes[0].count == 2);
+        CHECK(outcomes[1].count == 1);
+        REQUIRE(seen.size() == 3);
+        CHECK(seen[0] ==
+              R"(2 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"x":1}})");
+        CHECK(seen[1] == R"(4 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"}})");
+        CHECK(seen[2] ==
+              R"(3 {"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"status":{}})");
+        // Parsed for every type, the same items keep every field.
+        const auto parsed = parse_text(text, "pods.json");
+        REQUIRE(parsed.objects.size() == 3);
+        CHECK(parsed.objects[0].object["status"]["phase"] == "Running");
+        CHECK(parsed.objects[0].object["metadata"].contains("managedFields"));
     }
 
     TEST_CASE(
@@ -347,7 +402,7 @@ TEST_SUITE("k8s/manifests") {
         const std::string file = root.host("/big.json");
 
         const Parsed in_memory = parse_text(text, file);
-        ManifestSource source({file}, nullptr, 0);
+        ManifestSource source({file});
         parse::Diagnostics diagnostics;
         CHECK_FALSE(source.load(diagnostics));
         CHECK(diagnostics.format() == in_memory.diagnostics.format());
@@ -363,7 +418,7 @@ TEST_SUITE("k8s/manifests") {
         // A syntax error near the end: the List is one JSON value, so none of it is read.
         text.replace(text.rfind("}}"), 2, R"(}} "oops")");
         root.add_file("/big.json", text);
-        ManifestSource broken({file}, nullptr, 0);
+        ManifestSource broken({file});
         parse::Diagnostics more;
         CHECK_FALSE(broken.load(more));
         CHECK(more.format() == parse_text(text, file).diagnostics.format());
@@ -400,7 +455,7 @@ TEST_SUITE("k8s/manifests") {
         "a file that changes between load and listing fails the listing, never mixes versions") {
         TempRoot root;
         root.add_file("/app.yaml", std::string(k_kubectl_deployment));
-        ManifestSource source({root.host("/app.yaml")}, nullptr, 0);
+        ManifestSource source({root.host("/app.yaml")});
         parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
         root.add_file("/app.yaml", std::string(k_kubectl_deployment) + "\n# edited\n");
@@ -414,18 +469,19 @@ TEST_SUITE("k8s/manifests") {
               model::ListOutcome::Kind::Failed);
     }
 
-    TEST_CASE("a large input on stdin is read once and streamed from memory") {
+    TEST_CASE("stdin is read once and listed from memory as often as asked") {
         std::istringstream input{std::string(k_kubectl_deployment)};
-        ManifestSource source({"-"}, &input, 0);
+        ManifestSource source({"-", "-"}, &input);
         parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
-        CHECK(source.objects().empty());
+        REQUIRE(source.summary().size() == 1);
+        CHECK(source.summary()[0].name == "<stdin>");
         CHECK(listed(source, k_deployments) == std::vector<std::string>{"<stdin>:1 /web"});
         CHECK(listed(source, k_deployments) == std::vector<std::string>{"<stdin>:1 /web"});
     }
 
     TEST_CASE("list_all without load(): a load problem fails every type") {
-        ManifestSource source({"/nonexistent/kubeproof-manifests.yaml"}, nullptr, 0);
+        ManifestSource source({"/nonexistent/kubeproof-manifests.yaml"});
         auto outcomes = source.list_all({{k_service_accounts}, {k_deployments}},
                                         [](nlohmann::json&&, const model::Origin&) {});
         REQUIRE(outcomes.size() == 2);
@@ -443,7 +499,7 @@ TEST_SUITE("k8s/manifests") {
              "GoogleCloudPlatform-microservices-demo/release/kubernetes-manifests.yaml"});
         parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
-        CHECK(source.objects().size() == 35);
+        CHECK(objects_in(source) == 35);
         CHECK(listed(source, k_deployments).size() == 12);
         CHECK(listed(source, k_services).size() == 12);
         CHECK(listed(source, k_service_accounts).size() == 11);
@@ -466,7 +522,7 @@ TEST_SUITE("k8s/manifests") {
         parse::Diagnostics diagnostics;
         CHECK(source.load(diagnostics));
         CHECK(messages(diagnostics) == "");
-        CHECK(source.objects().size() == 33);
+        CHECK(objects_in(source) == 33);
         ManifestSource chart({dir + "/metadata-db/Chart.yaml", dir + "/metadata-db/values.yaml"});
         parse::Diagnostics chart_diagnostics;
         CHECK_FALSE(chart.load(chart_diagnostics));
@@ -496,13 +552,11 @@ TEST_SUITE("k8s/manifests") {
                   checks +
                   "/runAsRootAllowed/success.yaml:1:1: no API server serves Deployment under "
                   "apiVersion v1: it is apps/v1\n");
-        size_t objects = 0;
-        for (const auto& file : source.summary()) objects += file.objects;
-        CHECK(objects == 173);
+        CHECK(objects_in(source) == 173);
         ManifestSource privileged({checks + "/runAsPrivileged/failure.yaml"});
         REQUIRE(privileged.load(diagnostics));
-        CHECK(std::any_of(privileged.objects().begin(), privileged.objects().end(),
-                          [&](const ManifestObject& o) { return o.origin.line == 1; }));
+        CHECK(listed(privileged, k_pods) ==
+              std::vector<std::string>{checks + "/runAsPrivileged/failure.yaml:1 /nginx"});
     }
 
     TEST_CASE(
@@ -517,9 +571,13 @@ TEST_SUITE("k8s/manifests") {
         ManifestSource source({root.path() + "/k8s", root.path() + "/k8s/b.yml"});
         parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
-        REQUIRE(source.objects().size() == 2);
-        CHECK(source.objects()[0].origin.file == root.path() + "/k8s/a/x.json");
-        CHECK(source.objects()[1].origin.file == root.path() + "/k8s/b.yml");
+        REQUIRE(source.summary().size() == 2);
+        std::vector<std::string> files;
+        source.list_all(
+            {{k_namespaces, k_cluster_role_bindings}},
+            [&](nlohmann::json&&, const model::Origin& origin) { files.push_back(origin.file); });
+        CHECK(files ==
+              std::vector<std::string>{root.path() + "/k8s/a/x.json", root.path() + "/k8s/b.yml"});
     }
 
     TEST_CASE("a missing path and a directory without manifests are errors") {
@@ -530,5 +588,100 @@ TEST_SUITE("k8s/manifests") {
         CHECK_FALSE(source.load(diagnostics));
         CHECK(messages(diagnostics) == root.path() + "/missing.yaml: No such file or directory\n" +
                                            root.path() + "/empty: no .yaml, .yml or .json files\n");
+    }
+
+    TEST_CASE("a file input: read in pieces, reopened after close, refused once it changed") {
+        TempRoot root;
+        root.add_file("/a.yaml", "0123456789");
+        const std::string path = root.host("/a.yaml");
+        std::istringstream unused;
+        auto opened = local::open_manifest_input(path, unused);
+        REQUIRE(opened);
+        local::ManifestInput& input = **opened;
+        CHECK(input.name() == path);
+        CHECK(input.size() == 10);
+        CHECK(*input.read(2, 3) == "234");
+        input.close();
+        CHECK(*input.read(5, 5) == "56789");
+        CHECK(input.read(8, 5).error().message == path + ": shorter than when it was read");
+        CHECK_FALSE(*input.changed());
+        root.add_file("/a.yaml", "0123456789 and more");
+        CHECK(*input.changed());
+        CHECK(input.read(0, 1).error().message == path + ": changed since it was first read");
+        CHECK(local::open_manifest_input(root.path(), unused).error().message ==
+              root.path() + ": not a regular file");
+    }
+
+    TEST_CASE("standard input is one more input: read at once, named <stdin>, never changed") {
+        std::istringstream stream("abc");
+        auto opened = local::open_manifest_input("-", stream);
+        REQUIRE(opened);
+        local::ManifestInput& input = **opened;
+        CHECK(input.name() == "<stdin>");
+        CHECK(local::manifest_input_name("-") == "<stdin>");
+        CHECK(input.size() == 3);
+        CHECK(*input.read(1, 2) == "bc");
+        CHECK_FALSE(*input.changed());
+        CHECK(input.read(2, 5).error().message == "<stdin>: shorter than when it was read");
+    }
+
+    TEST_CASE("a JSON index: one unit per object; read back, only the wanted units are read") {
+        RecordingInput input("list.json", R"({"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a"}},
+  {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}},
+  {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "b"}}
+]}
+)");
+        parse::Diagnostics diagnostics;
+        const k8s::ManifestIndex index(input, diagnostics);
+        CHECK(diagnostics.empty());
+        CHECK(index.json());
+        REQUIRE(index.units().size() == 3);
+        CHECK(index.object_count() == 3);
+        CHECK(index.units()[1].line == 3);
+        CHECK(index.units()[1].identities[0].kind == "Deployment");
+        input.reads.clear();
+        CHECK(read_back(input, index, {k_services, k_deployments}) ==
+              std::vector<std::string>{"3 Deployment/web"});
+        CHECK(
+            input.reads ==
+            std::vector<std::string>{
+                R"({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}})"});
+        CHECK(input.reopened == 1);
+        CHECK(read_back(input, index, {k_cluster_role_bindings}).empty());
+        CHECK(input.reopened == 1);  // nothing wanted: not even opened
+        // Changed behind the reader's back: the object is no longer there.
+        input.text.replace(input.text.find(R"({"apiVersion": "apps/v1")"), 1, "[");
+        const std::vector<ResourceType> deployments{k_deployments};
+        const auto changed =
+            k8s::ManifestReader(input, index)
+                .read(k8s::WantedTypes(deployments), [](ManifestObject&&, size_t) {});
+        REQUIRE_FALSE(changed);
+        CHECK(changed.error() == "list.json changed while it was being scanned; scan it again");
+    }
+
+    TEST_CASE("a YAML index: one unit per document with its objects; read back per document") {
+        RecordingInput input("app.yaml",
+                             "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\n"
+                             "apiVersion: v1\nkind: List\nitems:\n"
+                             "- {apiVersion: v1, kind: Namespace, metadata: {name: team}}\n"
+                             "- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}}\n"
+                             "---\nimage: nginx\n");
+        parse::Diagnostics diagnostics;
+        const k8s::ManifestIndex index(input, diagnostics);
+        CHECK(messages(diagnostics) ==
+              "app.yaml:11:1: not a Kubernetes object: no \"apiVersion\" and no \"kind\"\n");
+        CHECK_FALSE(index.json());
+        REQUIRE(index.units().size() == 2);
+        CHECK(index.units()[1].line == 4);
+        CHECK(index.units()[1].identities.size() == 2);
+        CHECK(index.object_count() == 3);
+        input.reads.clear();
+        CHECK(read_back(input, index, {k_deployments, k_namespaces}) ==
+              std::vector<std::string>{"8 Namespace/team", "9 Deployment/web"});
+        REQUIRE(input.reads.size() == 1);
+        CHECK(input.reads[0].starts_with("---\napiVersion: v1\nkind: List\n"));
+        CHECK(read_back(input, index, {k_service_accounts}) ==
+              std::vector<std::string>{"1 ServiceAccount/a"});
     }
 }

@@ -1,0 +1,48 @@
+#include "k8s/manifest_index.hpp"
+
+#include <string_view>
+#include <utility>
+
+#include "k8s/manifest_json.hpp"
+#include "k8s/manifest_yaml.hpp"
+#include "util/text.hpp"
+
+namespace kubeproof::k8s {
+
+ManifestIndex::ManifestIndex(local::ManifestInput& input, parse::Diagnostics& diagnostics)
+    : m_json(is_json(input)) {
+    if (m_json)
+        index_json_objects(input, diagnostics);
+    else
+        index_yaml_documents(input, diagnostics);
+    input.close();
+}
+
+size_t ManifestIndex::object_count() const {
+    size_t count = 0;
+    for (const auto& unit : m_units) count += unit.identities.size();
+    return count;
+}
+
+void ManifestIndex::index_json_objects(local::ManifestInput& input,
+                                       parse::Diagnostics& diagnostics) {
+    for (auto& span : index_json(input, diagnostics))
+        m_units.push_back({span.offset, span.length, span.line, {std::move(span.identity)}});
+}
+
+void ManifestIndex::index_yaml_documents(local::ManifestInput& input,
+                                         parse::Diagnostics& diagnostics) {
+    auto text = input.read(0, input.size());
+    if (!text) return diagnostics.add(input.name(), 0, 0, util::reason_of(text.error().message));
+    for (const YamlDocument& document : split_documents(*text)) {
+        ManifestUnit unit{static_cast<size_t>(document.text.data() - text->data()),
+                          document.text.size(),
+                          document.first_line,
+                          {}};
+        YamlDocumentReader reader(*text, input.name(), {}, diagnostics, &unit.identities);
+        reader.read_document(document);
+        if (!unit.identities.empty()) m_units.push_back(std::move(unit));
+    }
+}
+
+}  // namespace kubeproof::k8s

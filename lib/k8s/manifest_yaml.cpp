@@ -1,0 +1,174 @@
+#include "k8s/manifest_yaml.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "parse/document.hpp"
+
+namespace kubeproof::k8s {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_helm_source_prefix = "# Source: ";
+
+std::string_view without_cr(std::string_view line) {
+    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
+}
+
+/// Whether `line` is a document marker ("---" or "...") followed by nothing, a space or a tab.
+bool is_marker(std::string_view line, std::string_view marker) {
+    line = without_cr(line);
+    return line.starts_with(marker) && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+}
+
+bool is_blank_or_comment(std::string_view line) {
+    const size_t first = line.find_first_not_of(" \t\r");
+    return first == std::string_view::npos || line[first] == '#';
+}
+
+/// The template path of Helm's "# Source: chart/templates/x.yaml" comment before a document's
+/// content.
+std::string helm_source(std::string_view document) {
+    for (size_t at = 0; at < document.size();) {
+        const size_t end = std::min(document.find('\n', at), document.size());
+        const std::string_view line = without_cr(document.substr(at, end - at));
+        if (line.starts_with(k_helm_source_prefix))
+            return std::string(line.substr(k_helm_source_prefix.size()));
+        if (!is_marker(line, "---") && !is_blank_or_comment(line)) break;
+        at = end + 1;
+    }
+    return {};
+}
+
+std::string_view type_name(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Sequence:
+            return "a sequence";
+        case YAML::NodeType::Scalar:
+            return "a scalar";
+        case YAML::NodeType::Map:
+            return "a mapping";
+        default:
+            return "nothing";
+    }
+}
+
+/// The string value of a key of a mapping, "" when absent, empty or not a scalar.
+std::string scalar_at(const YAML::Node& map, const char* key) {
+    const YAML::Node value = map[key];
+    return value && value.IsScalar() ? value.Scalar() : std::string();
+}
+
+}  // namespace
+
+std::vector<YamlDocument> split_documents(std::string_view text) {
+    std::vector<YamlDocument> documents;
+    size_t start = 0;
+    int start_line = 1;
+    std::optional<std::pair<size_t, int>> directives;  // where the directives before a marker begin
+    int line = 1;
+    for (size_t at = 0; at < text.size(); ++line) {
+        const size_t end = std::min(text.find('\n', at), text.size());
+        const std::string_view current = text.substr(at, end - at);
+        if (current.starts_with('%')) {
+            if (!directives) directives = std::pair{at, line};
+        } else if (is_marker(current, "---")) {
+            const auto [cut, cut_line] = directives.value_or(std::pair{at, line});
+            if (cut > start) documents.push_back({text.substr(start, cut - start), start_line});
+            start = cut;
+            start_line = cut_line;
+            directives.reset();
+        } else if (is_marker(current,
+                             "...")) {  // the end of a document: what follows is another one
+            documents.push_back(
+                {text.substr(start, std::min(end + 1, text.size()) - start), start_line});
+            start = std::min(end + 1, text.size());
+            start_line = line + 1;
+            directives.reset();
+        } else if (!is_blank_or_comment(current)) {
+            directives.reset();
+        }
+        at = end + 1;
+    }
+    if (start < text.size()) documents.push_back({text.substr(start), start_line});
+    return documents;
+}
+
+void YamlDocumentReader::read_document(YamlDocument document) {
+    m_first_line = document.first_line;
+    auto root = parse(document);
+    if (!root || root->IsNull()) return;  // invalid, or an empty or null document
+    if (!parse::yaml_values_within(*root)) {
+        return error(place_of(*root),
+                     fmt::format("the document holds more than {} values once its YAML aliases are "
+                                 "expanded; it is not read",
+                                 parse::k_max_yaml_values));
+    }
+    m_helm_source = helm_source(document.text);
+    read_object(*root, {});
+}
+
+std::optional<YAML::Node> YamlDocumentReader::parse(YamlDocument document) {
+    try {
+        return YAML::Load(std::string(document.text));
+    } catch (const YAML::Exception& e) {
+        const Place place = e.mark.is_null() ? Place{m_first_line, 0}
+                                             : Place{m_first_line + e.mark.line, e.mark.column + 1};
+        error(place, "invalid YAML: " + e.msg);
+        return std::nullopt;
+    }
+}
+
+void YamlDocumentReader::read_object(const YAML::Node& node, const Identity& defaults) {
+    if (!node.IsMap()) {
+        error(place_of(node), fmt::format("not a Kubernetes object: expected a mapping, found {}",
+                                          type_name(node)));
+        return;
+    }
+    auto found =
+        complete_identity({scalar_at(node, "apiVersion"), scalar_at(node, "kind")}, defaults);
+    if (!found) return error(place_of(node), found.error());
+    if (is_list(*found, static_cast<bool>(node["items"]))) return read_list(node, *found);
+    json object;
+    try {
+        object =
+            parse::yaml_to_json(node);  // also when only indexing: a bad merge key is an error now
+    } catch (const YAML::Exception& e) {
+        const Place place = e.mark.is_null() ? place_of(node)
+                                             : Place{m_first_line + e.mark.line, e.mark.column + 1};
+        return error(place, "invalid YAML: " + e.msg);
+    }
+    if (m_identities != nullptr) return m_identities->push_back(std::move(*found));
+    object["apiVersion"] = found->api_version;
+    object["kind"] = found->kind;
+    m_sink(ManifestObject{std::move(object), model::Origin{m_file, place_of(node).line},
+                          m_helm_source});
+}
+
+void YamlDocumentReader::read_list(const YAML::Node& node, const Identity& list) {
+    const YAML::Node items = node["items"];
+    if (!items || items.IsNull()) return;
+    if (!items.IsSequence()) {
+        error(place_of(items), fmt::format("\"items\" of a {} must be a sequence, found {}",
+                                           list.kind, type_name(items)));
+        return;
+    }
+    const Identity defaults = item_defaults(list);
+    for (const auto& item : items) read_object(item, defaults);
+}
+
+Place YamlDocumentReader::place_of(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return {m_first_line, 0};
+    return {m_first_line + mark.line, mark.column + 1};
+}
+
+void YamlDocumentReader::error(Place place, std::string message) {
+    m_diagnostics.add(m_file, place.line, place.column, std::move(message), m_text);
+}
+
+}  // namespace kubeproof::k8s

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs clang-tidy with the project's .clang-tidy (a focused set, every warning an error) over every
+# source file of lib/ and cli/, using the compile commands of a configured build directory
+# (default build/asan-ubsan, the clang build). Exits non-zero on any warning.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+build=${1:-build/asan-ubsan}
+if [[ ! -f "$build/compile_commands.json" ]]; then
+    printf 'check_tidy: %s/compile_commands.json is missing: configure that build first\n' "$build" >&2
+    exit 2
+fi
+runner=$(command -v run-clang-tidy-14 || command -v run-clang-tidy)
+mapfile -t sources < <(git ls-files 'lib/*.cpp' 'cli/*.cpp')
+# run-clang-tidy takes regular expressions: anchor each file's absolute path.
+patterns=()
+for file in "${sources[@]}"; do patterns+=("^$(pwd)/${file//./\\.}\$"); done
+"$runner" -quiet -p "$build" -j "$(nproc)" "${patterns[@]}" >/tmp/kubeproof-tidy.log 2>&1 || {
+    grep -E 'warning:|error:' /tmp/kubeproof-tidy.log | sort -u >&2 || true
+    printf 'check_tidy: clang-tidy found problems (full log: /tmp/kubeproof-tidy.log)\n' >&2
+    exit 1
+}
+printf 'check_tidy: %d files clean (%s)\n' "${#sources[@]}" "$(clang-tidy --version | grep -m1 version)"
