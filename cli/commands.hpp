@@ -26,6 +26,11 @@ void add_validate(CLI::App& app, Action& action);
 void add_list(CLI::App& app, Action& action);
 void add_explain(CLI::App& app, Action& action);
 void add_version(CLI::App& app, Action& action);
+void add_verify(CLI::App& app, Action& action);
+
+/// Writes a command's output to stdout, or to `output` atomically; the exit code (3 when it
+/// cannot be written).
+int emit(const std::string& text, const std::string& output, const std::string& what = "report");
 
 /// Prints "kubeproof: <message>" to stderr.
 void print_error(const std::string& message);

@@ -6,11 +6,24 @@
 #include "app/definitions.hpp"
 #include "app/explain.hpp"
 #include "commands.hpp"
+#include "local/atomic_write.hpp"
 
 namespace kubeproof::cli {
 
 void print_error(const std::string& message) {
     std::fprintf(stderr, "kubeproof: %s\n", message.c_str());
+}
+
+int emit(const std::string& text, const std::string& output, const std::string& what) {
+    if (output.empty() || output == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return std::fflush(stdout) == 0 ? k_exit_ok : k_exit_scan_failed;
+    }
+    if (auto problem = local::write_file_atomically(output, text)) {
+        print_error("cannot write the " + what + ": " + *problem);
+        return k_exit_scan_failed;
+    }
+    return k_exit_ok;
 }
 
 std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir) {

@@ -29,6 +29,7 @@ int main(int argc, char** argv) try {
     add_list(app, action);
     add_explain(app, action);
     add_version(app, action);
+    add_verify(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

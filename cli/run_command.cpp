@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "app/keep.hpp"
 #include "app/scan.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
@@ -65,16 +66,14 @@ int exit_code_for(const model::Report& report, const std::string& fail_on) {
     return bad > 0 ? k_exit_findings : k_exit_ok;
 }
 
-int emit(const std::string& text, const std::string& output) {
-    if (output.empty() || output == "-") {
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        return std::fflush(stdout) == 0 ? k_exit_ok : k_exit_scan_failed;
+// Writes the DSSE envelope of the report just written to --output beside it.
+int sign_output(const std::string& text, const RunOptions& o) {
+    auto envelope = app::sign_bytes(text, o.scan.sign_key);
+    if (!envelope) {
+        print_error(envelope.error().message);
+        return envelope.error().exit_code;
     }
-    if (auto problem = local::write_file_atomically(output, text)) {
-        print_error("cannot write the report: " + *problem);
-        return k_exit_scan_failed;
-    }
-    return k_exit_ok;
+    return emit(*envelope, o.output + ".sig", "signature");
 }
 
 int run(RunOptions& o) {
@@ -93,15 +92,33 @@ int run(RunOptions& o) {
     o.scan.only = parse::split_list(o.checks);
     o.scan.skip = parse::split_list(o.skips);
     o.scan.fixed_time = fixed_time();
+    o.scan.definitions_sha256 = loaded->sha256;
+    if (const char* node = std::getenv("NODE_NAME"); o.scan.node_name.empty() && node != nullptr)
+        o.scan.node_name = node;
+    if (!o.scan.sign_key.empty() && o.scan.store.empty() &&
+        (o.output.empty() || o.format != "json")) {
+        print_error(
+            "--sign-key signs a stored report (--store) or a JSON report written with --output and "
+            "--format json");
+        return k_exit_usage;
+    }
     std::vector<std::string> warnings;
     auto report = app::run_scan(loaded->definitions, o.scan, warnings);
+    if (report) {  // the record first: what goes to stdout or --output carries its place in the
+                   // series
+        if (auto kept = app::keep_report(*report, o.scan); !kept)
+            report = util::unexpected(kept.error());
+    }
     for (const auto& w : warnings) print_error("warning: " + w);
     if (!report) {
         std::fputs(report.error().details.c_str(), stderr);
         print_error(report.error().message);
         return report.error().exit_code;
     }
-    int written = emit(render(*report, o), o.output);
+    const std::string text = render(*report, o);
+    int written = emit(text, o.output);
+    if (written == k_exit_ok && !o.scan.sign_key.empty() && o.scan.store.empty())
+        written = sign_output(text, o);
     return written != k_exit_ok ? written : exit_code_for(*report, o.fail_on);
 }
 
@@ -141,6 +158,18 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option("--manifests", o->scan.manifests,
                     "Manifest file, directory or - (stdin) for the policies target; repeatable")
         ->allow_extra_args(false);
+    cmd->add_option(
+        "--cluster", o->scan.cluster,
+        "The cluster's name in reports and the store (default: the kubeconfig context's cluster)");
+    cmd->add_option("--node-name", o->scan.node_name,
+                    "The node's name in reports (default: NODE_NAME, the kubelet's "
+                    "--hostname-override, the host name)");
+    cmd->add_option(
+        "--store", o->scan.store,
+        "Keep the JSON report in this store folder, linked to the series' previous report");
+    cmd->add_option(
+        "--sign-key", o->scan.sign_key,
+        "Ed25519 private key (PEM) to sign the stored report (or the --output JSON) with");
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Use check definitions from this directory instead of the embedded ones");
     cmd->callback([o, &action] { action = [o] { return run(*o); }; });

@@ -1,8 +1,12 @@
 #include "app/definitions.hpp"
 
+#include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "embedded/embedded.hpp"
+#include "evidence/signing.hpp"
 #include "loader/loader.hpp"
 #include "local/local_files.hpp"
 #include "model/serialize.hpp"
@@ -50,12 +54,22 @@ std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& 
     return sources;
 }
 
+std::string definitions_sha256(std::vector<loader::SourceFile> sources) {
+    std::sort(sources.begin(), sources.end(),
+              [](const auto& a, const auto& b) { return a.path < b.path; });
+    std::string all;
+    for (const auto& file : sources)
+        all += fmt::format("{}\n{}\n{}", file.path, file.content.size(), file.content);
+    return evidence::sha256_hex(all);
+}
+
 LoadedDefinitions load_definitions(const std::string& checks_dir) {
     LoadedDefinitions loaded;
     std::vector<loader::SourceFile> sources;
     if (checks_dir.empty()) {
         if (auto definitions = compiled(loaded.diagnostics)) {
             loaded.definitions = std::move(*definitions);
+            loaded.sha256 = definitions_sha256(embedded_sources());
             return loaded;
         }
         if (!loaded.diagnostics.empty()) return loaded;
@@ -65,6 +79,7 @@ LoadedDefinitions load_definitions(const std::string& checks_dir) {
         if (!local) return loaded;
         sources = std::move(*local);
     }
+    loaded.sha256 = definitions_sha256(sources);
     loaded.definitions = loader::load_definitions(sources, loaded.diagnostics);
     return loaded;
 }

@@ -12,6 +12,9 @@ namespace kubeproof::app {
 struct LoadedDefinitions {
     model::Definitions definitions;
     parse::Diagnostics diagnostics;
+    /// SHA-256 of the definition files that were loaded (each path, size and content, by path):
+    /// which rules judged a scan.
+    std::string sha256;
 };
 
 /// Loads the embedded definitions, or those of `checks_dir` (a folder laid out like checks/)

@@ -53,11 +53,40 @@ util::Expected<OpenedObjects, ScanError> open_api(const ScanOptions& o,
         return opened;
     }
     opened.server_version = *version;
+    opened.cluster_name = connection->source->client().config().cluster;
+    if (auto ns = connection->source->get_object("/api/v1/namespaces/kube-system")) {
+        opened.cluster_uid = ns->value("/metadata/uid"_json_pointer, std::string());
+    } else {
+        warnings.push_back("the cluster's uid (kube-system namespace) is unknown: " + ns.error());
+    }
+    opened.api = connection->source.get();
     opened.source = std::move(connection->source);
     return opened;
 }
 
+std::string text_at(const nlohmann::json& object, const char* pointer) {
+    return object.value(nlohmann::json::json_pointer(pointer), std::string());
+}
+
 }  // namespace
+
+std::vector<model::InventoryNode> list_inventory(const OpenedObjects& objects,
+                                                 std::vector<std::string>& warnings) {
+    std::vector<model::InventoryNode> nodes;
+    if (objects.api == nullptr) return nodes;
+    const model::ResourceType type{"",     "v1",  "nodes",
+                                   "Node", false, {"metadata.managedFields", "status.images"}};
+    const auto outcome = objects.api->list(type, [&](nlohmann::json&& node, const model::Origin&) {
+        nodes.push_back(
+            {text_at(node, "/metadata/name"), text_at(node, "/status/nodeInfo/kubeletVersion"),
+             text_at(node, "/spec/providerID"), text_at(node, "/metadata/creationTimestamp")});
+    });
+    if (outcome.kind != model::ListOutcome::Kind::Ok)
+        warnings.push_back("no node inventory: " + outcome.message);
+    std::sort(nodes.begin(), nodes.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+    return nodes;
+}
 
 util::Expected<OpenedObjects, ScanError> open_objects(const ScanOptions& options,
                                                       std::vector<std::string>& warnings) {

@@ -201,6 +201,37 @@ void apply_framework(model::Report& report, const model::Definitions& defs,
                          report.results.end());
 }
 
+// The node a node scan is about: --node-name (or NODE_NAME), else the name a component was told
+// to use for its node (the kubelet's --hostname-override), else the node's host name.
+std::string node_name(const ScanOptions& options, const model::Catalogue& catalogue,
+                      const engine::NodeFacts& facts) {
+    if (!options.node_name.empty()) return options.node_name;
+    for (const auto& [id, component] : catalogue.components) {
+        const auto found = facts.components.find(id);
+        if (component.node_name_flag.empty() || found == facts.components.end() ||
+            !found->second.present)
+            continue;
+        if (auto name = found->second.flags.last(component.node_name_flag); name && !name->empty())
+            return *name;
+    }
+    return facts.hostname;
+}
+
+// Who and what the scan is about: its scope, node, cluster and, for a cluster scan, the inventory
+// of nodes that should have node reports of their own.
+void identify(model::ScanInfo& scan, const ScanOptions& options, const model::Catalogue& catalogue,
+              const engine::NodeFacts& facts, const OpenedObjects& objects,
+              std::vector<std::string>& warnings) {
+    const bool cluster =
+        std::none_of(scan.targets.begin(), scan.targets.end(),
+                     [](const std::string& t) { return model::is_node_target(t); });
+    scan.scope = cluster ? "cluster" : "node";
+    if (!cluster) scan.node = node_name(options, catalogue, facts);
+    scan.cluster_name = options.cluster.empty() ? objects.cluster_name : options.cluster;
+    scan.cluster_uid = objects.cluster_uid;
+    if (cluster) scan.nodes = list_inventory(objects, warnings);
+}
+
 }  // namespace
 
 std::string rfc3339(std::time_t when) {
@@ -296,6 +327,8 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                    facts.kubernetes_version,
                    selection.targets,
                    present_components(facts)};
+    report.definitions_sha256 = options.definitions_sha256;
+    identify(report.scan, options, defs.catalogue, facts, *objects, warnings);
     return report;
 }
 

@@ -26,6 +26,11 @@ struct ScanOptions {
     std::vector<std::string> manifests;
     std::string kubeconfig;
     std::string context;
+    std::string cluster;             ///< --cluster: the cluster's name in reports and the store
+    std::string node_name;           ///< --node-name (or NODE_NAME): the node a node scan is about
+    std::string definitions_sha256;  ///< digest of the definitions loaded (tool.definitions_sha256)
+    std::string store;               ///< --store: keep the JSON report in this store
+    std::string sign_key;            ///< --sign-key: Ed25519 private key (PEM) to sign it with
 };
 
 /// Why a scan did not produce a report, with the exit code that says so.

@@ -165,6 +165,22 @@ util::Expected<std::string, std::string> ApiSource::server_version() {
     return version;
 }
 
+util::Expected<nlohmann::json, std::string> ApiSource::get_object(const std::string& path) {
+    auto response = m_client->get(path, Clock::now() + m_client->options().list_deadline);
+    if (!response) return util::unexpected(response.error());
+    if (response->status != 200) {
+        const std::string phrase = reason_phrase(response->status);
+        const std::string message = status_message(response->body);
+        return util::unexpected(
+            "GET " + m_client->server() + path + ": " + std::to_string(response->status) +
+            (phrase.empty() ? "" : " " + phrase) + (message.empty() ? "" : ": " + message));
+    }
+    auto object = nlohmann::json::parse(response->body, nullptr, false);
+    if (object.is_discarded() || !object.is_object())
+        return util::unexpected("GET " + m_client->server() + path + ": not a JSON object");
+    return object;
+}
+
 util::Expected<ApiConnection, std::string> connect_api_source(const ConnectRequest& request,
                                                               const ClientOptions& options) {
     auto config = load_connection_config(request);

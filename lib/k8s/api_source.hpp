@@ -24,6 +24,9 @@ public:
     std::string describe() const override;
     /// "1.31" from GET /version (a minor like "31+" is tolerated).
     util::Expected<std::string, std::string> server_version();
+    /// GET of one object ("/api/v1/namespaces/kube-system"), parsed; the error names the path and
+    /// the status.
+    util::Expected<nlohmann::json, std::string> get_object(const std::string& path);
     /// The client underneath (its connection config carries the origin and warnings).
     const ApiClient& client() const { return *m_client; }
 

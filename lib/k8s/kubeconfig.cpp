@@ -83,6 +83,7 @@ public:
             return "cluster " + in_quotes(cluster) + " (context " + in_quotes(context) +
                    ") not found";
         if (auto problem = read_cluster(*cluster_body, cluster, out)) return problem;
+        out.cluster = cluster;
         const std::string user = scalar(*body, "user");
         if (user.empty()) return std::nullopt;  // anonymous
         const auto user_body = find_named(m_root, "users", "user", user);

@@ -24,6 +24,7 @@ struct PemSource {
 struct ConnectionConfig {
     std::string origin;   ///< "kubeconfig /root/.kube/config" or "in-cluster service account"
     std::string context;  ///< the context name, empty in-cluster
+    std::string cluster;  ///< the context's cluster name, empty in-cluster
     std::string server;   ///< "https://10.0.0.1:6443"
     PemSource certificate_authority;
     bool insecure_skip_tls_verify = false;

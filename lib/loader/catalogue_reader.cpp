@@ -147,6 +147,7 @@ model::Component read_component(const YamlContext& ctx, const std::string& id,
     if (YAML::Node pods = map.take("static_pods"); pods.IsDefined())
         c.static_pods = read_static_pods(ctx, pods);
     c.version_from = map.string("version_from");
+    c.node_name_flag = map.string("node_name_flag");
     YAML::Node files = map.take("files");
     if (files.IsMap()) {
         for (const auto& entry : files)

@@ -176,6 +176,8 @@ struct Component {
     /// The file role whose static pod image tag gives the node's Kubernetes version ("manifest"
     /// of the API server); empty when it says nothing about the version.
     std::string version_from;
+    /// The flag that tells the component its node's name (the kubelet's --hostname-override).
+    std::string node_name_flag;
     std::map<std::string, FileRole> roles;
 };
 

@@ -48,7 +48,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StaticPods, from_flag, from_key, default_dir,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, static_pod,
                                    flag_defaults, flag_syntax, config_role, config_dropin_flag,
                                    config_dropin_suffix, config_replaces_flags, config_defaults,
-                                   feature_gates, static_pods, version_from, roles)
+                                   feature_gates, static_pods, version_from, node_name_flag, roles)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Criterion, id, title)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FrameworkLink, id, why, source)
@@ -56,7 +56,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, map
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
 
 namespace {
-constexpr int k_format_version = 8;
+constexpr int k_format_version = 9;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {

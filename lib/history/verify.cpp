@@ -1,0 +1,279 @@
+#include "history/verify.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "history/layout.hpp"
+
+namespace kubeproof::history {
+
+namespace {
+
+using Series = std::vector<const VerifyInput*>;
+
+SeriesKey key_of(const ReportHeader& h) {
+    return {h.cluster_name, h.cluster_uid, h.scope, h.node.empty() ? h.host : h.node,
+            h.benchmark,    h.targets};
+}
+
+std::time_t started(const VerifyInput& r) { return parse_rfc3339(r.header.started_at).value_or(0); }
+
+/// A scan more than half an interval late means at least one scan is missing.
+bool is_hole(int64_t seconds, int64_t every) { return seconds > every + every / 2; }
+
+Problem problem(const std::string& kind, const VerifyInput& r, std::string message) {
+    return {kind, r.path, r.header.series, r.header.seq, std::move(message), {}, {}, 0};
+}
+
+void check_signature(const VerifyInput& r, std::vector<Problem>& out) {
+    switch (r.signature) {
+        case SignatureState::NotChecked:
+        case SignatureState::Valid:
+            return;
+        case SignatureState::Missing:
+            out.push_back(
+                problem("unsigned", r,
+                        fmt::format("{}: unsigned: there is no envelope {}.sig", r.path, r.path)));
+            return;
+        case SignatureState::UnknownKey:
+            out.push_back(
+                problem("unknown-key", r,
+                        fmt::format("{}: signed by key {}, which is none of the keys given", r.path,
+                                    r.signature_detail)));
+            return;
+        case SignatureState::Invalid:
+            out.push_back(
+                problem("signature", r,
+                        fmt::format("{}: the signature does not match the report's bytes: it was "
+                                    "altered after it was signed",
+                                    r.path)));
+            return;
+        case SignatureState::Unreadable:
+            out.push_back(problem(
+                "signature", r,
+                fmt::format("{}: the envelope cannot be read: {}", r.path, r.signature_detail)));
+            return;
+    }
+}
+
+// A stored report must sit where its own content puts it: a moved, renamed or swapped file shows.
+void check_place(const VerifyInput& r, std::vector<Problem>& out) {
+    if (r.relative.empty() || r.header.series.empty()) return;
+    const std::string expected = report_path(key_of(r.header), r.header.started_at, r.header.seq);
+    if (expected == r.relative) return;
+    out.push_back(problem(
+        "moved", r,
+        fmt::format("{}: its content is seq {} of series {}, started {}, which is stored at {}: "
+                    "the file was moved, renamed or swapped",
+                    r.path, r.header.seq, r.header.series, r.header.started_at, expected)));
+}
+
+void check_start(const VerifyInput& first, bool partial, std::vector<Problem>& out) {
+    const uint64_t seq = first.header.seq;
+    if (seq == 1 && first.header.previous) {
+        out.push_back(problem("link", first,
+                              fmt::format("{}: seq 1 of series {} links to a previous report",
+                                          first.path, first.header.series)));
+    }
+    if (seq > 1 && !partial) {
+        out.push_back(problem("missing", first,
+                              fmt::format("{}: series {} starts at seq {}: seq 1 to {} are missing",
+                                          first.path, first.header.series, seq, seq - 1)));
+    }
+}
+
+void check_step(const VerifyInput& prev, const VerifyInput& cur, std::vector<Problem>& out) {
+    const uint64_t p = prev.header.seq;
+    const uint64_t c = cur.header.seq;
+    if (c == p) {
+        out.push_back(problem("duplicate", cur,
+                              fmt::format("{}: seq {} of series {} is also {}", cur.path, c,
+                                          cur.header.series, prev.path)));
+        return;
+    }
+    if (c > p + 1) {
+        const std::string which = c - 1 == p + 1 ? fmt::format("seq {} is", p + 1)
+                                                 : fmt::format("seq {} to {} are", p + 1, c - 1);
+        out.push_back(
+            problem("missing", cur,
+                    fmt::format("series {}: {} missing between {} and {}: reports were deleted or "
+                                "never stored",
+                                cur.header.series, which, prev.path, cur.path)));
+        return;
+    }
+    if (cur.header.previous.value_or("") != prev.sha256) {
+        out.push_back(problem(
+            "link", cur,
+            fmt::format("{}: its previous link does not match the SHA-256 of seq {} ({}): that "
+                        "report was altered or replaced",
+                        cur.path, p, prev.path)));
+    }
+}
+
+void check_times(const VerifyInput& prev, const VerifyInput& cur, std::vector<Problem>& out) {
+    if (started(cur) < started(prev)) {
+        out.push_back(problem(
+            "order", cur,
+            fmt::format("{}: seq {} started {}, before seq {} ({}): the reports are out of order",
+                        cur.path, cur.header.seq, cur.header.started_at, prev.header.seq,
+                        prev.header.started_at)));
+    }
+    const auto& a = prev.header;
+    const auto& b = cur.header;
+    if (!a.definitions_sha256.empty() && a.definitions_sha256 != b.definitions_sha256 &&
+        a.tool_version == b.tool_version) {
+        out.push_back(problem(
+            "definitions", cur,
+            fmt::format(
+                "{}: the check definitions changed from {} to {} with the same tool version {}: "
+                "the rules that judged the scans were changed",
+                cur.path, a.definitions_sha256.substr(0, 12), b.definitions_sha256.substr(0, 12),
+                b.tool_version)));
+    }
+}
+
+Problem gap(const std::string& series, const std::string& start, const std::string& end,
+            int64_t seconds) {
+    return {"gap",
+            "",
+            series,
+            0,
+            fmt::format("series {}: no scan for {} between {} and {}", series,
+                        describe_duration(seconds), start, end),
+            start,
+            end,
+            seconds};
+}
+
+std::string rfc3339(std::time_t when) {
+    std::tm utc{};
+    gmtime_r(&when, &utc);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
+                       utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+void check_gaps(const Series& s, const VerifyOptions& options, std::vector<Problem>& out) {
+    if (!options.every) return;
+    const int64_t every = *options.every;
+    const std::string& name = s.front()->header.series;
+    if (options.from && is_hole(started(*s.front()) - *options.from, every))
+        out.push_back(gap(name, rfc3339(*options.from), s.front()->header.started_at,
+                          started(*s.front()) - *options.from));
+    for (size_t i = 1; i < s.size(); ++i) {
+        const int64_t seconds = started(*s[i]) - started(*s[i - 1]);
+        if (is_hole(seconds, every))
+            out.push_back(gap(name, s[i - 1]->header.started_at, s[i]->header.started_at, seconds));
+    }
+    if (options.to && is_hole(*options.to - started(*s.back()), every))
+        out.push_back(gap(name, s.back()->header.started_at, rfc3339(*options.to),
+                          *options.to - started(*s.back())));
+}
+
+SeriesSummary summary_of(const Series& s) {
+    return {cluster_folder(key_of(s.front()->header)),
+            s.front()->header.series,
+            s.front()->header.seq,
+            s.back()->header.seq,
+            s.size(),
+            s.front()->header.started_at,
+            s.back()->header.started_at};
+}
+
+void check_series(Series& s, const VerifyOptions& options, VerifyOutcome& out) {
+    std::sort(s.begin(), s.end(), [](const VerifyInput* a, const VerifyInput* b) {
+        return std::tie(a->header.seq, a->path) < std::tie(b->header.seq, b->path);
+    });
+    check_start(*s.front(), options.from.has_value(), out.problems);
+    for (size_t i = 1; i < s.size(); ++i) {
+        check_step(*s[i - 1], *s[i], out.problems);
+        check_times(*s[i - 1], *s[i], out.problems);
+    }
+    check_gaps(s, options, out.problems);
+    out.series.push_back(summary_of(s));
+}
+
+// Every node of a cluster's inventory must have a node report within one interval of it.
+void check_inventory(const std::vector<const VerifyInput*>& reports, int64_t every,
+                     std::vector<Problem>& out) {
+    std::map<std::pair<std::string, std::string>, std::vector<std::time_t>> node_scans;
+    for (const auto* r : reports) {
+        if (r->header.scope != "cluster")
+            node_scans[{cluster_folder(key_of(r->header)), key_of(r->header).node}].push_back(
+                started(*r));
+    }
+    for (auto& [key, times] : node_scans) std::sort(times.begin(), times.end());
+    for (const auto* r : reports) {
+        if (r->header.scope != "cluster") continue;
+        const std::time_t at = started(*r);
+        for (const auto& node : r->header.nodes) {
+            const auto& times = node_scans[{cluster_folder(key_of(r->header)), node.name}];
+            const auto near = std::lower_bound(times.begin(), times.end(), at - every);
+            if (near != times.end() && *near <= at + every) continue;
+            out.push_back(problem(
+                "node", *r,
+                fmt::format(
+                    "{}: node {} of the cluster's inventory has no node report within {} of "
+                    "this scan ({})",
+                    r->path, node.name, describe_duration(every), r->header.started_at)));
+        }
+    }
+}
+
+bool in_window(const VerifyInput& r, const VerifyOptions& options) {
+    const std::time_t t = started(r);
+    return (!options.from || t >= *options.from) && (!options.to || t < *options.to);
+}
+
+}  // namespace
+
+VerifyOutcome verify(std::vector<VerifyInput> inputs, const VerifyOptions& options) {
+    VerifyOutcome out;
+    std::vector<const VerifyInput*> kept;
+    std::map<std::pair<std::string, std::string>, Series> series;
+    for (const auto& r : inputs) {
+        if (!in_window(r, options)) continue;
+        kept.push_back(&r);
+        out.signatures_checked =
+            out.signatures_checked || r.signature != SignatureState::NotChecked;
+        check_signature(r, out.problems);
+        check_place(r, out.problems);
+        if (!r.header.series.empty())
+            series[{cluster_folder(key_of(r.header)), r.header.series}].push_back(&r);
+    }
+    out.reports = kept.size();
+    for (auto& [key, reports] : series) check_series(reports, options, out);
+    if (options.every) check_inventory(kept, *options.every, out.problems);
+    return out;
+}
+
+std::optional<std::time_t> parse_rfc3339(const std::string& text) {
+    std::tm utc{};
+    char zone = 0;
+    int consumed = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &utc.tm_year, &utc.tm_mon,
+                    &utc.tm_mday, &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &zone, &consumed) != 7 ||
+        zone != 'Z' || static_cast<size_t>(consumed) != text.size()) {
+        return std::nullopt;
+    }
+    utc.tm_year -= 1900;
+    utc.tm_mon -= 1;
+    return timegm(&utc);
+}
+
+std::string describe_duration(int64_t seconds) {
+    if (seconds < 60) return fmt::format("{}s", seconds);
+    const int64_t days = seconds / 86400;
+    const int64_t hours = seconds % 86400 / 3600;
+    const int64_t minutes = seconds % 3600 / 60;
+    std::string out;
+    if (days > 0) out += fmt::format("{}d ", days);
+    if (hours > 0 || days > 0) out += fmt::format("{}h ", hours);
+    out += fmt::format("{}m", minutes);
+    return out;
+}
+
+}  // namespace kubeproof::history

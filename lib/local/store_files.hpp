@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/expected.hpp"
+#include "util/io_error.hpp"
+
+namespace kubeproof::local {
+
+/// Creates a directory and its missing parents (mode 0755); the error names the path.
+std::optional<std::string> make_directories(const std::string& path);
+
+/// Writes a new file as a whole or not at all, and never over another: the bytes go to a temporary
+/// file in the same directory (synced), which is then hard-linked to `path`. Fails, leaving
+/// nothing behind, when `path` already exists.
+std::optional<std::string> create_file_exclusive(const std::string& path, std::string_view content);
+
+/// An exclusive advisory lock (flock) on a file, created when missing; held until destroyed. Two
+/// processes locking the same file run one after the other.
+class FileLock {
+public:
+    /// Waits for and takes the lock.
+    static util::Expected<FileLock, std::string> acquire(const std::string& path);
+    FileLock(FileLock&& other) noexcept;
+    FileLock& operator=(FileLock&&) = delete;
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+    ~FileLock();
+
+private:
+    explicit FileLock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
+
+/// The names in a directory (without . and ..), sorted; empty when the directory does not exist.
+util::IoResult<std::vector<std::string>> list_names(const std::string& dir);
+
+/// Every regular file below `dir` whose name ends with `suffix` (symlinks not followed), sorted
+/// by path; `dir` may also be a single file.
+util::IoResult<std::vector<std::string>> find_files(const std::string& dir,
+                                                    std::string_view suffix);
+
+}  // namespace kubeproof::local
