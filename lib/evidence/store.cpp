@@ -1,8 +1,12 @@
 #include "evidence/store.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include "history/layout.hpp"
 #include "local/local_files.hpp"
 #include "local/store_files.hpp"
+#include "util/text.hpp"
 
 namespace kubeproof::evidence {
 
@@ -14,39 +18,58 @@ history::SeriesKey key_of(const model::ScanInfo& scan) {
             scan.benchmark,    scan.targets};
 }
 
-/// The last report of a series: the newest day folder that holds one, and in it the highest seq.
+/// Where a series stands: the highest seq any file of it carries (a report, an envelope, or the
+/// `.partial` of a run that died half way: a seq once used is never used again), and the newest
+/// report (the highest-seq `.json`), which the next report links to.
 struct Last {
     uint64_t seq = 0;
-    std::string path;
+    uint64_t report_seq = 0;
+    std::string report_path;
 };
 
-Last last_in_day(const std::string& day_dir) {
-    Last last;
-    auto files = local::list_names(day_dir);
-    if (!files) return last;
-    for (const auto& name : *files) {
-        if (const uint64_t seq = history::seq_in_file_name(name); seq > last.seq)
-            last = {seq, day_dir + "/" + name};
+/// The report a store file belongs to: itself, or the report its envelope or a half-written
+/// temporary (".partial") stands beside.
+std::string report_name_of(std::string name) {
+    for (const std::string_view suffix : {".partial", ".sig"}) {
+        if (name.ends_with(suffix)) name.resize(name.size() - suffix.size());
     }
-    return last;
+    return name;
 }
 
+void scan_day(const std::string& day_dir, Last& last) {
+    auto files = local::list_names(day_dir);
+    if (!files) return;
+    for (const auto& name : *files) {
+        const uint64_t seq = history::seq_in_file_name(report_name_of(name));
+        if (seq == 0) continue;
+        last.seq = std::max(last.seq, seq);
+        if (name.ends_with(".json") && seq > last.report_seq) {
+            last.report_seq = seq;
+            last.report_path = util::join_path(day_dir, name);
+        }
+    }
+}
+
+/// Walks the day folders newest first and stops at the first that holds a report.
 util::Expected<Last, std::string> last_report(const std::string& series_dir) {
+    Last last;
     auto years = local::list_names(series_dir);
     if (!years) return util::unexpected(years.error().message);
     for (auto y = years->rbegin(); y != years->rend(); ++y) {
-        auto months = local::list_names(series_dir + "/" + *y);
+        const std::string year_dir = util::join_path(series_dir, *y);
+        auto months = local::list_names(year_dir);
         if (!months) continue;
         for (auto m = months->rbegin(); m != months->rend(); ++m) {
-            const std::string month_dir = series_dir + "/" + *y + "/" + *m;
+            const std::string month_dir = util::join_path(year_dir, *m);
             auto days = local::list_names(month_dir);
             if (!days) continue;
             for (auto d = days->rbegin(); d != days->rend(); ++d) {
-                if (Last last = last_in_day(month_dir + "/" + *d); last.seq > 0) return last;
+                scan_day(util::join_path(month_dir, *d), last);
+                if (!last.report_path.empty()) return last;
             }
         }
     }
-    return Last{};
+    return last;
 }
 
 util::Expected<model::SeriesLink, std::string> next_link(const std::string& series,
@@ -54,8 +77,8 @@ util::Expected<model::SeriesLink, std::string> next_link(const std::string& seri
     auto last = last_report(series_dir);
     if (!last) return util::unexpected(last.error());
     model::SeriesLink link{series, last->seq + 1, {}};
-    if (last->seq == 0) return link;
-    auto bytes = local::read_local_file(last->path);
+    if (last->report_path.empty()) return link;
+    auto bytes = local::read_local_file(last->report_path);
     if (!bytes)
         return util::unexpected("cannot read the series' last report: " + bytes.error().message);
     link.previous = sha256_hex(*bytes);

@@ -230,7 +230,7 @@ bool in_window(const VerifyInput& r, const VerifyOptions& options) {
 
 }  // namespace
 
-VerifyOutcome verify(std::vector<VerifyInput> inputs, const VerifyOptions& options) {
+VerifyOutcome verify(const std::vector<VerifyInput>& inputs, const VerifyOptions& options) {
     VerifyOutcome out;
     std::vector<const VerifyInput*> kept;
     std::map<std::pair<std::string, std::string>, Series> series;

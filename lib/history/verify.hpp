@@ -74,7 +74,7 @@ struct VerifyOutcome {
 /// reordered report shows), times that never go backwards, a definitions digest that changes only
 /// with the tool version, and with `every` each hole longer than the interval and each node of a
 /// cluster inventory with no node report around it. Pure: reads nothing, knows no clock.
-VerifyOutcome verify(std::vector<VerifyInput> inputs, const VerifyOptions& options);
+VerifyOutcome verify(const std::vector<VerifyInput>& inputs, const VerifyOptions& options);
 
 /// Seconds since the epoch of an RFC 3339 UTC time ("2026-12-06T10:21:44Z"); nullopt otherwise.
 std::optional<std::time_t> parse_rfc3339(const std::string& text);

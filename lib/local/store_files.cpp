@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "local/atomic_write.hpp"
+#include "util/text.hpp"
 
 namespace kubeproof::local {
 
@@ -36,7 +37,7 @@ void walk(const std::string& dir, std::string_view suffix, std::vector<std::stri
     auto names = list_names(dir);
     if (!names) return;
     for (const auto& name : *names) {
-        const std::string path = dir + "/" + name;
+        const std::string path = util::join_path(dir, name);
         struct stat info {};
         if (::lstat(path.c_str(), &info) != 0) continue;
         if (S_ISDIR(info.st_mode))
