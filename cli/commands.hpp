@@ -1,5 +1,6 @@
 #pragma once
 
+#include <ctime>
 #include <functional>
 #include <string>
 
@@ -27,10 +28,16 @@ void add_list(CLI::App& app, Action& action);
 void add_explain(CLI::App& app, Action& action);
 void add_version(CLI::App& app, Action& action);
 void add_verify(CLI::App& app, Action& action);
+void add_collect(CLI::App& app, Action& action);
+void add_diff(CLI::App& app, Action& action);
+void add_merge(CLI::App& app, Action& action);
 
 /// Writes a command's output to stdout, or to `output` atomically; the exit code (3 when it
 /// cannot be written).
 int emit(const std::string& text, const std::string& output, const std::string& what = "report");
+
+/// SOURCE_DATE_EPOCH as a time, for reproducible output; nullopt when unset or not a number.
+std::optional<std::time_t> source_date_epoch();
 
 /// Prints "kubeproof: <message>" to stderr.
 void print_error(const std::string& message);

@@ -1,5 +1,6 @@
 // `kubeproof validate|list|explain|version`: option parsing and wiring only.
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -7,8 +8,16 @@
 #include "app/explain.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
+#include "parse/values.hpp"
 
 namespace kubeproof::cli {
+
+std::optional<std::time_t> source_date_epoch() {
+    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+    if (epoch == nullptr) return std::nullopt;
+    auto value = parse::parse_int(epoch);
+    return value ? std::optional<std::time_t>(static_cast<std::time_t>(*value)) : std::nullopt;
+}
 
 void print_error(const std::string& message) {
     std::fprintf(stderr, "kubeproof: %s\n", message.c_str());

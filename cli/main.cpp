@@ -30,6 +30,9 @@ int main(int argc, char** argv) try {
     add_explain(app, action);
     add_version(app, action);
     add_verify(app, action);
+    add_collect(app, action);
+    add_diff(app, action);
+    add_merge(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

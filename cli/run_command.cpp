@@ -31,13 +31,6 @@ struct RunOptions {
     CLI::Option* targets_option = nullptr;
 };
 
-std::optional<std::time_t> fixed_time() {
-    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
-    if (epoch == nullptr) return std::nullopt;
-    auto value = parse::parse_int(epoch);
-    return value ? std::optional<std::time_t>(static_cast<std::time_t>(*value)) : std::nullopt;
-}
-
 bool colour_wanted(const RunOptions& o) {
     return o.output.empty() && std::getenv("NO_COLOR") == nullptr && isatty(fileno(stdout)) != 0;
 }
@@ -91,7 +84,7 @@ int run(RunOptions& o) {
     }
     o.scan.only = parse::split_list(o.checks);
     o.scan.skip = parse::split_list(o.skips);
-    o.scan.fixed_time = fixed_time();
+    o.scan.fixed_time = source_date_epoch();
     o.scan.definitions_sha256 = loaded->sha256;
     if (const char* node = std::getenv("NODE_NAME"); o.scan.node_name.empty() && node != nullptr)
         o.scan.node_name = node;
@@ -132,8 +125,14 @@ void add_run(CLI::App& app, Action& action) {
     o->targets_option = cmd->add_option(
         "--targets", o->targets,
         "Comma-separated targets: master,etcd,controlplane,node (default: detected)");
-    cmd->add_option("--root", o->scan.root, "The node's root file system")->capture_default_str();
-    cmd->add_option("--proc", o->scan.proc, "The node's proc directory (default: <root>/proc)");
+    auto* root = cmd->add_option("--root", o->scan.root, "The node's root file system")
+                     ->capture_default_str();
+    auto* proc =
+        cmd->add_option("--proc", o->scan.proc, "The node's proc directory (default: <root>/proc)");
+    cmd->add_option("--facts", o->scan.facts,
+                    "Evaluate this facts snapshot (kubeproof collect) instead of a node")
+        ->excludes(root)
+        ->excludes(proc);
     cmd->add_option("--format", o->format, "Output format")
         ->check(CLI::IsMember(format_names()))
         ->capture_default_str();

@@ -9,15 +9,13 @@
 #include <fmt/format.h>
 
 #include "app/api_components.hpp"
+#include "app/node_scan.hpp"
 #include "app/objects.hpp"
 #include "engine/controls.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/policy.hpp"
-#include "facts/collector.hpp"
-#include "host/host.hpp"
 #include "k8s/resource_types.hpp"
 #include "model/targets.hpp"
-#include "util/text.hpp"
 
 #ifndef KUBEPROOF_VERSION
 #define KUBEPROOF_VERSION "0.0.0-dev"
@@ -90,36 +88,6 @@ bool has_target(const std::vector<std::string>& targets, std::string_view target
 bool has_node_target(const std::vector<std::string>& targets) {
     return std::any_of(targets.begin(), targets.end(),
                        [](const std::string& t) { return model::is_node_target(t); });
-}
-
-// The benchmark's targets that are about a node (all but policies).
-std::vector<std::string> node_targets(const model::Benchmark& bench) {
-    std::vector<std::string> out = benchmark_targets(bench);
-    out.erase(std::remove_if(out.begin(), out.end(),
-                             [](const std::string& t) { return !model::is_node_target(t); }),
-              out.end());
-    return out;
-}
-
-// Discovers the node and gathers the facts its checks need; exit 3 when the root or /proc is
-// unreadable.
-util::Expected<engine::NodeFacts, ScanError> scan_node(const host::Host& host,
-                                                       const model::Definitions& defs,
-                                                       const model::Benchmark& bench,
-                                                       const engine::Selection& selection,
-                                                       const std::string& root) {
-    if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
-        std::string why = top ? "not a directory" : util::reason_of(top.error().message);
-        return util::unexpected(ScanError{
-            3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)});
-    }
-    engine::NodeFacts facts =
-        facts::collect(host, defs.catalogue, engine::selected_checks(bench, selection));
-    if (!facts.process_error.empty()) {
-        return util::unexpected(
-            ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});
-    }
-    return facts;
 }
 
 // --targets, else what was detected on the node (all node targets when nothing was), plus policies
@@ -276,9 +244,11 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                                                   const ScanOptions& options,
                                                   std::vector<std::string>& warnings) {
     if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
+    auto node = open_node(options, warnings);
+    if (!node) return util::unexpected(node.error());
+    const host::Host& host = *node->host;
     auto objects = open_objects(options, warnings);
     if (!objects) return util::unexpected(objects.error());
-    const auto host = host::make_real_host(options.root, options.proc);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
     engine::Selection selection{node_targets(bench),
@@ -288,9 +258,10 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     const bool node_wanted =
         options.targets.empty() ? !objects->objects_only : has_node_target(options.targets);
     engine::NodeFacts facts;
-    facts.hostname = host->hostname();
+    facts.hostname = host.hostname();
     if (node_wanted) {
-        auto scanned = scan_node(*host, defs, bench, selection, options.root);
+        auto scanned =
+            scan_node(host, defs.catalogue, engine::selected_checks(bench, selection), node->root);
         if (!scanned) return util::unexpected(scanned.error());
         facts = std::move(*scanned);
     }

@@ -20,7 +20,8 @@ struct ScanOptions {
     std::string framework;             ///< --framework: only checks mapped to it, with its summary
     std::optional<std::time_t> fixed_time;  ///< SOURCE_DATE_EPOCH, for reproducible reports
     std::string root = "/";                 ///< the node's root file system (--root)
-    std::string proc;  ///< the node's proc directory (--proc; empty: <root>/proc)
+    std::string proc;   ///< the node's proc directory (--proc; empty: <root>/proc)
+    std::string facts;  ///< --facts: a facts snapshot (`collect`) to evaluate instead of the node
     /// Where the policies target's objects come from: manifest files ("-" for stdin), or the API
     /// server (a kubeconfig and context; in-cluster when both are empty and policies are wanted).
     std::vector<std::string> manifests;
@@ -45,8 +46,9 @@ struct ScanError {
 std::optional<ScanError> validate_options(const model::Definitions& defs,
                                           const ScanOptions& options);
 
-/// Scans the node under `options.root` and the cluster's objects (manifests or the API server)
-/// and builds the report; unusable inputs are exit 2, an unreadable node exit 3.
+/// Scans the node under `options.root` (or its facts snapshot, `options.facts`) and the cluster's
+/// objects (manifests or the API server) and builds the report; unusable inputs are exit 2, an
+/// unreadable node exit 3.
 util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs,
                                                   const ScanOptions& options,
                                                   std::vector<std::string>& warnings);

@@ -80,22 +80,34 @@ std::string plain(const std::string& what) {
     return end == std::string::npos ? what : what.substr(end + 2);
 }
 
-std::string text_at(const json& object, const char* key) {
+// The readers below take the DOM nlohmann builds (`json`) and the one that keeps key order
+// (`ordered_json`, for the frameworks' catalogue order).
+
+template <typename Json>
+std::string text_at(const Json& object, const char* key) {
     if (!object.is_object()) return {};
     const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return it != object.end() && it->is_string() ? it->template get<std::string>() : std::string();
 }
 
-std::vector<std::string> strings_at(const json& object, const char* key) {
+template <typename Json>
+std::vector<std::string> strings_at(const Json& object, const char* key) {
     std::vector<std::string> out;
     if (!object.is_object() || !object.contains(key) || !object[key].is_array()) return out;
     for (const auto& item : object[key]) {
-        if (item.is_string()) out.push_back(item.get<std::string>());
+        if (item.is_string()) out.push_back(item.template get<std::string>());
     }
     return out;
 }
 
-std::vector<model::InventoryNode> inventory(const json& scan) {
+template <typename Json>
+Json object_at(const Json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_object() ? *it : Json::object();
+}
+
+template <typename Json>
+std::vector<model::InventoryNode> inventory(const Json& scan) {
     std::vector<model::InventoryNode> out;
     if (!scan.contains("nodes") || !scan["nodes"].is_array()) return out;
     for (const auto& node : scan["nodes"]) {
@@ -105,13 +117,36 @@ std::vector<model::InventoryNode> inventory(const json& scan) {
     return out;
 }
 
-util::Expected<ReportHeader, ReadProblem> header_of(const json& doc, const std::string& name) {
+template <typename Json>
+model::Totals totals_of(const Json& object) {
+    model::Totals totals;
+    for (model::Status status : model::k_all_statuses) {
+        const auto it = object.find(std::string(model::to_string(status)));
+        if (it != object.end() && it->is_number_integer()) totals[status] = it->template get<int>();
+    }
+    return totals;
+}
+
+template <typename Json>
+std::vector<model::MergedReport> merged_of(const Json& scan) {
+    std::vector<model::MergedReport> out;
+    if (!scan.contains("merged") || !scan["merged"].is_array()) return out;
+    for (const auto& m : scan["merged"]) {
+        out.push_back({text_at(m, "file"), text_at(m, "sha256"), text_at(m, "node"),
+                       text_at(m, "scan_id"), text_at(m, "started_at"),
+                       totals_of(object_at(m, "totals"))});
+    }
+    return out;
+}
+
+template <typename Json>
+util::Expected<ReportHeader, ReadProblem> header_of(const Json& doc, const std::string& name) {
     if (!doc.is_object() || text_at(doc, "schema") != k_schema) {
         return util::unexpected(ReadProblem{
             fmt::format("{}: not a kubeproof report (schema is not {})", name, k_schema)});
     }
-    const json tool = doc.value("tool", json::object());
-    const json scan = doc.value("scan", json::object());
+    const Json tool = object_at(doc, "tool");
+    const Json scan = object_at(doc, "scan");
     ReportHeader h;
     h.schema = text_at(doc, "schema");
     h.tool_version = text_at(tool, "version");
@@ -121,31 +156,67 @@ util::Expected<ReportHeader, ReadProblem> header_of(const json& doc, const std::
     h.finished_at = text_at(scan, "finished_at");
     h.host = text_at(scan, "host");
     h.benchmark = text_at(scan, "benchmark");
+    h.benchmark_title = text_at(scan, "benchmark_title");
+    h.kubernetes_version = text_at(scan, "kubernetes_version");
     h.targets = strings_at(scan, "targets");
-    h.cluster_name = text_at(scan.value("cluster", json::object()), "name");
-    h.cluster_uid = text_at(scan.value("cluster", json::object()), "uid");
+    h.detected = strings_at(scan, "detected");
+    h.cluster_name = text_at(object_at(scan, "cluster"), "name");
+    h.cluster_uid = text_at(object_at(scan, "cluster"), "uid");
     h.node = text_at(scan, "node");
     h.scope = text_at(scan, "scope");
     h.series = text_at(scan, "series");
     if (scan.contains("seq") && scan["seq"].is_number_unsigned())
-        h.seq = scan["seq"].get<uint64_t>();
+        h.seq = scan["seq"].template get<uint64_t>();
     if (scan.contains("previous") && scan["previous"].is_string())
-        h.previous = scan["previous"].get<std::string>();
+        h.previous = scan["previous"].template get<std::string>();
     h.nodes = inventory(scan);
+    h.merged = merged_of(scan);
     return h;
 }
 
-ReportResult result_of(const json& r) {
+std::map<std::string, std::vector<std::string>> controls_of(const nlohmann::ordered_json& r) {
+    std::map<std::string, std::vector<std::string>> out;
+    const auto controls = object_at(r, "controls");
+    for (const auto& [framework, criteria] : controls.items())
+        out[framework] = strings_at(controls, framework.c_str());
+    return out;
+}
+
+ReportResult result_of(const nlohmann::ordered_json& r) {
     ReportResult out;
     out.id = text_at(r, "id");
     out.key = text_at(r, "key");
+    out.benchmark = text_at(r, "benchmark");
     out.target = text_at(r, "target");
+    out.group = text_at(r, "group");
+    out.group_title = text_at(r, "group_title");
     out.title = text_at(r, "title");
     out.status = text_at(r, "status");
+    out.automated = !r.contains("automated") || !r["automated"].is_boolean() ||
+                    r["automated"].template get<bool>();
+    out.expected = text_at(r, "expected");
     out.actual = text_at(r, "actual");
     out.reason = text_at(r, "reason");
-    out.evidence = r.value("evidence", json::array());
-    out.node_results = r.value("nodes", json::array());
+    out.guidance = text_at(r, "guidance");
+    out.remediation = text_at(r, "remediation");
+    out.controls = controls_of(r);
+    out.evidence = json(r.value("evidence", nlohmann::ordered_json::array()));
+    out.node_results = json(r.value("nodes", nlohmann::ordered_json::array()));
+    return out;
+}
+
+/// The criteria of each framework summary, in the order the report lists them.
+std::vector<model::FrameworkInfo> frameworks_of(const nlohmann::ordered_json& doc) {
+    std::vector<model::FrameworkInfo> out;
+    const auto frameworks = object_at(doc, "frameworks");
+    for (const auto& [framework, criteria] : frameworks.items()) {
+        model::FrameworkInfo info{framework, {}, {}};
+        if (criteria.is_object()) {
+            for (const auto& [id, row] : criteria.items())
+                info.criteria.emplace_back(id, text_at(row, "title"));
+        }
+        out.push_back(std::move(info));
+    }
     return out;
 }
 
@@ -165,18 +236,29 @@ util::Expected<ReportHeader, ReadProblem> read_header(std::string_view bytes,
     return header_of(doc, name);
 }
 
+std::string subject_node(const ReportHeader& header) {
+    if (!header.node.empty()) return header.node;
+    return header.scope == "cluster" ? "cluster" : header.host;
+}
+
+bool is_merged(const ReportFile& report) {
+    return !report.header.merged.empty() ||
+           std::any_of(report.results.begin(), report.results.end(),
+                       [](const ReportResult& r) { return !r.node_results.empty(); });
+}
+
 util::Expected<ReportFile, ReadProblem> read_report(std::string_view bytes,
                                                     const std::string& name) {
-    json doc;
+    nlohmann::ordered_json doc;
     try {
-        doc = json::parse(bytes.begin(), bytes.end());
+        doc = nlohmann::ordered_json::parse(bytes.begin(), bytes.end());
     } catch (const json::parse_error& e) {
         return util::unexpected(ReadProblem{fmt::format(
             "{}: {}", place(bytes, e.byte == 0 ? 0 : e.byte - 1, name), plain(e.what()))});
     }
     auto header = header_of(doc, name);
     if (!header) return util::unexpected(header.error());
-    ReportFile file{std::move(*header), {}};
+    ReportFile file{std::move(*header), {}, frameworks_of(doc)};
     if (!doc.contains("results") || !doc["results"].is_array()) {
         return util::unexpected(
             ReadProblem{fmt::format("{}: the report has no results list", name)});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +25,10 @@ struct ReportHeader {
     std::string finished_at;  ///< RFC 3339
     std::string host;
     std::string benchmark;
+    std::string benchmark_title;
+    std::string kubernetes_version;
     std::vector<std::string> targets;
+    std::vector<std::string> detected;
     std::string cluster_name;
     std::string cluster_uid;
     std::string node;
@@ -33,25 +37,37 @@ struct ReportHeader {
     uint64_t seq = 0;                     ///< 0 when the report was not stored
     std::optional<std::string> previous;  ///< SHA-256 of the previous report; nullopt at the start
     std::vector<model::InventoryNode> nodes;
+    std::vector<model::MergedReport> merged;  ///< the inputs of a merged report
 };
 
 /// One result as a report states it.
 struct ReportResult {
     std::string id;
     std::string key;  ///< stable across benchmark versions; "" in reports without it
+    std::string benchmark;
     std::string target;
+    std::string group;
+    std::string group_title;
     std::string title;
     std::string status;  ///< PASS, FAIL, WARN, SKIP, NA, ERROR
+    bool automated = true;
+    std::string expected;
     std::string actual;
     std::string reason;
-    nlohmann::json evidence;                                ///< as the report has it
-    nlohmann::json node_results = nlohmann::json::array();  ///< `nodes` of a merged report
+    std::string guidance;
+    std::string remediation;
+    std::map<std::string, std::vector<std::string>> controls;  ///< framework id -> criteria ids
+    nlohmann::json evidence;                                   ///< as the report has it
+    nlohmann::json node_results = nlohmann::json::array();     ///< `nodes` of a merged report
 };
 
 /// A whole report.
 struct ReportFile {
     ReportHeader header;
     std::vector<ReportResult> results;
+    /// The criteria each framework summary names, in the report's (catalogue) order, with their
+    /// titles; framework titles are not in reports and stay empty.
+    std::vector<model::FrameworkInfo> frameworks;
 };
 
 /// Why a report could not be read: "path:line:col: message".
@@ -62,6 +78,13 @@ struct ReadProblem {
 /// Reads the schema, tool and scan of a report, stopping where its results begin.
 util::Expected<ReportHeader, ReadProblem> read_header(std::string_view bytes,
                                                       const std::string& name);
+
+/// The node a report is about: scan.node, else "cluster" for a cluster-scope report, else its
+/// host.
+std::string subject_node(const ReportHeader& header);
+
+/// Whether a report was written by merge: it lists what it merged, or its results have nodes.
+bool is_merged(const ReportFile& report);
 
 /// Reads a whole report.
 util::Expected<ReportFile, ReadProblem> read_report(std::string_view bytes,

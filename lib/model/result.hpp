@@ -33,6 +33,15 @@ struct Evidence {
     int line = 0;        ///< 1-based line in `file`, 0 when unknown
 };
 
+/// One node's own outcome of a check in a merged report.
+struct NodeResult {
+    std::string node;
+    Status status = Status::Error;
+    std::string actual;
+    std::string reason;
+    std::vector<Evidence> evidence;
+};
+
 /// The evaluated result of one check.
 struct Result {
     std::string id;
@@ -51,6 +60,7 @@ struct Result {
     std::vector<Evidence> evidence;
     std::string remediation;
     std::map<std::string, std::vector<std::string>> controls;  ///< framework id -> criteria ids
+    std::vector<NodeResult> nodes = {};  ///< merged reports: each node's own outcome, by node
 };
 
 /// Per-status counts.
@@ -68,7 +78,6 @@ struct SectionInfo {
     std::string title;
 };
 
-/// Identity of one scan.
 /// A node of the cluster's inventory, as `list nodes` shows it (cluster-scope scans).
 struct InventoryNode {
     std::string name;
@@ -84,6 +93,17 @@ struct SeriesLink {
     std::string previous;  ///< SHA-256 (hex) of the previous report's exact bytes; "" at the start
 };
 
+/// One report a merged report was made of.
+struct MergedReport {
+    std::string file;    ///< the file name it was read from
+    std::string sha256;  ///< of its exact bytes
+    std::string node;
+    std::string scan_id;
+    std::string started_at;  ///< RFC 3339
+    Totals totals;
+};
+
+/// Identity of one scan.
 struct ScanInfo {
     std::string id;
     std::string started_at;   ///< RFC 3339
@@ -101,6 +121,7 @@ struct ScanInfo {
     std::string scope = {};        ///< "node" (node targets) or "cluster" (only the objects target)
     std::vector<InventoryNode> nodes = {};  ///< the cluster's nodes, when listed (cluster scope)
     std::optional<SeriesLink> link = {};    ///< set when the report was stored
+    std::vector<MergedReport> merged = {};  ///< a merged report's inputs, by node
 };
 
 /// A framework as reports summarise it: its criteria in catalogue order.

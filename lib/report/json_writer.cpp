@@ -36,6 +36,19 @@ Json inventory_json(const std::vector<model::InventoryNode>& nodes) {
     return json;
 }
 
+Json merged_json(const std::vector<model::MergedReport>& merged) {
+    Json json = Json::array();
+    for (const auto& m : merged) {
+        json.push_back(Json{{"file", m.file},
+                            {"sha256", m.sha256},
+                            {"node", m.node},
+                            {"scan_id", m.scan_id},
+                            {"started_at", m.started_at},
+                            {"totals", totals_json(m.totals)}});
+    }
+    return json;
+}
+
 // The fields kubeproof.report/v1 has always had, then the scan's identity (added later: readers of
 // the first reports ignore what they do not know).
 Json scan_json(const model::ScanInfo& scan) {
@@ -62,6 +75,7 @@ Json scan_json(const model::ScanInfo& scan) {
         json["seq"] = scan.link->seq;
         json["previous"] = scan.link->previous.empty() ? Json(nullptr) : Json(scan.link->previous);
     }
+    if (!scan.merged.empty()) json["merged"] = merged_json(scan.merged);
     return json;
 }
 
@@ -88,6 +102,19 @@ Json controls_json(const std::map<std::string, std::vector<std::string>>& contro
     return json;
 }
 
+Json node_results_json(const std::vector<model::NodeResult>& nodes) {
+    Json json = Json::array();
+    for (const auto& node : nodes) {
+        Json item{{"node", node.node},
+                  {"status", model::to_string(node.status)},
+                  {"actual", node.actual}};
+        if (!node.reason.empty()) item["reason"] = node.reason;
+        item["evidence"] = evidence_json(node.evidence);
+        json.push_back(std::move(item));
+    }
+    return json;
+}
+
 Json result_json(const model::Result& result) {
     Json json{{"id", result.id},
               {"benchmark", result.benchmark},
@@ -105,6 +132,7 @@ Json result_json(const model::Result& result) {
     if (!result.key.empty()) json["key"] = result.key;
     if (!result.reason.empty()) json["reason"] = result.reason;
     if (!result.guidance.empty()) json["guidance"] = result.guidance;
+    if (!result.nodes.empty()) json["nodes"] = node_results_json(result.nodes);
     return json;
 }
 
