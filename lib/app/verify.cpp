@@ -56,17 +56,27 @@ util::Expected<std::vector<Found>, ScanError> find_reports(const std::vector<std
     return found;
 }
 
+/// How much of an envelope holds its payload type and signatures, as kubeproof writes them.
+constexpr size_t k_envelope_head = 16384;
+
 /// The state of a report's signature: its envelope beside it, read only up to its signatures.
 history::SignatureState check_signature(const std::string& path, const std::string& bytes,
                                         const Keys& keys, std::string& detail) {
     using State = history::SignatureState;
     if (keys.empty()) return State::NotChecked;
-    auto text = local::read_local_file(path + ".sig");
+    // kubeproof writes the signatures before the payload: the head of the envelope is enough. An
+    // envelope written otherwise is read whole.
+    auto text = local::read_local_file_head(path + ".sig", k_envelope_head);
     if (!text)
         return text.error().kind == util::IoError::Kind::NotFound
                    ? State::Missing
                    : (detail = text.error().message, State::Unreadable);
     auto envelope = evidence::read_envelope(*text, false);
+    if (!envelope && text->size() == k_envelope_head) {
+        text = local::read_local_file(path + ".sig");
+        if (!text) return detail = text.error().message, State::Unreadable;
+        envelope = evidence::read_envelope(*text, false);
+    }
     if (!envelope) return detail = envelope.error(), State::Unreadable;
     if (envelope->payload_type != evidence::k_report_payload_type) {
         detail = "payload type " + envelope->payload_type;
@@ -190,7 +200,7 @@ util::Expected<VerifyResult, ScanError> verify_reports(const VerifyRequest& requ
     auto inputs = read_all(*found, *keys);
     if (!inputs) return util::unexpected(inputs.error());
     const history::VerifyOutcome outcome =
-        history::verify(std::move(*inputs), {request.every, request.from, request.to});
+        history::verify(*inputs, {request.every, request.from, request.to});
     return VerifyResult{request.format == "json" ? render_json(outcome) : render_text(outcome),
                         outcome.problems.empty()};
 }

@@ -1,11 +1,13 @@
 #include "local/local_files.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace kubeproof::local {
 
@@ -26,14 +28,32 @@ bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension
 }  // namespace
 
 util::IoResult<std::string> read_local_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    return read_local_file_head(path, std::string::npos);
+}
+
+util::IoResult<std::string> read_local_file_head(const std::string& path, size_t limit) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad())
-        return util::unexpected(util::IoError{util::IoError::Kind::Other, path + ": read error"});
-    return text.str();
+    struct stat info {};
+    std::string text;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode))
+        text.reserve(std::min(limit, static_cast<size_t>(info.st_size)));
+    char buffer[65536];
+    while (text.size() < limit) {
+        const ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, limit - text.size()));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int error = errno;
+            ::close(fd);
+            return util::unexpected(
+                error_for(path, std::error_code(error, std::generic_category())));
+        }
+        if (n == 0) break;
+        text.append(buffer, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return text;
 }
 
 util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir) {

@@ -20,4 +20,7 @@ util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& d
 /// Reads one local file ("-" is not special here).
 util::IoResult<std::string> read_local_file(const std::string& path);
 
+/// Reads at most the first `limit` bytes of one local file.
+util::IoResult<std::string> read_local_file_head(const std::string& path, size_t limit);
+
 }  // namespace kubeproof::local

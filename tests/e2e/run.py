@@ -13,9 +13,11 @@ Prints `N passed, M failed` last and exits non-zero when anything failed.
 """
 
 import argparse
+import base64
 import datetime
 import difflib
 import fcntl
+import hashlib
 import json
 import os
 import stat
@@ -181,10 +183,13 @@ def _option_value(args, name):
 
 
 def validate_run_output(args, proc, cwd):
-    """Validates what `kubeproof run --format json ...` wrote when it exited 0 or 1: stdout, and the
-    --output file when that is a regular file."""
+    """Validates what `kubeproof run --format json ...` wrote when it exited 0 or 1, and what
+    `kubeproof merge` wrote when it exited 0: stdout, and the --output file when that is a regular
+    file."""
     args = [os.fsdecode(a) for a in args]
-    if not args or args[0] != "run" or _option_value(args, "--format") != "json" or proc.returncode not in (0, 1):
+    merged = bool(args) and args[0] == "merge" and proc.returncode == 0
+    if not merged and (not args or args[0] != "run" or _option_value(args, "--format") != "json"
+                       or proc.returncode not in (0, 1)):
         return
     if proc.stdout:
         validate_report(proc.stdout)
@@ -1673,6 +1678,460 @@ class PolicyCasesApi(PolicyCaseRunner, unittest.TestCase):
         self.run_cases("no-false-pass", api=True)
 
 
+class EvidenceTrail(unittest.TestCase):
+    """Stored, linked, signed reports of real scans (issue 10): verify finds every tampering, openssl
+    checks a signature on its own, and the scan says who and what it is about."""
+
+    DAY = 86400
+
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("openssl") is None:
+            raise unittest.SkipTest("openssl is missing")
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="evidence-")
+        cls.key, cls.pub = cls.make_key("key")
+        cls.other_key, cls.other_pub = cls.make_key("other")
+
+    @classmethod
+    def make_key(cls, name):
+        key, pub = os.path.join(cls.dir, f"{name}.pem"), os.path.join(cls.dir, f"{name}.pub.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True, capture_output=True)
+        subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-out", pub], check=True, capture_output=True)
+        return key, pub
+
+    def run_scan(self, store, day, *extra, node="kubeadm-control-plane", env=None):
+        environment = dict(base_env(), SOURCE_DATE_EPOCH=str(int(EPOCH) + day * self.DAY), **(env or {}))
+        args = scan_args(node, "--format", "json", "--store", store, "--cluster", "demo", *extra)
+        proc = subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=environment, cwd=CFG.tmp, timeout=60)
+        validate_run_output(args, proc, cwd=CFG.tmp)
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        return json.loads(proc.stdout), proc
+
+    def signed_series(self, name, days):
+        store = os.path.join(self.dir, name)
+        for day in days:
+            self.run_scan(store, day, "--sign-key", self.key)
+        return store
+
+    def stored(self, store):
+        return sorted(os.path.join(d, f) for d, _, files in os.walk(store) for f in files if f.endswith(".json"))
+
+    def verify(self, *args):
+        return kubeproof("verify", *args, timeout=60)
+
+    def test_a_signed_series_verifies_and_openssl_agrees(self):
+        store = self.signed_series("clean", [1, 2, 3])
+        reports = self.stored(store)
+        self.assertEqual(len(reports), 3)
+        self.assertRegex(os.path.relpath(reports[2], store),
+                         r"^demo/node\.cp-1\.cis-1\.12\.master\+etcd\+controlplane\+node/2026/01/04/000003-20260104T000000Z\.json$")
+        with open(reports[1], "rb") as f:
+            second = f.read()
+        with open(reports[2], encoding="utf-8") as f:
+            third = json.load(f)
+        self.assertEqual((third["scan"]["seq"], third["scan"]["previous"]), (3, hashlib.sha256(second).hexdigest()))
+        self.assertEqual((third["scan"]["scope"], third["scan"]["node"], third["scan"]["cluster"]), ("node", "cp-1", {"name": "demo"}))
+        proc = self.verify("--key", self.pub, "--every", "24h", store)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("intact: 3 reports in 1 series", proc.stdout)
+        # The signature, checked by openssl alone: DSSE's PAE over the report's exact bytes.
+        with open(reports[2] + ".sig", encoding="utf-8") as f:
+            envelope = json.load(f)
+        with open(reports[2], "rb") as f:
+            payload = f.read()
+        self.assertEqual(base64.b64decode(envelope["payload"]), payload)
+        kind = envelope["payloadType"].encode()
+        pae = b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload)
+        checked = self.openssl_verify(pae, base64.b64decode(envelope["signatures"][0]["sig"]), self.pub)
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        self.assertEqual(envelope["signatures"][0]["keyid"], self.keyid(self.pub))
+        self.assertNotEqual(self.openssl_verify(pae.replace(b'"PASS"', b'"FAIL"', 1), base64.b64decode(envelope["signatures"][0]["sig"]),
+                                                self.pub).returncode, 0)
+
+    def openssl_verify(self, message, signature, pub):
+        data, sig = os.path.join(self.dir, "pae.bin"), os.path.join(self.dir, "sig.bin")
+        with open(data, "wb") as f:
+            f.write(message)
+        with open(sig, "wb") as f:
+            f.write(signature)
+        return subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", data, "-sigfile", sig],
+                              capture_output=True, text=True)
+
+    def keyid(self, pub):
+        der = subprocess.run(["openssl", "pkey", "-pubin", "-in", pub, "-outform", "DER"], capture_output=True, check=True).stdout
+        return hashlib.sha256(der[-32:]).hexdigest()
+
+    def tampered(self, name, change):
+        source = self.signed_series(f"{name}-source", [1, 2, 3, 4, 5])
+        store = os.path.join(self.dir, name)
+        shutil.copytree(source, store)
+        reports = self.stored(store)
+        change(reports)
+        proc = self.verify("--key", self.pub, "--every", "24h", "--format", "json", store)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        return reports, json.loads(proc.stdout)
+
+    def test_one_byte_changed(self):
+        def flip(reports):
+            with open(reports[2], "rb") as f:
+                data = f.read()
+            with open(reports[2], "wb") as f:
+                f.write(data.replace(b'"status": "FAIL"', b'"status": "PASS"', 1))
+        reports, outcome = self.tampered("flip", flip)
+        self.assertEqual([(p["kind"], p["path"]) for p in outcome["problems"]],
+                         [("signature", reports[2]), ("link", reports[3])])
+
+    def test_a_middle_report_deleted(self):
+        def delete(reports):
+            os.remove(reports[2])
+            os.remove(reports[2] + ".sig")
+        reports, outcome = self.tampered("delete", delete)
+        # The deleted day is both a broken chain and, for a daily series, a two-day hole.
+        self.assertEqual([p["kind"] for p in outcome["problems"]], ["missing", "gap"])
+        self.assertIn("seq 3 is missing between", outcome["problems"][0]["message"])
+
+    def test_two_reports_swapped(self):
+        def swap(reports):
+            for suffix in ("", ".sig"):
+                os.rename(reports[1] + suffix, reports[1] + suffix + ".x")
+                os.rename(reports[3] + suffix, reports[1] + suffix)
+                os.rename(reports[1] + suffix + ".x", reports[3] + suffix)
+        reports, outcome = self.tampered("swap", swap)
+        self.assertEqual(sorted((p["kind"], p["path"]) for p in outcome["problems"]),
+                         [("moved", reports[1]), ("moved", reports[3])])
+
+    def test_resigned_with_another_key(self):
+        def resign(reports):
+            with open(reports[4], "rb") as f:
+                payload = f.read()
+            kind = b"application/vnd.kubeproof.report+json"
+            pae_path, sig_path = os.path.join(self.dir, "resign.pae"), os.path.join(self.dir, "resign.sig")
+            with open(pae_path, "wb") as f:
+                f.write(b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload))
+            subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", self.other_key, "-rawin", "-in", pae_path, "-out", sig_path],
+                           check=True, capture_output=True)
+            with open(sig_path, "rb") as f:
+                sig = f.read()
+            # Written the way other DSSE tools write it, the payload first: verify then reads the
+            # whole envelope, not just its head.
+            with open(reports[4] + ".sig", "w", encoding="utf-8") as f:
+                json.dump({"payload": base64.b64encode(payload).decode(), "payloadType": kind.decode(),
+                           "signatures": [{"keyid": self.keyid(self.other_pub), "sig": base64.b64encode(sig).decode()}]},
+                          f)
+        reports, outcome = self.tampered("resign", resign)
+        self.assertEqual([(p["kind"], p["path"]) for p in outcome["problems"]], [("unknown-key", reports[4])])
+        # With both keys it is a good signature: what was re-signed is exactly the report.
+        proc = self.verify("--key", self.pub, "--key", self.other_pub, os.path.join(self.dir, "resign"))
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+    def test_a_three_day_hole_in_a_daily_series(self):
+        store = self.signed_series("hole", [1, 2, 3, 7, 8])
+        proc = self.verify("--key", self.pub, "--every", "24h", store)
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertIn("[FAIL] gap: series node.cp-1.cis-1.12.master+etcd+controlplane+node: no scan for 4d 0h 0m between "
+                      "2026-01-04T00:00:00Z and 2026-01-08T00:00:00Z", proc.stdout)
+        self.assertEqual(self.verify("--key", self.pub, store).returncode, 0, "without --every a hole is no finding")
+
+    def test_concurrent_runs_get_consecutive_seqs(self):
+        store = os.path.join(self.dir, "concurrent")
+        environment = dict(base_env(), SOURCE_DATE_EPOCH=str(int(EPOCH) + self.DAY))
+        runs = [subprocess.Popen([CFG.binary, *scan_args("kubeadm-control-plane", "--format", "json", "--store", store,
+                                                        "--cluster", "demo", "--output", os.path.join(self.dir, f"c{i}.json"))],
+                                 env=environment, cwd=CFG.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                for i in range(4)]
+        for run in runs:
+            run.wait(timeout=60)
+        seqs = sorted(json.load(open(path, encoding="utf-8"))["scan"]["seq"] for path in self.stored(store))
+        self.assertEqual(seqs, [1, 2, 3, 4])
+        self.assertEqual(self.verify(store).returncode, 0)
+
+    def test_a_stored_report_is_never_replaced(self):
+        # A file that takes the next report's name: the run takes the seq after it, links it and
+        # leaves it alone; verify names it. (Two runs racing for one name are unit-tested.)
+        store = os.path.join(self.dir, "never")
+        self.run_scan(store, 1)
+        first = self.stored(store)[0]
+        squatter = first.replace("000001-", "000002-")
+        with open(squatter, "w", encoding="utf-8") as f:
+            f.write("not ours")
+        report, _ = self.run_scan(store, 1)
+        self.assertEqual(report["scan"]["seq"], 3)
+        self.assertEqual(report["scan"]["previous"], hashlib.sha256(b"not ours").hexdigest())
+        with open(squatter, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "not ours")
+        proc = self.verify(store)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(squatter, proc.stdout + proc.stderr)
+
+    def test_the_definitions_digest_names_the_rules(self):
+        report, _ = scan_json(self, "kubeadm-control-plane")
+        files = []
+        for top in ("checks", "frameworks"):
+            for directory, _, names in os.walk(os.path.join(CFG.source, top)):
+                files += [os.path.join(directory, n) for n in names if n.endswith(".yaml")]
+        data = b""
+        for path in sorted(os.path.relpath(p, CFG.source) for p in files):
+            with open(os.path.join(CFG.source, path), "rb") as f:
+                content = f.read()
+            data += f"{path}\n{len(content)}\n".encode() + content
+        self.assertEqual(report["tool"]["definitions_sha256"], hashlib.sha256(data).hexdigest())
+
+    def test_who_and_what_a_scan_is_about(self):
+        named, _ = scan_json(self, "worker-json-config", "--node-name", "w-7")
+        self.assertEqual((named["scan"]["scope"], named["scan"]["node"]), ("node", "w-7"))
+        environment = dict(base_env(), NODE_NAME="from-env")
+        proc = subprocess.run([CFG.binary, *scan_args("worker-json-config", "--format", "json")], capture_output=True, text=True,
+                              env=environment, timeout=60)
+        self.assertEqual(json.loads(proc.stdout)["scan"]["node"], "from-env")
+        proc = kubeproof("run", "--format", "json", "--manifests",
+                         peer("FairwindsOps-polaris", "test", "checks", "hostPIDSet", "failure.yaml"))
+        manifests = json.loads(proc.stdout)["scan"]
+        self.assertEqual(manifests["scope"], "cluster", "manifests are judged by the cluster-scope policies")
+        self.assertNotIn("node", manifests)
+
+    def test_a_cluster_scan_names_the_cluster_and_its_nodes(self):
+        objects = os.path.join(self.dir, "cluster-objects")
+        os.makedirs(objects, exist_ok=True)
+        kube_system = {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "kube-system", "uid": "6f1c2a9e-0000-4000-8000-000000000001"}}
+        node = {"kind": "Node", "apiVersion": "v1", "metadata": {"name": "cp-1", "creationTimestamp": "2025-06-01T10:00:00Z"},
+                "spec": {"providerID": "aws:///eu-west-1a/i-0abc"}, "status": {"nodeInfo": {"kubeletVersion": "v1.31.2"}}}
+        with open(os.path.join(objects, "namespaces.json"), "w", encoding="utf-8") as f:
+            json.dump([kube_system], f)
+        with open(os.path.join(objects, "nodes.json"), "w", encoding="utf-8") as f:
+            json.dump([node], f)
+        server = FakeApiServer(objects)
+        try:
+            config = server.kubeconfig(os.path.join(self.dir, "kubeconfig-identity.json"))
+            proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json")
+        finally:
+            server.stop()
+        scan = json.loads(proc.stdout)["scan"]
+        self.assertEqual(scan["scope"], "cluster")
+        self.assertEqual(scan["cluster"], {"name": "fake", "uid": "6f1c2a9e-0000-4000-8000-000000000001"})
+        self.assertEqual(scan["nodes"], [{"name": "cp-1", "kubelet_version": "v1.31.2", "provider_id": "aws:///eu-west-1a/i-0abc",
+                                          "created_at": "2025-06-01T10:00:00Z"}])
+
+    def test_the_private_key_never_shows(self):
+        secret = "c2VjcmV0LW1hdGVyaWFsLXRoYXQtbXVzdC1ub3Qtc2hvdw"
+        bad = os.path.join(self.dir, "bad.pem")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(f"-----BEGIN PRIVATE KEY-----\n{secret}\n-----END PRIVATE KEY-----\n")
+        for key in (bad, self.pub):
+            proc = kubeproof(*scan_args("kubeadm-control-plane", "--format", "json", "--store", os.path.join(self.dir, "k"),
+                                        "--sign-key", key))
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertNotIn(secret, proc.stdout + proc.stderr)
+        with open(self.key, encoding="utf-8") as f:
+            real = "".join(line for line in f if "-----" not in line).strip()
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--format", "json", "--output", os.path.join(self.dir, "o.json"),
+                                    "--sign-key", self.key))
+        self.assertIn(proc.returncode, (0, 1))
+        with open(os.path.join(self.dir, "o.json.sig"), encoding="utf-8") as f:
+            self.assertNotIn(real, f.read())
+        self.assertEqual(kubeproof(*scan_args("kubeadm-control-plane", "--sign-key", self.key)).returncode, 2,
+                         "signing needs a stored or written JSON report")
+
+    def test_unreadable_input_is_exit_2(self):
+        store = os.path.join(self.dir, "unreadable")
+        os.makedirs(store)
+        with open(os.path.join(store, "notes.json"), "w", encoding="utf-8") as f:
+            f.write('{"schema": "something else"}')
+        proc = self.verify(store)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("notes.json: not a kubeproof report", proc.stderr)
+        self.assertEqual(self.verify(os.path.join(self.dir, "nothing-here")).returncode, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# facts snapshots: collect on the node, evaluate anywhere
+
+class FactsSnapshot(unittest.TestCase):
+    """`collect` then `run --facts` reports exactly what the live scan reports, in every format, with
+    the node gone; the snapshot holds no key material; a broken snapshot is exit 2."""
+
+    REPORT_FORMATS = ["text", "json", "junit", "sarif"]
+    PEM_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----\n(.*?)-----END", re.S)
+    SECRET_VALUE = re.compile(r"^\s*(?:client-key-data|token|secret|password):\s*(\S+)\s*$", re.M)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="facts-")
+
+    def node_copy(self, node):
+        """A fresh copy of an example node that this test may delete."""
+        root = os.path.join(self.dir, node)
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        spec = os.path.join(CFG.source, "examples", "nodes", node)
+        proc = subprocess.run([sys.executable, script, spec, root], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return root
+
+    def collect(self, root, name):
+        path = os.path.join(self.dir, name)
+        proc = kubeproof("collect", "--root", root, "--proc", os.path.join(root, "proc"), "--output", path)
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, "", ""), "collect")
+        return path
+
+    def assertSameRun(self, live, replay, what):
+        self.assertIn(live.returncode, (0, 1), f"{what}: live scan failed: {live.stderr!r}")
+        self.assertEqual((replay.returncode, replay.stderr), (live.returncode, live.stderr), what)
+        if replay.stdout != live.stdout:
+            self.fail(f"{what}: run --facts differs from the live scan:\n"
+                      + unified_diff(live.stdout.decode(), replay.stdout.decode(), what))
+
+    def check_node(self, node):
+        root = self.node_copy(node)
+        snapshot = self.collect(root, f"{node}.facts.json")
+        extra = GOLDEN_EXTRA_ARGS.get(node, [])
+        live = {fmt: kubeproof_bytes("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", fmt,
+                                     *extra) for fmt in self.REPORT_FORMATS}
+        shutil.rmtree(root)  # evaluating the snapshot must not need the node
+        for fmt in self.REPORT_FORMATS:
+            with self.subTest(format=fmt):
+                replay = kubeproof_bytes("run", "--facts", snapshot, "--format", fmt, *extra)
+                self.assertSameRun(live[fmt], replay, f"{node} {fmt}")
+        with open(snapshot, "rb") as f:
+            held = f.read()
+        for secret in self.key_material(node):
+            self.assertNotIn(secret.encode(), held, f"{node}: key material in the snapshot")
+
+    def key_material(self, node):
+        """PEM private key bodies and the values of client-key-data, token, secret and password keys in
+        the node's files."""
+        found = []
+        tree = os.path.join(CFG.source, "examples", "nodes", node, "tree")
+        for top, _, files in os.walk(tree):
+            for name in files:
+                with open(os.path.join(top, name), encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+                for body in self.PEM_KEY.findall(text):
+                    found.extend(line.strip() for line in body.splitlines() if line.strip())
+                found.extend(self.SECRET_VALUE.findall(text))
+        return found
+
+    def test_kubeadm_control_plane(self):
+        self.check_node("kubeadm-control-plane")
+
+    def test_hardened_control_plane(self):
+        self.check_node("hardened-control-plane")
+
+    def test_worker_json_config(self):
+        self.check_node("worker-json-config")
+
+    def test_no_kubernetes(self):
+        self.check_node("no-kubernetes")
+
+    def test_every_example_node_is_covered(self):
+        tested = {name[len("test_"):].replace("_", "-") for name in dir(self) if name.startswith("test_")}
+        self.assertLessEqual(set(NODES), tested)
+
+    def test_secrets_are_redacted_in_place(self):
+        """The hardened node's aescbc key, which 1.2.28 reads, is replaced on its own line; the kubeadm
+        node's key material is what check_node looks for (so that look is not empty)."""
+        self.assertIn("LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVkt", "".join(self.key_material("kubeadm-control-plane")))
+        snapshot = self.collect(self.node_copy("hardened-control-plane"), "hardened-secrets.json")
+        with open(snapshot, encoding="utf-8") as f:
+            facts = json.load(f)
+        self.assertEqual(facts["schema"], "kubeproof.facts/v1")
+        self.assertEqual((facts["tool"]["version"], facts["collected_at"]), (VERSION, EPOCH_RFC3339))
+        files = {entry["path"]: entry for entry in facts["files"]}
+        encryption = files["/etc/kubernetes/enc/encryption.yaml"]["read"]
+        self.assertIn('              secret: "[redacted]"\n', encryption)
+        with open(os.path.join(CFG.source, "examples", "nodes", "hardened-control-plane", "tree", "etc", "kubernetes",
+                               "enc", "encryption.yaml"), encoding="utf-8") as f:
+            self.assertEqual(encryption.count("\n"), f.read().count("\n"), "every line stays where it was")
+
+    def test_later_selections_replay_from_one_snapshot(self):
+        root = self.node_copy("kubeadm-control-plane")
+        snapshot = self.collect(root, "selections.json")
+        for selection in (["--targets", "node"], ["--check", "1.1.12,1.2.15,4.2.1"], ["--skip", "1.2.16"]):
+            with self.subTest(selection=selection):
+                live = kubeproof_bytes(*scan_args("kubeadm-control-plane", "--format", "json", *selection))
+                replay = kubeproof_bytes("run", "--facts", snapshot, "--format", "json", *selection)
+                self.assertSameRun(live, replay, " ".join(selection))
+
+    def test_what_could_not_be_read_stays_error(self):
+        """Collected by a user who cannot list /etc/kubernetes/pki, evaluated by root: still ERROR."""
+        shared = tempfile.mkdtemp(prefix="kubeproof-e2e-facts-")  # outside CFG.tmp (0700)
+        try:
+            os.chmod(shared, 0o755)
+            root = os.path.join(shared, "closed-pki")
+            script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+            spec = os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane")
+            subprocess.run([sys.executable, script, spec, root], check=True, capture_output=True)
+            os.chmod(os.path.join(root, "etc", "kubernetes", "pki"), 0o700)
+            checks = ["--check", ",".join(NodeStrictness.PKI_CHECKS), "--format", "json"]
+
+            def unprivileged(*args):
+                def drop_privileges():
+                    os.setgroups([])
+                    os.setgid(NodeStrictness.UNPRIVILEGED)
+                    os.setuid(NodeStrictness.UNPRIVILEGED)
+                return subprocess.run([CFG.binary, *args], capture_output=True, env=base_env(), cwd=shared,
+                                      timeout=30, preexec_fn=drop_privileges)
+            proc_dir = os.path.join(root, "proc")
+            collected = unprivileged("collect", "--root", root, "--proc", proc_dir, "--output", "-")
+            self.assertEqual(collected.returncode, 0, collected.stderr)
+            live = unprivileged("run", "--root", root, "--proc", proc_dir, *checks)
+        finally:
+            shutil.rmtree(shared, ignore_errors=True)
+        snapshot = os.path.join(self.dir, "closed-pki.json")
+        with open(snapshot, "wb") as f:
+            f.write(collected.stdout)
+        replay = kubeproof_bytes("run", "--facts", snapshot, *checks)
+        self.assertSameRun(live, replay, "unprivileged collection")
+        for r in json.loads(replay.stdout)["results"]:
+            self.assertEqual((r["status"], r["reason"]),
+                             ("ERROR", "cannot see every file: /etc/kubernetes/pki: Permission denied"), r["id"])
+
+    def test_collect_to_stdout(self):
+        root = node_root("worker-json-config")
+        path = self.collect(root, "worker-stdout.json")
+        proc = kubeproof_bytes("collect", "--root", root, "--proc", os.path.join(root, "proc"), "--output", "-")
+        with open(path, "rb") as f:
+            self.assertEqual((proc.returncode, proc.stdout), (0, f.read()))
+
+    def test_broken_snapshots_are_exit_2(self):
+        snapshot = self.collect(node_root("no-kubernetes"), "whole.json")
+        with open(snapshot, "rb") as f:
+            whole = f.read()
+        truncated = os.path.join(self.dir, "truncated.json")
+        with open(truncated, "wb") as f:
+            f.write(whole[:len(whole) // 2])
+        other = os.path.join(self.dir, "v2.json")
+        with open(other, "w", encoding="utf-8") as f:
+            json.dump({"schema": "kubeproof.facts/v2"}, f)
+        report = os.path.join(CFG.source, "tests", "e2e", "golden", "no-kubernetes.json")
+        absent = os.path.join(self.dir, "absent.json")
+        for path, message in (
+                (truncated, f"kubeproof: {truncated}: not a facts snapshot: not JSON (parse error at "),
+                (other, f"kubeproof: {other}: a facts snapshot of schema kubeproof.facts/v2; this kubeproof reads "
+                        "kubeproof.facts/v1\n"),
+                (report, f"kubeproof: {report}: not a facts snapshot: its schema is kubeproof.report/v1\n"),
+                (absent, f"kubeproof: cannot read the facts snapshot: {absent}: No such file or directory\n")):
+            with self.subTest(path=os.path.basename(path)):
+                proc = kubeproof("run", "--facts", path)
+                self.assertEqual((proc.returncode, proc.stdout), (2, ""), proc.stderr)
+                self.assertTrue(proc.stderr.startswith(message), proc.stderr)
+
+    def test_facts_with_root_or_proc_is_a_usage_error(self):
+        for option in ("--root", "--proc"):
+            with self.subTest(option=option):
+                proc = kubeproof("run", "--facts", "facts.json", option, "/")
+                self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+                self.assertTrue(proc.stderr.startswith(f"kubeproof: {option} excludes --facts\n"), proc.stderr)
+
+    def test_collect_needs_an_output_and_a_readable_node(self):
+        proc = kubeproof("collect", "--root", node_root("no-kubernetes"))
+        self.assertEqual((proc.returncode, proc.stderr.splitlines()[0]), (2, "kubeproof: --output is required"))
+        out = os.path.join(self.dir, "never.json")
+        proc = kubeproof("collect", "--root", os.path.join(self.dir, "no-such-root"), "--output", out)
+        self.assertEqual((proc.returncode, proc.stderr),
+                         (3, f"kubeproof: cannot scan: the node root {os.path.join(self.dir, 'no-such-root')} is "
+                             "not readable (No such file or directory)\n"))
+        self.assertFalse(os.path.exists(out))
+
+
 class AtomicOutput(unittest.TestCase):
     """--output replaces a file completely, or leaves it alone when nothing is written."""
 
@@ -1760,6 +2219,187 @@ class ReportSchema(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# diff and merge of stored reports
+
+class HistoryCommands(unittest.TestCase):
+    """`kubeproof diff` and `kubeproof merge` over reports of real scans of the example nodes (issue 10)."""
+
+    STATUS_ORDER = ["ERROR", "FAIL", "WARN", "PASS", "NA", "SKIP"]  # worst first, as merge ranks them
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="history-")
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def scan_to(self, name, node, *extra, root=None):
+        """A JSON report of a fixture node (or of a node root), written to `name`; returns its path."""
+        out = self.path(name)
+        root = root or node_root(node)
+        proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json",
+                         "--output", out, *extra)
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        return out
+
+    def drifted_root(self):
+        """A copy of the kubeadm node whose API server manifest became world-writable (1.1.1 regresses)
+        and whose API server now runs with --profiling=false (1.2.15 is fixed)."""
+        root = self.path("drifted-node")
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        spec = os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane")
+        proc = subprocess.run([sys.executable, script, spec, root], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        os.chmod(os.path.join(root, "etc", "kubernetes", "manifests", "kube-apiserver.yaml"), 0o666)
+        cmdline = os.path.join(root, "proc", str(NodeStrictness.APISERVER_PID), "cmdline")
+        with open(cmdline, "rb") as f:
+            argv = [a for a in f.read().decode().split("\0")[:-1] if not a.startswith("--profiling")]
+        with open(cmdline, "wb") as f:
+            f.write("".join(a + "\0" for a in argv + ["--profiling=false"]).encode())
+        return root
+
+    def load(self, path):
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+
+    def test_diff_of_a_drifted_node_names_the_check_and_node_and_exits_1(self):
+        before = self.scan_to("before.json", "kubeadm-control-plane")
+        after = self.scan_to("after.json", None, root=self.drifted_root())
+        scan_id = self.load(before)["scan"]["id"]
+        proc = kubeproof("diff", before, after)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        manifest = ("/etc/kubernetes/manifests/kube-apiserver.yaml: mode {}, owner root:root (in the static pod directory, "
+                    "from staticPodPath in /var/lib/kubelet/config.yaml)")
+        self.assertEqual(proc.stdout.splitlines(), [
+            f"old: {before} (node cp-1, cis-1.12, scan {scan_id}, started {EPOCH_RFC3339})",
+            f"new: {after} (node cp-1, cis-1.12, scan {scan_id}, started {EPOCH_RFC3339})",
+            "[REGRESSED] 1.1.1 (apiserver.manifest.mode) cp-1: PASS -> FAIL: "
+            "/etc/kubernetes/manifests/kube-apiserver.yaml has mode 666",
+            "[FIXED] 1.2.15 (apiserver.profiling) cp-1: FAIL -> PASS: --profiling=false",
+            "[DRIFTED] 1.1.2 (apiserver.manifest.owner) cp-1: PASS, evidence changed: "
+            + manifest.format(600) + " -> " + manifest.format(666).split(": ", 1)[1],
+            "3 changes: 1 regressed, 1 fixed, 1 drifted",
+        ])
+        as_json = kubeproof("diff", before, after, "--format", "json", "--output", self.path("diff.json"))
+        self.assertEqual((as_json.returncode, as_json.stdout), (1, ""), as_json.stderr)
+        diff = self.load(self.path("diff.json"))
+        self.assertEqual(diff["schema"], "kubeproof.diff/v1")
+        self.assertTrue(diff["regressed"])
+        self.assertEqual({k: n for k, n in diff["counts"].items() if n}, {"regressed": 1, "fixed": 1, "drifted": 1})
+        self.assertEqual(diff["changes"][0], {
+            "kind": "regressed", "id": "1.1.1", "old_id": "1.1.1", "key": "apiserver.manifest.mode", "node": "cp-1",
+            "title": "Ensure that the API server pod specification file permissions are set to 600 or more restrictive",
+            "old_status": "PASS", "new_status": "FAIL",
+            "actual": "/etc/kubernetes/manifests/kube-apiserver.yaml has mode 666", "evidence": []})
+        self.assertEqual(diff["changes"][2]["evidence"], [{
+            "source": "file", "ref": "/etc/kubernetes/manifests/kube-apiserver.yaml",
+            "old": [manifest.format(600).split(": ", 1)[1]], "new": [manifest.format(666).split(": ", 1)[1]]}])
+        # Byte-stable: the same comparison twice gives the same bytes.
+        self.assertEqual(kubeproof("diff", before, after).stdout, proc.stdout)
+
+    def test_diff_of_a_report_with_itself_is_empty(self):
+        report = self.scan_to("same.json", "worker-json-config")
+        proc = kubeproof("diff", report, report)
+        self.assertEqual((proc.returncode, proc.stdout.splitlines()[-1], proc.stderr), (0, "no changes", ""))
+        as_json = json.loads(kubeproof("diff", report, report, "--format", "json").stdout)
+        self.assertEqual((as_json["regressed"], as_json["changes"], set(as_json["counts"].values())), (False, [], {0}))
+
+    def test_diff_of_an_unreadable_report_is_exit_2_with_its_place(self):
+        broken = self.path("broken.json")
+        with open(broken, "w", encoding="utf-8") as f:
+            f.write('{"schema": "kubeproof.report/v1",\n "tool": }\n')
+        report = self.scan_to("fine.json", "worker-json-config")
+        proc = kubeproof("diff", broken, report)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertRegex(proc.stderr, rf"^kubeproof: {re.escape(broken)}:2:\d+: .*unexpected '}}'")
+        self.assertEqual(proc.stdout, "")
+
+    def merge_inputs(self, prefix, *extra):
+        """Reports of the kubeadm control plane (cp-1), the hardened one (as cp-2) and the worker."""
+        return [self.scan_to(f"{prefix}-kubeadm.json", "kubeadm-control-plane", *extra),
+                self.scan_to(f"{prefix}-hardened.json", "hardened-control-plane", "--node-name", "cp-2", *extra),
+                self.scan_to(f"{prefix}-worker.json", "worker-json-config", *extra)]
+
+    def test_merge_keeps_each_nodes_evidence_and_the_worst_status_on_top(self):
+        inputs = self.merge_inputs("m")
+        out = self.path("merged.json")
+        proc = kubeproof("merge", *reversed(inputs), "--cluster", "demo", "--output", out)
+        self.assertEqual((proc.returncode, proc.stdout), (0, ""), proc.stderr)
+        self.assertEqual(proc.stderr, f"kubeproof: merged 3 reports: cp-1 ({inputs[0]}), cp-2 ({inputs[1]}), "
+                                      f"worker-1 ({inputs[2]})\n")
+        merged = self.load(out)
+        reports = {name: self.load(path) for name, path in zip(["cp-1", "cp-2", "worker-1"], inputs)}
+        scan = merged["scan"]
+        self.assertEqual((scan["scope"], scan["cluster"], "node" in scan), ("cluster", {"name": "demo"}, False))
+        for entry, path in zip(scan["merged"], inputs):
+            with open(path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            report = reports[entry["node"]]
+            self.assertEqual(entry, {"file": path, "sha256": digest, "node": report["scan"]["node"],
+                                     "scan_id": report["scan"]["id"], "started_at": EPOCH_RFC3339,
+                                     "totals": report["totals"]})
+        results = by_id(merged)
+        self.assertEqual(sorted(results), sorted({r["id"] for rep in reports.values() for r in rep["results"]}))
+        for check_id, r in results.items():
+            own = {n: by_id(rep)[check_id] for n, rep in reports.items() if check_id in by_id(rep)}
+            self.assertEqual([n["node"] for n in r["nodes"]], sorted(own), check_id)
+            for n in r["nodes"]:
+                self.assertEqual((n["status"], n["actual"], n["evidence"]),
+                                 (own[n["node"]]["status"], own[n["node"]]["actual"], own[n["node"]]["evidence"]), check_id)
+            worst = min((n["status"] for n in r["nodes"]), key=self.STATUS_ORDER.index)
+            self.assertEqual(r["status"], worst, check_id)
+        self.assertEqual((results["1.2.15"]["status"], results["1.2.15"]["actual"]),
+                         ("FAIL", "FAIL on 1 of 2 nodes: cp-1; PASS on 1: cp-2"))
+        self.assertEqual(results["1.2.15"]["evidence"],
+                         [dict(e, ref="cp-1: " + e["ref"]) for e in by_id(reports["cp-1"])["1.2.15"]["evidence"]])
+        self.assertEqual((results["4.2.6"]["status"], results["4.2.6"]["actual"]),
+                         ("FAIL", "FAIL on 1 of 3 nodes: worker-1; PASS on 2: cp-1, cp-2"))
+        self.assertEqual(merged["totals"], {s: sum(r["status"] == s for r in merged["results"]) for s in STATUSES})
+        # The merged report is a report diff reads: with itself nothing changed; against the same
+        # cluster after a drift on cp-1, the regression is named with its node.
+        self.assertEqual(kubeproof("diff", out, out).returncode, 0)
+        drifted = self.scan_to("m-drifted.json", None, root=self.drifted_root())
+        after = self.path("merged-after.json")
+        self.assertEqual(kubeproof("merge", drifted, inputs[1], inputs[2], "--cluster", "demo", "--output", after).returncode, 0)
+        proc = kubeproof("diff", out, after)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("[REGRESSED] 1.1.1 (apiserver.manifest.mode) cp-1: PASS -> FAIL: "
+                      "/etc/kubernetes/manifests/kube-apiserver.yaml has mode 666\n", proc.stdout)
+
+    def test_merge_refuses_two_clusters_and_reports_that_name_none(self):
+        prod = self.scan_to("prod.json", "hardened-control-plane", "--cluster", "prod")
+        staging = self.scan_to("staging.json", "worker-json-config", "--cluster", "staging")
+        out = self.path("refused.json")
+        proc = kubeproof("merge", staging, prod, "--output", out)
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertEqual(proc.stderr, f"kubeproof: cannot merge reports of different clusters: cluster prod: {prod}; "
+                                      f"cluster staging: {staging}\n")
+        self.assertFalse(os.path.exists(out), "nothing is written when merge refuses")
+        inputs = self.merge_inputs("anonymous")
+        proc = kubeproof("merge", *inputs, "--output", out)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stderr, f"kubeproof: cannot tell that these reports are of one cluster: no cluster: "
+                                      f"{', '.join(inputs)}; give --cluster NAME if they belong together\n")
+        proc = kubeproof("merge", prod, inputs[2], "--cluster", "demo", "--output", out)
+        self.assertEqual((proc.returncode, proc.stderr), (2, f"kubeproof: {prod} is a report of cluster prod, not of demo (--cluster)\n"))
+        self.assertFalse(os.path.exists(out))
+
+    def test_merge_refuses_two_reports_of_one_node_unless_latest(self):
+        first = self.scan_to("cp-1-a.json", "kubeadm-control-plane", "--cluster", "demo")
+        second = self.scan_to("cp-1-b.json", "hardened-control-plane", "--cluster", "demo")
+        out = self.path("one-node.json")
+        proc = kubeproof("merge", first, second, "--output", out)
+        self.assertEqual((proc.returncode, proc.stderr),
+                         (2, f"kubeproof: two reports of node cp-1: {first} and {second} (give --latest to keep the "
+                             f"newest of each node)\n"))
+        proc = kubeproof("merge", first, second, "--latest", "--output", out)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual([m["file"] for m in self.load(out)["scan"]["merged"]], [second])
+        self.assertIn(f"warning: --latest: node cp-1: {second}", proc.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
 # runner
 
 class CountingResult(unittest.TextTestResult):
@@ -1825,7 +2465,8 @@ def main():
         if args.patterns:
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
-                   Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema)
+                   Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
+                   EvidenceTrail, FactsSnapshot, HistoryCommands)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
