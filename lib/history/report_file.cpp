@@ -13,37 +13,74 @@ using nlohmann::json;
 constexpr std::string_view k_schema = "kubeproof.report/v1";
 
 /// Builds the document as nlohmann's DOM parser does, but stops at the top-level "results" key:
-/// what comes before it (schema, tool, scan) is the header.
+/// what comes before it (schema, tool, scan) is the header. Given a results handler, it hands that
+/// handler every event of the results value instead, and stops when the value ends.
 class HeaderSax final : public nlohmann::json_sax<json> {
 public:
-    explicit HeaderSax(json& out) : m_dom(out, false) {}
+    HeaderSax(json& out, nlohmann::json_sax<json>* results)
+        : m_dom(out, false), m_results(results) {}
 
-    bool null() override { return m_dom.null(); }
-    bool boolean(bool value) override { return m_dom.boolean(value); }
-    bool number_integer(number_integer_t value) override { return m_dom.number_integer(value); }
-    bool number_unsigned(number_unsigned_t value) override { return m_dom.number_unsigned(value); }
-    bool number_float(number_float_t value, const string_t& text) override {
-        return m_dom.number_float(value, text);
+    bool null() override { return m_in_results ? m_results->null() && inside() : m_dom.null(); }
+    bool boolean(bool value) override {
+        return m_in_results ? m_results->boolean(value) && inside() : m_dom.boolean(value);
     }
-    bool string(string_t& value) override { return m_dom.string(value); }
-    bool binary(binary_t& value) override { return m_dom.binary(value); }
+    bool number_integer(number_integer_t value) override {
+        return m_in_results ? m_results->number_integer(value) && inside()
+                            : m_dom.number_integer(value);
+    }
+    bool number_unsigned(number_unsigned_t value) override {
+        return m_in_results ? m_results->number_unsigned(value) && inside()
+                            : m_dom.number_unsigned(value);
+    }
+    bool number_float(number_float_t value, const string_t& text) override {
+        return m_in_results ? m_results->number_float(value, text) && inside()
+                            : m_dom.number_float(value, text);
+    }
+    bool string(string_t& value) override {
+        return m_in_results ? m_results->string(value) && inside() : m_dom.string(value);
+    }
+    bool binary(binary_t& value) override {
+        return m_in_results ? m_results->binary(value) && inside() : m_dom.binary(value);
+    }
     bool start_object(std::size_t size) override {
+        if (m_in_results) {
+            ++m_results_depth;
+            return m_results->start_object(size);
+        }
         ++m_depth;
         return m_dom.start_object(size);
     }
     bool key(string_t& name) override {
+        if (m_in_results) return m_results->key(name);
         if (m_depth == 1 && name == "results") {
             m_reached_results = true;
-            return false;  // the rest is results: not part of the header
+            m_in_results = m_results != nullptr;
+            return m_in_results;  // without a handler, the rest is results: not part of the header
         }
         return m_dom.key(name);
     }
     bool end_object() override {
+        if (m_in_results) {
+            --m_results_depth;
+            return m_results->end_object() && inside();
+        }
         --m_depth;
         return m_dom.end_object();
     }
-    bool start_array(std::size_t size) override { return m_dom.start_array(size); }
-    bool end_array() override { return m_dom.end_array(); }
+    bool start_array(std::size_t size) override {
+        if (m_in_results) {
+            ++m_results_depth;
+            return m_results->start_array(size);
+        }
+        return m_dom.start_array(size);
+    }
+    bool end_array() override {
+        if (m_in_results) {
+            --m_results_depth;
+            return m_results->end_array() && inside();
+        }
+        return m_dom.end_array();
+    }
     bool parse_error(std::size_t position, const std::string&,
                      const nlohmann::detail::exception& e) override {
         m_error_at = position;
@@ -56,8 +93,18 @@ public:
     const std::string& error() const { return m_error; }
 
 private:
+    /// After an event of the results value: false (stop) once that value is complete.
+    bool inside() {
+        if (m_results_depth > 0) return true;
+        m_in_results = false;
+        return false;
+    }
+
     nlohmann::detail::json_sax_dom_parser<json> m_dom;
+    nlohmann::json_sax<json>* m_results;
     int m_depth = 0;
+    int m_results_depth = 0;
+    bool m_in_results = false;
     bool m_reached_results = false;
     std::size_t m_error_at = 0;
     std::string m_error;
@@ -224,11 +271,17 @@ std::vector<model::FrameworkInfo> frameworks_of(const nlohmann::ordered_json& do
 
 util::Expected<ReportHeader, ReadProblem> read_header(std::string_view bytes,
                                                       const std::string& name) {
+    return read_header_then(bytes, name, nullptr);
+}
+
+util::Expected<ReportHeader, ReadProblem> read_header_then(std::string_view bytes,
+                                                           const std::string& name,
+                                                           nlohmann::json_sax<json>* results) {
     json doc;
-    HeaderSax sax(doc);
+    HeaderSax sax(doc, results);
     const bool complete =
         json::sax_parse(bytes.begin(), bytes.end(), &sax, json::input_format_t::json, true);
-    if (!complete && !sax.reached_results()) {
+    if (!sax.error().empty() || (!complete && !sax.reached_results())) {
         const std::string why = sax.error().empty() ? "invalid JSON" : plain(sax.error());
         return util::unexpected(
             ReadProblem{fmt::format("{}: {}", place(bytes, sax.error_at(), name), why)});

@@ -79,6 +79,13 @@ struct ReadProblem {
 util::Expected<ReportHeader, ReadProblem> read_header(std::string_view bytes,
                                                       const std::string& name);
 
+/// Reads the header as read_header does, then hands `results` (when not null) every event of the
+/// report's results value, its own start and end included, and stops when that value ends: a
+/// reader that needs a few fields of each result, without a DOM of them. A parse error inside the
+/// results is an error too.
+util::Expected<ReportHeader, ReadProblem> read_header_then(
+    std::string_view bytes, const std::string& name, nlohmann::json_sax<nlohmann::json>* results);
+
 /// The node a report is about: scan.node, else "cluster" for a cluster-scope report, else its
 /// host.
 std::string subject_node(const ReportHeader& header);

@@ -26,7 +26,15 @@ std::time_t started(const VerifyInput& r) { return parse_rfc3339(r.header.starte
 bool is_hole(int64_t seconds, int64_t every) { return seconds > every + every / 2; }
 
 Problem problem(const std::string& kind, const VerifyInput& r, std::string message) {
-    return {kind, r.path, r.header.series, r.header.seq, std::move(message), {}, {}, 0};
+    return {kind,
+            r.path,
+            r.header.series,
+            cluster_folder(key_of(r.header)),
+            r.header.seq,
+            std::move(message),
+            {},
+            {},
+            0};
 }
 
 void check_signature(const VerifyInput& r, std::vector<Problem>& out) {
@@ -136,11 +144,13 @@ void check_times(const VerifyInput& prev, const VerifyInput& cur, std::vector<Pr
     }
 }
 
-Problem gap(const std::string& series, const std::string& start, const std::string& end,
+Problem gap(const VerifyInput& r, const std::string& start, const std::string& end,
             int64_t seconds) {
+    const std::string& series = r.header.series;
     return {"gap",
             "",
             series,
+            cluster_folder(key_of(r.header)),
             0,
             fmt::format("series {}: no scan for {} between {} and {}", series,
                         describe_duration(seconds), start, end),
@@ -149,27 +159,20 @@ Problem gap(const std::string& series, const std::string& start, const std::stri
             seconds};
 }
 
-std::string rfc3339(std::time_t when) {
-    std::tm utc{};
-    gmtime_r(&when, &utc);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                       utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
-
 void check_gaps(const Series& s, const VerifyOptions& options, std::vector<Problem>& out) {
     if (!options.every) return;
     const int64_t every = *options.every;
-    const std::string& name = s.front()->header.series;
     if (options.from && is_hole(started(*s.front()) - *options.from, every))
-        out.push_back(gap(name, rfc3339(*options.from), s.front()->header.started_at,
+        out.push_back(gap(*s.front(), to_rfc3339(*options.from), s.front()->header.started_at,
                           started(*s.front()) - *options.from));
     for (size_t i = 1; i < s.size(); ++i) {
         const int64_t seconds = started(*s[i]) - started(*s[i - 1]);
         if (is_hole(seconds, every))
-            out.push_back(gap(name, s[i - 1]->header.started_at, s[i]->header.started_at, seconds));
+            out.push_back(
+                gap(*s[i], s[i - 1]->header.started_at, s[i]->header.started_at, seconds));
     }
     if (options.to && is_hole(*options.to - started(*s.back()), every))
-        out.push_back(gap(name, s.back()->header.started_at, rfc3339(*options.to),
+        out.push_back(gap(*s.back(), s.back()->header.started_at, to_rfc3339(*options.to),
                           *options.to - started(*s.back())));
 }
 
@@ -187,7 +190,7 @@ void check_series(Series& s, const VerifyOptions& options, VerifyOutcome& out) {
     std::sort(s.begin(), s.end(), [](const VerifyInput* a, const VerifyInput* b) {
         return std::tie(a->header.seq, a->path) < std::tie(b->header.seq, b->path);
     });
-    check_start(*s.front(), options.from.has_value(), out.problems);
+    check_start(*s.front(), options.from.has_value() && options.from_cuts_series, out.problems);
     for (size_t i = 1; i < s.size(); ++i) {
         check_step(*s[i - 1], *s[i], out.problems);
         check_times(*s[i - 1], *s[i], out.problems);
@@ -261,7 +264,23 @@ std::optional<std::time_t> parse_rfc3339(const std::string& text) {
     }
     utc.tm_year -= 1900;
     utc.tm_mon -= 1;
-    return timegm(&utc);
+    const std::tm given = utc;
+    const std::time_t when = timegm(&utc);
+    // timegm carries 2026-02-30 into March: a time that does not come back the same is no time.
+    std::tm back{};
+    gmtime_r(&when, &back);
+    if (std::tie(back.tm_year, back.tm_mon, back.tm_mday, back.tm_hour, back.tm_min, back.tm_sec) !=
+        std::tie(given.tm_year, given.tm_mon, given.tm_mday, given.tm_hour, given.tm_min,
+                 given.tm_sec))
+        return std::nullopt;
+    return when;
+}
+
+std::string to_rfc3339(std::time_t when) {
+    std::tm utc{};
+    gmtime_r(&when, &utc);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
+                       utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
 }
 
 std::string describe_duration(int64_t seconds) {

@@ -36,6 +36,9 @@ struct VerifyOptions {
     std::optional<int64_t> every;     ///< expected seconds between two scans of a series (--every)
     std::optional<std::time_t> from;  ///< only reports started at or after (--from)
     std::optional<std::time_t> to;    ///< only reports started before (--to)
+    /// Whether `from` may cut series short (verify --from): a series then need not start at seq 1.
+    /// A period that begins at its first report cuts nothing, and says so with false.
+    bool from_cuts_series = true;
 };
 
 /// One thing that is not intact.
@@ -43,6 +46,7 @@ struct Problem {
     std::string kind;  ///< signature, moved, missing, link, order, definitions, gap, node, ...
     std::string path;  ///< the report concerned ("" for a gap between reports)
     std::string series;
+    std::string cluster;  ///< the cluster's folder in the store (layout.hpp), "" when unknown
     uint64_t seq = 0;
     std::string message;  ///< a sentence naming the report, the series, the seq and the times
     std::string start;    ///< gaps: the last scan before the hole (RFC 3339)
@@ -78,6 +82,9 @@ VerifyOutcome verify(const std::vector<VerifyInput>& inputs, const VerifyOptions
 
 /// Seconds since the epoch of an RFC 3339 UTC time ("2026-12-06T10:21:44Z"); nullopt otherwise.
 std::optional<std::time_t> parse_rfc3339(const std::string& text);
+
+/// The RFC 3339 UTC text of a time ("2026-12-06T10:21:44Z").
+std::string to_rfc3339(std::time_t when);
 
 /// "3d 4h 5m", "45m", "12s".
 std::string describe_duration(int64_t seconds);
