@@ -1,10 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <ctime>
 #include <functional>
-#include <string>
-
 #include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -31,6 +31,7 @@ void add_verify(CLI::App& app, Action& action);
 void add_collect(CLI::App& app, Action& action);
 void add_diff(CLI::App& app, Action& action);
 void add_merge(CLI::App& app, Action& action);
+void add_report(CLI::App& app, Action& action);
 
 /// Writes a command's output to stdout, or to `output` atomically; the exit code (3 when it
 /// cannot be written).
@@ -38,6 +39,12 @@ int emit(const std::string& text, const std::string& output, const std::string& 
 
 /// SOURCE_DATE_EPOCH as a time, for reproducible output; nullopt when unset or not a number.
 std::optional<std::time_t> source_date_epoch();
+
+/// Parses --from, --to and --every (empty: not given) into times and seconds; prints what is wrong
+/// and returns false on a bad value.
+bool parse_window(const std::string& from, const std::string& to, const std::string& every,
+                  std::optional<std::time_t>& from_time, std::optional<std::time_t>& to_time,
+                  std::optional<int64_t>& every_seconds);
 
 /// Prints "kubeproof: <message>" to stderr.
 void print_error(const std::string& message);

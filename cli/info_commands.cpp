@@ -1,11 +1,13 @@
 // `kubeproof validate|list|explain|version`: option parsing and wiring only.
 #include <cstdio>
 #include <cstdlib>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "app/definitions.hpp"
 #include "app/explain.hpp"
+#include "app/verify.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
@@ -17,6 +19,34 @@ std::optional<std::time_t> source_date_epoch() {
     if (epoch == nullptr) return std::nullopt;
     auto value = parse::parse_int(epoch);
     return value ? std::optional<std::time_t>(static_cast<std::time_t>(*value)) : std::nullopt;
+}
+
+bool parse_window(const std::string& from, const std::string& to, const std::string& every,
+                  std::optional<std::time_t>& from_time, std::optional<std::time_t>& to_time,
+                  std::optional<int64_t>& every_seconds) {
+    for (const auto& [text, out, what] :
+         {std::tuple{&from, &from_time, "--from"}, std::tuple{&to, &to_time, "--to"}}) {
+        if (text->empty()) continue;
+        *out = app::parse_time(*text);
+        if (!*out) {
+            print_error(fmt::format(
+                "{} {}: expected a date (2026-01-31) or an RFC 3339 time (2026-01-31T02:00:00Z)",
+                what, *text));
+            return false;
+        }
+    }
+    if (from_time && to_time && *from_time >= *to_time) {
+        print_error(fmt::format("--from {} is not before --to {}", from, to));
+        return false;
+    }
+    if (!every.empty()) {
+        every_seconds = app::parse_interval(every);
+        if (!every_seconds || *every_seconds <= 0) {
+            print_error("--every " + every + ": expected a duration such as 24h, 6h or 1d");
+            return false;
+        }
+    }
+    return true;
 }
 
 void print_error(const std::string& message) {

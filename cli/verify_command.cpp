@@ -1,7 +1,5 @@
 // `kubeproof verify`: option parsing and wiring only; the checks live in lib/history.
-#include <cstdio>
 #include <memory>
-#include <tuple>
 
 #include <fmt/format.h>
 
@@ -20,24 +18,8 @@ struct VerifyOptions {
 };
 
 int verify(VerifyOptions& o) {
-    for (const auto& [text, out, what] : {std::tuple{&o.from, &o.request.from, "--from"},
-                                          std::tuple{&o.to, &o.request.to, "--to"}}) {
-        if (text->empty()) continue;
-        *out = app::parse_time(*text);
-        if (!*out) {
-            print_error(fmt::format(
-                "{} {}: expected a date (2026-01-31) or an RFC 3339 time (2026-01-31T02:00:00Z)",
-                what, *text));
-            return k_exit_usage;
-        }
-    }
-    if (!o.every.empty()) {
-        o.request.every = app::parse_interval(o.every);
-        if (!o.request.every || *o.request.every <= 0) {
-            print_error("--every " + o.every + ": expected a duration such as 24h, 6h or 1d");
-            return k_exit_usage;
-        }
-    }
+    if (!parse_window(o.from, o.to, o.every, o.request.from, o.request.to, o.request.every))
+        return k_exit_usage;
     auto result = app::verify_reports(o.request);
     if (!result) {
         print_error(result.error().message);

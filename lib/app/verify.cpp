@@ -1,101 +1,20 @@
 #include "app/verify.hpp"
 
-#include <algorithm>
-#include <atomic>
-#include <map>
-#include <mutex>
-#include <thread>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/stored_reports.hpp"
 #include "evidence/signing.hpp"
 #include "history/verify.hpp"
 #include "local/local_files.hpp"
-#include "local/store_files.hpp"
 #include "parse/values.hpp"
 
 namespace kubeproof::app {
 
 namespace {
 
-using Keys = std::map<std::string, evidence::Ed25519Key>;
-
-/// A report file to read, and where it was found.
-struct Found {
-    std::string path;
-    std::string relative;  ///< relative to the folder it was found under; "" for a file named alone
-};
-
-util::Expected<Keys, ScanError> load_keys(const std::vector<std::string>& files) {
-    Keys keys;
-    for (const auto& file : files) {
-        auto pem = local::read_local_file(file);
-        if (!pem) return util::unexpected(ScanError{2, "--key " + pem.error().message});
-        auto key = evidence::Ed25519Key::from_pem(*pem, file);
-        if (!key) return util::unexpected(ScanError{2, "--key " + key.error()});
-        keys.emplace(key->keyid(), std::move(*key));
-    }
-    return keys;
-}
-
-util::Expected<std::vector<Found>, ScanError> find_reports(const std::vector<std::string>& inputs) {
-    std::vector<Found> found;
-    for (const auto& input : inputs) {
-        auto files = local::find_files(input, ".json");
-        if (!files) return util::unexpected(ScanError{2, files.error().message});
-        const bool folder = files->size() != 1 || files->front() != input;
-        for (const auto& path : *files) {
-            const std::string prefix = input.ends_with('/') ? input : input + "/";
-            found.push_back(
-                {path, folder && path.starts_with(prefix) ? path.substr(prefix.size()) : ""});
-        }
-    }
-    if (found.empty())
-        return util::unexpected(ScanError{2, "no reports (*.json) under the paths given"});
-    return found;
-}
-
-/// How much of an envelope holds its payload type and signatures, as kubeproof writes them.
-constexpr size_t k_envelope_head = 16384;
-
-/// The state of a report's signature: its envelope beside it, read only up to its signatures.
-history::SignatureState check_signature(const std::string& path, const std::string& bytes,
-                                        const Keys& keys, std::string& detail) {
-    using State = history::SignatureState;
-    if (keys.empty()) return State::NotChecked;
-    // kubeproof writes the signatures before the payload: the head of the envelope is enough. An
-    // envelope written otherwise is read whole.
-    auto text = local::read_local_file_head(path + ".sig", k_envelope_head);
-    if (!text)
-        return text.error().kind == util::IoError::Kind::NotFound
-                   ? State::Missing
-                   : (detail = text.error().message, State::Unreadable);
-    auto envelope = evidence::read_envelope(*text, false);
-    if (!envelope && text->size() == k_envelope_head) {
-        text = local::read_local_file(path + ".sig");
-        if (!text) return detail = text.error().message, State::Unreadable;
-        envelope = evidence::read_envelope(*text, false);
-    }
-    if (!envelope) return detail = envelope.error(), State::Unreadable;
-    if (envelope->payload_type != evidence::k_report_payload_type) {
-        detail = "payload type " + envelope->payload_type;
-        return State::Unreadable;
-    }
-    const std::string message = evidence::pae(envelope->payload_type, bytes);
-    bool known = false;
-    for (const auto& signature : envelope->signatures) {
-        const auto key = keys.find(signature.keyid);
-        if (key == keys.end()) continue;
-        known = true;
-        if (key->second.verify(message, signature.sig)) return State::Valid;
-    }
-    if (!envelope->signatures.empty()) detail = envelope->signatures.front().keyid;
-    return known ? State::Invalid : State::UnknownKey;
-}
-
 /// Reads, hashes and checks one report; an unreadable one is a problem for exit 2.
-std::optional<std::string> read_one(const Found& found, const Keys& keys,
+std::optional<std::string> read_one(const FoundReport& found, const PublicKeys& keys,
                                     history::VerifyInput& out) {
     auto bytes = local::read_local_file(found.path);
     if (!bytes) return bytes.error().message;
@@ -109,24 +28,13 @@ std::optional<std::string> read_one(const Found& found, const Keys& keys,
     return std::nullopt;
 }
 
-/// Reads every report on all cores; the first unreadable one, in path order, wins.
+/// Reads every report on several threads; the first unreadable one, in path order, wins.
 util::Expected<std::vector<history::VerifyInput>, ScanError> read_all(
-    const std::vector<Found>& found, const Keys& keys) {
+    const std::vector<FoundReport>& found, const PublicKeys& keys) {
     std::vector<history::VerifyInput> inputs(found.size());
-    std::vector<std::optional<std::string>> problems(found.size());
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-        for (size_t i = next++; i < found.size(); i = next++)
-            problems[i] = read_one(found[i], keys, inputs[i]);
-    };
-    std::vector<std::thread> threads(
-        std::max(1u, std::min(4u, std::thread::hardware_concurrency())) - 1);
-    for (auto& t : threads) t = std::thread(work);
-    work();
-    for (auto& t : threads) t.join();
-    for (const auto& problem : problems) {
-        if (problem) return util::unexpected(ScanError{2, *problem});
-    }
+    auto problem = for_each_report(found.size(),
+                                   [&](size_t i) { return read_one(found[i], keys, inputs[i]); });
+    if (problem) return util::unexpected(ScanError{2, *problem});
     return inputs;
 }
 

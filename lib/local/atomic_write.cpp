@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 namespace kubeproof::local {
@@ -86,6 +87,57 @@ std::optional<std::string> write_file_atomically(const std::string& path,
         return failure(path, error);
     }
     sync_parent_directory(path);
+    return std::nullopt;
+}
+
+util::Expected<AtomicWriter, std::string> AtomicWriter::open(const std::string& path) {
+    if (is_special(path)) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return util::unexpected(failure(path, errno));
+        return AtomicWriter(path, "", fd);
+    }
+    std::vector<char> temp(path.begin(), path.end());
+    temp.insert(temp.end(), k_temp_suffix.begin(), k_temp_suffix.end());
+    temp.push_back('\0');
+    const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+    if (fd < 0) return util::unexpected(failure(path, errno));
+    return AtomicWriter(path, std::string(temp.data()), fd);
+}
+
+AtomicWriter::AtomicWriter(AtomicWriter&& other) noexcept
+    : m_path(std::move(other.m_path)),
+      m_temp(std::move(other.m_temp)),
+      m_fd(std::exchange(other.m_fd, -1)),
+      m_error(other.m_error) {}
+
+AtomicWriter::~AtomicWriter() {
+    if (m_fd < 0) return;
+    ::close(m_fd);
+    if (!m_temp.empty()) ::unlink(m_temp.c_str());
+}
+
+void AtomicWriter::write(std::string_view piece) {
+    if (m_fd < 0 || m_error != 0) return;
+    if (!write_all(m_fd, piece)) m_error = errno;
+}
+
+std::optional<std::string> AtomicWriter::commit() {
+    if (m_fd < 0) return failure(m_path, EBADF);
+    const int fd = std::exchange(m_fd, -1);
+    if (m_temp.empty()) {
+        const bool closed = ::close(fd) == 0;
+        if (m_error != 0 || !closed) return failure(m_path, m_error != 0 ? m_error : errno);
+        return std::nullopt;
+    }
+    const bool filled = m_error == 0 && ::fchmod(fd, k_file_mode) == 0 && ::fsync(fd) == 0;
+    const int saved = m_error != 0 ? m_error : errno;
+    const bool closed = ::close(fd) == 0;
+    if (!filled || !closed || ::rename(m_temp.c_str(), m_path.c_str()) != 0) {
+        const int error = !filled ? saved : errno;
+        ::unlink(m_temp.c_str());
+        return failure(m_path, error);
+    }
+    sync_parent_directory(m_path);
     return std::nullopt;
 }
 

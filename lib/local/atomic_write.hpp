@@ -3,6 +3,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "util/expected.hpp"
 
 namespace kubeproof::local {
 
@@ -12,5 +15,32 @@ namespace kubeproof::local {
 /// "<path>: <reason>" on failure (leaving no temporary file behind), nullopt on success. A path
 /// that names a device or FIFO (/dev/null, /dev/stdout) is written in place, never replaced.
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content);
+
+/// The same, for output written piece by piece: the pieces go to the temporary file as they come,
+/// and commit() renames it into place. A writer destroyed without a commit removes its temporary
+/// file, so a failed run leaves the old file (or none). A device or FIFO is written in place.
+class AtomicWriter {
+public:
+    /// Opens the temporary file beside `path`; "<path>: <reason>" when it cannot.
+    static util::Expected<AtomicWriter, std::string> open(const std::string& path);
+    AtomicWriter(AtomicWriter&& other) noexcept;
+    AtomicWriter& operator=(AtomicWriter&&) = delete;
+    AtomicWriter(const AtomicWriter&) = delete;
+    AtomicWriter& operator=(const AtomicWriter&) = delete;
+    ~AtomicWriter();
+
+    /// Appends a piece; after a failure, does nothing (commit() reports it).
+    void write(std::string_view piece);
+    /// Syncs and renames the file into place; "<path>: <reason>" on failure (nothing is left).
+    std::optional<std::string> commit();
+
+private:
+    AtomicWriter(std::string path, std::string temp, int fd)
+        : m_path(std::move(path)), m_temp(std::move(temp)), m_fd(fd) {}
+    std::string m_path;
+    std::string m_temp;  ///< "" when writing in place
+    int m_fd = -1;
+    int m_error = 0;  ///< errno of the first failed write
+};
 
 }  // namespace kubeproof::local

@@ -31,12 +31,14 @@ util::IoResult<std::string> read_local_file(const std::string& path) {
     return read_local_file_head(path, std::string::npos);
 }
 
-util::IoResult<std::string> read_local_file_head(const std::string& path, size_t limit) {
+namespace {
+
+/// Replaces `text` with at most `limit` bytes of the file (its capacity is kept).
+std::optional<util::IoError> read_into(const std::string& path, size_t limit, std::string& text) {
+    text.clear();
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return util::unexpected(error_for(path, std::error_code(errno, std::generic_category())));
+    if (fd < 0) return error_for(path, std::error_code(errno, std::generic_category()));
     struct stat info {};
-    std::string text;
     if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode))
         text.reserve(std::min(limit, static_cast<size_t>(info.st_size)));
     char buffer[65536];
@@ -46,14 +48,25 @@ util::IoResult<std::string> read_local_file_head(const std::string& path, size_t
         if (n < 0) {
             const int error = errno;
             ::close(fd);
-            return util::unexpected(
-                error_for(path, std::error_code(error, std::generic_category())));
+            return error_for(path, std::error_code(error, std::generic_category()));
         }
         if (n == 0) break;
         text.append(buffer, static_cast<size_t>(n));
     }
     ::close(fd);
+    return std::nullopt;
+}
+
+}  // namespace
+
+util::IoResult<std::string> read_local_file_head(const std::string& path, size_t limit) {
+    std::string text;
+    if (auto error = read_into(path, limit, text)) return util::unexpected(std::move(*error));
     return text;
+}
+
+std::optional<util::IoError> read_local_file_into(const std::string& path, std::string& text) {
+    return read_into(path, std::string::npos, text);
 }
 
 util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& dir) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& d
 
 /// Reads one local file ("-" is not special here).
 util::IoResult<std::string> read_local_file(const std::string& path);
+
+/// Reads one local file into `text`, replacing what it held but keeping its capacity: a loop over
+/// many files allocates once. The error names the path.
+std::optional<util::IoError> read_local_file_into(const std::string& path, std::string& text);
 
 /// Reads at most the first `limit` bytes of one local file.
 util::IoResult<std::string> read_local_file_head(const std::string& path, size_t limit);
