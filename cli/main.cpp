@@ -33,6 +33,7 @@ int main(int argc, char** argv) try {
     add_collect(app, action);
     add_diff(app, action);
     add_merge(app, action);
+    add_report(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -14,10 +14,12 @@ Prints `N passed, M failed` last and exits non-zero when anything failed.
 
 import argparse
 import base64
+import csv
 import datetime
 import difflib
 import fcntl
 import hashlib
+import io
 import json
 import os
 import stat
@@ -171,6 +173,33 @@ def validate_report(text):
         raise AssertionError(f"the report violates {REPORT_SCHEMA}:\n" + "\n".join(lines) + more)
 
 
+PERIOD_SCHEMA = os.path.join("docs", "period.schema.json")  # under CFG.source
+_period_validator = None
+
+
+def period_validator():
+    """The draft 2020-12 validator of the period report schema, with the report schema's format checks."""
+    global _period_validator
+    if _period_validator is None:
+        with open(os.path.join(CFG.source, PERIOD_SCHEMA), encoding="utf-8") as f:
+            schema = json.load(f)
+        Draft202012Validator.check_schema(schema)
+        _period_validator = Draft202012Validator(schema, format_checker=report_validator().format_checker)
+    return _period_validator
+
+
+def validate_period(text):
+    """Raises AssertionError unless `text` is a period report that matches docs/period.schema.json."""
+    try:
+        report = json.loads(text)
+    except ValueError as err:
+        raise AssertionError(f"a JSON period report is not JSON ({err}): {text[:200]!r}") from None
+    errors = sorted(period_validator().iter_errors(report), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"  {e.json_path}: {e.message[:300]}" for e in errors[:10]]
+        raise AssertionError(f"the period report violates {PERIOD_SCHEMA}:\n" + "\n".join(lines))
+
+
 def _option_value(args, name):
     """The last value of `--name V` or `--name=V` in args, None when absent."""
     value = None
@@ -185,8 +214,16 @@ def _option_value(args, name):
 def validate_run_output(args, proc, cwd):
     """Validates what `kubeproof run --format json ...` wrote when it exited 0 or 1, and what
     `kubeproof merge` wrote when it exited 0: stdout, and the --output file when that is a regular
-    file."""
+    file; and every JSON period report (`kubeproof report --format json`) against its own schema."""
     args = [os.fsdecode(a) for a in args]
+    if args and args[0] == "report" and _option_value(args, "--format") == "json" and proc.returncode in (0, 1):
+        output = _option_value(args, "--output")
+        if output and output != "-":
+            with open(os.path.join(cwd, output), "rb") as f:
+                validate_period(f.read())
+        else:
+            validate_period(proc.stdout)
+        return
     merged = bool(args) and args[0] == "merge" and proc.returncode == 0
     if not merged and (not args or args[0] != "run" or _option_value(args, "--format") != "json"
                        or proc.returncode not in (0, 1)):
@@ -2400,6 +2437,317 @@ class HistoryCommands(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# period reports: what a period's stored reports show per criterion
+
+class MT19937_64:
+    """std::mt19937_64 in plain Python, from the C++ standard's parameters (w=64, n=312, m=156,
+    r=31, a=0xB5026F5AA96619E9, u=29, d=0x5555555555555555, s=17, b=0x71D67FFFEDA60000, t=37,
+    c=0xFFF7EEE000000000, l=43, f=6364136223846793005): an auditor's own generator."""
+
+    MASK = (1 << 64) - 1
+
+    def __init__(self, seed):
+        self.state = [seed & self.MASK]
+        for i in range(1, 312):
+            previous = self.state[-1]
+            self.state.append((6364136223846793005 * (previous ^ (previous >> 62)) + i) & self.MASK)
+        self.index = 312
+
+    def next(self):
+        if self.index == 312:
+            for i in range(312):
+                x = (self.state[i] & ~0x7FFFFFFF & self.MASK) | (self.state[(i + 1) % 312] & 0x7FFFFFFF)
+                self.state[i] = self.state[(i + 156) % 312] ^ (x >> 1) ^ (0xB5026F5AA96619E9 if x & 1 else 0)
+            self.index = 0
+        y = self.state[self.index]
+        self.index += 1
+        y ^= (y >> 29) & 0x5555555555555555
+        y ^= (y << 17) & 0x71D67FFFEDA60000
+        y ^= (y << 37) & 0xFFF7EEE000000000
+        return (y ^ (y >> 43)) & self.MASK
+
+
+def draw_sample(population, size, seed):
+    """The draw the README documents: a partial Fisher-Yates shuffle of [0, population), each step
+    taking the first word of MT19937_64(seed) below 2^64 - (2^64 mod r), r the items left."""
+    generator, items = MT19937_64(seed), list(range(population))
+    for i in range(min(size, population)):
+        r = population - i
+        word = generator.next()
+        while word >= (1 << 64) - (1 << 64) % r:
+            word = generator.next()
+        j = i + word % r
+        items[i], items[j] = items[j], items[i]
+    return items[:min(size, population)]
+
+
+class PeriodReport(unittest.TestCase):
+    """`kubeproof report` (issue 11) over a store of real, signed scans of two example nodes across
+    eight simulated days: cp-1 (kubeadm) regresses on day 4 (its API server manifest made mode 666)
+    and is fixed on day 7, and has no scan on day 5; worker-1 scans every day. Text, JSON and CSV
+    agree on the population, every exception (date, node, file, SHA-256), the gap and the statuses;
+    the trail comes first in each; an altered report shows at the top; the sample is drawn again in
+    Python. Waivers on results are unit-tested (history/period): `run --waivers` is not on this
+    branch, and stored reports are never edited to fake one."""
+
+    DAY = 86400
+    DAYS = range(1, 9)
+    MISSING = 5          # cp-1 has no scan that day
+    DRIFT = (4, 7)       # cp-1's manifest is mode 666 from day 4 until day 7
+
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("openssl") is None:
+            raise unittest.SkipTest("openssl is missing")
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="period-")
+        cls.key, cls.pub = os.path.join(cls.dir, "sign.pem"), os.path.join(cls.dir, "sign.pub")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", cls.key], check=True, capture_output=True)
+        subprocess.run(["openssl", "pkey", "-in", cls.key, "-pubout", "-out", cls.pub], check=True, capture_output=True)
+        cls.cp_root = os.path.join(cls.dir, "cp-1")
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane"),
+                        cls.cp_root], check=True, capture_output=True)
+        manifest = os.path.join(cls.cp_root, "etc", "kubernetes", "manifests", "kube-apiserver.yaml")
+        cls.store = os.path.join(cls.dir, "store")
+        for day in cls.DAYS:
+            if day in cls.DRIFT:
+                os.chmod(manifest, 0o666 if day == cls.DRIFT[0] else 0o600)
+            if day != cls.MISSING:
+                cls.scan(cls.cp_root, day, "cp-1")
+            cls.scan(node_root("worker-json-config"), day, "worker-1")
+
+    @classmethod
+    def scan(cls, root, day, node, store=None, cluster="demo"):
+        environment = dict(base_env(), SOURCE_DATE_EPOCH=str(int(EPOCH) + day * cls.DAY))
+        args = ["run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", "--store",
+                store or cls.store, "--cluster", cluster, "--node-name", node, "--sign-key", cls.key]
+        proc = subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=environment, cwd=CFG.tmp, timeout=60)
+        validate_run_output(args, proc, cwd=CFG.tmp)
+        if proc.returncode not in (0, 1):
+            raise AssertionError(f"scan of {node} on day {day}: {proc.stderr}")
+
+    @classmethod
+    def at(cls, day):
+        return datetime.datetime.fromtimestamp(int(EPOCH) + day * cls.DAY, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def stored(self, store=None):
+        """(started_at, node, file, sha256) of every stored report, read by Python, by start then node then file."""
+        out = []
+        for directory, _, files in os.walk(store or self.store):
+            for name in files:
+                if name.endswith(".json"):
+                    path = os.path.join(directory, name)
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    scan = json.loads(data)["scan"]
+                    out.append((scan["started_at"], scan["node"], path, hashlib.sha256(data).hexdigest()))
+        return sorted(out)
+
+    def report(self, *args, store=None, expect_rc=1):
+        proc = kubeproof("report", "--framework", "soc2", *args, store or self.store, timeout=120)
+        self.assertEqual(proc.returncode, expect_rc, proc.stderr + proc.stdout[:2000])
+        return proc.stdout
+
+    def catalogue(self):
+        with open(os.path.join(CFG.source, "frameworks", "soc2.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        block = text[text.index("\ncriteria:\n"):text.index("\nmappings:\n")]
+        return re.findall(r"^  - id: (\S+)$", block, re.M)
+
+    def test_text_json_and_csv_agree_on_population_exceptions_gap_and_statuses(self):
+        options = ("--every", "24h", "--key", self.pub)
+        doc = json.loads(self.report(*options, "--format", "json"))
+        text = self.report(*options)
+        rows = list(csv.DictReader(io.StringIO(self.report(*options, "--format", "csv"), newline="")))
+        stored = self.stored()
+        self.assertEqual(len(stored), 15)
+        # The trail comes first: one gap, cp-1's missing day, with its start, end and duration.
+        self.assertEqual(list(doc)[:2], ["schema", "trail"])
+        gap = (self.at(4), self.at(6), 2 * self.DAY)
+        self.assertEqual([(p["kind"], p["start"], p["end"], p["seconds"]) for p in doc["trail"]["problems"]], [("gap", *gap)])
+        self.assertTrue(doc["trail"]["signatures_checked"])
+        self.assertEqual(text.splitlines()[4], "TRAIL: NOT intact: 1 problem (gap: 1) in 15 reports of 2 series; signatures checked")
+        self.assertEqual({r["trail"] for r in rows}, {"NOT intact: 1 problem (gap: 1)"})
+        self.assertEqual(list(rows[0])[0], "trail")
+        # The period and the population: the store's files, read and hashed by Python.
+        self.assertEqual((doc["period"]["from"], doc["period"]["to"], doc["period"]["expected_per_node"]), (self.at(1), self.at(9), 8))
+        self.assertEqual([(s["started_at"], s["node"], s["file"], s["sha256"]) for s in doc["scans"]], stored)
+        nodes = {n["node"]: n for n in doc["population"]["nodes"]}
+        self.assertEqual({n: (v["expected"], v["found"]) for n, v in nodes.items()}, {"cp-1": (8, 7), "worker-1": (8, 8)})
+        series = "node.cp-1.cis-1.12.master+etcd+controlplane+node"
+        self.assertEqual(doc["population"]["missed_scans"],
+                         [{"cluster": "demo", "node": "cp-1", "series": series, "start": gap[0], "end": gap[1], "seconds": gap[2]}])
+        self.assertIn(f"  demo/cp-1 (series {series}): no scan from {gap[0]} to {gap[1]}: 2d 0h 0m\n", text)
+        self.assertIn(f"  demo/cp-1: expected 8, found 7; first {self.at(1)}, last {self.at(8)}; missed 1 gap, 2d 0h 0m;", text)
+        self.assertIn(f"  demo/worker-1: expected 8, found 8; first {self.at(1)}, last {self.at(8)}; missed none;", text)
+        # The regression: 1.1.1 on cp-1 failed on days 4 and 6 and passed again on day 7.
+        regression = next(c for c in doc["checks"] if c["id"] == "1.1.1")
+        cp1 = next(n for n in regression["nodes"] if n["node"] == "cp-1")
+        failing = [s for s in stored if s[1] == "cp-1" and s[0] in (self.at(4), self.at(6))]
+        self.assertEqual([(e["started_at"], e["node"], e["status"], e["file"], e["sha256"]) for e in cp1["exceptions"]],
+                         [(t, n, "FAIL", f, h) for t, n, f, h in failing])
+        self.assertEqual(cp1["longest_failing_streak"], {"scans": 2, "seconds": 3 * self.DAY, "first": self.at(4), "last": self.at(6),
+                                                         "ended_by": self.at(7), "ongoing": False})
+        self.assertEqual((cp1["scans"], cp1["passed"], cp1["share_passed"], cp1["status_now"]), (7, 5, 0.7143, "PASS"))
+        self.assertEqual([n["node"] for n in regression["nodes"]], ["cp-1"], "the worker has no control-plane checks")
+        # Every exception of the JSON is a line of the text, and nothing else is.
+        exceptions = [(e, c) for c in doc["checks"] for n in c["nodes"] for e in n["exceptions"]]
+        self.assertEqual(len(exceptions), doc["summary"]["exceptions"])
+        for e, _ in exceptions:
+            self.assertIn(f"    [{e['status']}] {e['started_at']} demo/{e['node']} {e['file']} sha256 {e['sha256']} no waiver\n", text)
+        self.assertEqual(len(re.findall(r"^    \[[A-Z]+\] \d{4}-", text, re.M)), len(exceptions))
+        # Every (criterion, check, node) of the JSON is a CSV row with the same figures.
+        csv_rows = {(r["criterion"], r["check id"], r["node"]): r for r in rows}
+        streak = lambda s: (str(s["scans"]), str(s["seconds"]), s["first"], s["ended_by"] or "ongoing") if s else ("0", "0", "", "")
+        for c in doc["checks"]:
+            for n in c["nodes"]:
+                for k in c["criteria"]:
+                    r = csv_rows[(k, c["id"], n["node"])]
+                    self.assertEqual((r["expected scans"], r["found scans"], r["scans with a result"], r["passed"], r["exceptions"],
+                                      r["first failure"], r["last failure"], r["status now"], r["share passed"]),
+                                     (str(n["expected"]), str(n["found"]), str(n["scans"]), str(n["passed"]), str(len(n["exceptions"])),
+                                      n["first_failure"] or "", n["last_failure"] or "", n["status_now"] or "",
+                                      f"{n['share_passed']:g}"), (k, c["id"], n["node"]))
+                    self.assertEqual((r["longest failing streak (scans)"], r["longest failing streak (seconds)"],
+                                      r["longest failing streak from"], r["longest failing streak until"]),
+                                     streak(n["longest_failing_streak"]))
+        self.assertEqual(csv_rows[("CC6.1", "1.1.1", "cp-1")]["longest failing streak until"], self.at(7))
+        # Byte-stable: the same period twice is the same bytes.
+        self.assertEqual(self.report(*options), text)
+
+    def test_every_criterion_of_the_catalogue_with_its_verdict(self):
+        doc = json.loads(self.report("--every", "24h", "--format", "json"))
+        self.assertEqual([k["id"] for k in doc["criteria"]], self.catalogue())
+        verdicts = {k["id"]: k for k in doc["criteria"]}
+        self.assertEqual((verdicts["CC1.1"]["verdict"], verdicts["CC1.1"]["reasons"]), ("never evidenced", ["no check supports it"]))
+        cc61 = verdicts["CC6.1"]
+        self.assertEqual(cc61["verdict"], "with exceptions")
+        self.assertIn("1.1.1: did not pass in 2 of 7 scans on 1 node (demo/cp-1), 0 covered by a waiver", cc61["reasons"])
+        self.assertIn("demo/cp-1: missed scans: 1 gap, 2d 0h 0m in all", cc61["reasons"])
+        self.assertEqual(cc61["exceptions_count"], sum(len(n["exceptions"]) for i in cc61["checks"] for n in doc["checks"][i]["nodes"]))
+        csv_rows = list(csv.DictReader(io.StringIO(self.report("--every", "24h", "--format", "csv"), newline="")))
+        self.assertEqual(list(dict.fromkeys(r["criterion"] for r in csv_rows)), self.catalogue())
+        self.assertEqual([(r["verdict"], r["check id"], r["node"]) for r in csv_rows if r["criterion"] == "CC1.1"], [("never evidenced", "", "")])
+        text = self.report("--every", "24h")
+        self.assertIn("CC1.1 The entity shows commitment to integrity and ethical values: never evidenced\n  - no check supports it\n", text)
+
+    def test_an_altered_report_is_at_the_top_of_every_format(self):
+        store = os.path.join(self.dir, "altered")
+        shutil.copytree(self.store, store)
+        stored = self.stored(store)
+        target = next(s[2] for s in stored if s[1] == "worker-1" and s[0] == self.at(2))
+        after = next(s[2] for s in stored if s[1] == "worker-1" and s[0] == self.at(3))
+        with open(target, "rb") as f:
+            data = f.read()
+        with open(target, "wb") as f:
+            f.write(data.replace(b'"host": "worker-1"', b'"host": "worker-2"', 1))  # one byte
+        options = ("--every", "24h", "--key", self.pub)
+        lines = self.report(*options, store=store).splitlines()
+        self.assertEqual(lines[4], "TRAIL: NOT intact: 3 problems (gap: 1, link: 1, signature: 1) in 15 reports of 2 series; signatures checked")
+        self.assertTrue(lines[5].startswith(f"  [FAIL] signature: {target}: the signature does not match"), lines[5])
+        self.assertEqual(sum(line.startswith(f"  [FAIL] link: {after}: its previous link does not match") for line in lines[6:8]), 1)
+        doc = json.loads(self.report(*options, "--format", "json", store=store))
+        self.assertFalse(doc["trail"]["intact"])
+        self.assertEqual(sorted((p["kind"], p["path"]) for p in doc["trail"]["problems"]),
+                         [("gap", None), ("link", after), ("signature", target)])
+        rows = list(csv.reader(io.StringIO(self.report(*options, "--format", "csv", store=store), newline="")))
+        self.assertEqual({r[0] for r in rows[1:]}, {"NOT intact: 3 problems (gap: 1, link: 1, signature: 1)"})
+        # Without the key the broken link alone gives it away.
+        unkeyed = json.loads(self.report("--format", "json", store=store))
+        self.assertEqual([(p["kind"], p["path"]) for p in unkeyed["trail"]["problems"]], [("link", after)])
+
+    def test_the_sample_is_drawn_again_in_python(self):
+        seed = 20260101
+        doc = json.loads(self.report("--every", "24h", "--sample", "5", "--seed", str(seed), "--format", "json"))
+        sample, population = doc["sample"], doc["scans"]
+        self.assertEqual((sample["seed"], sample["requested"], sample["population"]), (seed, 5, len(population)))
+        drawn = draw_sample(len(population), 5, seed)
+        self.assertEqual([c["scan"] for c in sample["chosen"]], drawn)
+        for c, i in zip(sample["chosen"], drawn):
+            self.assertEqual((c["file"], c["started_at"], c["node"]), (population[i]["file"], population[i]["started_at"], population[i]["node"]))
+            with open(c["file"], "rb") as f:
+                self.assertEqual(c["sha256"], hashlib.sha256(f.read()).hexdigest())
+        text = self.report("--every", "24h", "--sample", "5", "--seed", str(seed))
+        self.assertIn(f"SAMPLE: 5 of 15 scans, seed {seed}\n", text)
+        for n, i in enumerate(drawn, 1):
+            s = population[i]
+            self.assertIn(f"  {n}. #{i + 1} {s['started_at']} demo/{s['node']} {s['file']} sha256 {s['sha256']}\n", text)
+        everything = json.loads(self.report("--sample", "40", "--seed", "7", "--format", "json"))["sample"]
+        self.assertEqual(sorted(c["scan"] for c in everything["chosen"]), list(range(15)))
+        self.assertIn("asked for 40: the population has only 15", self.report("--sample", "40", "--seed", "7"))
+        other = json.loads(self.report("--sample", "5", "--seed", str(seed + 1), "--format", "json"))["sample"]
+        self.assertEqual([c["scan"] for c in other["chosen"]], draw_sample(15, 5, seed + 1))
+
+    def test_without_an_interval_nothing_is_expected(self):
+        doc = json.loads(self.report("--format", "json"))
+        self.assertTrue(doc["trail"]["intact"], doc["trail"])  # without --every a hole is no finding
+        self.assertEqual((doc["period"]["every_seconds"], doc["period"]["expected_per_node"], doc["population"]["missed_scans"]),
+                         (None, None, None))
+        self.assertEqual(doc["period"]["to"], "2026-01-09T00:00:01Z")
+        self.assertEqual({n["expected"] for n in doc["population"]["nodes"]}, {None})
+        text = self.report()
+        self.assertIn("POPULATION: 15 scans of 2 nodes; expected per node: not computed (no --every)\n", text)
+        self.assertIn("MISSED SCANS (PCI DSS 10.7.3): not computed (no --every)\n", text)
+        self.assertIn("  demo/cp-1: expected not computed, found 7;", text)
+        rows = list(csv.DictReader(io.StringIO(self.report("--format", "csv"), newline="")))
+        self.assertEqual({r["expected scans"] for r in rows if r["node"]}, {"not computed"})
+
+    def test_a_period_cluster_filter_and_the_exit_code(self):
+        store = os.path.join(self.dir, "two-clusters")
+        for day in (1, 2, 3):
+            self.scan(node_root("hardened-control-plane"), day, "cp-9", store=store, cluster="prod")
+        self.scan(node_root("worker-json-config"), 1, "w-1", store=store, cluster="lab")
+        prod = json.loads(self.report("--every", "24h", "--key", self.pub, "--cluster", "prod", "--format", "json",
+                                      store=store, expect_rc=0))
+        self.assertEqual([(n["cluster"], n["node"], n["found"]) for n in prod["population"]["nodes"]], [("prod", "cp-9", 3)])
+        self.assertEqual((prod["summary"]["intact"], prod["summary"]["uncovered_failures"]), (True, 0))
+        self.assertEqual(prod["clusters"], ["prod"])
+        both = json.loads(self.report("--format", "json", store=store))  # the worker's FAILs: exit 1
+        self.assertEqual([n["node"] for n in both["population"]["nodes"]], ["w-1", "cp-9"])
+        self.assertGreater(both["summary"]["uncovered_failures"], 0)
+        window = json.loads(self.report("--from", "2026-01-03", "--to", "2026-01-04", "--every", "1d", "--format", "json",
+                                        store=store, expect_rc=0))
+        self.assertEqual(([s["node"] for s in window["scans"]], window["period"]["from_source"]), (["cp-9"], "--from"))
+        out = os.path.join(self.dir, "period.csv")
+        self.report("--cluster", "prod", "--format", "csv", "--output", out, store=store, expect_rc=0)
+        with open(out, newline="", encoding="utf-8") as f:
+            self.assertEqual(next(csv.reader(f))[:5], ["trail", "framework", "period from", "period to", "criterion"])
+        proc = kubeproof("report", "--framework", "soc2", "--cluster", "nope", store)
+        self.assertEqual((proc.returncode, proc.stderr),
+                         (2, "kubeproof: --cluster nope: no report of this cluster under the paths given (clusters: lab, prod)\n"))
+
+    def test_bad_input_is_exit_2_with_a_clear_message(self):
+        empty = os.path.join(self.dir, "empty")
+        os.makedirs(empty, exist_ok=True)
+        cases = [
+            (["--framework", "nope", self.store], "kubeproof: unknown framework 'nope' (known: iso-27001, pci-dss, soc2)\n"),
+            (["--framework", "soc2", "--from", "2026-02-30", self.store],
+             "kubeproof: --from 2026-02-30: expected a date (2026-01-31) or an RFC 3339 time (2026-01-31T02:00:00Z)\n"),
+            (["--framework", "soc2", "--from", "2026-01-09", "--to", "2026-01-02", self.store],
+             "kubeproof: --from 2026-01-09 is not before --to 2026-01-02\n"),
+            (["--framework", "soc2", "--sample", "3", self.store],
+             "kubeproof: --sample N and --seed S go together: the seed makes the selection one an auditor can perform again\n"),
+            (["--framework", "soc2", "--every", "soon", self.store], "kubeproof: --every soon: expected a duration such as 24h, 6h or 1d\n"),
+            (["--framework", "soc2", empty], "kubeproof: no reports (*.json) under the paths given\n"),
+            (["--framework", "soc2", "--from", "2027-01-01", "--to", "2027-02-01", self.store],
+             "kubeproof: no report started in the period 2027-01-01T00:00:00Z to 2027-02-01T00:00:00Z (15 reports read)\n"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                proc = kubeproof("report", *args)
+                self.assertEqual((proc.returncode, proc.stderr, proc.stdout), (2, message, ""))
+        with open(os.path.join(empty, "notes.json"), "w", encoding="utf-8") as f:
+            f.write('{"schema": "kubeproof.report/v1",\n "tool": }\n')
+        proc = kubeproof("report", "--framework", "soc2", empty)
+        self.assertEqual(proc.returncode, 2)
+        self.assertRegex(proc.stderr, rf"^kubeproof: {re.escape(os.path.join(empty, 'notes.json'))}:2:\d+: ")
+        self.assertEqual(kubeproof("report", "--framework", "soc2").returncode, 2)
+        out = os.path.join(self.dir, "refused.txt")
+        self.assertEqual(kubeproof("report", "--framework", "nope", "--output", out, self.store).returncode, 2)
+        self.assertFalse(os.path.exists(out), "nothing is written when the report is refused")
+
+
+# ---------------------------------------------------------------------------------------------
 # runner
 
 class CountingResult(unittest.TextTestResult):
@@ -2466,7 +2814,7 @@ def main():
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
                    Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
-                   EvidenceTrail, FactsSnapshot, HistoryCommands)
+                   EvidenceTrail, FactsSnapshot, HistoryCommands, PeriodReport)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue

@@ -1,0 +1,421 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "history/layout.hpp"
+#include "history/period.hpp"
+#include "history/report_rows.hpp"
+#include "history_fixture.hpp"
+#include "report/period_writers.hpp"
+
+using namespace kubeproof;
+using history::ResultRow;
+using history::Verdict;
+
+namespace {
+
+constexpr int64_t k_day = 86400;
+
+ResultRow row(const std::string& id, const std::string& key, const std::string& status,
+              std::vector<std::string> criteria = {"CC6.1"},
+              std::vector<std::pair<std::string, std::string>> waiver = {}) {
+    return {id, key, "Ensure " + id, status, std::move(criteria), std::move(waiver)};
+}
+
+/// A waiver of 1.2.15 as `run --waivers` attaches it, in a state.
+std::vector<std::pair<std::string, std::string>> waiver(const std::string& state) {
+    return {{"source", "waivers.yaml:12"}, {"check", "1.2.15"},       {"owner", "alice"},
+            {"approver", "bob"},           {"reason", "vendor fix"},  {"ticket", "SEC-1"},
+            {"created", "2026-01-01"},     {"expires", "2026-01-04"}, {"state", state},
+            {"namespace", "kube-system"}};
+}
+
+/// Stored node reports of a period, linked series by series as the store links them.
+struct Store {
+    history::PeriodInput input;
+    std::map<std::string, std::pair<uint64_t, std::string>> last;  ///< node -> seq, sha256
+
+    Store() {
+        input.framework = "soc2";
+        input.framework_title = "SOC 2";
+        input.catalogue = {{"CC6.1", "Logical access"},
+                           {"CC7.2", "Monitoring"},
+                           {"CC1.1", "Integrity and ethics"},
+                           {"CC9.1", "Risk mitigation"}};
+        input.mapped = {{"9.9.9", "never.runs", "Ensure never", {"CC9.1"}}};
+    }
+
+    /// A scan of `node` on day `day` of January 2026 (00:00 UTC) with these results; its seq is
+    /// the next of its series unless given.
+    void scan(const std::string& node, int day, const std::vector<ResultRow>& rows,
+              uint64_t given_seq = 0, const std::string& cluster = "demo") {
+        history::VerifyInput r;
+        auto& h = r.header;
+        h.schema = "kubeproof.report/v1";
+        h.tool_version = "0.1.0";
+        h.definitions_sha256 = std::string(64, 'd');
+        h.cluster_name = cluster;
+        h.scope = "node";
+        h.node = node;
+        h.host = node;
+        h.benchmark = "cis-1.12";
+        h.targets = {"master", "node"};
+        h.series = history::series_name({cluster, "", "node", node, "cis-1.12", h.targets});
+        h.started_at = fmt::format("2026-01-{:02}T00:00:00Z", day);
+        auto& [seq, sha] = last[cluster + "/" + node];
+        h.seq = given_seq > 0 ? given_seq : ++seq;
+        if (!sha.empty()) h.previous = sha;
+        r.sha256 = fmt::format("{:0>64}", fmt::format("{}{}{}", node.size(), day, h.seq));
+        sha = r.sha256;
+        r.relative = history::report_path({cluster, "", "node", node, "cis-1.12", h.targets},
+                                          h.started_at, h.seq);
+        r.path = "store/" + r.relative;
+        input.reports.push_back(std::move(r));
+        auto results = input.tables.intern(rows);
+        REQUIRE(results);
+        input.results.push_back(std::move(*results));
+    }
+};
+
+history::PeriodReport decide(const Store& store, std::optional<int64_t> every = k_day,
+                             std::optional<std::time_t> from = std::nullopt,
+                             std::optional<std::time_t> to = std::nullopt) {
+    history::PeriodOptions options;
+    options.every = every;
+    options.from = from;
+    options.to = to;
+    options.generated_at = 1767225600;
+    options.tool_version = "0.1.0";
+    auto report = history::period(store.input, options);
+    REQUIRE_MESSAGE(report, (report ? "" : report.error()));
+    return *report;
+}
+
+std::time_t day(int d) { return 1767225600 + (d - 1) * k_day; }
+
+const history::PeriodCheck& check(const history::PeriodReport& r, const std::string& id) {
+    auto it = std::find_if(r.checks.begin(), r.checks.end(),
+                           [&](const history::PeriodCheck& c) { return c.id == id; });
+    REQUIRE(it != r.checks.end());
+    return *it;
+}
+
+const history::PeriodCriterion& criterion(const history::PeriodReport& r, const std::string& id) {
+    auto it = std::find_if(r.criteria.begin(), r.criteria.end(),
+                           [&](const history::PeriodCriterion& k) { return k.id == id; });
+    REQUIRE(it != r.criteria.end());
+    return *it;
+}
+
+std::string render(const history::PeriodReport& r, const std::string& format) {
+    std::string out;
+    report::find_period_writer(format)->render(r, [&](std::string_view piece) { out += piece; });
+    return out;
+}
+
+}  // namespace
+
+TEST_SUITE("history/period") {
+    TEST_CASE("rows: the framework's results with their waiver, read by SAX, nothing else") {
+        auto waived = test::stored_result("1.2.15", "apiserver.profiling", "FAIL");
+        waived["controls"] = {{"soc2", {"CC6.1", "CC7.2"}}, {"pci-dss", {"2.2.4"}}};
+        waived["waiver"] = {{"source", "waivers.yaml:12"},
+                            {"state", "active"},
+                            {"namespaces", {"a", "b"}},
+                            {"limit", 3},
+                            {"nested", {{"ignored", true}}}};
+        auto other = test::stored_result("1.1.1", "apiserver.manifest.mode", "PASS");
+        other["controls"] = {{"pci-dss", {"2.2.4"}}};
+        auto doc = test::stored_report("cp-1", {waived, other}, "demo");
+        auto rows = history::read_rows(doc.dump(2), "r.json", "soc2");
+        REQUIRE(rows);
+        CHECK(rows->header.node == "cp-1");
+        CHECK(rows->header.cluster_name == "demo");
+        REQUIRE(rows->results.size() == 1);
+        const auto& r = rows->results[0];
+        CHECK(r.id == "1.2.15");
+        CHECK(r.key == "apiserver.profiling");
+        CHECK(r.title == "Ensure 1.2.15");
+        CHECK(r.status == "FAIL");
+        CHECK(r.criteria == std::vector<std::string>{"CC6.1", "CC7.2"});
+        CHECK(r.waiver ==
+              std::vector<std::pair<std::string, std::string>>{{"source", "waivers.yaml:12"},
+                                                               {"state", "active"},
+                                                               {"namespaces", "a, b"},
+                                                               {"limit", "3"}});
+        CHECK(history::read_rows(doc.dump(), "r.json", "pci-dss")->results.size() == 2);
+    }
+
+    TEST_CASE("rows: a report broken inside its results is an error naming the place") {
+        std::string text =
+            test::stored_report("cp-1", {test::stored_result("1.1.1", "k", "PASS")}).dump(2);
+        text.insert(text.find("\"status\""), "\n  }}");
+        auto rows = history::read_rows(text, "broken.json", "soc2");
+        REQUIRE_FALSE(rows);
+        CHECK(rows.error().message.rfind("broken.json:", 0) == 0);
+        auto header_only = history::read_header(text, "broken.json");
+        CHECK(header_only);  // the header stops before the results
+    }
+
+    TEST_CASE("population: the whole intervals of the period, the scans found, the gaps") {
+        Store store;
+        for (int d = 1; d <= 8; ++d) {
+            if (d != 5) store.scan("cp-1", d, {row("1.1.1", "a", "PASS")});
+            store.scan("worker-1", d, {row("1.1.1", "a", "PASS")});
+        }
+        auto r = decide(store);
+        CHECK(r.from == day(1));
+        CHECK(r.to == day(9));  // the last report plus the interval
+        REQUIRE(r.nodes.size() == 2);
+        CHECK(r.nodes[0].node == "cp-1");
+        CHECK(r.nodes[0].expected == 8);
+        CHECK(r.nodes[0].found == 7);
+        CHECK(r.nodes[1].found == 8);
+        REQUIRE(r.missed.size() == 1);
+        CHECK(r.missed[0].node == "cp-1");
+        CHECK(r.missed[0].start == "2026-01-04T00:00:00Z");
+        CHECK(r.missed[0].end == "2026-01-06T00:00:00Z");
+        CHECK(r.missed[0].seconds == 2 * k_day);
+        CHECK(r.nodes[0].missed_seconds == 2 * k_day);
+        CHECK_FALSE(r.intact());
+        CHECK(r.scans.size() == 15);
+        CHECK(r.scans[0].node == "cp-1");  // by start, then node
+        CHECK(r.scans[1].node == "worker-1");
+
+        auto unpaced = decide(store, std::nullopt);
+        CHECK(unpaced.to == day(8) + 1);
+        CHECK_FALSE(unpaced.nodes[0].expected);
+        CHECK(unpaced.missed.empty());
+        CHECK(unpaced.intact());
+
+        auto window = decide(store, k_day, day(3), day(6));
+        CHECK(window.nodes[0].expected == 3);
+        CHECK(window.nodes[0].found == 2);
+        CHECK(window.scans.size() == 5);
+    }
+
+    TEST_CASE("exceptions, the longest failing streak and the status now") {
+        Store store;
+        const char* statuses[] = {"PASS", "FAIL", "FAIL", "PASS", "WARN", "ERROR", "NA", "FAIL"};
+        for (int d = 1; d <= 8; ++d) store.scan("cp-1", d, {row("1.2.15", "p", statuses[d - 1])});
+        auto r = decide(store);
+        const auto& f = check(r, "1.2.15").nodes.at(0);
+        CHECK(f.scans == 8);
+        CHECK(f.passed == 2);
+        CHECK(f.not_evaluated == 1);
+        CHECK(f.exceptions.size() == 5);
+        CHECK(f.share_passed == doctest::Approx(0.25));
+        std::vector<std::string> seen;
+        for (const auto& e : f.exceptions) seen.push_back(r.statuses[e.status]);
+        CHECK(seen == std::vector<std::string>{"FAIL", "FAIL", "WARN", "ERROR", "FAIL"});
+        REQUIRE(f.longest);
+        CHECK(f.longest->scans == 2);  // days 2-3; days 5-6 tie and come later
+        CHECK(r.scans[f.longest->first].started_at == "2026-01-02T00:00:00Z");
+        CHECK(r.scans[*f.longest->ended_by].started_at == "2026-01-04T00:00:00Z");
+        CHECK(f.longest->seconds == 2 * k_day);
+        CHECK_FALSE(f.longest->ongoing);
+        REQUIRE(f.status_now);
+        CHECK(r.statuses[*f.status_now] == "FAIL");
+        CHECK(r.uncovered_failures == 4);  // FAIL and ERROR; the WARN needs a person
+
+        Store ongoing;
+        for (int d = 1; d <= 4; ++d)
+            ongoing.scan("cp-1", d, {row("1.2.15", "p", d == 1 ? "PASS" : "FAIL")});
+        auto o = decide(ongoing);
+        const auto& s = *check(o, "1.2.15").nodes.at(0).longest;
+        CHECK(s.scans == 3);
+        CHECK(s.ongoing);
+        CHECK_FALSE(s.ended_by);
+        CHECK(s.seconds == 3 * k_day);  // from day 2 to the period's end (day 5)
+    }
+
+    TEST_CASE("verdicts: passing throughout, with exceptions, never evidenced") {
+        Store store;
+        for (int d = 1; d <= 3; ++d) {
+            store.scan("cp-1", d,
+                       {row("1.1.1", "a", "PASS", {"CC6.1"}),
+                        row("1.2.15", "p", d == 2 ? "FAIL" : "PASS", {"CC7.2"}),
+                        row("4.2.1", "n", "NA", {"CC1.1"}), row("5.5.5", "x", "PASS", {"CC99.9"})});
+        }
+        auto r = decide(store);
+        CHECK(criterion(r, "CC6.1").verdict == Verdict::PassingThroughout);
+        CHECK(criterion(r, "CC6.1").reasons.empty());
+        const auto& failing = criterion(r, "CC7.2");
+        CHECK(failing.verdict == Verdict::WithExceptions);
+        CHECK(failing.reasons == std::vector<std::string>{
+                                     "1.2.15: did not pass in 1 of 3 scans on 1 node (demo/cp-1), "
+                                     "0 covered by a waiver"});
+        CHECK(criterion(r, "CC1.1").verdict == Verdict::NeverEvidenced);
+        CHECK(criterion(r, "CC1.1").reasons ==
+              std::vector<std::string>{"its checks (4.2.1) were not evaluated (NA or SKIP) in any "
+                                       "scan of the period"});
+        CHECK(criterion(r, "CC9.1").verdict == Verdict::NeverEvidenced);
+        CHECK(criterion(r, "CC9.1").reasons ==
+              std::vector<std::string>{"its checks (9.9.9) are in no report of the period"});
+        CHECK_FALSE(check(r, "9.9.9").ran);
+        CHECK_FALSE(criterion(r, "CC99.9").in_catalogue);
+        CHECK(r.criteria.back().id == "CC99.9");  // after the catalogue
+        CHECK(r.criteria.front().id == "CC6.1");  // catalogue order
+
+        Store empty;
+        empty.input.catalogue.push_back({"CC2.1", "Information"});
+        empty.scan("cp-1", 1, {row("1.1.1", "a", "PASS")});
+        CHECK(criterion(decide(empty), "CC2.1").reasons ==
+              std::vector<std::string>{"no check supports it"});
+    }
+
+    TEST_CASE("verdicts: a missed scan or a check not evaluated in some scans is an exception") {
+        Store store;
+        for (int d : {1, 2, 4}) store.scan("cp-1", d, {row("1.1.1", "a", "PASS")});
+        for (int d : {1, 2, 3, 4})
+            store.scan("cp-2", d, {row("1.1.1", "a", d == 3 ? "NA" : "PASS")});
+        auto r = decide(store);
+        const auto& k = criterion(r, "CC6.1");
+        CHECK(k.verdict == Verdict::WithExceptions);
+        CHECK(k.reasons ==
+              std::vector<std::string>{"1.1.1: not evaluated (NA or SKIP) in 1 of 7 scans on 1 "
+                                       "node (demo/cp-2) where other scans evaluated it",
+                                       "demo/cp-1: missed scans: 1 gap, 2d 0h 0m in all"});
+        CHECK(criterion(decide(store, std::nullopt), "CC6.1").reasons.size() == 1);
+    }
+
+    TEST_CASE("waivers: covered while active, not once expired, counted per waiver") {
+        Store store;
+        for (int d = 1; d <= 6; ++d) {
+            const auto w = d <= 3   ? waiver("active")
+                           : d <= 5 ? waiver("expired")
+                                    : std::vector<std::pair<std::string, std::string>>();
+            store.scan("cp-1", d, {row("1.2.15", "p", "FAIL", {"CC6.1"}, w)});
+        }
+        auto r = decide(store);
+        REQUIRE(r.waivers.size() == 1);
+        CHECK(r.waivers[0].source == "waivers.yaml:12");
+        CHECK(r.waivers[0].expires == "2026-01-04");
+        CHECK(r.waivers[0].scope ==
+              std::vector<std::pair<std::string, std::string>>{{"namespace", "kube-system"}});
+        const auto& f = check(r, "1.2.15").nodes.at(0);
+        CHECK(f.exceptions.size() == 6);
+        CHECK(f.covered == 3);
+        CHECK(f.uncovered() == 3);
+        CHECK(f.exceptions[0].covered());
+        CHECK(f.exceptions[3].state == history::WaiverState::Expired);
+        CHECK(f.exceptions[5].waiver == -1);
+        REQUIRE(f.waivers.size() == 1);
+        CHECK(f.waivers[0].covered == 3);
+        CHECK(f.waivers[0].expired == 2);
+        CHECK(r.scans[*f.waivers[0].first_covered].started_at == "2026-01-01T00:00:00Z");
+        CHECK(r.scans[*f.waivers[0].last_covered].started_at == "2026-01-03T00:00:00Z");
+        CHECK(r.scans[*f.waivers[0].first_expired].started_at == "2026-01-04T00:00:00Z");
+        CHECK(r.uncovered_failures == 3);
+        const auto& k = criterion(r, "CC6.1");
+        CHECK((k.exceptions == 6 && k.covered == 3 && k.uncovered() == 3));
+        REQUIRE(k.waivers.size() == 1);
+        CHECK(k.waivers[0].covered == 3);
+        CHECK(k.reasons.front() ==
+              "1.2.15: did not pass in 6 of 6 scans on 1 node (demo/cp-1), 3 covered by a waiver");
+    }
+
+    TEST_CASE("the report does not depend on the order the reports were read") {
+        Store forward, backward;
+        std::vector<std::tuple<std::string, int, std::vector<ResultRow>>> scans;
+        for (int d = 1; d <= 4; ++d) {
+            scans.emplace_back("cp-1", d,
+                               std::vector<ResultRow>{row("1.2.15", "p", d > 2 ? "FAIL" : "PASS",
+                                                          {"CC6.1"}, waiver("active")),
+                                                      row("1.1.1", "a", "WARN")});
+            scans.emplace_back("w-1", d, std::vector<ResultRow>{row("1.1.1", "a", "NA")});
+        }
+        for (const auto& [node, d, rows] : scans) forward.scan(node, d, rows, d);
+        for (auto it = scans.rbegin(); it != scans.rend(); ++it) {
+            const auto& [node, d, rows] = *it;
+            backward.scan(node, d, rows, d);
+        }
+        // The backward store links its series the other way round; only the trail may differ.
+        auto a = decide(forward);
+        auto b = decide(backward);
+        b.trail = a.trail;
+        for (const auto& format : {"text", "json", "csv"})
+            CHECK(render(a, format) == render(b, format));
+    }
+
+    TEST_CASE("the sample: std::mt19937_64 and a partial Fisher-Yates, re-performable") {
+        // Pinned from an independent implementation (Python) of the documented algorithm.
+        CHECK(history::draw_sample(10, 3, 42) == std::vector<size_t>{6, 0, 4});
+        CHECK(history::draw_sample(100, 5, 2026) == std::vector<size_t>{1, 43, 31, 97, 54});
+        CHECK(history::draw_sample(5, 9, 7) == std::vector<size_t>{0, 3, 2, 1, 4});
+        CHECK(history::draw_sample(1000, 30, 1) == history::draw_sample(1000, 30, 1));
+        CHECK(history::draw_sample(1000, 30, 1) != history::draw_sample(1000, 30, 2));
+        auto all = history::draw_sample(50, 50, 9);
+        std::sort(all.begin(), all.end());
+        CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+        CHECK(all.back() == 49);
+        CHECK(history::draw_sample(0, 3, 1).empty());
+
+        Store store;
+        for (int d = 1; d <= 5; ++d) store.scan("cp-1", d, {row("1.1.1", "a", "PASS")});
+        history::PeriodOptions options;
+        options.sample = history::SampleRequest{3, 42};
+        auto r = history::period(store.input, options);
+        REQUIRE(r);
+        REQUIRE(r->sample);
+        CHECK(r->sample->population == 5);
+        CHECK(r->sample->chosen == history::draw_sample(5, 3, 42));
+    }
+
+    TEST_CASE("the --cluster filter and a period with no report") {
+        history::ReportHeader h;
+        h.cluster_name = "prod";
+        CHECK(history::in_clusters(h, {}));
+        CHECK(history::in_clusters(h, {"staging", "prod"}));
+        CHECK_FALSE(history::in_clusters(h, {"staging"}));
+        h.cluster_name.clear();
+        h.cluster_uid = "6f1c";
+        CHECK(history::in_clusters(h, {"uid-6f1c"}));
+
+        Store store;
+        store.scan("cp-1", 1, {row("1.1.1", "a", "PASS")});
+        history::PeriodOptions options;
+        options.from = day(5);
+        auto r = history::period(store.input, options);
+        REQUIRE_FALSE(r);
+        CHECK(r.error() ==
+              "no report started in the period 2026-01-05T00:00:00Z to 2026-01-01T00:00:01Z (1 "
+              "reports read)");
+    }
+}
+
+TEST_SUITE("report/period_writers") {
+    TEST_CASE("every format puts the trail first; CSV quotes as RFC 4180 says") {
+        Store store;
+        for (int d = 1; d <= 3; ++d)
+            store.scan("cp-1", d, {row("1.2.15", "p", d == 3 ? "FAIL" : "PASS", {"CC6.1"})});
+        store.input.reports[1].signature = history::SignatureState::Invalid;
+        store.input.catalogue[0].title = "Logical access, \"quoted\"";
+        auto r = decide(store);
+        REQUIRE_FALSE(r.intact());
+
+        const std::string text = render(r, "text");
+        CHECK(text.rfind("kubeproof period report for soc2: SOC 2\n", 0) == 0);
+        const auto trail = text.find("TRAIL: NOT intact: 1 problem (signature: 1) in 3 reports");
+        CHECK(trail != std::string::npos);
+        CHECK(trail < text.find("POPULATION:"));
+        CHECK(text.find("[FAIL] 2026-01-03T00:00:00Z demo/cp-1 store/demo/") != std::string::npos);
+
+        const auto json = nlohmann::ordered_json::parse(render(r, "json"));
+        CHECK(json.begin().key() == "schema");
+        CHECK(std::next(json.begin()).key() == "trail");
+        CHECK(json["trail"]["intact"] == false);
+        CHECK(json["trail"]["problems"][0]["kind"] == "signature");
+
+        const std::string csv = render(r, "csv");
+        const std::string first_row = csv.substr(csv.find("\r\n") + 2);
+        CHECK(first_row.rfind("NOT intact: 1 problem (signature: 1),soc2,", 0) == 0);
+        CHECK(first_row.find(",CC6.1,\"Logical access, \"\"quoted\"\"\",with exceptions,1.2.15,p,"
+                             "demo,cp-1,3,3,3,2,0.6667,1,0,") != std::string::npos);
+        CHECK(csv.rfind("trail,framework,period from,period to,criterion,", 0) == 0);
+    }
+}
