@@ -31,6 +31,7 @@ struct Evidence {
     std::string value;   ///< what was seen there (secrets redacted)
     std::string file{};  ///< manifest file the evidence is in, when it comes from one
     int line = 0;        ///< 1-based line in `file`, 0 when unknown
+    std::map<std::string, std::string> labels{};  ///< an object's metadata.labels (section 5)
 };
 
 /// One node's own outcome of a check in a merged report.
@@ -61,6 +62,10 @@ struct Result {
     std::string remediation;
     std::map<std::string, std::vector<std::string>> controls;  ///< framework id -> criteria ids
     std::vector<NodeResult> nodes = {};  ///< merged reports: each node's own outcome, by node
+    /// Section 5: how many object items the check found at fault, each one evidence item while
+    /// there are at most 100; unset when the outcome is not such a list (a requirement not met,
+    /// a list the server refused, node checks).
+    std::optional<int> findings = {};
 };
 
 /// Per-status counts.

@@ -91,6 +91,7 @@ Json evidence_json(const std::vector<model::Evidence>& evidence) {
         Json item_json{{"source", item.source}, {"ref", item.ref}, {"value", item.value}};
         if (!item.file.empty()) item_json["file"] = item.file;
         if (item.line > 0) item_json["line"] = item.line;
+        if (!item.labels.empty()) item_json["labels"] = item.labels;
         json.push_back(std::move(item_json));
     }
     return json;
@@ -133,6 +134,7 @@ Json result_json(const model::Result& result) {
     if (!result.reason.empty()) json["reason"] = result.reason;
     if (!result.guidance.empty()) json["guidance"] = result.guidance;
     if (!result.nodes.empty()) json["nodes"] = node_results_json(result.nodes);
+    if (result.findings) json["findings"] = *result.findings;
     return json;
 }
 
