@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/waiver.hpp"
+
 namespace kubeproof::model {
 
 /// The outcome of one check, with DESIGN.md's meanings.
@@ -66,6 +68,7 @@ struct Result {
     /// there are at most 100; unset when the outcome is not such a list (a requirement not met,
     /// a list the server refused, node checks).
     std::optional<int> findings = {};
+    std::optional<AppliedWaiver> waiver = {};  ///< the waiver that covers this finding, if any
 };
 
 /// Per-status counts.
@@ -144,8 +147,20 @@ struct Report {
     ScanInfo scan;
     std::vector<SectionInfo> sections;
     std::vector<Result> results;
-    std::vector<FrameworkInfo> frameworks;  ///< the frameworks to summarise per criterion
+    std::vector<FrameworkInfo> frameworks;      ///< the frameworks to summarise per criterion
+    std::optional<WaiverSummary> waivers = {};  ///< set when the scan was given a waivers file
 };
+
+/// Whether a status is a finding: FAIL, WARN or ERROR.
+inline bool is_finding(Status status) {
+    return status == Status::Fail || status == Status::Warn || status == Status::Error;
+}
+
+/// Whether a result is a finding an active waiver accepts: it keeps its status in reports but
+/// does not count for --fail-on.
+inline bool is_accepted(const Result& result) {
+    return result.waiver && result.waiver->state == WaiverState::Active;
+}
 
 /// Counts the results of one target ("" for all).
 Totals count(const Report& report, std::string_view target = {});
