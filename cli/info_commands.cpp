@@ -1,6 +1,7 @@
 // `kubeproof validate|list|explain|version`: option parsing and wiring only.
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "app/definitions.hpp"
 #include "app/explain.hpp"
 #include "app/verify.hpp"
+#include "app/waivers.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
@@ -78,15 +80,44 @@ namespace {
 
 struct DefinitionOptions {
     std::string checks_dir;
+    std::string waivers;
     std::string benchmark;
     std::string what;
     std::string id;
     std::string framework;
 };
 
+// `validate --waivers FILE`: the file alone, against a benchmark of the definitions.
+int validate_waivers(const DefinitionOptions& o, const model::Definitions& defs) {
+    const auto bench = defs.benchmarks.find(o.benchmark);
+    if (bench == defs.benchmarks.end()) {
+        print_error(fmt::format("unknown benchmark '{}'", o.benchmark));
+        return k_exit_usage;
+    }
+    const auto waivers = app::load_waivers(o.waivers, bench->second);
+    if (!waivers.unreadable.empty()) {
+        print_error("cannot read the waivers file: " + waivers.unreadable);
+        return k_exit_usage;
+    }
+    for (const auto& warning : waivers.warnings.items())
+        print_error("warning: " + parse::format_location(warning));
+    if (!waivers.errors.empty()) {
+        std::fputs(waivers.errors.format().c_str(), stderr);
+        const size_t n = waivers.errors.size();
+        print_error(fmt::format("{} {} in the waivers file {}", n, n == 1 ? "problem" : "problems",
+                                o.waivers));
+        return k_exit_usage;
+    }
+    const std::string text = app::describe_waivers(
+        waivers.file, o.benchmark, source_date_epoch().value_or(std::time(nullptr)));
+    std::fputs(text.c_str(), stdout);
+    return k_exit_ok;
+}
+
 int validate(const DefinitionOptions& o) {
     auto loaded = load_or_report(o.checks_dir);
     if (!loaded) return k_exit_usage;
+    if (!o.waivers.empty()) return validate_waivers(o, loaded->definitions);
     size_t checks = 0;
     for (const auto& [id, b] : loaded->definitions.benchmarks)
         for (const auto& s : b.sections)
@@ -146,9 +177,14 @@ int explain(const DefinitionOptions& o) {
 
 void add_validate(CLI::App& app, Action& action) {
     auto o = std::make_shared<DefinitionOptions>();
-    CLI::App* cmd =
-        app.add_subcommand("validate", "Lint the check definitions (embedded, or --checks-dir)");
+    o->benchmark = "cis-1.12";
+    CLI::App* cmd = app.add_subcommand(
+        "validate", "Lint the check definitions (embedded, or --checks-dir), or a waivers file");
     cmd->add_option("--checks-dir", o->checks_dir, "Definitions directory laid out like checks/");
+    cmd->add_option("--waivers", o->waivers,
+                    "Check this waivers file (against --benchmark) instead of the definitions");
+    cmd->add_option("--benchmark", o->benchmark, "Benchmark whose checks --waivers names")
+        ->capture_default_str();
     cmd->callback([o, &action] { action = [o] { return validate(*o); }; });
 }
 

@@ -51,12 +51,15 @@ std::vector<std::string> format_names() {
     return names;
 }
 
+// Findings at or above --fail-on count, but for those an active waiver accepts.
 int exit_code_for(const model::Report& report, const std::string& fail_on) {
     if (fail_on == "never") return k_exit_ok;
-    model::Totals totals = model::count(report);
-    int bad = totals[model::Status::Fail] + totals[model::Status::Error];
-    if (fail_on == "warn") bad += totals[model::Status::Warn];
-    return bad > 0 ? k_exit_findings : k_exit_ok;
+    const bool any = std::any_of(report.results.begin(), report.results.end(), [&](const auto& r) {
+        const bool counted = r.status == model::Status::Fail || r.status == model::Status::Error ||
+                             (fail_on == "warn" && r.status == model::Status::Warn);
+        return counted && !model::is_accepted(r);
+    });
+    return any ? k_exit_findings : k_exit_ok;
 }
 
 // Writes the DSSE envelope of the report just written to --output beside it.
@@ -169,6 +172,9 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option(
         "--sign-key", o->scan.sign_key,
         "Ed25519 private key (PEM) to sign the stored report (or the --output JSON) with");
+    cmd->add_option("--waivers", o->scan.waivers,
+                    "Risk acceptances (YAML): covered findings keep their status, marked waived, "
+                    "and do not count for --fail-on until they expire");
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Use check definitions from this directory instead of the embedded ones");
     cmd->callback([o, &action] { action = [o] { return run(*o); }; });

@@ -25,9 +25,25 @@ function(kubeproof_layer folder)
         add_library(${target} STATIC ${sources})
         target_include_directories(${target} PUBLIC "${root}")
         target_link_libraries(${target} PUBLIC ${L_PUBLIC} PRIVATE ${L_PRIVATE} kubeproof_warnings kubeproof_settings)
+        kubeproof_precompile(${target})
     else()
         add_library(${target} INTERFACE)
         target_include_directories(${target} INTERFACE "${root}")
         target_link_libraries(${target} INTERFACE ${L_PUBLIC})
+    endif()
+endfunction()
+
+# With KUBEPROOF_PCH=ON (the asan-ubsan preset), a target's sources are compiled against a
+# precompiled header of the standard and third-party headers nearly every file includes: they are
+# parsed once per target instead of once per file, which roughly halves the clang build and the
+# clang-tidy run that reads its compile commands. The gcc release build has no precompiled header,
+# so a file that forgets one of these includes still fails to compile there.
+option(KUBEPROOF_PCH "Precompile the common standard and third-party headers" OFF)
+set(kubeproof_pch_headers <algorithm> <functional> <map> <memory> <optional> <set> <string>
+    <string_view> <vector> <nlohmann/json.hpp> <fmt/format.h>)
+
+function(kubeproof_precompile target)
+    if(KUBEPROOF_PCH)
+        target_precompile_headers(${target} PRIVATE ${kubeproof_pch_headers} ${ARGN})
     endif()
 endfunction()

@@ -9,12 +9,25 @@ if [[ ! -f "$build/compile_commands.json" ]]; then
     printf 'check_tidy: %s/compile_commands.json is missing: configure that build first\n' "$build" >&2
     exit 2
 fi
+# The build may use precompiled headers (KUBEPROOF_PCH): clang-tidy then walks every declaration
+# of the standard library and nlohmann/json deserialized from the PCH, which makes it slower, not
+# faster. It gets the same compile commands without the PCH flags.
+commands=$(mktemp -d)
+trap 'rm -rf "$commands"' EXIT
+python3 - "$build/compile_commands.json" "$commands/compile_commands.json" <<'PY'
+import json, re, sys
+entries = json.load(open(sys.argv[1]))
+pch = re.compile(r" -Xclang -include-pch -Xclang \S+| -Xclang -include -Xclang \S+| -Winvalid-pch")
+for entry in entries:
+    entry["command"] = pch.sub("", entry["command"])
+json.dump(entries, open(sys.argv[2], "w"))
+PY
 runner=$(command -v run-clang-tidy-14 || command -v run-clang-tidy)
 mapfile -t sources < <(git ls-files 'lib/*.cpp' 'cli/*.cpp')
 # run-clang-tidy takes regular expressions: anchor each file's absolute path.
 patterns=()
 for file in "${sources[@]}"; do patterns+=("^$(pwd)/${file//./\\.}\$"); done
-"$runner" -quiet -p "$build" -j "$(nproc)" "${patterns[@]}" >/tmp/kubeproof-tidy.log 2>&1 || {
+"$runner" -quiet -p "$commands" -j "$(nproc)" "${patterns[@]}" >/tmp/kubeproof-tidy.log 2>&1 || {
     grep -E 'warning:|error:' /tmp/kubeproof-tidy.log | sort -u >&2 || true
     printf 'check_tidy: clang-tidy found problems (full log: /tmp/kubeproof-tidy.log)\n' >&2
     exit 1

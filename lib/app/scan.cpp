@@ -11,9 +11,11 @@
 #include "app/api_components.hpp"
 #include "app/node_scan.hpp"
 #include "app/objects.hpp"
+#include "app/waivers.hpp"
 #include "engine/controls.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/policy.hpp"
+#include "history/waivers.hpp"
 #include "k8s/resource_types.hpp"
 #include "model/targets.hpp"
 
@@ -244,12 +246,18 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                                                   const ScanOptions& options,
                                                   std::vector<std::string>& warnings) {
     if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
+    const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
+    std::optional<model::WaiverFile> waivers;
+    if (!options.waivers.empty()) {
+        auto read = waivers_for_scan(options.waivers, bench, warnings);
+        if (!read) return util::unexpected(read.error());
+        waivers = std::move(*read);
+    }
     auto node = open_node(options, warnings);
     if (!node) return util::unexpected(node.error());
     const host::Host& host = *node->host;
     auto objects = open_objects(options, warnings);
     if (!objects) return util::unexpected(objects.error());
-    const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
     engine::Selection selection{node_targets(bench),
                                 {options.only.begin(), options.only.end()},
@@ -300,6 +308,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                    present_components(facts)};
     report.definitions_sha256 = options.definitions_sha256;
     identify(report.scan, options, defs.catalogue, facts, *objects, warnings);
+    if (waivers) report.waivers = history::apply_waivers(report, *waivers, started);
     return report;
 }
 

@@ -32,6 +32,7 @@ struct ScanOptions {
     std::string definitions_sha256;  ///< digest of the definitions loaded (tool.definitions_sha256)
     std::string store;               ///< --store: keep the JSON report in this store
     std::string sign_key;            ///< --sign-key: Ed25519 private key (PEM) to sign it with
+    std::string waivers;             ///< --waivers: the risk acceptances to mark findings with
 };
 
 /// Why a scan did not produce a report, with the exit code that says so.
@@ -47,8 +48,9 @@ std::optional<ScanError> validate_options(const model::Definitions& defs,
                                           const ScanOptions& options);
 
 /// Scans the node under `options.root` (or its facts snapshot, `options.facts`) and the cluster's
-/// objects (manifests or the API server) and builds the report; unusable inputs are exit 2, an
-/// unreadable node exit 3.
+/// objects (manifests or the API server) and builds the report, its findings marked with the
+/// waivers that cover them at the scan's time; unusable inputs (an invalid waivers file among
+/// them, before anything is scanned) are exit 2, an unreadable node exit 3.
 util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs,
                                                   const ScanOptions& options,
                                                   std::vector<std::string>& warnings);

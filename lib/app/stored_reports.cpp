@@ -58,7 +58,7 @@ history::SignatureState check_signature(const std::string& path, const std::stri
                    ? State::Missing
                    : (detail = text.error().message, State::Unreadable);
     auto envelope = evidence::read_envelope(*text, false);
-    if (!envelope && text->size() == k_envelope_head) {
+    if (!envelope && text->size() == k_envelope_head) {  // the payload first, or a long head
         text = local::read_local_file(path + ".sig");
         if (!text) return detail = text.error().message, State::Unreadable;
         envelope = evidence::read_envelope(*text, false);

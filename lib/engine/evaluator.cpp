@@ -129,6 +129,7 @@ model::Result evaluate_policy_check(model::Result r, const model::Check& check,
         return r;
     }
     apply_outcome(r, found->second);
+    r.findings = found->second.findings;
     return r;
 }
 

@@ -31,6 +31,17 @@ Kind combined_kind(const std::vector<ItemOutcome>& items, bool all) {
     return Kind::Fail;
 }
 
+// The children's findings together; unset when one of them is not a list of items, since the
+// outcome is then more than the items in its evidence.
+std::optional<int> summed_findings(const std::vector<ItemOutcome>& children) {
+    int sum = 0;
+    for (const auto& child : children) {
+        if (!child.findings) return std::nullopt;
+        sum += *child.findings;
+    }
+    return sum;
+}
+
 }  // namespace
 
 ItemOutcome combine(std::vector<ItemOutcome> children, bool all) {
@@ -51,6 +62,7 @@ ItemOutcome combine(std::vector<ItemOutcome> children, bool all) {
             out.reason += (out.reason.empty() ? "" : "; ") + child.reason;
         }
     }
+    out.findings = summed_findings(children);
     if (!expected.empty())
         out.expected.push_back(children.size() > 1 && !all ? "either " + expected : expected);
     return out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct ItemOutcome {
     std::vector<std::string> actual;    ///< what was found, in words
     std::vector<model::Evidence> evidence;
     std::string reason;  ///< for NA and Error
+    /// Objects tests: the items found at fault, each in `evidence` up to its limit; unset when
+    /// the outcome is not such a list (a requirement, a refused list, a node test).
+    std::optional<int> findings;
 };
 
 /// Combines child outcomes: `all` fails if any fails; `any` passes if any passes.

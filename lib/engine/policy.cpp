@@ -151,6 +151,7 @@ ItemOutcome judged(const Tally& t) {
                                                t.test->iterator, unserved_note(t)));
         return out;
     }
+    out.findings = static_cast<int>(t.findings);  // a requirement's failure is no list of items
     if (t.objects == 0) {  // nothing of what it judges was read: not a clean result
         out.kind = Kind::NA;
         out.reason = fmt::format("no object of the kinds this check judges was read ({}){}",
@@ -304,9 +305,12 @@ void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& objec
     t.findings += require && !unjudged ? 0 : 1;
     if (t.evidence.size() >= k_max_evidence) return;
     std::string detail = unjudged ? item.unjudged : fmt::format("{}", fmt::join(seen, ", "));
-    model::Evidence ev{origin.file.empty() ? "api" : "manifest", object_name(object),
-                       item.label.empty() ? detail : item.label + ": " + detail, origin.file,
-                       origin.line};
+    model::Evidence ev{origin.file.empty() ? "api" : "manifest",
+                       object_name(object),
+                       item.label.empty() ? detail : item.label + ": " + detail,
+                       origin.file,
+                       origin.line,
+                       object_labels(object)};
     t.evidence.push_back(std::move(ev));
 }
 

@@ -175,6 +175,18 @@ std::vector<const json*> pod_specs(const json& object) {
     return {spec};
 }
 
+std::map<std::string, std::string> object_labels(const json& object) {
+    std::map<std::string, std::string> out;
+    const auto meta = object.find("metadata");
+    if (meta == object.end() || !meta->is_object()) return out;
+    const auto labels = meta->find("labels");
+    if (labels == meta->end() || !labels->is_object()) return out;
+    for (const auto& [name, value] : labels->items()) {
+        if (value.is_string()) out.emplace(name, value.get<std::string>());
+    }
+    return out;
+}
+
 std::string object_name(const json& object) {
     const std::string ns = string_at(object, {"metadata", "namespace"});
     const std::string name = string_at(object, {"metadata", "name"});

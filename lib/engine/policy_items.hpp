@@ -67,4 +67,7 @@ void binding_subject_items(const nlohmann::json& binding, const ItemSink& sink);
 /// "Deployment default/web", "ClusterRole admin".
 std::string object_name(const nlohmann::json& object);
 
+/// An object's metadata.labels (those with string values), as `kubectl get -l` selects by them.
+std::map<std::string, std::string> object_labels(const nlohmann::json& object);
+
 }  // namespace kubeproof::engine

@@ -187,14 +187,19 @@ util::Expected<Envelope, std::string> read_envelope(std::string_view text, bool 
     const bool complete =
         json::sax_parse(text.begin(), text.end(), &sax, json::input_format_t::json, true);
     if (!complete && !sax.stopped()) return util::unexpected("invalid JSON: " + sax.error());
-    auto envelope = envelope_from(doc);
-    if (!envelope || !with_payload) return envelope;
+    if (!with_payload) {
+        auto envelope = envelope_from(doc);
+        // Stopped at a payload that came before the signatures: the whole envelope is needed.
+        if (envelope || !sax.stopped()) return envelope;
+    }
     json whole;
     try {
         whole = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         return util::unexpected(std::string("invalid JSON: ") + e.what());
     }
+    auto envelope = envelope_from(whole);
+    if (!envelope || !with_payload) return envelope;
     if (!whole.contains("payload") || !whole["payload"].is_string())
         return util::unexpected(std::string("no payload"));
     auto payload = base64_decode(whole["payload"].get<std::string>());

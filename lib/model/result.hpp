@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/waiver.hpp"
+
 namespace kubeproof::model {
 
 /// The outcome of one check, with DESIGN.md's meanings.
@@ -31,6 +33,7 @@ struct Evidence {
     std::string value;   ///< what was seen there (secrets redacted)
     std::string file{};  ///< manifest file the evidence is in, when it comes from one
     int line = 0;        ///< 1-based line in `file`, 0 when unknown
+    std::map<std::string, std::string> labels{};  ///< an object's metadata.labels (section 5)
 };
 
 /// One node's own outcome of a check in a merged report.
@@ -61,6 +64,11 @@ struct Result {
     std::string remediation;
     std::map<std::string, std::vector<std::string>> controls;  ///< framework id -> criteria ids
     std::vector<NodeResult> nodes = {};  ///< merged reports: each node's own outcome, by node
+    /// Section 5: how many object items the check found at fault, each one evidence item while
+    /// there are at most 100; unset when the outcome is not such a list (a requirement not met,
+    /// a list the server refused, node checks).
+    std::optional<int> findings = {};
+    std::optional<AppliedWaiver> waiver = {};  ///< the waiver that covers this finding, if any
 };
 
 /// Per-status counts.
@@ -139,8 +147,20 @@ struct Report {
     ScanInfo scan;
     std::vector<SectionInfo> sections;
     std::vector<Result> results;
-    std::vector<FrameworkInfo> frameworks;  ///< the frameworks to summarise per criterion
+    std::vector<FrameworkInfo> frameworks;      ///< the frameworks to summarise per criterion
+    std::optional<WaiverSummary> waivers = {};  ///< set when the scan was given a waivers file
 };
+
+/// Whether a status is a finding: FAIL, WARN or ERROR.
+inline bool is_finding(Status status) {
+    return status == Status::Fail || status == Status::Warn || status == Status::Error;
+}
+
+/// Whether a result is a finding an active waiver accepts: it keeps its status in reports but
+/// does not count for --fail-on.
+inline bool is_accepted(const Result& result) {
+    return result.waiver && result.waiver->state == WaiverState::Active;
+}
 
 /// Counts the results of one target ("" for all).
 Totals count(const Report& report, std::string_view target = {});

@@ -91,6 +91,7 @@ Json evidence_json(const std::vector<model::Evidence>& evidence) {
         Json item_json{{"source", item.source}, {"ref", item.ref}, {"value", item.value}};
         if (!item.file.empty()) item_json["file"] = item.file;
         if (item.line > 0) item_json["line"] = item.line;
+        if (!item.labels.empty()) item_json["labels"] = item.labels;
         json.push_back(std::move(item_json));
     }
     return json;
@@ -115,6 +116,36 @@ Json node_results_json(const std::vector<model::NodeResult>& nodes) {
     return json;
 }
 
+// The waiver as its file states it: its place, check and scope, then who, why and until when.
+Json waiver_json(const model::Waiver& waiver) {
+    Json json{{"source", waiver.source}, {"check", waiver.check}};
+    if (!waiver.node.empty()) json["node"] = waiver.node;
+    if (!waiver.namespace_name.empty()) json["namespace"] = waiver.namespace_name;
+    if (!waiver.object.empty()) json["object"] = waiver.object;
+    if (!waiver.selector.empty()) json["selector"] = waiver.selector;
+    json["owner"] = waiver.owner;
+    const auto given = [&](const char* name, const std::string& value) {
+        if (!value.empty()) json[name] = value;
+    };
+    given("approver", waiver.approver);
+    given("reason", waiver.reason);
+    given("ticket", waiver.ticket);
+    given("created", waiver.created);
+    json["expires"] = waiver.expires;
+    return json;
+}
+
+Json waivers_json(const model::WaiverSummary& summary) {
+    Json stale = Json::array();
+    for (const auto& waiver : summary.stale)
+        stale.push_back(Json{{"source", waiver.source}, {"check", waiver.check}});
+    return Json{{"file", summary.file},
+                {"sha256", summary.sha256},
+                {"active", summary.active},
+                {"expired", summary.expired},
+                {"stale", std::move(stale)}};
+}
+
 Json result_json(const model::Result& result) {
     Json json{{"id", result.id},
               {"benchmark", result.benchmark},
@@ -133,6 +164,11 @@ Json result_json(const model::Result& result) {
     if (!result.reason.empty()) json["reason"] = result.reason;
     if (!result.guidance.empty()) json["guidance"] = result.guidance;
     if (!result.nodes.empty()) json["nodes"] = node_results_json(result.nodes);
+    if (result.findings) json["findings"] = *result.findings;
+    if (result.waiver) {
+        json["waiver"] = waiver_json(result.waiver->waiver);
+        json["waiver"]["state"] = model::to_string(result.waiver->state);
+    }
     return json;
 }
 
@@ -156,12 +192,13 @@ Json frameworks_json(const model::Report& report) {
 std::string to_json(const model::Report& report) {
     Json results = Json::array();
     for (const auto& result : report.results) results.push_back(result_json(result));
-    const Json document{{"schema", k_schema},
-                        {"tool", tool_json(report)},
-                        {"scan", scan_json(report.scan)},
-                        {"results", std::move(results)},
-                        {"totals", totals_json(model::count(report))},
-                        {"frameworks", frameworks_json(report)}};
+    Json document{{"schema", k_schema},
+                  {"tool", tool_json(report)},
+                  {"scan", scan_json(report.scan)},
+                  {"results", std::move(results)},
+                  {"totals", totals_json(model::count(report))},
+                  {"frameworks", frameworks_json(report)}};
+    if (report.waivers) document["waivers"] = waivers_json(*report.waivers);
     return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

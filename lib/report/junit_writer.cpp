@@ -1,6 +1,8 @@
 #include "report/junit_writer.hpp"
 
+#include <array>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -76,10 +78,41 @@ std::string_view entity(char32_t c, bool attribute) {
 
 std::string attr(std::string_view text) { return xml_escape(text, true); }
 
+/// What a result is in JUnit: a finding an active waiver accepts is skipped, not failed.
+enum class Outcome { Passed, Failure, Error, Skipped };
+
+Outcome outcome_of(const model::Result& result) {
+    if (model::is_accepted(result)) return Outcome::Skipped;
+    switch (result.status) {
+        case Status::Pass:
+            return Outcome::Passed;
+        case Status::Fail:
+            return Outcome::Failure;
+        case Status::Error:
+            return Outcome::Error;
+        default:
+            return Outcome::Skipped;
+    }
+}
+
 std::string skipped_message(const model::Result& result) {
     const std::string& why = result.reason.empty() ? result.actual : result.reason;
     return why.empty() ? std::string(model::to_string(result.status))
                        : fmt::format("{}: {}", model::to_string(result.status), why);
+}
+
+/// "waived: FAIL: <why>; owner alice, expires 2026-03-31 (waivers.yaml:3)".
+std::string waived_message(const model::Result& result) {
+    const model::Waiver& w = result.waiver->waiver;
+    return fmt::format("waived: {}; owner {}, expires {} ({})", skipped_message(result), w.owner,
+                       w.expires, w.source);
+}
+
+/// " (waiver expired 2026-03-31, waivers.yaml:3)" when the waiver that covers it has expired.
+std::string expiry_note(const model::Result& result) {
+    if (!result.waiver || result.waiver->state != model::WaiverState::Expired) return {};
+    return fmt::format(" (waiver expired {}, {})", result.waiver->waiver.expires,
+                       result.waiver->waiver.source);
 }
 
 std::string failure_body(const model::Result& result) {
@@ -93,24 +126,38 @@ std::string failure_body(const model::Result& result) {
 }
 
 void write_outcome(std::string& out, const model::Result& result) {
-    switch (result.status) {
-        case Status::Pass:
+    const std::string note = expiry_note(result);
+    switch (outcome_of(result)) {
+        case Outcome::Passed:
             return;
-        case Status::Fail:
+        case Outcome::Failure:
             out += fmt::format("      <failure message=\"{}\" type=\"FAIL\">{}</failure>\n",
-                               attr(result.actual), failure_body(result));
+                               attr(result.actual + note), failure_body(result));
             return;
-        case Status::Error:
-            out +=
-                fmt::format("      <error message=\"{}\" type=\"ERROR\"/>\n", attr(result.reason));
+        case Outcome::Error:
+            out += fmt::format("      <error message=\"{}\" type=\"ERROR\"/>\n",
+                               attr(result.reason + note));
             return;
-        default:
-            out += fmt::format("      <skipped message=\"{}\"/>\n", attr(skipped_message(result)));
+        case Outcome::Skipped:
+            out += fmt::format("      <skipped message=\"{}\"/>\n",
+                               attr(model::is_accepted(result) ? waived_message(result)
+                                                               : skipped_message(result) + note));
     }
 }
 
 void write_property(std::string& out, std::string_view name, std::string_view value) {
     out += fmt::format("        <property name=\"{}\" value=\"{}\"/>\n", attr(name), attr(value));
+}
+
+void write_waiver_properties(std::string& out, const model::AppliedWaiver& applied) {
+    const model::Waiver& w = applied.waiver;
+    write_property(out, "waiver", model::to_string(applied.state));
+    write_property(out, "waiver.source", w.source);
+    write_property(out, "waiver.owner", w.owner);
+    if (!w.approver.empty()) write_property(out, "waiver.approver", w.approver);
+    if (!w.ticket.empty()) write_property(out, "waiver.ticket", w.ticket);
+    if (!w.reason.empty()) write_property(out, "waiver.reason", w.reason);
+    write_property(out, "waiver.expires", w.expires);
 }
 
 void write_properties(std::string& out, const model::Result& result) {
@@ -120,6 +167,7 @@ void write_properties(std::string& out, const model::Result& result) {
     for (const auto& [framework, criteria] : result.controls) {
         for (const auto& criterion : criteria) write_property(out, framework, criterion);
     }
+    if (result.waiver) write_waiver_properties(out, *result.waiver);
     out += "      </properties>\n";
 }
 
@@ -133,18 +181,20 @@ void write_testcase(std::string& out, const model::Result& result) {
     out += "    </testcase>\n";
 }
 
-/// tests="…" failures="…" errors="…" skipped="…"
-std::string count_attributes(const model::Totals& totals, size_t tests) {
-    return fmt::format("tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"", tests,
-                       totals[Status::Fail], totals[Status::Error],
-                       totals[Status::Warn] + totals[Status::Skip] + totals[Status::NA]);
+/// tests="…" failures="…" errors="…" skipped="…", as the test cases render.
+std::string count_attributes(const std::vector<const model::Result*>& results) {
+    std::array<size_t, 4> counts{};
+    for (const auto* result : results) ++counts[static_cast<size_t>(outcome_of(*result))];
+    return fmt::format("tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"", results.size(),
+                       counts[static_cast<size_t>(Outcome::Failure)],
+                       counts[static_cast<size_t>(Outcome::Error)],
+                       counts[static_cast<size_t>(Outcome::Skipped)]);
 }
 
 void write_testsuite(std::string& out, const SectionResults& section, const model::ScanInfo& scan) {
     out += fmt::format("  <testsuite name=\"{}\" {} timestamp=\"{}\" hostname=\"{}\">\n",
                        attr(heading(section.info.id, section.info.title)),
-                       count_attributes(count(section.results), section.results.size()),
-                       attr(scan.started_at), attr(scan.host));
+                       count_attributes(section.results), attr(scan.started_at), attr(scan.host));
     for (const auto* result : section.results) write_testcase(out, *result);
     out += "  </testsuite>\n";
 }
@@ -176,8 +226,10 @@ std::string xml_escape(std::string_view text, bool attribute) {
 
 std::string to_junit(const model::Report& report) {
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    std::vector<const model::Result*> all;
+    for (const auto& result : report.results) all.push_back(&result);
     out += fmt::format("<testsuites name=\"{}\" {}>\n", attr("kubeproof " + report.scan.benchmark),
-                       count_attributes(model::count(report), report.results.size()));
+                       count_attributes(all));
     for (const auto& section : split_into_sections(report))
         write_testsuite(out, section, report.scan);
     out += "</testsuites>\n";

@@ -101,11 +101,38 @@ Json fingerprints_json(const model::Result& result, std::string_view file,
                  fnv1a_hex(fmt::format("{}\n{}\n{}", result.id, sarif_uri(file), identity))}};
 }
 
+/// A finding an active waiver accepts, as a SARIF suppression (§3.35): kept outside the
+/// analysed files, accepted, with the waiver's reason and who owns it until when.
+Json suppressions_json(const model::Waiver& waiver) {
+    std::string justification = waiver.reason.empty() ? "waived" : waiver.reason;
+    justification +=
+        fmt::format(" (owner {}, expires {}{}; {})", waiver.owner, waiver.expires,
+                    waiver.ticket.empty() ? "" : ", ticket " + waiver.ticket, waiver.source);
+    Json properties{{"source", waiver.source}, {"check", waiver.check}, {"owner", waiver.owner}};
+    if (!waiver.approver.empty()) properties["approver"] = waiver.approver;
+    if (!waiver.ticket.empty()) properties["ticket"] = waiver.ticket;
+    properties["expires"] = waiver.expires;
+    return Json::array({Json{{"kind", "external"},
+                             {"status", "accepted"},
+                             {"justification", std::move(justification)},
+                             {"properties", std::move(properties)}}});
+}
+
+/// The message, with the expiry named when the waiver that covered the finding has expired.
+std::string with_expiry(const model::Result& result, std::string message) {
+    if (result.waiver && result.waiver->state == model::WaiverState::Expired)
+        message += fmt::format(" (waiver expired {}, {})", result.waiver->waiver.expires,
+                               result.waiver->waiver.source);
+    return message;
+}
+
 Json result_json(const model::Result& result, size_t rule_index, const std::string& message) {
-    return Json{{"ruleId", result.id},
-                {"ruleIndex", rule_index},
-                {"level", result.status == Status::Fail ? "error" : "warning"},
-                {"message", text_json(message)}};
+    Json json{{"ruleId", result.id},
+              {"ruleIndex", rule_index},
+              {"level", result.status == Status::Fail ? "error" : "warning"},
+              {"message", text_json(with_expiry(result, message))}};
+    if (model::is_accepted(result)) json["suppressions"] = suppressions_json(result.waiver->waiver);
+    return json;
 }
 
 void add_results(Json& results, const model::Result& result, size_t rule_index,

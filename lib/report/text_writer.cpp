@@ -32,6 +32,7 @@ fmt::text_style style_of(std::string_view state) {
     if (state == "WARN") return fmt::fg(fmt::terminal_color::yellow);
     if (state == "ERROR") return fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold;
     if (state == "INFO") return fmt::fg(fmt::terminal_color::blue);
+    if (state == "WAIVED") return fmt::fg(fmt::terminal_color::cyan);
     return fmt::fg(fmt::terminal_color::bright_black);
 }
 
@@ -81,17 +82,41 @@ void write_detail(std::string& out, std::string_view label, std::string_view val
     out += fmt::format("{}{}: {}\n", k_detail_indent, label, printable(value, true));
 }
 
+/// "owner alice, approved by bob, ticket SEC-12".
+std::string waiver_people(const model::Waiver& waiver) {
+    std::string out = "owner " + printable(waiver.owner);
+    if (!waiver.approver.empty()) out += ", approved by " + printable(waiver.approver);
+    if (!waiver.ticket.empty()) out += ", ticket " + printable(waiver.ticket);
+    return out;
+}
+
+/// The waiver that covers a finding: who accepted it until when, or that it expired.
+void write_waiver(std::string& out, const model::AppliedWaiver& applied) {
+    const model::Waiver& w = applied.waiver;
+    if (applied.state == model::WaiverState::Expired) {
+        out +=
+            fmt::format("{}waiver expired {} ({}): {}; the finding counts again\n", k_detail_indent,
+                        printable(w.expires), printable(w.source), waiver_people(w));
+        return;
+    }
+    out += fmt::format("{}waived: {}, expires {} ({})\n", k_detail_indent, waiver_people(w),
+                       printable(w.expires), printable(w.source));
+    write_detail(out, "waiver reason", trimmed(w.reason));
+}
+
 void write_result(std::string& out, const model::Result& result, const TextOptions& options) {
-    out +=
-        fmt::format("{} {} {} ({}){}\n", tag(model::to_string(result.status), options.colour),
-                    result.id, printable(result.title), result.automated ? "Automated" : "Manual",
-                    criteria_suffix(result, options.framework));
+    const bool waived = model::is_accepted(result);
+    out += fmt::format("{}{} {} {} ({}){}\n", tag(model::to_string(result.status), options.colour),
+                       waived ? " " + tag("WAIVED", options.colour) : "", result.id,
+                       printable(result.title), result.automated ? "Automated" : "Manual",
+                       criteria_suffix(result, options.framework));
     if (needs_attention(result.status)) {
         write_detail(out, "expected", result.expected);
         write_detail(out, "actual", result.actual);
     }
     if (result.status != Status::Pass) write_detail(out, "reason", result.reason);
     if (result.status == Status::Warn) write_detail(out, "guidance", trimmed(result.guidance));
+    if (result.waiver) write_waiver(out, *result.waiver);
 }
 
 void write_section(std::string& out, const SectionResults& section, const TextOptions& options) {
@@ -167,6 +192,33 @@ void write_target(std::string& out, const TargetBlock& block, const TextOptions&
     out += '\n';
 }
 
+/// "1 finding", "2 findings".
+std::string count_of_findings(int n) {
+    return fmt::format("{} {}", n, n == 1 ? "finding" : "findings");
+}
+
+/// How the waivers file fared: findings accepted and counted again, expired and stale waivers.
+void write_waivers(std::string& out, const model::Report& report) {
+    const model::WaiverSummary& summary = *report.waivers;
+    out += fmt::format("== Waivers {} ==\n", printable(summary.file));
+    out += fmt::format("{} waived (accepted: not counted for --fail-on)\n",
+                       count_of_findings(summary.active));
+    out += fmt::format("{} counted again (waiver expired)\n", count_of_findings(summary.expired));
+    std::vector<std::string> listed;
+    for (const auto& result : report.results) {
+        if (!result.waiver || result.waiver->state != model::WaiverState::Expired) continue;
+        const model::Waiver& w = result.waiver->waiver;
+        if (std::find(listed.begin(), listed.end(), w.source) != listed.end()) continue;
+        listed.push_back(w.source);
+        out += fmt::format("expired: {} {}, expired {} ({})\n", printable(w.source),
+                           printable(w.check), printable(w.expires), waiver_people(w));
+    }
+    for (const auto& w : summary.stale) {
+        out += fmt::format("stale: {} {} covered no finding of this scan ({})\n",
+                           printable(w.source), printable(w.check), waiver_people(w));
+    }
+}
+
 }  // namespace
 
 /// The per-criterion table of one framework: counts per status and the checks behind each
@@ -191,6 +243,10 @@ std::string to_text(const model::Report& report, const TextOptions& options) {
     for (const auto& block : split_by_target(split_into_sections(report)))
         write_target(out, block, options);
     write_summary(out, "total", model::count(report));
+    if (report.waivers) {
+        out += '\n';
+        write_waivers(out, report);
+    }
     if (options.framework.empty()) return out;
     for (const auto& framework : summarise_frameworks(report)) {
         if (framework.id == options.framework) write_framework_table(out, framework);

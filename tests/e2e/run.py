@@ -2436,6 +2436,281 @@ class HistoryCommands(unittest.TestCase):
         self.assertIn(f"warning: --latest: node cp-1: {second}", proc.stderr)
 
 
+class Waivers(unittest.TestCase):
+    """Risk acceptances (issue 11): a waived finding keeps its status, marked waived in every format,
+    and stops counting for the exit code until the day after its expiry; stale waivers are listed, and
+    a broken waivers file is exit 2 naming every problem before anything is scanned."""
+
+    DAY = 86400
+    EXPIRES = "2026-01-31"  # EPOCH is 2026-01-01T00:00:00Z: valid through 2026-01-31T23:59:59Z
+    LAST_SECOND = int(EPOCH) + 31 * DAY - 1
+    DAY_AFTER = int(EPOCH) + 31 * DAY
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="waivers-")
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def profiling_waiver(self, name="profiling.yaml", extra=""):
+        return self.write(name, f"""waivers:
+  - check: 1.2.15
+    node: cp-1
+    owner: alice@example.com
+    approver: bob@example.com
+    reason: profiling stays on until the load tests end
+    ticket: SEC-12
+    created: 2026-01-01
+    expires: {self.EXPIRES}
+{extra}""")
+
+    def run_at(self, when, *args):
+        """kubeproof with SOURCE_DATE_EPOCH at `when` (the scan's time decides expiry)."""
+        proc = subprocess.run([CFG.binary, *args], capture_output=True, text=True, cwd=CFG.tmp, timeout=60,
+                              env=dict(base_env(), SOURCE_DATE_EPOCH=str(when)))
+        validate_run_output(args, proc, cwd=CFG.tmp)
+        return proc
+
+    def profiling_scan(self, waivers, fmt="json", when=int(EPOCH), *extra):
+        return self.run_at(when, *scan_args("kubeadm-control-plane", "--check", "1.2.15", "--format", fmt,
+                                             "--waivers", waivers, *extra))
+
+    def test_a_waived_fail_stays_visible_and_does_not_fail_the_run(self):
+        plain = kubeproof(*scan_args("kubeadm-control-plane", "--check", "1.2.15", "--format", "json"))
+        self.assertEqual(plain.returncode, 1, plain.stderr)  # the FAIL alone fails the run
+        waivers = self.profiling_waiver()
+        proc = self.profiling_scan(waivers)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        report = json.loads(proc.stdout)
+        result = by_id(report)["1.2.15"]
+        self.assertEqual(result["status"], "FAIL")
+        self.assertEqual(result["waiver"], {
+            "source": f"{waivers}:2", "check": "1.2.15", "node": "cp-1", "owner": "alice@example.com",
+            "approver": "bob@example.com", "reason": "profiling stays on until the load tests end",
+            "ticket": "SEC-12", "created": "2026-01-01", "expires": self.EXPIRES, "state": "active"})
+        self.assertEqual(report["totals"]["FAIL"], 1)  # totals keep counting real statuses
+        with open(waivers, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        self.assertEqual(report["waivers"], {"file": waivers, "sha256": digest, "active": 1, "expired": 0, "stale": []})
+        # The same scan, text, JUnit and SARIF.
+        text = self.profiling_scan(waivers, "text")
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertIn("[FAIL] [WAIVED] 1.2.15 Ensure that the --profiling argument is set to false (Automated)\n"
+                      "      expected: ", text.stdout)
+        self.assertIn(f"      waived: owner alice@example.com, approved by bob@example.com, ticket SEC-12, "
+                      f"expires {self.EXPIRES} ({waivers}:2)\n"
+                      "      waiver reason: profiling stays on until the load tests end\n", text.stdout)
+        self.assertIn(f"== Waivers {waivers} ==\n1 finding waived (accepted: not counted for --fail-on)\n"
+                      "0 findings counted again (waiver expired)\n", text.stdout)
+        self.assertIn("== Summary total ==\n0 checks PASS\n1 checks FAIL\n", text.stdout)
+        junit = self.profiling_scan(waivers, "junit")
+        self.assertEqual(junit.returncode, 0, junit.stderr)
+        self.assertIn('<testsuites name="kubeproof cis-1.12" tests="1" failures="0" errors="0" skipped="1">', junit.stdout)
+        self.assertIn('<skipped message="waived: FAIL: --profiling not set (default true); owner alice@example.com, '
+                      f'expires {self.EXPIRES} ({waivers}:2)"/>', junit.stdout)
+        self.assertNotIn("<failure", junit.stdout)
+        sarif = self.profiling_scan(waivers, "sarif")
+        self.assertEqual(sarif.returncode, 0, sarif.stderr)
+        [located] = json.loads(sarif.stdout)["runs"][0]["results"]
+        self.assertEqual((located["ruleId"], located["level"]), ("1.2.15", "error"))
+        self.assertEqual(located["suppressions"], [{
+            "kind": "external", "status": "accepted",
+            "justification": f"profiling stays on until the load tests end (owner alice@example.com, expires "
+                             f"{self.EXPIRES}, ticket SEC-12; {waivers}:2)",
+            "properties": {"source": f"{waivers}:2", "check": "1.2.15", "owner": "alice@example.com",
+                           "approver": "bob@example.com", "ticket": "SEC-12", "expires": self.EXPIRES}}])
+
+    def test_the_day_after_its_expiry_the_fail_counts_again(self):
+        waivers = self.profiling_waiver("expiring.yaml")
+        last = self.profiling_scan(waivers, "json", self.LAST_SECOND)
+        self.assertEqual(last.returncode, 0, last.stderr)
+        self.assertEqual(by_id(json.loads(last.stdout))["1.2.15"]["waiver"]["state"], "active")
+        after = self.profiling_scan(waivers, "json", self.DAY_AFTER)
+        self.assertEqual(after.returncode, 1, after.stderr)
+        report = json.loads(after.stdout)
+        self.assertEqual(report["scan"]["started_at"], "2026-02-01T00:00:00Z")
+        result = by_id(report)["1.2.15"]
+        self.assertEqual((result["status"], result["waiver"]["state"]), ("FAIL", "expired"))
+        self.assertEqual((report["waivers"]["active"], report["waivers"]["expired"], report["waivers"]["stale"]), (0, 1, []))
+        text = self.profiling_scan(waivers, "text", self.DAY_AFTER)
+        self.assertEqual(text.returncode, 1)
+        self.assertIn("[FAIL] 1.2.15 Ensure that the --profiling argument is set to false (Automated)\n", text.stdout)
+        self.assertNotIn("[WAIVED]", text.stdout)
+        self.assertIn(f"      waiver expired {self.EXPIRES} ({waivers}:2): owner alice@example.com, approved by "
+                      "bob@example.com, ticket SEC-12; the finding counts again\n", text.stdout)
+        self.assertIn(f"expired: {waivers}:2 1.2.15, expired {self.EXPIRES} (owner alice@example.com, approved by "
+                      "bob@example.com, ticket SEC-12)\n", text.stdout)
+        junit = self.profiling_scan(waivers, "junit", self.DAY_AFTER)
+        self.assertIn(f'<failure message="--profiling not set (default true) (waiver expired {self.EXPIRES}, '
+                      f'{waivers}:2)" type="FAIL">', junit.stdout)
+        self.assertIn('<property name="waiver" value="expired"/>', junit.stdout)
+        sarif = json.loads(self.profiling_scan(waivers, "sarif", self.DAY_AFTER).stdout)
+        [located] = sarif["runs"][0]["results"]
+        self.assertNotIn("suppressions", located)
+        self.assertTrue(located["message"]["text"].endswith(f" (waiver expired {self.EXPIRES}, {waivers}:2)"))
+
+    def test_waivers_that_cover_nothing_are_listed_as_stale(self):
+        waivers = self.profiling_waiver("stale.yaml", """  - check: apiserver.authorization-mode.node
+    owner: carol
+    reason: the check passes on this node
+    expires: 2026-06-30
+  - check: apiserver.profiling
+    node: cp-2
+    owner: dave
+    reason: another node
+    expires: 2026-06-30
+""")
+        proc = self.run_at(int(EPOCH), *scan_args("kubeadm-control-plane", "--check", "1.2.7,1.2.15", "--format", "json",
+                                                  "--waivers", waivers))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        report = json.loads(proc.stdout)
+        self.assertEqual(by_id(report)["1.2.7"]["status"], "PASS")
+        self.assertNotIn("waiver", by_id(report)["1.2.7"])
+        self.assertEqual(report["waivers"]["stale"], [{"source": f"{waivers}:10", "check": "apiserver.authorization-mode.node"},
+                                                      {"source": f"{waivers}:14", "check": "apiserver.profiling"}])
+        text = self.run_at(int(EPOCH), *scan_args("kubeadm-control-plane", "--check", "1.2.7,1.2.15", "--waivers", waivers))
+        self.assertIn(f"stale: {waivers}:10 apiserver.authorization-mode.node covered no finding of this scan (owner carol)\n"
+                      f"stale: {waivers}:14 apiserver.profiling covered no finding of this scan (owner dave)\n", text.stdout)
+
+    def test_an_expired_waiver_and_fail_on_warn(self):
+        # 1.2.1 is a Manual check: WARN. With --fail-on warn a waived WARN does not count, an unwaived one does.
+        waivers = self.write("warn.yaml", """waivers:
+  - {check: 1.2.1, owner: alice, reason: anonymous health checks, expires: 2026-12-31}
+  - {check: 1.2.15, owner: alice, reason: load test, expires: 2025-12-31}
+""")
+        proc = self.run_at(int(EPOCH), *scan_args("kubeadm-control-plane", "--check", "1.2.1", "--fail-on", "warn",
+                                                  "--format", "json", "--waivers", waivers))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(by_id(json.loads(proc.stdout))["1.2.1"]["status"], "WARN")
+        proc = self.run_at(int(EPOCH), *scan_args("kubeadm-control-plane", "--check", "1.2.1,1.2.15", "--fail-on", "warn",
+                                                  "--format", "json", "--waivers", waivers))
+        self.assertEqual(proc.returncode, 1, proc.stderr)  # 1.2.15's waiver expired on 2025-12-31
+        results = by_id(json.loads(proc.stdout))
+        self.assertEqual((results["1.2.1"]["waiver"]["state"], results["1.2.15"]["waiver"]["state"]), ("active", "expired"))
+
+    BROKEN = """waivers:
+  - check: 1.2.99
+    owner: alice
+    reason: r
+    expires: 2026-01-31
+  - check: 1.2.15
+    reason: no owner
+    expires: 2026-02-30
+  - check: 1.2.16
+    owner: bob
+    reason: r
+    created: 2026-03-01
+    expires: 2026-02-01
+    team: platform
+"""
+
+    def broken_lines(self, path):
+        return [f"{path}:2:12: 'check' 1.2.99 is neither a check id nor a check key of benchmark cis-1.12",
+                f"{path}:6:5: waiver is missing required key 'owner'",
+                f"{path}:8:14: 'expires' must be a date (2026-03-31) or an RFC 3339 time (2026-03-31T18:00:00Z), not '2026-02-30'",
+                f"{path}:13:14: 'expires' 2026-02-01 is not after 'created' 2026-03-01: the waiver would never apply",
+                f"{path}:14:5: unknown key 'team' in waiver"]
+
+    def test_a_broken_waivers_file_is_exit_2_naming_every_problem(self):
+        waivers = self.write("broken.yaml", self.BROKEN)
+        out = os.path.join(self.dir, "never.json")
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--format", "json", "--output", out, "--waivers", waivers))
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""), proc.stderr)
+        located = [line for line in proc.stderr.splitlines() if line.startswith(waivers + ":")]
+        self.assertEqual(located, self.broken_lines(waivers))
+        self.assertIn(f"kubeproof: 5 problems in the waivers file {waivers}: nothing was scanned\n", proc.stderr)
+        self.assertFalse(os.path.exists(out))
+        missing = kubeproof(*scan_args("kubeadm-control-plane", "--waivers", os.path.join(self.dir, "absent.yaml")))
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("kubeproof: cannot read the waivers file: ", missing.stderr)
+        self.assertIn("absent.yaml: No such file or directory", missing.stderr)
+
+    def test_validate_waivers(self):
+        good = self.profiling_waiver("valid.yaml", "  - {check: 4.1.9, owner: carol, expires: 2025-12-31}\n")
+        proc = kubeproof("validate", "--waivers", good)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout, f"ok: {good}: 2 waivers for cis-1.12, 1 in force at 2026-01-01T00:00:00Z, 1 expired\n"
+                                      f"expired: {good}:10: 4.1.9 (expires 2025-12-31, owner carol)\n")
+        self.assertEqual(proc.stderr, f"kubeproof: warning: {good}:10:5: the waiver for 4.1.9 gives no 'reason': say why "
+                                      "the risk is accepted\n")
+        broken = self.write("broken-validate.yaml", self.BROKEN)
+        proc = kubeproof("validate", "--waivers", broken)
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertEqual([line for line in proc.stderr.splitlines() if line.startswith(broken + ":")],
+                         self.broken_lines(broken))
+        self.assertTrue(proc.stderr.endswith(f"kubeproof: 5 problems in the waivers file {broken}\n"), proc.stderr)
+        unknown = kubeproof("validate", "--waivers", good, "--benchmark", "cis-0.1")
+        self.assertEqual(unknown.returncode, 2)
+
+    def manifests(self, *names):
+        args = []
+        for name in names:
+            args += ["--manifests", peer("madhuakula-kubernetes-goat", "scenarios", name, "deployment.yaml")]
+        return args
+
+    def test_a_namespace_waiver_covers_a_section_5_finding_only_when_it_covers_every_object(self):
+        waivers = self.write("namespace.yaml", """waivers:
+  - check: pods.privileged
+    namespace: default
+    owner: platform-team
+    reason: the system monitor reads the host by design
+    expires: 2026-06-30
+""")
+        one = kubeproof("run", *self.manifests("system-monitor"), "--check", "5.2.2", "--fail-on", "warn",
+                        "--format", "json", "--waivers", waivers)
+        self.assertEqual(one.returncode, 0, one.stderr)
+        result = by_id(json.loads(one.stdout))["5.2.2"]
+        self.assertEqual((result["status"], result["findings"]), ("WARN", 1))
+        self.assertEqual([e["ref"] for e in result["evidence"]], ["Deployment default/system-monitor-deployment"])
+        self.assertEqual((result["waiver"]["namespace"], result["waiver"]["state"]), ("default", "active"))
+        # A second privileged object outside the namespace: the waiver must not hide it.
+        two = kubeproof("run", *self.manifests("system-monitor", "docker-bench-security"), "--check", "5.2.2",
+                        "--fail-on", "warn", "--format", "json", "--waivers", waivers)
+        self.assertEqual(two.returncode, 1, two.stderr)
+        report = json.loads(two.stdout)
+        result = by_id(report)["5.2.2"]
+        self.assertEqual(sorted(e["ref"] for e in result["evidence"]),
+                         ["DaemonSet docker-bench-security", "Deployment default/system-monitor-deployment"])
+        self.assertNotIn("waiver", result)
+        self.assertEqual(report["waivers"]["stale"], [{"source": f"{waivers}:2", "check": "pods.privileged"}])
+
+    def test_object_and_selector_waivers_over_manifests(self):
+        waivers = self.write("objects.yaml", """waivers:
+  - check: 5.2.2
+    selector: {name: docker-bench}
+    owner: security-team
+    reason: CIS benchmark runs need the host
+    expires: 2026-06-30
+  - check: 5.2.3
+    object: DaemonSet/docker-bench-security
+    owner: security-team
+    reason: CIS benchmark runs need the host PID namespace
+    expires: 2026-06-30
+""")
+        proc = kubeproof("run", *self.manifests("docker-bench-security"), "--check", "5.2.2,5.2.3", "--fail-on", "warn",
+                         "--format", "json", "--waivers", waivers)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        results = by_id(json.loads(proc.stdout))
+        self.assertEqual(results["5.2.2"]["evidence"][0]["labels"], {"name": "docker-bench"})
+        self.assertEqual(results["5.2.2"]["waiver"]["selector"], {"name": "docker-bench"})
+        self.assertEqual(results["5.2.3"]["waiver"]["object"], "DaemonSet/docker-bench-security")
+        text = kubeproof("run", *self.manifests("docker-bench-security"), "--check", "5.2.2,5.2.3", "--waivers", waivers)
+        self.assertIn("[WARN] [WAIVED] 5.2.2 ", text.stdout)
+        self.assertIn("[WARN] [WAIVED] 5.2.3 ", text.stdout)
+        # With the system monitor too, neither waiver covers every object at fault.
+        proc = kubeproof("run", *self.manifests("docker-bench-security", "system-monitor"), "--check", "5.2.2,5.2.3",
+                         "--fail-on", "warn", "--format", "json", "--waivers", waivers)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        report = json.loads(proc.stdout)
+        self.assertEqual([r.get("waiver") for r in report["results"]], [None, None])
+        self.assertEqual(len(report["waivers"]["stale"]), 2)
+
+
 # ---------------------------------------------------------------------------------------------
 # period reports: what a period's stored reports show per criterion
 
@@ -2814,7 +3089,7 @@ def main():
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
                    Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
-                   EvidenceTrail, FactsSnapshot, HistoryCommands, PeriodReport)
+                   EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, PeriodReport)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue

@@ -403,4 +403,45 @@ TEST_SUITE("engine/policy") {
         REQUIRE(policy.malformed().size() == 1);
         CHECK(policy.malformed()[0].origin.line == 4);
     }
+
+    TEST_CASE("findings count the items at fault, which the evidence names with their labels") {
+        json second = deployment();
+        second["metadata"]["name"] = "api";
+        second["metadata"]["uid"] = "d-2";
+        second["metadata"]["labels"] = {{"app", "api"}, {"replicas", 3}};
+        auto out = run({{deployment(), {}}, {second, {}}, {namespace_named("team-a", false), {}}});
+        const auto& privileged = out.at("5.2.2");
+        REQUIRE(privileged.kind == Kind::Fail);
+        CHECK(privileged.findings == 2);
+        REQUIRE(privileged.evidence.size() == 2);
+        CHECK(privileged.evidence[0].labels == std::map<std::string, std::string>{{"app", "web"}});
+        CHECK(privileged.evidence[1].labels ==
+              std::map<std::string, std::string>{{"app", "api"}});  // a number is no label value
+        CHECK(out.at("5.2.7").findings == 0);                       // passed: nothing at fault
+        // A requirement not met is no list of objects at fault.
+        CHECK(out.at("5.2.1").kind == Kind::Fail);
+        CHECK_FALSE(out.at("5.2.1").findings.has_value());
+    }
+
+    TEST_CASE("findings go on counting when the evidence stops at 100 items") {
+        std::vector<std::pair<json, model::Origin>> objects;
+        for (int i = 0; i < 120; ++i) {
+            json d = deployment();
+            d["metadata"]["name"] = "web-" + std::to_string(i);
+            d["metadata"]["uid"] = "d-" + std::to_string(i);
+            objects.emplace_back(std::move(d), model::Origin{});
+        }
+        const auto& privileged = run(std::move(objects)).at("5.2.2");
+        CHECK(privileged.findings == 120);
+        CHECK(privileged.evidence.size() == 100);
+    }
+
+    TEST_CASE("a refused list is no list of objects at fault") {
+        model::ListOutcome refused;
+        refused.kind = model::ListOutcome::Kind::Denied;
+        refused.message = "list deployments.apps: 403 Forbidden";
+        auto out = run({{deployment(), {}}}, {{"deployments.apps", refused}});
+        CHECK(out.at("5.2.2").kind == Kind::Error);
+        CHECK_FALSE(out.at("5.2.2").findings.has_value());
+    }
 }

@@ -64,6 +64,23 @@ TEST_SUITE("evidence/signing") {
         CHECK(head->signatures.at(0).keyid == key->keyid());
     }
 
+    TEST_CASE("an envelope with its payload first (any JSON order) is read whole") {
+        auto key = evidence::Ed25519Key::from_pem(new_private_pem(), "k.pem");
+        const std::string sig = evidence::base64_encode(key->sign(evidence::pae("t", "abc")));
+        const std::string text =
+            R"({"payload": "YWJj", "payloadType": "t", "signatures": [{"keyid": ")" + key->keyid() +
+            R"(", "sig": ")" + sig + "\"}]}";
+        for (const bool with_payload : {false, true}) {
+            auto envelope = evidence::read_envelope(text, with_payload);
+            REQUIRE(envelope);
+            CHECK(envelope->payload_type == "t");
+            CHECK(envelope->payload == (with_payload ? "abc" : ""));
+            REQUIRE(envelope->signatures.size() == 1);
+            CHECK(key->verify(evidence::pae("t", "abc"), envelope->signatures[0].sig));
+        }
+        CHECK_FALSE(evidence::read_envelope(text.substr(0, 20), false));  // cut in the payload
+    }
+
     TEST_CASE("keys that are not Ed25519 are refused without quoting them") {
         auto garbage = evidence::Ed25519Key::from_pem(
             "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n", "k.pem");

@@ -85,4 +85,41 @@ inline model::Report sample_report() {
     return report;
 }
 
+/// tiny_report with a waivers file: 1.2.15 FAIL accepted by an active waiver, 1.2.16 FAIL whose
+/// waiver expired before the scan, and a waiver that covered nothing.
+inline model::Report waived_report() {
+    model::Report report = tiny_report();
+    model::Waiver accepted;
+    accepted.source = "waivers.yaml:2";
+    accepted.check = "1.2.15";
+    accepted.node = "node-1";
+    accepted.owner = "alice";
+    accepted.approver = "bob";
+    accepted.reason = "profiling is on for the load test";
+    accepted.ticket = "SEC-12";
+    accepted.created = "2025-01-01";
+    accepted.expires = "2025-03-31";
+    report.results[0].waiver = model::AppliedWaiver{accepted, model::WaiverState::Active};
+    model::Result audit = report.results[0];
+    audit.id = "1.2.16";
+    audit.key = "apiserver.audit-log-path";
+    audit.title = "Ensure that the --audit-log-path argument is set";
+    audit.expected = "--audit-log-path is set";
+    audit.actual = "--audit-log-path not set";
+    model::Waiver old;
+    old.source = "waivers.yaml:11";
+    old.check = "apiserver.audit-log-path";
+    old.owner = "carol";
+    old.expires = "2024-12-31";
+    audit.waiver = model::AppliedWaiver{old, model::WaiverState::Expired};
+    report.results.push_back(audit);
+    model::Waiver stale;
+    stale.source = "waivers.yaml:15";
+    stale.check = "4.2.1";
+    stale.owner = "dave";
+    stale.expires = "2025-06-30";
+    report.waivers = model::WaiverSummary{"waivers.yaml", std::string(64, 'a'), 1, 1, {stale}};
+    return report;
+}
+
 }  // namespace kubeproof::test

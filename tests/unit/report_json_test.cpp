@@ -205,4 +205,50 @@ TEST_SUITE("report/json_writer") {
         const auto report = kubeproof::test::sample_report();
         CHECK(to_json(report) == to_json(report));
     }
+
+    TEST_CASE("a waived result carries its waiver; the report names the file, counts and stale") {
+        const Json json = Json::parse(to_json(kubeproof::test::waived_report()));
+        const Json& accepted = json["results"][0];
+        CHECK(accepted["status"] == "FAIL");
+        CHECK(accepted["waiver"] == Json::parse(R"({"source": "waivers.yaml:2", "check": "1.2.15",
+            "node": "node-1", "owner": "alice", "approver": "bob",
+            "reason": "profiling is on for the load test", "ticket": "SEC-12",
+            "created": "2025-01-01", "expires": "2025-03-31", "state": "active"})"));
+        CHECK(keys_of(accepted["waiver"]) ==
+              std::vector<std::string>{"source", "check", "node", "owner", "approver", "reason",
+                                       "ticket", "created", "expires", "state"});
+        CHECK(json["results"][1]["waiver"] ==
+              Json::parse(R"({"source": "waivers.yaml:11", "check": "apiserver.audit-log-path",
+                  "owner": "carol", "expires": "2024-12-31", "state": "expired"})"));
+        CHECK(json["waivers"] == Json::parse(R"({"file": "waivers.yaml", "sha256": ")" +
+                                             std::string(64, 'a') + R"(", "active": 1,
+            "expired": 1, "stale": [{"source": "waivers.yaml:15", "check": "4.2.1"}]})"));
+        CHECK(json["totals"]["FAIL"] == 2);  // real statuses are counted
+        CHECK(keys_of(json).back() == "waivers");
+    }
+
+    TEST_CASE("object scopes, labels and findings of section 5 results") {
+        auto report = kubeproof::test::tiny_report();
+        auto& result = report.results[0];
+        result.findings = 1;
+        result.evidence = {
+            {"manifest", "Deployment prod/web", "privileged", "k8s/web.yaml", 3, {{"app", "web"}}}};
+        kubeproof::model::Waiver waiver;
+        waiver.source = "w.yaml:2";
+        waiver.check = "5.2.2";
+        waiver.namespace_name = "prod";
+        waiver.object = "Deployment/web";
+        waiver.selector = {{"app", "web"}};
+        waiver.owner = "alice";
+        waiver.expires = "2026-03-31T12:00:00Z";
+        result.waiver = {waiver, kubeproof::model::WaiverState::Active};
+        const Json json = Json::parse(to_json(report));
+        CHECK(json["results"][0]["findings"] == 1);
+        CHECK(json["results"][0]["evidence"][0]["labels"] == Json{{"app", "web"}});
+        CHECK(json["results"][0]["waiver"] ==
+              Json::parse(R"({"source": "w.yaml:2", "check": "5.2.2", "namespace": "prod",
+                  "object": "Deployment/web", "selector": {"app": "web"}, "owner": "alice",
+                  "expires": "2026-03-31T12:00:00Z", "state": "active"})"));
+        CHECK_FALSE(json.contains("waivers"));
+    }
 }

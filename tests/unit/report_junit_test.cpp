@@ -138,4 +138,21 @@ TEST_SUITE("report/junit_writer") {
         const auto report = kubeproof::test::sample_report();
         CHECK(to_junit(report) == to_junit(report));
     }
+
+    TEST_CASE("a waived finding is skipped, naming its real status; an expired one fails") {
+        const std::string xml = to_junit(kubeproof::test::waived_report());
+        CHECK(contains(xml,
+                       "<testsuites name=\"kubeproof cis-1.12\" tests=\"2\" failures=\"1\" "
+                       "errors=\"0\" skipped=\"1\">"));
+        CHECK(contains(xml,
+                       "<skipped message=\"waived: FAIL: --profiling not set (default true); "
+                       "owner alice, expires 2025-03-31 (waivers.yaml:2)\"/>"));
+        CHECK(contains(xml, "<property name=\"waiver\" value=\"active\"/>"));
+        CHECK(contains(xml, "<property name=\"waiver.ticket\" value=\"SEC-12\"/>"));
+        CHECK(contains(xml,
+                       "<failure message=\"--audit-log-path not set (waiver expired "
+                       "2024-12-31, waivers.yaml:11)\" type=\"FAIL\">"));
+        CHECK(contains(xml, "<property name=\"waiver\" value=\"expired\"/>"));
+        CHECK(occurrences(xml, "<failure ") == 1);
+    }
 }

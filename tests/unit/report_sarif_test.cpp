@@ -401,4 +401,42 @@ TEST_SUITE("report/sarif") {
         CHECK(json["results"][1]["evidence"][0]["file"] == "./k8s/web.yaml");
         CHECK(json["results"][1]["evidence"][0]["line"] == 21);
     }
+
+    TEST_CASE("a waived finding stays, with an accepted external suppression; expired say so") {
+        auto report = sarif_report();
+        model::Waiver waiver;
+        waiver.source = "waivers.yaml:2";
+        waiver.check = "pods.privileged-containers";
+        waiver.namespace_name = "default";
+        waiver.owner = "alice";
+        waiver.reason = "the CNI agent needs it";
+        waiver.ticket = "SEC-7";
+        waiver.expires = "2026-03-31";
+        report.results[1].waiver = {waiver, model::WaiverState::Active};
+        report.results[0].waiver = {waiver, model::WaiverState::Expired};
+        const std::string sarif = to_sarif(report);
+        const Json log = Json::parse(sarif);
+        const Json suppression = Json::parse(R"json([{"kind": "external", "status": "accepted",
+            "justification": "the CNI agent needs it (owner alice, expires 2026-03-31, ticket SEC-7; waivers.yaml:2)",
+            "properties": {"source": "waivers.yaml:2", "check": "pods.privileged-containers",
+                           "owner": "alice", "ticket": "SEC-7", "expires": "2026-03-31"}}])json");
+        size_t privileged = 0;
+        for (const auto& r : results_of(log)) {
+            if (r["ruleId"] == "5.2.2") {
+                ++privileged;
+                CHECK(r["level"] == "error");
+                CHECK(r["suppressions"] == suppression);
+            } else {
+                CHECK_FALSE(r.contains("suppressions"));
+            }
+            if (r["ruleId"] == "5.1.1") {
+                CHECK(r["message"]["text"].get<std::string>().ends_with(
+                    " (waiver expired 2026-03-31, waivers.yaml:2)"));
+            }
+        }
+        CHECK(privileged == 2);
+#ifdef KUBEPROOF_HAVE_VALIJSON
+        CHECK(schema_errors(sarif) == "");
+#endif
+    }
 }

@@ -156,4 +156,54 @@ TEST_SUITE("report/text_writer") {
               "checks NA\n"
               "0 checks ERROR\n");
     }
+
+    TEST_CASE("a waived finding keeps its status, tagged [WAIVED]; the summary lists the waivers") {
+        const std::string text = to_text(kubeproof::test::waived_report(), TextOptions{});
+        CHECK(text == R"text([INFO] 1 Control Plane Security Configuration
+[INFO] 1.2 API Server
+[FAIL] [WAIVED] 1.2.15 Ensure that the --profiling argument is set to false (Automated)
+      expected: --profiling is false
+      actual: --profiling not set (default true)
+      waived: owner alice, approved by bob, ticket SEC-12, expires 2025-03-31 (waivers.yaml:2)
+      waiver reason: profiling is on for the load test
+[FAIL] 1.2.16 Ensure that the --audit-log-path argument is set (Automated)
+      expected: --audit-log-path is set
+      actual: --audit-log-path not set
+      waiver expired 2024-12-31 (waivers.yaml:11): owner carol; the finding counts again
+
+== Remediations master ==
+1.2.15 Set --profiling=false in the API server manifest.
+
+1.2.16 Set --profiling=false in the API server manifest.
+
+== Summary master ==
+0 checks PASS
+2 checks FAIL
+0 checks WARN
+0 checks SKIP
+0 checks NA
+0 checks ERROR
+
+== Summary total ==
+0 checks PASS
+2 checks FAIL
+0 checks WARN
+0 checks SKIP
+0 checks NA
+0 checks ERROR
+
+== Waivers waivers.yaml ==
+1 finding waived (accepted: not counted for --fail-on)
+1 finding counted again (waiver expired)
+expired: waivers.yaml:11 apiserver.audit-log-path, expired 2024-12-31 (owner carol)
+stale: waivers.yaml:15 4.2.1 covered no finding of this scan (owner dave)
+)text");
+    }
+
+    TEST_CASE("the [WAIVED] tag has a colour of its own") {
+        TextOptions options;
+        options.colour = true;
+        const std::string text = to_text(kubeproof::test::waived_report(), options);
+        CHECK(text.find("\x1b[36m[WAIVED]\x1b[0m 1.2.15") != std::string::npos);
+    }
 }
