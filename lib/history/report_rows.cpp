@@ -12,7 +12,7 @@ using nlohmann::json;
 enum class Field { Id, Key, Title, Status, Controls, Waiver, Other };
 
 /// What a container inside a result holds, as far as the rows care.
-enum class Holds { Nothing, Controls, Waiver, Criteria, WaiverList };
+enum class Holds { Nothing, Controls, Waiver, Criteria, WaiverList, WaiverMap };
 
 Field field_of(const std::string& name) {
     if (name == "id") return Field::Id;
@@ -51,6 +51,7 @@ public:
     bool key(string_t& name) override {
         if (m_depth == 2) m_field = field_of(name);
         if (m_depth == 3) m_name = name;
+        if (m_depth == 4 && m_inner == Holds::WaiverMap) m_inner_key = name;
         return true;
     }
     bool end_object() override {
@@ -85,13 +86,12 @@ private:
     }
 
     /// What a list or object four levels down holds: the framework's criteria, or a waiver field
-    /// with several values.
+    /// with several values (a list, or a map such as a label selector).
     Holds inner(bool list) {
-        if (!list) return Holds::Nothing;
-        if (m_holds == Holds::Controls && m_name == m_framework) return Holds::Criteria;
+        if (list && m_holds == Holds::Controls && m_name == m_framework) return Holds::Criteria;
         if (m_holds != Holds::Waiver) return Holds::Nothing;
         m_row.waiver.emplace_back(m_name, "");
-        return Holds::WaiverList;
+        return list ? Holds::WaiverList : Holds::WaiverMap;
     }
 
     /// Whether the scalar that comes now is kept.
@@ -103,7 +103,8 @@ private:
             case 3:
                 return m_holds == Holds::Waiver;
             case 4:
-                return m_inner == Holds::Criteria || m_inner == Holds::WaiverList;
+                return m_inner == Holds::Criteria || m_inner == Holds::WaiverList ||
+                       m_inner == Holds::WaiverMap;
             default:
                 return false;
         }
@@ -120,6 +121,10 @@ private:
         } else {
             std::string& joined = m_row.waiver.back().second;
             if (!joined.empty()) joined += ", ";
+            if (m_inner == Holds::WaiverMap) {
+                joined += m_inner_key;
+                joined += '=';
+            }
             joined += value;
         }
         return true;
@@ -151,7 +156,8 @@ private:
     Field m_field = Field::Other;
     Holds m_holds = Holds::Nothing;
     Holds m_inner = Holds::Nothing;
-    std::string m_name;
+    std::string m_name;       ///< the key of the value at depth 3
+    std::string m_inner_key;  ///< the key of a waiver map's value at depth 4
     bool m_saw_list = false;
 };
 

@@ -19,7 +19,8 @@ struct ResultRow {
     std::string status;                 ///< as written: PASS, FAIL, WARN, SKIP, NA, ERROR, ...
     std::vector<std::string> criteria;  ///< controls.<framework>
     /// The result's `waiver` object, field by field in the report's order (a list of scalars
-    /// joined by ", ", nested objects left out); empty when the result carries no waiver.
+    /// joined by ", ", a map as "key=value, ..."; anything deeper left out); empty when the result
+    /// carries no waiver.
     std::vector<std::pair<std::string, std::string>> waiver;
 };
 

@@ -2758,17 +2758,18 @@ def draw_sample(population, size, seed):
 
 class PeriodReport(unittest.TestCase):
     """`kubeproof report` (issue 11) over a store of real, signed scans of two example nodes across
-    eight simulated days: cp-1 (kubeadm) regresses on day 4 (its API server manifest made mode 666)
-    and is fixed on day 7, and has no scan on day 5; worker-1 scans every day. Text, JSON and CSV
-    agree on the population, every exception (date, node, file, SHA-256), the gap and the statuses;
-    the trail comes first in each; an altered report shows at the top; the sample is drawn again in
-    Python. Waivers on results are unit-tested (history/period): `run --waivers` is not on this
-    branch, and stored reports are never edited to fake one."""
+    eight simulated days (2026-01-02 to 2026-01-09): cp-1 (kubeadm) regresses on day 4 (its API server
+    manifest made mode 666) and is fixed on day 7, has no scan on day 5, and is scanned with a waiver
+    of its 1.2.15 FAIL that expires on day 4 (2026-01-05); worker-1 scans every day. Text, JSON and
+    CSV agree on the population, every exception (date, node, file, SHA-256), the gap, the waiver and
+    the statuses, and say when each started and ended; the trail comes first in each; an altered
+    report shows at the top; the sample is drawn again in Python."""
 
     DAY = 86400
     DAYS = range(1, 9)
     MISSING = 5          # cp-1 has no scan that day
     DRIFT = (4, 7)       # cp-1's manifest is mode 666 from day 4 until day 7
+    EXPIRES = "2026-01-05"  # the waiver holds through day 4 (2026-01-05T23:59:59Z)
 
     @classmethod
     def setUpClass(cls):
@@ -2783,19 +2784,24 @@ class PeriodReport(unittest.TestCase):
         subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane"),
                         cls.cp_root], check=True, capture_output=True)
         manifest = os.path.join(cls.cp_root, "etc", "kubernetes", "manifests", "kube-apiserver.yaml")
+        cls.waivers = os.path.join(cls.dir, "waivers.yaml")
+        with open(cls.waivers, "w", encoding="utf-8") as f:
+            f.write(f"waivers:\n  - check: 1.2.15\n    node: cp-1\n    owner: alice@example.com\n"
+                    f"    approver: bob@example.com\n    reason: profiling stays on until the load tests end\n"
+                    f"    ticket: SEC-12\n    created: 2026-01-01\n    expires: {cls.EXPIRES}\n")
         cls.store = os.path.join(cls.dir, "store")
         for day in cls.DAYS:
             if day in cls.DRIFT:
                 os.chmod(manifest, 0o666 if day == cls.DRIFT[0] else 0o600)
             if day != cls.MISSING:
-                cls.scan(cls.cp_root, day, "cp-1")
+                cls.scan(cls.cp_root, day, "cp-1", "--waivers", cls.waivers)
             cls.scan(node_root("worker-json-config"), day, "worker-1")
 
     @classmethod
-    def scan(cls, root, day, node, store=None, cluster="demo"):
+    def scan(cls, root, day, node, *extra, store=None, cluster="demo"):
         environment = dict(base_env(), SOURCE_DATE_EPOCH=str(int(EPOCH) + day * cls.DAY))
         args = ["run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", "--store",
-                store or cls.store, "--cluster", cluster, "--node-name", node, "--sign-key", cls.key]
+                store or cls.store, "--cluster", cluster, "--node-name", node, "--sign-key", cls.key, *extra]
         proc = subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=environment, cwd=CFG.tmp, timeout=60)
         validate_run_output(args, proc, cwd=CFG.tmp)
         if proc.returncode not in (0, 1):
@@ -2869,7 +2875,9 @@ class PeriodReport(unittest.TestCase):
         exceptions = [(e, c) for c in doc["checks"] for n in c["nodes"] for e in n["exceptions"]]
         self.assertEqual(len(exceptions), doc["summary"]["exceptions"])
         for e, _ in exceptions:
-            self.assertIn(f"    [{e['status']}] {e['started_at']} demo/{e['node']} {e['file']} sha256 {e['sha256']} no waiver\n", text)
+            waiver = "no waiver" if e["waiver"] is None else \
+                f"waiver W{e['waiver'] + 1} {e['waiver_state']}{'' if e['covered'] else ' (not covered)'}"
+            self.assertIn(f"    [{e['status']}] {e['started_at']} demo/{e['node']} {e['file']} sha256 {e['sha256']} {waiver}\n", text)
         self.assertEqual(len(re.findall(r"^    \[[A-Z]+\] \d{4}-", text, re.M)), len(exceptions))
         # Every (criterion, check, node) of the JSON is a CSV row with the same figures.
         csv_rows = {(r["criterion"], r["check id"], r["node"]): r for r in rows}
@@ -2886,9 +2894,48 @@ class PeriodReport(unittest.TestCase):
                     self.assertEqual((r["longest failing streak (scans)"], r["longest failing streak (seconds)"],
                                       r["longest failing streak from"], r["longest failing streak until"]),
                                      streak(n["longest_failing_streak"]))
+                    self.assertEqual((r["waived scans"], r["unwaived exceptions"], r["waiver sources"]),
+                                     (str(n["covered"]), str(n["uncovered"]),
+                                      "; ".join(doc["waivers"][u["waiver"]]["source"] for u in n["waivers"])))
         self.assertEqual(csv_rows[("CC6.1", "1.1.1", "cp-1")]["longest failing streak until"], self.at(7))
         # Byte-stable: the same period twice is the same bytes.
         self.assertEqual(self.report(*options), text)
+
+    def test_a_waiver_that_expires_mid_period(self):
+        options = ("--every", "24h", "--key", self.pub)
+        doc = json.loads(self.report(*options, "--format", "json"))
+        source = f"{self.waivers}:2"
+        self.assertEqual(doc["waivers"], [{
+            "source": source, "check": "1.2.15", "owner": "alice@example.com", "approver": "bob@example.com",
+            "reason": "profiling stays on until the load tests end", "ticket": "SEC-12", "created": "2026-01-01",
+            "expires": self.EXPIRES, "scope": {"node": "cp-1"}}])
+        check = next(c for c in doc["checks"] if c["id"] == "1.2.15")
+        [cp1] = check["nodes"]
+        covered_days, expired_days = [1, 2, 3, 4], [6, 7, 8]  # no scan on day 5
+        self.assertEqual([(e["started_at"], e["status"], e["waiver"], e["waiver_state"], e["covered"]) for e in cp1["exceptions"]],
+                         [(self.at(d), "FAIL", 0, "active", True) for d in covered_days] +
+                         [(self.at(d), "FAIL", 0, "expired", False) for d in expired_days])
+        use = {"waiver": 0, "covered": 4, "expired": 3, "first_covered": self.at(1), "last_covered": self.at(4),
+               "first_expired": self.at(6)}
+        self.assertEqual((cp1["covered"], cp1["uncovered"], cp1["waivers"]), (4, 3, [use]))
+        for k in (k for k in doc["criteria"] if doc["checks"].index(check) in k["checks"]):
+            self.assertIn(use, k["waivers"], k["id"])
+            self.assertIn("1.2.15: did not pass in 7 of 7 scans on 1 node (demo/cp-1), 4 covered by a waiver", k["reasons"])
+        # The covered FAILs do not count for the exit code; the expired ones do.
+        unwaived = sum(1 for c in doc["checks"] for n in c["nodes"] for e in n["exceptions"]
+                       if e["status"] in ("FAIL", "ERROR") and not e["covered"])
+        self.assertEqual(doc["summary"]["uncovered_failures"], unwaived)
+        text = self.report(*options)
+        self.assertIn(f"  W1 {source}: check 1.2.15, owner alice@example.com, approver bob@example.com, created 2026-01-01, "
+                      f"expires {self.EXPIRES}, ticket SEC-12: profiling stays on until the load tests end; node cp-1\n", text)
+        self.assertIn(f"    W1 ({source}, owner alice@example.com, expires {self.EXPIRES}): covered 4 scans, {self.at(1)} to "
+                      f"{self.at(4)}; attached but not covering (expired) on 3 scans from {self.at(6)}\n", text)
+        self.assertIn(f"  demo/cp-1: 7 scans: passed 0 (0.0%), exceptions 7 (4 covered by a waiver), not evaluated 0; "
+                      f"status now FAIL ({self.at(8)})\n", text)
+        rows = list(csv.DictReader(io.StringIO(self.report(*options, "--format", "csv"), newline="")))
+        [row] = [r for r in rows if r["check id"] == "1.2.15" and r["criterion"] == check["criteria"][0]]
+        self.assertEqual((row["waived scans"], row["unwaived exceptions"], row["waiver sources"], row["status now"]),
+                         ("4", "3", source, "FAIL"))
 
     def test_every_criterion_of_the_catalogue_with_its_verdict(self):
         doc = json.loads(self.report("--every", "24h", "--format", "json"))
@@ -3004,6 +3051,9 @@ class PeriodReport(unittest.TestCase):
              "kubeproof: --sample N and --seed S go together: the seed makes the selection one an auditor can perform again\n"),
             (["--framework", "soc2", "--every", "soon", self.store], "kubeproof: --every soon: expected a duration such as 24h, 6h or 1d\n"),
             (["--framework", "soc2", empty], "kubeproof: no reports (*.json) under the paths given\n"),
+            (["--framework", "soc2", "--waivers", "w.yaml", self.store],
+             "kubeproof: report --waivers (a waivers file applied to past reports) is not done yet: the report shows the "
+             "waivers each scan carried (run --waivers)\n"),
             (["--framework", "soc2", "--from", "2027-01-01", "--to", "2027-02-01", self.store],
              "kubeproof: no report started in the period 2027-01-01T00:00:00Z to 2027-02-01T00:00:00Z (15 reports read)\n"),
         ]

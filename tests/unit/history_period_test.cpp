@@ -127,7 +127,8 @@ TEST_SUITE("history/period") {
                             {"state", "active"},
                             {"namespaces", {"a", "b"}},
                             {"limit", 3},
-                            {"nested", {{"ignored", true}}}};
+                            {"selector", {{"app", "web"}, {"tier", "front"}}},
+                            {"nested", {{"deeper", {{"ignored", true}}}}}};
         auto other = test::stored_result("1.1.1", "apiserver.manifest.mode", "PASS");
         other["controls"] = {{"pci-dss", {"2.2.4"}}};
         auto doc = test::stored_report("cp-1", {waived, other}, "demo");
@@ -146,7 +147,9 @@ TEST_SUITE("history/period") {
               std::vector<std::pair<std::string, std::string>>{{"source", "waivers.yaml:12"},
                                                                {"state", "active"},
                                                                {"namespaces", "a, b"},
-                                                               {"limit", "3"}});
+                                                               {"limit", "3"},
+                                                               {"selector", "app=web, tier=front"},
+                                                               {"nested", ""}});
         CHECK(history::read_rows(doc.dump(), "r.json", "pci-dss")->results.size() == 2);
     }
 
