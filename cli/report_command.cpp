@@ -19,6 +19,7 @@ struct ReportOptions {
     std::string every, from, to;
     std::string output;
     std::string checks_dir;
+    std::string waivers;
     size_t sample_size = 0;
     uint64_t seed_value = 0;
     CLI::Option* sample = nullptr;
@@ -69,6 +70,12 @@ private:
 };
 
 int report(ReportOptions& o) {
+    if (!o.waivers.empty()) {
+        print_error(
+            "report --waivers (a waivers file applied to past reports) is not done yet: the "
+            "report shows the waivers each scan carried (run --waivers)");
+        return k_exit_usage;
+    }
     if (!parse_window(o.from, o.to, o.every, o.request.from, o.request.to, o.request.every))
         return k_exit_usage;
     if ((o.sample->count() > 0) != (o.seed->count() > 0)) {
@@ -134,6 +141,8 @@ void add_report(CLI::App& app, Action& action) {
         ->capture_default_str();
     cmd->add_option("--output", o->output,
                     "Write the period report to this file (atomically) instead of stdout");
+    cmd->add_option("--waivers", o->waivers,
+                    "Not done yet: the report shows the waivers the scans carried");
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Definitions directory laid out like checks/ (for its frameworks)");
     cmd->callback([o, &action] { action = [o] { return report(*o); }; });

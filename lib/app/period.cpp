@@ -58,17 +58,20 @@ struct Reader {
         // fragments of them left between the small allocations that stay.
         thread_local std::string bytes;
         if (auto error = local::read_local_file_into(file.path, bytes)) return error->message;
+        // A report outside a period given with --from or --to counts only by its header: it is not
+        // hashed, its signature is not checked and its results are not read.
+        if (request.from || request.to) {
+            auto header = history::read_header(bytes, file.path);
+            if (!header) return header.error().message;
+            if (!in_period(*header)) {
+                if (keep(i, file, *header)) input.reports[i].header = std::move(*header);
+                return std::nullopt;
+            }
+        }
         auto rows = history::read_rows(bytes, file.path, request.framework);
         if (!rows) return rows.error().message;
-        {
-            const std::lock_guard lock(mutex);
-            clusters.insert(history::cluster_of(rows->header));
-            if (!rows->header.cluster_name.empty()) clusters.insert(rows->header.cluster_name);
-        }
-        if (!history::in_clusters(rows->header, request.clusters)) return std::nullopt;
+        if (!keep(i, file, rows->header)) return std::nullopt;
         history::VerifyInput& out = input.reports[i];
-        out.path = file.path;
-        out.relative = file.relative;
         out.sha256 = evidence::sha256_hex(bytes);
         out.signature = check_signature(file.path, bytes, keys, out.signature_detail);
         out.header = std::move(rows->header);
@@ -76,8 +79,27 @@ struct Reader {
         auto results = input.tables.intern(rows->results);
         if (!results) return fmt::format("{}: {}", file.path, results.error());
         input.results[i] = std::move(*results);
-        kept[i] = 1;
         return std::nullopt;
+    }
+
+    bool in_period(const history::ReportHeader& header) const {
+        const std::time_t started = history::parse_rfc3339(header.started_at).value_or(0);
+        return (!request.from || started >= *request.from) &&
+               (!request.to || started < *request.to);
+    }
+
+    /// Notes the report's cluster; whether the --cluster filter keeps it (then its place is kept).
+    bool keep(size_t i, const FoundReport& file, const history::ReportHeader& header) {
+        {
+            const std::lock_guard lock(mutex);
+            clusters.insert(history::cluster_of(header));
+            if (!header.cluster_name.empty()) clusters.insert(header.cluster_name);
+        }
+        if (!history::in_clusters(header, request.clusters)) return false;
+        input.reports[i].path = file.path;
+        input.reports[i].relative = file.relative;
+        kept[i] = 1;
+        return true;
     }
 };
 
