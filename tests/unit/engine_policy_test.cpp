@@ -431,7 +431,8 @@ TEST_SUITE("engine/policy") {
             d["metadata"]["uid"] = "d-" + std::to_string(i);
             objects.emplace_back(std::move(d), model::Origin{});
         }
-        const auto& privileged = run(std::move(objects)).at("5.2.2");
+        const auto results = run(std::move(objects));
+        const auto& privileged = results.at("5.2.2");
         CHECK(privileged.findings == 120);
         CHECK(privileged.evidence.size() == 100);
     }
