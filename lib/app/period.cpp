@@ -1,7 +1,5 @@
 #include "app/period.hpp"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <mutex>
 #include <set>
@@ -180,9 +178,6 @@ util::Expected<PeriodResult, ScanError> period_report(
                                cluster, fmt::join(reader.clusters, ", "))});
     }
     keep_only(reader.kept, input);
-    // The parse's freed memory is scattered between what the reports left (two threads, two
-    // arenas): give its pages back before the period report is decided.
-    ::malloc_trim(0);
 
     history::PeriodOptions options{request.from, request.to,  request.every,    request.clusters,
                                    std::nullopt, request.now, KUBEPROOF_VERSION};
