@@ -163,15 +163,25 @@ private:
 
 }  // namespace
 
+util::Expected<ReportHeader, ReadProblem> read_rows_into(std::string_view bytes,
+                                                         const std::string& name,
+                                                         const std::string& framework,
+                                                         std::vector<ResultRow>& rows) {
+    rows.clear();
+    RowsSax sax(framework, rows);
+    auto header = read_header_then(bytes, name, &sax);
+    if (!header) return header;
+    if (!sax.saw_list())
+        return util::unexpected(
+            ReadProblem{fmt::format("{}: the report has no results list", name)});
+    return header;
+}
+
 util::Expected<ReportRows, ReadProblem> read_rows(std::string_view bytes, const std::string& name,
                                                   const std::string& framework) {
     ReportRows out;
-    RowsSax rows(framework, out.results);
-    auto header = read_header_then(bytes, name, &rows);
+    auto header = read_rows_into(bytes, name, framework, out.results);
     if (!header) return util::unexpected(header.error());
-    if (!rows.saw_list())
-        return util::unexpected(
-            ReadProblem{fmt::format("{}: the report has no results list", name)});
     out.header = std::move(*header);
     return out;
 }

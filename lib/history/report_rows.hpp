@@ -36,4 +36,11 @@ struct ReportRows {
 util::Expected<ReportRows, ReadProblem> read_rows(std::string_view bytes, const std::string& name,
                                                   const std::string& framework);
 
+/// The same, into `rows` (cleared first; its capacity kept, so that a loop over many reports
+/// allocates it once); returns the header.
+util::Expected<ReportHeader, ReadProblem> read_rows_into(std::string_view bytes,
+                                                         const std::string& name,
+                                                         const std::string& framework,
+                                                         std::vector<ResultRow>& rows);
+
 }  // namespace kubeproof::history
