@@ -34,6 +34,7 @@ int main(int argc, char** argv) try {
     add_diff(app, action);
     add_merge(app, action);
     add_report(app, action);
+    add_index(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

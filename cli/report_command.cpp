@@ -1,14 +1,14 @@
 // `kubeproof report`: option parsing and wiring only; the period report is decided in
 // lib/history (period.hpp) and rendered by lib/report (period_writers.hpp).
-#include <cstdio>
 #include <ctime>
 #include <memory>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include "app/period.hpp"
 #include "commands.hpp"
-#include "local/atomic_write.hpp"
+#include "stream_output.hpp"
 
 namespace kubeproof::cli {
 
@@ -24,49 +24,7 @@ struct ReportOptions {
     uint64_t seed_value = 0;
     CLI::Option* sample = nullptr;
     CLI::Option* seed = nullptr;
-};
-
-/// Where the rendered report goes as it is written: stdout, or a file replaced atomically when
-/// the whole report is written (opened with the first piece, so a refused run writes nothing).
-class Output {
-public:
-    explicit Output(const std::string& path) : m_path(path == "-" ? "" : path) {}
-
-    void write(std::string_view piece) {
-        if (m_path.empty()) {
-            if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size()) m_failed = true;
-            return;
-        }
-        if (!m_file && m_error.empty()) open();
-        if (m_file) m_file->write(piece);
-    }
-
-    /// The exit code of writing it all: 0, or 3 with the reason printed.
-    int finish() {
-        if (m_path.empty())
-            return std::fflush(stdout) == 0 && !m_failed ? k_exit_ok : k_exit_scan_failed;
-        if (!m_file && m_error.empty()) open();
-        if (m_error.empty()) {
-            if (auto problem = m_file->commit()) m_error = *problem;
-        }
-        if (m_error.empty()) return k_exit_ok;
-        print_error("cannot write the period report: " + m_error);
-        return k_exit_scan_failed;
-    }
-
-private:
-    void open() {
-        auto file = local::AtomicWriter::open(m_path);
-        if (file)
-            m_file.emplace(std::move(*file));
-        else
-            m_error = file.error();
-    }
-
-    std::string m_path;
-    std::optional<local::AtomicWriter> m_file;
-    std::string m_error;
-    bool m_failed = false;
+    bool no_index = false;
 };
 
 int report(ReportOptions& o) {
@@ -94,8 +52,9 @@ int report(ReportOptions& o) {
     }
     auto loaded = load_or_report(o.checks_dir);
     if (!loaded) return k_exit_usage;
+    o.request.use_index = !o.no_index;
     o.request.now = source_date_epoch().value_or(std::time(nullptr));
-    Output output(o.output);
+    StreamOutput output(o.output, "the period report");
     auto result = app::period_report(loaded->definitions, o.request,
                                      [&output](std::string_view piece) { output.write(piece); });
     if (!result) {
@@ -143,6 +102,9 @@ void add_report(CLI::App& app, Action& action) {
                     "Write the period report to this file (atomically) instead of stdout");
     cmd->add_option("--waivers", o->waivers,
                     "Not done yet: the report shows the waivers the scans carried");
+    cmd->add_flag("--no-index", o->no_index,
+                  "Read every report, even those the store's index (kubeproof index) knows "
+                  "unchanged");
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Definitions directory laid out like checks/ (for its frameworks)");
     cmd->callback([o, &action] { action = [o] { return report(*o); }; });

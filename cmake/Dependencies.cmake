@@ -21,6 +21,10 @@ set_target_properties(yaml-cpp::static PROPERTIES
     IMPORTED_LOCATION "${YAMLCPP_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${YAMLCPP_INCLUDE_DIR}")
 
+# SQLite (the store index): Debian's libsqlite3.a; it needs libm, libdl and pthread.
+find_package(SQLite3 3.40 REQUIRED)
+set_property(TARGET SQLite::SQLite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES m ${CMAKE_DL_LIBS} Threads::Threads)
+
 # re2 ships only a pkg-config file; the Debian build needs no abseil, only pthread.
 find_path(RE2_INCLUDE_DIR re2/re2.h REQUIRED)
 find_library(RE2_LIBRARY re2 REQUIRED)

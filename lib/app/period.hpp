@@ -27,6 +27,7 @@ struct PeriodRequest {
     std::optional<uint64_t> seed;  ///< --seed S
     std::string format = "text";   ///< a period writer (report/period_writers.hpp)
     std::time_t now = 0;           ///< the report's time (SOURCE_DATE_EPOCH, else the clock)
+    bool use_index = true;         ///< take unchanged reports from a store's index (--no-index)
 };
 
 /// What decides the exit code.

@@ -84,7 +84,11 @@ struct PeriodTables {
     /// distinct checks, statuses beyond 255 or waivers beyond 2^31. Not thread-safe.
     util::Expected<std::vector<ScanResult>, std::string> intern(const std::vector<ResultRow>& rows);
 
+    /// The compact result of one row (the same limits).
+    util::Expected<ScanResult, std::string> intern(const ResultRow& row);
+
 private:
+    std::string m_key;  ///< reused by intern()
     std::map<std::string, uint16_t, std::less<>> m_variants;
     std::map<std::string, uint8_t, std::less<>> m_statuses;
     std::map<std::string, int32_t, std::less<>> m_waivers;

@@ -91,49 +91,54 @@ util::Expected<std::vector<ScanResult>, std::string> PeriodTables::intern(
     const std::vector<ResultRow>& rows) {
     std::vector<ScanResult> out;
     out.reserve(rows.size());
-    std::string key;
     for (const auto& row : rows) {
-        ScanResult result;
-        key.clear();
-        for (const std::string* part : {&row.id, &row.key, &row.title}) {
-            key += *part;
-            key += k_separator;
-        }
-        for (const auto& criterion : row.criteria) {
-            key += criterion;
-            key += k_separator;
-        }
-        auto variant = m_variants.find(key);
-        if (variant == m_variants.end()) {
-            if (variants.size() > std::numeric_limits<uint16_t>::max())
-                return util::unexpected(std::string("the reports name more than 65,535 checks"));
-            variant = m_variants.emplace(key, static_cast<uint16_t>(variants.size())).first;
-            variants.push_back({row.id, row.key, row.title, row.criteria});
-        }
-        result.variant = variant->second;
-        auto status = m_statuses.find(row.status);
-        if (status == m_statuses.end()) {
-            if (statuses.size() > std::numeric_limits<uint8_t>::max())
-                return util::unexpected(std::string("the reports use more than 255 statuses"));
-            status = m_statuses.emplace(row.status, static_cast<uint8_t>(statuses.size())).first;
-            statuses.push_back(row.status);
-        }
-        result.status = status->second;
-        if (!row.waiver.empty()) {
-            Waiver waiver = waiver_of(row.waiver, result.state);
-            const std::string id = identity(waiver);
-            auto known = m_waivers.find(id);
-            if (known == m_waivers.end()) {
-                if (waivers.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max()))
-                    return util::unexpected(std::string("the reports carry too many waivers"));
-                known = m_waivers.emplace(id, static_cast<int32_t>(waivers.size())).first;
-                waivers.push_back(std::move(waiver));
-            }
-            result.waiver = known->second;
-        }
-        out.push_back(result);
+        auto result = intern(row);
+        if (!result) return util::unexpected(std::move(result.error()));
+        out.push_back(*result);
     }
     return out;
+}
+
+util::Expected<ScanResult, std::string> PeriodTables::intern(const ResultRow& row) {
+    ScanResult result;
+    m_key.clear();
+    for (const std::string* part : {&row.id, &row.key, &row.title}) {
+        m_key += *part;
+        m_key += k_separator;
+    }
+    for (const auto& criterion : row.criteria) {
+        m_key += criterion;
+        m_key += k_separator;
+    }
+    auto variant = m_variants.find(m_key);
+    if (variant == m_variants.end()) {
+        if (variants.size() > std::numeric_limits<uint16_t>::max())
+            return util::unexpected(std::string("the reports name more than 65,535 checks"));
+        variant = m_variants.emplace(m_key, static_cast<uint16_t>(variants.size())).first;
+        variants.push_back({row.id, row.key, row.title, row.criteria});
+    }
+    result.variant = variant->second;
+    auto status = m_statuses.find(row.status);
+    if (status == m_statuses.end()) {
+        if (statuses.size() > std::numeric_limits<uint8_t>::max())
+            return util::unexpected(std::string("the reports use more than 255 statuses"));
+        status = m_statuses.emplace(row.status, static_cast<uint8_t>(statuses.size())).first;
+        statuses.push_back(row.status);
+    }
+    result.status = status->second;
+    if (!row.waiver.empty()) {
+        Waiver waiver = waiver_of(row.waiver, result.state);
+        const std::string id = identity(waiver);
+        auto known = m_waivers.find(id);
+        if (known == m_waivers.end()) {
+            if (waivers.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max()))
+                return util::unexpected(std::string("the reports carry too many waivers"));
+            known = m_waivers.emplace(id, static_cast<int32_t>(waivers.size())).first;
+            waivers.push_back(std::move(waiver));
+        }
+        result.waiver = known->second;
+    }
+    return result;
 }
 
 std::vector<size_t> draw_sample(size_t population, size_t size, uint64_t seed) {

@@ -30,7 +30,7 @@ Field field_of(const std::string& name) {
 class RowsSax final : public nlohmann::json_sax<json> {
 public:
     RowsSax(const std::string& framework, std::vector<ResultRow>& out)
-        : m_framework(framework), m_out(out) {}
+        : m_framework(framework), m_every(framework == k_every_framework), m_out(out) {}
 
     bool null() override { return wanted() ? scalar("null") : true; }
     bool boolean(bool value) override { return wanted() ? scalar(value ? "true" : "false") : true; }
@@ -55,7 +55,7 @@ public:
         return true;
     }
     bool end_object() override {
-        if (m_depth == 2 && !m_row.criteria.empty()) m_out.push_back(std::move(m_row));
+        if (m_depth == 2 && (m_every || !m_row.criteria.empty())) m_out.push_back(std::move(m_row));
         --m_depth;
         return true;
     }
@@ -88,7 +88,8 @@ private:
     /// What a list or object four levels down holds: the framework's criteria, or a waiver field
     /// with several values (a list, or a map such as a label selector).
     Holds inner(bool list) {
-        if (list && m_holds == Holds::Controls && m_name == m_framework) return Holds::Criteria;
+        if (list && m_holds == Holds::Controls && (m_every || m_name == m_framework))
+            return Holds::Criteria;
         if (m_holds != Holds::Waiver) return Holds::Nothing;
         m_row.waiver.emplace_back(m_name, "");
         return list ? Holds::WaiverList : Holds::WaiverMap;
@@ -117,7 +118,7 @@ private:
         } else if (m_depth == 3) {
             m_row.waiver.emplace_back(m_name, std::move(value));
         } else if (m_inner == Holds::Criteria) {
-            m_row.criteria.push_back(std::move(value));
+            m_row.criteria.push_back(m_every ? m_name + '\t' + value : std::move(value));
         } else {
             std::string& joined = m_row.waiver.back().second;
             if (!joined.empty()) joined += ", ";
@@ -150,6 +151,7 @@ private:
     }
 
     const std::string& m_framework;
+    bool m_every;  ///< k_every_framework: every result, every framework's criteria
     std::vector<ResultRow>& m_out;
     ResultRow m_row;
     int m_depth = 0;

@@ -30,6 +30,10 @@ struct ReportRows {
     std::vector<ResultRow> results;
 };
 
+/// The `framework` of read_rows() that keeps every result, whatever it supports, each criterion
+/// written "<framework>\t<criterion>" (the store index keeps every result for every framework).
+inline constexpr std::string_view k_every_framework = "*";
+
 /// Reads a report's header and, by SAX, the rows of the results whose `controls` name criteria
 /// of `framework`: no DOM of the results is built, so a report costs its parse and a few strings
 /// per result. A file that is not a report, or not JSON, is a ReadProblem naming file:line:col.

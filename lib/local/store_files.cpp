@@ -108,6 +108,15 @@ util::IoResult<std::vector<std::string>> list_names(const std::string& dir) {
     return names;
 }
 
+std::optional<FileStamp> stamp_of(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+    constexpr int64_t k_ns = 1000000000;
+    return FileStamp{static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
+                     static_cast<int64_t>(info.st_mtim.tv_sec) * k_ns + info.st_mtim.tv_nsec,
+                     static_cast<int64_t>(info.st_ctim.tv_sec) * k_ns + info.st_ctim.tv_nsec};
+}
+
 util::IoResult<std::vector<std::string>> find_files(const std::string& dir,
                                                     std::string_view suffix) {
     struct stat info {};

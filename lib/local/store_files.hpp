@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,20 @@ private:
     explicit FileLock(int fd) : m_fd(fd) {}
     int m_fd = -1;
 };
+
+/// What stat(2) says of a regular file: enough to tell that it changed.
+struct FileStamp {
+    uint64_t inode = 0;
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
+
+    bool operator==(const FileStamp&) const = default;
+};
+
+/// The stamp of a regular file (symlinks followed, as reading it does); nullopt when it is missing,
+/// unreadable or not a regular file.
+std::optional<FileStamp> stamp_of(const std::string& path);
 
 /// The names in a directory (without . and ..), sorted; empty when the directory does not exist.
 util::IoResult<std::vector<std::string>> list_names(const std::string& dir);

@@ -1,0 +1,52 @@
+#pragma once
+
+// What `report` reads from the stores' indexes (lib/index). Internal to lib/app.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/stored_reports.hpp"
+#include "index/store_index.hpp"
+
+namespace kubeproof::app {
+
+/// The keys as the index records them (Entry::keys): their ids, sorted, joined by ",".
+std::string index_keys(const PublicKeys& keys);
+
+/// The indexes of the store folders a `report` reads, for what they hold of reports unchanged
+/// since they were indexed. Empty when no folder has one. Internal to lib/app.
+class StoreIndexes {
+public:
+    /// Loads the index of each folder among `inputs` that has one; an index that cannot be read
+    /// is passed over with a warning on stderr (it is derived: the reports are read instead).
+    static StoreIndexes load(const std::vector<std::string>& inputs);
+
+    StoreIndexes();
+    StoreIndexes(StoreIndexes&&) noexcept;
+    StoreIndexes& operator=(StoreIndexes&&) noexcept;
+    StoreIndexes(const StoreIndexes&) = delete;
+    StoreIndexes& operator=(const StoreIndexes&) = delete;
+    ~StoreIndexes();
+
+    /// A report an index knows: what it recorded, and the index's table of results (one per
+    /// store folder: `store` tells them apart).
+    struct Hit {
+        index::Entry* entry = nullptr;  ///< the caller may take its header and results
+        const index::Snapshot* snapshot = nullptr;
+        size_t store = 0;
+    };
+    /// The number of store folders with an index.
+    size_t stores() const;
+    /// What an index holds of a report when the report (and, when keys are given, its envelope)
+    /// is unchanged since it was indexed with the same keys; null otherwise.
+    std::optional<Hit> find(const FoundReport& file, const std::string& keys);
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+}  // namespace kubeproof::app
