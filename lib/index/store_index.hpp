@@ -94,5 +94,4 @@ std::string_view signature_text(history::SignatureState state);
 /// The key ids of a set of keys as Entry::keys spells them.
 std::string keys_text(const std::vector<std::string>& key_ids);
 
-
 }  // namespace kubeproof::index

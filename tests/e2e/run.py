@@ -3038,6 +3038,139 @@ class PeriodReport(unittest.TestCase):
         self.assertEqual((proc.returncode, proc.stderr),
                          (2, "kubeproof: --cluster nope: no report of this cluster under the paths given (clusters: lab, prod)\n"))
 
+    def formats(self):
+        """The period report formats this binary has (from its --help)."""
+        out = kubeproof("report", "--help").stdout
+        line = next(l for l in out.splitlines() if "--format" in l)
+        return re.findall(r"\b(text|json|csv|html|oscal)\b", line.split("--format", 1)[1]) or ["text", "json", "csv"]
+
+    def test_the_index_changes_the_speed_and_nothing_else(self):
+        store = os.path.join(self.dir, "indexed")
+        shutil.copytree(self.store, store)
+        index_file = os.path.join(store, "kubeproof-index.sqlite")
+        formats = self.formats()
+        self.assertIn("csv", formats)
+
+        def outputs():
+            out = {}
+            for keyed in ((), ("--key", self.pub)):
+                for fmt_ in formats:
+                    for no_index in ((), ("--no-index",)):
+                        proc = kubeproof_bytes("report", store, "--framework", "soc2", "--every", "24h", "--sample", "4",
+                                               "--seed", "9", "--format", fmt_, *keyed, *no_index)
+                        out[(keyed, fmt_, no_index)] = (proc.returncode, proc.stdout, proc.stderr)
+            return out
+
+        def same(out, why):
+            for (keyed, fmt_, no_index), value in out.items():
+                if no_index:
+                    self.assertEqual(out[(keyed, fmt_, ())], value, (why, keyed, fmt_))
+            return {k: v for k, v in out.items() if not k[2]}
+
+        def index(*args, expect_rc=0):
+            proc = kubeproof("index", store, *args, timeout=120)
+            self.assertEqual(proc.returncode, expect_rc, proc.stderr)
+            return proc.stderr
+
+        before = same(outputs(), "no index yet")
+        self.assertEqual(index("--key", self.pub),
+                         f"kubeproof: {index_file}: 15 reports: 15 read, 0 unchanged, 0 removed\n")
+        self.assertEqual(same(outputs(), "indexed"), before)
+        self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 15 reports: 0 read, 15 unchanged, 0 removed\n")
+        # Indexed without keys, then asked with keys: the signatures are checked from the files.
+        self.assertEqual(index("--rebuild"), f"kubeproof: {index_file}: 15 reports: 15 read, 0 unchanged, 0 removed\n")
+        self.assertEqual(same(outputs(), "indexed without keys"), before)
+        self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 15 reports: 15 read, 0 unchanged, 0 removed\n")
+        # report reads an unchanged report's digest from the index (shown by rewriting it there);
+        # verify never reads the index.
+        import sqlite3
+        first = self.stored(store)[0]
+        with sqlite3.connect(index_file) as db:
+            self.assertEqual(db.execute("SELECT sha256 FROM reports WHERE path = ?", (os.path.relpath(first[2], store),)).fetchone(),
+                             (first[3],))
+            db.execute("UPDATE reports SET sha256 = ? WHERE path = ?", ("0" * 64, os.path.relpath(first[2], store)))
+        doc = json.loads(kubeproof("report", store, "--framework", "soc2", "--format", "json").stdout)
+        self.assertEqual(doc["scans"][0]["sha256"], "0" * 64)
+        doc = json.loads(kubeproof("report", store, "--framework", "soc2", "--format", "json", "--no-index").stdout)
+        self.assertEqual(doc["scans"][0]["sha256"], first[3])
+        plain = os.path.join(self.dir, "indexed-copy")
+        shutil.copytree(store, plain, ignore=shutil.ignore_patterns("*.sqlite"))
+        verified = [kubeproof("verify", path, "--every", "24h", "--key", self.pub) for path in (store, plain)]
+        self.assertEqual([(v.returncode, v.stdout.replace(plain, store)) for v in verified],
+                         [(verified[0].returncode, verified[0].stdout)] * 2)
+        self.assertEqual(index("--rebuild", "--key", self.pub),
+                         f"kubeproof: {index_file}: 15 reports: 15 read, 0 unchanged, 0 removed\n")
+
+        # A report altered after indexing, keeping its size and mtime: its ctime changed, so the index
+        # is not believed and every format shows the broken signature and link exactly as without it.
+        stored = self.stored(store)
+        target = next(s[2] for s in stored if s[1] == "worker-1" and s[0] == self.at(2))
+        st = os.stat(target)
+        with open(target, "r+b") as f:
+            data = f.read()
+            f.seek(0)
+            f.write(data.replace(b'"host": "worker-1"', b'"host": "worker-2"', 1))
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+        self.assertEqual(os.stat(target).st_size, st.st_size)
+        altered = same(outputs(), "altered after indexing")
+        self.assertNotEqual(altered, before)
+        doc = json.loads(altered[(("--key", self.pub), "json", ())][1])
+        self.assertIn(("signature", target), [(p["kind"], p["path"]) for p in doc["trail"]["problems"]])
+        self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 15 reports: 1 read, 14 unchanged, 0 removed\n")
+        self.assertEqual(same(outputs(), "re-indexed"), altered)
+        # A report removed; a touched one is read again.
+        os.remove(target)
+        os.remove(target + ".sig")
+        os.utime(stored[0][2])
+        self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 14 reports: 1 read, 13 unchanged, 1 removed\n")
+        removed = same(outputs(), "a report removed")
+        # An index that is not one is passed over with a warning, and rebuilt by `index`.
+        with open(index_file, "wb") as f:
+            f.write(b"not an index")
+        proc = kubeproof_bytes("report", store, "--framework", "soc2", "--every", "24h", "--sample", "4", "--seed", "9",
+                               "--format", "json", "--key", self.pub)
+        self.assertEqual((proc.returncode, proc.stdout), removed[(("--key", self.pub), "json", ())][:2])
+        self.assertIn(b"warning: the index is not used, the reports are read", proc.stderr)
+        self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 14 reports: 14 read, 0 unchanged, 0 removed\n")
+        self.assertEqual(same(outputs(), "rebuilt"), removed)
+
+    def test_the_index_exports_every_result_as_csv_and_jsonl(self):
+        store = os.path.join(self.dir, "exported")
+        shutil.copytree(self.store, store)
+        out_csv, out_jsonl = os.path.join(self.dir, "rows.csv"), os.path.join(self.dir, "rows.jsonl")
+        for fmt_, out in (("csv", out_csv), ("jsonl", out_jsonl)):
+            proc = kubeproof("index", store, "--key", self.pub, "--export", fmt_, "--output", out, timeout=120)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        expected = []
+        for started, node, path, sha in self.stored(store):
+            with open(path, encoding="utf-8") as f:
+                report = json.load(f)
+            for r in report["results"]:
+                expected.append((started, node, os.path.relpath(path, store), sha, r["id"], r["status"],
+                                 (r.get("waiver") or {}).get("state", "")))
+        with open(out_csv, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(sorted((r["started_at"], r["node"], r["file"], r["sha256"], r["check_id"], r["status"], r["waiver_state"])
+                                for r in rows), sorted(expected))
+        self.assertEqual({r["signature"] for r in rows}, {"valid"})
+        with open(out_jsonl, encoding="utf-8") as f:
+            lines = [json.loads(line) for line in f]
+        self.assertEqual(len(lines), len(expected))
+        for line, row in zip(lines, rows):
+            self.assertEqual((line["started_at"], line["node"], line["check_id"], line["status"], line["sha256"]),
+                             (row["started_at"], row["node"], row["check_id"], row["status"], row["sha256"]))
+        waived = [l for l in lines if l["check_id"] == "1.2.15" and l["node"] == "cp-1"]
+        self.assertEqual([(l["started_at"], l["waiver"]["state"]) for l in waived],
+                         [(self.at(d), "active") for d in (1, 2, 3, 4)] + [(self.at(d), "expired") for d in (6, 7, 8)])
+        regression = [l for l in lines if l["check_id"] == "1.1.1" and l["node"] == "cp-1"]
+        self.assertEqual([l["status"] for l in regression], ["PASS", "PASS", "PASS", "FAIL", "FAIL", "PASS", "PASS"])
+        self.assertIn("CC6.1", regression[0]["controls"]["soc2"])
+        proc = kubeproof("index", store, "--output", out_csv)
+        self.assertEqual((proc.returncode, proc.stderr),
+                         (2, "kubeproof: --output names where --export writes the status rows: give --export too\n"))
+        proc = kubeproof("index", os.path.join(store, "demo"), "--export", "yaml")
+        self.assertEqual(proc.returncode, 2)
+
     def test_bad_input_is_exit_2_with_a_clear_message(self):
         empty = os.path.join(self.dir, "empty")
         os.makedirs(empty, exist_ok=True)
