@@ -1,5 +1,6 @@
 // `kubeproof report`: option parsing and wiring only; the period report is decided in
 // lib/history (period.hpp) and rendered by lib/report (period_writers.hpp).
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <string_view>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/period.hpp"
+#include "app/waivers.hpp"
 #include "commands.hpp"
 #include "stream_output.hpp"
 
@@ -25,15 +27,10 @@ struct ReportOptions {
     CLI::Option* sample = nullptr;
     CLI::Option* seed = nullptr;
     bool no_index = false;
+    std::string benchmark = "cis-1.12";
 };
 
 int report(ReportOptions& o) {
-    if (!o.waivers.empty()) {
-        print_error(
-            "report --waivers (a waivers file applied to past reports) is not done yet: the "
-            "report shows the waivers each scan carried (run --waivers)");
-        return k_exit_usage;
-    }
     if (!parse_window(o.from, o.to, o.every, o.request.from, o.request.to, o.request.every))
         return k_exit_usage;
     if ((o.sample->count() > 0) != (o.seed->count() > 0)) {
@@ -52,6 +49,23 @@ int report(ReportOptions& o) {
     }
     auto loaded = load_or_report(o.checks_dir);
     if (!loaded) return k_exit_usage;
+    if (!o.waivers.empty()) {
+        const auto bench = loaded->definitions.benchmarks.find(o.benchmark);
+        if (bench == loaded->definitions.benchmarks.end()) {
+            print_error(fmt::format("unknown benchmark '{}'", o.benchmark));
+            return k_exit_usage;
+        }
+        std::vector<std::string> warnings;
+        auto waivers = app::waivers_for_scan(o.waivers, bench->second, warnings,
+                                             "no period report was written");
+        for (const auto& warning : warnings) print_error("warning: " + warning);
+        if (!waivers) {
+            std::fputs(waivers.error().details.c_str(), stderr);
+            print_error(waivers.error().message);
+            return waivers.error().exit_code;
+        }
+        o.request.waivers = std::move(*waivers);
+    }
     o.request.use_index = !o.no_index;
     o.request.now = source_date_epoch().value_or(std::time(nullptr));
     StreamOutput output(o.output, "the period report");
@@ -101,7 +115,11 @@ void add_report(CLI::App& app, Action& action) {
     cmd->add_option("--output", o->output,
                     "Write the period report to this file (atomically) instead of stdout");
     cmd->add_option("--waivers", o->waivers,
-                    "Not done yet: the report shows the waivers the scans carried");
+                    "Waivers file (YAML) decided for every scan at its time, in place of the "
+                    "waivers the scans carried");
+    cmd->add_option("--benchmark", o->benchmark,
+                    "The benchmark whose checks the --waivers file names")
+        ->capture_default_str();
     cmd->add_flag("--no-index", o->no_index,
                   "Read every report, even those the store's index (kubeproof index) knows "
                   "unchanged");

@@ -11,6 +11,7 @@
 #include "evidence/signing.hpp"
 #include "history/period.hpp"
 #include "history/report_rows.hpp"
+#include "history/waivers.hpp"
 #include "local/local_files.hpp"
 #include "report/period_writers.hpp"
 
@@ -72,7 +73,7 @@ struct Reader {
 
     std::optional<std::string> read(size_t i) {
         const FoundReport& file = found[i];
-        if (indexes.stores() > 0) {
+        if (indexes.stores() > 0 && !request.waivers) {
             if (auto hit = indexes.find(file, keys_id)) return from_index(i, file, *hit);
         }
         // One buffer per thread for all its reports: no 190 KB allocation per report, no
@@ -91,7 +92,9 @@ struct Reader {
             }
         }
         thread_local std::vector<history::ResultRow> rows;  // reused, as `bytes` is
-        auto header = history::read_rows_into(bytes, file.path, request.framework, rows);
+        auto header = request.waivers
+                          ? rows_with_waivers(bytes, file.path, rows)
+                          : history::read_rows_into(bytes, file.path, request.framework, rows);
         if (!header) return header.error().message;
         if (!keep(i, file, *header)) return std::nullopt;
         history::VerifyInput& out = input.reports[i];
@@ -104,6 +107,25 @@ struct Reader {
         if (!results) return fmt::format("{}: {}", file.path, results.error());
         input.results[i] = std::move(*results);
         return std::nullopt;
+    }
+
+    /// The report read whole, its rows for the framework with the waivers of --waivers decided
+    /// at the scan's time in place of those it carried.
+    util::Expected<history::ReportHeader, history::ReadProblem> rows_with_waivers(
+        const std::string& bytes, const std::string& name, std::vector<history::ResultRow>& rows) {
+        auto report = history::read_report(bytes, name);
+        if (!report) return util::unexpected(report.error());
+        const std::time_t at = history::parse_rfc3339(report->header.started_at).value_or(0);
+        std::vector<char> used(request.waivers->waivers.size(), 0);
+        rows.clear();
+        for (const auto& result : report->results) {
+            const auto criteria = result.controls.find(request.framework);
+            if (criteria == result.controls.end() || criteria->second.empty()) continue;
+            rows.push_back(
+                {result.id, result.key, result.title, result.status, criteria->second,
+                 history::stored_waiver(*request.waivers, result, report->header, at, used)});
+        }
+        return std::move(report->header);
     }
 
     /// What read() does, from what the store's index recorded of the report (unchanged since):

@@ -10,6 +10,7 @@
 
 #include "app/scan.hpp"
 #include "model/check.hpp"
+#include "model/waiver.hpp"
 #include "util/expected.hpp"
 
 namespace kubeproof::app {
@@ -28,6 +29,9 @@ struct PeriodRequest {
     std::string format = "text";   ///< a period writer (report/period_writers.hpp)
     std::time_t now = 0;           ///< the report's time (SOURCE_DATE_EPOCH, else the clock)
     bool use_index = true;         ///< take unchanged reports from a store's index (--no-index)
+    /// --waivers: decides every result's waiver at its scan's time, in place of the waivers the
+    /// scans carried (each report is then read whole, never from the index).
+    std::optional<model::WaiverFile> waivers;
 };
 
 /// What decides the exit code.

@@ -23,7 +23,8 @@ LoadedWaivers load_waivers(const std::string& path, const model::Benchmark& benc
 
 util::Expected<model::WaiverFile, ScanError> waivers_for_scan(const std::string& path,
                                                               const model::Benchmark& benchmark,
-                                                              std::vector<std::string>& warnings) {
+                                                              std::vector<std::string>& warnings,
+                                                              std::string_view refused) {
     LoadedWaivers loaded = load_waivers(path, benchmark);
     if (!loaded.unreadable.empty())
         return util::unexpected(
@@ -32,11 +33,10 @@ util::Expected<model::WaiverFile, ScanError> waivers_for_scan(const std::string&
         warnings.push_back(parse::format_location(warning));
     if (loaded.errors.empty()) return std::move(loaded.file);
     const size_t n = loaded.errors.size();
-    return util::unexpected(
-        ScanError{2,
-                  fmt::format("{} {} in the waivers file {}: nothing was scanned", n,
-                              n == 1 ? "problem" : "problems", path),
-                  loaded.errors.format()});
+    return util::unexpected(ScanError{2,
+                                      fmt::format("{} {} in the waivers file {}: {}", n,
+                                                  n == 1 ? "problem" : "problems", path, refused),
+                                      loaded.errors.format()});
 }
 
 std::string describe_waivers(const model::WaiverFile& file, const std::string& benchmark,

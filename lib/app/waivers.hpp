@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/scan.hpp"
@@ -23,11 +24,12 @@ struct LoadedWaivers {
 /// Reads the waivers file at `path` (its SHA-256 too) and checks it against `benchmark`.
 LoadedWaivers load_waivers(const std::string& path, const model::Benchmark& benchmark);
 
-/// The waivers of `path` for a scan: every warning appended to `warnings`; an unreadable or
-/// invalid file is exit 2, naming every problem with file:line:col.
-util::Expected<model::WaiverFile, ScanError> waivers_for_scan(const std::string& path,
-                                                              const model::Benchmark& benchmark,
-                                                              std::vector<std::string>& warnings);
+/// The waivers of `path` for a scan (or a period report): every warning appended to `warnings`;
+/// an unreadable or invalid file is exit 2, naming every problem with file:line:col, the message
+/// ending with `refused` (what did not happen because of it).
+util::Expected<model::WaiverFile, ScanError> waivers_for_scan(
+    const std::string& path, const model::Benchmark& benchmark, std::vector<std::string>& warnings,
+    std::string_view refused = "nothing was scanned");
 
 /// What `validate --waivers` prints for a valid file: how many waivers, how many are in force at
 /// `now`, and each one that has expired.

@@ -248,6 +248,8 @@ ReportResult result_of(const nlohmann::ordered_json& r) {
     out.remediation = text_at(r, "remediation");
     out.controls = controls_of(r);
     out.evidence = json(r.value("evidence", nlohmann::ordered_json::array()));
+    if (r.contains("findings") && r["findings"].is_number_integer())
+        out.findings = r["findings"].template get<int>();
     out.node_results = json(r.value("nodes", nlohmann::ordered_json::array()));
     return out;
 }

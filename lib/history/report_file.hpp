@@ -58,7 +58,8 @@ struct ReportResult {
     std::string remediation;
     std::map<std::string, std::vector<std::string>> controls;  ///< framework id -> criteria ids
     nlohmann::json evidence;                                   ///< as the report has it
-    nlohmann::json node_results = nlohmann::json::array();     ///< `nodes` of a merged report
+    std::optional<int> findings;  ///< section 5: the items at fault, each an evidence item
+    nlohmann::json node_results = nlohmann::json::array();  ///< `nodes` of a merged report
 };
 
 /// A whole report.

@@ -107,4 +107,87 @@ model::WaiverSummary apply_waivers(model::Report& report, const model::WaiverFil
     return summary;
 }
 
+namespace {
+
+/// The part of a stored result covers() looks at.
+model::Result result_for_waivers(const ReportResult& stored) {
+    model::Result result;
+    result.id = stored.id;
+    result.key = stored.key;
+    result.target = stored.target;
+    result.findings = stored.findings;
+    const auto status = model::parse_status(stored.status);
+    result.status = status.value_or(model::Status::Error);
+    if (!stored.evidence.is_array()) return result;
+    for (const auto& item : stored.evidence) {
+        if (!item.is_object()) continue;
+        model::Evidence evidence;
+        if (item.contains("source") && item["source"].is_string())
+            evidence.source = item["source"].get<std::string>();
+        if (item.contains("ref") && item["ref"].is_string())
+            evidence.ref = item["ref"].get<std::string>();
+        if (item.contains("labels") && item["labels"].is_object()) {
+            for (const auto& [name, value] : item["labels"].items()) {
+                if (value.is_string()) evidence.labels[name] = value.get<std::string>();
+            }
+        }
+        result.evidence.push_back(std::move(evidence));
+    }
+    return result;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> stored_waiver(const model::WaiverFile& file,
+                                                               const ReportResult& result,
+                                                               const ReportHeader& header,
+                                                               std::time_t at,
+                                                               std::vector<char>& used) {
+    std::vector<std::pair<std::string, std::string>> out;
+    // A status this version does not know is no finding a waiver can accept.
+    if (!model::parse_status(result.status)) return out;
+    const model::Result facts = result_for_waivers(result);
+    model::ScanInfo scan;
+    scan.scope = header.scope;
+    scan.node = header.node;
+    const model::Waiver* active = nullptr;
+    const model::Waiver* expired = nullptr;
+    for (size_t i = 0; i < file.waivers.size(); ++i) {
+        const model::Waiver& waiver = file.waivers[i];
+        if (!covers(waiver, facts, scan)) continue;
+        if (i < used.size()) used[i] = 1;
+        const bool in_force = at < waiver.expires_at;
+        if (in_force && active == nullptr) active = &waiver;
+        if (!in_force && expired == nullptr) expired = &waiver;
+    }
+    const model::Waiver* chosen = active != nullptr ? active : expired;
+    if (chosen == nullptr) return out;
+    const model::Waiver& w = *chosen;
+    auto add = [&out](const char* name, const std::string& value, bool always = false) {
+        if (always || !value.empty()) out.emplace_back(name, value);
+    };
+    add("source", w.source, true);
+    add("check", w.check, true);
+    add("node", w.node);
+    add("namespace", w.namespace_name);
+    add("object", w.object);
+    if (!w.selector.empty()) {
+        std::string joined;
+        for (const auto& [name, value] : w.selector) {
+            if (!joined.empty()) joined += ", ";
+            joined += name + "=" + value;
+        }
+        out.emplace_back("selector", joined);
+    }
+    add("owner", w.owner, true);
+    add("approver", w.approver);
+    add("reason", w.reason);
+    add("ticket", w.ticket);
+    add("created", w.created);
+    add("expires", w.expires, true);
+    out.emplace_back("state", model::to_string(active != nullptr ? model::WaiverState::Active
+                                                                 : model::WaiverState::Expired));
+    return out;
+}
+
 }  // namespace kubeproof::history

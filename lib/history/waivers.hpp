@@ -4,7 +4,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "history/report_file.hpp"
 #include "model/result.hpp"
 #include "model/waiver.hpp"
 
@@ -36,5 +39,17 @@ bool covers(const model::Waiver& waiver, const model::Result& result, const mode
 /// and the waivers that covered nothing.
 model::WaiverSummary apply_waivers(model::Report& report, const model::WaiverFile& file,
                                    std::time_t now);
+
+/// The waiver a waivers file gives a stored result at `at` (its scan's time), chosen as
+/// apply_waivers() chooses: the first waiver in file order that covers it and is in force, else
+/// the first expired one. Its fields as a report states them (`result.waiver`: source, check, the
+/// scope, owner, approver, reason, ticket, created, expires, then state; a selector as
+/// "key=value, ..."), as history::ResultRow::waiver holds them; empty when none covers it. Sets
+/// `used[i]` for every waiver i that covers it.
+std::vector<std::pair<std::string, std::string>> stored_waiver(const model::WaiverFile& file,
+                                                               const ReportResult& result,
+                                                               const ReportHeader& header,
+                                                               std::time_t at,
+                                                               std::vector<char>& used);
 
 }  // namespace kubeproof::history

@@ -84,10 +84,13 @@ void period_facts(const PeriodReport& r, Out& out) {
               r.waivers.empty() ? std::string("none") : fmt::format("{}", r.waivers.size()));
     for (size_t i = 0; i < r.waivers.size(); ++i) {
         const auto& w = r.waivers[i];
-        out.print(
-            "  W{} {}: check {}, owner {}, approver {}, created {}, expires {}, ticket {}: {}",
-            i + 1, w.source, w.check, w.owner, w.approver, w.created, w.expires, w.ticket,
-            w.reason);
+        // Approver, creation date, ticket and reason are optional: only those given are shown.
+        out.print("  W{} {}: check {}, owner {}", i + 1, w.source, w.check, w.owner);
+        if (!w.approver.empty()) out.print(", approver {}", w.approver);
+        if (!w.created.empty()) out.print(", created {}", w.created);
+        out.print(", expires {}", w.expires);
+        if (!w.ticket.empty()) out.print(", ticket {}", w.ticket);
+        if (!w.reason.empty()) out.print(": {}", w.reason);
         for (const auto& [name, value] : w.scope) out.print("; {} {}", name, value);
         out.put("\n");
     }

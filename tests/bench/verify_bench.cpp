@@ -51,6 +51,7 @@ struct Args {
     int days = 365;
     int runs = 3;
     bool reuse = false;
+    std::string only;  ///< "", "verify" or "index": which part to time
 };
 
 [[noreturn]] void die(const std::string& message) {
@@ -75,7 +76,9 @@ Args parse_args(int argc, char** argv) {
         }
         if (i + 1 >= argc) die("missing value for " + flag);
         const std::string value = argv[++i];
-        if (flag == "--root")
+        if (flag == "--only" && (value == "verify" || value == "index"))
+            args.only = value;
+        else if (flag == "--root")
             args.root = value;
         else if (flag == "--binary")
             args.binary = value;
@@ -92,7 +95,7 @@ Args parse_args(int argc, char** argv) {
     }
     if (args.root.empty() || args.binary.empty())
         die("usage: kubeproof_verify_bench --root NODE_ROOT --binary KUBEPROOF [--store DIR] "
-            "[--nodes N] [--days D] [--runs R] [--reuse]");
+            "[--nodes N] [--days D] [--runs R] [--reuse] [--only verify|index]");
     return args;
 }
 
@@ -199,14 +202,10 @@ struct Run {
     std::string last_line;
 };
 
-Run run_verify(const Args& args) {
-    const std::vector<std::string> argv_text = {args.binary,
-                                                "verify",
-                                                "--key",
-                                                args.store + "/pub.pem",
-                                                "--every",
-                                                "24h",
-                                                args.store + "/reports"};
+/// Runs the binary with these arguments, output collected; wall time and peak RSS.
+Run run_binary(const Args& args, const std::vector<std::string>& arguments) {
+    std::vector<std::string> argv_text = {args.binary};
+    argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
     for (const auto& a : argv_text) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -247,6 +246,29 @@ Run run_verify(const Args& args) {
     return run;
 }
 
+/// Times a command `runs` times after a warm-up: prints each run and the median; returns the
+/// median and the peak RSS (KB) over the runs.
+std::pair<double, long> time_runs(const Args& args, const std::string& what,
+                                  const std::vector<std::string>& arguments, size_t reports) {
+    const Run warm = run_binary(args, arguments);
+    std::printf("%s\n  warm-up: %.2f s, exit %d: %s\n", what.c_str(), warm.seconds, warm.exit_code,
+                warm.last_line.c_str());
+    std::vector<double> times;
+    long peak = 0;
+    for (int i = 0; i < args.runs; ++i) {
+        const Run run = run_binary(args, arguments);
+        std::printf("  run %d: %.2f s, peak RSS %.1f MB, exit %d\n", i + 1, run.seconds,
+                    static_cast<double>(run.peak_rss_kb) / 1024.0, run.exit_code);
+        times.push_back(run.seconds);
+        peak = std::max(peak, run.peak_rss_kb);
+    }
+    std::sort(times.begin(), times.end());
+    const double median = times[times.size() / 2];
+    std::printf("  median %.2f s (%.0f reports/s), peak RSS %.1f MB\n", median,
+                static_cast<double>(reports) / median, static_cast<double>(peak) / 1024.0);
+    return {median, peak};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -258,27 +280,40 @@ int main(int argc, char** argv) {
     const StoreSize size = store_size(args.store + "/reports");
     const size_t reports = size.reports;
     const auto bytes = size.report_bytes;
-    std::printf(
-        "verify over %zu reports (%.2f GB) and %zu envelopes (%.2f GB), %d runs after a "
-        "warm-up\n",
-        reports, static_cast<double>(bytes) / 1e9, size.envelopes,
-        static_cast<double>(size.envelope_bytes) / 1e9, args.runs);
-    const Run warm = run_verify(args);
-    std::printf("  warm-up: %.2f s, exit %d: %s\n", warm.seconds, warm.exit_code,
-                warm.last_line.c_str());
-    std::vector<double> times;
-    long peak = 0;
-    for (int i = 0; i < args.runs; ++i) {
-        const Run run = run_verify(args);
-        std::printf("  run %d: %.2f s, peak RSS %.1f MB, exit %d\n", i + 1, run.seconds,
-                    static_cast<double>(run.peak_rss_kb) / 1024.0, run.exit_code);
-        times.push_back(run.seconds);
-        peak = std::max(peak, run.peak_rss_kb);
+    const std::string store = args.store + "/reports";
+    const std::string key = args.store + "/pub.pem";
+    std::printf("%zu reports (%.2f GB) and %zu envelopes (%.2f GB), %d runs after a warm-up each\n",
+                reports, static_cast<double>(bytes) / 1e9, size.envelopes,
+                static_cast<double>(size.envelope_bytes) / 1e9, args.runs);
+    if (args.only.empty() || args.only == "verify") {
+        const auto [median, peak] = time_runs(
+            args,
+            "verify --key --every 24h (every report and envelope read, every signature checked)",
+            {"verify", "--key", key, "--every", "24h", store}, reports);
+        std::printf("verify: median %.2f s (%.0f MB of reports/s), peak RSS %.1f MB\n", median,
+                    static_cast<double>(bytes) / 1e6 / median, static_cast<double>(peak) / 1024.0);
     }
-    std::sort(times.begin(), times.end());
-    const double median = times[times.size() / 2];
-    std::printf("median %.2f s (%.0f reports/s, %.0f MB of reports/s), peak RSS %.1f MB\n", median,
-                static_cast<double>(reports) / median, static_cast<double>(bytes) / 1e6 / median,
-                static_cast<double>(peak) / 1024.0);
+    if (args.only.empty() || args.only == "index") {
+        const auto [indexed, index_peak] =
+            time_runs(args, "index --rebuild --key (every report read, every signature checked)",
+                      {"index", store, "--rebuild", "--key", key}, reports);
+        const auto [updated, update_peak] =
+            time_runs(args, "index --key again (nothing changed: every file stat'ed, none read)",
+                      {"index", store, "--key", key}, reports);
+        const std::string out = args.store + "/period.html";
+        const auto [from_index, report_peak] = time_runs(
+            args, "report --framework soc2 --every 24h --key --format html, from the index",
+            {"report", store, "--framework", "soc2", "--every", "24h", "--key", key, "--format",
+             "html", "--output", out},
+            reports);
+        std::printf(
+            "index: build %.2f s (%.0f reports/s, peak RSS %.1f MB); up to date %.2f s; a year's "
+            "SOC 2 HTML report from it %.2f s (peak RSS %.1f MB), %.1f MB of HTML\n",
+            indexed, static_cast<double>(reports) / indexed,
+            static_cast<double>(index_peak) / 1024.0, updated, from_index,
+            static_cast<double>(report_peak) / 1024.0,
+            static_cast<double>(fs::file_size(out)) / 1e6);
+        (void)update_peak;
+    }
     return 0;
 }

@@ -3171,6 +3171,64 @@ class PeriodReport(unittest.TestCase):
         proc = kubeproof("index", os.path.join(store, "demo"), "--export", "yaml")
         self.assertEqual(proc.returncode, 2)
 
+    def test_waivers_decided_again_over_the_period(self):
+        """report --waivers decides each result's waiver at its scan's time from the file, in place of
+        the waivers the scans carried."""
+        options = ("--every", "24h", "--key", self.pub)
+        # The file the scans carried, given again: every format is byte for byte the same.
+        for fmt_ in self.formats():
+            carried = kubeproof_bytes("report", self.store, "--framework", "soc2", *options, "--format", fmt_)
+            again = kubeproof_bytes("report", self.store, "--framework", "soc2", *options, "--format", fmt_,
+                                    "--waivers", self.waivers)
+            self.assertEqual((again.returncode, again.stdout, again.stderr), (carried.returncode, carried.stdout, b""), fmt_)
+        # Another file: cp-1's waiver now holds through 2026-01-07, and a check that fails on the worker
+        # in every scan gets one for the worker until 2026-01-03.
+        doc = json.loads(self.report(*options, "--format", "json"))
+        worker_check = next(c for c in doc["checks"] if any(
+            n["node"] == "worker-1" and all(e["status"] == "FAIL" for e in n["exceptions"]) and len(n["exceptions"]) == 8
+            for n in c["nodes"]))
+        other = os.path.join(self.dir, "later.yaml")
+        with open(other, "w", encoding="utf-8") as f:
+            f.write("waivers:\n"
+                    "  - check: 1.2.15\n    node: cp-1\n    owner: alice@example.com\n    reason: extended\n"
+                    "    created: 2026-01-01\n    expires: 2026-01-07\n"
+                    f"  - check: {worker_check['id']}\n    node: worker-1\n    owner: carol@example.com\n    reason: kubelet rollout\n"
+                    "    ticket: OPS-7\n    created: 2026-01-01\n    expires: 2026-01-03\n")
+        doc = json.loads(self.report(*options, "--format", "json", "--waivers", other))
+        self.assertEqual([w["source"] for w in doc["waivers"]], [f"{other}:2", f"{other}:8"])
+        self.assertIsNone(next(c for c in doc["checks"] if c["id"] == "1.2.15")["nodes"][0]["exceptions"][0].get("none"))
+        cp1 = next(c for c in doc["checks"] if c["id"] == "1.2.15")["nodes"][0]
+        self.assertEqual([(e["started_at"], e["waiver_state"], e["covered"]) for e in cp1["exceptions"]],
+                         [(self.at(d), "active", True) for d in (1, 2, 3, 4, 6)] +
+                         [(self.at(d), "expired", False) for d in (7, 8)])
+        worker = next(n for c in doc["checks"] if c["id"] == worker_check["id"] for n in c["nodes"] if n["node"] == "worker-1")
+        fails = [e for e in worker["exceptions"] if e["status"] == "FAIL"]
+        self.assertEqual([(e["started_at"], e["waiver"], e["waiver_state"]) for e in fails],
+                         [(self.at(d), 1, "active") for d in (1, 2)] + [(self.at(d), 1, "expired") for d in range(3, 9)])
+        text = self.report(*options, "--waivers", other)
+        self.assertIn(f"  W2 {other}:8: check {worker_check['id']}, owner carol@example.com, created 2026-01-01, "
+                      f"expires 2026-01-03, ticket OPS-7: kubelet rollout; node worker-1\n", text)
+        rows = list(csv.DictReader(io.StringIO(self.report(*options, "--format", "csv", "--waivers", other), newline="")))
+        [row] = [r for r in rows if r["check id"] == "1.2.15" and r["criterion"] == next(
+            c for c in doc["checks"] if c["id"] == "1.2.15")["criteria"][0]]
+        self.assertEqual((row["waived scans"], row["unwaived exceptions"], row["waiver sources"]), ("5", "2", f"{other}:2"))
+        # The index is not read when waivers are decided again: the same output with it.
+        store = os.path.join(self.dir, "waivers-indexed")
+        shutil.copytree(self.store, store)
+        self.assertEqual(kubeproof("index", store, "--key", self.pub).returncode, 0)
+        indexed = kubeproof("report", store, "--framework", "soc2", *options, "--format", "json", "--waivers", other)
+        self.assertEqual(json.loads(indexed.stdout)["checks"], json.loads(json.dumps(doc["checks"]).replace(self.store, store)))
+        # A file with a problem is exit 2 naming file:line, and nothing is written.
+        broken = os.path.join(self.dir, "broken.yaml")
+        with open(broken, "w", encoding="utf-8") as f:
+            f.write("waivers:\n  - check: 1.2.15\n    reason: no owner, no expiry\n")
+        out = os.path.join(self.dir, "never.json")
+        proc = kubeproof("report", self.store, "--framework", "soc2", "--waivers", broken, "--output", out)
+        self.assertEqual((proc.returncode, proc.stdout), (2, ""))
+        self.assertIn(f"{broken}:2:", proc.stderr)
+        self.assertTrue(proc.stderr.endswith(f"in the waivers file {broken}: no period report was written\n"), proc.stderr)
+        self.assertFalse(os.path.exists(out))
+
     def test_bad_input_is_exit_2_with_a_clear_message(self):
         empty = os.path.join(self.dir, "empty")
         os.makedirs(empty, exist_ok=True)
@@ -3184,9 +3242,8 @@ class PeriodReport(unittest.TestCase):
              "kubeproof: --sample N and --seed S go together: the seed makes the selection one an auditor can perform again\n"),
             (["--framework", "soc2", "--every", "soon", self.store], "kubeproof: --every soon: expected a duration such as 24h, 6h or 1d\n"),
             (["--framework", "soc2", empty], "kubeproof: no reports (*.json) under the paths given\n"),
-            (["--framework", "soc2", "--waivers", "w.yaml", self.store],
-             "kubeproof: report --waivers (a waivers file applied to past reports) is not done yet: the report shows the "
-             "waivers each scan carried (run --waivers)\n"),
+            (["--framework", "soc2", "--waivers", "w.yaml", "--benchmark", "cis-0.1", self.store],
+             "kubeproof: unknown benchmark 'cis-0.1'\n"),
             (["--framework", "soc2", "--from", "2027-01-01", "--to", "2027-02-01", self.store],
              "kubeproof: no report started in the period 2027-01-01T00:00:00Z to 2027-02-01T00:00:00Z (15 reports read)\n"),
         ]
