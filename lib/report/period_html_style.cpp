@@ -42,7 +42,9 @@ td.n{white-space:nowrap}
 .verdict{font-weight:700;white-space:nowrap;border:2px solid;padding:0 6px}
 .verdict.passing{color:var(--green)}.verdict.exceptions{color:#8a5a00}.verdict.never{color:var(--grey)}
 .criterion{margin:26px 0 0;padding-top:6px;border-top:1px solid #aaa}
-.criterion:not(.checked){margin-top:14px}
+.criterion:not(.checked){margin-top:12px;padding-top:4px}
+.criterion:not(.checked) h3{font-size:15px;margin:0}
+.criterion:not(.checked) ul.reasons{margin:0}
 .criterion h3 .id{font-family:"DejaVu Sans Mono",monospace}
 .criterion ul.reasons{margin:4px 0;padding-left:22px}
 .chart{margin:8px 0 6px;max-width:940px}
@@ -76,7 +78,6 @@ td.time{font-size:6.5pt}
 .criterion.checked{break-before:page}
 .criterion>header,.chart{break-inside:avoid}
 .chart{max-width:190mm}
-details>*{display:block}
 summary{list-style:none;font-weight:700}
 summary::-webkit-details-marker{display:none}
 a{color:inherit;text-decoration:none}
