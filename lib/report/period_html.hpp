@@ -37,8 +37,8 @@ void number_cell(period::Out& out, size_t n);
 /// (the '#' is not shown).
 void table_head(period::Out& out, std::initializer_list<std::string_view> headings);
 
-/// The cluster/node of a scan, escaped.
-void put_scan_node(period::Out& out, const history::PeriodScan& scan);
+/// "cluster/node", escaped.
+void put_node(period::Out& out, std::string_view cluster, std::string_view node);
 
 /// "1 gap", "2 gaps".
 std::string plural(size_t n, std::string_view one, std::string_view many);

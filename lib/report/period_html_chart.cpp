@@ -97,7 +97,7 @@ void gap_bands(const PeriodReport& r, const ChartBuckets& b, const std::vector<s
         out.print(R"(<rect class="missed" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">)",
                   x1, k_top, std::max(x2 - x1, 1.0), k_plot);
         out.put("<title>missed scans: ");
-        put_escaped(out, m.cluster + "/" + m.node);
+        put_node(out, m.cluster, m.node);
         out.put(", no scan from ");
         put_escaped(out, m.start);
         out.put(" to ");

@@ -329,7 +329,7 @@ void write_sample(const PeriodReport& r, Out& out) {
         out.print(R"(<tr><td class="n">{}</td><td class="n">{}</td>)", i + 1, s.chosen[i] + 1);
         cell(out, scan.started_at, "mono");
         out.put("<td>");
-        put_scan_node(out, scan);
+        put_node(out, scan.cluster, scan.node);
         out.put("</td>");
         cell(out, scan.file, "mono");
         cell(out, scan.sha256, "mono");

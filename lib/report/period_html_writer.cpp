@@ -101,10 +101,10 @@ void table_head(period::Out& out, std::initializer_list<std::string_view> headin
     out.put("</tr></thead><tbody>\n");
 }
 
-void put_scan_node(period::Out& out, const history::PeriodScan& s) {
-    put_escaped(out, s.cluster);
+void put_node(period::Out& out, std::string_view cluster, std::string_view node) {
+    put_escaped(out, cluster);
     out.put('/');
-    put_escaped(out, s.node);
+    put_escaped(out, node);
 }
 
 std::string plural(size_t n, std::string_view one, std::string_view many) {
@@ -281,7 +281,9 @@ void missed(const PeriodReport& r, Out& out) {
     table_head(out, {"Node", "Series", "No scan from", "To", "Duration", "#Seconds"});
     for (const auto& m : r.missed) {
         out.put("<tr>");
-        cell(out, m.cluster + "/" + m.node);
+        out.put("<td>");
+        html::put_node(out, m.cluster, m.node);
+        out.put("</td>");
         cell(out, m.series, "mono");
         cell(out, m.start, "mono");
         cell(out, m.end, "mono");
@@ -300,7 +302,9 @@ void inventory_and_versions(const PeriodReport& r, Out& out) {
         table_head(out, {"Node", "#Listed by cluster scans", "First listed", "Last listed"});
         for (const auto& u : r.unreported) {
             out.put("<tr>");
-            cell(out, u.cluster + "/" + u.node);
+            out.put("<td>");
+            html::put_node(out, u.cluster, u.node);
+            out.put("</td>");
             number_cell(out, u.listings);
             cell(out, u.first_listed, "mono");
             cell(out, u.last_listed, "mono");
