@@ -3255,6 +3255,7 @@ class PeriodReport(unittest.TestCase):
         doc = json.loads(self.report(*options, "--format", "json"))
         path, text, page = self.html_page(*options)
         self.assert_self_contained(text, page)
+        self.assertEqual(self.html_page(*options)[1], text, "the same reports and options give the same bytes")
         # The trail first, every problem listed; then the summary and the facts of the period.
         trail = page.root.find("section", id="trail")
         self.assertEqual((trail.attrs["class"], trail.find("h2").text()), ("trail broken", "TRAIL: " + doc["trail"]["outcome"]))
