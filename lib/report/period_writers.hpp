@@ -37,4 +37,9 @@ void write_period_json(const history::PeriodReport& report, const Sink& sink);
 /// the first column of every row.
 void write_period_csv(const history::PeriodReport& report, const Sink& sink);
 
+/// One self-contained HTML page (inline style and SVG, no script, nothing loaded): the trail,
+/// a summary of the verdicts, the facts of the period, each criterion with its trend chart and
+/// table, every exception, the sample; a print stylesheet for A4.
+void write_period_html(const history::PeriodReport& report, const Sink& sink);
+
 }  // namespace kubeproof::report

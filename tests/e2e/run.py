@@ -8,7 +8,9 @@ binary over them and checks goldens (SRC/tests/e2e/golden), report semantics, th
 definition diagnostics (exact text), scans of real processes and atomic report output.
 Every JSON report a scan writes is validated against SRC/docs/report.schema.json.
 UPDATE_GOLDEN=1 rewrites the goldens instead of comparing them. Python 3 standard library plus
-jsonschema (Debian python3-jsonschema); must run as root (the fixture nodes have real owners).
+jsonschema (Debian python3-jsonschema); the HTML period report is rendered by Debian's headless
+chromium and its PDF read with pdftotext and pdfinfo (poppler-utils). Must run as root (the fixture
+nodes have real owners).
 Prints `N passed, M failed` last and exits non-zero when anything failed.
 """
 
@@ -28,12 +30,15 @@ import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 import urllib.request
+import zlib
+from html.parser import HTMLParser
 
 try:
     import jsonschema
@@ -2756,6 +2761,150 @@ def draw_sample(population, size, seed):
     return items[:min(size, population)]
 
 
+class Element:
+    """An element of a parsed HTML page: its tag, attributes, children (elements and strings)."""
+
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    def text(self):
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def find_all(self, tag=None, **attrs):
+        """Descendant elements of this tag (any when None) whose attributes have these values
+        (class_ matches one of the classes)."""
+        out = []
+        for c in self.children:
+            if isinstance(c, str):
+                continue
+            classes = (c.attrs.get("class") or "").split()
+            if (tag is None or c.tag == tag) and all(
+                    (v in classes) if k == "class_" else c.attrs.get(k) == v for k, v in attrs.items()):
+                out.append(c)
+            out.extend(c.find_all(tag, **attrs))
+        return out
+
+    def find(self, tag=None, **attrs):
+        found = self.find_all(tag, **attrs)
+        return found[0] if found else None
+
+    def cells(self):
+        """The text of each cell of each row of a table, row by row."""
+        return [[c.text() for c in row.children if not isinstance(c, str) and c.tag in ("td", "th")]
+                for row in self.find_all("tr")]
+
+
+class PageParser(HTMLParser):
+    """Python's html.parser made into a tree, with everything a self-contained page must not have
+    noted: elements that load or run something, attributes that point outside the page, styles
+    that import or fetch."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {}, None)
+        self.current, self.tags, self.external, self.styles = self.root, [], [], []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, attrs, self.current)
+        self.current.children.append(element)
+        self.tags.append(tag)
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name in ("href", "src", "srcset", "action", "data", "poster", "xlink:href") and not value.startswith("#"):
+                self.external.append((tag, name, value))
+            if "url(" in value or value.startswith(("http:", "https:", "//", "ftp:", "javascript:")):
+                self.external.append((tag, name, value))
+            if name.startswith("on"):
+                self.external.append((tag, name, value))
+        if tag not in self.VOID:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.current = self.current.parent
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+        if self.current.tag == "style":
+            self.styles.append(data)
+
+
+def png_pixels(path):
+    """(width, height, number of distinct pixel values) of an 8-bit RGB or RGBA PNG, decoded here
+    with zlib and PNG's five row filters."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise AssertionError(f"{path} is not a PNG")
+    pos, idat, header = 8, [], None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", data[pos + 8:pos + 8 + length])
+        elif kind == b"IDAT":
+            idat.append(data[pos + 8:pos + 8 + length])
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    if depth != 8 or interlace != 0 or colour not in (2, 6):
+        raise AssertionError(f"{path}: an 8-bit RGB or RGBA PNG without interlacing was expected, not {header}")
+    bpp = 3 if colour == 2 else 4
+    stride, raw = width * bpp, zlib.decompress(b"".join(idat))
+    previous, seen = bytearray(stride), set()
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if kind == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 255
+        elif kind == 2:
+            line = bytearray((a + b) & 255 for a, b in zip(line, previous))
+        elif kind in (3, 4):
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b, c = previous[i], (previous[i - bpp] if i >= bpp else 0)
+                if kind == 3:
+                    line[i] = (line[i] + ((a + b) >> 1)) & 255
+                else:
+                    p = a + b - c
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                    line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        seen.update(bytes(line[i:i + bpp]) for i in range(0, stride, bpp))
+        previous = line
+    return width, height, len(seen)
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium(page, *args, timeout=120):
+    """Runs Debian's headless Chromium over a local page with a fresh profile and HOME; returns stdout.
+    A missing chromium fails the test: CI must run it (scripts/setup.sh installs it)."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        raise AssertionError("chromium is missing: the HTML report is tested in a real browser; install Debian's "
+                             "chromium package (scripts/setup.sh does)")
+    home = tempfile.mkdtemp(dir=CFG.tmp, prefix="chromium-")
+    environment = dict(base_env(), HOME=home)
+    proc = subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={os.path.join(home, 'profile')}", *args,
+                           "file://" + os.path.abspath(page)],
+                          capture_output=True, text=True, env=environment, cwd=home, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"chromium {' '.join(args)} exited {proc.returncode}: {proc.stderr[-2000:]}")
+    return proc.stdout
+
+
 class PeriodReport(unittest.TestCase):
     """`kubeproof report` (issue 11) over a store of real, signed scans of two example nodes across
     eight simulated days (2026-01-02 to 2026-01-09): cp-1 (kubeadm) regresses on day 4 (its API server
@@ -2763,7 +2912,8 @@ class PeriodReport(unittest.TestCase):
     of its 1.2.15 FAIL that expires on day 4 (2026-01-05); worker-1 scans every day. Text, JSON and
     CSV agree on the population, every exception (date, node, file, SHA-256), the gap, the waiver and
     the statuses, and say when each started and ended; the trail comes first in each; an altered
-    report shows at the top; the sample is drawn again in Python."""
+    report shows at the top; the sample is drawn again in Python. The HTML page says the same, loads
+    nothing, escapes what reports carry, and is rendered, screenshot and printed to PDF by Chromium."""
 
     DAY = 86400
     DAYS = range(1, 9)
@@ -2997,6 +3147,12 @@ class PeriodReport(unittest.TestCase):
         everything = json.loads(self.report("--sample", "40", "--seed", "7", "--format", "json"))["sample"]
         self.assertEqual(sorted(c["scan"] for c in everything["chosen"]), list(range(15)))
         self.assertIn("asked for 40: the population has only 15", self.report("--sample", "40", "--seed", "7"))
+        _, _, page = self.html_page("--every", "24h", "--sample", "5", "--seed", str(seed))
+        sampled = page.root.find("section", id="sample")
+        self.assertEqual(sampled.find("h2").text(), f"Sample: 5 of 15 scans, seed {seed}")
+        self.assertEqual(sampled.find("table").cells()[1:],
+                         [[str(n), str(i + 1), population[i]["started_at"], f"demo/{population[i]['node']}", population[i]["file"],
+                           population[i]["sha256"]] for n, i in enumerate(drawn, 1)])
         other = json.loads(self.report("--sample", "5", "--seed", str(seed + 1), "--format", "json"))["sample"]
         self.assertEqual([c["scan"] for c in other["chosen"]], draw_sample(15, 5, seed + 1))
 
@@ -3260,6 +3416,171 @@ class PeriodReport(unittest.TestCase):
         out = os.path.join(self.dir, "refused.txt")
         self.assertEqual(kubeproof("report", "--framework", "nope", "--output", out, self.store).returncode, 2)
         self.assertFalse(os.path.exists(out), "nothing is written when the report is refused")
+
+    def html_page(self, *options, store=None, expect_rc=1):
+        """The HTML period report of these options written with --output: its path, text and parsed tree."""
+        handle, path = tempfile.mkstemp(dir=self.dir, prefix="period-", suffix=".html")
+        os.close(handle)
+        self.assertEqual(self.report(*options, "--format", "html", "--output", path, store=store, expect_rc=expect_rc), "")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        return path, text, PageParser(text)
+
+    def assert_self_contained(self, text, page):
+        for tag in ("script", "link", "iframe", "object", "embed", "img", "base", "frame"):
+            self.assertNotIn(tag, page.tags)
+        self.assertEqual(page.external, [])
+        self.assertTrue(page.styles)
+        for style in page.styles:
+            self.assertNotIn("@import", style)
+            self.assertNotIn("url(", style)
+        self.assertNotIn("http", text.replace('http-equiv="Content-Security-Policy"', ""))
+        csp = [m.attrs.get("content") for m in page.root.find_all("meta")
+               if (m.attrs.get("http-equiv") or "").lower() == "content-security-policy"]
+        self.assertEqual(csp, ["default-src 'none'; style-src 'unsafe-inline'; img-src data:"])
+        self.assertLess(text.index("Content-Security-Policy"), text.index("<style>"), "the policy holds before anything is read")
+
+    def test_html_is_self_contained_and_agrees_with_json(self):
+        options = ("--every", "24h", "--key", self.pub)
+        doc = json.loads(self.report(*options, "--format", "json"))
+        path, text, page = self.html_page(*options)
+        self.assert_self_contained(text, page)
+        self.assertEqual(self.html_page(*options)[1], text, "the same reports and options give the same bytes")
+        # The trail first, every problem listed; then the summary and the facts of the period.
+        trail = page.root.find("section", id="trail")
+        self.assertEqual((trail.attrs["class"], trail.find("h2").text()), ("trail broken", "TRAIL: " + doc["trail"]["outcome"]))
+        self.assertEqual([li.text() for li in trail.find_all("li")], [f"[FAIL] {p['kind']}: {p['message']}" for p in doc["trail"]["problems"]])
+        self.assertEqual([s.attrs["id"] for s in page.root.find_all("section") if not s.attrs["id"].startswith("criterion-")],
+                         ["trail", "summary", "population", "missed", "unreported", "versions", "waivers", "criteria", "exceptions"])
+        for css, verdict in (("passing", "passing throughout"), ("exceptions", "with exceptions"), ("never", "never evidenced")):
+            ids = [k["id"] for k in doc["criteria"] if k["verdict"] == verdict]
+            box = page.root.find("div", class_=css)
+            self.assertEqual(box.find("span", id=f"count-{css}").text(), str(len(ids)), verdict)
+            self.assertEqual(box.find("span", class_="what").text(), f"{'criterion' if len(ids) == 1 else 'criteria'} {verdict}")
+            self.assertEqual([a.text() for a in box.find_all("a")], ids)
+        figures = [li.text() for li in page.root.find("ul", class_="figures").find_all("li")]
+        covered = sum(n["covered"] for c in doc["checks"] for n in c["nodes"])
+        self.assertEqual(figures, [f"{len(doc['scans'])} scans", "2 nodes", "1 missed-scan gap (2d 0h 0m in all)",
+                                   f"{doc['summary']['exceptions']} exceptions ({covered} covered by a waiver)",
+                                   f"{doc['summary']['uncovered_failures']} FAIL or ERROR not covered by a waiver"])
+        population = page.root.find("section", id="population").find("table").cells()
+        self.assertEqual([row[:6] for row in population[1:]],
+                         [[f"demo/{n['node']}", str(n["expected"]), str(n["found"]), "1 gap, 2d 0h 0m" if n["missed"] else "none",
+                           n["first_started"], n["last_started"]] for n in doc["population"]["nodes"]])
+        missed = page.root.find("section", id="missed").find("table").cells()
+        self.assertEqual(missed[1:], [[f"demo/{m['node']}", m["series"], m["start"], m["end"], "2d 0h 0m", str(m["seconds"])]
+                                      for m in doc["population"]["missed_scans"]])
+        self.assertEqual(missed[1][2:5], [self.at(4), self.at(6), "2d 0h 0m"])
+        # The waiver: every field, and what it covered and for how long.
+        [w] = doc["waivers"]
+        waivers = page.root.find("section", id="waivers")
+        self.assertEqual(waivers.find("table").cells()[1], ["W1", w["source"], w["check"], "node cp-1", w["owner"], w["approver"],
+                                                            w["created"], w["expires"], w["ticket"], w["reason"]])
+        self.assertEqual([li.text() for li in waivers.find_all("li")],
+                         [f"1.2.15 on demo/cp-1: covered 4 scans, from {self.at(1)} to {self.at(4)} (3d 0h 0m from the first to "
+                          f"the last); attached but not covering (expired) on 3 scans from {self.at(6)}"])
+        # One section per criterion in catalogue order, its verdict and reasons, a chart of exactly its exceptions.
+        sections = page.root.find_all("section", class_="criterion")
+        self.assertEqual([s.find("span", class_="id").text() for s in sections], [k["id"] for k in doc["criteria"]])
+        for s, k in zip(sections, doc["criteria"]):
+            with self.subTest(criterion=k["id"]):
+                self.assertEqual(s.find("span", class_="verdict").text(), k["verdict"])
+                self.assertEqual([li.text() for li in s.find("ul", class_="reasons").find_all("li")], k["reasons"])
+                svg = s.find("svg")
+                if k["verdict"] == "never evidenced":
+                    self.assertIsNone(svg)
+                    continue
+                self.assertEqual(svg.attrs["role"], "img")
+                self.assertTrue(svg.attrs["aria-label"].startswith(f"Exceptions of {k['id']} per bucket of 1d 0h 0m from {self.at(1)}"))
+                bars = [re.fullmatch(r"(\S+) to (\S+): (\d+) not covered by a waiver, (\d+) covered by an active waiver",
+                                     g.find("title").text()).groups() for g in svg.find_all("g", class_="bar")]
+                self.assertEqual([(b[0], b[1]) for b in bars], [(self.at(d), self.at(d + 1)) for d in self.DAYS])
+                expected = [[0, 0] for _ in self.DAYS]
+                nodes = set()
+                for i in k["checks"]:
+                    for n in doc["checks"][i]["nodes"]:
+                        if n["passed"] + len(n["exceptions"]) > 0:
+                            nodes.add(n["node"])
+                        for e in n["exceptions"]:
+                            expected[self.DAYS.index(next(d for d in self.DAYS if self.at(d) == e["started_at"]))][e["covered"]] += 1
+                self.assertEqual([[int(b[2]), int(b[3])] for b in bars], expected)
+                self.assertEqual(sum(sum(x) for x in expected), k["exceptions_count"])
+                self.assertEqual([r.find("title").text() for r in svg.find_all("rect", class_="missed")],
+                                 [f"missed scans: demo/cp-1, no scan from {self.at(4)} to {self.at(6)} (2d 0h 0m)"] * ("cp-1" in nodes))
+        # The row of 1.1.1 on cp-1: its figures, failures and longest failing streak.
+        cc61 = sections[[k["id"] for k in doc["criteria"]].index("CC6.1")].find("table").cells()
+        row = cc61[cc61.index(next(r for r in cc61 if r[0].startswith("1.1.1 "))) + 1]
+        self.assertEqual(row[:12], ["demo/cp-1", "8 / 7", "7", "5", "71.4%", "0", "2", "0", self.at(4) + self.at(6),
+                                    f"2 scans, 3d 0h 0mfrom {self.at(4)}until {self.at(7)}", "PASS" + self.at(8), ""])
+        # Every exception, with its check, date, node, status, report file, SHA-256 and waiver.
+        rows = [(d.attrs["data-check"], *cells) for d in page.root.find_all("details") for cells in d.find("table").cells()[1:]]
+        expected = [(c["id"], e["started_at"], f"demo/{e['node']}", e["status"], e["file"], e["sha256"],
+                     "no waiver" if e["waiver"] is None else f"W{e['waiver'] + 1} {e['waiver_state']} ({'covered' if e['covered'] else 'not covered'})")
+                    for c in doc["checks"] for n in c["nodes"] for e in n["exceptions"]]
+        self.assertEqual(len(rows), doc["summary"]["exceptions"])
+        self.assertEqual(sorted(rows), sorted(expected))
+        self.assertIn(("1.2.15", self.at(6), "demo/cp-1", "FAIL", *next(s[2:] for s in self.stored() if s[:2] == (self.at(6), "cp-1")),
+                       "W1 expired (not covered)"), rows)
+        # In a real browser: the DOM it built, a screenshot, and the page printed to PDF.
+        dom = PageParser(chromium(path, "--dump-dom"))
+        self.assertNotIn("script", dom.tags)
+        for css, verdict in (("passing", "passing throughout"), ("exceptions", "with exceptions"), ("never", "never evidenced")):
+            box = dom.root.find("div", class_=css)
+            self.assertEqual(box.find("span", id=f"count-{css}").text(), str(sum(k["verdict"] == verdict for k in doc["criteria"])))
+            self.assertIn(verdict, box.text())
+        charts = [s.find("svg") for s in dom.root.find_all("section", class_="criterion")]
+        self.assertEqual([c is not None for c in charts], [k["verdict"] != "never evidenced" for k in doc["criteria"]])
+        for chart, k in zip(charts, doc["criteria"]):
+            if chart is not None:
+                self.assertEqual(len(chart.find_all("g", class_="bar")), len(self.DAYS))
+                coloured = chart.find_all("rect", class_="uncovered") + chart.find_all("rect", class_="covered")
+                self.assertEqual(bool(coloured), k["exceptions_count"] > 0, k["id"])
+        png = os.path.join(self.dir, "period.png")
+        chromium(path, f"--screenshot={png}", "--window-size=1280,2400")
+        width, height, colours = png_pixels(png)
+        self.assertEqual((width, height), (1280, 2400))
+        self.assertGreater(colours, 100, "the screenshot is not blank")
+        pdf = os.path.join(self.dir, "period.pdf")
+        chromium(path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+        for tool in ("pdftotext", "pdfinfo"):
+            self.assertIsNotNone(shutil.which(tool), f"{tool} is missing: install Debian's poppler-utils (scripts/setup.sh does)")
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True, timeout=60).stdout
+        self.assertRegex(info, r"Page size: +594\.\d+ x 841\.\d+ pts \(A4\)")
+        printed = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True, timeout=60).stdout
+        self.assertIn("TRAIL: NOT intact: 1 problem (gap: 1)", printed)
+        self.assertNotIn("file://", printed, "no header or footer with the page's address")
+        titles = {k["id"]: k["title"] for k in doc["criteria"]}
+        for criterion in self.catalogue():
+            self.assertRegex(printed, rf"(?<![\w.]){re.escape(criterion)}\s+{re.escape(titles[criterion].split()[0])}\s", criterion)
+        self.assertGreaterEqual(printed.count("Report file"), len(page.root.find_all("details")),
+                                "the collapsed exception lists are printed open")
+
+    def test_html_escapes_what_reports_carry(self):
+        store, waivers = os.path.join(self.dir, "hostile"), os.path.join(self.dir, "hostile-waivers.yaml")
+        node = "<b>evil</b>"
+        owner = "<script>alert('owner')</script>&\"'"
+        reason = "<script>alert(1)</script> & \"quoted\" 'single' </td></tr></table>"
+        with open(waivers, "w", encoding="utf-8") as f:  # JSON strings are YAML double-quoted scalars
+            f.write(f"waivers:\n  - check: 4.1.1\n    node: {json.dumps(node)}\n    owner: {json.dumps(owner)}\n"
+                    f"    approver: bob\n    reason: {json.dumps(reason)}\n    ticket: SEC-13\n    created: 2026-01-01\n"
+                    f"    expires: 2026-12-31\n")
+        for day in (1, 2):
+            self.scan(node_root("worker-json-config"), day, node, "--waivers", waivers, store=store)
+        path, text, page = self.html_page("--every", "24h", store=store)
+        self.assert_self_contained(text, page)
+        self.assertNotIn("<script", text.lower())
+        self.assertNotIn("<b>evil", text)
+        self.assertIn("demo/&lt;b&gt;evil&lt;/b&gt;", text)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#39;single&#39; &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;", text)
+        self.assertEqual(page.root.find("section", id="waivers").find("table").cells()[1],
+                         ["W1", f"{waivers}:2", "4.1.1", f"node {node}", owner, "bob", "2026-01-01", "2026-12-31", "SEC-13", reason])
+        self.assertEqual(page.root.find("section", id="population").find("table").cells()[1][0], f"demo/{node}")
+        self.assertEqual({cells[1] for d in page.root.find_all("details") for cells in d.find("table").cells()[1:]}, {f"demo/{node}"})
+        self.assertEqual([b for b in page.root.find_all("b") if "evil" in b.text()], [])
+        # The browser builds the same: no script element, the strings as text.
+        dom = PageParser(chromium(path, "--dump-dom"))
+        self.assertNotIn("script", dom.tags)
+        self.assertEqual(dom.root.find("section", id="waivers").find("table").cells()[1][4:10:5], [owner, reason])
 
 
 # ---------------------------------------------------------------------------------------------
