@@ -9,12 +9,14 @@ namespace kubeproof::report {
 
 namespace {
 
-constexpr std::array<PeriodWriter, 3> k_period_writers = {{
+constexpr std::array<PeriodWriter, 4> k_period_writers = {{
     {"text", "the trail, population, criteria and checks with every exception, for people",
      write_period_text},
     {"json", "kubeproof.period/v1 (docs/period.schema.json)", write_period_json},
     {"csv", "one row per criterion, check and node, for a spreadsheet (RFC 4180)",
      write_period_csv},
+    {"oscal", "OSCAL 1.0.6 assessment results: an observation per scan, a finding per criterion",
+     write_period_oscal},
 }};
 
 }  // namespace

@@ -37,4 +37,9 @@ void write_period_json(const history::PeriodReport& report, const Sink& sink);
 /// the first column of every row.
 void write_period_csv(const history::PeriodReport& report, const Sink& sink);
 
+/// OSCAL 1.0.6 assessment results (docs/oscal.md): one result for the period, the trail first in
+/// it, an observation per scan with its report file and SHA-256 as evidence, a finding per
+/// criterion, waivers as risks.
+void write_period_oscal(const history::PeriodReport& report, const Sink& sink);
+
 }  // namespace kubeproof::report
