@@ -1,10 +1,11 @@
 #pragma once
 
-// What the two halves of the OSCAL period writer share (period_oscal_writer.cpp writes the
-// document, the result, its findings and risks and the back-matter;
-// period_oscal_observations.cpp the observations): the UUIDs decided once, before anything is
-// written, and the small builders of OSCAL's recurring pieces. Internal to lib/report; the
-// design is described at the top of period_oscal_writer.cpp and in docs/oscal.md.
+// What the parts of the OSCAL period writer share (period_oscal_writer.cpp writes the document,
+// the result and the back-matter, period_oscal_observations.cpp the observations,
+// period_oscal_findings.cpp the risks and findings): the UUIDs decided once, before anything is
+// written (period_oscal_context.cpp), and the small builders of OSCAL's recurring pieces. Internal
+// to lib/report; the design is described at the top of period_oscal_writer.cpp and in
+// docs/oscal.md.
 
 #include <cstdint>
 #include <map>
@@ -85,7 +86,16 @@ period::Json tool_origins(const Context& c);
 /// `subjects`: a node's inventory item and its cluster's component.
 period::Json subjects(const Context& c, const std::string& cluster, const std::string& node);
 
+/// The RFC 3339 start of a scan (by its index), "" for none.
+std::string time_of(const history::PeriodReport& r, std::optional<size_t> scan);
+
 /// The observations: trail problems, missed scans, unreported nodes, then one per scan.
 void write_observations(const Context& c, period::JsonOut& j);
+
+/// The risks: one per waiver (none without waivers).
+void write_risks(const Context& c, period::JsonOut& j);
+
+/// The findings: the trail's, then one per criterion.
+void write_findings(const Context& c, period::JsonOut& j);
 
 }  // namespace kubeproof::report::oscal

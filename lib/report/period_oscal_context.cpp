@@ -120,6 +120,10 @@ Context::Context(const PeriodReport& r)
     }
 }
 
+std::string time_of(const PeriodReport& r, std::optional<size_t> scan) {
+    return scan ? history::to_rfc3339(r.scans[*scan].started) : std::string();
+}
+
 std::string fragment(const std::string& uuid) { return fmt::format("#{}", uuid); }
 
 std::string one_line(std::string_view text) {

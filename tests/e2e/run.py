@@ -3090,6 +3090,10 @@ class PeriodReport(unittest.TestCase):
             self.assertEqual((f["target"]["status"]["state"], f["target"]["status"]["reason"]), verdicts[k["verdict"]], k["id"])
             for reason in k["reasons"]:
                 self.assertIn(f"\n- {reason}", f["description"])
+            # And, check by check and node by node, when its exceptions started and ended.
+            for n, c in ((n, doc["checks"][i]) for i in k["checks"] for n in doc["checks"][i]["nodes"] if n["exceptions"]):
+                self.assertIn(f"\n- {c['id']} on demo/{n['node']}: did not pass in {len(n['exceptions'])} of {n['scans']} scans (", f["remarks"])
+                self.assertIn(f"first {n['first_failure']}, last {n['last_failure']}", f["remarks"])
             # Its related observations are exactly the scans in which one of its checks did not pass, each once.
             failing = sorted({e["scan"] for i in k["checks"] for n in doc["checks"][i]["nodes"] for e in n["exceptions"]})
             related[k["id"]] = [r["observation-uuid"] for r in f.get("related-observations", [])]
@@ -3098,6 +3102,10 @@ class PeriodReport(unittest.TestCase):
                          sum(k["verdict"] == "passing throughout" for k in doc["criteria"]))
         regression = [scans[i]["uuid"] for i, s in enumerate(doc["scans"]) if s["node"] == "cp-1" and s["started_at"] in (self.at(4), self.at(6))]
         self.assertTrue(set(regression) <= set(related["CC6.1"]), "1.1.1's regression on cp-1 is among CC6.1's observations")
+        cc61 = criteria[[k["id"] for k in doc["criteria"]].index("CC6.1")]
+        self.assertIn(f"\n- 1.1.1 on demo/cp-1: did not pass in 2 of 7 scans (FAIL 2), first {self.at(4)}, last {self.at(6)}; "
+                      f"longest failing streak 2 scans (3d 0h 0m) from {self.at(4)} until {self.at(7)}; status now PASS ({self.at(8)})\n",
+                      cc61["remarks"])
         # The gap: an observation with its start, end and duration, related to the trail's finding.
         [gap] = [o for o in result["observations"] if o.get("types") == ["finding"]]
         self.assertEqual({k: oscal_props(gap)[k] for k in ("node", "gap-start", "gap-end", "gap-seconds")},
@@ -3119,6 +3127,8 @@ class PeriodReport(unittest.TestCase):
         check = next(i for i, c in enumerate(doc["checks"]) if c["id"] == "1.2.15")
         for f, k in zip(criteria, doc["criteria"]):
             self.assertEqual(f.get("related-risks"), [{"risk-uuid": risk["uuid"]}] if check in k["checks"] else None, k["id"])
+            if check in k["checks"]:
+                self.assertIn(f"; waiver W1 covered 4 ({self.at(1)} to {self.at(4)}), expired on 3 from {self.at(6)}", f["remarks"])
         # Every UUID is unique, and every reference points at something the document defines.
         uuids = list(oscal_walk(ar, "uuid"))
         self.assertEqual(len(uuids), len(set(uuids)))
