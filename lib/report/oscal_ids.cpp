@@ -79,7 +79,8 @@ Uuid uuid_v5(const Uuid& ns, std::string_view name) {
 }
 
 const Uuid& url_namespace() {
-    static const Uuid ns = *parse_uuid("6ba7b811-9dad-11d1-80b4-00c04fd430c8");
+    static constexpr Uuid ns = {0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
+                                0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
     return ns;
 }
 

@@ -152,13 +152,13 @@ void local_definitions(const Context& c, JsonOut& j) {
     j.open_list();
     for (const auto& [key, uuid] : c.nodes) {
         const auto& [cluster, node] = key;
-        j.value({{"uuid", uuid},
-                 {"description", node == "cluster"
-                                     ? fmt::format("The Kubernetes objects of cluster {}.", cluster)
-                                     : fmt::format("Node {} of cluster {}.", node, cluster)},
-                 {"props",
-                  Json::array({{{"name", "cluster"}, {"ns", oscal::k_props_ns}, {"value", cluster}},
-                               {{"name", "node"}, {"ns", oscal::k_props_ns}, {"value", node}}})}});
+        j.open_object();
+        j.member("uuid", uuid);
+        j.member("description", node == "cluster"
+                                    ? fmt::format("The Kubernetes objects of cluster {}.", cluster)
+                                    : fmt::format("Node {} of cluster {}.", node, cluster));
+        Props().add("cluster", cluster).add("node", node).write(j);
+        j.close();
     }
     j.close();
     const std::string version = oscal::one_line(r.tool_version);
