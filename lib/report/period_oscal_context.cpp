@@ -2,7 +2,6 @@
 // trail problem names which scan, what each waiver covered) and its small builders. See
 // period_oscal_writer.cpp for the design.
 #include <algorithm>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -33,8 +32,8 @@ void decide_scans(Context& c) {
     for (const auto& s : c.report.scans) {
         const size_t n = ++seen[s.sha256];
         const std::string suffix = n == 1 ? "" : fmt::format(":{}", n);
-        c.scan_observation.push_back(name_uuid("scan:" + s.sha256 + suffix));
-        c.scan_resource.push_back(name_uuid("report-file:" + s.sha256 + suffix));
+        c.scan_observation.push_back(name_uuid(fmt::format("scan:{}{}", s.sha256, suffix)));
+        c.scan_resource.push_back(name_uuid(fmt::format("report-file:{}{}", s.sha256, suffix)));
     }
 }
 

@@ -3,9 +3,7 @@
 // of the population with its report file as evidence. See period_oscal_writer.cpp for the design.
 #include <fmt/format.h>
 
-#include "report/oscal_ids.hpp"
 #include "report/period_oscal.hpp"
-#include "report/period_output.hpp"
 
 namespace kubeproof::report::oscal {
 

@@ -1,6 +1,8 @@
 // The period report as OSCAL 1.0.6 assessment results (NIST's JSON Schema:
 // tests/fixtures/oscal/), for a GRC tool or an auditor's OSCAL pipeline. Written as it goes,
 // like the kubeproof.period/v1 JSON: a year of a fleet is tens of thousands of observations.
+// This file writes the document, the result and the back-matter; period_oscal_context.cpp decides
+// the UUIDs, period_oscal_observations.cpp and period_oscal_findings.cpp write the rest.
 //
 // Design (docs/oscal.md says the same for users):
 // - UUIDs are RFC 4122 version 5 (SHA-1, name-based) in kubeproof's namespace
@@ -28,12 +30,13 @@
 //   report file, whose rlink carries the file's SHA-256.
 // - A finding per criterion: satisfied only when "passing throughout"; otherwise not-satisfied
 //   with reason "fail" (with exceptions) or "other" (never evidenced), the verdict's reasons,
-//   and as related observations the scans in which a supporting check did not pass.
+//   in remarks a line per check and node with exceptions (first, last, longest streak, status
+//   now, waivers), and as related observations the scans in which a supporting check did not
+//   pass (the status of each check in each scan stays in the report files: a year of a fleet
+//   has a million exceptions).
 // - Waivers are risks with status "deviation-approved" while they covered every exception they
 //   were attached to, "open" once one had expired; their risk log says from when to when each
 //   held, and the findings of their criteria name them as related risks.
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "report/oscal_ids.hpp"
