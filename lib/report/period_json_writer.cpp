@@ -1,7 +1,6 @@
 // The kubeproof.period/v1 JSON (docs/period.schema.json), written as it goes: objects and lists
 // one member per line, each record (a scan, an exception, a problem) on one line.
-#include <nlohmann/json.hpp>
-
+#include "report/period_json_out.hpp"
 #include "report/period_output.hpp"
 #include "report/period_writers.hpp"
 
@@ -10,68 +9,8 @@ namespace kubeproof::report {
 namespace {
 
 using history::PeriodReport;
-using Json = nlohmann::ordered_json;
-
-/// Pretty-printed JSON written piece by piece: open, key, value, close.
-class JsonOut {
-public:
-    explicit JsonOut(period::Out& out) : m_out(out) {}
-
-    void open_object() { open('{'); }
-    void open_list() { open('['); }
-    void close() {
-        const Level level = m_levels.back();
-        m_levels.pop_back();
-        if (level.count > 0) newline();
-        m_out.put(level.object ? '}' : ']');
-    }
-    void key(std::string_view name) {
-        separate();
-        m_out.put(Json(std::string(name)).dump());
-        m_out.put(": ");
-        m_after_key = true;
-    }
-    /// A value on one line.
-    void value(const Json& v) {
-        before_value();
-        m_out.put(v.dump(-1, ' ', false, Json::error_handler_t::replace));
-    }
-    void member(std::string_view name, const Json& v) {
-        key(name);
-        value(v);
-    }
-
-private:
-    struct Level {
-        bool object;
-        size_t count;
-    };
-
-    void open(char bracket) {
-        before_value();
-        m_out.put(bracket);
-        m_levels.push_back({bracket == '{', 0});
-    }
-    void before_value() {
-        if (m_after_key) {
-            m_after_key = false;
-            return;
-        }
-        if (!m_levels.empty()) separate();
-    }
-    void separate() {
-        if (m_levels.back().count++ > 0) m_out.put(',');
-        newline();
-    }
-    void newline() {
-        m_out.put('\n');
-        m_out.put(std::string(2 * m_levels.size(), ' '));
-    }
-
-    period::Out& m_out;
-    std::vector<Level> m_levels;
-    bool m_after_key = false;
-};
+using period::Json;
+using period::JsonOut;
 
 Json nullable(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
 

@@ -9,7 +9,7 @@ namespace kubeproof::report {
 
 namespace {
 
-constexpr std::array<PeriodWriter, 4> k_period_writers = {{
+constexpr std::array<PeriodWriter, 5> k_period_writers = {{
     {"text", "the trail, population, criteria and checks with every exception, for people",
      write_period_text},
     {"json", "kubeproof.period/v1 (docs/period.schema.json)", write_period_json},
@@ -17,6 +17,8 @@ constexpr std::array<PeriodWriter, 4> k_period_writers = {{
      write_period_csv},
     {"html", "one self-contained page with a chart per criterion, for reading and printing",
      write_period_html},
+    {"oscal", "OSCAL 1.0.6 assessment results: an observation per scan, a finding per criterion",
+     write_period_oscal},
 }};
 
 }  // namespace

@@ -41,5 +41,9 @@ void write_period_csv(const history::PeriodReport& report, const Sink& sink);
 /// a summary of the verdicts, the facts of the period, each criterion with its trend chart and
 /// table, every exception, the sample; a print stylesheet for A4.
 void write_period_html(const history::PeriodReport& report, const Sink& sink);
+/// OSCAL 1.0.6 assessment results (docs/oscal.md): one result for the period, the trail first in
+/// it, an observation per scan with its report file and SHA-256 as evidence, a finding per
+/// criterion, waivers as risks.
+void write_period_oscal(const history::PeriodReport& report, const Sink& sink);
 
 }  // namespace kubeproof::report

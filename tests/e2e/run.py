@@ -8,9 +8,9 @@ binary over them and checks goldens (SRC/tests/e2e/golden), report semantics, th
 definition diagnostics (exact text), scans of real processes and atomic report output.
 Every JSON report a scan writes is validated against SRC/docs/report.schema.json.
 UPDATE_GOLDEN=1 rewrites the goldens instead of comparing them. Python 3 standard library plus
-jsonschema (Debian python3-jsonschema); the HTML period report is rendered by Debian's headless
-chromium and its PDF read with pdftotext and pdfinfo (poppler-utils). Must run as root (the fixture
-nodes have real owners).
+jsonschema (Debian python3-jsonschema) and, for the OSCAL schema's Unicode patterns, regex (Debian
+python3-regex); the HTML period report is rendered by Debian's headless chromium and its PDF read
+with pdftotext and pdfinfo (poppler-utils). Must run as root (the fixture nodes have real owners).
 Prints `N passed, M failed` last and exits non-zero when anything failed.
 """
 
@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.request
 import zlib
 from html.parser import HTMLParser
@@ -205,6 +206,81 @@ def validate_period(text):
         raise AssertionError(f"the period report violates {PERIOD_SCHEMA}:\n" + "\n".join(lines))
 
 
+OSCAL_SCHEMA = os.path.join("tests", "fixtures", "oscal", "oscal_assessment-results_schema.json")  # under CFG.source
+_oscal_validator = None
+_URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+
+
+def _is_uri_reference(value):
+    """RFC 3986 URI-reference, for jsonschema builds without rfc3987 (which then skip the format): only
+    URI characters and %XX escapes, at most one '#', and a first segment that holds a ':' only as a
+    scheme's."""
+    if not isinstance(value, str):
+        return True
+    if not _URI_REFERENCE.fullmatch(value) or value.count("#") > 1:
+        return False
+    head = re.split(r"[/?#]", value, maxsplit=1)[0]
+    return ":" not in head or re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", head) is not None
+
+
+def oscal_validator():
+    """NIST's OSCAL 1.0.6 assessment-results schema (draft-07, tests/fixtures/oscal/) as jsonschema
+    checks it, with two changes that make it check what it says: `pattern` through the `regex` module
+    (the schema's token pattern uses \\p{L} and \\p{N}, which Python's re refuses), and format checks on
+    (date-time and uri-reference by our own checkers where jsonschema has none). Built once."""
+    global _oscal_validator
+    if _oscal_validator is None:
+        if JSONSCHEMA_MISSING:
+            raise AssertionError(JSONSCHEMA_MISSING)
+        try:
+            import regex
+        except ImportError as err:
+            raise AssertionError(f"the Python package regex cannot be imported ({err}); install the Debian "
+                                 "package python3-regex (scripts/setup.sh does)") from None
+        with open(os.path.join(CFG.source, OSCAL_SCHEMA), encoding="utf-8") as f:
+            schema = json.load(f)
+        base = jsonschema.validators.validator_for(schema)
+        formats = (getattr(base, "FORMAT_CHECKER", None) or jsonschema.draft7_format_checker).checkers
+        # The schema itself, against its metaschema: its patterns are regexes of the regex module.
+        meta_checker = jsonschema.FormatChecker()
+        meta_checker.checkers = dict(formats)
+        meta_checker.checks("regex", raises=regex.error)(lambda value: not isinstance(value, str) or bool(regex.compile(value)))
+        for error in base(base.META_SCHEMA, format_checker=meta_checker).iter_errors(schema):
+            raise jsonschema.SchemaError.create_from(error)
+
+        def pattern(validator, expression, instance, _schema):
+            if validator.is_type(instance, "string") and not regex.search(expression, instance):
+                yield jsonschema.ValidationError(f"{instance!r} does not match {expression!r}")
+
+        cls = jsonschema.validators.extend(base, {"pattern": pattern})
+        checker = jsonschema.FormatChecker()
+        checker.checkers = dict(formats)
+        if "date-time" not in checker.checkers:
+            checker.checks("date-time")(_is_rfc3339)
+        if "uri-reference" not in checker.checkers:
+            checker.checks("uri-reference")(_is_uri_reference)
+        _oscal_validator = cls(schema, format_checker=checker)
+    return _oscal_validator
+
+
+def oscal_errors(document):
+    """Each violation of the OSCAL schema as "path: message", in document order."""
+    errors = sorted(oscal_validator().iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    return [f"{e.json_path}: {e.message[:300]}" for e in errors]
+
+
+def validate_oscal(text):
+    """Raises AssertionError unless `text` is OSCAL assessment results that match NIST's schema."""
+    try:
+        document = json.loads(text)
+    except ValueError as err:
+        raise AssertionError(f"an OSCAL period report is not JSON ({err}): {text[:200]!r}") from None
+    errors = oscal_errors(document)
+    if errors:
+        more = f"\n  ... {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise AssertionError(f"the OSCAL report violates {OSCAL_SCHEMA}:\n  " + "\n  ".join(errors[:10]) + more)
+
+
 def _option_value(args, name):
     """The last value of `--name V` or `--name=V` in args, None when absent."""
     value = None
@@ -219,15 +295,18 @@ def _option_value(args, name):
 def validate_run_output(args, proc, cwd):
     """Validates what `kubeproof run --format json ...` wrote when it exited 0 or 1, and what
     `kubeproof merge` wrote when it exited 0: stdout, and the --output file when that is a regular
-    file; and every JSON period report (`kubeproof report --format json`) against its own schema."""
+    file; every JSON period report (`kubeproof report --format json`) against its own schema, and
+    every OSCAL one (`--format oscal`) against NIST's."""
     args = [os.fsdecode(a) for a in args]
-    if args and args[0] == "report" and _option_value(args, "--format") == "json" and proc.returncode in (0, 1):
+    period_format = _option_value(args, "--format") if args and args[0] == "report" else None
+    if period_format in ("json", "oscal") and proc.returncode in (0, 1):
+        validate = validate_period if period_format == "json" else validate_oscal
         output = _option_value(args, "--output")
         if output and output != "-":
             with open(os.path.join(cwd, output), "rb") as f:
-                validate_period(f.read())
+                validate(f.read())
         else:
-            validate_period(proc.stdout)
+            validate(proc.stdout)
         return
     merged = bool(args) and args[0] == "merge" and proc.returncode == 0
     if not merged and (not args or args[0] != "run" or _option_value(args, "--format") != "json"
@@ -2905,6 +2984,31 @@ def chromium(page, *args, timeout=120):
     return proc.stdout
 
 
+def oscal_criterion(control):
+    """The criterion id of an OSCAL control id as docs/oscal.md maps it: an id that starts with "_" is the
+    rest with each "_XX" a byte in hex; any other is the id itself."""
+    if not control.startswith("_"):
+        return control
+    return re.sub(rb"_([0-9A-F]{2})", lambda m: bytes.fromhex(m.group(1).decode()), control[1:].encode()).decode()
+
+
+def oscal_props(item):
+    """The props of an OSCAL object as {name: value} (the last of a repeated name)."""
+    return {p["name"]: p["value"] for p in item.get("props", [])}
+
+
+def oscal_walk(node, key):
+    """Every value of `key` anywhere in a JSON document."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from oscal_walk(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from oscal_walk(v, key)
+
+
 class PeriodReport(unittest.TestCase):
     """`kubeproof report` (issue 11) over a store of real, signed scans of two example nodes across
     eight simulated days (2026-01-02 to 2026-01-09): cp-1 (kubeadm) regresses on day 4 (its API server
@@ -2979,11 +3083,11 @@ class PeriodReport(unittest.TestCase):
         self.assertEqual(proc.returncode, expect_rc, proc.stderr + proc.stdout[:2000])
         return proc.stdout
 
-    def catalogue(self):
-        with open(os.path.join(CFG.source, "frameworks", "soc2.yaml"), encoding="utf-8") as f:
+    def catalogue(self, framework="soc2"):
+        with open(os.path.join(CFG.source, "frameworks", f"{framework}.yaml"), encoding="utf-8") as f:
             text = f.read()
         block = text[text.index("\ncriteria:\n"):text.index("\nmappings:\n")]
-        return re.findall(r"^  - id: (\S+)$", block, re.M)
+        return re.findall(r'^  - id: "?([^"\s]+)"?$', block, re.M)
 
     def test_text_json_and_csv_agree_on_population_exceptions_gap_and_statuses(self):
         options = ("--every", "24h", "--key", self.pub)
@@ -3087,6 +3191,134 @@ class PeriodReport(unittest.TestCase):
         self.assertEqual((row["waived scans"], row["unwaived exceptions"], row["waiver sources"], row["status now"]),
                          ("4", "3", source, "FAIL"))
 
+    def test_oscal_validates_against_nists_schema_and_agrees_with_json(self):
+        options = ("--every", "24h", "--key", self.pub)
+        doc = json.loads(self.report(*options, "--format", "json"))
+        text = self.report(*options, "--format", "oscal")  # validate_run_output checks it against NIST's schema
+        self.assertEqual(oscal_errors(json.loads(text)), [])
+        self.assertEqual(self.report(*options, "--format", "oscal"), text, "the same command twice gives the same bytes")
+        ar = json.loads(text)["assessment-results"]
+        self.assertEqual((ar["metadata"]["oscal-version"], ar["metadata"]["last-modified"], ar["metadata"]["version"]),
+                         ("1.0.6", doc["generated_at"], doc["tool"]["version"]))
+        [result] = ar["results"]
+        self.assertEqual((result["start"], result["end"]), (doc["period"]["from"], doc["period"]["to"]))
+        # The trail comes first: in the title, the description's first line and the first finding.
+        self.assertTrue(result["title"].startswith("[TRAIL NOT INTACT] "), result["title"])
+        self.assertTrue(result["description"].startswith(
+            "TRAIL: NOT intact: 1 problem (gap: 1) in 15 reports of 2 series; signatures checked."), result["description"])
+        resources = {r["uuid"]: r for r in ar["back-matter"]["resources"]}
+        plan = resources[ar["import-ap"]["href"].removeprefix("#")]
+        self.assertIn("no OSCAL assessment plan", plan["description"])
+        for v in doc["population"]["versions"]:
+            self.assertIn(f"kubeproof {v['tool_version']}, definitions {v['definitions_sha256']}: {v['scans']} scans", plan["description"])
+        [tool] = result["local-definitions"]["assessment-assets"]["components"]
+        self.assertEqual((tool["title"], tool["type"]), ("kubeproof", "software"))
+        # The population: an observation per scan, in order, with the JSON's time, node, file and SHA-256 (and Python's).
+        scans = [o for o in result["observations"] if o.get("types") == ["control-objective"]]
+        self.assertEqual(len(scans), len(doc["scans"]))
+        for o, s, stored in zip(scans, doc["scans"], self.stored()):
+            p = oscal_props(o)
+            [evidence] = o["relevant-evidence"]
+            [rlink] = resources[evidence["href"].removeprefix("#")]["rlinks"]
+            self.assertEqual((o["collected"], p["cluster"], p["node"], p["series"], p["seq"], p["definitions-sha256"],
+                              urllib.parse.unquote(rlink["href"]), rlink["hashes"]),
+                             (s["started_at"], s["cluster"], s["node"], s["series"], str(s["seq"]), s["definitions_sha256"],
+                              s["file"], [{"algorithm": "SHA-256", "value": s["sha256"]}]))
+            self.assertEqual((s["started_at"], s["node"], s["file"], s["sha256"]), stored)
+            self.assertEqual((o["methods"], o["origins"]), (["TEST"], [{"actors": [{"type": "tool", "actor-uuid": tool["uuid"]}]}]))
+        # A finding per criterion after the trail's, with the JSON's verdict and reasons; the control ids reviewed.
+        trail, criteria = result["findings"][0], result["findings"][1:]
+        self.assertEqual((trail["target"]["target-id"], trail["target"]["status"]["state"]), ("kubeproof-evidence-trail", "not-satisfied"))
+        self.assertEqual([oscal_props(f["target"])["criterion-id"] for f in criteria], [k["id"] for k in doc["criteria"]])
+        self.assertEqual([f["target"]["target-id"] for f in criteria],
+                         [c["control-id"] for c in result["reviewed-controls"]["control-selections"][0]["include-controls"]])
+        verdicts = {"passing throughout": ("satisfied", "pass"), "with exceptions": ("not-satisfied", "fail"),
+                    "never evidenced": ("not-satisfied", "other")}
+        related = {}
+        for f, k in zip(criteria, doc["criteria"]):
+            self.assertEqual((f["target"]["status"]["state"], f["target"]["status"]["reason"]), verdicts[k["verdict"]], k["id"])
+            for reason in k["reasons"]:
+                self.assertIn(f"\n- {reason}", f["description"])
+            # And, check by check and node by node, when its exceptions started and ended.
+            for n, c in ((n, doc["checks"][i]) for i in k["checks"] for n in doc["checks"][i]["nodes"] if n["exceptions"]):
+                self.assertIn(f"\n- {c['id']} on demo/{n['node']}: did not pass in {len(n['exceptions'])} of {n['scans']} scans (", f["remarks"])
+                self.assertIn(f"first {n['first_failure']}, last {n['last_failure']}", f["remarks"])
+            # Its related observations are exactly the scans in which one of its checks did not pass, each once.
+            failing = sorted({e["scan"] for i in k["checks"] for n in doc["checks"][i]["nodes"] for e in n["exceptions"]})
+            related[k["id"]] = [r["observation-uuid"] for r in f.get("related-observations", [])]
+            self.assertEqual(related[k["id"]], [scans[i]["uuid"] for i in failing], k["id"])
+        self.assertEqual(sum(v == ("satisfied", "pass") for v in ((f["target"]["status"]["state"], f["target"]["status"]["reason"]) for f in criteria)),
+                         sum(k["verdict"] == "passing throughout" for k in doc["criteria"]))
+        regression = [scans[i]["uuid"] for i, s in enumerate(doc["scans"]) if s["node"] == "cp-1" and s["started_at"] in (self.at(4), self.at(6))]
+        self.assertTrue(set(regression) <= set(related["CC6.1"]), "1.1.1's regression on cp-1 is among CC6.1's observations")
+        cc61 = criteria[[k["id"] for k in doc["criteria"]].index("CC6.1")]
+        self.assertIn(f"\n- 1.1.1 on demo/cp-1: did not pass in 2 of 7 scans (FAIL 2), first {self.at(4)}, last {self.at(6)}; "
+                      f"longest failing streak 2 scans (3d 0h 0m) from {self.at(4)} until {self.at(7)}; status now PASS ({self.at(8)})\n",
+                      cc61["remarks"])
+        # The gap: an observation with its start, end and duration, related to the trail's finding.
+        [gap] = [o for o in result["observations"] if o.get("types") == ["finding"]]
+        self.assertEqual({k: oscal_props(gap)[k] for k in ("node", "gap-start", "gap-end", "gap-seconds")},
+                         {"node": "cp-1", "gap-start": self.at(4), "gap-end": self.at(6), "gap-seconds": str(2 * self.DAY)})
+        self.assertEqual(trail["related-observations"], [{"observation-uuid": gap["uuid"]}])
+        # The waiver: a risk, approved for 4 scans, expired on 3, each with its dates; its criteria name it.
+        [risk] = result["risks"]
+        p = oscal_props(risk)
+        self.assertEqual({k: p[k] for k in ("check", "owner", "approver", "ticket", "expires", "covered", "first-covered",
+                                            "last-covered", "expired", "first-expired", "last-expired")},
+                         {"check": "1.2.15", "owner": "alice@example.com", "approver": "bob@example.com", "ticket": "SEC-12",
+                          "expires": self.EXPIRES, "covered": "4", "first-covered": self.at(1), "last-covered": self.at(4),
+                          "expired": "3", "first-expired": self.at(6), "last-expired": self.at(8)})
+        self.assertEqual(risk["status"], "open")
+        self.assertEqual([(e["status-change"], e["start"], e["end"]) for e in risk["risk-log"]["entries"]],
+                         [("deviation-approved", self.at(1), self.at(4)), ("open", self.at(6), self.at(8))])
+        waived = [scans[i]["uuid"] for i, s in enumerate(doc["scans"]) if s["node"] == "cp-1"]
+        self.assertEqual([r["observation-uuid"] for r in risk["related-observations"]], waived)
+        check = next(i for i, c in enumerate(doc["checks"]) if c["id"] == "1.2.15")
+        for f, k in zip(criteria, doc["criteria"]):
+            self.assertEqual(f.get("related-risks"), [{"risk-uuid": risk["uuid"]}] if check in k["checks"] else None, k["id"])
+            if check in k["checks"]:
+                self.assertIn(f"; waiver W1 covered 4 ({self.at(1)} to {self.at(4)}), expired on 3 from {self.at(6)}", f["remarks"])
+        # Every UUID is unique, and every reference points at something the document defines.
+        uuids = list(oscal_walk(ar, "uuid"))
+        self.assertEqual(len(uuids), len(set(uuids)))
+        observations = {o["uuid"] for o in result["observations"]}
+        self.assertTrue(set(oscal_walk(ar, "observation-uuid")) <= observations)
+        self.assertTrue({h.removeprefix("#") for h in oscal_walk(ar, "href") if h.startswith("#")} <= set(resources))
+        self.assertEqual(set(oscal_walk(ar, "actor-uuid")), {tool["uuid"]})
+        self.assertTrue(set(oscal_walk(ar, "subject-uuid")) <=
+                        {i["uuid"] for i in result["local-definitions"]["inventory-items"] + result["local-definitions"]["components"]})
+
+    def test_the_oscal_schema_check_can_fail(self):
+        document = json.loads(self.report("--every", "24h", "--format", "oscal"))
+        self.assertEqual(oscal_errors(document), [])
+        result = document["assessment-results"]["results"][0]
+        breakages = {
+            "a bad uuid": (lambda d: d["assessment-results"]["results"][0]["observations"][0].update(uuid="scan-1"), "uuid"),
+            "a missing required field": (lambda d: d["assessment-results"]["metadata"].pop("last-modified"), "last-modified"),
+            "a control id that is no token": (lambda d: d["assessment-results"]["results"][0]["reviewed-controls"]
+                                              ["control-selections"][0]["include-controls"][0].update({"control-id": "1.2.3"}), "1.2.3"),
+            "a time without its zone": (lambda d: d["assessment-results"]["results"][0].update(start="2026-01-02T00:00:00"), "start"),
+            "a property OSCAL does not have": (lambda d: d["assessment-results"]["results"][0]["findings"][0].update(verdict="x"), "verdict"),
+        }
+        self.assertIn("reviewed-controls", result)
+        for name, (breakage, word) in breakages.items():
+            with self.subTest(name):
+                broken = json.loads(json.dumps(document))
+                breakage(broken)
+                errors = oscal_errors(broken)
+                self.assertTrue(errors and any(word in e for e in errors), errors)
+
+    def test_oscal_control_ids_map_back_to_the_criteria(self):
+        proc = kubeproof("report", "--framework", "pci-dss", "--every", "24h", "--format", "oscal", self.store, timeout=120)
+        self.assertEqual(proc.returncode, 1, proc.stderr)  # and validate_run_output validated it
+        result = json.loads(proc.stdout)["assessment-results"]["results"][0]
+        controls = [c["control-id"] for c in result["reviewed-controls"]["control-selections"][0]["include-controls"]]
+        self.assertEqual([oscal_criterion(c) for c in controls], self.catalogue("pci-dss"))
+        self.assertEqual(controls[:2], ["_1", "_1.2.1"])
+        for f in result["findings"][1:]:
+            self.assertEqual(oscal_criterion(f["target"]["target-id"]), oscal_props(f["target"])["criterion-id"])
+            self.assertTrue(f["title"].startswith(oscal_props(f["target"])["criterion-id"] + " "), f["title"])
+
     def test_every_criterion_of_the_catalogue_with_its_verdict(self):
         doc = json.loads(self.report("--every", "24h", "--format", "json"))
         self.assertEqual([k["id"] for k in doc["criteria"]], self.catalogue())
@@ -3124,6 +3356,24 @@ class PeriodReport(unittest.TestCase):
                          [("gap", None), ("link", after), ("signature", target)])
         rows = list(csv.reader(io.StringIO(self.report(*options, "--format", "csv", store=store), newline="")))
         self.assertEqual({r[0] for r in rows[1:]}, {"NOT intact: 3 problems (gap: 1, link: 1, signature: 1)"})
+        # OSCAL: the result's title and description, the first finding, an observation per problem, the scan itself.
+        ar = json.loads(self.report(*options, "--format", "oscal", store=store))["assessment-results"]
+        [result] = ar["results"]
+        self.assertTrue(result["title"].startswith("[TRAIL NOT INTACT] "), result["title"])
+        self.assertTrue(result["description"].startswith(
+            "TRAIL: NOT intact: 3 problems (gap: 1, link: 1, signature: 1) in 15 reports of 2 series; signatures checked."))
+        trail = result["findings"][0]
+        self.assertEqual((trail["target"]["target-id"], trail["target"]["status"]["state"], trail["title"]),
+                         ("kubeproof-evidence-trail", "not-satisfied", "Evidence trail: NOT intact: 3 problems (gap: 1, link: 1, signature: 1)"))
+        problems = {oscal_props(o)["trail-problem"]: o for o in result["observations"] if o.get("types") == ["finding"]}
+        self.assertEqual(sorted(problems), ["gap", "link", "signature"])
+        self.assertEqual(sorted(r["observation-uuid"] for r in trail["related-observations"]), sorted(o["uuid"] for o in problems.values()))
+        resources = {r["uuid"]: r for r in ar["back-matter"]["resources"]}
+        file_of = lambda o: urllib.parse.unquote(resources[o["relevant-evidence"][0]["href"].removeprefix("#")]["rlinks"][0]["href"])
+        self.assertEqual((file_of(problems["signature"]), file_of(problems["link"])), (target, after))
+        [tampered] = [o for o in result["observations"] if o.get("types") == ["control-objective"] and file_of(o) == target]
+        self.assertEqual([p["value"] for p in tampered["props"] if p["name"] == "trail-problem"], ["signature"])
+        self.assertTrue(tampered["remarks"].startswith("The evidence trail is NOT intact at this report:"), tampered["remarks"])
         # Without the key the broken link alone gives it away.
         unkeyed = json.loads(self.report("--format", "json", store=store))
         self.assertEqual([(p["kind"], p["path"]) for p in unkeyed["trail"]["problems"]], [("link", after)])

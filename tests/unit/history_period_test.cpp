@@ -421,4 +421,81 @@ TEST_SUITE("report/period_writers") {
                              "demo,cp-1,3,3,3,2,0.6667,1,0,") != std::string::npos);
         CHECK(csv.rfind("trail,framework,period from,period to,criterion,", 0) == 0);
     }
+
+    TEST_CASE("oscal: the trail first, an observation per scan, a finding per criterion") {
+        Store store;
+        store.input.catalogue.push_back({"1.2.3", "A PCI DSS-style id"});
+        for (int d = 1; d <= 4; ++d) {
+            const auto w = d == 1   ? waiver("active")
+                           : d == 2 ? waiver("expired")
+                                    : std::vector<std::pair<std::string, std::string>>();
+            store.scan("cp-1", d, {row("1.2.15", "p", d <= 2 ? "FAIL" : "PASS", {"CC6.1"}, w)});
+        }
+        store.input.reports[2].signature = history::SignatureState::Invalid;
+        const auto r = decide(store);
+        const std::string text = render(r, "oscal");
+        CHECK(text == render(r, "oscal"));
+        const auto doc = nlohmann::json::parse(text).at("assessment-results");
+        CHECK(doc["metadata"]["oscal-version"] == "1.0.6");
+        CHECK(doc["metadata"]["last-modified"] == "2026-01-01T00:00:00Z");
+        const auto& result = doc["results"].at(0);
+        CHECK(result["start"] == "2026-01-01T00:00:00Z");
+        CHECK(result["end"] == "2026-01-05T00:00:00Z");
+        CHECK(result["title"].get<std::string>().rfind("[TRAIL NOT INTACT] SOC 2 (soc2)", 0) == 0);
+        CHECK(result["description"].get<std::string>().rfind(
+                  "TRAIL: NOT intact: 1 problem (signature: 1) in 4 reports of 1 series;", 0) == 0);
+
+        // The signature problem, then the four scans; the tampered scan says so.
+        const auto& observations = result["observations"];
+        REQUIRE(observations.size() == 5);
+        CHECK(observations[0]["props"][0]["value"] == "signature");
+        CHECK(observations[0]["relevant-evidence"][0]["href"] ==
+              observations[3]["relevant-evidence"][0]["href"]);
+        for (int d = 1; d <= 4; ++d) {
+            const auto& o = observations[static_cast<size_t>(d)];
+            CHECK(o["collected"] == fmt::format("2026-01-{:02}T00:00:00Z", d));
+            CHECK(o["methods"] == nlohmann::json::array({"TEST"}));
+        }
+        CHECK(observations[3]["remarks"].get<std::string>().rfind(
+                  "The evidence trail is NOT intact at this report:", 0) == 0);
+
+        // The trail's finding first, then one per criterion, a PCI-style id mapped.
+        const auto& findings = result["findings"];
+        REQUIRE(findings.size() == 1 + r.criteria.size());
+        CHECK(findings[0]["target"]["target-id"] == "kubeproof-evidence-trail");
+        CHECK(findings[0]["target"]["status"]["state"] == "not-satisfied");
+        std::vector<std::string> controls;
+        for (const auto& c :
+             result["reviewed-controls"]["control-selections"][0]["include-controls"])
+            controls.push_back(c["control-id"]);
+        CHECK(controls == std::vector<std::string>{"CC6.1", "CC7.2", "CC1.1", "CC9.1", "_1.2.3"});
+        const auto& cc61 = findings[1];
+        CHECK(cc61["target"]["target-id"] == "CC6.1");
+        CHECK(cc61["target"]["status"]["state"] == "not-satisfied");
+        CHECK(cc61["target"]["status"]["reason"] == "fail");
+        CHECK(cc61["related-observations"] ==
+              nlohmann::json::array({{{"observation-uuid", observations[1]["uuid"]}},
+                                     {{"observation-uuid", observations[2]["uuid"]}}}));
+        CHECK(findings[5]["target"]["target-id"] == "_1.2.3");
+        CHECK(findings[5]["target"]["props"][0]["value"] == "1.2.3");
+        CHECK(findings[5]["target"]["status"]["reason"] == "other");
+
+        // The waiver: a risk, covered once then expired once, the state at the end "open".
+        REQUIRE(result["risks"].size() == 1);
+        const auto& risk = result["risks"][0];
+        CHECK(risk["status"] == "open");
+        CHECK(risk["risk-log"]["entries"].size() == 2);
+        CHECK(risk["risk-log"]["entries"][1]["start"] == "2026-01-02T00:00:00Z");
+        CHECK(cc61["related-risks"][0]["risk-uuid"] == risk["uuid"]);
+
+        // Each scan's report file in back-matter, with its SHA-256.
+        const auto& resources = doc["back-matter"]["resources"];
+        REQUIRE(resources.size() == 5);
+        CHECK(doc["import-ap"]["href"] == "#" + resources[0]["uuid"].get<std::string>());
+        CHECK(observations[1]["relevant-evidence"][0]["href"] ==
+              "#" + resources[1]["uuid"].get<std::string>());
+        CHECK(resources[1]["rlinks"][0]["href"] == r.scans[0].file);
+        CHECK(resources[1]["rlinks"][0]["hashes"][0] ==
+              nlohmann::json({{"algorithm", "SHA-256"}, {"value", r.scans[0].sha256}}));
+    }
 }
