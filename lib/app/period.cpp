@@ -280,10 +280,12 @@ util::Expected<PeriodResult, ScanError> period_report(
     }
     keep_only(reader.kept, input);
 
-    history::PeriodOptions options{request.from, request.to,  request.every,    request.clusters,
-                                   std::nullopt, request.now, KUBEPROOF_VERSION};
+    history::PeriodOptions options{request.from, request.to,  request.every,     request.clusters,
+                                   std::nullopt, request.now, KUBEPROOF_VERSION, std::nullopt};
     if (request.sample)
         options.sample = history::SampleRequest{*request.sample, request.seed.value_or(0)};
+    if (request.waivers)
+        options.waivers_file = std::pair(request.waivers->path, request.waivers->sha256);
     auto decided = history::period(input, options);
     if (!decided) return util::unexpected(ScanError{2, decided.error()});
     input = history::PeriodInput{};  // the reports' rows are no longer needed while rendering

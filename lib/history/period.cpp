@@ -169,6 +169,7 @@ util::Expected<PeriodReport, std::string> period(const PeriodInput& input,
     report.framework = input.framework;
     report.framework_title = input.framework_title;
     report.tool_version = options.tool_version;
+    report.waivers_file = options.waivers_file;
     report.generated_at = options.generated_at;
     std::tie(report.from, report.to) = window_of(input, options);
     report.from_given = options.from.has_value();

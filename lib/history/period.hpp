@@ -128,6 +128,9 @@ struct PeriodOptions {
     std::optional<SampleRequest> sample;  ///< --sample and --seed
     std::time_t generated_at = 0;         ///< the clock (SOURCE_DATE_EPOCH, else now)
     std::string tool_version;             ///< of the kubeproof writing the period report
+    /// `report --waivers`: the file every result's waiver was decided from (path as given, and
+    /// its SHA-256); none when the results carry the waivers their scans gave them.
+    std::optional<std::pair<std::string, std::string>> waivers_file;
 };
 
 // ---- the period report
@@ -299,9 +302,11 @@ struct PeriodReport {
     VerifyOutcome trail;                ///< history::verify over the same reports and period
     std::vector<std::string> statuses;  ///< the statuses exceptions point at, sorted
     std::vector<Waiver> waivers;        ///< sorted by source, check, owner
-    std::vector<PeriodScan> scans;      ///< the population: by start, node, file
-    std::vector<PeriodNode> nodes;      ///< by cluster, node
-    std::vector<MissedScans> missed;    ///< by cluster, node, start
+    /// PeriodOptions::waivers_file: the waivers were decided from this file at each scan's time.
+    std::optional<std::pair<std::string, std::string>> waivers_file;
+    std::vector<PeriodScan> scans;    ///< the population: by start, node, file
+    std::vector<PeriodNode> nodes;    ///< by cluster, node
+    std::vector<MissedScans> missed;  ///< by cluster, node, start
     std::vector<UnreportedNode> unreported;
     std::vector<VersionUse> versions;       ///< by first use
     std::vector<PeriodCheck> checks;        ///< by id (natural order), then key

@@ -202,6 +202,10 @@ void criterion(const PeriodReport& r, size_t i, Out& out) {
     out.put("</section>\n");
 }
 
+/// The exceptions of one check on one node the page lists at each end of the period: a year of a
+/// fleet's daily scans has a million exceptions, which no browser opens as one page.
+constexpr size_t k_listed_exceptions = 20;
+
 /// Whether each scan's strings are free of characters to escape: found once per scan rather than
 /// once per exception (a scan has dozens), since a year's exception lists are most of the page.
 std::vector<bool> plain_scans(const PeriodReport& r) {
@@ -249,9 +253,20 @@ void write_waivers(const PeriodReport& r, Out& out) {
         for (const auto& f : r.checks[c].nodes)
             for (const auto& u : f.waivers) uses[u.waiver].push_back({c, &f, &u});
     }
+    if (r.waivers_file) {
+        out.put("<p>Decided from the waivers file <span class=\"mono\">");
+        put_escaped(out, r.waivers_file->first);
+        out.put("</span> (SHA-256 <span class=\"mono\">");
+        put_escaped(out, r.waivers_file->second);
+        out.put(
+            "</span>) at each scan's time (report --waivers), in place of the waivers the scans "
+            "carried.");
+    } else {
+        out.put("<p>As the scans carried them (run --waivers).");
+    }
     out.put(
-        "<p>As the scans carried them (run --waivers). A waived result keeps its status: it "
-        "is still an exception, covered while its waiver was active.</p>\n");
+        " A waived result keeps its status: it is still an exception, covered while its waiver "
+        "was active.</p>\n");
     table_head(out, {"Waiver", "Source", "Check", "Scope", "Owner", "Approver", "Created",
                      "Expires", "Ticket", "Reason"});
     for (size_t i = 0; i < r.waivers.size(); ++i) waiver_row(r, i, out);
@@ -284,9 +299,13 @@ void write_criteria(const PeriodReport& r, Out& out) {
 
 void write_exceptions(const PeriodReport& r, Out& out) {
     out.print(R"(<section id="exceptions"><h2>Exceptions: {}</h2>)", r.exceptions);
-    out.put(
+    out.print(
         "\n<p>Every scan in which a check did not pass (FAIL, WARN, ERROR or a status this "
-        "version does not know), per check and node, with the report that says so.</p>\n");
+        "version does not know), per check and node, with the report that says so. Where a check "
+        "did not pass on a node in more than {} scans, the page lists the first {} and the last "
+        "{} and counts those between: a page must open and print. The text and JSON reports list "
+        "every one.</p>\n",
+        2 * k_listed_exceptions, k_listed_exceptions, k_listed_exceptions);
     const std::vector<bool> plain = plain_scans(r);
     for (size_t c = 0; c < r.checks.size(); ++c) {
         const auto& check = r.checks[c];
@@ -303,7 +322,22 @@ void write_exceptions(const PeriodReport& r, Out& out) {
             out.print(": {}, {} covered by a waiver</summary><div>",
                       plural(f.exceptions.size(), "exception", "exceptions"), f.covered);
             table_head(out, {"Scan started", "Node", "Status", "Report file", "SHA-256", "Waiver"});
-            for (const auto& e : f.exceptions) exception_row(r, e, plain[e.scan], out);
+            const size_t n = f.exceptions.size();
+            for (size_t i = 0; i < n; ++i) {
+                if (n > 2 * k_listed_exceptions && i == k_listed_exceptions) {
+                    const size_t skipped = n - 2 * k_listed_exceptions;
+                    out.print(R"(<tr class="more"><td colspan="6">{} more {}, from )", skipped,
+                              skipped == 1 ? "exception" : "exceptions");
+                    put_escaped(out, r.scans[f.exceptions[i].scan].started_at);
+                    out.put(" to ");
+                    put_escaped(out,
+                                r.scans[f.exceptions[n - k_listed_exceptions - 1].scan].started_at);
+                    out.put(": every one is in the text and JSON reports</td></tr>\n");
+                    i = n - k_listed_exceptions - 1;
+                    continue;
+                }
+                exception_row(r, f.exceptions[i], plain[f.exceptions[i].scan], out);
+            }
             out.put("</tbody></table></div></details>\n");
         }
     }

@@ -126,6 +126,9 @@ void population(const PeriodReport& r, JsonOut& j) {
 }
 
 void waivers(const PeriodReport& r, JsonOut& j) {
+    j.member("waivers_decided_from", r.waivers_file ? Json{{"file", r.waivers_file->first},
+                                                           {"sha256", r.waivers_file->second}}
+                                                    : Json(nullptr));
     j.key("waivers");
     j.open_list();
     for (const auto& w : r.waivers) {

@@ -110,6 +110,11 @@ std::string result_description(const PeriodReport& r) {
         "Exceptions: {}, of which {} FAIL or ERROR not covered by a waiver.",
         r.criteria.size(), verdicts[0], verdicts[1], verdicts[2], r.exceptions,
         r.uncovered_failures);
+    if (r.waivers_file)
+        text += fmt::format(
+            "\n\nWaivers: decided from {} (SHA-256 {}) at each scan's time, in place of the "
+            "waivers the scans carried.",
+            r.waivers_file->first, r.waivers_file->second);
     return text;
 }
 

@@ -82,6 +82,11 @@ void period_facts(const PeriodReport& r, Out& out) {
     }
     out.print("WAIVERS: {}\n",
               r.waivers.empty() ? std::string("none") : fmt::format("{}", r.waivers.size()));
+    if (r.waivers_file)
+        out.print(
+            "  decided from {} (sha256 {}) at each scan's time, in place of the waivers the scans "
+            "carried\n",
+            r.waivers_file->first, r.waivers_file->second);
     for (size_t i = 0; i < r.waivers.size(); ++i) {
         const auto& w = r.waivers[i];
         // Approver, creation date, ticket and reason are optional: only those given are shown.

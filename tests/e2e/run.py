@@ -3581,12 +3581,33 @@ class PeriodReport(unittest.TestCase):
         """report --waivers decides each result's waiver at its scan's time from the file, in place of
         the waivers the scans carried."""
         options = ("--every", "24h", "--key", self.pub)
-        # The file the scans carried, given again: every format is byte for byte the same.
+        # The file the scans carried, given again: every format is byte for byte the same, but for the
+        # sentence that says where the waivers were decided.
+        with open(self.waivers, "rb") as f:
+            said = (f"decided from {self.waivers} (sha256 {hashlib.sha256(f.read()).hexdigest()}) at each scan's "
+                    f"time, in place of the waivers the scans carried").encode()
+        html_said = re.compile(rb"<p>Decided from the waivers file .*? in place of the waivers the scans carried\.")
+        oscal_said = re.compile(rb"\\n\\nWaivers: decided from .*? in place of the waivers the scans carried\.")
+        without = {
+            "text": lambda b: b.replace(b"\n  " + said + b"\n", b"\n", 1),
+            "json": lambda b: b.replace(b'"waivers_decided_from": {"file":', b"", 1),
+            "csv": lambda b: b,
+            "html": lambda b: html_said.sub(b"<p>As the scans carried them (run --waivers).", b, 1),
+            "oscal": lambda b: oscal_said.sub(b"", b, 1),
+        }
         for fmt_ in self.formats():
             carried = kubeproof_bytes("report", self.store, "--framework", "soc2", *options, "--format", fmt_)
             again = kubeproof_bytes("report", self.store, "--framework", "soc2", *options, "--format", fmt_,
                                     "--waivers", self.waivers)
-            self.assertEqual((again.returncode, again.stdout, again.stderr), (carried.returncode, carried.stdout, b""), fmt_)
+            if fmt_ == "json":
+                docs = [json.loads(p.stdout) for p in (again, carried)]
+                self.assertEqual(docs[0].pop("waivers_decided_from")["file"], self.waivers)
+                self.assertIsNone(docs[1].pop("waivers_decided_from"))
+                self.assertEqual(docs[0], docs[1])
+                continue
+            self.assertNotEqual(again.stdout, carried.stdout, fmt_) if fmt_ != "csv" else None
+            self.assertEqual((again.returncode, without[fmt_](again.stdout), again.stderr),
+                             (carried.returncode, carried.stdout, b""), fmt_)
         # Another file: cp-1's waiver now holds through 2026-01-07, and a check that fails on the worker
         # in every scan gets one for the worker until 2026-01-03.
         doc = json.loads(self.report(*options, "--format", "json"))
@@ -3601,6 +3622,19 @@ class PeriodReport(unittest.TestCase):
                     f"  - check: {worker_check['id']}\n    node: worker-1\n    owner: carol@example.com\n    reason: kubelet rollout\n"
                     "    ticket: OPS-7\n    created: 2026-01-01\n    expires: 2026-01-03\n")
         doc = json.loads(self.report(*options, "--format", "json", "--waivers", other))
+        with open(other, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        self.assertEqual(doc["waivers_decided_from"], {"file": other, "sha256": digest})
+        self.assertIsNone(json.loads(self.report(*options, "--format", "json"))["waivers_decided_from"])
+        said = f"decided from {other} (sha256 {digest}) at each scan's time, in place of the waivers the scans carried"
+        self.assertIn(f"\n  {said}\n", self.report(*options, "--waivers", other))
+        if "html" in self.formats():
+            page = self.report(*options, "--format", "html", "--waivers", other)
+            self.assertIn(f"{other}</span> (SHA-256 <span class=\"mono\">{digest}</span>) at each scan's time", page)
+        if "oscal" in self.formats():
+            oscal = json.loads(self.report(*options, "--format", "oscal", "--waivers", other))
+            self.assertIn(f"Waivers: decided from {other} (SHA-256 {digest}) at each scan's time",
+                          oscal["assessment-results"]["results"][0]["description"])
         self.assertEqual([w["source"] for w in doc["waivers"]], [f"{other}:2", f"{other}:8"])
         self.assertIsNone(next(c for c in doc["checks"] if c["id"] == "1.2.15")["nodes"][0]["exceptions"][0].get("none"))
         cp1 = next(c for c in doc["checks"] if c["id"] == "1.2.15")["nodes"][0]

@@ -233,4 +233,37 @@ TEST_SUITE("report/period_html") {
         CHECK(page.find("<li>missed scans not computed (no --every)</li>") != std::string::npos);
         CHECK(page.find(R"(<td class="n">not computed / 8</td>)") != std::string::npos);
     }
+    TEST_CASE(
+        "the page lists the first and last 20 exceptions of a check on a node, and counts the "
+        "rest") {
+        history::PeriodReport r = small_report();
+        auto& f = r.checks[0].nodes[0];
+        f.exceptions.clear();
+        r.scans.clear();
+        for (int d = 1; d <= 50; ++d) {
+            r.scans.push_back({fmt::format("store/{}.json", d), std::string(64, 'a'), "demo", "cp",
+                               "series", static_cast<uint64_t>(d),
+                               history::to_rfc3339(day(1) + (d - 1) * 3600),
+                               day(1) + (d - 1) * 3600, "0.1.0", std::string(64, 'd')});
+            f.exceptions.push_back(
+                {static_cast<uint32_t>(d - 1), 0, history::WaiverState::None, -1});
+        }
+        r.nodes[0].last_scan = 49;
+        f.scans = 50;
+        f.waivers.clear();
+        f.covered = 0;
+        const std::string page = render(r);
+        for (int d = 1; d <= 50; ++d) {
+            const bool listed = d <= 20 || d > 30;
+            CHECK_MESSAGE(
+                (page.find(fmt::format("store/{}.json<", d)) != std::string::npos) == listed, d);
+        }
+        CHECK(page.find("10 more exceptions, from " + history::to_rfc3339(day(1) + 20 * 3600) +
+                        " to " + history::to_rfc3339(day(1) + 29 * 3600) +
+                        ": every one is in the text and JSON reports") != std::string::npos);
+        f.exceptions.resize(40);  // 40: every one listed
+        const std::string all = render(r);
+        CHECK(all.find("more exceptions, from") == std::string::npos);
+        CHECK(all.find("store/30.json<") != std::string::npos);
+    }
 }
