@@ -70,6 +70,7 @@ struct Reader {
     /// (-1: not yet; -2: it supports none of the framework's criteria).
     std::vector<std::vector<int64_t>> kinds;
     std::vector<history::ScanResult> interned;
+    std::vector<char> waivers_used;  ///< --waivers: per waiver, whether it covered a kept result
 
     std::optional<std::string> read(size_t i) {
         const FoundReport& file = found[i];
@@ -92,11 +93,16 @@ struct Reader {
             }
         }
         thread_local std::vector<history::ResultRow> rows;  // reused, as `bytes` is
+        std::vector<char> used;
         auto header = request.waivers
-                          ? rows_with_waivers(bytes, file.path, rows)
+                          ? rows_with_waivers(bytes, file.path, rows, used)
                           : history::read_rows_into(bytes, file.path, request.framework, rows);
         if (!header) return header.error().message;
         if (!keep(i, file, *header)) return std::nullopt;
+        if (!used.empty()) {
+            const std::lock_guard lock(mutex);
+            for (size_t w = 0; w < used.size(); ++w) waivers_used[w] |= used[w];
+        }
         history::VerifyInput& out = input.reports[i];
         out.sha256 = evidence::sha256_hex(bytes);
         out.signature = check_signature(file.path, bytes, keys, out.signature_detail);
@@ -111,19 +117,23 @@ struct Reader {
 
     /// The report read whole, its rows for the framework with the waivers of --waivers decided
     /// at the scan's time in place of those it carried.
+    /// `used` gets, per waiver of the file, whether it covered a result of the report (of any
+    /// framework: a waiver of a check this framework does not map is not stale).
     util::Expected<history::ReportHeader, history::ReadProblem> rows_with_waivers(
-        const std::string& bytes, const std::string& name, std::vector<history::ResultRow>& rows) {
+        const std::string& bytes, const std::string& name, std::vector<history::ResultRow>& rows,
+        std::vector<char>& used) {
         auto report = history::read_report(bytes, name);
         if (!report) return util::unexpected(report.error());
         const std::time_t at = history::parse_rfc3339(report->header.started_at).value_or(0);
-        std::vector<char> used(request.waivers->waivers.size(), 0);
+        used.assign(request.waivers->waivers.size(), 0);
         rows.clear();
         for (const auto& result : report->results) {
+            auto waiver =
+                history::stored_waiver(*request.waivers, result, report->header, at, used);
             const auto criteria = result.controls.find(request.framework);
             if (criteria == result.controls.end() || criteria->second.empty()) continue;
-            rows.push_back(
-                {result.id, result.key, result.title, result.status, criteria->second,
-                 history::stored_waiver(*request.waivers, result, report->header, at, used)});
+            rows.push_back({result.id, result.key, result.title, result.status, criteria->second,
+                            std::move(waiver)});
         }
         return std::move(report->header);
     }
@@ -267,7 +277,8 @@ util::Expected<PeriodResult, ScanError> period_report(
                   {},
                   {},
                   std::vector<std::vector<int64_t>>(indexes.stores()),
-                  {}};
+                  {},
+                  std::vector<char>(request.waivers ? request.waivers->waivers.size() : 0, 0)};
     if (auto problem = for_each_report(found->size(), [&](size_t i) { return reader.read(i); }))
         return util::unexpected(ScanError{2, *problem});
     indexes = StoreIndexes();  // what was not taken from them is no longer needed
@@ -280,12 +291,19 @@ util::Expected<PeriodResult, ScanError> period_report(
     }
     keep_only(reader.kept, input);
 
-    history::PeriodOptions options{request.from, request.to,  request.every,     request.clusters,
-                                   std::nullopt, request.now, KUBEPROOF_VERSION, std::nullopt};
+    history::PeriodOptions options{request.from,      request.to,   request.every,
+                                   request.clusters,  std::nullopt, request.now,
+                                   KUBEPROOF_VERSION, std::nullopt, {}};
     if (request.sample)
         options.sample = history::SampleRequest{*request.sample, request.seed.value_or(0)};
-    if (request.waivers)
+    if (request.waivers) {
         options.waivers_file = std::pair(request.waivers->path, request.waivers->sha256);
+        for (size_t w = 0; w < request.waivers->waivers.size(); ++w) {
+            const model::Waiver& waiver = request.waivers->waivers[w];
+            if (!reader.waivers_used[w])
+                options.stale_waivers.emplace_back(waiver.source, waiver.check);
+        }
+    }
     auto decided = history::period(input, options);
     if (!decided) return util::unexpected(ScanError{2, decided.error()});
     input = history::PeriodInput{};  // the reports' rows are no longer needed while rendering

@@ -170,6 +170,7 @@ util::Expected<PeriodReport, std::string> period(const PeriodInput& input,
     report.framework_title = input.framework_title;
     report.tool_version = options.tool_version;
     report.waivers_file = options.waivers_file;
+    report.stale_waivers = options.stale_waivers;
     report.generated_at = options.generated_at;
     std::tie(report.from, report.to) = window_of(input, options);
     report.from_given = options.from.has_value();

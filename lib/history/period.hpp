@@ -131,6 +131,9 @@ struct PeriodOptions {
     /// `report --waivers`: the file every result's waiver was decided from (path as given, and
     /// its SHA-256); none when the results carry the waivers their scans gave them.
     std::optional<std::pair<std::string, std::string>> waivers_file;
+    /// With waivers_file: the (source, check) of its waivers that covered no result of the
+    /// period's scans, in file order.
+    std::vector<std::pair<std::string, std::string>> stale_waivers;
 };
 
 // ---- the period report
@@ -304,6 +307,7 @@ struct PeriodReport {
     std::vector<Waiver> waivers;        ///< sorted by source, check, owner
     /// PeriodOptions::waivers_file: the waivers were decided from this file at each scan's time.
     std::optional<std::pair<std::string, std::string>> waivers_file;
+    std::vector<std::pair<std::string, std::string>> stale_waivers;  ///< PeriodOptions's
     std::vector<PeriodScan> scans;    ///< the population: by start, node, file
     std::vector<PeriodNode> nodes;    ///< by cluster, node
     std::vector<MissedScans> missed;  ///< by cluster, node, start

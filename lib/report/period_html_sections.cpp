@@ -260,7 +260,16 @@ void write_waivers(const PeriodReport& r, Out& out) {
         put_escaped(out, r.waivers_file->second);
         out.put(
             "</span>) at each scan's time (report --waivers), in place of the waivers the scans "
-            "carried.");
+            "carried. Stale (covered no result of the period): ");
+        if (r.stale_waivers.empty()) out.put("none");
+        for (size_t i = 0; i < r.stale_waivers.size(); ++i) {
+            if (i > 0) out.put(", ");
+            put_escaped(out, r.stale_waivers[i].first);
+            out.put(" (check ");
+            put_escaped(out, r.stale_waivers[i].second);
+            out.put(")");
+        }
+        out.put(".");
     } else {
         out.put("<p>As the scans carried them (run --waivers).");
     }

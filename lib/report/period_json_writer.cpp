@@ -126,9 +126,16 @@ void population(const PeriodReport& r, JsonOut& j) {
 }
 
 void waivers(const PeriodReport& r, JsonOut& j) {
-    j.member("waivers_decided_from", r.waivers_file ? Json{{"file", r.waivers_file->first},
-                                                           {"sha256", r.waivers_file->second}}
-                                                    : Json(nullptr));
+    Json from = nullptr;
+    if (r.waivers_file) {
+        Json stale = Json::array();
+        for (const auto& [source, check] : r.stale_waivers)
+            stale.push_back({{"source", source}, {"check", check}});
+        from = {{"file", r.waivers_file->first},
+                {"sha256", r.waivers_file->second},
+                {"stale", std::move(stale)}};
+    }
+    j.member("waivers_decided_from", from);
     j.key("waivers");
     j.open_list();
     for (const auto& w : r.waivers) {

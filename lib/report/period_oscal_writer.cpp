@@ -81,6 +81,15 @@ void metadata(const Context& c, JsonOut& j) {
     j.close();
 }
 
+/// "w.yaml:8 (check 4.1.1), ..." of report --waivers entries that covered nothing; "none".
+std::string stale_list(const PeriodReport& r) {
+    if (r.stale_waivers.empty()) return "none";
+    std::string list;
+    for (const auto& [source, check] : r.stale_waivers)
+        list += fmt::format("{}{} (check {})", list.empty() ? "" : ", ", source, check);
+    return list;
+}
+
 std::string result_description(const PeriodReport& r) {
     size_t verdicts[3] = {0, 0, 0};
     for (const auto& k : r.criteria) ++verdicts[static_cast<size_t>(k.verdict)];
@@ -113,8 +122,8 @@ std::string result_description(const PeriodReport& r) {
     if (r.waivers_file)
         text += fmt::format(
             "\n\nWaivers: decided from {} (SHA-256 {}) at each scan's time, in place of the "
-            "waivers the scans carried.",
-            r.waivers_file->first, r.waivers_file->second);
+            "waivers the scans carried. Stale (covered no result of the period): {}.",
+            r.waivers_file->first, r.waivers_file->second, stale_list(r));
     return text;
 }
 

@@ -87,6 +87,13 @@ void period_facts(const PeriodReport& r, Out& out) {
             "  decided from {} (sha256 {}) at each scan's time, in place of the waivers the scans "
             "carried\n",
             r.waivers_file->first, r.waivers_file->second);
+    if (r.waivers_file) {
+        out.put("  stale (covered no result of the period):");
+        if (r.stale_waivers.empty()) out.put(" none");
+        for (const auto& [source, check] : r.stale_waivers)
+            out.print(" {} (check {});", source, check);
+        out.put("\n");
+    }
     for (size_t i = 0; i < r.waivers.size(); ++i) {
         const auto& w = r.waivers[i];
         // Approver, creation date, ticket and reason are optional: only those given are shown.

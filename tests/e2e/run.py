@@ -3586,10 +3586,12 @@ class PeriodReport(unittest.TestCase):
         with open(self.waivers, "rb") as f:
             said = (f"decided from {self.waivers} (sha256 {hashlib.sha256(f.read()).hexdigest()}) at each scan's "
                     f"time, in place of the waivers the scans carried").encode()
-        html_said = re.compile(rb"<p>Decided from the waivers file .*? in place of the waivers the scans carried\.")
-        oscal_said = re.compile(rb"\\n\\nWaivers: decided from .*? in place of the waivers the scans carried\.")
+        html_said = re.compile(rb"<p>Decided from the waivers file .*? in place of the waivers the scans carried\. "
+                               rb"Stale \(covered no result of the period\): none\.")
+        oscal_said = re.compile(rb"\\n\\nWaivers: decided from .*? in place of the waivers the scans carried\. "
+                                rb"Stale \(covered no result of the period\): none\.")
         without = {
-            "text": lambda b: b.replace(b"\n  " + said + b"\n", b"\n", 1),
+            "text": lambda b: b.replace(b"\n  " + said + b"\n  stale (covered no result of the period): none\n", b"\n", 1),
             "json": lambda b: b.replace(b'"waivers_decided_from": {"file":', b"", 1),
             "csv": lambda b: b,
             "html": lambda b: html_said.sub(b"<p>As the scans carried them (run --waivers).", b, 1),
@@ -3620,20 +3622,27 @@ class PeriodReport(unittest.TestCase):
                     "  - check: 1.2.15\n    node: cp-1\n    owner: alice@example.com\n    reason: extended\n"
                     "    created: 2026-01-01\n    expires: 2026-01-07\n"
                     f"  - check: {worker_check['id']}\n    node: worker-1\n    owner: carol@example.com\n    reason: kubelet rollout\n"
-                    "    ticket: OPS-7\n    created: 2026-01-01\n    expires: 2026-01-03\n")
+                    "    ticket: OPS-7\n    created: 2026-01-01\n    expires: 2026-01-03\n"
+                    "  - check: 1.1.1\n    node: cp-9\n    owner: dave@example.com\n    reason: a node that never reported\n"
+                    "    created: 2026-01-01\n    expires: 2026-02-01\n")
         doc = json.loads(self.report(*options, "--format", "json", "--waivers", other))
         with open(other, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
-        self.assertEqual(doc["waivers_decided_from"], {"file": other, "sha256": digest})
+        self.assertEqual(doc["waivers_decided_from"],
+                         {"file": other, "sha256": digest, "stale": [{"source": f"{other}:15", "check": "1.1.1"}]})
         self.assertIsNone(json.loads(self.report(*options, "--format", "json"))["waivers_decided_from"])
         said = f"decided from {other} (sha256 {digest}) at each scan's time, in place of the waivers the scans carried"
-        self.assertIn(f"\n  {said}\n", self.report(*options, "--waivers", other))
+        self.assertIn(f"\n  {said}\n  stale (covered no result of the period): {other}:15 (check 1.1.1);\n",
+                      self.report(*options, "--waivers", other))
         if "html" in self.formats():
             page = self.report(*options, "--format", "html", "--waivers", other)
             self.assertIn(f"{other}</span> (SHA-256 <span class=\"mono\">{digest}</span>) at each scan's time", page)
+            self.assertIn(f"Stale (covered no result of the period): {other}:15 (check 1.1.1).", page)
         if "oscal" in self.formats():
             oscal = json.loads(self.report(*options, "--format", "oscal", "--waivers", other))
             self.assertIn(f"Waivers: decided from {other} (SHA-256 {digest}) at each scan's time",
+                          oscal["assessment-results"]["results"][0]["description"])
+            self.assertIn(f"Stale (covered no result of the period): {other}:15 (check 1.1.1).",
                           oscal["assessment-results"]["results"][0]["description"])
         self.assertEqual([w["source"] for w in doc["waivers"]], [f"{other}:2", f"{other}:8"])
         self.assertIsNone(next(c for c in doc["checks"] if c["id"] == "1.2.15")["nodes"][0]["exceptions"][0].get("none"))
