@@ -101,7 +101,9 @@ struct Reader {
         if (!keep(i, file, *header)) return std::nullopt;
         if (!used.empty()) {
             const std::lock_guard lock(mutex);
-            for (size_t w = 0; w < used.size(); ++w) waivers_used[w] |= used[w];
+            for (size_t w = 0; w < used.size(); ++w) {
+                if (used[w] != 0) waivers_used[w] = 1;
+            }
         }
         history::VerifyInput& out = input.reports[i];
         out.sha256 = evidence::sha256_hex(bytes);

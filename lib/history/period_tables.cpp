@@ -93,7 +93,7 @@ util::Expected<std::vector<ScanResult>, std::string> PeriodTables::intern(
     out.reserve(rows.size());
     for (const auto& row : rows) {
         auto result = intern(row);
-        if (!result) return util::unexpected(std::move(result.error()));
+        if (!result) return util::unexpected(result.error());
         out.push_back(*result);
     }
     return out;

@@ -175,7 +175,7 @@ std::vector<std::pair<std::string, std::string>> stored_waiver(const model::Waiv
         std::string joined;
         for (const auto& [name, value] : w.selector) {
             if (!joined.empty()) joined += ", ";
-            joined += name + "=" + value;
+            joined.append(name).append("=").append(value);
         }
         out.emplace_back("selector", joined);
     }

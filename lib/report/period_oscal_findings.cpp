@@ -119,6 +119,7 @@ std::string exception_lines(const Context& c, const history::PeriodCriterion& k)
             std::map<std::string, size_t> statuses;
             for (const auto& e : f.exceptions) ++statuses[r.statuses[e.status]];
             std::vector<std::string> counts;
+            counts.reserve(statuses.size());
             for (const auto& [status, count] : statuses)
                 counts.push_back(fmt::format("{} {}", status, count));
             text += fmt::format(
