@@ -695,7 +695,7 @@ class CliContract(unittest.TestCase):
 
     def test_bad_format(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--format", "yaml")),
-                              "kubeproof: --format: yaml not in {text,json,junit,sarif}\nRun 'kubeproof run --help' for more information.\n")
+                              "kubeproof: --format: yaml not in {text,json,junit,sarif,ocsf,asff}\nRun 'kubeproof run --help' for more information.\n")
 
     def test_bad_fail_on(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--fail-on", "always")),
