@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
+#include "report/siem_writers.hpp"
 #include "report/writers.hpp"
 
 namespace kubeproof::cli {
@@ -26,6 +27,7 @@ struct RunOptions {
     std::string output;
     std::string fail_on = "fail";
     std::string checks_dir;
+    std::string aws_account_id, aws_region;  // --format asff; else AWS_ACCOUNT_ID, AWS_REGION
     CLI::Option* check_option = nullptr;
     CLI::Option* skip_option = nullptr;
     CLI::Option* targets_option = nullptr;
@@ -42,6 +44,8 @@ std::string render(const model::Report& report, const RunOptions& o) {
     // GitHub rejects SARIF results without a location: anchor them at the first input.
     if (!o.scan.manifests.empty() && o.scan.manifests.front() != "-")
         options.unlocated_uri = o.scan.manifests.front();
+    options.aws_account_id = o.aws_account_id;
+    options.aws_region = o.aws_region;
     return report::find_writer(o.format)->render(report, options);
 }
 
@@ -49,6 +53,32 @@ std::vector<std::string> format_names() {
     std::vector<std::string> names;
     for (const auto& writer : report::writers()) names.emplace_back(writer.format);
     return names;
+}
+
+// ASFF findings name the account and Region they are filed in: the flags, else the environment.
+// Checked before the scan, so a missing account costs nothing.
+bool resolve_aws(RunOptions& o) {
+    if (o.format != "asff") return true;
+    auto from_env = [](std::string& value, const char* name) {
+        if (const char* set = std::getenv(name); value.empty() && set != nullptr) value = set;
+    };
+    from_env(o.aws_account_id, "AWS_ACCOUNT_ID");
+    from_env(o.aws_region, "AWS_REGION");
+    if (!report::valid_aws_account_id(o.aws_account_id)) {
+        print_error(o.aws_account_id.empty()
+                        ? "--format asff needs the AWS account id: --aws-account-id or "
+                          "AWS_ACCOUNT_ID (12 digits)"
+                        : "--format asff: the AWS account id must be 12 digits, not \"" +
+                              o.aws_account_id + "\"");
+        return false;
+    }
+    if (!report::valid_aws_region(o.aws_region)) {
+        print_error(o.aws_region.empty()
+                        ? "--format asff needs the AWS Region: --aws-region or AWS_REGION"
+                        : "--format asff: not an AWS Region: \"" + o.aws_region + "\"");
+        return false;
+    }
+    return true;
 }
 
 // Findings at or above --fail-on count, but for those an active waiver accepts.
@@ -79,6 +109,7 @@ int run(RunOptions& o) {
             return k_exit_usage;
         }
     }
+    if (!resolve_aws(o)) return k_exit_usage;
     auto loaded = load_or_report(o.checks_dir);
     if (!loaded) return k_exit_usage;
     for (auto& target : parse::split_list(o.targets)) {  // --targets node,node scans node once
@@ -139,6 +170,10 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option("--format", o->format, "Output format")
         ->check(CLI::IsMember(format_names()))
         ->capture_default_str();
+    cmd->add_option("--aws-account-id", o->aws_account_id,
+                    "--format asff: the 12-digit AWS account (default: AWS_ACCOUNT_ID)");
+    cmd->add_option("--aws-region", o->aws_region,
+                    "--format asff: the Security Hub Region (default: AWS_REGION)");
     cmd->add_option("--output", o->output,
                     "Write the report to this file (atomically) instead of stdout");
     o->check_option =

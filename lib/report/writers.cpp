@@ -5,6 +5,7 @@
 #include "report/json_writer.hpp"
 #include "report/junit_writer.hpp"
 #include "report/sarif_writer.hpp"
+#include "report/siem_writers.hpp"
 #include "report/text_writer.hpp"
 
 namespace kubeproof::report {
@@ -26,11 +27,19 @@ std::string sarif(const model::Report& report, const WriterOptions& options) {
     return to_sarif(report, SarifOptions{options.unlocated_uri});
 }
 
-constexpr std::array<Writer, 4> k_writers = {{
+std::string ocsf(const model::Report& report, const WriterOptions&) { return to_ocsf(report); }
+
+std::string asff(const model::Report& report, const WriterOptions& options) {
+    return to_asff(report, AsffOptions{options.aws_account_id, options.aws_region});
+}
+
+constexpr std::array<Writer, 6> k_writers = {{
     {"text", "kube-bench's text layout", text},
     {"json", "the kubeproof.report/v1 JSON report", json},
     {"junit", "JUnit XML, one testsuite per section", junit},
     {"sarif", "SARIF 2.1.0 for code scanning", sarif},
+    {"ocsf", "OCSF 1.5.0 Compliance Findings (class 2003), one JSON object per line", ocsf},
+    {"asff", "AWS Security Hub findings (ASFF), one BatchImportFindings batch per line", asff},
 }};
 
 }  // namespace

@@ -10,9 +10,11 @@ namespace kubeproof::report {
 
 /// What a writer may be told besides the report; each writer reads only what concerns it.
 struct WriterOptions {
-    bool colour = false;        ///< text: ANSI colours (the caller decides TTY and NO_COLOR)
-    std::string framework;      ///< text: the framework whose criteria tag each line
-    std::string unlocated_uri;  ///< sarif: the artifact for findings without a file location
+    bool colour = false;         ///< text: ANSI colours (the caller decides TTY and NO_COLOR)
+    std::string framework;       ///< text: the framework whose criteria tag each line
+    std::string unlocated_uri;   ///< sarif: the artifact for findings without a file location
+    std::string aws_account_id;  ///< asff: the 12-digit account the findings are filed in
+    std::string aws_region;      ///< asff: the Region of Security Hub ("eu-west-1")
 };
 
 /// One output format: its --format name, a line for --help, and the function that renders it.

@@ -695,7 +695,7 @@ class CliContract(unittest.TestCase):
 
     def test_bad_format(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--format", "yaml")),
-                              "kubeproof: --format: yaml not in {text,json,junit,sarif}\nRun 'kubeproof run --help' for more information.\n")
+                              "kubeproof: --format: yaml not in {text,json,junit,sarif,ocsf,asff}\nRun 'kubeproof run --help' for more information.\n")
 
     def test_bad_fail_on(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--fail-on", "always")),
@@ -3876,6 +3876,216 @@ class PeriodReport(unittest.TestCase):
         self.assertEqual(dom.root.find("section", id="waivers").find("table").cells()[1][4:10:5], [owner, reason])
 
 
+class SiemFormats(unittest.TestCase):
+    """`run --format ocsf` and `--format asff` (issue 14, item 4) on real scans of the example nodes:
+    every record has the fields and values the reference requires, there is one per result of the JSON
+    report of the same scan with the same status, ids are stable, and a PASS after a FAIL of the same
+    check on the same node closes the finding under the same id."""
+
+    ACCOUNT, REGION = "123456789012", "eu-west-1"
+    # /work/shared/reference/evidence.md, "OCSF Compliance Finding": the required fields, class 2003 in
+    # category 2, type_uid = class_uid * 100 + activity_id, activity_id 1 Create / 2 Update / 3 Close,
+    # severity_id 0-6, time in ms, metadata{product, version}, finding_info{uid}, compliance (with
+    # standards, required in 1.3.0), compliance.status_id 1 Pass / 2 Warning / 3 Fail (99 Other: NA and
+    # SKIP), the finding's status_id 1 New ... 6 Deleted (99 Other).
+    OCSF_REQUIRED = ["activity_id", "category_uid", "class_uid", "type_uid", "severity_id", "time", "metadata",
+                     "finding_info", "compliance"]
+    OCSF_ACTIVITIES = {1, 2, 3}
+    OCSF_COMPLIANCE = {"PASS": 1, "WARN": 2, "ERROR": 2, "FAIL": 3, "NA": 99, "SKIP": 99}
+    OCSF_LIFECYCLE = {1, 2, 3, 4, 5, 6, 99}
+    # evidence.md, "AWS ASFF": the required fields (botocore's service model, and Severity and Types from
+    # the user guide), Compliance.Status, RecordState and Workflow.Status value sets, at most 100 findings
+    # a BatchImportFindings call, Description at most 1,024 characters; Title at most 256 and
+    # RelatedRequirements at most 32 items per the API reference (AwsSecurityFinding, Compliance).
+    ASFF_REQUIRED = ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt",
+                     "Title", "Description", "Resources", "Severity", "Types"]
+    ASFF_COMPLIANCE = {"PASS": "PASSED", "FAIL": "FAILED", "WARN": "WARNING", "ERROR": "WARNING",
+                       "NA": "NOT_AVAILABLE", "SKIP": "NOT_AVAILABLE"}
+    ASFF_LABELS = {"INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"}
+    ASFF_RECORD_STATES = {"ACTIVE", "ARCHIVED"}
+    ASFF_WORKFLOWS = {"NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"}
+    NODES = ["kubeadm-control-plane", "hardened-control-plane", "worker-json-config", "no-kubernetes"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="siem-")
+
+    def run_with(self, args, env=None):
+        environment = dict(base_env(), **(env or {}))
+        return subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=environment, cwd=CFG.tmp,
+                              timeout=60)
+
+    def ocsf(self, root, *extra):
+        proc = self.run_with(["run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "ocsf",
+                              *extra])
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        self.assertTrue(proc.stdout.endswith("\n"))
+        return proc.stdout, [json.loads(line) for line in proc.stdout.splitlines()]
+
+    def asff(self, root, *extra, env=None):
+        proc = self.run_with(["run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "asff",
+                              *extra], env=env)
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        batches = [json.loads(line) for line in proc.stdout.splitlines()]
+        for batch in batches:
+            self.assertEqual(list(batch), ["Findings"])
+            self.assertTrue(1 <= len(batch["Findings"]) <= 100, len(batch["Findings"]))
+        return proc.stdout, [f for batch in batches for f in batch["Findings"]]
+
+    def aws_flags(self):
+        return ("--aws-account-id", self.ACCOUNT, "--aws-region", self.REGION)
+
+    def check_ocsf(self, record, result):
+        for field in self.OCSF_REQUIRED:
+            self.assertIn(field, record)
+        self.assertEqual((record["class_uid"], record["category_uid"]), (2003, 2))
+        self.assertIn(record["activity_id"], self.OCSF_ACTIVITIES)
+        self.assertEqual(record["type_uid"], 2003 * 100 + record["activity_id"])
+        self.assertIn(record["severity_id"], range(0, 7))
+        self.assertEqual(record["time"], int(EPOCH) * 1000)
+        self.assertEqual(record["metadata"]["product"]["name"], "kubeproof")
+        self.assertTrue(record["metadata"]["version"])
+        self.assertTrue(record["finding_info"]["uid"])
+        self.assertTrue(record["finding_info"]["title"])
+        compliance = record["compliance"]
+        self.assertEqual(compliance["standards"][0], "CIS Kubernetes Benchmark v1.12.0")
+        self.assertEqual(compliance["control"], result["id"])
+        self.assertEqual(compliance["status_id"], self.OCSF_COMPLIANCE[result["status"]])
+        self.assertIn(record["status_id"], self.OCSF_LIFECYCLE)
+        expected_requirements = sorted(c for criteria in result["controls"].values() for c in criteria)
+        self.assertEqual(sorted(r.rsplit(" ", 1)[1] for r in compliance.get("requirements", [])),
+                         expected_requirements)
+        if result["status"] == "PASS":
+            self.assertEqual((record["activity_id"], record["status_id"]), (3, 4))
+
+    def check_asff(self, finding, result):
+        for field in self.ASFF_REQUIRED:
+            self.assertIn(field, finding)
+        self.assertEqual(finding["SchemaVersion"], "2018-10-08")
+        self.assertEqual(finding["AwsAccountId"], self.ACCOUNT)
+        self.assertEqual(finding["ProductArn"],
+                         f"arn:aws:securityhub:{self.REGION}:{self.ACCOUNT}:product/{self.ACCOUNT}/default")
+        self.assertEqual((finding["CreatedAt"], finding["UpdatedAt"]), (EPOCH_RFC3339, EPOCH_RFC3339))
+        self.assertTrue(_is_rfc3339(finding["CreatedAt"]))
+        self.assertTrue(0 < len(finding["Title"]) <= 256)
+        self.assertTrue(0 < len(finding["Description"]) <= 1024)
+        self.assertIn(finding["Severity"]["Label"], self.ASFF_LABELS)
+        self.assertTrue(all(t.count("/") <= 2 and t.startswith("Software and Configuration Checks/")
+                            for t in finding["Types"]))
+        self.assertTrue(1 <= len(finding["Resources"]) <= 32)
+        for resource in finding["Resources"]:
+            self.assertTrue(resource["Type"] and resource["Id"])
+        self.assertEqual(finding["Compliance"]["Status"], self.ASFF_COMPLIANCE[result["status"]])
+        self.assertLessEqual(len(finding["Compliance"].get("RelatedRequirements", [])), 32)
+        self.assertIn(finding["RecordState"], self.ASFF_RECORD_STATES)
+        self.assertIn(finding["Workflow"]["Status"], self.ASFF_WORKFLOWS)
+        self.assertEqual(finding["ProductFields"]["kubeproof/CheckId"], result["id"])
+        if result["status"] == "PASS":
+            self.assertEqual(finding["Severity"]["Label"], "INFORMATIONAL")
+            self.assertEqual(finding["Workflow"]["Status"], "RESOLVED")
+        if result["status"] == "FAIL":
+            self.assertIn(finding["Severity"]["Label"], {"HIGH", "MEDIUM"})
+
+    def test_ocsf_has_one_valid_record_per_result_of_the_json_report(self):
+        for node in self.NODES:
+            with self.subTest(node=node):
+                report, _ = scan_json(self, node)
+                text, records = self.ocsf(node_root(node))
+                self.assertEqual(len(records), len(report["results"]))
+                for record, result in zip(records, report["results"]):
+                    self.check_ocsf(record, result)
+                    self.assertEqual(record["finding_info"]["uid"],
+                                     f"kubeproof/-/{report['scan']['node']}/{result['key']}")
+                self.assertEqual(len({r["finding_info"]["uid"] for r in records}), len(records))
+                statuses = {r["status"] for r in report["results"]}
+                self.assertIn("NA" if node == "no-kubernetes" else "PASS", statuses)
+                self.assertEqual(self.ocsf(node_root(node))[0], text)  # byte-stable
+
+    def test_asff_has_one_valid_finding_per_result_with_the_ocsf_ids(self):
+        for node in self.NODES:
+            with self.subTest(node=node):
+                report, _ = scan_json(self, node)
+                text, findings = self.asff(node_root(node), *self.aws_flags())
+                self.assertEqual(len(findings), len(report["results"]))
+                for finding, result in zip(findings, report["results"]):
+                    self.check_asff(finding, result)
+                _, records = self.ocsf(node_root(node))
+                self.assertEqual([f["Id"] for f in findings], [r["finding_info"]["uid"] for r in records])
+                self.assertEqual(self.asff(node_root(node), *self.aws_flags())[0], text)  # byte-stable
+
+    def test_asff_cluster_name_is_part_of_the_id(self):
+        root = node_root("kubeadm-control-plane")
+        _, findings = self.asff(root, *self.aws_flags(), "--cluster", "arn:aws:eks:eu-west-1:1:cluster/prod")
+        self.assertTrue(findings[0]["Id"].startswith("kubeproof/arn:aws:eks:eu-west-1:1:cluster%2Fprod/cp-1/"),
+                        findings[0]["Id"])
+        self.assertEqual(findings[0]["Resources"][0]["Id"], "kubernetes://arn:aws:eks:eu-west-1:1:cluster/prod/nodes/cp-1")
+
+    def test_asff_account_and_region_come_from_flags_else_the_environment(self):
+        root = node_root("kubeadm-control-plane")
+        env = {"AWS_ACCOUNT_ID": "210987654321", "AWS_REGION": "us-gov-west-1"}
+        _, findings = self.asff(root, env=env)
+        self.assertEqual(findings[0]["AwsAccountId"], "210987654321")
+        self.assertEqual(findings[0]["ProductArn"],
+                         "arn:aws-us-gov:securityhub:us-gov-west-1:210987654321:product/210987654321/default")
+        _, findings = self.asff(root, *self.aws_flags(), env=env)  # the flags win
+        self.assertEqual(findings[0]["AwsAccountId"], self.ACCOUNT)
+        args = ["run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "asff"]
+        cases = [([], {}, "--format asff needs the AWS account id: --aws-account-id or AWS_ACCOUNT_ID (12 digits)"),
+                 (["--aws-region", self.REGION], {"AWS_ACCOUNT_ID": "1234"},
+                  "--format asff: the AWS account id must be 12 digits, not \"1234\""),
+                 (["--aws-account-id", "12345678901x", "--aws-region", self.REGION], {},
+                  "--format asff: the AWS account id must be 12 digits, not \"12345678901x\""),
+                 (["--aws-account-id", self.ACCOUNT], {}, "--format asff needs the AWS Region: --aws-region or AWS_REGION"),
+                 (["--aws-account-id", self.ACCOUNT, "--aws-region", "Europe"], {},
+                  "--format asff: not an AWS Region: \"Europe\"")]
+        for extra, environment, message in cases:
+            with self.subTest(extra=extra, env=environment):
+                proc = self.run_with(args + extra, env=environment)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertEqual(proc.stdout, "")
+                self.assertIn(message, proc.stderr)
+        # Other formats do not need an account.
+        self.assertIn(self.run_with(["run", "--root", root, "--proc", os.path.join(root, "proc"),
+                                     "--format", "ocsf"]).returncode, (0, 1))
+
+    def test_a_pass_after_a_fail_closes_the_same_finding(self):
+        root = os.path.join(self.dir, "cp-1")
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        spec = os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane")
+        proc = subprocess.run([sys.executable, script, spec, root], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        manifest = os.path.join(root, "etc", "kubernetes", "manifests", "kube-apiserver.yaml")
+        uid = "kubeproof/demo/cp-1/apiserver.manifest.mode"
+
+        def scan():
+            _, records = self.ocsf(root, "--cluster", "demo", "--check", "1.1.1")
+            _, findings = self.asff(root, "--cluster", "demo", "--check", "1.1.1", *self.aws_flags())
+            self.assertEqual(len(records), 1)
+            self.assertEqual(len(findings), 1)
+            return records[0], findings[0]
+
+        os.chmod(manifest, 0o666)
+        failing, failing_asff = scan()
+        os.chmod(manifest, 0o600)
+        passing, passing_asff = scan()
+        self.assertEqual(failing["finding_info"]["uid"], uid)
+        self.assertEqual((failing["activity_id"], failing["status_id"], failing["status"]), (1, 1, "New"))
+        self.assertEqual((failing["compliance"]["status_id"], failing["compliance"]["status"]), (3, "Fail"))
+        self.assertEqual(failing["severity_id"], 4)
+        self.assertIn("mode 666", failing["finding_info"]["desc"])
+        self.assertEqual(passing["finding_info"]["uid"], uid)
+        self.assertEqual((passing["activity_id"], passing["type_uid"], passing["status_id"], passing["status"]),
+                         (3, 200303, 4, "Resolved"))
+        self.assertEqual((passing["compliance"]["status_id"], passing["compliance"]["status"]), (1, "Pass"))
+        self.assertEqual(failing_asff["Id"], uid)
+        self.assertEqual(passing_asff["Id"], uid)
+        self.assertEqual((failing_asff["Compliance"]["Status"], failing_asff["Severity"]["Label"]), ("FAILED", "HIGH"))
+        self.assertEqual(failing_asff["Workflow"]["Status"], "NEW")
+        self.assertEqual((passing_asff["Compliance"]["Status"], passing_asff["Severity"]["Label"],
+                          passing_asff["RecordState"], passing_asff["Workflow"]["Status"]),
+                         ("PASSED", "INFORMATIONAL", "ACTIVE", "RESOLVED"))
+
+
 # ---------------------------------------------------------------------------------------------
 # runner
 
@@ -3943,7 +4153,7 @@ def main():
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
                    Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
-                   EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, PeriodReport)
+                   EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, PeriodReport, SiemFormats)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
