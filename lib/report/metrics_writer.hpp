@@ -14,8 +14,8 @@ namespace kubeproof::report {
 /// waivers accept, and the definitions digest as an `_info` metric. The scan-level metrics carry
 /// the labels `benchmark` and `scope`, so a node scan and a cluster scan can sit side by side in
 /// one collector directory. No node label (the scrape target names the node), no free text, no
-/// sample timestamps (the collector refuses them). Families by name, samples sorted, byte-stable
-/// for the same report.
+/// sample timestamps (the collector does not support them). Families by name, samples sorted,
+/// byte-stable for the same report.
 std::string to_metrics(const model::Report& report);
 
 /// A label value escaped as the text format wants it: backslash, double quote and line feed as
