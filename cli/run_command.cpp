@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
+#include "report/metrics_writer.hpp"
 #include "report/siem_writers.hpp"
 #include "report/writers.hpp"
 
@@ -25,6 +26,7 @@ struct RunOptions {
     std::string targets, checks, skips;
     std::string format = "text";
     std::string output;
+    std::string metrics_file;
     std::string fail_on = "fail";
     std::string checks_dir;
     std::string aws_account_id, aws_region;  // --format asff; else AWS_ACCOUNT_ID, AWS_REGION
@@ -92,6 +94,13 @@ int exit_code_for(const model::Report& report, const std::string& fail_on) {
     return any ? k_exit_findings : k_exit_ok;
 }
 
+// Whether the metrics would overwrite the report (the same file, or both to stdout).
+bool metrics_file_clashes(const RunOptions& o) {
+    const bool report_to_stdout = o.output.empty() || o.output == "-";
+    return !o.metrics_file.empty() &&
+           (o.metrics_file == o.output || (o.metrics_file == "-" && report_to_stdout));
+}
+
 // Writes the DSSE envelope of the report just written to --output beside it.
 int sign_output(const std::string& text, const RunOptions& o) {
     auto envelope = app::sign_bytes(text, o.scan.sign_key);
@@ -129,6 +138,10 @@ int run(RunOptions& o) {
             "--format json");
         return k_exit_usage;
     }
+    if (metrics_file_clashes(o)) {
+        print_error("--metrics-file and --output name the same file: " + o.metrics_file);
+        return k_exit_usage;
+    }
     std::vector<std::string> warnings;
     auto report = app::run_scan(loaded->definitions, o.scan, warnings);
     if (report) {  // the record first: what goes to stdout or --output carries its place in the
@@ -146,6 +159,10 @@ int run(RunOptions& o) {
     int written = emit(text, o.output);
     if (written == k_exit_ok && !o.scan.sign_key.empty() && o.scan.store.empty())
         written = sign_output(text, o);
+    // Only a scan whose report was written is a success: otherwise the previous metrics file
+    // stays, and the age of its last success timestamp tells.
+    if (written == k_exit_ok && !o.metrics_file.empty())
+        written = emit(report::to_metrics(*report), o.metrics_file, "metrics file");
     return written != k_exit_ok ? written : exit_code_for(*report, o.fail_on);
 }
 
@@ -176,6 +193,9 @@ void add_run(CLI::App& app, Action& action) {
                     "--format asff: the Security Hub Region (default: AWS_REGION)");
     cmd->add_option("--output", o->output,
                     "Write the report to this file (atomically) instead of stdout");
+    cmd->add_option("--metrics-file", o->metrics_file,
+                    "Also write Prometheus metrics (node-exporter textfile format, atomically) to "
+                    "this file, after the report");
     o->check_option =
         cmd->add_option("--check", o->checks, "Only these check ids (comma-separated)");
     o->skip_option =

@@ -10,7 +10,8 @@ Every JSON report a scan writes is validated against SRC/docs/report.schema.json
 UPDATE_GOLDEN=1 rewrites the goldens instead of comparing them. Python 3 standard library plus
 jsonschema (Debian python3-jsonschema) and, for the OSCAL schema's Unicode patterns, regex (Debian
 python3-regex); the HTML period report is rendered by Debian's headless chromium and its PDF read
-with pdftotext and pdfinfo (poppler-utils). Must run as root (the fixture nodes have real owners).
+with pdftotext and pdfinfo (poppler-utils); metrics files are checked by promtool (prometheus) and served by a
+real prometheus-node-exporter. Must run as root (the fixture nodes have real owners).
 Prints `N passed, M failed` last and exits non-zero when anything failed.
 """
 
@@ -2796,6 +2797,213 @@ class Waivers(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# Prometheus metrics (run --metrics-file), checked by promtool and a real node exporter
+
+_SAMPLE = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?')
+
+
+def parse_exposition(text):
+    """{(name, frozenset of (label, value)): float} of a text exposition's samples; label values are
+    unescaped, a series twice is an error."""
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = _SAMPLE.fullmatch(line)
+        if not m:
+            raise ValueError(f"not a sample line: {line!r}")
+        labels = m.group(2) or ""
+        pairs = _LABEL.findall(labels)
+        if "".join(f'{k}="{v}",' for k, v in pairs).rstrip(",") != labels.rstrip(","):
+            raise ValueError(f"labels not understood: {line!r}")
+        unescaped = {(k, re.sub(r'\\(.)', lambda e: "\n" if e.group(1) == "n" else e.group(1), v)) for k, v in pairs}
+        key = (m.group(1), frozenset(unescaped))
+        if key in samples:
+            raise ValueError(f"series twice: {line!r}")
+        samples[key] = float(m.group(3))
+    return samples
+
+
+def series(samples, name, **labels):
+    """The value of the one sample of `name` whose labels include `labels`."""
+    found = [v for (n, ls), v in samples.items() if n == name and set(labels.items()) <= dict(ls).items()]
+    if len(found) != 1:
+        raise AssertionError(f"{len(found)} samples of {name} with {labels}")
+    return found[0]
+
+
+def need_tool(testcase, name, package):
+    path = shutil.which(name)
+    if path is None:
+        testcase.fail(f"{name} is not installed: install the Debian package {package} (scripts/setup.sh does)")
+    return path
+
+
+class Metrics(unittest.TestCase):
+    """run --metrics-file writes the Prometheus text format that promtool accepts and a real
+    prometheus-node-exporter serves, agreeing with the JSON report of the same scan."""
+    NODE = "kubeadm-control-plane"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="metrics-")
+        cls.textfiles = os.path.join(cls.dir, "textfile")
+        os.mkdir(cls.textfiles)
+        cls.report_path = os.path.join(cls.dir, "report.json")
+        cls.prom = os.path.join(cls.textfiles, "kubeproof.prom")
+        cls.proc = kubeproof_bytes(*scan_args(cls.NODE, "--format", "json", "--output", cls.report_path,
+                                              "--metrics-file", cls.prom))
+
+    def setUp(self):
+        self.exporter = None
+        self.exporter_log = None
+
+    def tearDown(self):
+        if self.exporter is not None:
+            self.exporter.terminate()
+            try:
+                self.exporter.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.exporter.kill()
+                self.exporter.wait()
+        if self.exporter_log is not None:
+            self.exporter_log.close()
+
+    def written(self):
+        self.assertEqual(self.proc.returncode, 1, f"kubeadm has findings; stderr:\n{self.proc.stderr.decode()}")
+        with open(self.prom, encoding="utf-8") as f:
+            text = f.read()
+        with open(self.report_path, encoding="utf-8") as f:
+            report = json.load(f)
+        return text, report
+
+    def test_file_replaced_atomically_with_mode_0644(self):
+        self.written()
+        self.assertEqual(dir_entries(self.textfiles), ["kubeproof.prom"])  # no temporary file left
+        self.assertEqual(stat.S_IMODE(os.stat(self.prom).st_mode), 0o644)
+
+    def test_promtool_accepts_the_file(self):
+        promtool = need_tool(self, "promtool", "prometheus")
+        self.written()
+        with open(self.prom, "rb") as f:
+            proc = subprocess.run([promtool, "check", "metrics"], stdin=f, capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, f"promtool check metrics:\n{proc.stdout}{proc.stderr}")
+        self.assertEqual(proc.stdout + proc.stderr, "", "promtool's lint found problems")
+
+    def test_promtool_refuses_a_broken_file(self):
+        """The promtool check above can fail: a second TYPE line for a metric is refused."""
+        promtool = need_tool(self, "promtool", "prometheus")
+        text, _ = self.written()
+        broken = text.replace("# TYPE kubeproof_checks gauge\n", "# TYPE kubeproof_checks gauge\n# TYPE kubeproof_checks gauge\n")
+        proc = subprocess.run([promtool, "check", "metrics"], input=broken, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+
+    def test_byte_stable_for_the_same_scan_and_clock(self):
+        text, _ = self.written()
+        again = os.path.join(self.dir, "again.prom")
+        proc = kubeproof_bytes(*scan_args(self.NODE, "--format", "json", "--output", os.path.join(self.dir, "r2.json"),
+                                          "--metrics-file", again))
+        self.assertEqual(proc.returncode, 1, proc.stderr.decode())
+        with open(again, encoding="utf-8") as f:
+            self.assertEqual(f.read(), text)
+
+    def test_metrics_agree_with_the_json_report(self):
+        text, report = self.written()
+        samples = parse_exposition(text)
+        checks = {dict(ls)["check"]: (dict(ls), v) for (n, ls), v in samples.items() if n == "kubeproof_check_status"}
+        self.assertEqual(set(checks), {r["id"] for r in report["results"]})
+        for r in report["results"]:
+            labels, value = checks[r["id"]]
+            self.assertEqual(value, 1)
+            self.assertEqual(labels, {"benchmark": r["benchmark"], "check": r["id"], "section": r["group"],
+                                      "status": r["status"], "waived": "false"}, r["id"])
+        self.assertGreater(report["totals"]["FAIL"], 0)
+        for status in STATUSES:
+            self.assertEqual(series(samples, "kubeproof_checks", status=status), report["totals"][status], status)
+        scan = {"benchmark": report["scan"]["benchmark"], "scope": "node"}
+        self.assertEqual(series(samples, "kubeproof_scan_timestamp_seconds", **scan), int(EPOCH))
+        self.assertEqual(series(samples, "kubeproof_last_success_timestamp_seconds", **scan), int(EPOCH))
+        self.assertEqual(series(samples, "kubeproof_scan_duration_seconds", **scan), 0)
+        self.assertEqual(series(samples, "kubeproof_waived_findings", **scan), 0)
+        self.assertEqual(series(samples, "kubeproof_definitions_info", **scan,
+                                definitions_sha256=report["tool"]["definitions_sha256"], version=VERSION), 1)
+        names = {n for n, _ in samples}
+        self.assertTrue(all(n.startswith("kubeproof_") for n in names), names)
+        for node_text in (report["scan"]["host"], report["results"][0]["title"]):
+            self.assertNotIn(node_text, text)  # no node label, no free text
+
+    def test_node_exporter_serves_the_series(self):
+        exporter = need_tool(self, "prometheus-node-exporter", "prometheus-node-exporter")
+        text, _ = self.written()
+        expected = parse_exposition(text)
+        port = free_port()
+        self.exporter_log = open(os.path.join(self.dir, "node-exporter.log"), "w+", encoding="utf-8")
+        self.exporter = subprocess.Popen(
+            [exporter, "--collector.disable-defaults", "--collector.textfile",
+             f"--collector.textfile.directory={self.textfiles}", f"--web.listen-address=127.0.0.1:{port}"],
+            stdout=self.exporter_log, stderr=subprocess.STDOUT, cwd=self.dir)
+        served = None
+        deadline = time.monotonic() + 20
+        while served is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+                    served = answer.read().decode("utf-8")
+            except OSError as err:
+                if self.exporter.poll() is not None or time.monotonic() > deadline:
+                    self.exporter_log.seek(0)
+                    self.fail(f"the node exporter did not answer ({err}); its log:\n{self.exporter_log.read()}")
+                time.sleep(0.2)
+        got = parse_exposition(served)
+        self.assertEqual(got.get(("node_textfile_scrape_error", frozenset())), 0.0, "the collector could not read the file")
+        self.assertIn(("node_textfile_mtime_seconds", frozenset({("file", self.prom)})), got)
+        ours = {k: v for k, v in got.items() if k[0].startswith("kubeproof_")}
+        self.assertEqual(ours, expected)
+        self.assertGreater(len(ours), len(STATUSES) + 5)
+
+    def test_unwritable_metrics_file_is_exit_3_and_the_report_is_still_written(self):
+        out = os.path.join(self.dir, "still.json")
+        missing = os.path.join(self.dir, "no-such-dir", "kubeproof.prom")
+        proc = kubeproof(*scan_args(self.NODE, "--format", "json", "--output", out, "--metrics-file", missing))
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn(f"kubeproof: cannot write the metrics file: {missing}: ", proc.stderr)
+        with open(out, encoding="utf-8") as f:
+            self.assertGreater(len(json.load(f)["results"]), 0)
+
+    def test_a_failed_scan_leaves_the_previous_metrics_alone(self):
+        """So kubeproof_last_success_timestamp_seconds ages and the PCI DSS 10.7.2 alert fires."""
+        prom = os.path.join(self.dir, "kept.prom")
+        with open(prom, "w", encoding="utf-8") as f:
+            f.write("old\n")
+        proc = kubeproof(*scan_args(self.NODE, "--check", "9.9.9", "--metrics-file", prom))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        with open(prom, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "old\n")
+        unwritable = kubeproof(*scan_args(self.NODE, "--output", os.path.join(self.dir, "nodir", "r.txt"),
+                                          "--metrics-file", prom))
+        self.assertEqual(unwritable.returncode, 3, unwritable.stderr)
+        with open(prom, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "old\n")
+
+    def test_metrics_file_and_report_cannot_share_a_path(self):
+        same = os.path.join(self.dir, "same.prom")
+        proc = kubeproof(*scan_args(self.NODE, "--output", same, "--metrics-file", same))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"kubeproof: --metrics-file and --output name the same file: {same}", proc.stderr)
+        self.assertFalse(os.path.exists(same))
+
+    def test_alert_rules_are_valid(self):
+        promtool = need_tool(self, "promtool", "prometheus")
+        rules = os.path.join(CFG.source, "docs", "kubeproof-alerts.yaml")
+        proc = subprocess.run([promtool, "check", "rules", rules], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("SUCCESS: 3 rules found", proc.stdout)
+        with open(rules, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("time() - kubeproof_last_success_timestamp_seconds > 26 * 3600", text)
+
+
+# ---------------------------------------------------------------------------------------------
 # period reports: what a period's stored reports show per criterion
 
 class MT19937_64:
@@ -4153,7 +4361,7 @@ def main():
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
                    Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
-                   EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, PeriodReport, SiemFormats)
+                   EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
