@@ -17,6 +17,7 @@
 #include "history/report_rows.hpp"
 #include "local/local_files.hpp"
 #include "local/store_files.hpp"
+#include "report/csv.hpp"
 
 namespace kubeproof::app {
 
@@ -46,16 +47,6 @@ bool still_holds(const index::Entry& entry, const local::FileStamp& stamp, const
 constexpr std::string_view k_csv_header =
     "started_at,cluster,node,series,seq,file,sha256,signature,check_id,key,title,status,"
     "waiver_source,waiver_state,controls\r\n";
-
-std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
 
 std::string_view field(const history::ResultRow& row, std::string_view name) {
     for (const auto& [key, value] : row.waiver) {
@@ -106,7 +97,7 @@ void export_rows(const index::Snapshot& snapshot, std::string_view format,
                     controls};
                 for (size_t i = 0; i < fields.size(); ++i) {
                     if (i) out += ',';
-                    out += csv_field(fields[i]);
+                    out += report::csv_field(fields[i]);
                 }
                 out += "\r\n";
             } else {

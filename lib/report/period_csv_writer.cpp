@@ -2,6 +2,7 @@
 // node) with the figures of the text and JSON reports, the trail's outcome first on every row.
 #include <array>
 
+#include "report/csv.hpp"
 #include "report/period_output.hpp"
 #include "report/period_writers.hpp"
 
@@ -40,23 +41,10 @@ constexpr std::array k_columns = {"trail",
                                   "unwaived exceptions",
                                   "waiver sources"};
 
-/// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break, with
-/// quotes doubled.
-std::string field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
 void row(period::Out& out, const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out.put(',');
-        out.put(field(fields[i]));
+        out.put(csv_field(fields[i]));
     }
     out.put("\r\n");
 }
