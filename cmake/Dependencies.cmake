@@ -26,6 +26,11 @@ find_package(SQLite3 3.40 REQUIRED)
 set_property(TARGET SQLite::SQLite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES m ${CMAKE_DL_LIBS} Threads::Threads)
 
 # re2 ships only a pkg-config file; the Debian build needs no abseil, only pthread.
+# RapidJSON (header-only): the fast reader of stored reports (history/report_events).
+find_path(RAPIDJSON_INCLUDE_DIR rapidjson/reader.h REQUIRED)
+add_library(RapidJSON::RapidJSON INTERFACE IMPORTED)
+set_target_properties(RapidJSON::RapidJSON PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${RAPIDJSON_INCLUDE_DIR}")
+
 find_path(RE2_INCLUDE_DIR re2/re2.h REQUIRED)
 find_library(RE2_LIBRARY re2 REQUIRED)
 add_library(re2::re2 STATIC IMPORTED)

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "history/report_events.hpp"
+
 namespace kubeproof::history {
 
 namespace {
@@ -271,16 +273,25 @@ std::vector<model::FrameworkInfo> frameworks_of(const nlohmann::ordered_json& do
 
 }  // namespace
 
-util::Expected<ReportHeader, ReadProblem> read_header(std::string_view bytes,
+util::Expected<ReportHeader, ReadProblem> read_header(const std::string& bytes,
                                                       const std::string& name) {
     return read_header_then(bytes, name, nullptr);
 }
 
-util::Expected<ReportHeader, ReadProblem> read_header_then(std::string_view bytes,
+util::Expected<ReportHeader, ReadProblem> read_header_then(const std::string& bytes,
                                                            const std::string& name,
-                                                           nlohmann::json_sax<json>* results) {
+                                                           const ResultsHandler& results) {
+    {
+        json doc;
+        HeaderSax sax(doc, results ? results() : nullptr);
+        const FastRead read = sax_read_fast(bytes, sax);
+        // Stopped: the header (and the results, when asked for) ended, as with nlohmann below.
+        if (read == FastRead::Complete || (read == FastRead::Stopped && sax.reached_results()))
+            return header_of(doc, name);
+    }
+    // Refused by the fast reader: nlohmann's reading decides, and names the place of an error.
     json doc;
-    HeaderSax sax(doc, results);
+    HeaderSax sax(doc, results ? results() : nullptr);
     const bool complete =
         json::sax_parse(bytes.begin(), bytes.end(), &sax, json::input_format_t::json, true);
     if (!sax.error().empty() || (!complete && !sax.reached_results())) {

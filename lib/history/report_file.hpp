@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -77,15 +78,21 @@ struct ReadProblem {
 };
 
 /// Reads the schema, tool and scan of a report, stopping where its results begin.
-util::Expected<ReportHeader, ReadProblem> read_header(std::string_view bytes,
+util::Expected<ReportHeader, ReadProblem> read_header(const std::string& bytes,
                                                       const std::string& name);
 
-/// Reads the header as read_header does, then hands `results` (when not null) every event of the
+/// Makes the handler of a report's results for read_header_then(). It may be called twice for one
+/// report (a fast read that gives up is followed by nlohmann's): each call starts a fresh handler.
+using ResultsHandler = std::function<nlohmann::json_sax<nlohmann::json>*()>;
+
+/// Reads the header as read_header does, then hands the handler `results` makes every event of the
 /// report's results value, its own start and end included, and stops when that value ends: a
 /// reader that needs a few fields of each result, without a DOM of them. A parse error inside the
-/// results is an error too.
-util::Expected<ReportHeader, ReadProblem> read_header_then(
-    std::string_view bytes, const std::string& name, nlohmann::json_sax<nlohmann::json>* results);
+/// results is an error too. The text is read by RapidJSON (`sax_read_fast`) and, when that gives
+/// up, by nlohmann's parser, whose errors name the line and column.
+util::Expected<ReportHeader, ReadProblem> read_header_then(const std::string& bytes,
+                                                           const std::string& name,
+                                                           const ResultsHandler& results);
 
 /// The node a report is about: scan.node, else "cluster" for a cluster-scope report, else its
 /// host.

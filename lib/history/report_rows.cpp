@@ -1,5 +1,7 @@
 #include "history/report_rows.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 namespace kubeproof::history {
@@ -165,21 +167,24 @@ private:
 
 }  // namespace
 
-util::Expected<ReportHeader, ReadProblem> read_rows_into(std::string_view bytes,
+util::Expected<ReportHeader, ReadProblem> read_rows_into(const std::string& bytes,
                                                          const std::string& name,
                                                          const std::string& framework,
                                                          std::vector<ResultRow>& rows) {
-    rows.clear();
-    RowsSax sax(framework, rows);
-    auto header = read_header_then(bytes, name, &sax);
+    std::optional<RowsSax> sax;
+    auto header = read_header_then(bytes, name, [&]() -> nlohmann::json_sax<json>* {
+        rows.clear();
+        sax.emplace(framework, rows);
+        return &*sax;
+    });
     if (!header) return header;
-    if (!sax.saw_list())
+    if (!sax || !sax->saw_list())
         return util::unexpected(
             ReadProblem{fmt::format("{}: the report has no results list", name)});
     return header;
 }
 
-util::Expected<ReportRows, ReadProblem> read_rows(std::string_view bytes, const std::string& name,
+util::Expected<ReportRows, ReadProblem> read_rows(const std::string& bytes, const std::string& name,
                                                   const std::string& framework) {
     ReportRows out;
     auto header = read_rows_into(bytes, name, framework, out.results);

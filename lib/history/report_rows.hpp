@@ -37,12 +37,12 @@ inline constexpr std::string_view k_every_framework = "*";
 /// Reads a report's header and, by SAX, the rows of the results whose `controls` name criteria
 /// of `framework`: no DOM of the results is built, so a report costs its parse and a few strings
 /// per result. A file that is not a report, or not JSON, is a ReadProblem naming file:line:col.
-util::Expected<ReportRows, ReadProblem> read_rows(std::string_view bytes, const std::string& name,
+util::Expected<ReportRows, ReadProblem> read_rows(const std::string& bytes, const std::string& name,
                                                   const std::string& framework);
 
 /// The same, into `rows` (cleared first; its capacity kept, so that a loop over many reports
 /// allocates it once); returns the header.
-util::Expected<ReportHeader, ReadProblem> read_rows_into(std::string_view bytes,
+util::Expected<ReportHeader, ReadProblem> read_rows_into(const std::string& bytes,
                                                          const std::string& name,
                                                          const std::string& framework,
                                                          std::vector<ResultRow>& rows);
