@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # Runs clang-tidy with the project's .clang-tidy (a focused set, every warning an error) over every
-# source file of lib/ and cli/, using the compile commands of a configured build directory
-# (default build/asan-ubsan, the clang build). Exits non-zero on any warning.
+# source file of lib/ and cli/, using the compile commands of the clang build (the asan-ubsan
+# preset). That build compiles in unity batches, whose compile commands name the batches, not the
+# files: by default this configures build/tidy from the same preset file by file (configure only,
+# nothing is built) and reads its commands. A build directory given as argument is used as it is.
+# Exits non-zero on any warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-build=${1:-build/asan-ubsan}
+build=${1:-}
+if [[ -z "$build" ]]; then
+    build=build/tidy
+    mkdir -p build
+    cmake --preset asan-ubsan -B "$build" -DKUBEPROOF_UNITY=OFF -DKUBEPROOF_PCH=OFF >"$build.configure.log" 2>&1 || {
+        cat "$build.configure.log" >&2
+        exit 2
+    }
+fi
 if [[ ! -f "$build/compile_commands.json" ]]; then
     printf 'check_tidy: %s/compile_commands.json is missing: configure that build first\n' "$build" >&2
     exit 2

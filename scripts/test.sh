@@ -2,8 +2,8 @@
 # The project's test command. The build checks itself first (formatting, the folder layering of
 # ARCHITECTURE.md), then builds the fully static release binary with gcc and runs every test, then
 # builds with clang under ASan+UBSan and runs the same tests under the sanitizers, then runs
-# clang-tidy (warnings are errors) over the clang build's compile commands. Exits non-zero on the
-# first failure. Run scripts/setup.sh once first.
+# clang-tidy (warnings are errors) over the clang build's compile commands, file by file. Exits
+# non-zero on the first failure. Run scripts/setup.sh once first.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,7 +36,7 @@ for preset in release asan-ubsan; do
 done
 
 step "clang-tidy"
-bash scripts/check_tidy.sh build/asan-ubsan
+bash scripts/check_tidy.sh
 
 binary=build/release/kubeproof
 step "release binary"

@@ -8,6 +8,7 @@
 #include "engine/outcome.hpp"
 #include "engine/value_items.hpp"
 #include "model/targets.hpp"
+#include "util/contains.hpp"
 
 namespace kubeproof::engine {
 
@@ -15,10 +16,6 @@ namespace {
 
 using Kind = ItemOutcome::Kind;
 using model::Status;
-
-bool contains(const std::vector<std::string>& items, const std::string& item) {
-    return std::find(items.begin(), items.end(), item) != items.end();
-}
 
 ItemOutcome evaluate_item(const model::TestItem& item, const std::string& component,
                           const model::Catalogue& catalogue, const engine::NodeFacts& facts) {
@@ -157,7 +154,7 @@ std::vector<const model::Check*> selected_checks(const model::Benchmark& benchma
     std::vector<const model::Check*> out;
     model::for_each_check(
         benchmark, [&](const model::Section& section, const auto&, const model::Check& check) {
-            if (!contains(selection.targets, section.target)) return;
+            if (!util::contains(selection.targets, section.target)) return;
             if (selection.only.empty() || selection.only.count(check.id) != 0)
                 out.push_back(&check);
         });
@@ -171,7 +168,7 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
     std::vector<model::Result> results;
     model::for_each_check(benchmark, [&](const model::Section& section, const model::Group& group,
                                          const model::Check& check) {
-        if (!contains(selection.targets, section.target)) return;
+        if (!util::contains(selection.targets, section.target)) return;
         if (!selection.only.empty() && selection.only.count(check.id) == 0) return;
         model::Result r = base_result(check);
         if (selection.skip.count(check.id) != 0) {
@@ -199,7 +196,8 @@ std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
         for (const auto& [id, component] : catalogue.components) {
             auto it = facts.components.find(id);
             bool present = it != facts.components.end() && it->second.present;
-            if (present && contains(component.targets, target) && !contains(out, target))
+            if (present && util::contains(component.targets, target) &&
+                !util::contains(out, target))
                 out.push_back(target);
         }
     }

@@ -10,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "parse/values.hpp"
+#include "util/contains.hpp"
 
 namespace kubeproof::engine {
 
@@ -84,10 +85,6 @@ std::vector<std::string> elements_of(const Value& value) {
     return value.is_list ? value.list : parse::split_list(value.text);
 }
 
-bool contains(const std::vector<std::string>& items, const std::string& item) {
-    return std::find(items.begin(), items.end(), item) != items.end();
-}
-
 Verdict ordered(const model::Assertion& a, const Value& v, ValueType type, std::string phrase,
                 const std::function<bool(int)>& accept) {
     Verdict verdict{false, std::move(phrase), {}};
@@ -120,19 +117,21 @@ Verdict apply_present(const model::Assertion& a, const Value& v, ValueType type,
         return ordered(a, v, type, fmt::format("{} is at most {}", s, e),
                        [](int o) { return o <= 0; });
     if (a.op == "has")
-        return {contains(elements_of(v), e), fmt::format("{} includes {}", s, e), {}};
+        return {util::contains(elements_of(v), e), fmt::format("{} includes {}", s, e), {}};
     if (a.op == "nothave")
-        return {!contains(elements_of(v), e), fmt::format("{} does not include {}", s, e), {}};
+        return {
+            !util::contains(elements_of(v), e), fmt::format("{} does not include {}", s, e), {}};
     if (a.op == "regex")
         return {RE2::PartialMatch(v.text, compiled(e)), fmt::format("{} matches /{}/", s, e), {}};
     auto items = elements_of(v);
     if (a.op == "has_any") {
         bool any = std::any_of(a.values.begin(), a.values.end(),
-                               [&](const auto& wanted) { return contains(items, wanted); });
+                               [&](const auto& wanted) { return util::contains(items, wanted); });
         return {any, fmt::format("{} includes one of {}", s, parse::join_list(a.values)), {}};
     }
-    bool ok = !items.empty() && std::all_of(items.begin(), items.end(),
-                                            [&](const auto& i) { return contains(a.values, i); });
+    bool ok = !items.empty() && std::all_of(items.begin(), items.end(), [&](const auto& i) {
+        return util::contains(a.values, i);
+    });
     return {ok, fmt::format("{} uses only {}", s, parse::join_list(a.values)), {}};
 }
 

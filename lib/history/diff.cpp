@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "history/json_text.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::history {
@@ -34,11 +35,6 @@ struct ReportView {
 
 std::string actual_of(const std::string& actual, const std::string& reason) {
     return actual.empty() ? reason : actual;
-}
-
-std::string text_at(const nlohmann::json& object, const char* key) {
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 /// The checks of a report per node; a plain report is one node, named `label`.

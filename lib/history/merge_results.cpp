@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "history/json_text.hpp"
 #include "history/merge.hpp"
 #include "util/text.hpp"
 
@@ -23,11 +24,6 @@ struct Seen {
 size_t rank(model::Status status) {
     return static_cast<size_t>(std::find(k_merge_order.begin(), k_merge_order.end(), status) -
                                k_merge_order.begin());
-}
-
-std::string text_at(const nlohmann::json& object, const char* key) {
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 /// The evidence of a stored result, each ref after `prefix`.

@@ -18,8 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-/// RapidJSON's handler that hands every event on to an nlohmann SAX handler. Numbers arrive as their
-/// text (kParseNumbersAsStringsFlag) and are classified here the way nlohmann's lexer does.
+/// RapidJSON's handler that hands every event on to an nlohmann SAX handler. Numbers arrive as
+/// their text (kParseNumbersAsStringsFlag) and are classified here the way nlohmann's lexer does.
 class Forward final : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Forward> {
 public:
     explicit Forward(nlohmann::json_sax<json>& to) : m_to(to) {}

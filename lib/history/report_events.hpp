@@ -15,8 +15,9 @@ enum class FastRead {
 
 /// Reads `text` with RapidJSON's SAX reader (iterative, UTF-8 validated, SIMD string scanning) and
 /// hands each event to an nlohmann SAX handler, exactly as `nlohmann::json::sax_parse` would: the
-/// same events in the same order, numbers classified as nlohmann classifies them (integer, unsigned,
-/// float with its text). About four times faster on stored reports, whose size is mostly strings.
+/// same events in the same order, numbers classified as nlohmann classifies them (integer,
+/// unsigned, float with its text). Stored reports are mostly strings, which RapidJSON scans 16
+/// bytes at a time: the index build went from 1,410 to 2,087 reports/s with it (README, "Speed").
 ///
 /// It never reports an error itself: on anything it does not take (invalid JSON, a NUL byte, a
 /// number nlohmann would refuse or read otherwise) the answer is Refused, and the caller reads the

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "history/json_text.hpp"
 #include "history/report_events.hpp"
 
 namespace kubeproof::history {
@@ -131,13 +132,6 @@ std::string plain(const std::string& what) {
 
 // The readers below take the DOM nlohmann builds (`json`) and the one that keeps key order
 // (`ordered_json`, for the frameworks' catalogue order).
-
-template <typename Json>
-std::string text_at(const Json& object, const char* key) {
-    if (!object.is_object()) return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->template get<std::string>() : std::string();
-}
 
 template <typename Json>
 std::vector<std::string> strings_at(const Json& object, const char* key) {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/io_error.hpp"
+
 namespace kubeproof::local {
 
 namespace {
@@ -51,10 +53,6 @@ void sync_parent_directory(const std::string& path) {
     ::close(fd);
 }
 
-std::string failure(const std::string& path, int error) {
-    return path + ": " + std::strerror(error);
-}
-
 /// True when `path` exists and is not a regular file (/dev/stdout, a FIFO): renaming over it would
 /// replace the device, so it is written in place instead.
 bool is_special(const std::string& path) {
@@ -64,11 +62,11 @@ bool is_special(const std::string& path) {
 
 std::optional<std::string> write_in_place(const std::string& path, std::string_view content) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return failure(path, errno);
+    if (fd < 0) return util::errno_message(path, errno);
     const bool written = write_all(fd, content);
     const int error = errno;
     ::close(fd);
-    return written ? std::nullopt : std::optional<std::string>(failure(path, error));
+    return written ? std::nullopt : std::optional<std::string>(util::errno_message(path, error));
 }
 
 }  // namespace
@@ -80,11 +78,11 @@ std::optional<std::string> write_file_atomically(const std::string& path,
     temp.insert(temp.end(), k_temp_suffix.begin(), k_temp_suffix.end());
     temp.push_back('\0');
     const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-    if (fd < 0) return failure(path, errno);
+    if (fd < 0) return util::errno_message(path, errno);
     if (!fill_and_close(fd, content) || ::rename(temp.data(), path.c_str()) != 0) {
         const int error = errno;
         ::unlink(temp.data());
-        return failure(path, error);
+        return util::errno_message(path, error);
     }
     sync_parent_directory(path);
     return std::nullopt;
@@ -93,14 +91,14 @@ std::optional<std::string> write_file_atomically(const std::string& path,
 util::Expected<AtomicWriter, std::string> AtomicWriter::open(const std::string& path) {
     if (is_special(path)) {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0) return util::unexpected(failure(path, errno));
+        if (fd < 0) return util::unexpected(util::errno_message(path, errno));
         return AtomicWriter(path, "", fd);
     }
     std::vector<char> temp(path.begin(), path.end());
     temp.insert(temp.end(), k_temp_suffix.begin(), k_temp_suffix.end());
     temp.push_back('\0');
     const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-    if (fd < 0) return util::unexpected(failure(path, errno));
+    if (fd < 0) return util::unexpected(util::errno_message(path, errno));
     return AtomicWriter(path, std::string(temp.data()), fd);
 }
 
@@ -122,11 +120,12 @@ void AtomicWriter::write(std::string_view piece) {
 }
 
 std::optional<std::string> AtomicWriter::commit() {
-    if (m_fd < 0) return failure(m_path, EBADF);
+    if (m_fd < 0) return util::errno_message(m_path, EBADF);
     const int fd = std::exchange(m_fd, -1);
     if (m_temp.empty()) {
         const bool closed = ::close(fd) == 0;
-        if (m_error != 0 || !closed) return failure(m_path, m_error != 0 ? m_error : errno);
+        if (m_error != 0 || !closed)
+            return util::errno_message(m_path, m_error != 0 ? m_error : errno);
         return std::nullopt;
     }
     const bool filled = m_error == 0 && ::fchmod(fd, k_file_mode) == 0 && ::fsync(fd) == 0;
@@ -135,7 +134,7 @@ std::optional<std::string> AtomicWriter::commit() {
     if (!filled || !closed || ::rename(m_temp.c_str(), m_path.c_str()) != 0) {
         const int error = !filled ? saved : errno;
         ::unlink(m_temp.c_str());
-        return failure(m_path, error);
+        return util::errno_message(m_path, error);
     }
     sync_parent_directory(m_path);
     return std::nullopt;

@@ -15,14 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-util::IoError error_for(const std::string& path, const std::error_code& ec) {
-    util::IoError::Kind kind = ec == std::errc::no_such_file_or_directory
-                                   ? util::IoError::Kind::NotFound
-                               : ec == std::errc::permission_denied ? util::IoError::Kind::Denied
-                                                                    : util::IoError::Kind::Other;
-    return {kind, path + ": " + ec.message()};
-}
-
 bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
 
 }  // namespace
@@ -37,7 +29,7 @@ namespace {
 std::optional<util::IoError> read_into(const std::string& path, size_t limit, std::string& text) {
     text.clear();
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return error_for(path, std::error_code(errno, std::generic_category()));
+    if (fd < 0) return util::io_error_of(path, std::error_code(errno, std::generic_category()));
     struct stat info {};
     if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode))
         text.reserve(std::min(limit, static_cast<size_t>(info.st_size)));
@@ -48,7 +40,7 @@ std::optional<util::IoError> read_into(const std::string& path, size_t limit, st
         if (n < 0) {
             const int error = errno;
             ::close(fd);
-            return error_for(path, std::error_code(error, std::generic_category()));
+            return util::io_error_of(path, std::error_code(error, std::generic_category()));
         }
         if (n == 0) break;
         text.append(buffer, static_cast<size_t>(n));
@@ -73,7 +65,7 @@ util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& d
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         return util::unexpected(
-            error_for(dir, ec ? ec : std::make_error_code(std::errc::not_a_directory)));
+            util::io_error_of(dir, ec ? ec : std::make_error_code(std::errc::not_a_directory)));
     }
     std::vector<LocalFile> files;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -83,7 +75,7 @@ util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& d
         files.push_back({fs::relative(it->path(), dir, ec).generic_string(), it->path().string(),
                          std::move(*content)});
     }
-    if (ec) return util::unexpected(error_for(dir, ec));
+    if (ec) return util::unexpected(util::io_error_of(dir, ec));
     std::sort(files.begin(), files.end(),
               [](const auto& a, const auto& b) { return a.relative < b.relative; });
     return files;

@@ -19,14 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-util::IoError error_for(const std::string& path, const std::error_code& ec) {
-    const util::IoError::Kind kind =
-        ec == std::errc::no_such_file_or_directory ? util::IoError::Kind::NotFound
-        : ec == std::errc::permission_denied       ? util::IoError::Kind::Denied
-                                                   : util::IoError::Kind::Other;
-    return {kind, path + ": " + ec.message()};
-}
-
 bool is_hidden(const fs::path& path) { return path.filename().string().starts_with('.'); }
 
 bool is_manifest_name(const fs::path& path) {
@@ -70,7 +62,7 @@ util::IoResult<std::vector<std::string>> list_tree(const std::string& directory)
         if (!it->is_regular_file(type_ec) || !is_manifest_name(it->path())) continue;
         relatives.push_back(it->path().lexically_relative(directory).generic_string());
     }
-    if (ec) return util::unexpected(error_for(directory, ec));
+    if (ec) return util::unexpected(util::io_error_of(directory, ec));
     std::sort(relatives.begin(), relatives.end());
     return relatives;
 }
@@ -81,7 +73,7 @@ util::IoResult<std::vector<std::string>> expand_manifest_path(const std::string&
     if (argument == k_stdin_argument) return std::vector<std::string>{argument};
     std::error_code ec;
     const fs::file_status status = fs::status(argument, ec);
-    if (ec) return util::unexpected(error_for(argument, ec));
+    if (ec) return util::unexpected(util::io_error_of(argument, ec));
     if (!fs::is_directory(status)) return std::vector<std::string>{argument};
     auto relatives = list_tree(argument);
     if (!relatives) return util::unexpected(relatives.error());
@@ -105,7 +97,7 @@ struct Stamp {
 };
 
 util::IoError errno_error(const std::string& path, int error) {
-    return error_for(path, std::error_code(error, std::generic_category()));
+    return util::io_error_of(path, std::error_code(error, std::generic_category()));
 }
 
 /// Opens a regular file for reading: its descriptor and stamp.

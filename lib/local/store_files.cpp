@@ -17,15 +17,11 @@ namespace kubeproof::local {
 
 namespace {
 
-std::string failure(const std::string& path, int error) {
-    return path + ": " + std::strerror(error);
-}
-
 util::IoError io_error(const std::string& path, int error) {
     const auto kind = error == ENOENT   ? util::IoError::Kind::NotFound
                       : error == EACCES ? util::IoError::Kind::Denied
                                         : util::IoError::Kind::Other;
-    return {kind, failure(path, error)};
+    return {kind, util::errno_message(path, error)};
 }
 
 bool is_directory(const std::string& path) {
@@ -55,7 +51,8 @@ std::optional<std::string> make_directories(const std::string& path) {
     if (slash != std::string::npos && slash > 0) {
         if (auto problem = make_directories(path.substr(0, slash))) return problem;
     }
-    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return failure(path, errno);
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+        return util::errno_message(path, errno);
     return std::nullopt;
 }
 
@@ -68,7 +65,7 @@ std::optional<std::string> create_file_exclusive(const std::string& path,
         const int error = errno;
         ::unlink(temp.c_str());
         return error == EEXIST ? path + ": exists already; a stored report is never replaced"
-                               : failure(path, error);
+                               : util::errno_message(path, error);
     }
     ::unlink(temp.c_str());
     return std::nullopt;
@@ -76,12 +73,12 @@ std::optional<std::string> create_file_exclusive(const std::string& path,
 
 util::Expected<FileLock, std::string> FileLock::acquire(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return util::unexpected(failure(path, errno));
+    if (fd < 0) return util::unexpected(util::errno_message(path, errno));
     while (::flock(fd, LOCK_EX) != 0) {
         if (errno == EINTR) continue;
         const int error = errno;
         ::close(fd);
-        return util::unexpected(failure(path, error));
+        return util::unexpected(util::errno_message(path, error));
     }
     return FileLock(fd);
 }

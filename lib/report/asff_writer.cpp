@@ -31,7 +31,7 @@ constexpr size_t k_product_field_max = 2048;
 constexpr size_t k_related_requirements_max = 32;
 constexpr size_t k_details_value_max = 1024;
 
-std::string_view compliance_status(Status status) {
+std::string_view asff_compliance_status(Status status) {
     switch (status) {
         case Status::Pass:
             return "PASSED";
@@ -103,7 +103,7 @@ Json finding_json(const model::Report& report, const SiemRow& row, const AsffOpt
     const std::string& at =
         report.scan.finished_at.empty() ? report.scan.started_at : report.scan.finished_at;
 
-    Json compliance{{"Status", compliance_status(row.status)}};
+    Json compliance{{"Status", asff_compliance_status(row.status)}};
     auto requirements = siem_requirements(result);
     if (requirements.size() > k_related_requirements_max)
         requirements.resize(k_related_requirements_max);

@@ -72,7 +72,7 @@ std::string_view lifecycle_name(Lifecycle l) {
     return "New";
 }
 
-ComplianceStatus compliance_status(Status status) {
+ComplianceStatus ocsf_compliance_status(Status status) {
     switch (status) {
         case Status::Pass:
             return ComplianceStatus::Pass;
@@ -156,7 +156,7 @@ Json record_json(const model::Report& report, const SiemRow& row, int64_t time) 
     if (auto requirements = siem_requirements(result); !requirements.empty())
         compliance["requirements"] = std::move(requirements);
     compliance["control"] = result.id;
-    compliance["status_id"] = static_cast<int>(compliance_status(row.status));
+    compliance["status_id"] = static_cast<int>(ocsf_compliance_status(row.status));
     compliance["status"] = compliance_status_name(row.status);
     compliance["status_detail"] = siem_description(row);
 

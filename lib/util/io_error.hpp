@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstring>
 #include <string>
+#include <system_error>
 
 #include "util/expected.hpp"
 
@@ -16,5 +18,18 @@ struct IoError {
 
 template <typename T>
 using IoResult = Expected<T, IoError>;
+
+/// "path: reason" for an errno value.
+inline std::string errno_message(const std::string& path, int error) {
+    return path + ": " + std::strerror(error);
+}
+
+/// The IoError of a failed call on `path`: its kind from the error, "path: reason".
+inline IoError io_error_of(const std::string& path, const std::error_code& ec) {
+    const IoError::Kind kind = ec == std::errc::no_such_file_or_directory ? IoError::Kind::NotFound
+                               : ec == std::errc::permission_denied       ? IoError::Kind::Denied
+                                                                          : IoError::Kind::Other;
+    return {kind, path + ": " + ec.message()};
+}
 
 }  // namespace kubeproof::util

@@ -24,7 +24,9 @@ public:
 
     bool null() override { return add("null"); }
     bool boolean(bool value) override { return add(value ? "true" : "false"); }
-    bool number_integer(number_integer_t value) override { return add(fmt::format("int {}", value)); }
+    bool number_integer(number_integer_t value) override {
+        return add(fmt::format("int {}", value));
+    }
     bool number_unsigned(number_unsigned_t value) override {
         return add(fmt::format("unsigned {}", value));
     }
@@ -65,9 +67,9 @@ struct Both {
 Both read_both(const std::string& text) {
     Both out{FastRead::Refused, Recorder(), false, Recorder()};
     out.fast = history::sax_read_fast(text, out.fast_events);
-    out.nlohmann_accepts = json::sax_parse(text, &out.nlohmann_events, json::input_format_t::json,
-                                           true) &&
-                           !out.nlohmann_events.m_error;
+    out.nlohmann_accepts =
+        json::sax_parse(text, &out.nlohmann_events, json::input_format_t::json, true) &&
+        !out.nlohmann_events.m_error;
     return out;
 }
 
@@ -130,20 +132,19 @@ TEST_SUITE("history/report_events") {
             R"({"a": 1} {"b": 2})",
             std::string("{\"a\": 1}\0{\"b\": 2}", 17),
             std::string("[\"a\0b\"]", 7),
-            "[\"\xff\xfe\"]",                  // not UTF-8
-            "[\"\xc3\"]",                      // truncated UTF-8
-            R"(["\ud800"])",                   // a lone surrogate
-            "[\"raw\ncontrol\"]",              // a raw control character in a string
-            "\xEF\xBB\xBF{\"bom\": true}",     // nlohmann skips the BOM: its reading decides
-            "[1e999]",                         // nlohmann refuses the overflow
+            "[\"\xff\xfe\"]",               // not UTF-8
+            "[\"\xc3\"]",                   // truncated UTF-8
+            R"(["\ud800"])",                // a lone surrogate
+            "[\"raw\ncontrol\"]",           // a raw control character in a string
+            "\xEF\xBB\xBF{\"bom\": true}",  // nlohmann skips the BOM: its reading decides
+            "[1e999]",                      // nlohmann refuses the overflow
             "[NaN]",
             "[01]",
             "// comment\n{}",
         };
         for (const auto& text : texts) {
             CAPTURE(text);
-            CHECK(history::sax_read_fast(text, *std::make_unique<Recorder>()) ==
-                  FastRead::Refused);
+            CHECK(history::sax_read_fast(text, *std::make_unique<Recorder>()) == FastRead::Refused);
             check_agrees(text);
         }
     }
@@ -165,9 +166,9 @@ TEST_SUITE("history/report_events") {
     }
 
     TEST_CASE("real reports: every event as nlohmann's, and the rows as before") {
-        for (const char* name :
-             {"tests/e2e/golden/kubeadm-control-plane.json", "tests/e2e/golden/worker-json-config.json",
-              "tests/e2e/golden/hardened-control-plane.json"}) {
+        for (const char* name : {"tests/e2e/golden/kubeadm-control-plane.json",
+                                 "tests/e2e/golden/worker-json-config.json",
+                                 "tests/e2e/golden/hardened-control-plane.json"}) {
             CAPTURE(name);
             const std::string text = read_file(name);
             REQUIRE(text.size() > 1000);
