@@ -5,9 +5,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "app/every.hpp"
 #include "app/keep.hpp"
 #include "app/scan.hpp"
 #include "commands.hpp"
@@ -30,6 +35,7 @@ struct RunOptions {
     std::string fail_on = "fail";
     std::string checks_dir;
     std::string aws_account_id, aws_region;  // --format asff; else AWS_ACCOUNT_ID, AWS_REGION
+    std::string every, jitter;               // --every: the long-running mode
     CLI::Option* check_option = nullptr;
     CLI::Option* skip_option = nullptr;
     CLI::Option* targets_option = nullptr;
@@ -111,16 +117,19 @@ int sign_output(const std::string& text, const RunOptions& o) {
     return emit(*envelope, o.output + ".sig", "signature");
 }
 
-int run(RunOptions& o) {
+// What is checked once, before any scan: the options and the definitions. nullopt: stop with
+// `exit_code`.
+std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
+    exit_code = k_exit_usage;
     for (const auto* given : {o.check_option, o.skip_option, o.targets_option}) {
         if (given->count() > 0 && parse::split_list(given->as<std::string>()).empty()) {
             print_error(given->get_name() + " needs at least one value");
-            return k_exit_usage;
+            return std::nullopt;
         }
     }
-    if (!resolve_aws(o)) return k_exit_usage;
+    if (!resolve_aws(o)) return std::nullopt;
     auto loaded = load_or_report(o.checks_dir);
-    if (!loaded) return k_exit_usage;
+    if (!loaded) return std::nullopt;
     for (auto& target : parse::split_list(o.targets)) {  // --targets node,node scans node once
         if (std::find(o.scan.targets.begin(), o.scan.targets.end(), target) == o.scan.targets.end())
             o.scan.targets.push_back(std::move(target));
@@ -136,27 +145,52 @@ int run(RunOptions& o) {
         print_error(
             "--sign-key signs a stored report (--store) or a JSON report written with --output and "
             "--format json");
-        return k_exit_usage;
+        return std::nullopt;
     }
     if (metrics_file_clashes(o)) {
         print_error("--metrics-file and --output name the same file: " + o.metrics_file);
-        return k_exit_usage;
+        return std::nullopt;
     }
+    exit_code = k_exit_ok;
+    return loaded;
+}
+
+// The status totals and where the report went, for the log of `--every`.
+std::string summary_of(const model::Report& report, const std::optional<app::KeptReport>& kept,
+                       const RunOptions& o) {
+    const model::Totals totals = model::count(report);
+    std::string text;
+    for (const auto status : model::k_all_statuses)
+        text += fmt::format("{}{} {}", text.empty() ? "" : " ", model::to_string(status),
+                            totals[status]);
+    if (kept) text += "; stored " + kept->path;
+    if (!o.output.empty()) text += "; wrote " + o.output;
+    return text;
+}
+
+// One scan: the report kept in the store, written to --output (or stdout), the metrics file.
+// In `--every` mode (`summary` given) a report without --output goes to the store only.
+int scan_once(const RunOptions& o, const model::Definitions& definitions, std::string* summary) {
     std::vector<std::string> warnings;
-    auto report = app::run_scan(loaded->definitions, o.scan, warnings);
+    auto report = app::run_scan(definitions, o.scan, warnings);
+    std::optional<app::KeptReport> kept;
     if (report) {  // the record first: what goes to stdout or --output carries its place in the
                    // series
-        if (auto kept = app::keep_report(*report, o.scan); !kept)
-            report = util::unexpected(kept.error());
+        if (auto stored = app::keep_report(*report, o.scan); !stored)
+            report = util::unexpected(stored.error());
+        else
+            kept = std::move(*stored);
     }
     for (const auto& w : warnings) print_error("warning: " + w);
     if (!report) {
         std::fputs(report.error().details.c_str(), stderr);
         print_error(report.error().message);
+        if (summary != nullptr) *summary = "no report: " + report.error().message;
         return report.error().exit_code;
     }
+    if (summary != nullptr) *summary = summary_of(*report, kept, o);
     const std::string text = render(*report, o);
-    int written = emit(text, o.output);
+    int written = summary != nullptr && o.output.empty() ? k_exit_ok : emit(text, o.output);
     if (written == k_exit_ok && !o.scan.sign_key.empty() && o.scan.store.empty())
         written = sign_output(text, o);
     // Only a scan whose report was written is a success: otherwise the previous metrics file
@@ -164,6 +198,41 @@ int run(RunOptions& o) {
     if (written == k_exit_ok && !o.metrics_file.empty())
         written = emit(report::to_metrics(*report), o.metrics_file, "metrics file");
     return written != k_exit_ok ? written : exit_code_for(*report, o.fail_on);
+}
+
+// `--every`: the same scan once per interval, until SIGTERM or SIGINT (lib/app/every.hpp).
+int scan_every(const RunOptions& o, const model::Definitions& definitions) {
+    auto schedule = app::parse_schedule(o.every, o.jitter);
+    if (!schedule) {
+        print_error(schedule.error());
+        return k_exit_usage;
+    }
+    if (o.scan.store.empty()) {
+        print_error("--every needs --store: each scan is kept there, linked to the one before");
+        return k_exit_usage;
+    }
+    if (auto problem = app::validate_options(definitions, o.scan)) {
+        print_error(problem->message);
+        return problem->exit_code;
+    }
+    auto scan = [&] {
+        app::ScanRound round;
+        round.exit_code = scan_once(o, definitions, &round.summary);
+        return round;
+    };
+    return app::run_every(*schedule, o.scan.store, scan, print_error);
+}
+
+int run(RunOptions& o) {
+    int exit_code = k_exit_ok;
+    auto loaded = prepare(o, exit_code);
+    if (!loaded) return exit_code;
+    if (!o.every.empty()) return scan_every(o, loaded->definitions);
+    if (!o.jitter.empty()) {
+        print_error("--jitter goes with --every");
+        return k_exit_usage;
+    }
+    return scan_once(o, loaded->definitions, nullptr);
 }
 
 }  // namespace
@@ -232,6 +301,12 @@ void add_run(CLI::App& app, Action& action) {
                     "and do not count for --fail-on until they expire");
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Use check definitions from this directory instead of the embedded ones");
+    cmd->add_option("--every", o->every,
+                    "Keep running: one scan per DURATION (e.g. 24h), start to start, into --store, "
+                    "until SIGTERM or SIGINT");
+    cmd->add_option("--jitter", o->jitter,
+                    "--every: wait a random delay below DURATION before the first scan (default: a "
+                    "tenth of the interval; 0 for none)");
     cmd->callback([o, &action] { action = [o] { return run(*o); }; });
 }
 

@@ -102,6 +102,9 @@ std::vector<char*> c_strings(std::vector<std::string>& items) {
 [[noreturn]] void exec_child(char** argv, char** envp, int devnull, int out, int err, int status) {
     ::setpgid(0, 0);
     ::signal(SIGPIPE, SIG_DFL);
+    sigset_t none;  // `run --every` blocks SIGTERM and SIGINT; exec keeps the mask, so unblock
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::dup2(devnull, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);

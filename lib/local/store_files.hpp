@@ -25,6 +25,9 @@ class FileLock {
 public:
     /// Waits for and takes the lock.
     static util::Expected<FileLock, std::string> acquire(const std::string& path);
+    /// Takes the lock if no other process holds it: nullopt when one does.
+    static util::Expected<std::optional<FileLock>, std::string> try_acquire(
+        const std::string& path);
     FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&&) = delete;
     FileLock(const FileLock&) = delete;
