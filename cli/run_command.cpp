@@ -10,6 +10,7 @@
 
 #include "app/keep.hpp"
 #include "app/scan.hpp"
+#include "app/upload.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
@@ -30,6 +31,7 @@ struct RunOptions {
     std::string fail_on = "fail";
     std::string checks_dir;
     std::string aws_account_id, aws_region;  // --format asff; else AWS_ACCOUNT_ID, AWS_REGION
+    app::UploadOptions upload;
     CLI::Option* check_option = nullptr;
     CLI::Option* skip_option = nullptr;
     CLI::Option* targets_option = nullptr;
@@ -111,6 +113,15 @@ int sign_output(const std::string& text, const RunOptions& o) {
     return emit(*envelope, o.output + ".sig", "signature");
 }
 
+// Delivers the stored report (and the ones still pending) when --upload is given; false when some
+// report stays pending because of an error, which exit 4 says over the findings' exit code.
+bool upload(const RunOptions& o, const std::string& kept_path) {
+    if (o.upload.upload.empty()) return true;
+    const auto summary = app::upload_reports(o.upload, o.scan.store, kept_path);
+    for (const auto& line : summary.lines) print_error(line);
+    return !summary.failed;
+}
+
 int run(RunOptions& o) {
     for (const auto* given : {o.check_option, o.skip_option, o.targets_option}) {
         if (given->count() > 0 && parse::split_list(given->as<std::string>()).empty()) {
@@ -138,16 +149,24 @@ int run(RunOptions& o) {
             "--format json");
         return k_exit_usage;
     }
+    o.upload.region = o.aws_region;
+    if (auto problem = app::check_upload(o.upload, o.scan)) {
+        print_error(problem->message);
+        return k_exit_usage;
+    }
     if (metrics_file_clashes(o)) {
         print_error("--metrics-file and --output name the same file: " + o.metrics_file);
         return k_exit_usage;
     }
     std::vector<std::string> warnings;
     auto report = app::run_scan(loaded->definitions, o.scan, warnings);
+    std::string kept_path;
     if (report) {  // the record first: what goes to stdout or --output carries its place in the
                    // series
         if (auto kept = app::keep_report(*report, o.scan); !kept)
             report = util::unexpected(kept.error());
+        else if (*kept)
+            kept_path = (*kept)->path;
     }
     for (const auto& w : warnings) print_error("warning: " + w);
     if (!report) {
@@ -163,7 +182,9 @@ int run(RunOptions& o) {
     // stays, and the age of its last success timestamp tells.
     if (written == k_exit_ok && !o.metrics_file.empty())
         written = emit(report::to_metrics(*report), o.metrics_file, "metrics file");
-    return written != k_exit_ok ? written : exit_code_for(*report, o.fail_on);
+    const bool delivered = upload(o, kept_path);  // the stored report, whatever became of --output
+    if (written != k_exit_ok) return written;
+    return delivered ? exit_code_for(*report, o.fail_on) : k_exit_upload_failed;
 }
 
 }  // namespace
@@ -190,7 +211,8 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option("--aws-account-id", o->aws_account_id,
                     "--format asff: the 12-digit AWS account (default: AWS_ACCOUNT_ID)");
     cmd->add_option("--aws-region", o->aws_region,
-                    "--format asff: the Security Hub Region (default: AWS_REGION)");
+                    "--format asff: the Security Hub Region; --upload s3://: the bucket's Region "
+                    "(default: AWS_REGION, AWS_DEFAULT_REGION)");
     cmd->add_option("--output", o->output,
                     "Write the report to this file (atomically) instead of stdout");
     cmd->add_option("--metrics-file", o->metrics_file,
@@ -227,6 +249,17 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option(
         "--sign-key", o->scan.sign_key,
         "Ed25519 private key (PEM) to sign the stored report (or the --output JSON) with");
+    cmd->add_option("--upload", o->upload.upload,
+                    "Also send the stored report and its signature (and any still pending) to "
+                    "s3://BUCKET/PREFIX or an https:// URL; needs --store");
+    cmd->add_option("--s3-endpoint", o->upload.s3_endpoint,
+                    "An S3-compatible endpoint (MinIO, Ceph), addressed path style");
+    cmd->add_option("--s3-ca-file", o->upload.ca_file,
+                    "Trusted roots (PEM) for the upload endpoint and STS (default: SSL_CERT_FILE, "
+                    "the system bundle)");
+    cmd->add_option("--upload-header", o->upload.headers,
+                    "A header for an https:// --upload ('Name: value'; repeatable; never printed)")
+        ->allow_extra_args(false);
     cmd->add_option("--waivers", o->scan.waivers,
                     "Risk acceptances (YAML): covered findings keep their status, marked waived, "
                     "and do not count for --fail-on until they expire");
