@@ -17,6 +17,7 @@ inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_findings = 1;
 inline constexpr int k_exit_usage = 2;
 inline constexpr int k_exit_scan_failed = 3;
+inline constexpr int k_exit_upload_failed = 4;  ///< run --upload: kept locally, delivery pending
 
 /// A subcommand's action, run after parsing succeeds; returns the exit code.
 using Action = std::function<int()>;

@@ -15,6 +15,7 @@
 #include "app/every.hpp"
 #include "app/keep.hpp"
 #include "app/scan.hpp"
+#include "app/upload.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
@@ -36,6 +37,7 @@ struct RunOptions {
     std::string checks_dir;
     std::string aws_account_id, aws_region;  // --format asff; else AWS_ACCOUNT_ID, AWS_REGION
     std::string every, jitter;               // --every: the long-running mode
+    app::UploadOptions upload;
     CLI::Option* check_option = nullptr;
     CLI::Option* skip_option = nullptr;
     CLI::Option* targets_option = nullptr;
@@ -117,6 +119,15 @@ int sign_output(const std::string& text, const RunOptions& o) {
     return emit(*envelope, o.output + ".sig", "signature");
 }
 
+// Delivers the stored report (and the ones still pending) when --upload is given; false when some
+// report stays pending because of an error, which exit 4 says over the findings' exit code.
+bool upload(const RunOptions& o, const std::string& kept_path) {
+    if (o.upload.upload.empty()) return true;
+    const auto summary = app::upload_reports(o.upload, o.scan.store, kept_path);
+    for (const auto& line : summary.lines) print_error(line);
+    return !summary.failed;
+}
+
 // What is checked once, before any scan: the options and the definitions. nullopt: stop with
 // `exit_code`.
 std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
@@ -145,6 +156,11 @@ std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
         print_error(
             "--sign-key signs a stored report (--store) or a JSON report written with --output and "
             "--format json");
+        return std::nullopt;
+    }
+    o.upload.region = o.aws_region;
+    if (auto problem = app::check_upload(o.upload, o.scan)) {
+        print_error(problem->message);
         return std::nullopt;
     }
     if (metrics_file_clashes(o)) {
@@ -197,7 +213,10 @@ int scan_once(const RunOptions& o, const model::Definitions& definitions, std::s
     // stays, and the age of its last success timestamp tells.
     if (written == k_exit_ok && !o.metrics_file.empty())
         written = emit(report::to_metrics(*report), o.metrics_file, "metrics file");
-    return written != k_exit_ok ? written : exit_code_for(*report, o.fail_on);
+    // The stored report, whatever became of --output.
+    const bool delivered = upload(o, kept ? kept->path : std::string());
+    if (written != k_exit_ok) return written;
+    return delivered ? exit_code_for(*report, o.fail_on) : k_exit_upload_failed;
 }
 
 // `--every`: the same scan once per interval, until SIGTERM or SIGINT (lib/app/every.hpp).
@@ -259,7 +278,8 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option("--aws-account-id", o->aws_account_id,
                     "--format asff: the 12-digit AWS account (default: AWS_ACCOUNT_ID)");
     cmd->add_option("--aws-region", o->aws_region,
-                    "--format asff: the Security Hub Region (default: AWS_REGION)");
+                    "--format asff: the Security Hub Region; --upload s3://: the bucket's Region "
+                    "(default: AWS_REGION, AWS_DEFAULT_REGION)");
     cmd->add_option("--output", o->output,
                     "Write the report to this file (atomically) instead of stdout");
     cmd->add_option("--metrics-file", o->metrics_file,
@@ -296,6 +316,17 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option(
         "--sign-key", o->scan.sign_key,
         "Ed25519 private key (PEM) to sign the stored report (or the --output JSON) with");
+    cmd->add_option("--upload", o->upload.upload,
+                    "Also send the stored report and its signature (and any still pending) to "
+                    "s3://BUCKET/PREFIX or an https:// URL; needs --store");
+    cmd->add_option("--s3-endpoint", o->upload.s3_endpoint,
+                    "An S3-compatible endpoint (MinIO, Ceph), addressed path style");
+    cmd->add_option("--s3-ca-file", o->upload.ca_file,
+                    "Trusted roots (PEM) for the upload endpoint and STS (default: SSL_CERT_FILE, "
+                    "the system bundle)");
+    cmd->add_option("--upload-header", o->upload.headers,
+                    "A header for an https:// --upload ('Name: value'; repeatable; never printed)")
+        ->allow_extra_args(false);
     cmd->add_option("--waivers", o->scan.waivers,
                     "Risk acceptances (YAML): covered findings keep their status, marked waived, "
                     "and do not count for --fail-on until they expire");

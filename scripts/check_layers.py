@@ -13,6 +13,8 @@ import re
 import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+)/[^"]+"')
+CURL = re.compile(r'^\s*#\s*include\s+<curl/')
+CURL_FOLDERS = {"k8s", "delivery"}  # ARCHITECTURE.md: nothing else includes curl
 
 
 def rules(text):
@@ -38,6 +40,9 @@ def includes(root, folder_path):
             path = os.path.join(directory, name)
             with open(path, encoding="utf-8") as f:
                 for number, line in enumerate(f, 1):
+                    if CURL.match(line):
+                        yield os.path.relpath(path, root), number, "<curl>"
+                        continue
                     found = INCLUDE.match(line)
                     if found:
                         yield os.path.relpath(path, root), number, found.group(1)
@@ -56,6 +61,11 @@ def main():
             problems.append(f"lib/{folder}/: a folder ARCHITECTURE.md's layers table does not know; add its line")
     for folder, path in folders.items():
         for file, number, target in includes(root, path):
+            if target == "<curl>":
+                if folder not in CURL_FOLDERS:
+                    problems.append(f"{file}:{number}: {folder} includes curl, which only "
+                                    f"{' and '.join(sorted(CURL_FOLDERS))} may")
+                continue
             if target == folder:
                 continue
             used.add((folder, target))

@@ -10,7 +10,7 @@ repo_root=$(pwd)
 packages=(build-essential cmake ninja-build libssl-dev libc-ares-dev libyaml-cpp-dev libre2-dev libfmt-dev
           nlohmann-json3-dev rapidjson-dev libcli11-dev doctest-dev libvalijson-dev libsqlite3-dev dpkg-dev python3 openssl etcd-server
           hyperfine file python3-yaml python3-jsonschema python3-regex chromium poppler-utils
-          prometheus prometheus-node-exporter
+          prometheus prometheus-node-exporter nodejs
           clang clang-format clang-tidy clang-tools libclang-rt-14-dev)
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -134,6 +134,25 @@ fetch_curl_source() {
     log "curl source ready at ${existing%/CMakeLists.txt}"
 }
 
+# The e2e tests' npm tools (tests/e2e/package.json, versions pinned in package-lock.json: s3rver for
+# the Upload class) into tests/e2e/node_modules (git-ignored); skipped when the lock file is unchanged.
+install_npm_tools() {
+    local dir="$repo_root/tests/e2e"
+    if cmp -s "$dir/package-lock.json" "$dir/node_modules/.kubeproof-package-lock.json"; then
+        log "npm tools up to date in tests/e2e/node_modules; skipping npm ci"
+        return
+    fi
+    # Debian's nodejs has no npm (its own package); a nodejs that bundles npm conflicts with that one.
+    if ! command -v npm >/dev/null; then
+        log "apt-get install npm"
+        apt_retry install -y -q --no-install-recommends npm
+    fi
+    log "npm ci in tests/e2e (s3rver)"
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts)
+    cp "$dir/package-lock.json" "$dir/node_modules/.kubeproof-package-lock.json"
+}
+
 install_packages
 fetch_curl_source
+install_npm_tools
 log "done"

@@ -139,4 +139,9 @@ util::IoResult<std::vector<std::string>> find_files(const std::string& dir,
     return out;
 }
 
+std::optional<std::string> remove_file(const std::string& path) {
+    if (::unlink(path.c_str()) == 0 || errno == ENOENT) return std::nullopt;
+    return path + ": " + std::strerror(errno);
+}
+
 }  // namespace kubeproof::local

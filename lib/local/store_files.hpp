@@ -61,4 +61,7 @@ util::IoResult<std::vector<std::string>> list_names(const std::string& dir);
 util::IoResult<std::vector<std::string>> find_files(const std::string& dir,
                                                     std::string_view suffix);
 
+/// Removes one file; a file already gone is not an error. The error names the path.
+std::optional<std::string> remove_file(const std::string& path);
+
 }  // namespace kubeproof::local

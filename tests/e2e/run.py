@@ -4259,6 +4259,396 @@ class SiemFormats(unittest.TestCase):
 # ---------------------------------------------------------------------------------------------
 # runner
 
+# ---------------------------------------------------------------------------------------------
+# run --upload: reports delivered to S3 (SigV4) or an HTTPS URL, with a pending queue (issue 14)
+
+def _load_fake_apiserver():
+    """tests/k8s/fake_apiserver.py as a module, for its certificate helpers."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "fake_apiserver", os.path.join(CFG.source, "tests", "k8s", "fake_apiserver.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class S3Server:
+    """tests/e2e/s3_server.js: s3rver on loopback behind a gate that checks each SigV4 signature,
+    the payload hash, Content-MD5 and x-amz-checksum-sha256; stopped by closing its stdin."""
+
+    def __init__(self, directory, keys, tokens=None, fail_first=0, bucket="evidence"):
+        script = os.path.join(CFG.source, "tests", "e2e", "s3_server.js")
+        config = {"directory": directory, "bucket": bucket, "keys": keys, "tokens": tokens or {},
+                  "fail_first": fail_first}
+        self.proc = subprocess.Popen(["node", script, json.dumps(config)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                     cwd=os.path.join(CFG.source, "tests", "e2e"))
+        line = self.proc.stdout.readline()
+        if not line.startswith("PORT "):
+            self.stop()
+            raise RuntimeError(f"s3_server.js did not start (run scripts/setup.sh for s3rver): {line!r}")
+        self.port = int(line.split()[1])
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+
+    def get(self, path):
+        with urllib.request.urlopen(f"{self.endpoint}{path}", timeout=10) as r:
+            return r.read(), dict(r.headers)
+
+    def log(self):
+        return json.loads(self.get("/_test/log")[0])
+
+    def stop(self):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class HttpsRecorder:
+    """A loopback HTTPS server in a thread: records each PUT (path, headers, body) and answers the
+    statuses queued in `statuses` (200 when empty); a POST to /sts/ is an STS
+    AssumeRoleWithWebIdentity answered with `sts_answer`."""
+
+    def __init__(self, certificates, sts_answer=""):
+        import http.server
+        import threading
+        recorder = self
+        self.puts, self.posts, self.statuses, self.sts_answer = [], [], [], sts_answer
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def body(self):
+                return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+            def answer(self, status, text=b""):
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(text)))
+                self.end_headers()
+                self.wfile.write(text)
+
+            def do_PUT(self):
+                recorder.puts.append((self.path, dict(self.headers), self.body()))
+                self.answer(recorder.statuses.pop(0) if recorder.statuses else 200)
+
+            def do_POST(self):
+                recorder.posts.append((self.path, dict(self.headers), self.body()))
+                self.answer(200, recorder.sts_answer.encode())
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificates["server_cert"], certificates["server_key"])
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+STS_ANSWER = """<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <Credentials>
+      <AccessKeyId>ASIAKUBEPROOFTEST</AccessKeyId>
+      <SecretAccessKey>STS-SECRET-CANARY-7b1c</SecretAccessKey>
+      <SessionToken>STS-TOKEN-CANARY-3e9f</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </AssumeRoleWithWebIdentityResult>
+</AssumeRoleWithWebIdentityResponse>
+"""
+
+
+class Upload(unittest.TestCase):
+    """run --upload (issue 14 item 1): the stored report and its signature land byte for byte in a
+    real S3 implementation on loopback that checks every signature; refused, unreachable or failing
+    stores leave the report queued and exit 4, and the next run delivers the queue oldest first;
+    presigned and collector URLs over HTTPS; credentials from STS; no secret is ever printed."""
+
+    SECRET = "S3-SECRET-CANARY-51d2"
+    KEY_ID = "AKIAKUBEPROOFTEST"
+    HEADER_SECRET = "HEADER-CANARY-88a0"
+    PRESIGNED_SECRET = "PRESIGN-CANARY-0c41"
+    WEB_TOKEN = "WEB-IDENTITY-CANARY-f00d"
+    NODE = "kubeadm-control-plane"
+    CANARIES = (SECRET, HEADER_SECRET, PRESIGNED_SECRET, WEB_TOKEN, "STS-SECRET-CANARY-7b1c",
+                "STS-TOKEN-CANARY-3e9f")
+
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("node") is None or shutil.which("openssl") is None:
+            raise unittest.SkipTest("node or openssl is missing (scripts/setup.sh installs them)")
+        if not os.path.isdir(os.path.join(CFG.source, "tests", "e2e", "node_modules", "s3rver")):
+            raise AssertionError("s3rver is not installed: run scripts/setup.sh (npm ci in tests/e2e)")
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="upload-")
+        cls.key = os.path.join(cls.dir, "sign.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", cls.key], check=True, capture_output=True)
+        cls.certs = _load_fake_apiserver().make_certificates(tempfile.mkdtemp(dir=cls.dir, prefix="tls-"))
+        cls.count = 0
+
+    def setUp(self):
+        self.servers = []
+
+    def tearDown(self):
+        for server in self.servers:
+            server.stop()
+
+    def fresh(self, name):
+        Upload.count += 1
+        path = os.path.join(self.dir, f"{name}-{Upload.count}")
+        os.makedirs(path)
+        return path
+
+    def s3(self, **kwargs):
+        server = S3Server(self.fresh("s3data"), {self.KEY_ID: self.SECRET}, **kwargs)
+        self.servers.append(server)
+        return server
+
+    def scan(self, store, *extra, env=None, secret=None, day=0):
+        environment = dict(base_env(), SOURCE_DATE_EPOCH=str(int(EPOCH) + day * 86400),
+                           KUBEPROOF_UPLOAD_RETRY_DELAY_MS="50",
+                           AWS_ACCESS_KEY_ID=self.KEY_ID, AWS_SECRET_ACCESS_KEY=secret or self.SECRET)
+        environment.update(env or {})
+        environment = {k: v for k, v in environment.items() if v is not None}
+        args = scan_args(self.NODE, "--format", "json", "--store", store, "--cluster", "demo",
+                         "--sign-key", self.key, *extra)
+        proc = subprocess.run([CFG.binary, *args], capture_output=True, text=True, env=environment, cwd=CFG.tmp,
+                              timeout=120)
+        validate_run_output(args, proc, cwd=CFG.tmp)
+        for canary in self.CANARIES:
+            self.assertNotIn(canary, proc.stdout + proc.stderr, "a secret was printed")
+        return proc
+
+    def reports(self, store):
+        """The stored reports, relative to the store, oldest first."""
+        found = []
+        for directory, dirs, files in os.walk(store):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [os.path.relpath(os.path.join(directory, f), store) for f in files if f.endswith(".json")]
+        return sorted(found)
+
+    def pending(self, store):
+        """What the queue names, oldest first."""
+        folder = os.path.join(store, ".pending")
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".pending")) if os.path.isdir(folder) else []
+        out = []
+        for name in names:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                lines = f.read().splitlines()
+            self.assertEqual(lines[0], "kubeproof.pending/v1")
+            out.append(lines[1])
+        return out
+
+    def assert_landed(self, server, store, relative, prefix="prod/"):
+        """The object and its .sig are the stored bytes; S3's ETag is their MD5."""
+        for name in (relative, relative + ".sig"):
+            with open(os.path.join(store, name), "rb") as f:
+                local = f.read()
+            remote, headers = server.get(f"/evidence/{prefix}{urllib.parse.quote(name)}")
+            self.assertEqual(remote, local, f"{name} differs in S3")
+            self.assertEqual(headers.get("ETag", "").strip('"'), hashlib.md5(local).hexdigest())
+
+    def puts(self, server):
+        return [(e["path"], e["status"]) for e in server.log() if e["method"] == "PUT"]
+
+    def assert_no_canary_in_store(self, store):
+        for directory, _, files in os.walk(store):
+            for name in files:
+                with open(os.path.join(directory, name), "rb") as f:
+                    data = f.read()
+                for canary in self.CANARIES:
+                    self.assertNotIn(canary.encode(), data, f"a secret in {name}")
+
+    def test_report_and_signature_land_in_s3_byte_for_byte(self):
+        server, store = self.s3(), self.fresh("store")
+        proc = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint)
+        self.assertEqual(proc.returncode, 1, proc.stderr)  # the node's findings; delivery succeeded
+        [relative] = self.reports(store)
+        self.assert_landed(server, store, relative)
+        self.assertEqual(self.pending(store), [])
+        self.assertIn(f"kubeproof: uploaded {relative}\n", proc.stderr)
+        quoted = urllib.parse.quote(relative)
+        self.assertEqual(self.puts(server), [(f"/evidence/prod/{quoted}.sig", 200), (f"/evidence/prod/{quoted}", 200)])
+        for entry in server.log():
+            if entry["method"] == "PUT":
+                self.assertEqual(entry["signed_headers"], "content-md5;content-type;host;x-amz-checksum-sha256;"
+                                                          "x-amz-content-sha256;x-amz-date")
+        self.assert_no_canary_in_store(store)
+        # verify reads the store with its queue folder as before, and report finds the same one report
+        pub = os.path.join(self.dir, "sign.pub.pem")
+        subprocess.run(["openssl", "pkey", "-in", self.key, "-pubout", "-out", pub], check=True, capture_output=True)
+        verify = kubeproof("verify", "--key", pub, store)
+        self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
+        self.assertNotIn(".pending", verify.stdout + verify.stderr)
+
+    def test_a_wrong_secret_is_refused_kept_pending_and_sent_by_the_next_run(self):
+        server, store = self.s3(), self.fresh("store")
+        refused = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint,
+                            secret="not-the-secret")
+        self.assertEqual(refused.returncode, 4, refused.stderr)
+        [first] = self.reports(store)
+        self.assertIn(f"cannot upload {first}.sig to s3://evidence/prod/{first}.sig: HTTP 403 (SignatureDoesNotMatch)\n",
+                      refused.stderr)
+        self.assertIn("1 report(s) pending upload", refused.stderr)
+        self.assertEqual(self.pending(store), [first])
+        self.assertEqual([status for _, status in self.puts(server)], [403], "a 403 is never retried")
+        delivered = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint, day=1)
+        self.assertEqual(delivered.returncode, 1, delivered.stderr)
+        first_again, second = self.reports(store)
+        self.assertEqual(first_again, first)
+        self.assertEqual(self.pending(store), [])
+        for relative in (first, second):
+            self.assert_landed(server, store, relative)
+        sent = [path for path, status in self.puts(server) if status == 200]
+        self.assertEqual(sent, [f"/evidence/prod/{urllib.parse.quote(r)}{s}" for r in (first, second) for s in (".sig", "")],
+                         "the pending report goes first")
+
+    def test_an_unreachable_store_keeps_the_report_until_the_next_run(self):
+        with socket.socket() as s:  # a port nothing listens on
+            s.bind(("127.0.0.1", 0))
+            closed = s.getsockname()[1]
+        store = self.fresh("store")
+        proc = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", f"http://127.0.0.1:{closed}")
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        [first] = self.reports(store)
+        self.assertRegex(proc.stderr, rf"cannot upload {re.escape(first)}\.sig to s3://evidence/prod/\S+: .* \(3 attempts\)\n")
+        self.assertEqual(self.pending(store), [first])
+        server = self.s3()
+        again = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint, day=1)
+        self.assertEqual(again.returncode, 1, again.stderr)
+        self.assertEqual(self.pending(store), [])
+        for relative in self.reports(store):
+            self.assert_landed(server, store, relative)
+
+    def test_a_503_is_tried_again(self):
+        server, store = self.s3(fail_first=1), self.fresh("store")
+        proc = self.scan(store, "--upload", "s3://evidence", "--s3-endpoint", server.endpoint)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        [relative] = self.reports(store)
+        quoted = urllib.parse.quote(relative)
+        self.assertEqual(self.puts(server), [(f"/evidence/{quoted}.sig", 503), (f"/evidence/{quoted}.sig", 200),
+                                             (f"/evidence/{quoted}", 200)])
+        self.assert_landed(server, store, relative, prefix="")
+
+    def test_a_corrupt_queue_entry_is_named_and_kept(self):
+        server, store = self.s3(), self.fresh("store")
+        os.makedirs(os.path.join(store, ".pending"))
+        bad = os.path.join(store, ".pending", "00000000000000000001-x.json.pending")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write("kubeproof.pending/v1\n../../etc/passwd.json\n")
+        proc = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn(f"kubeproof: {bad}: the second line is not a report's path inside the store\n", proc.stderr)
+        self.assertTrue(os.path.exists(bad))
+        [relative] = self.reports(store)
+        self.assert_landed(server, store, relative)
+
+    def test_credentials_from_a_web_identity_token_through_sts(self):
+        sts = HttpsRecorder(self.certs, STS_ANSWER)
+        self.servers.append(sts)
+        server = S3Server(self.fresh("s3data"), {"ASIAKUBEPROOFTEST": "STS-SECRET-CANARY-7b1c"},
+                          tokens={"ASIAKUBEPROOFTEST": "STS-TOKEN-CANARY-3e9f"})
+        self.servers.append(server)
+        token = os.path.join(self.dir, "web-identity-token")
+        with open(token, "w", encoding="utf-8") as f:
+            f.write(self.WEB_TOKEN + "\n")
+        store = self.fresh("store")
+        env = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_WEB_IDENTITY_TOKEN_FILE": token,
+               "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/kubeproof-upload",
+               "AWS_ENDPOINT_URL_STS": f"https://127.0.0.1:{sts.port}/sts/"}
+        proc = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint,
+                         "--s3-ca-file", self.certs["ca"], env=env)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        [(path, headers, body)] = sts.posts
+        self.assertEqual(path, "/sts/")
+        self.assertEqual(headers["Content-Type"], "application/x-www-form-urlencoded")
+        self.assertEqual(urllib.parse.parse_qs(body.decode()),
+                         {"Action": ["AssumeRoleWithWebIdentity"], "Version": ["2011-06-15"],
+                          "RoleArn": ["arn:aws:iam::123456789012:role/kubeproof-upload"],
+                          "RoleSessionName": ["kubeproof"], "WebIdentityToken": [self.WEB_TOKEN]})
+        [relative] = self.reports(store)
+        self.assert_landed(server, store, relative)
+        self.assertTrue(all(e["token"] and e["signed_headers"].endswith(";x-amz-security-token")
+                            for e in server.log() if e["method"] == "PUT"))
+        # a malformed answer: kept pending, exit 4, the problem named
+        sts.sts_answer = STS_ANSWER.replace("</Credentials>", "")
+        broken = self.scan(store, "--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint,
+                           "--s3-ca-file", self.certs["ca"], env=env, day=1)
+        self.assertEqual(broken.returncode, 4, broken.stderr)
+        self.assertIn("kubeproof: cannot upload: STS AssumeRoleWithWebIdentity for "
+                      "arn:aws:iam::123456789012:role/kubeproof-upload: the answer has no single <Credentials> element\n",
+                      broken.stderr)
+        self.assertEqual(self.pending(store), [self.reports(store)[1]])
+
+    def test_a_presigned_url_takes_the_report_with_the_headers_given(self):
+        recorder = HttpsRecorder(self.certs)
+        self.servers.append(recorder)
+        store = self.fresh("store")
+        url = (f"https://127.0.0.1:{recorder.port}/bucket/scan.json?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+               f"&X-Amz-Signature={self.PRESIGNED_SECRET}")
+        proc = self.scan(store, "--upload", url, "--upload-header", f"Authorization: Bearer {self.HEADER_SECRET}",
+                         "--upload-header", "X-Team: audit", "--s3-ca-file", self.certs["ca"])
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        [relative] = self.reports(store)
+        [(path, headers, body)] = recorder.puts
+        self.assertEqual(path, url.split(str(recorder.port), 1)[1])
+        with open(os.path.join(store, relative), "rb") as f:
+            self.assertEqual(body, f.read())
+        self.assertEqual(headers["Authorization"], f"Bearer {self.HEADER_SECRET}")
+        self.assertEqual(headers["X-Team"], "audit")
+        self.assertEqual(headers["Content-MD5"], base64.b64encode(hashlib.md5(body).digest()).decode())
+        self.assertIn(f"note: {relative}.sig stays in the store only: the --upload URL names one object", proc.stderr)
+        self.assertEqual(self.pending(store), [])
+
+    def test_a_collector_url_takes_report_and_signature_under_their_store_paths(self):
+        recorder = HttpsRecorder(self.certs)
+        recorder.statuses = [500, 500, 500]
+        self.servers.append(recorder)
+        store = self.fresh("store")
+        base = f"https://127.0.0.1:{recorder.port}/in/"
+        failed = self.scan(store, "--upload", base, "--s3-ca-file", self.certs["ca"])
+        self.assertEqual(failed.returncode, 4, failed.stderr)
+        [first] = self.reports(store)
+        self.assertIn(f"cannot upload {first}.sig to {base}{urllib.parse.quote(first)}.sig: HTTP 500 (3 attempts)\n",
+                      failed.stderr)
+        self.assertEqual(self.pending(store), [first])
+        delivered = self.scan(store, "--upload", base, "--s3-ca-file", self.certs["ca"], day=1)
+        self.assertEqual(delivered.returncode, 1, delivered.stderr)
+        first, second = self.reports(store)
+        self.assertEqual([p for p, _, _ in recorder.puts[3:]],
+                         [f"/in/{urllib.parse.quote(r)}{s}" for r in (first, second) for s in (".sig", "")])
+        for path, _, body in recorder.puts[3:]:
+            with open(os.path.join(store, urllib.parse.unquote(path[len("/in/"):])), "rb") as f:
+                self.assertEqual(body, f.read())
+        self.assertEqual(self.pending(store), [])
+
+    def test_usage_errors(self):
+        store = self.fresh("store")
+        cases = [
+            (["--upload", "s3://evidence/prod"], None,
+             "kubeproof: --upload sends the reports kept in the store: it needs --store DIR\n"),
+            (["--store", store, "--upload", "s3://evidence/prod"], {"AWS_REGION": None},
+             "kubeproof: --upload s3:// needs the bucket's Region: --aws-region, AWS_REGION or AWS_DEFAULT_REGION\n"),
+            (["--store", store, "--upload", "s3://evidence", "--s3-endpoint", "http://127.0.0.1:1",
+              "--upload-header", "X-A: b"], None,
+             "kubeproof: --upload-header goes with an https:// --upload, not s3://\n"),
+            (["--store", store, "--upload", "https://127.0.0.1:1/in/", "--upload-header", f"bad {self.HEADER_SECRET}"],
+             None, "kubeproof: --upload-header takes 'Name: value' (a header name, a colon, the value)\n"),
+        ]
+        for args, env, message in cases:
+            with self.subTest(args=args):
+                environment = dict(base_env(), **(env or {}))
+                environment = {k: v for k, v in environment.items() if v is not None}
+                proc = subprocess.run([CFG.binary, *scan_args(self.NODE, *args)], capture_output=True, text=True,
+                                      env=environment, cwd=CFG.tmp, timeout=60)
+                self.assertEqual((proc.returncode, proc.stderr), (2, message))
+        self.assertEqual(self.reports(store), [], "a usage error scans nothing")
+
+
 class CountingResult(unittest.TextTestResult):
     """Counts test methods; a method with several failing subtests counts once."""
 
@@ -4713,7 +5103,7 @@ def main():
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
                    Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
-                   EveryMode, Deployment)
+                   EveryMode, Deployment, Upload)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
