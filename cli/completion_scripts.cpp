@@ -84,7 +84,7 @@ std::string zsh_specs(const std::vector<OptionInfo>& options, std::string_view i
         }
         const std::string value = option.takes_value ? ":value:" + zsh_action(option) : "";
         const std::string exclusive =
-            option.names.size() > 1 ? "(" + joined(option.names, " ") + ")" : "";
+            option.names.size() > 1 ? fmt::format("({})", joined(option.names, " ")) : "";
         for (const auto& name : option.names)
             out += fmt::format(" \\\n{}'{}{}{}[{}]{}'", indent, option.repeatable ? "*" : "",
                                exclusive, name, zsh_escape(option.description), value);
@@ -136,7 +136,8 @@ std::string zsh_completion(const ProgramInfo& program) {
     std::string commands;
     std::string branches;
     for (const auto& command : program.commands) {
-        commands += "\n        " + shell_quoted(command.name + ":" + command.description);
+        commands +=
+            "\n        " + shell_quoted(fmt::format("{}:{}", command.name, command.description));
         branches += fmt::format("        {})\n            _arguments -s{} ;;\n", command.name,
                                 zsh_specs(command.options, "                "));
     }

@@ -35,11 +35,11 @@ std::string value_name(const OptionInfo& option) {
 std::string option_entry(const OptionInfo& option) {
     std::string tag;
     if (!option.positional.empty()) {
-        tag = "\\fI" + roff(option.positional) + "\\fR" + (option.repeatable ? "..." : "");
+        tag = fmt::format("\\fI{}\\fR{}", roff(option.positional), option.repeatable ? "..." : "");
     } else {
         for (const auto& name : option.names)
-            tag += (tag.empty() ? "" : ", ") + ("\\fB" + roff(name) + "\\fR");
-        if (option.takes_value) tag += " \\fI" + roff(value_name(option)) + "\\fR";
+            tag += fmt::format("{}\\fB{}\\fR", tag.empty() ? "" : ", ", roff(name));
+        if (option.takes_value) tag += fmt::format(" \\fI{}\\fR", roff(value_name(option)));
     }
     std::string text = option.description;
     if (!option.default_value.empty()) text += " (default: " + option.default_value + ")";
@@ -52,7 +52,8 @@ std::string command_section(const CommandInfo& command, const std::string& progr
     std::string usage = "\\fB" + roff(program + " " + command.name) + "\\fR";
     for (const auto& option : command.options) {
         if (!option.positional.empty())
-            usage += " \\fI" + roff(option.positional) + "\\fR" + (option.repeatable ? "..." : "");
+            usage += fmt::format(" \\fI{}\\fR{}", roff(option.positional),
+                                 option.repeatable ? "..." : "");
     }
     std::string out = fmt::format(".SS \"{}\"\n{} [\\fIoptions\\fR]\n.PP\n{}\n", command.name,
                                   usage, roff(command.description));
