@@ -34,6 +34,7 @@ void add_diff(CLI::App& app, Action& action);
 void add_merge(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
 void add_index(CLI::App& app, Action& action);
+void add_generate(CLI::App& app, Action& action);
 
 /// Writes a command's output to stdout, or to `output` atomically; the exit code (3 when it
 /// cannot be written).

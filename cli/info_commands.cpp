@@ -2,14 +2,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/definitions.hpp"
 #include "app/explain.hpp"
 #include "app/verify.hpp"
 #include "app/waivers.hpp"
+#include "build_info.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
@@ -173,6 +176,25 @@ int explain(const DefinitionOptions& o) {
     return k_exit_ok;
 }
 
+// The build's facts: the commit and date come from the build (build_info.hpp), the digest is
+// the one every report carries as tool.definitions_sha256.
+int version(const std::string& format) {
+    const std::string digest = app::load_definitions("").sha256;
+    if (format == "json") {
+        const nlohmann::ordered_json out = {{"name", "kubeproof"},
+                                            {"version", KUBEPROOF_VERSION},
+                                            {"commit", std::string(build_commit())},
+                                            {"build_date", std::string(build_date())},
+                                            {"definitions_sha256", digest}};
+        std::puts(out.dump(2).c_str());
+        return k_exit_ok;
+    }
+    std::printf("kubeproof %s\ncommit: %.*s\nbuild date: %.*s\ndefinitions sha256: %s\n",
+                KUBEPROOF_VERSION, static_cast<int>(build_commit().size()), build_commit().data(),
+                static_cast<int>(build_date().size()), build_date().data(), digest.c_str());
+    return k_exit_ok;
+}
+
 }  // namespace
 
 void add_validate(CLI::App& app, Action& action) {
@@ -214,13 +236,13 @@ void add_explain(CLI::App& app, Action& action) {
 }
 
 void add_version(CLI::App& app, Action& action) {
-    CLI::App* cmd = app.add_subcommand("version", "Print the version");
-    cmd->callback([&action] {
-        action = [] {
-            std::printf("kubeproof %s\n", KUBEPROOF_VERSION);
-            return k_exit_ok;
-        };
-    });
+    auto format = std::make_shared<std::string>("text");
+    CLI::App* cmd = app.add_subcommand(
+        "version", "Print the version, the git commit, the build date and the definitions digest");
+    cmd->add_option("--format", *format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    cmd->callback([format, &action] { action = [format] { return version(*format); }; });
 }
 
 }  // namespace kubeproof::cli

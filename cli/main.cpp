@@ -35,6 +35,7 @@ int main(int argc, char** argv) try {
     add_merge(app, action);
     add_report(app, action);
     add_index(app, action);
+    add_generate(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

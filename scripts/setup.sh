@@ -11,6 +11,7 @@ packages=(build-essential cmake ninja-build libssl-dev libc-ares-dev libyaml-cpp
           nlohmann-json3-dev rapidjson-dev libcli11-dev doctest-dev libvalijson-dev libsqlite3-dev dpkg-dev python3 openssl etcd-server
           hyperfine file python3-yaml python3-jsonschema python3-regex chromium poppler-utils
           prometheus prometheus-node-exporter nodejs
+          umoci skopeo zsh man-db groff-base
           clang clang-format clang-tidy clang-tools libclang-rt-14-dev)
 
 log() { printf 'setup: %s\n' "$*"; }

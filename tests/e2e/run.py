@@ -736,8 +736,22 @@ class CliContract(unittest.TestCase):
         self.assertEqual(dir_entries(parent), [], "no file and no temporary file left")
 
     def test_version(self):
+        """version: the version, the commit and build date the build recorded (never the wall clock:
+        SOURCE_DATE_EPOCH, else the commit's date), and the digest every report carries."""
         proc = kubeproof("version")
-        self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, f"kubeproof {VERSION}\n", ""))
+        self.assertEqual((proc.returncode, proc.stderr), (0, ""))
+        report, _ = scan_json(self, "kubeadm-control-plane")
+        digest = report["tool"]["definitions_sha256"]
+        m = re.fullmatch(r"kubeproof (\S+)\ncommit: ([0-9a-f]{40}|unknown)\nbuild date: (\S+)\n"
+                         r"definitions sha256: ([0-9a-f]{64})\n", proc.stdout)
+        self.assertIsNotNone(m, proc.stdout)
+        self.assertEqual((m[1], m[4]), (VERSION, digest))
+        self.assertTrue(m[3] == "unknown" or _RFC3339.fullmatch(m[3]), m[3])
+        proc = kubeproof("version", "--format", "json")
+        self.assertEqual(json.loads(proc.stdout), {"name": "kubeproof", "version": VERSION, "commit": m[2],
+                                                   "build_date": m[3], "definitions_sha256": digest})
+        proc = kubeproof("--version")
+        self.assertEqual((proc.returncode, proc.stdout), (0, f"{VERSION}\n"))
 
     def test_list_benchmarks(self):
         proc = kubeproof("list", "benchmarks")
@@ -4256,6 +4270,237 @@ class SiemFormats(unittest.TestCase):
                          ("PASSED", "INFORMATIONAL", "ACTIVE", "RESOLVED"))
 
 
+class Packages(unittest.TestCase):
+    """scripts/package.sh (issue 14, item 5) over the built tree: the .deb (CPack) has no Depends,
+    installs into an empty root with a fresh dpkg database and scans there; the OCI image (umoci) is
+    FROM scratch, one layer holding the binary and user 65532, and its entrypoint runs as that user
+    from the unpacked root; the completions complete, the man page renders; both are reproducible."""
+    NODE = "kubeadm-control-plane"
+    TOOLS = {"cpack": "cmake", "dpkg-deb": "dpkg", "umoci": "umoci", "skopeo": "skopeo", "zsh": "zsh",
+             "groff": "groff", "chroot": "coreutils"}
+    DEB_FILES = {"usr/bin/kubeproof": "-rwxr-xr-x", "usr/share/bash-completion/completions/kubeproof": "-rw-r--r--",
+                 "usr/share/zsh/vendor-completions/_kubeproof": "-rw-r--r--",
+                 "usr/share/man/man1/kubeproof.1.gz": "-rw-r--r--", "usr/share/doc/kubeproof/copyright": "-rw-r--r--"}
+    USER = "65532:65532"
+
+    @staticmethod
+    def checked(args):
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+        return proc
+
+    @classmethod
+    def package(cls, out):
+        proc = subprocess.run(["bash", os.path.join(CFG.source, "scripts", "package.sh"),
+                               "--build-dir", os.path.dirname(CFG.binary), "--out", out],
+                              capture_output=True, text=True, env=base_env(), timeout=120)
+        if proc.returncode != 0:
+            raise AssertionError(f"scripts/package.sh failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+        debs = [f for f in os.listdir(out) if f.endswith(".deb")]
+        if debs != [f"kubeproof_{VERSION}_amd64.deb"]:
+            raise AssertionError(f"expected one kubeproof_{VERSION}_amd64.deb in {out}: {sorted(os.listdir(out))}")
+        return os.path.join(out, debs[0]), os.path.join(out, "oci")
+
+    @classmethod
+    def setUpClass(cls):
+        kind = subprocess.run(["file", "-b", CFG.binary], capture_output=True, text=True).stdout
+        if "statically linked" not in kind:
+            raise unittest.SkipTest(f"PACKAGES NOT TESTED with this binary: it is not static ({kind.strip()}); "
+                                    f"packages are built from the release preset's binary, whose ctest runs them")
+        missing = [f"{tool} (Debian {pkg})" for tool, pkg in cls.TOOLS.items() if shutil.which(tool) is None]
+        if missing:
+            raise AssertionError(f"not installed: {', '.join(missing)}; scripts/setup.sh installs them")
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="packages-")
+        cls.deb, cls.image = cls.package(os.path.join(cls.dir, "out"))
+        cls.rootfs = os.path.join(cls.dir, "bundle", "rootfs")
+        cls.checked(["umoci", "unpack", "--image", f"{cls.image}:{VERSION}", os.path.join(cls.dir, "bundle")])
+
+    def run_ok(self, args, **kwargs):
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=60, **kwargs)
+        self.assertEqual(proc.returncode, 0, f"{args}:\n{proc.stdout}{proc.stderr}")
+        return proc
+
+    def copy_node(self, root):
+        """The example node inside `root` at /node, owners and modes kept (cp -a)."""
+        self.checked(["cp", "-a", node_root(self.NODE), os.path.join(root, "node")])
+
+    def direct_totals(self):
+        report, _ = scan_json(self, self.NODE, expect_rc=1)
+        return report["totals"]
+
+    # -- the .deb
+
+    def test_deb_control_fields_name_no_dependency(self):
+        fields = self.run_ok(["dpkg-deb", "--field", self.deb]).stdout
+        parsed = dict(line.split(": ", 1) for line in fields.splitlines() if line and not line[0].isspace())
+        self.assertEqual((parsed["Package"], parsed["Version"], parsed["Architecture"], parsed["Section"]),
+                         ("kubeproof", VERSION, "amd64", "admin"))
+        self.assertEqual(parsed["Homepage"], "https://github.com/kubeproof/kubeproof")
+        self.assertIn("@", parsed["Maintainer"])
+        self.assertTrue(parsed["Description"].startswith("Kubernetes CIS benchmark scanner"), parsed["Description"])
+        for relation in ("Depends", "Pre-Depends", "Recommends"):
+            self.assertNotIn(relation, parsed, f"a static binary needs nothing: {fields}")
+
+    def test_deb_contents_owners_modes_and_dates(self):
+        listing = self.run_ok(["dpkg-deb", "--contents", self.deb]).stdout.splitlines()
+        files, day = {}, time.strftime("%Y-%m-%d", time.gmtime(int(EPOCH)))
+        for line in listing:
+            mode, owner, _size, date, _clock, path = line.split(None, 5)
+            self.assertEqual(owner, "root/root", line)
+            self.assertEqual(date, day, f"every time stamp is SOURCE_DATE_EPOCH: {line}")
+            if mode.startswith("d"):
+                self.assertEqual(mode, "drwxr-xr-x", line)
+            else:
+                files[path.removeprefix("./")] = mode
+        self.assertEqual(files, self.DEB_FILES)
+
+    def test_deb_installs_into_an_empty_root_and_scans(self):
+        root = os.path.join(self.dir, "clean-root")
+        for d in ("var/lib/dpkg/info", "var/lib/dpkg/updates"):
+            os.makedirs(os.path.join(root, d))
+        open(os.path.join(root, "var/lib/dpkg/status"), "w").close()
+        self.run_ok(["dpkg", f"--root={root}", "--force-script-chrootless", "--log=/dev/null", "-i", self.deb])
+        status = self.run_ok(["dpkg-query", f"--root={root}", "-W", "-f=${Status} ${Version}", "kubeproof"]).stdout
+        self.assertEqual(status, f"install ok installed {VERSION}")
+        with open(os.path.join(root, "var/lib/dpkg/info/kubeproof.list"), encoding="utf-8") as f:
+            listed = {p for p in f.read().splitlines() if os.path.isfile(os.path.join(root, p.lstrip("/")))}
+        self.assertEqual(listed, {"/" + p for p in self.DEB_FILES})
+        on_disk = {os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs}
+        self.assertEqual({p for p in on_disk if not p.startswith("var/lib/dpkg/")}, set(self.DEB_FILES))
+        proc = self.run_ok(["chroot", root, "/usr/bin/kubeproof", "version"], env=base_env())
+        self.assertEqual(proc.stdout.splitlines()[0], f"kubeproof {VERSION}")
+        self.copy_node(root)
+        proc = subprocess.run(["chroot", root, "/usr/bin/kubeproof", "run", "--root", "/node", "--format", "json"],
+                              capture_output=True, text=True, env=base_env(), timeout=60)
+        self.assertEqual(proc.returncode, 1, f"kubeadm has findings; stderr:\n{proc.stderr}")
+        self.assertEqual(json.loads(proc.stdout)["totals"], self.direct_totals())
+
+    def installed(self, path):
+        """A file as the .deb installs it, extracted once."""
+        tree = os.path.join(self.dir, "deb-x")
+        if not os.path.isdir(tree):
+            self.checked(["dpkg-deb", "-x", self.deb, tree])
+        return os.path.join(tree, path)
+
+    def test_bash_completion_completes_commands_options_and_values(self):
+        script = r"""
+source "$1"
+complete -p kubeproof
+words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _kubeproof; echo "${COMPREPLY[*]}"; }
+words kubeproof r
+words kubeproof run --fo
+words kubeproof run --format ''
+words kubeproof run --root /tmp --format js
+words kubeproof list ''
+words kubeproof report --no-i
+words kubeproof run --no-such
+words kubeproof g
+"""
+        proc = self.run_ok(["bash", "-c", script, "bash",
+                            self.installed("usr/share/bash-completion/completions/kubeproof")])
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[0], "complete -o default -F _kubeproof kubeproof")
+        lines[1] = " ".join(sorted(lines[1].split()))
+        formats = self.run_ok([CFG.binary, "run", "--help"]).stdout
+        self.assertIn("{text,json,junit,sarif", formats)
+        self.assertEqual(lines[1:], ["report run", "--format", "text json junit sarif ocsf asff", "json",
+                                     "benchmarks checks frameworks controls", "--no-index", "", ""])
+
+    def test_zsh_completion_is_valid_zsh_with_the_options(self):
+        path = self.installed("usr/share/zsh/vendor-completions/_kubeproof")
+        self.run_ok(["zsh", "-n", path])
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        self.assertTrue(text.startswith("#compdef kubeproof\n"))
+        self.assertIn("'--format[Output format]:value:(text json junit sarif ocsf asff)'", text)
+        self.assertIn("'1:what:(benchmarks checks frameworks controls)'", text)
+        self.assertNotRegex(text.replace("`kubeproof generate zsh`", ""), r"\bgenerate\b")
+
+    def test_man_page_renders_every_command(self):
+        page = self.installed("usr/share/man/man1/kubeproof.1.gz")
+        with open(page, "rb") as f:
+            roff = zlib.decompress(f.read(), 16 + zlib.MAX_WBITS)
+        proc = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z"], input=roff, capture_output=True, timeout=60)
+        self.assertEqual((proc.returncode, proc.stderr.decode()), (0, ""), "groff warnings")
+        env = {**base_env(), "MANPAGER": "cat", "MANWIDTH": "100"}
+        text = self.run_ok(["man", "-l", page], env=env).stdout
+        text = re.sub(".\b", "", text)  # overstrikes, should man embolden anyway
+        help_text = self.run_ok([CFG.binary, "--help"]).stdout
+        commands = re.findall(r"^  (\w+)  ", help_text.split("Subcommands:")[1], re.M)
+        self.assertIn("report", commands, help_text)
+        self.assertIn("kubeproof - Kubernetes CIS benchmark scanner", text)
+        for command in commands:
+            self.assertRegex(text, rf"\n {{2,}}kubeproof {command}\b", f"the man page has no section for {command}")
+        self.assertIn("--format text|json|junit|sarif|ocsf|asff", text)
+        self.assertNotRegex(text, r"\bgenerate\b")
+
+    # -- the image
+
+    def skopeo(self, *args):
+        return json.loads(self.run_ok(["skopeo", "inspect", *args, f"oci:{self.image}:{VERSION}"]).stdout)
+
+    def test_image_manifest_and_config(self):
+        inspected = self.skopeo()
+        self.assertEqual((inspected["Architecture"], inspected["Os"], len(inspected["Layers"]), inspected["Created"]),
+                         ("amd64", "linux", 1, EPOCH_RFC3339))
+        self.assertEqual(inspected["Labels"]["org.opencontainers.image.version"], VERSION)
+        config = self.skopeo("--config")
+        self.assertEqual((config["config"]["User"], config["config"]["Entrypoint"]),
+                         (self.USER, ["/usr/bin/kubeproof"]))
+        self.assertEqual(len(config["rootfs"]["diff_ids"]), 1)
+        self.assertNotIn("Cmd", config["config"])
+
+    def test_image_holds_only_the_binary_and_its_user(self):
+        found = {}
+        for d, dirs, files in os.walk(self.rootfs):
+            for name in dirs + files:
+                path = os.path.join(d, name)
+                st = os.lstat(path)
+                found[os.path.relpath(path, self.rootfs)] = (stat.filemode(st.st_mode), st.st_uid, st.st_gid)
+        self.assertEqual(found, {"etc": ("drwxr-xr-x", 0, 0), "usr": ("drwxr-xr-x", 0, 0),
+                                 "usr/bin": ("drwxr-xr-x", 0, 0), "usr/bin/kubeproof": ("-rwxr-xr-x", 0, 0),
+                                 "etc/passwd": ("-rw-r--r--", 0, 0), "etc/group": ("-rw-r--r--", 0, 0)})
+        with open(os.path.join(self.rootfs, "etc/passwd"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), "kubeproof:x:65532:65532:kubeproof:/nonexistent:/sbin/nologin\n")
+        with open(os.path.join(self.rootfs, "usr/bin/kubeproof"), "rb") as a, open(CFG.binary, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_image_entrypoint_runs_as_its_user(self):
+        """Runs what the image's config says (entrypoint, user) in its unpacked root: a scan of a
+        node whose 0600 root files it cannot read (ERROR, never PASS), into a folder only 65532 may
+        write."""
+        config = self.skopeo("--config")["config"]
+        bundle = os.path.join(self.dir, "bundle-run")
+        self.checked(["umoci", "unpack", "--image", f"{self.image}:{VERSION}", bundle])
+        rootfs = os.path.join(bundle, "rootfs")
+        command = ["chroot", f"--userspec={config['User']}", rootfs, *config["Entrypoint"]]
+        proc = self.run_ok([*command, "version"], env=base_env())
+        self.assertEqual(proc.stdout.splitlines()[0], f"kubeproof {VERSION}")
+        self.copy_node(rootfs)
+        out = os.path.join(rootfs, "out")
+        os.mkdir(out, 0o700)
+        os.chown(out, 65532, 65532)
+        proc = subprocess.run([*command, "run", "--root", "/node", "--format", "json", "--output", "/out/r.json"],
+                              capture_output=True, text=True, env=base_env(), timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(os.stat(os.path.join(out, "r.json")).st_uid, 65532)
+        with open(os.path.join(out, "r.json"), encoding="utf-8") as f:
+            report = json.load(f)
+        denied = [r["id"] for r in report["results"]
+                  if r["status"] == "ERROR" and "Permission denied" in r.get("reason", "")]
+        self.assertTrue(denied, "as 65532 the node's 0600 root files are unreadable: ERROR results")
+        self.assertNotEqual(report["totals"], self.direct_totals())
+
+    def test_packages_are_reproducible(self):
+        deb, image = self.package(os.path.join(self.dir, "again"))
+        with open(deb, "rb") as a, open(self.deb, "rb") as b:
+            self.assertEqual(hashlib.sha256(a.read()).hexdigest(), hashlib.sha256(b.read()).hexdigest())
+        digests = [json.loads(self.run_ok(["skopeo", "inspect", f"oci:{i}:{VERSION}"]).stdout)["Digest"]
+                   for i in (image, self.image)]
+        self.assertEqual(digests[0], digests[1])
+
+
 # ---------------------------------------------------------------------------------------------
 # runner
 
@@ -5103,7 +5348,7 @@ def main():
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
                    Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
-                   EveryMode, Deployment, Upload)
+                   EveryMode, Deployment, Upload, Packages)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
