@@ -86,13 +86,13 @@ util::Expected<FileLock, std::string> FileLock::acquire(const std::string& path)
 util::Expected<std::optional<FileLock>, std::string> FileLock::try_acquire(
     const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return util::unexpected(failure(path, errno));
+    if (fd < 0) return util::unexpected(util::errno_message(path, errno));
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR) continue;
         const int error = errno;
         ::close(fd);
         if (error == EWOULDBLOCK) return std::optional<FileLock>();
-        return util::unexpected(failure(path, error));
+        return util::unexpected(util::errno_message(path, error));
     }
     return std::optional<FileLock>(FileLock(fd));
 }
