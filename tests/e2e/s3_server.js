@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The Upload e2e tests' S3: s3rver (npm, pinned in package.json) on loopback, behind a gate that
 // checks every signed request the way S3 does, because s3rver 3.7.1 accepts any Signature
-// Version 4 signature unchecked (lib/middleware/authentication.js). The gate is written from
-// AWS's description of SigV4 and shares no code with kubeproof's C++ signer.
+// Version 4 signature unchecked (lib/middleware/authentication.js: "Signature version 4
+// calculation is unimplemeneted"). The signature is computed again by `aws4` (npm, pinned), the
+// SigV4 signer many Node.js AWS clients use, over the request as received: an implementation
+// independent of kubeproof's C++ signer, as `openssl` is for the Ed25519 signatures.
 //
 //   node s3_server.js '{"directory": D, "bucket": B, "keys": {ID: SECRET}, "tokens": {ID: TOKEN},
 //                       "fail_first": N}'
@@ -14,6 +16,7 @@
 
 const crypto = require('crypto');
 const { Readable } = require('stream');
+const aws4 = require('aws4');
 const S3rver = require('s3rver');
 const AWSAccount = require('s3rver/lib/models/account');
 
@@ -22,9 +25,6 @@ const log = [];
 let failuresLeft = config.fail_first || 0;
 
 const sha256 = data => crypto.createHash('sha256').update(data).digest();
-const hmac = (key, data) => crypto.createHmac('sha256', key).update(data).digest();
-const rfc3986 = text =>
-  encodeURIComponent(text).replace(/[!'()*]/g, c => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
 function s3Error(ctx, status, code) {
   ctx.status = status;
@@ -58,17 +58,16 @@ function check(ctx, body) {
   if (ctx.get('x-amz-content-sha256') !== sha256(body).toString('hex')) return [400, 'XAmzContentSHA256Mismatch'];
   if (ctx.get('content-md5') !== crypto.createHash('md5').update(body).digest('base64')) return [400, 'BadDigest'];
   if (ctx.get('x-amz-checksum-sha256') !== sha256(body).toString('base64')) return [400, 'BadDigest'];
-  const [rawPath, rawQuery = ''] = ctx.originalUrl.split('?');
-  const path = rawPath.split('/').map(part => rfc3986(decodeURIComponent(part))).join('/');
-  const query = rawQuery.split('&').filter(Boolean).map(pair => pair.split('=').map(x => rfc3986(decodeURIComponent(x || ''))))
-    .sort((a, b) => (a[0] + '=' + a[1] < b[0] + '=' + b[1] ? -1 : 1)).map(([k, v]) => `${k}=${v || ''}`).join('&');
-  const headers = names.map(name => `${name}:${ctx.get(name).trim().replace(/ +/g, ' ')}\n`).join('');
-  const canonical = [ctx.method, path, query, headers, signedHeaders, ctx.get('x-amz-content-sha256')].join('\n');
-  const scope = `${day}/${region}/s3/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical).toString('hex')].join('\n');
-  let key = hmac('AWS4' + secret, day);
-  for (const part of [region, 's3', 'aws4_request']) key = hmac(key, part);
-  if (hmac(key, toSign).toString('hex') !== signature) return [403, 'SignatureDoesNotMatch'];
+  // aws4 signs the headers it is given (and Host): exactly those the request says it signed. The
+  // payload hash is the request's own x-amz-content-sha256, checked against the body above. The
+  // session token travels as a signed header, so it is not given to aws4 as a credential.
+  const given = {};
+  for (const name of names) if (name !== 'host') given[name] = ctx.get(name);
+  const expected = aws4.sign(
+    { method: ctx.method, host: ctx.get('host'), path: ctx.originalUrl, service: 's3', region, headers: given },
+    { accessKeyId: id, secretAccessKey: secret });
+  const redone = /SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(expected.headers.Authorization);
+  if (!redone || redone[1] !== signedHeaders || redone[2] !== signature) return [403, 'SignatureDoesNotMatch'];
   return null;
 }
 
