@@ -5,7 +5,9 @@
 
 namespace kubeproof::k8s {
 
+namespace {
 using json = nlohmann::json;
+}  // namespace
 
 ObjectBuilder::ObjectBuilder(const std::vector<std::string>& ignored, ItemCallback on_item)
     : m_on_item(std::move(on_item)) {

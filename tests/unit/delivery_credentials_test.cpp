@@ -71,7 +71,9 @@ TEST_SUITE("delivery/credentials") {
              "the answer has no single <Credentials> element"},
             {answer.substr(0, answer.size() / 2), "the answer has no single <Credentials> element"},
         };
-        for (const auto& [xml, message] : cases) {
+        for (const auto& entry : cases) {
+            const auto& xml = entry.first;
+            const auto& message = entry.second;
             CAPTURE(xml);
             auto credentials = delivery::parse_web_identity_answer(xml);
             REQUIRE_FALSE(credentials);

@@ -54,7 +54,9 @@ TEST_SUITE("delivery/pending") {
             {"kubeproof.pending/v1\na.json\nb.json\n",
              "q.pending: the second line is not a report's path inside the store"},
         };
-        for (const auto& [text, message] : cases) {
+        for (const auto& entry : cases) {
+            const auto& text = entry.first;
+            const auto& message = entry.second;
             CAPTURE(text);
             auto parsed = delivery::parse_pending(text, "q.pending");
             REQUIRE_FALSE(parsed);
