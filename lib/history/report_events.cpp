@@ -93,8 +93,15 @@ FastRead sax_read_fast(const std::string& text, nlohmann::json_sax<json>& handle
     constexpr unsigned k_flags = rapidjson::kParseValidateEncodingFlag |
                                  rapidjson::kParseIterativeFlag |
                                  rapidjson::kParseNumbersAsStringsFlag;
-    rapidjson::Reader reader;
-    rapidjson::StringStream stream(text.c_str());
+    // One reader per thread: its stack is allocated on the first reading and kept.
+    thread_local rapidjson::Reader reader;
+    // RapidJSON's SIMD loops read whole aligned 16-byte blocks, up to 15 bytes past the end of the
+    // text: the text is read from a copy followed by NULs, so every byte read is the copy's own.
+    constexpr std::size_t k_padding = 32;
+    thread_local std::string padded;
+    padded.assign(text);
+    padded.append(k_padding, '\0');
+    rapidjson::StringStream stream(padded.c_str());
     Forward forward(handler);
     const rapidjson::ParseResult result = reader.Parse<k_flags>(stream, forward);
     if (!result.IsError()) return FastRead::Complete;

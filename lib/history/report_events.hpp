@@ -23,7 +23,6 @@ enum class FastRead {
 /// number nlohmann would refuse or read otherwise) the answer is Refused, and the caller reads the
 /// text again with nlohmann's parser, which accepts or refuses it with a line and column. The
 /// handler has then seen some events already: the caller must start again with a fresh one.
-/// `text` is a std::string because RapidJSON reads up to its terminating NUL.
 FastRead sax_read_fast(const std::string& text, nlohmann::json_sax<nlohmann::json>& handler);
 
 }  // namespace kubeproof::history
