@@ -73,6 +73,60 @@ util::Expected<std::string, std::string> read_token(const std::string& path) {
     return token;
 }
 
+/// Where a profile and its key pair were found in a credentials file (0: not found).
+struct PairLines {
+    size_t profile = 0;
+    size_t id = 0;
+    size_t secret = 0;
+};
+
+/// "line: what is missing" when a profile lacks its key id, its secret or both; nullopt when the
+/// pair is complete.
+std::optional<std::string> incomplete_pair(const Credentials& keys, std::string_view profile,
+                                           const PairLines& lines) {
+    const std::string section = "[" + std::string(profile) + "]";
+    if (keys.access_key_id.empty() && keys.secret_key.empty())
+        return fmt::format("{}: {} has no aws_access_key_id and aws_secret_access_key",
+                           lines.profile, section);
+    if (keys.secret_key.empty())
+        return fmt::format("{}: {} has aws_access_key_id but no aws_secret_access_key", lines.id,
+                           section);
+    if (keys.access_key_id.empty())
+        return fmt::format("{}: {} has aws_secret_access_key but no aws_access_key_id",
+                           lines.secret, section);
+    return std::nullopt;
+}
+
+/// A credentials file holds a few profiles of a few lines each; anything this large is not one.
+constexpr size_t k_credentials_limit = 1024 * 1024;
+
+/// The shared credentials file: AWS_SHARED_CREDENTIALS_FILE (which must exist), else
+/// $HOME/.aws/credentials when it exists; nullopt when there is none.
+std::optional<util::Expected<Credentials, std::string>> from_credentials_file(
+    const Environment& env) {
+    std::string path;
+    std::string variable;
+    if (auto named = env("AWS_SHARED_CREDENTIALS_FILE"); named && !named->empty()) {
+        path = *named;
+        variable = "AWS_SHARED_CREDENTIALS_FILE ";
+    } else if (auto home = env("HOME"); home && !home->empty()) {
+        path = *home + "/.aws/credentials";
+    } else {
+        return std::nullopt;
+    }
+    auto text = local::read_local_file_head(path, k_credentials_limit);
+    if (!text) {
+        // The default file is optional, as for the AWS CLI; one named explicitly is not.
+        if (variable.empty() && text.error().kind == util::IoError::Kind::NotFound)
+            return std::nullopt;
+        return util::unexpected(variable + text.error().message);
+    }
+    if (text->size() >= k_credentials_limit)
+        return util::unexpected(variable + path + ": larger than a credentials file can be");
+    const auto profile = env("AWS_PROFILE");
+    return parse_credentials_file(*text, path, profile && !profile->empty() ? *profile : "default");
+}
+
 std::string sts_endpoint(const Environment& env, const std::string& region) {
     if (auto url = env("AWS_ENDPOINT_URL_STS"); url && !url->empty()) return *url;
     return region.empty() ? "https://sts.amazonaws.com/"
@@ -150,6 +204,76 @@ util::Expected<Credentials, std::string> parse_web_identity_answer(std::string_v
     return out;
 }
 
+// The format, as the AWS CLI User Guide documents it ("Configuration and credential file settings
+// in the AWS CLI", docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html, "Format of
+// the configuration and credential files"): sections named in brackets (in the credentials file
+// the bare profile name, `[default]`, `[user1]`, without the config file's `profile ` prefix),
+// entries `setting_name=value`, lines commented out with `#`. The AWS SDKs and Tools Reference
+// Guide ("Shared config and credentials files", docs.aws.amazon.com/sdkref/latest/guide/
+// file-format.html) calls them INI files of ASCII text, the profile chosen by AWS_PROFILE, else
+// `default`. The setting names are the lower-case ones those pages give and are compared exactly;
+// `;` comment lines are accepted as in other INI files.
+util::Expected<Credentials, std::string> parse_credentials_file(std::string_view text,
+                                                                std::string_view name,
+                                                                std::string_view profile) {
+    struct Setting {
+        std::string_view key;
+        std::string* value = nullptr;
+        size_t line = 0;  ///< where it was set; 0 when it was not
+    };
+    Credentials out;
+    Setting settings[] = {{"aws_access_key_id", &out.access_key_id},
+                          {"aws_secret_access_key", &out.secret_key},
+                          {"aws_session_token", &out.session_token}};
+    const auto at = [&](size_t line, std::string_view what) {
+        return util::unexpected(fmt::format("{}:{}: {}", name, line, what));
+    };
+    bool in_section = false;
+    bool in_profile = false;
+    size_t profile_line = 0;
+    size_t number = 0;
+    for (size_t start = 0; start < text.size();) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string line = trim(text.substr(start, end - start));
+        start = end + 1;
+        ++number;
+        if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+        if (line.front() == '[') {
+            if (line.back() != ']' || line.size() < 3)
+                return at(number, "a section header is [profile-name]");
+            in_section = true;
+            in_profile = trim(std::string_view(line).substr(1, line.size() - 2)) == profile;
+            if (in_profile && profile_line != 0)
+                return at(number, fmt::format("profile [{}] appears twice (first on line {})",
+                                              profile, profile_line));
+            if (in_profile) profile_line = number;
+            continue;
+        }
+        const auto equals = line.find('=');
+        if (equals == std::string::npos)
+            return at(number, "not a [profile] header, a comment or a key = value line");
+        const std::string key = trim(std::string_view(line).substr(0, equals));
+        if (key.empty()) return at(number, "a key = value line without the key");
+        if (!in_section) return at(number, "a setting before any [profile] header");
+        if (!in_profile) continue;
+        for (auto& setting : settings) {
+            if (key != setting.key) continue;
+            if (setting.line != 0)
+                return at(number, fmt::format("{} is set twice in [{}] (first on line {})", key,
+                                              profile, setting.line));
+            *setting.value = trim(std::string_view(line).substr(equals + 1));
+            setting.line = number;
+        }
+    }
+    if (profile_line == 0)
+        return util::unexpected(fmt::format("{}: no [{}] profile", name, profile));
+    if (auto error =
+            incomplete_pair(out, profile, {profile_line, settings[0].line, settings[1].line}))
+        return util::unexpected(fmt::format("{}:{}", name, *error));
+    return out;
+}
+
 std::string sts_error_code(std::string_view xml) {
     const auto code = only_element(xml, "Code");
     if (!code) return "";
@@ -173,9 +297,11 @@ util::Expected<Credentials, std::string> resolve_credentials(const Environment& 
     }
     if (const auto file = env("AWS_WEB_IDENTITY_TOKEN_FILE"); file && !file->empty())
         return assume_role(env, sts, *file);
+    if (auto from_file = from_credentials_file(env)) return std::move(*from_file);
     return util::unexpected(
         std::string("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
-                    "AWS_SESSION_TOKEN), or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN"));
+                    "AWS_SESSION_TOKEN), or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, or "
+                    "AWS_SHARED_CREDENTIALS_FILE (else $HOME/.aws/credentials) and AWS_PROFILE"));
 }
 
 }  // namespace kubeproof::delivery

@@ -4620,8 +4620,9 @@ class Upload(unittest.TestCase):
     PRESIGNED_SECRET = "PRESIGN-CANARY-0c41"
     WEB_TOKEN = "WEB-IDENTITY-CANARY-f00d"
     NODE = "kubeadm-control-plane"
+    FILE_WRONG_SECRET = "FILE-WRONG-CANARY-6a5e"
     CANARIES = (SECRET, HEADER_SECRET, PRESIGNED_SECRET, WEB_TOKEN, "STS-SECRET-CANARY-7b1c",
-                "STS-TOKEN-CANARY-3e9f")
+                "STS-TOKEN-CANARY-3e9f", FILE_WRONG_SECRET)
 
     @classmethod
     def setUpClass(cls):
@@ -4828,6 +4829,48 @@ class Upload(unittest.TestCase):
                       "arn:aws:iam::123456789012:role/kubeproof-upload: the answer has no single <Credentials> element\n",
                       broken.stderr)
         self.assertEqual(self.pending(store), [self.reports(store)[1]])
+
+    def test_credentials_from_a_shared_credentials_file_profile(self):
+        # No credential in the environment: only the file's path and the profile (issue 14: a Secret
+        # mounted as a file). [default] holds the same key id with a wrong secret, so only the
+        # profile AWS_PROFILE names is accepted.
+        server, store = self.s3(), self.fresh("store")
+        credentials = os.path.join(self.fresh("aws"), "credentials")
+        with open(credentials, "w", encoding="utf-8", newline="") as f:
+            f.write(f"# two profiles\r\n[default]\r\naws_access_key_id = {self.KEY_ID}\r\n"
+                    f"aws_secret_access_key = {self.FILE_WRONG_SECRET}\r\n\r\n"
+                    f"; the one the store knows\r\n[uploader]\r\n  aws_access_key_id={self.KEY_ID}\r\n"
+                    f"aws_secret_access_key = {self.SECRET}")
+        env = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_SESSION_TOKEN": None,
+               "AWS_WEB_IDENTITY_TOKEN_FILE": None, "AWS_SHARED_CREDENTIALS_FILE": credentials,
+               "AWS_PROFILE": "uploader"}
+        upload = ("--upload", "s3://evidence/prod", "--s3-endpoint", server.endpoint)
+        proc = self.scan(store, *upload, env=env)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        [first] = self.reports(store)
+        self.assert_landed(server, store, first)
+        self.assertEqual(self.pending(store), [])
+        self.assertTrue(all(e["status"] == 200 and not e["token"] for e in server.log() if e["method"] == "PUT"))
+        # the other profile's secret: refused, queued
+        refused = self.scan(store, *upload, env=dict(env, AWS_PROFILE="default"), day=1)
+        self.assertEqual(refused.returncode, 4, refused.stderr)
+        second = self.reports(store)[1]
+        self.assertIn(f"cannot upload {second}.sig to s3://evidence/prod/{second}.sig: HTTP 403 (SignatureDoesNotMatch)\n",
+                      refused.stderr)
+        self.assertEqual(self.pending(store), [second])
+        # a profile the file lacks, and a file that is not there: named, nothing sent, still queued
+        puts = len(self.puts(server))
+        missing = self.scan(store, *upload, env=dict(env, AWS_PROFILE="nope"), day=2)
+        self.assertEqual(missing.returncode, 4, missing.stderr)
+        self.assertIn(f"kubeproof: cannot upload: {credentials}: no [nope] profile\n", missing.stderr)
+        gone = os.path.join(self.dir, "no-such-credentials")
+        absent = self.scan(store, *upload, env=dict(env, AWS_SHARED_CREDENTIALS_FILE=gone), day=3)
+        self.assertEqual(absent.returncode, 4, absent.stderr)
+        self.assertIn(f"kubeproof: cannot upload: AWS_SHARED_CREDENTIALS_FILE {gone}: No such file or directory\n",
+                      absent.stderr)
+        self.assertEqual(len(self.puts(server)), puts, "no request without credentials")
+        self.assertEqual(self.pending(store), self.reports(store)[1:])
+        self.assert_no_canary_in_store(store)
 
     def test_a_presigned_url_takes_the_report_with_the_headers_given(self):
         recorder = HttpsRecorder(self.certs)
@@ -5088,7 +5131,7 @@ class EveryMode(unittest.TestCase):
 # ---------------------------------------------------------------------------------------------
 # the kustomize deployment (deploy/): built by kubectl, scanned by kubeproof itself
 
-OVERLAYS = ["plain", "s3", "signing"]
+OVERLAYS = ["plain", "s3", "signing", "s3-static-keys"]
 KUBECTL_MISSING = ("KUBECTL IS MISSING: the Deployment tests cannot build deploy/overlays/* and are SKIPPED. kubectl "
                    "(with its built-in kustomize) is not a Debian 12 package; put it on PATH and run again")
 
@@ -5223,6 +5266,20 @@ class Deployment(unittest.TestCase):
             self.assertEqual(token["projected"]["sources"][0]["serviceAccountToken"]["audience"], "sts.amazonaws.com")
             self.assertIn("--upload=s3://kubeproof-evidence/prod", container["args"])
             self.assertTrue(any(a.startswith("--s3-endpoint=https://") for a in container["args"]))
+        static = {o["kind"]: spec for o, spec in pod_specs(self.objects["s3-static-keys"])}
+        self.assertEqual(sorted(static), ["CronJob", "DaemonSet"])
+        for kind, spec in static.items():
+            container = spec["containers"][0]
+            env = {e["name"]: e.get("value") for e in container["env"]}
+            self.assertEqual(env["AWS_SHARED_CREDENTIALS_FILE"], "/var/run/secrets/kubeproof/s3/credentials", kind)
+            self.assertFalse({"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"} & set(env), kind)
+            volume = next(v for v in spec["volumes"] if v["name"] == "s3-credentials")
+            self.assertEqual(volume["secret"]["secretName"], "kubeproof-s3-credentials", kind)
+            self.assertEqual(volume["secret"]["defaultMode"], 0o400 if kind == "DaemonSet" else 0o440, kind)
+            mount = next(m for m in container["volumeMounts"] if m["name"] == "s3-credentials")
+            self.assertEqual((mount["mountPath"], mount.get("readOnly")), ("/var/run/secrets/kubeproof/s3", True), kind)
+            self.assertIn("--upload=s3://kubeproof-evidence/prod", container["args"])
+            self.assertIn("--s3-endpoint=https://minio.minio.svc:9000", container["args"], "path style, MinIO's port")
 
     def test_rbac_reads_only_the_types_a_policy_scan_lists(self):
         # The ClusterRole must grant `list` on exactly the types a policy scan asks the API server for
@@ -5262,9 +5319,11 @@ class Deployment(unittest.TestCase):
                "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}
         api = {"ports": [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 6443}]}
         storage = {"ports": [{"protocol": "TCP", "port": 443}]}
+        minio = {"ports": [{"protocol": "TCP", "port": 9000}]}  # s3-static-keys: MinIO's default port
         expected = {"plain": {"kubeproof-node": [], "kubeproof-cluster": [api]},
                     "signing": {"kubeproof-node": [], "kubeproof-cluster": [api]},
-                    "s3": {"kubeproof-node": [storage, dns], "kubeproof-cluster": [api, dns]}}
+                    "s3": {"kubeproof-node": [storage, dns], "kubeproof-cluster": [api, dns]},
+                    "s3-static-keys": {"kubeproof-node": [minio, dns], "kubeproof-cluster": [api, minio, dns]}}
         for overlay in OVERLAYS:
             policies = {o["metadata"]["name"]: o["spec"] for o in self.objects[overlay] if o["kind"] == "NetworkPolicy"}
             for name, spec in policies.items():
