@@ -90,8 +90,12 @@ void set_options(Handle& h, const HttpCall& call, HttpReply& reply, char* error)
         std::any_of(call.headers.begin(), call.headers.end(),
                     [](const auto& header) { return header.first == "Content-Type"; });
     if (!typed) h.headers = curl_slist_append(h.headers, "Content-Type:");
-    for (const auto& [name, value] : call.headers)
-        h.headers = curl_slist_append(h.headers, (name + ": " + value).c_str());
+    for (const auto& [name, value] : call.headers) {
+        std::string line = name;
+        line += ": ";
+        line += value;
+        h.headers = curl_slist_append(h.headers, line.c_str());
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h.headers);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);

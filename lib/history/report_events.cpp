@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 // SSE2 is part of every x86-64 CPU: RapidJSON then scans strings and whitespace 16 bytes at a time.
@@ -87,7 +86,7 @@ private:
 FastRead sax_read_fast(const std::string& text, nlohmann::json_sax<json>& handler) {
     // RapidJSON's string stream ends at the first NUL: a text with one inside is nlohmann's to
     // refuse (JSON has no raw NUL outside a string, and none inside one either).
-    if (std::memchr(text.data(), '\0', text.size()) != nullptr) return FastRead::Refused;
+    if (text.find('\0') != std::string::npos) return FastRead::Refused;
     // nlohmann skips a byte order mark; RapidJSON would not. Reports have none.
     if (text.starts_with("\xEF\xBB\xBF")) return FastRead::Refused;
     constexpr unsigned k_flags = rapidjson::kParseValidateEncodingFlag |
