@@ -98,7 +98,7 @@ std::optional<std::string> incomplete_pair(const Credentials& keys, std::string_
 }
 
 /// A credentials file holds a few profiles of a few lines each; anything this large is not one.
-constexpr size_t k_credentials_limit = 1024 * 1024;
+constexpr size_t k_credentials_limit = size_t{1024} * 1024;
 
 /// The shared credentials file: AWS_SHARED_CREDENTIALS_FILE (which must exist), else
 /// $HOME/.aws/credentials when it exists; nullopt when there is none.
