@@ -16,6 +16,7 @@ util::Expected<std::string, ScanError> collect_facts(const model::Definitions& d
                                                      std::vector<std::string>& warnings) {
     ScanOptions scan;
     scan.benchmark = options.benchmark;
+    scan.root = options.root;
     if (auto problem = validate_options(defs, scan)) return util::unexpected(*problem);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     const std::time_t collected = options.fixed_time.value_or(std::time(nullptr));

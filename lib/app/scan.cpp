@@ -230,6 +230,10 @@ std::optional<ScanError> validate_options(const model::Definitions& defs,
         return ScanError{2, fmt::format("unknown framework '{}' (known: {})", options.framework,
                                         fmt::join(known, ", "))};
     }
+    // An empty --root used to scan the machine's own root, silently: a scan of the wrong node that
+    // looks like the right one.
+    if (options.root.empty())
+        return ScanError{2, "--root needs a directory: \"\" is not one (the default is /)"};
     for (const auto* list : {&options.only, &options.skip}) {
         for (const auto& id : *list) {
             if (!has_check(bench->second, id)) {

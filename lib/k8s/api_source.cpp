@@ -120,6 +120,8 @@ model::ListOutcome ApiSource::list(const model::ResourceType& type, const Object
     ListRun run{type, sink, {}, {}};
     run.outcome.type = type.name();
     std::string token;
+    std::unordered_set<std::string> seen;  // every continue token of this listing: a cycle ends it
+    size_t pages = 0;
     bool restarted = false;
     while (true) {
         std::string path = list_path(type) + "?limit=" + std::to_string(m_page_size);
@@ -130,18 +132,24 @@ model::ListOutcome ApiSource::list(const model::ResourceType& type, const Object
             restarted = true;  // the continue token expired: list again from the start, skipping
                                // what was seen
             token.clear();
+            seen.clear();
+            pages = 0;
             continue;
         }
         if (response->status != 200) return status_outcome(run, *response);
         run.outcome.http_status = 200;
         auto next = deliver_page(response->body, run);
+        ++pages;
         if (!next)
             return fail(run, model::ListOutcome::Kind::Failed,
                         "GET " + m_client->server() + path + ": " + next.error());
         if (next->empty()) return run.outcome;
-        if (*next == token) {
+        // A token given before leads to pages already read: without this check a server whose
+        // tokens cycle (A, B, A, ...) would keep the list going until its deadline.
+        if (!seen.insert(*next).second) {
             return fail(run, model::ListOutcome::Kind::Failed,
-                        "the server returned the same continue token twice");
+                        "the server returned a continue token it had returned before (page " +
+                            std::to_string(pages) + "): its pages cycle");
         }
         token = std::move(*next);
     }

@@ -32,10 +32,17 @@ bool write_all(int fd, std::string_view content) {
     return true;
 }
 
+/// The mode the written file gets: the permissions of the file it replaces (a report an operator
+/// made 0600 stays 0600), else 0644.
+mode_t mode_for(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) return info.st_mode & 07777;
+    return k_file_mode;
+}
+
 /// Fills, chmods, syncs and closes the temporary file; false with errno set on failure.
-bool fill_and_close(int fd, std::string_view content) {
-    const bool filled =
-        write_all(fd, content) && ::fchmod(fd, k_file_mode) == 0 && ::fsync(fd) == 0;
+bool fill_and_close(int fd, std::string_view content, mode_t mode) {
+    const bool filled = write_all(fd, content) && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
     const int saved = errno;
     const bool closed = ::close(fd) == 0;
     if (!filled) errno = saved;
@@ -79,7 +86,7 @@ std::optional<std::string> write_file_atomically(const std::string& path,
     temp.push_back('\0');
     const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
     if (fd < 0) return util::errno_message(path, errno);
-    if (!fill_and_close(fd, content) || ::rename(temp.data(), path.c_str()) != 0) {
+    if (!fill_and_close(fd, content, mode_for(path)) || ::rename(temp.data(), path.c_str()) != 0) {
         const int error = errno;
         ::unlink(temp.data());
         return util::errno_message(path, error);
@@ -128,7 +135,7 @@ std::optional<std::string> AtomicWriter::commit() {
             return util::errno_message(m_path, m_error != 0 ? m_error : errno);
         return std::nullopt;
     }
-    const bool filled = m_error == 0 && ::fchmod(fd, k_file_mode) == 0 && ::fsync(fd) == 0;
+    const bool filled = m_error == 0 && ::fchmod(fd, mode_for(m_path)) == 0 && ::fsync(fd) == 0;
     const int saved = m_error != 0 ? m_error : errno;
     const bool closed = ::close(fd) == 0;
     if (!filled || !closed || ::rename(m_temp.c_str(), m_path.c_str()) != 0) {

@@ -1,13 +1,16 @@
 #include "local/local_files.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <string>
+
+#include "local/regular_file.hpp"
 
 namespace kubeproof::local {
 
@@ -25,14 +28,27 @@ util::IoResult<std::string> read_local_file(const std::string& path) {
 
 namespace {
 
+util::IoError too_large(const std::string& path) {
+    return {util::IoError::Kind::Invalid, path + ": larger than the " +
+                                              std::to_string(k_local_file_cap >> 20) +
+                                              " MiB kubeproof reads from one local file"};
+}
+
 /// Replaces `text` with at most `limit` bytes of the file (its capacity is kept).
 std::optional<util::IoError> read_into(const std::string& path, size_t limit, std::string& text) {
     text.clear();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return util::io_error_of(path, std::error_code(errno, std::generic_category()));
     struct stat info {};
-    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode))
-        text.reserve(std::min(limit, static_cast<size_t>(info.st_size)));
+    auto opened = open_regular_file(path, info);
+    if (!opened) return opened.error();
+    const int fd = *opened;
+    const bool whole = limit == std::string::npos;
+    if (whole && static_cast<uint64_t>(info.st_size) > k_local_file_cap) {
+        ::close(fd);
+        return too_large(path);
+    }
+    // A whole file may still grow while it is read: one byte past the cap says so.
+    limit = std::min(limit, k_local_file_cap + 1);
+    text.reserve(std::min(limit, static_cast<size_t>(info.st_size)));
     char buffer[65536];
     while (text.size() < limit) {
         const ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, limit - text.size()));
@@ -46,6 +62,10 @@ std::optional<util::IoError> read_into(const std::string& path, size_t limit, st
         text.append(buffer, static_cast<size_t>(n));
     }
     ::close(fd);
+    if (text.size() > k_local_file_cap) {
+        text.clear();
+        return too_large(path);
+    }
     return std::nullopt;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "local/local_files.hpp"
+#include "local/regular_file.hpp"
 
 namespace kubeproof::local {
 
@@ -101,24 +102,14 @@ util::IoError errno_error(const std::string& path, int error) {
 }
 
 /// Opens a regular file for reading: its descriptor and stamp.
-util::IoResult<std::pair<int, Stamp>> open_regular_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return util::unexpected(errno_error(path, errno));
+util::IoResult<std::pair<int, Stamp>> open_manifest_file(const std::string& path) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        const int saved = errno;
-        ::close(fd);
-        return util::unexpected(errno_error(path, saved));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return util::unexpected(
-            util::IoError{util::IoError::Kind::Invalid, path + ": not a regular file"});
-    }
+    auto opened = open_regular_file(path, st);
+    if (!opened) return util::unexpected(opened.error());
     const Stamp stamp{
         static_cast<long long>(st.st_size),
         static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
-    return std::pair{fd, stamp};
+    return std::pair{*opened, stamp};
 }
 
 /// A file, read with pread; open from open_manifest_input until close(), then again from
@@ -170,7 +161,7 @@ util::IoResult<std::string_view> FileInput::read(size_t offset, size_t length) {
 
 util::IoResult<bool> FileInput::changed() {
     close();
-    auto opened = open_regular_file(m_path);
+    auto opened = open_manifest_file(m_path);
     if (!opened) return util::unexpected(opened.error());
     m_fd = opened->first;
     if (opened->second == m_stamp) return false;
@@ -217,7 +208,7 @@ std::string manifest_input_name(const std::string& path) {
 util::IoResult<std::unique_ptr<ManifestInput>> open_manifest_input(const std::string& path,
                                                                    std::istream& stdin_stream) {
     if (path != k_stdin_argument) {
-        auto opened = open_regular_file(path);
+        auto opened = open_manifest_file(path);
         if (!opened) return util::unexpected(opened.error());
         return std::unique_ptr<ManifestInput>(
             std::make_unique<FileInput>(path, opened->first, opened->second));

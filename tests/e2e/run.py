@@ -1381,6 +1381,32 @@ class ManifestPolicies(unittest.TestCase):
         finally:
             server.stop()
 
+    def test_an_empty_root_is_a_usage_error_not_a_scan_of_this_machine(self):
+        for command in ("run", "collect"):
+            with self.subTest(command=command):
+                proc = kubeproof(command, "--root", "", *(("--output", "-") if command == "collect" else ()))
+                self.assertEqual((proc.returncode, proc.stdout), (2, ""), proc.stderr)
+                self.assertIn('--root needs a directory: "" is not one (the default is /)', proc.stderr)
+
+    def test_a_fifo_or_a_device_as_an_input_file_is_refused_at_once(self):
+        # A kubeconfig, facts snapshot, waivers file or public key that is a FIFO with no writer used
+        # to hang kubeproof for good, and /dev/zero to grow without bound (issue 13): every local file
+        # is read as a regular file or not at all, and the message says what it is.
+        fifo = os.path.join(CFG.tmp, "input-fifo")
+        if not os.path.exists(fifo):
+            os.mkfifo(fifo)
+        manifests = os.path.join(CFG.source, "deploy", "base", "namespaces.yaml")
+        for path, kind in ((fifo, "a FIFO"), ("/dev/zero", "a device")):
+            for args in (("run", "--targets", "policies", "--kubeconfig", path),
+                         ("run", "--facts", path),
+                         ("run", "--targets", "policies", "--manifests", path),
+                         ("run", "--targets", "policies", "--manifests", manifests, "--waivers", path),
+                         ("verify", "--key", path, manifests)):
+                with self.subTest(path=path, args=args[:2]):
+                    proc = kubeproof(*args, timeout=20)
+                    self.assertNotEqual(proc.returncode, 0, proc.stderr)
+                    self.assertIn(f"{path}: {kind}, not a regular file", proc.stderr)
+
     def test_manifests_and_kubeconfig_together_is_a_usage_error(self):
         proc = kubeproof("run", "--manifests", CFG.tmp, "--kubeconfig", "/nonexistent")
         self.assertEqual((proc.returncode, proc.stderr), (2, "kubeproof: use either --manifests or --kubeconfig/--context, not both\n"))

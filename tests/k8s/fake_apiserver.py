@@ -120,8 +120,9 @@ def make_certificates(directory):
 # Objects, faults and pagination
 
 class Fault:
-    """RESOURCE=ACTION[:COUNT][@pageN]; ACTION is an HTTP status, 'timeout', 'reset' or 'noitems'
-    (a 200 answer that is not a list: no "items")."""
+    """RESOURCE=ACTION[:COUNT][@pageN]; ACTION is an HTTP status, 'timeout', 'reset', 'noitems'
+    (a 200 answer that is not a list: no "items") or 'loop' (the page's continue token is the first
+    page's again, so that the pages cycle: 2, 3, 2, 3, ...)."""
 
     def __init__(self, spec):
         resource, _, rest = spec.partition("=")
@@ -132,7 +133,7 @@ class Fault:
         self.resource, self.action = resource, action
         self.count = int(count) if count else None  # None: every matching request
         self.page = int(page[4:]) if page.startswith("page") else None
-        if action not in ("timeout", "reset", "noitems") and not action.isdigit():
+        if action not in ("timeout", "reset", "noitems", "loop") and not action.isdigit():
             raise ValueError(f"bad --fault {spec!r}: unknown action {action!r}")
 
     def take(self, resource, page):
@@ -349,6 +350,9 @@ class Handler(BaseHTTPRequestHandler):
         if fault.action == "timeout":
             time.sleep(self.server.cfg.args.timeout_sleep)
             return False
+        if fault.action == "loop":
+            self.loop_back = True  # serve_objects answers with the first page's continue token
+            return False
         if fault.action == "reset":
             self.close_connection = True
             self.server.cfg.record(self.path, self.user, 0)
@@ -389,16 +393,18 @@ class Handler(BaseHTTPRequestHandler):
         offset = decode_continue(query["continue"][0]) if "continue" in query else 0
         if offset is None:
             return self.send_json(400, status(400, "BadRequest", "continue key is not valid"))
+        self.loop_back = False
         if self.inject(resource, offset // limit + 1 if limit > 0 else 1):
             return
         chunk = items[offset:offset + limit] if limit > 0 else items[offset:]
         end = offset + len(chunk)
+        next_offset = limit if self.loop_back and limit > 0 else end
         if "as=Table" in self.headers.get("Accept", ""):
             doc = table(kind, chunk)
         elif namespace is None:  # items serialised once, as a real server's watch cache does
             meta = {"resourceVersion": "100"}
             if end < len(items):
-                meta.update(**{"continue": encode_continue(end), "remainingItemCount": len(items) - end})
+                meta.update(**{"continue": encode_continue(next_offset), "remainingItemCount": len(items) - end})
             encoded = self.server.cfg.encoded_items(resource)[offset:end]
             head = json.dumps({"kind": f"{kind}List", "apiVersion": api_version, "metadata": meta})[:-1]
             return self.send_body(200, (head + ', "items": [' + ", ".join(encoded) + "]}").encode())
@@ -406,7 +412,7 @@ class Handler(BaseHTTPRequestHandler):
             doc = {"kind": f"{kind}List", "apiVersion": api_version, "metadata": {"resourceVersion": "100"},
                    "items": [{k: v for k, v in o.items() if k not in ("kind", "apiVersion")} for o in chunk]}
         if end < len(items):
-            doc["metadata"]["continue"] = encode_continue(end)
+            doc["metadata"]["continue"] = encode_continue(next_offset)
             doc["metadata"]["remainingItemCount"] = len(items) - end
         self.send_json(200, doc)
 

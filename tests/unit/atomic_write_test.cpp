@@ -57,6 +57,26 @@ TEST_SUITE("host/atomic_write") {
         CHECK(listing(dir.path()) == std::vector<std::string>{"report.json"});
     }
 
+    TEST_CASE("a replaced file keeps its mode, through either writer") {
+        kubeproof::test::TempRoot dir;
+        const std::string path = dir.host("/report.json");
+        std::ofstream(path) << "old";
+        REQUIRE(::chmod(path.c_str(), 0600) == 0);
+        CHECK(write_file_atomically(path, "new") == std::nullopt);
+        struct stat info {};
+        REQUIRE(::stat(path.c_str(), &info) == 0);
+        CHECK((info.st_mode & 07777) == 0600);
+        REQUIRE(::chmod(path.c_str(), 0640) == 0);
+        auto writer = kubeproof::local::AtomicWriter::open(path);
+        REQUIRE(writer);
+        writer->write("newer");
+        CHECK(writer->commit() == std::nullopt);
+        REQUIRE(::stat(path.c_str(), &info) == 0);
+        CHECK((info.st_mode & 07777) == 0640);
+        CHECK(read_all(path) == "newer");
+        CHECK(listing(dir.path()) == std::vector<std::string>{"report.json"});
+    }
+
     TEST_CASE("writes an empty file") {
         kubeproof::test::TempRoot dir;
         CHECK(write_file_atomically(dir.host("/empty"), "") == std::nullopt);

@@ -228,7 +228,9 @@ TEST_SUITE("delivery/credentials") {
             {"[default]\nregion = eu-west-1\n",
              "f:1: [default] has no aws_access_key_id and aws_secret_access_key"},
         };
-        for (const auto& [text, message] : cases) {
+        for (const auto& entry : cases) {
+            const auto& text = entry.first;
+            const auto& message = entry.second;
             CAPTURE(text);
             auto parsed = delivery::parse_credentials_file(text, "f", "default");
             REQUIRE_FALSE(parsed);

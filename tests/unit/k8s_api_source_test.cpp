@@ -33,6 +33,7 @@ FakeApiServer* server() {
              {"configmaps", "services", "nodes", "rolebindings", "clusterrolebindings"}) {
             objects.write(std::string(resource) + ".json", kubeproof::test::pods_json(2));
         }
+        objects.write("limitranges.json", kubeproof::test::pods_json(12));
         objects.write("clusterroles.json",
                       R"([{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
             "metadata":{"name":"admin"}},{"metadata":{"name":"view"}}])");
@@ -46,7 +47,8 @@ FakeApiServer* server() {
                                      "--fault",         "roles=403@page2",
                                      "--fault",         "rolebindings=503",
                                      "--fault",         "serviceaccounts=410:1@page2",
-                                     "--fault",         "nodes=reset:1"});
+                                     "--fault",         "nodes=reset:1",
+                                     "--fault",         "limitranges=loop@page3"});
     }
     return instance.get();
 }
@@ -227,6 +229,21 @@ TEST_SUITE("k8s/api_source") {
         REQUIRE(objects.size() == 7);
         CHECK(objects[6]["metadata"]["name"] == "pod-6");
         CHECK(requests_for("/api/v1/serviceaccounts") == 2 + 3);
+    }
+
+    TEST_CASE("continue tokens that cycle end the list at once, as Failed") {
+        SKIP_WITHOUT_FAKE_APISERVER();
+        auto source = make_source();
+        std::vector<json> objects;
+        // Pages of 3: page 3 answers with page 1's token, so pages 2 and 3 would follow each
+        // other until the list's deadline. The repeat is seen on the first token given again.
+        const auto outcome = list(*source, core("limitranges", "LimitRange"), objects);
+        CHECK(outcome.kind == ListOutcome::Kind::Failed);
+        CHECK(outcome.message.rfind("list limitranges: the server returned a continue token it had "
+                                    "returned before (page 3): its pages cycle",
+                                    0) == 0);
+        CHECK(outcome.count == 9);
+        CHECK(requests_for("/api/v1/limitranges") == 3);
     }
 
     TEST_CASE("a TLS failure is Failed with the reason and no HTTP status") {

@@ -609,7 +609,7 @@ TEST_SUITE("k8s/manifests") {
         CHECK(*input.changed());
         CHECK(input.read(0, 1).error().message == path + ": changed since it was first read");
         CHECK(local::open_manifest_input(root.path(), unused).error().message ==
-              root.path() + ": not a regular file");
+              root.path() + ": a directory, not a regular file");
     }
 
     TEST_CASE("standard input is one more input: read at once, named <stdin>, never changed") {
