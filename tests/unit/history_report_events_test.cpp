@@ -175,12 +175,15 @@ TEST_SUITE("history/report_events") {
             const Both both = read_both(text);
             CHECK(both.fast == FastRead::Complete);
             CHECK(both.fast_events.events == both.nlohmann_events.events);
-            // Every single-byte corruption of the first 2 KB: the fast reader passes nothing
-            // nlohmann refuses, and hands on what it takes exactly.
-            for (size_t at = 0; at < 2048; at += 7) {
-                std::string broken = text;
-                broken[at] = "}\"\\,:x\x80"[at % 7];
-                check_agrees(broken);
+            // Single-byte corruptions spread over the first 2 KB of one report (every 23rd byte,
+            // seven kinds of damage): the fast reader passes nothing nlohmann refuses, and hands on
+            // what it takes exactly.
+            if (name == std::string("tests/e2e/golden/kubeadm-control-plane.json")) {
+                for (size_t at = 0; at < 2048; at += 23) {
+                    std::string broken = text;
+                    broken[at] = "}\"\\,:x\x80"[at % 7];
+                    check_agrees(broken);
+                }
             }
             // The rows of a report are the same whichever reader took it.
             const auto rows = history::read_rows(text, name, "soc2");
