@@ -7,7 +7,7 @@
 
 #include <curl/curl.h>
 
-#include "local/store_files.hpp"
+#include "local/ca_bundle.hpp"
 
 namespace kubeproof::delivery {
 
@@ -137,17 +137,9 @@ util::Expected<HttpReply, HttpFailure> perform_with_retries(const HttpCall& call
 }
 
 std::string system_ca_file() {
-    static const char* const k_bundles[] = {"/etc/ssl/certs/ca-certificates.crt",
-                                            "/etc/pki/tls/certs/ca-bundle.crt",
-                                            "/etc/ssl/ca-bundle.pem",
-                                            "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-                                            "/etc/pki/tls/cacert.pem",
-                                            "/etc/ssl/cert.pem"};
-    if (const char* env = std::getenv("SSL_CERT_FILE"); env != nullptr && *env != '\0') return env;
-    for (const char* path : k_bundles) {
-        if (local::stamp_of(path)) return path;
-    }
-    return "";
+    const char* env = std::getenv("SSL_CERT_FILE");
+    return local::find_ca_bundle(env != nullptr ? env : "", local::system_ca_bundles())
+        .value_or("");
 }
 
 }  // namespace kubeproof::delivery

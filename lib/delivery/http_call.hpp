@@ -50,7 +50,8 @@ util::Expected<HttpReply, HttpFailure> perform_with_retries(const HttpCall& call
                                                             const RetryPolicy& policy,
                                                             int* attempts_made = nullptr);
 
-/// The CA bundle a static binary should use: SSL_CERT_FILE, else the first system bundle found.
+/// The CA bundle a static binary should use: SSL_CERT_FILE, else the first system bundle found
+/// (local::find_ca_bundle, as the API client does); "" when there is none.
 std::string system_ca_file();
 
 }  // namespace kubeproof::delivery

@@ -84,9 +84,6 @@ private:
 }  // namespace
 
 FastRead sax_read_fast(const std::string& text, nlohmann::json_sax<json>& handler) {
-    // RapidJSON's string stream ends at the first NUL: a text with one inside is nlohmann's to
-    // refuse (JSON has no raw NUL outside a string, and none inside one either).
-    if (text.find('\0') != std::string::npos) return FastRead::Refused;
     // nlohmann skips a byte order mark; RapidJSON would not. Reports have none.
     if (text.starts_with("\xEF\xBB\xBF")) return FastRead::Refused;
     constexpr unsigned k_flags = rapidjson::kParseValidateEncodingFlag |
@@ -103,7 +100,10 @@ FastRead sax_read_fast(const std::string& text, nlohmann::json_sax<json>& handle
     rapidjson::StringStream stream(padded.c_str());
     Forward forward(handler);
     const rapidjson::ParseResult result = reader.Parse<k_flags>(stream, forward);
-    if (!result.IsError()) return FastRead::Complete;
+    // RapidJSON's string stream ends at the first NUL: a text read "completely" short of its end
+    // has one (JSON allows none), and is nlohmann's to refuse.
+    if (!result.IsError())
+        return stream.Tell() == text.size() ? FastRead::Complete : FastRead::Refused;
     if (result.Code() == rapidjson::kParseErrorTermination && !forward.refused())
         return FastRead::Stopped;
     return FastRead::Refused;

@@ -1,8 +1,8 @@
 #include "k8s/api_client.hpp"
 
-#include <filesystem>
 #include <thread>
 
+#include "local/ca_bundle.hpp"
 #include "local/local_files.hpp"
 
 namespace kubeproof::k8s {
@@ -34,16 +34,9 @@ util::Expected<std::string, std::string> read_token_file(const std::string& path
 }
 
 std::optional<std::string> system_ca_file(const ClientOptions& options) {
-    std::vector<std::string> candidates;
-    if (const auto env = process_env("SSL_CERT_FILE"); env && !env->empty())
-        candidates.push_back(*env);
-    candidates.insert(candidates.end(), options.system_ca_files.begin(),
-                      options.system_ca_files.end());
-    for (const auto& path : candidates) {
-        std::error_code ec;
-        if (std::filesystem::is_regular_file(path, ec)) return path;
-    }
-    return std::nullopt;
+    return local::find_ca_bundle(
+        process_env("SSL_CERT_FILE").value_or(""),
+        options.system_ca_files.empty() ? local::system_ca_bundles() : options.system_ca_files);
 }
 
 /// Fills the trusted roots and the client identity from the connection config.

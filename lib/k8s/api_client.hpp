@@ -25,14 +25,9 @@ struct ClientOptions {
     std::chrono::milliseconds backoff_max{10000};
     std::chrono::seconds retry_after_max{60};  ///< a longer Retry-After gives up instead
     std::size_t max_body_bytes = std::size_t{512} << 20;
-    /// Trusted roots when the kubeconfig names none (SSL_CERT_FILE first, then the first that
-    /// exists).
-    std::vector<std::string> system_ca_files = {"/etc/ssl/certs/ca-certificates.crt",
-                                                "/etc/pki/tls/certs/ca-bundle.crt",
-                                                "/etc/ssl/ca-bundle.pem",
-                                                "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-                                                "/etc/pki/tls/cacert.pem",
-                                                "/etc/ssl/cert.pem"};
+    /// Trusted roots when the kubeconfig names none: SSL_CERT_FILE first, then the first of these
+    /// that exists (empty: the system's usual places, local::system_ca_bundles()).
+    std::vector<std::string> system_ca_files = {};
 };
 
 /// The last HTTP response to a GET, after retries.

@@ -121,7 +121,6 @@ model::ListOutcome ApiSource::list(const model::ResourceType& type, const Object
     run.outcome.type = type.name();
     std::string token;
     std::unordered_set<std::string> seen;  // every continue token of this listing: a cycle ends it
-    size_t pages = 0;
     bool restarted = false;
     while (true) {
         std::string path = list_path(type) + "?limit=" + std::to_string(m_page_size);
@@ -133,13 +132,11 @@ model::ListOutcome ApiSource::list(const model::ResourceType& type, const Object
                                // what was seen
             token.clear();
             seen.clear();
-            pages = 0;
             continue;
         }
         if (response->status != 200) return status_outcome(run, *response);
         run.outcome.http_status = 200;
         auto next = deliver_page(response->body, run);
-        ++pages;
         if (!next)
             return fail(run, model::ListOutcome::Kind::Failed,
                         "GET " + m_client->server() + path + ": " + next.error());
@@ -149,7 +146,7 @@ model::ListOutcome ApiSource::list(const model::ResourceType& type, const Object
         if (!seen.insert(*next).second) {
             return fail(run, model::ListOutcome::Kind::Failed,
                         "the server returned a continue token it had returned before (page " +
-                            std::to_string(pages) + "): its pages cycle");
+                            std::to_string(seen.size() + 1) + "): its pages cycle");
         }
         token = std::move(*next);
     }

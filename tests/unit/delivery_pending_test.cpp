@@ -1,31 +1,14 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "delivery/pending.hpp"
+#include "host_tree_fixture.hpp"
 
 using namespace kubeproof;
 namespace fs = std::filesystem;
-
-namespace {
-
-/// An empty store in a fresh temporary folder, removed afterwards.
-struct TempStore {
-    std::string dir;
-    TempStore() {
-        char pattern[] = "/tmp/kubeproof-pending-XXXXXX";
-        REQUIRE(::mkdtemp(pattern) != nullptr);
-        dir = pattern;
-    }
-    ~TempStore() { fs::remove_all(dir); }
-    TempStore(const TempStore&) = delete;
-    TempStore& operator=(const TempStore&) = delete;
-};
-
-}  // namespace
 
 TEST_SUITE("delivery/pending") {
     TEST_CASE("an entry names one report inside the store") {
@@ -65,28 +48,28 @@ TEST_SUITE("delivery/pending") {
     }
 
     TEST_CASE("the queue is read oldest first; corrupt entries are kept and named") {
-        TempStore store;
-        REQUIRE_FALSE(delivery::enqueue(store.dir, "c/s/000001-a.json"));
-        REQUIRE_FALSE(delivery::enqueue(store.dir, "c/s/000002-b.json"));
-        const std::string bad = store.dir + "/.pending/00000000000000000001-x.json.pending";
+        const test::TempRoot store;
+        REQUIRE_FALSE(delivery::enqueue(store.path(), "c/s/000001-a.json"));
+        REQUIRE_FALSE(delivery::enqueue(store.path(), "c/s/000002-b.json"));
+        const std::string bad = store.path() + "/.pending/00000000000000000001-x.json.pending";
         std::ofstream(bad) << "garbage\n";
-        std::ofstream(store.dir + "/.pending/leftover.tmp.abcdef") << "ignored";
-        const auto queue = delivery::read_queue(store.dir);
+        std::ofstream(store.path() + "/.pending/leftover.tmp.abcdef") << "ignored";
+        const auto queue = delivery::read_queue(store.path());
         REQUIRE(queue.entries.size() == 2);
         CHECK(queue.entries[0].report == "c/s/000001-a.json");
         CHECK(queue.entries[1].report == "c/s/000002-b.json");
-        CHECK(queue.entries[0].file.starts_with(store.dir + "/.pending/"));
+        CHECK(queue.entries[0].file.starts_with(store.path() + "/.pending/"));
         REQUIRE(queue.problems.size() == 1);
         CHECK(queue.problems[0] ==
               bad + ": not a pending upload (the first line is not kubeproof.pending/v1)");
         CHECK(fs::exists(bad));
-        for (const auto& entry : fs::recursive_directory_iterator(store.dir))
+        for (const auto& entry : fs::recursive_directory_iterator(store.path()))
             CHECK_FALSE(entry.path().extension() == ".json");
     }
 
     TEST_CASE("a store without a queue has nothing pending") {
-        TempStore store;
-        const auto queue = delivery::read_queue(store.dir);
+        const test::TempRoot store;
+        const auto queue = delivery::read_queue(store.path());
         CHECK(queue.entries.empty());
         CHECK(queue.problems.empty());
     }

@@ -1,7 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +8,7 @@
 
 #include "history/report_events.hpp"
 #include "history/report_rows.hpp"
+#include "local/local_files.hpp"
 
 using namespace kubeproof;
 using history::FastRead;
@@ -82,13 +81,6 @@ void check_agrees(const std::string& text) {
         CHECK(both.nlohmann_accepts);
         CHECK(both.fast_events.events == both.nlohmann_events.events);
     }
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
 }
 
 }  // namespace
@@ -170,7 +162,7 @@ TEST_SUITE("history/report_events") {
                                  "tests/e2e/golden/worker-json-config.json",
                                  "tests/e2e/golden/hardened-control-plane.json"}) {
             CAPTURE(name);
-            const std::string text = read_file(name);
+            const std::string text = local::read_local_file(name).value();
             REQUIRE(text.size() > 1000);
             const Both both = read_both(text);
             CHECK(both.fast == FastRead::Complete);
