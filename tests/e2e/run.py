@@ -1449,7 +1449,18 @@ def policy_objects():
             "serviceaccounts": [sa]}
 
 
-class FakeApiServer:
+class StdinStoppedServer:
+    """A test server in a child process (self.proc) that ends when its stdin closes."""
+
+    def stop(self):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class FakeApiServer(StdinStoppedServer):
     """tests/k8s/fake_apiserver.py on loopback with real TLS; stopped by closing its stdin."""
 
     def __init__(self, objects_dir, *extra):
@@ -1474,13 +1485,6 @@ class FakeApiServer:
         context = ssl.create_default_context(cafile=self.files["ca"])
         with urllib.request.urlopen(f"https://127.0.0.1:{self.port}/_fake/requests", context=context, timeout=10) as r:
             return [entry["path"] for entry in json.load(r)]
-
-    def stop(self):
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 class ApiPolicies(unittest.TestCase):
@@ -4543,9 +4547,10 @@ def _load_fake_apiserver():
     return module
 
 
-class S3Server:
-    """tests/e2e/s3_server.js: s3rver on loopback behind a gate that checks each SigV4 signature,
-    the payload hash, Content-MD5 and x-amz-checksum-sha256; stopped by closing its stdin."""
+class S3Server(StdinStoppedServer):
+    """tests/e2e/s3_server.js: s3rver on loopback behind a gate that has each SigV4 signature
+    recomputed by aws4 and checks the payload hash, Content-MD5 and x-amz-checksum-sha256; stopped by
+    closing its stdin."""
 
     def __init__(self, directory, keys, tokens=None, fail_first=0, bucket="evidence"):
         script = os.path.join(CFG.source, "tests", "e2e", "s3_server.js")
@@ -4567,13 +4572,6 @@ class S3Server:
 
     def log(self):
         return json.loads(self.get("/_test/log")[0])
-
-    def stop(self):
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 class HttpsRecorder:
