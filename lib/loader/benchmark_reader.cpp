@@ -1,5 +1,6 @@
 #include "loader/benchmark_reader.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -98,6 +99,17 @@ model::Benchmark read_benchmark_header(const YamlContext& ctx, const YAML::Node&
     benchmark.id = map.string("id", true);
     benchmark.title = map.string("title", true);
     benchmark.kubernetes = map.strings("kubernetes");
+    if (YAML::Node platform = map.take("platform"); platform.IsDefined()) {
+        benchmark.platform = scalar_of(ctx, platform, "'platform'").value_or("");
+        static constexpr std::array<std::string_view, 6> k_platforms = {"generic", "k3s", "rke2",
+                                                                        "eks",     "gke", "aks"};
+        if (std::find(k_platforms.begin(), k_platforms.end(), benchmark.platform) ==
+            k_platforms.end()) {
+            ctx.error(platform, fmt::format("invalid platform '{}': expected generic, k3s, rke2, "
+                                            "eks, gke or aks",
+                                            benchmark.platform));
+        }
+    }
     section_files = map.strings("sections", true);
     map.finish();
     return benchmark;

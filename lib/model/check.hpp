@@ -106,7 +106,9 @@ struct Section {
 struct Benchmark {
     std::string id;
     std::string title;
-    std::vector<std::string> kubernetes;
+    std::vector<std::string> kubernetes;  ///< the minors it states it covers ("1.32")
+    std::string platform = "generic";     ///< generic, k3s, rke2, eks, gke or aks
+    std::string base;  ///< the benchmark whose checks this one's `uses:` stubs and delta refer to
     std::vector<Section> sections;
 };
 
