@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "model/selection.hpp"
+
 namespace kubeproof::model {
 
 /// Where a definition came from, for diagnostics and `explain`.
@@ -218,6 +220,7 @@ struct Definitions {
     Catalogue catalogue;
     std::map<std::string, Benchmark> benchmarks;
     std::map<std::string, Framework> frameworks;
+    BenchmarkSelection selection;  ///< checks/benchmarks.yaml: which benchmark a scan uses
 };
 
 }  // namespace kubeproof::model

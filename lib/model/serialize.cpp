@@ -53,10 +53,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Criterion, id, title)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FrameworkLink, id, why, source)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, mappings, where)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PlatformChoice, minors, older, newer)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BenchmarkSelection, platforms, fallback)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks, selection)
 
 namespace {
-constexpr int k_format_version = 9;
+constexpr int k_format_version = 10;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {
