@@ -7,6 +7,7 @@
 #include "engine/operators.hpp"
 #include "engine/policy.hpp"
 #include "model/targets.hpp"
+#include "parse/kube_version.hpp"
 #include "parse/values.hpp"
 
 namespace kubeproof::app {
@@ -169,6 +170,33 @@ std::string list_frameworks(const model::Definitions& definitions) {
     for (const auto& [id, fw] : definitions.frameworks) {
         out += fmt::format("{:<12} {:>4} criteria  {:>4} checks mapped  {}\n", id,
                            fw.criteria.size(), fw.mappings.size(), fw.title);
+    }
+    return out;
+}
+
+namespace {
+
+// "1.32-1.34" for consecutive minors of one major, else "1.27, 1.29"; "-" for none.
+std::string minor_range(const std::vector<std::string>& minors) {
+    if (minors.empty()) return "-";
+    bool consecutive = true;
+    for (std::size_t i = 1; i < minors.size() && consecutive; ++i) {
+        auto a = parse::parse_git_version(minors[i - 1]);
+        auto b = parse::parse_git_version(minors[i]);
+        consecutive = a && b && a->major == b->major && b->minor == a->minor + 1;
+    }
+    if (minors.size() == 1) return minors.front();
+    if (consecutive) return minors.front() + "-" + minors.back();
+    return fmt::format("{}", fmt::join(minors, ","));
+}
+
+}  // namespace
+
+std::string list_benchmarks(const model::Definitions& definitions) {
+    std::string out;
+    for (const auto& [id, b] : definitions.benchmarks) {
+        out += fmt::format("{:<14} {:<8} {:<10} {}\n", id, b.platform, minor_range(b.kubernetes),
+                           b.title);
     }
     return out;
 }

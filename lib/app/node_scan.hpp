@@ -19,6 +19,7 @@ namespace kubeproof::app {
 struct OpenedNode {
     std::unique_ptr<host::Host> host;
     std::string root;
+    std::string snapshot_benchmark = {};  ///< --facts: the benchmark it was collected for
 };
 
 /// The node of a scan: the facts snapshot of `options.facts` when given (a warning when it was

@@ -58,6 +58,12 @@ VERSION = "0.1.0"
 ALL_TARGETS = "master,etcd,controlplane,node"
 NODES = ["kubeadm-control-plane", "hardened-control-plane", "worker-json-config", "no-kubernetes"]
 GOLDEN_EXTRA_ARGS = {"worker-json-config": ["--targets", ALL_TARGETS]}
+# Nodes without an API server's static pod say nothing of their Kubernetes version or platform:
+# the benchmark is the fallback, loudly (README, "Which benchmark a scan uses").
+NOTHING_DETECTED = ("warning: neither the Kubernetes version nor the platform could be detected (no flag, no API "
+                    "server answer, no static pod image tag, no k3s or RKE2 files): cis-1.12 is used; pass "
+                    "--k8s-version and --platform, or --benchmark\n")
+GOLDEN_STDERR = {"worker-json-config": NOTHING_DETECTED, "no-kubernetes": NOTHING_DETECTED}
 FORMATS = [("text", "txt"), ("json", "json"), ("junit", "xml")]
 STATUSES = ["PASS", "FAIL", "WARN", "SKIP", "NA", "ERROR"]
 RESULT_FIELDS = {"id": str, "benchmark": str, "target": str, "group": str, "title": str, "status": str,
@@ -371,7 +377,8 @@ class Goldens(unittest.TestCase):
     def check_golden(self, node, fmt, ext):
         proc = kubeproof(*scan_args(node, "--format", fmt, *GOLDEN_EXTRA_ARGS.get(node, [])))
         self.assertIn(proc.returncode, (0, 1), f"scan failed; stderr:\n{proc.stderr}")
-        self.assertEqual(proc.stderr, "", "a fixture scan prints nothing on stderr")
+        self.assertEqual(proc.stderr, GOLDEN_STDERR.get(node, ""),
+                         "a fixture scan prints nothing on stderr but the benchmark choice's warning")
         actual = normalise(proc.stdout)
         name = f"{node}.{ext}"
         path = os.path.join(CFG.source, "tests", "e2e", "golden", name)
@@ -1447,6 +1454,210 @@ def policy_objects():
     return {"deployments": [deployment], "clusterrolebindings": [bob, builtin], "clusterroles": [admin_role],
             "rolebindings": [default_bound], "namespaces": [namespace, other], "networkpolicies": [netpol],
             "serviceaccounts": [sa]}
+
+
+class BenchmarkSelection(unittest.TestCase):
+    """Which benchmark a scan uses without --benchmark: the flags, the API server's /version and
+    nodes, the node's static pod image tags, k3s/RKE2 files and Go build info; the rule that chose
+    it in the report; loud warnings. Until every benchmark folder is in checks/, the benchmarks are
+    stand-ins: copies of cis-1.12 under the other ids, with the complete mapping
+    (tests/fixtures/selection/checks/benchmarks.yaml)."""
+
+    STAND_INS = {  # id: (platform, the minors it states)
+        "cis-1.9": ("generic", ["1.27", "1.28", "1.29"]), "cis-1.10": ("generic", ["1.28", "1.29", "1.30", "1.31"]),
+        "cis-1.11": ("generic", ["1.29", "1.30", "1.31", "1.32"]), "cis-2.0": ("generic", ["1.34", "1.35"]),
+        "cis-2.1": ("generic", ["1.36", "1.37"]), "k3s-cis-1.12": ("k3s", ["1.32", "1.33", "1.34"]),
+        "rke2-cis-1.12": ("rke2", ["1.32", "1.33", "1.34"]), "eks-1.8.0": ("eks", ["1.32", "1.33", "1.34"]),
+        "gke-1.9.0": ("gke", ["1.31", "1.32", "1.33"]), "aks-1.8": ("aks", ["1.32", "1.33", "1.34"]),
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="selection-")
+        cls.checks = os.path.join(cls.dir, "checks")
+        shutil.copytree(os.path.join(CFG.source, "checks"), cls.checks)
+        library = os.path.join(cls.checks, "cis-1.12")
+        for bench, (platform, minors) in cls.STAND_INS.items():
+            if os.path.exists(os.path.join(cls.checks, bench)):
+                continue  # the real folder is in: keep it
+            shutil.copytree(library, os.path.join(cls.checks, bench))
+            with open(os.path.join(cls.checks, bench, "benchmark.yaml"), "w", encoding="utf-8") as f:
+                f.write(f"id: {bench}\ntitle: Stand-in {bench}\nkubernetes: {json.dumps(minors)}\n"
+                        f"platform: {platform}\nsections: [master.yaml, etcd.yaml, controlplane.yaml, node.yaml, policies.yaml]\n")
+        shutil.copy(os.path.join(CFG.source, "tests", "fixtures", "selection", "checks", "benchmarks.yaml"),
+                    os.path.join(cls.checks, "benchmarks.yaml"))
+
+    def node(self, name, edit=None):
+        root = tempfile.mkdtemp(dir=self.dir, prefix=name + "-")
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        proc = subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes", name), root],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        if edit:
+            edit(root)
+        return root
+
+    def scan(self, root, *args, expect_rc=(0, 1)):
+        proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--checks-dir", self.checks,
+                         "--format", "json", *args, timeout=60)
+        self.assertIn(proc.returncode, expect_rc, proc.stderr)
+        return json.loads(proc.stdout), proc
+
+    @staticmethod
+    def retag(version):
+        def edit(root):
+            manifests = os.path.join(root, "etc", "kubernetes", "manifests")
+            for name in os.listdir(manifests):
+                path = os.path.join(manifests, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(re.sub(r"(registry\.k8s\.io/[a-z-]+):v1\.\d+\.\d+", rf"\1:{version}", text))
+        return edit
+
+    def test_kubeadm_node_on_1_31_selects_cis_1_11_from_its_image_tags(self):
+        root = self.node("kubeadm-control-plane", self.retag("v1.31.2"))
+        report, proc = self.scan(root)
+        scan = report["scan"]
+        self.assertEqual(scan["benchmark"], "cis-1.11")
+        self.assertEqual(scan["benchmark_selected_by"]["rule"], "static-pod-image")
+        self.assertEqual(scan["benchmark_selected_by"]["detail"],
+                         "Kubernetes 1.31.2 from the image tag of /etc/kubernetes/manifests/kube-apiserver.yaml "
+                         "(registry.k8s.io/kube-apiserver:v1.31.2); generic platform → cis-1.11")
+        self.assertEqual(scan["benchmark_warnings"], [])
+        self.assertEqual(scan["kubernetes_version"], "1.31")
+        self.assertTrue(all(r["benchmark"] == "cis-1.11" for r in report["results"]))
+        text = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--checks-dir", self.checks)
+        self.assertTrue(text.stdout.startswith("== Benchmark cis-1.11 (chosen by static-pod-image) ==\n"
+                                               "Kubernetes 1.31.2 from the image tag of "), text.stdout[:300])
+
+    def test_flags_choose_by_version_and_platform(self):
+        root = self.node("kubeadm-control-plane")
+        for version, bench in (("1.28", "cis-1.10"), ("1.33", "cis-1.12"), ("1.35", "cis-2.0"), ("v1.36.1", "cis-2.1")):
+            report, _ = self.scan(root, "--k8s-version", version)
+            self.assertEqual((report["scan"]["benchmark"], report["scan"]["benchmark_selected_by"]["rule"]),
+                             (bench, "flag"), version)
+        report, _ = self.scan(root, "--k8s-version", "1.33", "--platform", "eks")
+        self.assertEqual(report["scan"]["benchmark"], "eks-1.8.0")
+        # The kubeadm node's own v1.32 images give the version when only the platform is flagged.
+        report, _ = self.scan(root, "--platform", "k3s")
+        self.assertEqual(report["scan"]["benchmark"], "k3s-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "static-pod-image")
+        self.assertIn("k3s platform from --platform k3s", report["scan"]["benchmark_selected_by"]["detail"])
+
+    def test_a_version_beyond_every_benchmark_warns_loudly(self):
+        root = self.node("kubeadm-control-plane")
+        report, proc = self.scan(root, "--k8s-version", "1.38")
+        self.assertEqual(report["scan"]["benchmark"], "cis-2.1")
+        warning = ("Kubernetes 1.38 is newer than every version kubeproof has a benchmark for on the generic "
+                   "platform: cis-2.1 is used")
+        self.assertEqual(report["scan"]["benchmark_warnings"], [warning])
+        self.assertIn(f"warning: {warning}\n", proc.stderr)
+        report, proc = self.scan(root, "--k8s-version", "1.20")
+        self.assertEqual(report["scan"]["benchmark"], "cis-1.9")
+        self.assertIn("Kubernetes 1.20 is older than every version", proc.stderr)
+        # --benchmark is obeyed, and still says when the node's version is not the benchmark's.
+        report, proc = self.scan(root, "--benchmark", "cis-1.10")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "benchmark-flag")
+        self.assertEqual(report["scan"]["benchmark_warnings"],
+                         ["this cluster runs Kubernetes 1.32, but cis-1.10 is written for 1.28, 1.29, 1.30, 1.31: "
+                          "checks may be missing or judged by another version's rules"])
+
+    def test_nothing_detected_uses_the_fallback_loudly(self):
+        report, proc = self.scan(self.node("no-kubernetes"))
+        self.assertEqual(report["scan"]["benchmark"], "cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "fallback")
+        self.assertEqual(len(report["scan"]["benchmark_warnings"]), 1)
+        self.assertIn("warning: neither the Kubernetes version nor the platform could be detected", proc.stderr)
+
+    def test_bad_flag_values_are_usage_errors(self):
+        root = self.node("no-kubernetes")
+        for args, message in ((("--k8s-version", "one.two"), "invalid --k8s-version 'one.two'"),
+                              (("--k8s-version", "1.31+k3s1"), "invalid --k8s-version '1.31+k3s1'"),
+                              (("--platform", "openshift"), "invalid --platform 'openshift'")):
+            proc = kubeproof("run", "--root", root, "--checks-dir", self.checks, *args)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertIn(message, proc.stderr)
+
+    def test_k3s_node_by_the_go_build_info_of_its_binary(self):
+        info = os.path.join(self.dir, "buildinfo.bin")
+        modules = ("path\tgithub.com/k3s-io/k3s\nmod\tgithub.com/k3s-io/k3s\t(devel)\t\n"
+                   "dep\tk8s.io/kubernetes\tv1.33.5\t\n=>\tgithub.com/k3s-io/kubernetes\tv1.33.5-k3s1\th1:x=\n")
+        def varint(n):
+            out = b""
+            while n >= 0x80:
+                out += bytes([(n & 0x7f) | 0x80])
+                n >>= 7
+            return out + bytes([n])
+        def string(b):
+            return varint(len(b)) + b
+        framed = b"0" * 16 + modules.encode() + b"9" * 16
+        with open(info, "wb") as f:
+            f.write(b"\xff Go buildinf:" + b"\x08\x02" + b"\0" * 16 + string(b"go1.24.4") + string(framed))
+        def edit(root):
+            os.makedirs(os.path.join(root, "var", "lib", "rancher", "k3s"))
+            binary = os.path.join(root, "usr", "local", "bin", "k3s")
+            os.makedirs(os.path.dirname(binary), exist_ok=True)
+            shutil.copy("/bin/true", binary)
+            subprocess.run(["objcopy", "--add-section", f".go.buildinfo={info}", binary], check=True)
+        report, _ = self.scan(self.node("no-kubernetes", edit))
+        self.assertEqual(report["scan"]["benchmark"], "k3s-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "go-buildinfo")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["detail"],
+                         "Kubernetes 1.33.5 from the Go build information of /usr/local/bin/k3s "
+                         "(k8s.io/kubernetes => github.com/k3s-io/kubernetes v1.33.5-k3s1); k3s platform → k3s-cis-1.12")
+        # Without the binary, the directory still names the platform, and the unknown version warns.
+        def files_only(root):
+            os.makedirs(os.path.join(root, "var", "lib", "rancher", "k3s"))
+        report, _ = self.scan(self.node("no-kubernetes", files_only))
+        self.assertEqual((report["scan"]["benchmark"], report["scan"]["benchmark_selected_by"]["rule"]),
+                         ("k3s-cis-1.12", "node-files"))
+        self.assertTrue(report["scan"]["benchmark_warnings"][0].startswith("the Kubernetes version could not be detected"))
+
+    def api_scan(self, git_version, nodes):
+        objects = tempfile.mkdtemp(dir=self.dir, prefix="api-")
+        with open(os.path.join(objects, "nodes.json"), "w", encoding="utf-8") as f:
+            json.dump(nodes, f)
+        server = FakeApiServer(objects, "--git-version", git_version)
+        try:
+            config = server.kubeconfig(os.path.join(self.dir, f"kubeconfig-{server.port}.json"))
+            report, proc = self.scan(self.node("no-kubernetes"), "--kubeconfig", config)
+            return report, proc, server.requests()
+        finally:
+            server.stop()
+
+    def test_eks_by_the_api_version(self):
+        report, _, requests = self.api_scan("v1.32.3-eks-abc123", [])
+        self.assertEqual(report["scan"]["benchmark"], "eks-1.8.0")
+        self.assertEqual(report["scan"]["benchmark_selected_by"],
+                         {"rule": "api-version", "detail": "Kubernetes 1.32.3 from the API server's /version "
+                                                           "(v1.32.3-eks-abc123); eks platform → eks-1.8.0"})
+        self.assertIn("/version", requests)
+
+    def test_aks_by_a_node_label(self):
+        node = {"apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": "aks-pool-0", "labels": {"kubernetes.azure.com/cluster": "MC_rg_c_westeurope"}},
+                "spec": {"providerID": "azure:///subscriptions/x/vm/0"},
+                "status": {"nodeInfo": {"kubeletVersion": "v1.33.2"}}}
+        report, _, _ = self.api_scan("v1.33.2", [node])
+        self.assertEqual(report["scan"]["benchmark"], "aks-1.8")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["detail"],
+                         "Kubernetes 1.33.2 from the API server's /version (v1.33.2); aks platform from node "
+                         "aks-pool-0's label kubernetes.azure.com/cluster → aks-1.8")
+
+    def test_k3s_by_the_api_version(self):
+        report, _, _ = self.api_scan("v1.33.4+k3s1", [])
+        self.assertEqual((report["scan"]["benchmark"], report["scan"]["benchmark_selected_by"]["rule"]),
+                         ("k3s-cis-1.12", "api-version"))
+
+    def test_list_benchmarks_shows_platform_and_range(self):
+        proc = kubeproof("list", "benchmarks", "--checks-dir", self.checks)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        lines = {line.split()[0]: line.split(None, 3) for line in proc.stdout.splitlines()}
+        self.assertEqual(lines["cis-1.11"][1:3], ["generic", "1.29-1.32"])
+        self.assertEqual(lines["eks-1.8.0"][1:3], ["eks", "1.32-1.34"])
+        self.assertEqual(lines["cis-1.12"][1:], ["generic", "1.32-1.34", "CIS Kubernetes Benchmark v1.12.0"])
+        self.assertEqual(len(lines), 11)
 
 
 class StdinStoppedServer:
@@ -5431,7 +5642,7 @@ def main():
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
                    Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
-                   EveryMode, Deployment, Upload, Packages)
+                   EveryMode, Deployment, Upload, Packages, BenchmarkSelection)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
