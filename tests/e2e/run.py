@@ -60,7 +60,7 @@ NODES = ["kubeadm-control-plane", "hardened-control-plane", "worker-json-config"
 GOLDEN_EXTRA_ARGS = {"worker-json-config": ["--targets", ALL_TARGETS]}
 # Nodes without an API server's static pod say nothing of their Kubernetes version or platform:
 # the benchmark is the fallback, loudly (README, "Which benchmark a scan uses").
-NOTHING_DETECTED = ("warning: neither the Kubernetes version nor the platform could be detected (no flag, no API "
+NOTHING_DETECTED = ("kubeproof: warning: neither the Kubernetes version nor the platform could be detected (no flag, no API "
                     "server answer, no static pod image tag, no k3s or RKE2 files): cis-1.12 is used; pass "
                     "--k8s-version and --platform, or --benchmark\n")
 GOLDEN_STDERR = {"worker-json-config": NOTHING_DETECTED, "no-kubernetes": NOTHING_DETECTED}
