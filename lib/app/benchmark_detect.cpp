@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -92,7 +93,8 @@ std::vector<engine::Clue> api_clues(k8s::ApiSource& api, const std::string& node
 }
 
 engine::BenchmarkChoice detect_benchmark(const model::Definitions& defs, const ScanOptions& options,
-                                         const OpenedNode& node, const OpenedObjects& objects) {
+                                         const OpenedNode& node, const OpenedObjects& objects,
+                                         bool node_wanted) {
     engine::ChoiceInput input;
     input.benchmark = options.benchmark;
     input.clues = flag_clues(options);
@@ -100,14 +102,23 @@ engine::BenchmarkChoice detect_benchmark(const model::Definitions& defs, const S
         auto api = api_clues(*objects.api, options.node_name);
         input.clues.insert(input.clues.end(), api.begin(), api.end());
     } else if (options.manifests.empty() && std::getenv("KUBERNETES_SERVICE_HOST") != nullptr) {
-        // In a pod: the API server answers even when no objects were asked for.
-        if (auto connection = k8s::connect_api_source({})) {
+        // In a pod with a service account token: the API server answers even when no objects were
+        // asked for. Briefly: the version is a clue, not what the scan is for. (Without a token,
+        // as in the node DaemonSet, nothing is sent.)
+        k8s::ClientOptions brief;
+        brief.connect_timeout = std::chrono::seconds(3);
+        brief.request_timeout = std::chrono::seconds(5);
+        brief.list_deadline = std::chrono::seconds(10);
+        brief.max_attempts = 2;
+        if (auto connection = k8s::connect_api_source({}, brief)) {
             auto api = api_clues(*connection->source, options.node_name);
             input.clues.insert(input.clues.end(), api.begin(), api.end());
         }
     }
-    auto on_node = facts::node_clues(*node.host, defs.catalogue);
-    input.clues.insert(input.clues.end(), on_node.begin(), on_node.end());
+    if (node_wanted) {
+        auto on_node = facts::node_clues(*node.host, defs.catalogue);
+        input.clues.insert(input.clues.end(), on_node.begin(), on_node.end());
+    }
     return engine::choose_benchmark(defs, input);
 }
 

@@ -26,9 +26,11 @@ std::vector<engine::Clue> api_clues(k8s::ApiSource& api, const std::string& node
 
 /// Chooses the scan's benchmark before the node is scanned: --benchmark, else from the flags, the
 /// API server (the opened one, or in-cluster credentials when KUBERNETES_SERVICE_HOST is set) and
-/// the node (facts::node_clues; for --facts, the snapshot, which `collect` recorded them into).
+/// the node when it is scanned (`node_wanted`; facts::node_clues; for --facts, the snapshot, which
+/// `collect` recorded them into).
 engine::BenchmarkChoice detect_benchmark(const model::Definitions& defs, const ScanOptions& options,
-                                         const OpenedNode& node, const OpenedObjects& objects);
+                                         const OpenedNode& node, const OpenedObjects& objects,
+                                         bool node_wanted);
 
 /// The warning when a facts snapshot was collected for another benchmark than the one chosen.
 std::optional<std::string> snapshot_mismatch(const ScanOptions& options, const OpenedNode& node,

@@ -49,14 +49,19 @@ std::vector<std::string> node_targets(const model::Benchmark& bench) {
     return out;
 }
 
+std::optional<ScanError> unreadable_root(const host::Host& host, const std::string& root) {
+    if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
+        std::string why = top ? "not a directory" : util::reason_of(top.error().message);
+        return ScanError{
+            3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)};
+    }
+    return std::nullopt;
+}
+
 util::Expected<engine::NodeFacts, ScanError> scan_node(
     const host::Host& host, const model::Catalogue& catalogue,
     const std::vector<const model::Check*>& checks, const std::string& root) {
-    if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
-        std::string why = top ? "not a directory" : util::reason_of(top.error().message);
-        return util::unexpected(ScanError{
-            3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)});
-    }
+    if (auto unreadable = unreadable_root(host, root)) return util::unexpected(*unreadable);
     engine::NodeFacts facts = facts::collect(host, catalogue, checks);
     if (!facts.process_error.empty()) {
         return util::unexpected(

@@ -4,6 +4,7 @@
 // through it.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ util::Expected<OpenedNode, ScanError> open_node(const ScanOptions& options,
 
 /// The benchmark's targets that are about a node (all but policies).
 std::vector<std::string> node_targets(const model::Benchmark& bench);
+
+/// Exit 3 when the node root (`root` in the message) is not a readable directory.
+std::optional<ScanError> unreadable_root(const host::Host& host, const std::string& root);
 
 /// Discovers the node and gathers the facts `checks` need; exit 3 when the node root (`root` in
 /// the message) or its process table is unreadable.

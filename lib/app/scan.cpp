@@ -274,8 +274,15 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     const host::Host& host = *node->host;
     auto objects = open_objects(asked, warnings);
     if (!objects) return util::unexpected(objects.error());
+    const bool node_wanted =
+        asked.targets.empty() ? !objects->objects_only : has_node_target(asked.targets);
+    if (node_wanted) {
+        if (auto unreadable = unreadable_root(host, node->root))
+            return util::unexpected(*unreadable);
+    }
     // The benchmark is chosen before the node scan, which gathers the facts of its checks.
-    const engine::BenchmarkChoice choice = detect_benchmark(defs, asked, *node, *objects);
+    const engine::BenchmarkChoice choice =
+        detect_benchmark(defs, asked, *node, *objects, node_wanted);
     if (!choice.error.empty()) return util::unexpected(ScanError{2, choice.error});
     ScanOptions options = asked;
     options.benchmark = choice.benchmark;
@@ -294,8 +301,6 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                                 {options.only.begin(), options.only.end()},
                                 {options.skip.begin(), options.skip.end()}};
     k8s::ObjectSource* source = objects->source.get();
-    const bool node_wanted =
-        options.targets.empty() ? !objects->objects_only : has_node_target(options.targets);
     engine::NodeFacts facts;
     facts.hostname = host.hostname();
     if (node_wanted) {
