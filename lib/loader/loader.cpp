@@ -151,6 +151,7 @@ struct ReadBenchmark {
     Delta delta;
     const SourceFile* header = nullptr;
     enum class State { Read, Resolving, Done } state = State::Read;
+    bool clean = true;  ///< read, resolved and validated without a diagnostic
 };
 
 ReadBenchmark read_benchmark(Loading& l, const SourceFile& header) {
@@ -158,6 +159,7 @@ ReadBenchmark read_benchmark(Loading& l, const SourceFile& header) {
     std::vector<std::string> section_files;
     ReadBenchmark read;
     read.header = &header;
+    const size_t before = l.diagnostics.size();
     if (auto root = parse_yaml(ctx))
         read.bench = read_benchmark_header(ctx, *root, section_files, read.delta);
     for (const auto& name : section_files) {
@@ -177,21 +179,27 @@ ReadBenchmark read_benchmark(Loading& l, const SourceFile& header) {
             read.stubs.push_back(std::move(stub));
         }
     }
+    read.clean = l.diagnostics.size() == before;
     return read;
 }
 
-// Fills in a benchmark's checks from its base (resolved first), once; a missing base or a cycle
-// of bases is reported.
-void resolve(Loading& l, std::map<std::string, ReadBenchmark>& all, ReadBenchmark& read) {
+// Fills in a benchmark's checks from its base (resolved first), once, and validates it; a missing
+// base or a cycle of bases is reported. A benchmark whose base has problems is left alone: the
+// base's diagnostics say what is wrong, and repeating them for every benchmark built on it would
+// bury them.
+void resolve(Loading& l, const model::Catalogue& catalogue,
+             std::map<std::string, ReadBenchmark>& all, ReadBenchmark& read) {
     if (read.state == ReadBenchmark::State::Done) return;
     const std::string& display = read.header->display;
     if (read.state == ReadBenchmark::State::Resolving) {
         l.diagnostics.add(
             display, 0, 0,
             fmt::format("benchmark {} is its own base (through its bases)", read.bench.id));
+        read.clean = false;
         return;
     }
     read.state = ReadBenchmark::State::Resolving;
+    const size_t before = l.diagnostics.size();
     if (read.bench.base.empty()) {
         for (const auto& stub : read.stubs) {
             const auto& check =
@@ -204,12 +212,19 @@ void resolve(Loading& l, std::map<std::string, ReadBenchmark>& all, ReadBenchmar
         l.diagnostics.add(display, 0, 0,
                           fmt::format("base benchmark '{}' does not exist", read.bench.base));
     } else {
-        resolve(l, all, base->second);
+        resolve(l, catalogue, all, base->second);
+        if (!base->second.clean) {
+            read.clean = false;
+            read.state = ReadBenchmark::State::Done;
+            return;
+        }
         resolve_benchmark(read.bench, base->second.bench, read.stubs, read.delta,
                           [&](const model::SourceLocation& at, const std::string& message) {
                               l.error_at(at, message);
                           });
     }
+    validate_benchmark(l, catalogue, read.bench);
+    read.clean = read.clean && l.diagnostics.size() == before;
     read.state = ReadBenchmark::State::Done;
 }
 
@@ -312,11 +327,8 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files,
         std::string id = bench.bench.id;
         read.emplace(std::move(id), std::move(bench));
     }
-    for (auto& [id, bench] : read) resolve(l, read, bench);
-    for (auto& [id, bench] : read) {
-        validate_benchmark(l, defs.catalogue, bench.bench);
-        defs.benchmarks[id] = std::move(bench.bench);
-    }
+    for (auto& [id, bench] : read) resolve(l, defs.catalogue, read, bench);
+    for (auto& [id, bench] : read) defs.benchmarks[id] = std::move(bench.bench);
     load_frameworks(l, defs, diagnostics.empty());
     return defs;
 }

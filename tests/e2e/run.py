@@ -663,8 +663,10 @@ class CliContract(unittest.TestCase):
                               "kubeproof: unknown check id '9.9.9' in --skip (benchmark cis-1.12)\n")
 
     def test_unknown_benchmark(self):
-        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--benchmark", "cis-9.9")),
-                              "kubeproof: unknown benchmark 'cis-9.9' (known: cis-1.12)\n")
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--benchmark", "cis-9.9"))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        self.assertRegex(proc.stderr, r"^kubeproof: unknown benchmark 'cis-9\.9' \(known: [^)]*cis-1\.12[^)]*\)\n$")
 
     def test_unknown_target(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--targets", "master,nodes")),
@@ -756,7 +758,9 @@ class CliContract(unittest.TestCase):
     def test_list_benchmarks(self):
         proc = kubeproof("list", "benchmarks")
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertTrue(proc.stdout.startswith("cis-1.12 "), proc.stdout)
+        ids = [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
+        for bench in ("cis-1.9", "cis-1.10", "cis-1.11", "cis-1.12", "cis-2.0", "cis-2.1"):
+            self.assertIn(bench, ids, proc.stdout)
 
     def test_list_checks(self):
         proc = kubeproof("list", "checks")
@@ -1262,6 +1266,109 @@ def manifest_scan(testcase, *paths, extra=(), expect_rc=None):
     if expect_rc is not None:
         testcase.assertEqual(proc.returncode, expect_rc, proc.stderr)
     return by_id(json.loads(proc.stdout)), proc
+
+
+CAPS_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: caps, namespace: shop}
+spec:
+  containers:
+    - name: app
+      image: registry.example/app:1.0
+      securityContext:
+        procMount: Unmasked
+        capabilities: {add: [SYS_ADMIN]}
+"""
+
+ALL_TARGETS = ("--targets", "master,etcd,controlplane,node,policies")
+GENERIC_CIS = ("cis-1.9", "cis-1.10", "cis-1.11", "cis-1.12", "cis-2.0", "cis-2.1")
+# The keys whose test a CIS version changes (a threshold: file modes, cipher allow-lists); every other
+# key must give the same verdict on the same input whichever benchmark runs it.
+THRESHOLD_KEYS = {"pki.cert.mode", "kubelet.client-ca.mode", "apiserver.tls-cipher-suites",
+                  "kubelet.tls-cipher-suites"}
+
+
+def verdict(result):
+    """PASS, NA, ERROR, SKIP, or 'finding' for FAIL and WARN: a benchmark that labels a check Manual
+    turns the same failed test into WARN."""
+    return "finding" if result["status"] in ("FAIL", "WARN") else result["status"]
+
+
+def caps_pod():
+    path = os.path.join(CFG.tmp, "catalogue-caps-pod.yaml")
+    with open(path, "w") as f:
+        f.write(CAPS_POD)
+    return path
+
+
+class BenchmarkCatalogue(unittest.TestCase):
+    """Every CIS version over the same nodes and objects: one check logic per key, so the same verdict
+    for the same key unless the benchmark changes its threshold."""
+
+    def scan_by_key(self, bench, node, *extra):
+        report, _ = scan_json(self, node, "--benchmark", bench, *ALL_TARGETS, *extra)
+        self.assertEqual(report["scan"]["benchmark"], bench)
+        self.assertTrue(all(r["benchmark"] == bench for r in report["results"]))
+        keyed = {}
+        for r in report["results"]:
+            self.assertNotIn(r["key"], keyed, f"{bench}: key {r['key']} twice")
+            keyed[r["key"]] = r
+        return keyed
+
+    def test_same_key_same_verdict_across_versions(self):
+        pod = caps_pod()
+        for node in ("kubeadm-control-plane", "hardened-control-plane", "worker-json-config"):
+            scans = {b: self.scan_by_key(b, node, "--manifests", pod) for b in GENERIC_CIS}
+            for a in GENERIC_CIS:
+                for b in GENERIC_CIS:
+                    for key in scans[a].keys() & scans[b].keys() - THRESHOLD_KEYS:
+                        self.assertEqual(verdict(scans[a][key]), verdict(scans[b][key]),
+                                         f"{node}: {key} is {scans[a][key]['status']} in {a} "
+                                         f"but {scans[b][key]['status']} in {b}")
+
+    def test_thresholds_and_numbering_differ_where_the_versions_do(self):
+        pod = caps_pod()
+        v110 = self.scan_by_key("cis-1.10", "kubeadm-control-plane", "--manifests", pod)
+        v111 = self.scan_by_key("cis-1.11", "kubeadm-control-plane", "--manifests", pod)
+        v112 = self.scan_by_key("cis-1.12", "kubeadm-control-plane", "--manifests", pod)
+        v21 = self.scan_by_key("cis-2.1", "kubeadm-control-plane", "--manifests", pod)
+        # kubeadm writes certificates 644: compliant with 1.11 and later, not with 600 in 1.10.
+        self.assertEqual((v110["pki.cert.mode"]["id"], v110["pki.cert.mode"]["status"]), ("1.1.20", "WARN"))
+        self.assertEqual((v111["pki.cert.mode"]["id"], v111["pki.cert.mode"]["status"]), ("1.1.20", "PASS"))
+        self.assertEqual(v110["kubelet.client-ca.mode"]["status"], "WARN")
+        self.assertEqual(v112["kubelet.client-ca.mode"]["status"], "PASS")
+        # Added capabilities: its own item until 1.11; 1.12 keeps only capabilities assigned.
+        self.assertEqual((v111["pods.capabilities-added"]["id"], v111["pods.capabilities-added"]["status"]),
+                         ("5.2.9", "WARN"))
+        self.assertNotIn("pods.capabilities-added", v112)
+        self.assertEqual(v111["pods.capabilities-assigned"]["id"], "5.2.10")
+        self.assertEqual(v112["pods.capabilities-assigned"]["id"], "5.2.9")
+        self.assertEqual(v110["namespaces.default-usage"]["id"], "5.7.4")
+        self.assertEqual(v112["namespaces.default-usage"]["id"], "5.6.4")
+        self.assertTrue(v110["rbac.cluster-admin-bindings"]["automated"])
+        self.assertFalse(v112["rbac.cluster-admin-bindings"]["automated"])
+        self.assertNotIn("apiserver.service-account-extend-token-expiration", v110)
+        self.assertEqual(v111["apiserver.service-account-extend-token-expiration"]["id"], "1.2.30")
+        # 2.1: unmasked /proc, anonymous requests restricted, kubelet drop-ins (none on kubeadm: NA).
+        self.assertEqual((v21["pods.proc-mount"]["id"], v21["pods.proc-mount"]["status"]), ("5.2.13", "WARN"))
+        self.assertEqual(v21["apiserver.anonymous-restricted"]["id"], "1.2.1")
+        self.assertNotIn("apiserver.anonymous-auth", v21)
+        self.assertEqual((v21["kubelet.config-dir"]["id"], v21["kubelet.config-dir"]["status"]), ("4.1.11", "NA"))
+        self.assertEqual(v21["rbac.kubelet-fine-grained"]["status"], "WARN")
+
+    def test_every_benchmark_is_mapped_to_soc2_and_pci_dss(self):
+        proc = kubeproof("list", "benchmarks")
+        ids = [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
+        self.assertGreaterEqual(len(ids), len(GENERIC_CIS))
+        pod = caps_pod()
+        for bench in ids:
+            listed = kubeproof("list", "checks", "--benchmark", bench)
+            self.assertEqual(listed.returncode, 0, listed.stderr)
+            report, _ = scan_json(self, "no-kubernetes", "--benchmark", bench, *ALL_TARGETS, "--manifests", pod)
+            self.assertEqual(len(report["results"]), len(listed.stdout.splitlines()), bench)
+            for r in report["results"]:
+                for fw in ("soc2", "pci-dss"):
+                    self.assertTrue(r["controls"].get(fw), f"{bench} {r['id']} ({r['key']}) has no {fw} criteria")
 
 
 class ManifestPolicies(unittest.TestCase):
@@ -5429,7 +5536,7 @@ def main():
         if args.patterns:
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
-                   Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
+                   Frameworks, BenchmarkCatalogue, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
                    EveryMode, Deployment, Upload, Packages)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
