@@ -168,6 +168,23 @@ void apply_delta(model::Benchmark& bench, const model::Benchmark& base, const De
         }
         check->not_applicable = reason.first;
     }
+    for (const auto& [component, note] : delta.remediation_notes) {
+        bool used = false;
+        for (auto& section : bench.sections)
+            for (auto& group : section.groups)
+                for (auto& check : group.checks) {
+                    if (check.components.empty() || check.components.front() != component ||
+                        !check.not_applicable.empty())
+                        continue;
+                    used = true;
+                    if (!check.remediation.empty() && check.remediation.back() != '\n')
+                        check.remediation += '\n';
+                    check.remediation += note.first;
+                }
+        if (!used)
+            report(note.second,
+                   fmt::format("remediation_notes: no check of component '{}'", component));
+    }
 }
 
 }  // namespace
@@ -222,6 +239,10 @@ Delta read_delta(const YamlContext& ctx, MapReader& map) {
         patch.title = optional_string(ctx, entry, "title");
         entry.finish();
         delta.groups[id] = {patch, ctx.where(value)};
+    });
+    each_entry("remediation_notes", [&](const std::string& component, const YAML::Node& value) {
+        auto note = scalar_of(ctx, value, "the note");
+        delta.remediation_notes[component] = {note.value_or(""), ctx.where(value)};
     });
     each_entry("not_applicable", [&](const std::string& key, const YAML::Node& value) {
         auto reason = scalar_of(ctx, value, "the reason");

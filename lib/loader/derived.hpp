@@ -44,16 +44,19 @@ struct GroupAddition {
 };
 
 /// How a benchmark differs from its base (benchmark.yaml: drop, change, groups, add,
-/// not_applicable).
+/// not_applicable, remediation_notes).
 struct Delta {
     std::vector<std::pair<std::string, model::SourceLocation>> drop;
     std::map<std::string, CheckPatch> change;
     std::map<std::string, std::pair<CheckPatch, model::SourceLocation>> groups;  ///< id, title
     std::vector<GroupAddition> add;
     std::map<std::string, std::pair<std::string, model::SourceLocation>> not_applicable;
+    /// component -> a paragraph added to the remediation of every check of that component (how
+    /// the distribution sets what the check asks for)
+    std::map<std::string, std::pair<std::string, model::SourceLocation>> remediation_notes;
     bool empty() const {
         return drop.empty() && change.empty() && groups.empty() && add.empty() &&
-               not_applicable.empty();
+               not_applicable.empty() && remediation_notes.empty();
     }
 };
 

@@ -109,7 +109,8 @@ const kubeproof::model::Check& check_by_key(const kubeproof::model::Benchmark& b
 }  // namespace
 
 TEST_SUITE("loader/derived") {
-    TEST_CASE("a stub takes the base check by key and states its own id, title, label and threshold") {
+    TEST_CASE(
+        "a stub takes the base check by key and states its own id, title, label and threshold") {
         auto loaded = load_derived({{"eks-1/benchmark.yaml", R"(id: eks-1
 title: EKS
 platform: eks
@@ -205,10 +206,12 @@ change:
     }
 
     TEST_CASE("a chain of bases resolves in any file order") {
-        auto loaded = load_derived({{"c-2/benchmark.yaml", "id: c-2\ntitle: C2\nbase: c-1\n"
-                                                           "drop: [kubelet.ciphers]\n"},
-                                    {"c-1/benchmark.yaml", "id: c-1\ntitle: C1\nbase: lib-1\n"
-                                                           "drop: [kubelet.config.mode]\n"}});
+        auto loaded = load_derived({{"c-2/benchmark.yaml",
+                                     "id: c-2\ntitle: C2\nbase: c-1\n"
+                                     "drop: [kubelet.ciphers]\n"},
+                                    {"c-1/benchmark.yaml",
+                                     "id: c-1\ntitle: C1\nbase: lib-1\n"
+                                     "drop: [kubelet.config.mode]\n"}});
         REQUIRE(loaded.diagnostics == "");
         CHECK(ids_of(loaded.defs.benchmarks.at("c-2")) == std::vector<std::string>{"4.1.2"});
     }
@@ -286,8 +289,9 @@ groups:
         const std::string& d = loaded.diagnostics;
         CHECK(d.find("check '4.1.1' uses 'kubelet.config.mode', but benchmark s-1 has no 'base'") !=
               std::string::npos);
-        CHECK(d.find("check '4.1.1' uses 'kubelet.unknown', but lib-1 has no check with that key") !=
-              std::string::npos);
+        CHECK(
+            d.find("check '4.1.1' uses 'kubelet.unknown', but lib-1 has no check with that key") !=
+            std::string::npos);
         CHECK(d.find("check '4.1.2' needs a 'title'") != std::string::npos);
         CHECK(d.find("check '4.1.2' needs a 'cis' label") != std::string::npos);
         CHECK(d.find("invalid mode '77x'") != std::string::npos);
@@ -314,8 +318,10 @@ groups:
               "600");
         CHECK(check_by_key(v111, "pki.cert.mode").test.children.at(0).assertions.at(0).value ==
               "644");
-        CHECK(check_by_key(v110, "kubelet.client-ca.mode").test.children.at(0).assertions.at(0).value ==
-              "600");
+        CHECK(check_by_key(v110, "kubelet.client-ca.mode")
+                  .test.children.at(0)
+                  .assertions.at(0)
+                  .value == "600");
         // Two keys, two checks: added capabilities (gone in 1.12) and capabilities assigned.
         CHECK(check_by_key(v111, "pods.capabilities-added").id == "5.2.9");
         CHECK(check_by_key(v111, "pods.capabilities-assigned").id == "5.2.10");
