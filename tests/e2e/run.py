@@ -5489,6 +5489,222 @@ class Deployment(unittest.TestCase):
         self.assertEqual(namespaces["kubeproof-node"]["pod-security.kubernetes.io/enforce"], "privileged")
 
 
+# ---------------------------------------------------------------------------------------------
+# managed platforms: eks-1.8.0, gke-1.9.0 and aks-1.8 over an EKS-style worker (issue 12, items 1 and 5)
+
+MANAGED_NODE = "eks-worker"
+MANAGED_BENCHMARKS = ["eks-1.8.0", "gke-1.9.0", "aks-1.8"]
+MANAGED_TARGETS = "controlplane,node"  # a worker's detected target is node; the cloud-side sections are controlplane
+# Objects for the policies sections: the built-in bindings of the three identities GKE 4.1.8-4.1.10
+# ask about, one non-default binding of each, and two namespaces (one enforcing baseline).
+MANAGED_OBJECTS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:public-info-viewer"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:public-info-viewer"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:basic-user"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:basic-user"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:discovery"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:discovery"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone-can-view}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: public-status}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:public-info-viewer"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: anonymous-status, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:anonymous"}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: web
+  labels: {pod-security.kubernetes.io/enforce: baseline}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: batch
+  labels: {pod-security.kubernetes.io/enforce: privileged}
+"""
+
+
+def id_order(check_id):
+    return tuple(int(part) for part in check_id.split("."))
+
+
+def check_golden_text(testcase, name, actual):
+    """Compares `actual` with tests/e2e/golden/NAME, or rewrites it under UPDATE_GOLDEN=1."""
+    path = os.path.join(CFG.source, "tests", "e2e", "golden", name)
+    if CFG.update_golden:
+        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(actual)
+        print(f"\n  UPDATE_GOLDEN=1: {'unchanged' if old == actual else 'rewrote'} golden/{name}", file=sys.stderr, end=" ")
+        return
+    testcase.assertTrue(os.path.exists(path), f"golden/{name} is missing; run with UPDATE_GOLDEN=1")
+    expected = open(path, encoding="utf-8").read()
+    if expected != actual:
+        testcase.fail(f"golden/{name} differs (UPDATE_GOLDEN=1 rewrites it):\n" + unified_diff(expected, actual, name))
+
+
+class ManagedBenchmarks(unittest.TestCase):
+    """eks-1.8.0, gke-1.9.0 and aks-1.8 over examples/nodes/eks-worker: each benchmark's own ids and
+    thresholds on the node, the cloud-side sections as manual guidance that is never PASS, the GKE
+    binding checks over manifests, and a JSON golden per benchmark."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = os.path.join(CFG.tmp, "managed-nodes", MANAGED_NODE)
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        spec = os.path.join(CFG.source, "examples", "nodes", MANAGED_NODE)
+        proc = subprocess.run([sys.executable, script, spec, cls.root], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"materialize.py {MANAGED_NODE} failed:\n{proc.stdout}{proc.stderr}")
+        cls.objects = os.path.join(CFG.tmp, "managed-objects.yaml")
+        with open(cls.objects, "w", encoding="utf-8") as f:
+            f.write(MANAGED_OBJECTS)
+
+    def scan(self, benchmark, *extra, fmt="json", targets=MANAGED_TARGETS):
+        proc = kubeproof("run", "--root", self.root, "--proc", os.path.join(self.root, "proc"),
+                         "--benchmark", benchmark, "--targets", targets, "--format", fmt, *extra)
+        self.assertIn(proc.returncode, (0, 1), f"{benchmark} scan failed; stderr:\n{proc.stderr}")
+        self.assertEqual(proc.stderr, "", f"{benchmark}: a fixture scan prints nothing on stderr")
+        return proc
+
+    def results(self, benchmark, *extra, targets=MANAGED_TARGETS):
+        report = json.loads(self.scan(benchmark, *extra, targets=targets).stdout)
+        self.assertEqual(report["scan"]["benchmark"], benchmark)
+        return by_id(report)
+
+    def test_eks_ids_and_labels(self):
+        results = self.results("eks-1.8.0")
+        expected = (["2.1.1", "2.1.2"] + [f"3.1.{i}" for i in range(1, 5)] + [f"3.2.{i}" for i in range(1, 10)]
+                    + ["5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.2.1", "5.3.1"] + [f"5.4.{i}" for i in range(1, 6)] + ["5.5.1"])
+        self.assertEqual(sorted(results, key=id_order), expected)
+        self.assertTrue(all(r["benchmark"] == "eks-1.8.0" for r in results.values()))
+        self.assertEqual(results["3.2.1"]["title"], "Ensure that the Anonymous Auth is Not Enabled")
+        self.assertEqual(results["3.2.1"]["key"], "kubelet.anonymous-auth")
+        self.assertEqual(results["3.2.7"]["key"], "kubelet.event-qps", "EKS 3.2.7 is generic 4.2.8")
+        self.assertTrue(results["3.2.7"]["automated"], "EKS labels 3.2.7 Automated where cis-1.12 says Manual")
+
+    def test_644_thresholds_where_cis_1_12_wants_600(self):
+        generic = self.results("cis-1.12", targets="node")
+        for benchmark in MANAGED_BENCHMARKS:
+            results = self.results(benchmark)
+            pairs = [("3.1.1", "4.1.5", "/var/lib/kubelet/kubeconfig")]
+            if benchmark != "aks-1.8":  # AKS 3.1.3 judges azure.json instead
+                pairs.append(("3.1.3", "4.1.9", "/etc/kubernetes/kubelet/kubelet-config.json"))
+            for managed_id, generic_id, path in pairs:
+                managed, base = results[managed_id], generic[generic_id]
+                self.assertEqual(managed["key"], base["key"], f"{benchmark} {managed_id} reuses {generic_id}")
+                self.assertEqual((managed["status"], managed["expected"]), ("PASS", f"{path} has mode 644 or more restrictive"),
+                                 f"{benchmark} {managed_id}: {managed['actual']}")
+                self.assertEqual((base["status"], base["expected"]), ("FAIL", f"{path} has mode 600 or more restrictive"),
+                                 f"cis-1.12 {generic_id}: {base['actual']}")
+
+    def test_same_key_same_verdict_unless_the_threshold_differs(self):
+        generic = {r["key"]: r["status"] for r in self.results("cis-1.12", targets="node").values()}
+        thresholds = {"kubelet.kubeconfig.mode", "kubelet.config.mode"}
+        for benchmark in MANAGED_BENCHMARKS:
+            shared = {r["key"]: r["status"] for r in self.results(benchmark).values() if r["key"] in generic}
+            self.assertTrue(thresholds <= set(shared) or benchmark == "aks-1.8", f"{benchmark}: {sorted(shared)}")
+            for key, status in shared.items():
+                if key in thresholds:
+                    self.assertNotEqual(status, generic[key], f"{benchmark} {key}: 644 against 600")
+                else:
+                    self.assertEqual(status, generic[key], f"{benchmark} {key}")
+
+    def test_node_verdicts(self):
+        fails = {b: sorted((i for i, r in self.results(b).items() if r["status"] in ("FAIL", "ERROR")), key=id_order)
+                 for b in MANAGED_BENCHMARKS}
+        # The AMI leaves rotateCertificates unset; the kubelet's default is false (see the 3.2.8 notes).
+        self.assertEqual(fails, {"eks-1.8.0": ["3.2.8"], "gke-1.9.0": [], "aks-1.8": ["3.2.8"]})
+        aks = self.results("aks-1.8")
+        for check_id in ("3.1.3", "3.1.4"):
+            self.assertEqual(aks[check_id]["status"], "NA", aks[check_id]["actual"])
+            self.assertIn("/etc/kubernetes/azure.json", aks[check_id]["actual"])
+        eks = self.results("eks-1.8.0")
+        refs = [e["ref"] for e in eks["3.2.1"]["evidence"]]
+        self.assertTrue(any(ref.startswith("/etc/kubernetes/kubelet/kubelet-config.json") for ref in refs), refs)
+
+    def test_cloud_side_sections_are_manual_warn_never_pass(self):
+        counts = {}
+        for benchmark in MANAGED_BENCHMARKS:
+            cloud = [r for r in self.results(benchmark).values() if r["target"] == "controlplane"]
+            counts[benchmark] = len(cloud)
+            for r in cloud:
+                self.assertEqual(r["status"], "WARN", f"{benchmark} {r['id']}")
+                self.assertTrue(r.get("guidance"), f"{benchmark} {r['id']} has guidance for the person")
+                self.assertEqual(r["actual"], "not evaluated automatically")
+        self.assertEqual(counts, {"eks-1.8.0": 14, "gke-1.9.0": 33, "aks-1.8": 14})
+
+    def test_cloud_side_sections_are_absent_not_pass_when_not_selected(self):
+        results = self.results("eks-1.8.0", targets="node")
+        self.assertEqual(sorted({r["target"] for r in results.values()}), ["node"])
+
+    def test_policies_sections(self):
+        eks = self.results("eks-1.8.0", "--manifests", self.objects, targets="node,policies")
+        self.assertEqual(eks["4.1.7"]["status"], "WARN", "Cluster Access Manager is manual guidance")
+        self.assertTrue(eks["4.1.7"]["guidance"])
+        self.assertEqual(eks["4.1.1"]["key"], "rbac.cluster-admin-bindings")
+        aks = self.results("aks-1.8", "--manifests", self.objects, targets="policies")
+        self.assertEqual(aks["4.4.1"]["status"], "WARN")
+        self.assertNotIn("4.3.1", aks, "AKS group 4.3 has no checks")
+
+    def test_gke_binding_and_pod_security_checks(self):
+        gke = self.results("gke-1.9.0", "--manifests", self.objects, targets="policies")
+
+        def flagged(check_id):
+            return sorted(e["ref"] for e in gke[check_id]["evidence"])
+        self.assertEqual((gke["4.1.8"]["status"], flagged("4.1.8")), ("FAIL", ["RoleBinding web/anonymous-status"]))
+        self.assertEqual((gke["4.1.9"]["status"], flagged("4.1.9")), ("FAIL", ["ClusterRoleBinding public-status"]))
+        self.assertEqual((gke["4.1.10"]["status"], flagged("4.1.10")), ("FAIL", ["ClusterRoleBinding everyone-can-view"]))
+        self.assertEqual((gke["4.2.1"]["status"], flagged("4.2.1")), ("WARN", ["Namespace batch"]))
+        self.assertEqual([gke[i]["key"] for i in ("4.1.8", "4.1.9", "4.1.10", "4.2.1")],
+                         ["rbac.anonymous-bindings", "rbac.unauthenticated-bindings", "rbac.authenticated-bindings",
+                          "namespaces.pod-security-baseline"])
+
+    def test_every_benchmark_validates(self):
+        proc = kubeproof("validate", "--checks-dir", os.path.join(CFG.source, "checks"))
+        self.assertEqual((proc.returncode, proc.stderr), (0, ""))
+        listed = kubeproof("list", "benchmarks")
+        for benchmark in MANAGED_BENCHMARKS:
+            self.assertIn(benchmark, listed.stdout)
+
+    def test_goldens(self):
+        for benchmark in MANAGED_BENCHMARKS:
+            with self.subTest(benchmark=benchmark):
+                actual = normalise(self.scan(benchmark).stdout).replace(self.root, f"<{MANAGED_NODE}>")
+                check_golden_text(self, f"{MANAGED_NODE}.{benchmark}.json", actual)
+
+
 def materialise():
     script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
     for node in NODES:
@@ -5539,6 +5755,7 @@ def main():
                    Frameworks, BenchmarkCatalogue, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
                    EveryMode, Deployment, Upload, Packages)
+        classes += (ManagedBenchmarks,)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
