@@ -1,11 +1,10 @@
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "app/definitions.hpp"
 #include "engine/benchmark_choice.hpp"
 #include "loader/loader.hpp"
 
@@ -44,7 +43,8 @@ struct Bench {
     const char* kubernetes;
 };
 
-// Small stand-ins for the benchmark folders, with the ranges each states (benchmarks.md §1, §3).
+// Small stand-ins for the benchmark folders (the ranges each states), for the mapping's own
+// diagnostics.
 constexpr Bench k_benchmarks[] = {
     {"cis-1.9", "generic", R"(["1.27", "1.28", "1.29"])"},
     {"cis-1.10", "generic", R"(["1.28", "1.29", "1.30", "1.31"])"},
@@ -58,13 +58,6 @@ constexpr Bench k_benchmarks[] = {
     {"gke-1.9.0", "gke", R"(["1.31", "1.32", "1.33"])"},
     {"aks-1.8", "aks", R"(["1.32", "1.33", "1.34"])"},
 };
-
-std::string read_source(const std::string& relative) {
-    std::ifstream in(std::string(KUBEPROOF_SOURCE_DIR) + "/" + relative);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<loader::SourceFile> sources(const std::string& mapping) {
     std::vector<loader::SourceFile> files = {
@@ -81,15 +74,12 @@ std::vector<loader::SourceFile> sources(const std::string& mapping) {
     return files;
 }
 
-// The complete mapping (tests/fixtures/selection/checks/benchmarks.yaml, checks/benchmarks.yaml
-// once every benchmark folder is in), loaded over the stand-ins.
+// The shipped definitions: every benchmark folder and checks/benchmarks.yaml.
 const model::Definitions& definitions() {
     static const model::Definitions defs = [] {
-        parse::Diagnostics diagnostics;
-        auto loaded = loader::load_definitions(
-            sources(read_source("tests/fixtures/selection/checks/benchmarks.yaml")), diagnostics);
-        REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.format());
-        return loaded;
+        auto loaded = app::load_definitions("");
+        REQUIRE_MESSAGE(loaded.diagnostics.empty(), loaded.diagnostics.format());
+        return loaded.definitions;
     }();
     return defs;
 }
@@ -218,9 +208,21 @@ TEST_SUITE("engine/benchmark_choice") {
         CHECK(only.rule == "only-benchmark");
     }
 
-    TEST_CASE("the shipped mapping loads over the shipped benchmarks") {
-        // checks/benchmarks.yaml is validated by the build (kubeproof_defc); here: it is read.
-        CHECK_FALSE(read_source("checks/benchmarks.yaml").empty());
+    TEST_CASE("the shipped mapping gives every platform and minor a benchmark of its platform") {
+        const auto& defs = definitions();
+        REQUIRE(defs.selection.platforms.size() == 6);
+        for (const auto& [platform, choice] : defs.selection.platforms) {
+            CAPTURE(platform);
+            for (const auto& [minor, bench] : choice.minors) {
+                CAPTURE(minor);
+                REQUIRE(defs.benchmarks.count(bench) == 1);
+                CHECK(defs.benchmarks.at(bench).platform == platform);
+                // A minor goes to a benchmark that states it covers it: no warning for it.
+                auto chosen = choose({{"flag", minor, minor, platform, "from the flags"}});
+                CHECK(chosen.benchmark == bench);
+                CHECK(chosen.warnings.empty());
+            }
+        }
     }
 
     TEST_CASE("the mapping file is validated strictly") {
