@@ -57,6 +57,13 @@ struct FlagOrigin {
     std::string ref;     ///< "k3s default", "/etc/rancher/k3s/config.yaml:4", "k3s server pid 812"
 };
 
+/// A flag a distribution's config file asks for, and where (RKE2, whose manifests already carry
+/// it): shown beside the flag the component really has.
+struct ConfigFlag {
+    std::string value;
+    FlagOrigin origin;
+};
+
 /// One catalogue component as found on the node.
 struct ComponentFacts {
     std::string id;
@@ -71,6 +78,8 @@ struct ComponentFacts {
     parse::FlagSet flags;
     /// flag -> where its last value came from; empty when the flags are the argv's own
     std::map<std::string, FlagOrigin> flag_origins;
+    /// flag -> what the distribution's config asks for (evidence only: the argv is the truth)
+    std::map<std::string, ConfigFlag> config_flags;
     /// Why the flags are not known (a config file that does not parse): every flag is an error.
     std::string flags_error;
     /// Why a component that is not present is not there, when more is known than "no process"

@@ -57,8 +57,15 @@ std::optional<Resolved> from_flag(const Context& c) {
     auto all = c.found.flags.all(c.item.flag);
     std::string note =
         all.size() > 1 ? fmt::format(" (given {} times; the last one counts)", all.size()) : "";
-    return Resolved{
+    Resolved r{
         explicit_value(text, shown + note), {{c.found.source, c.found.how, shown}}, {}, false};
+    // The distribution's config that asked for it (RKE2 writes it into the manifest).
+    if (auto asked = c.found.config_flags.find(c.item.flag); asked != c.found.config_flags.end()) {
+        r.evidence.push_back(
+            {asked->second.origin.source, asked->second.origin.ref,
+             fmt::format("{}={}", c.item.flag, visible(c.item.flag, asked->second.value))});
+    }
+    return r;
 }
 
 std::optional<Resolved> from_env(const Context& c) {

@@ -134,12 +134,25 @@ engine::ComponentFacts embedded(const host::Host& host, const model::Distributio
     return found;
 }
 
+// What the config asks of a component started as a static pod: its `-arg` list as flags.
+std::map<std::string, engine::ConfigFlag> asked_flags(const model::EmbeddedComponent& e,
+                                                      const ServerConfig& config) {
+    std::map<std::string, engine::ConfigFlag> out;
+    auto args = config.settings.find(e.args_key);
+    if (args == config.settings.end()) return out;
+    parse::FlagSet flags;
+    std::map<std::string, engine::FlagOrigin> origins;
+    component_flags({}, {}, args->second, flags, origins);
+    for (const auto& [flag, values] : flags.values()) out[flag] = {values.back(), origins[flag]};
+    return out;
+}
+
 }  // namespace
 
-std::map<std::string, engine::ComponentFacts> embedded_components(
-    const host::Host& host, const model::Catalogue& catalogue,
-    const std::vector<host::Process>* processes, engine::NodeFacts& facts) {
-    std::map<std::string, engine::ComponentFacts> out;
+DistributionFacts distribution_facts(const host::Host& host, const model::Catalogue& catalogue,
+                                     const std::vector<host::Process>* processes,
+                                     engine::NodeFacts& facts) {
+    DistributionFacts out;
     for (const auto& [id, d] : catalogue.distributions) {
         auto server = find_server(host, d, processes);
         if (!server) continue;
@@ -152,8 +165,11 @@ std::map<std::string, engine::ComponentFacts> embedded_components(
         for (const auto& error : config.errors) facts.warnings.push_back(error);
         for (const auto& [cid, e] : d.components) {
             auto c = catalogue.components.find(cid);
-            if (c != catalogue.components.end() && out.count(cid) == 0)
-                out[cid] = embedded(host, d, c->second, e, *server, config);
+            if (c == catalogue.components.end()) continue;
+            if (!d.in_process)
+                out.config_flags[cid] = asked_flags(e, config);
+            else if (out.embedded.count(cid) == 0)
+                out.embedded[cid] = embedded(host, d, c->second, e, *server, config);
         }
     }
     return out;

@@ -199,6 +199,7 @@ model::Distribution read_distribution(const YamlContext& ctx, const std::string&
     d.id = id;
     MapReader map(ctx, node, fmt::format("distribution '{}'", id));
     d.name = map.string("name", true);
+    d.in_process = map.boolean("in_process", true);
     d.process = map.string("process", true);
     d.server_dir = map.string("server_dir", true);
     d.config_file = map.string("config_file", true);

@@ -195,10 +195,12 @@ struct EmbeddedComponent {
 
 /// A distribution whose server process runs components itself and takes their flags from its own
 /// config files and command line (k3s): `config_file`, then `config_file` + ".d/" *.yaml in name
-/// order, then the command line.
+/// order, then the command line. One that starts them as static pods and processes instead (RKE2)
+/// has `in_process` false: their argv is the truth and its config's lines are evidence beside it.
 struct Distribution {
-    std::string id;       ///< "k3s"
-    std::string name;     ///< "k3s"
+    std::string id;    ///< "k3s"
+    std::string name;  ///< "k3s"
+    bool in_process = true;
     std::string process;  ///< "k3s server" (argv0 base name and first argument)
     /// Its server's files: they show it when the process table cannot be read (a facts snapshot
     /// without processes).

@@ -5502,6 +5502,10 @@ class K3sRke2(unittest.TestCase):
         self.assertIn("/var/lib/rancher/rke2/server/db/etcd/config:4", self.refs(results["2.2"]))
         self.assertEqual(results["1.1.12"]["status"], "PASS", results["1.1.12"])  # etcd:etcd data dir
         self.assertEqual(results["4.2.1"]["status"], "PASS")
+        # the manifest's flag is the truth; the config line that asked for it is shown beside it
+        self.assertEqual(results["1.2.17"]["status"], "PASS")
+        self.assertEqual([(e["source"], e["ref"]) for e in results["1.2.17"]["evidence"]][-2:],
+                         [("process", "kube-apiserver pid 1502"), ("config", "/etc/rancher/rke2/config.yaml:7")])
 
     def test_goldens(self):
         for spec in ("k3s-server", "rke2-server"):

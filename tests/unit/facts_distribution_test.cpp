@@ -185,4 +185,19 @@ TEST_SUITE("facts/distribution") {
         CHECK(facts.components.at("etcd").absent_reason ==
               "k3s uses its SQLite datastore (/var/lib/rancher/k3s/server/db/state.db): no etcd");
     }
+
+    TEST_CASE("RKE2: the static pod's flag is judged; its config line is shown beside it") {
+        host::FakeHost host;
+        host.add_process(700, {"/usr/local/bin/rke2", "server"}, "rke2");
+        host.add_process(1502, {"kube-apiserver", "--profiling=false", "--secure-port=6443"});
+        host.add_file("/etc/rancher/rke2/config.yaml",
+                      "profile: cis\nkube-apiserver-arg:\n  - profiling=true\n");
+        auto results = scan_k3s(host);
+        const auto& r = results.at("1.2.15");
+        CHECK(r.status == Status::Pass);  // the process runs with --profiling=false
+        CHECK(refs(r) ==
+              std::vector<std::string>{"discovery kube-apiserver pid 1502 component apiserver",
+                                       "process kube-apiserver pid 1502 --profiling=false",
+                                       "config /etc/rancher/rke2/config.yaml:3 --profiling=true"});
+    }
 }
