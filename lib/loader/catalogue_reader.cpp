@@ -171,11 +171,12 @@ model::Component read_component(const YamlContext& ctx, const std::string& id,
     return c;
 }
 
-void check_flag_names(const YamlContext& ctx, const YAML::Node& node,
-                      const std::map<std::string, std::string>& flags) {
-    for (const auto& [flag, value] : flags) {
-        if (!flag.starts_with("--"))
-            ctx.error(node, fmt::format("flag '{}' must start with --", flag));
+void check_flag_names(const YamlContext& ctx, const YAML::Node& node) {
+    if (!node.IsMap()) return;
+    for (const auto& entry : node) {
+        if (!entry.first.Scalar().starts_with("--"))
+            ctx.error(entry.first,
+                      fmt::format("flag '{}' must start with --", entry.first.Scalar()));
     }
 }
 
@@ -186,7 +187,7 @@ model::EmbeddedComponent read_embedded(const YamlContext& ctx, const std::string
     e.args_key = map.string("args", true);
     YAML::Node defaults = map.take("flag_defaults");
     e.flag_defaults = read_string_map(ctx, defaults, "flag_defaults");
-    check_flag_names(ctx, defaults, e.flag_defaults);
+    check_flag_names(ctx, defaults);
     e.only_with = map.string("only_with");
     map.finish();
     return e;
