@@ -135,6 +135,12 @@ model::Result evaluate_policy_check(model::Result r, const model::Check& check,
 model::Result evaluate_check(const model::Check& check, const model::Catalogue& catalogue,
                              const engine::NodeFacts& facts, const PolicyOutcomes* policies) {
     model::Result r = base_result(check);
+    if (!check.not_applicable.empty()) {
+        r.status = Status::NA;
+        r.reason = check.not_applicable;
+        r.actual = "not evaluated";
+        return r;
+    }
     if (check.is_policy_check()) return evaluate_policy_check(std::move(r), check, policies);
     auto present = present_components(check, facts);
     if (present.empty()) {

@@ -41,11 +41,19 @@ void read_check_tests(const YamlContext& ctx, MapReader& map, model::Check& chec
     }
 }
 
-model::Check read_check(const YamlContext& ctx, const YAML::Node& node) {
+}  // namespace
+
+model::Check read_check(const YamlContext& ctx, const YAML::Node& node, CheckPatch* stub) {
     model::Check check;
     check.where = ctx.where(node);
     MapReader map(ctx, node, "check");
     if (!map.ok()) return check;
+    if (map.has("uses")) {
+        CheckPatch patch;
+        check = read_stub(ctx, map, patch);
+        if (stub != nullptr) *stub = std::move(patch);
+        return check;
+    }
     check.id = map.string("id", true);
     YAML::Node key = map.take("key");
     check.key = key.IsDefined() ? scalar_of(ctx, key, "'key'").value_or("") : "";
@@ -72,7 +80,10 @@ model::Check read_check(const YamlContext& ctx, const YAML::Node& node) {
     return check;
 }
 
-model::Group read_group(const YamlContext& ctx, const YAML::Node& node) {
+namespace {
+
+model::Group read_group(const YamlContext& ctx, const YAML::Node& node, std::vector<Stub>& stubs,
+                        size_t group_index) {
     model::Group group;
     MapReader map(ctx, node, "group");
     if (!map.ok()) return group;
@@ -83,7 +94,14 @@ model::Group read_group(const YamlContext& ctx, const YAML::Node& node) {
         ctx.error(checks.IsDefined() ? checks : node,
                   fmt::format("group '{}' needs a 'checks' list", group.id));
     } else {
-        for (const auto& c : checks) group.checks.push_back(read_check(ctx, c));
+        for (const auto& c : checks) {
+            Stub stub;
+            group.checks.push_back(read_check(ctx, c, &stub.patch));
+            if (stub.patch.where.line == 0) continue;
+            stub.group = group_index;
+            stub.check = group.checks.size() - 1;
+            stubs.push_back(std::move(stub));
+        }
     }
     map.finish();
     return group;
@@ -92,7 +110,7 @@ model::Group read_group(const YamlContext& ctx, const YAML::Node& node) {
 }  // namespace
 
 model::Benchmark read_benchmark_header(const YamlContext& ctx, const YAML::Node& root,
-                                       std::vector<std::string>& section_files) {
+                                       std::vector<std::string>& section_files, Delta& delta) {
     model::Benchmark benchmark;
     MapReader map(ctx, root, "benchmark");
     if (!map.ok()) return benchmark;
@@ -110,12 +128,17 @@ model::Benchmark read_benchmark_header(const YamlContext& ctx, const YAML::Node&
                                             benchmark.platform));
         }
     }
-    section_files = map.strings("sections", true);
+    benchmark.base = map.string("base");
+    section_files = map.strings("sections", benchmark.base.empty());
+    delta = read_delta(ctx, map);
+    if (!delta.empty() && benchmark.base.empty())
+        ctx.error(root, "drop, change, groups, add and not_applicable need a 'base' benchmark");
     map.finish();
     return benchmark;
 }
 
-model::Section read_section(const YamlContext& ctx, const YAML::Node& root) {
+model::Section read_section(const YamlContext& ctx, const YAML::Node& root,
+                            std::vector<Stub>& stubs) {
     model::Section section;
     section.file = ctx.file;
     MapReader map(ctx, root, "section");
@@ -134,7 +157,8 @@ model::Section read_section(const YamlContext& ctx, const YAML::Node& root) {
     if (!groups.IsSequence()) {
         ctx.error(groups.IsDefined() ? groups : root, "a section needs a 'groups' list");
     } else {
-        for (const auto& g : groups) section.groups.push_back(read_group(ctx, g));
+        for (const auto& g : groups)
+            section.groups.push_back(read_group(ctx, g, stubs, section.groups.size()));
     }
     map.finish();
     return section;

@@ -144,11 +144,24 @@ void validate_benchmark(Loading& l, const model::Catalogue& cat, const model::Be
     }
 }
 
-model::Benchmark load_benchmark(Loading& l, const SourceFile& header) {
+// A benchmark as read, before the checks it takes from its base are filled in.
+struct ReadBenchmark {
+    model::Benchmark bench;
+    std::vector<Stub> stubs;
+    Delta delta;
+    const SourceFile* header = nullptr;
+    enum class State { Read, Resolving, Done } state = State::Read;
+    bool clean = true;  ///< read, resolved and validated without a diagnostic
+};
+
+ReadBenchmark read_benchmark(Loading& l, const SourceFile& header) {
     auto ctx = l.context(header);
     std::vector<std::string> section_files;
-    model::Benchmark bench;
-    if (auto root = parse_yaml(ctx)) bench = read_benchmark_header(ctx, *root, section_files);
+    ReadBenchmark read;
+    read.header = &header;
+    const size_t before = l.diagnostics.size();
+    if (auto root = parse_yaml(ctx))
+        read.bench = read_benchmark_header(ctx, *root, section_files, read.delta);
     for (const auto& name : section_files) {
         const SourceFile* file = l.find(dir_of(header.path) + "/" + name);
         if (file == nullptr) {
@@ -157,10 +170,62 @@ model::Benchmark load_benchmark(Loading& l, const SourceFile& header) {
             continue;
         }
         auto section_ctx = l.context(*file);
-        if (auto root = parse_yaml(section_ctx))
-            bench.sections.push_back(read_section(section_ctx, *root));
+        auto root = parse_yaml(section_ctx);
+        if (!root) continue;
+        std::vector<Stub> stubs;
+        read.bench.sections.push_back(read_section(section_ctx, *root, stubs));
+        for (auto& stub : stubs) {
+            stub.section = read.bench.sections.size() - 1;
+            read.stubs.push_back(std::move(stub));
+        }
     }
-    return bench;
+    read.clean = l.diagnostics.size() == before;
+    return read;
+}
+
+// Fills in a benchmark's checks from its base (resolved first), once, and validates it; a missing
+// base or a cycle of bases is reported. A benchmark whose base has problems is left alone: the
+// base's diagnostics say what is wrong, and repeating them for every benchmark built on it would
+// bury them.
+void resolve(Loading& l, const model::Catalogue& catalogue,
+             std::map<std::string, ReadBenchmark>& all, ReadBenchmark& read) {
+    if (read.state == ReadBenchmark::State::Done) return;
+    const std::string& display = read.header->display;
+    if (read.state == ReadBenchmark::State::Resolving) {
+        l.diagnostics.add(
+            display, 0, 0,
+            fmt::format("benchmark {} is its own base (through its bases)", read.bench.id));
+        read.clean = false;
+        return;
+    }
+    read.state = ReadBenchmark::State::Resolving;
+    const size_t before = l.diagnostics.size();
+    if (read.bench.base.empty()) {
+        for (const auto& stub : read.stubs) {
+            const auto& check =
+                read.bench.sections[stub.section].groups[stub.group].checks[stub.check];
+            l.error_at(check.where, fmt::format("check '{}' uses '{}', but benchmark {} has no "
+                                                "'base' to take it from",
+                                                check.id, check.key, read.bench.id));
+        }
+    } else if (auto base = all.find(read.bench.base); base == all.end()) {
+        l.diagnostics.add(display, 0, 0,
+                          fmt::format("base benchmark '{}' does not exist", read.bench.base));
+    } else {
+        resolve(l, catalogue, all, base->second);
+        if (!base->second.clean) {
+            read.clean = false;
+            read.state = ReadBenchmark::State::Done;
+            return;
+        }
+        resolve_benchmark(read.bench, base->second.bench, read.stubs, read.delta,
+                          [&](const model::SourceLocation& at, const std::string& message) {
+                              l.error_at(at, message);
+                          });
+    }
+    validate_benchmark(l, catalogue, read.bench);
+    read.clean = read.clean && l.diagnostics.size() == before;
+    read.state = ReadBenchmark::State::Done;
 }
 
 // The definitions root as the user named it: "mychecks" for "mychecks/cis-1.12/master.yaml".
@@ -249,17 +314,21 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files,
                         "components.yaml and the benchmark folders?)");
         return defs;
     }
+    std::map<std::string, ReadBenchmark> read;
     for (const auto& f : files) {
         if (!is_benchmark_header(f.path)) continue;
-        model::Benchmark bench = load_benchmark(l, f);
-        if (bench.id.empty()) continue;
-        if (defs.benchmarks.count(bench.id) != 0) {
-            diagnostics.add(f.display, 0, 0, fmt::format("duplicate benchmark id '{}'", bench.id));
+        ReadBenchmark bench = read_benchmark(l, f);
+        if (bench.bench.id.empty()) continue;
+        if (read.count(bench.bench.id) != 0) {
+            diagnostics.add(f.display, 0, 0,
+                            fmt::format("duplicate benchmark id '{}'", bench.bench.id));
             continue;
         }
-        validate_benchmark(l, defs.catalogue, bench);
-        defs.benchmarks[bench.id] = std::move(bench);
+        std::string id = bench.bench.id;
+        read.emplace(std::move(id), std::move(bench));
     }
+    for (auto& [id, bench] : read) resolve(l, defs.catalogue, read, bench);
+    for (auto& [id, bench] : read) defs.benchmarks[id] = std::move(bench.bench);
     load_frameworks(l, defs, diagnostics.empty());
     return defs;
 }

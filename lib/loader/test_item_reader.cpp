@@ -122,6 +122,16 @@ std::optional<model::Assertion> read_value_assertion(const YamlContext& ctx,
 
 }  // namespace
 
+std::vector<model::Assertion> read_thresholds(const YamlContext& ctx, const YAML::Node& node) {
+    model::TestItem item;
+    MapReader map(ctx, node, "set");
+    if (!map.ok()) return {};
+    read_file_assertions(ctx, map, item);
+    read_value_assertions(ctx, map, item.assertions, {"mode", "owner", "exists"});
+    map.finish();
+    return item.assertions;
+}
+
 void read_value_assertions(const YamlContext& ctx, MapReader& map,
                            std::vector<model::Assertion>& out,
                            const std::set<std::string>& other_keys) {

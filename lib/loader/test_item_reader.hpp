@@ -20,6 +20,10 @@ void read_value_assertions(const YamlContext& ctx, MapReader& map,
                            std::vector<model::Assertion>& out,
                            const std::set<std::string>& other_keys);
 
+/// Reads a `set:` mapping of thresholds (mode, owner or value operators with their operands),
+/// each checked as a test item's would be.
+std::vector<model::Assertion> read_thresholds(const YamlContext& ctx, const YAML::Node& node);
+
 /// Reads an optional `type:` (bool, int, duration, string, list) into `type`.
 void read_type(const YamlContext& ctx, MapReader& map, model::ValueType& type);
 

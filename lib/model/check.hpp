@@ -79,6 +79,9 @@ struct Check {
     std::string expect;
     std::string remediation;
     std::string notes;
+    /// Set by a benchmark on which the check never applies (k3s has no static pod manifests):
+    /// the reason, and the check is NA without being evaluated.
+    std::string not_applicable;
     SourceLocation where;
 
     /// Whether it judges the cluster's objects (a check of the objects target): the loader makes

@@ -36,7 +36,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TestItem, subject, refs, name_glob, flag, key
                                    component, type, if_missing, assertions, children, iterator,
                                    kinds, violation, require, exclude)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Check, id, key, title, automated, components, test, manual,
-                                   expect, remediation, notes, where)
+                                   expect, remediation, notes, not_applicable, where)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Group, id, title, checks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Section, id, target, title, file, groups)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Benchmark, id, title, kubernetes, platform, base, sections)

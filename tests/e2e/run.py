@@ -663,8 +663,10 @@ class CliContract(unittest.TestCase):
                               "kubeproof: unknown check id '9.9.9' in --skip (benchmark cis-1.12)\n")
 
     def test_unknown_benchmark(self):
-        self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--benchmark", "cis-9.9")),
-                              "kubeproof: unknown benchmark 'cis-9.9' (known: cis-1.12)\n")
+        proc = kubeproof(*scan_args("kubeadm-control-plane", "--benchmark", "cis-9.9"))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        self.assertRegex(proc.stderr, r"^kubeproof: unknown benchmark 'cis-9\.9' \(known: [^)]*cis-1\.12[^)]*\)\n$")
 
     def test_unknown_target(self):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--targets", "master,nodes")),
@@ -756,7 +758,9 @@ class CliContract(unittest.TestCase):
     def test_list_benchmarks(self):
         proc = kubeproof("list", "benchmarks")
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertTrue(proc.stdout.startswith("cis-1.12 "), proc.stdout)
+        ids = [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
+        for bench in ("cis-1.9", "cis-1.10", "cis-1.11", "cis-1.12", "cis-2.0", "cis-2.1"):
+            self.assertIn(bench, ids, proc.stdout)
 
     def test_list_checks(self):
         proc = kubeproof("list", "checks")
@@ -1262,6 +1266,127 @@ def manifest_scan(testcase, *paths, extra=(), expect_rc=None):
     if expect_rc is not None:
         testcase.assertEqual(proc.returncode, expect_rc, proc.stderr)
     return by_id(json.loads(proc.stdout)), proc
+
+
+CAPS_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: caps, namespace: shop}
+spec:
+  containers:
+    - name: app
+      image: registry.example/app:1.0
+      securityContext:
+        procMount: Unmasked
+        capabilities: {add: [SYS_ADMIN]}
+"""
+
+EVERY_TARGET = ("--targets", "master,etcd,controlplane,node,policies")
+GENERIC_CIS = ("cis-1.9", "cis-1.10", "cis-1.11", "cis-1.12", "cis-2.0", "cis-2.1")
+# The keys whose test a CIS version changes (a threshold: file modes, cipher allow-lists); every other
+# key must give the same verdict on the same input whichever benchmark runs it.
+THRESHOLD_KEYS = {"pki.cert.mode", "kubelet.client-ca.mode", "apiserver.tls-cipher-suites",
+                  "kubelet.tls-cipher-suites"}
+
+
+def verdict(result):
+    """PASS, NA, ERROR, SKIP, or 'finding' for FAIL and WARN: a benchmark that labels a check Manual
+    turns the same failed test into WARN."""
+    return "finding" if result["status"] in ("FAIL", "WARN") else result["status"]
+
+
+def caps_pod():
+    path = os.path.join(CFG.tmp, "catalogue-caps-pod.yaml")
+    with open(path, "w") as f:
+        f.write(CAPS_POD)
+    return path
+
+
+class BenchmarkCatalogue(unittest.TestCase):
+    """Every CIS version over the same nodes and objects: one check logic per key, so the same verdict
+    for the same key unless the benchmark changes its threshold."""
+
+    def scan_by_key(self, bench, node, *extra):
+        report, _ = scan_json(self, node, "--benchmark", bench, *EVERY_TARGET, *extra)
+        self.assertEqual(report["scan"]["benchmark"], bench)
+        self.assertTrue(all(r["benchmark"] == bench for r in report["results"]))
+        keyed = {}
+        for r in report["results"]:
+            self.assertNotIn(r["key"], keyed, f"{bench}: key {r['key']} twice")
+            keyed[r["key"]] = r
+        return keyed
+
+    def test_same_key_same_verdict_across_versions(self):
+        pod = caps_pod()
+        for node in ("kubeadm-control-plane", "hardened-control-plane", "worker-json-config"):
+            scans = {b: self.scan_by_key(b, node, "--manifests", pod) for b in GENERIC_CIS}
+            for a in GENERIC_CIS:
+                for b in GENERIC_CIS:
+                    for key in scans[a].keys() & scans[b].keys() - THRESHOLD_KEYS:
+                        self.assertEqual(verdict(scans[a][key]), verdict(scans[b][key]),
+                                         f"{node}: {key} is {scans[a][key]['status']} in {a} "
+                                         f"but {scans[b][key]['status']} in {b}")
+
+    def test_thresholds_and_numbering_differ_where_the_versions_do(self):
+        pod = caps_pod()
+        v110 = self.scan_by_key("cis-1.10", "kubeadm-control-plane", "--manifests", pod)
+        v111 = self.scan_by_key("cis-1.11", "kubeadm-control-plane", "--manifests", pod)
+        v112 = self.scan_by_key("cis-1.12", "kubeadm-control-plane", "--manifests", pod)
+        v21 = self.scan_by_key("cis-2.1", "kubeadm-control-plane", "--manifests", pod)
+        # kubeadm writes certificates 644: compliant with 1.11 and later, not with 600 in 1.10.
+        self.assertEqual((v110["pki.cert.mode"]["id"], v110["pki.cert.mode"]["status"]), ("1.1.20", "WARN"))
+        self.assertEqual((v111["pki.cert.mode"]["id"], v111["pki.cert.mode"]["status"]), ("1.1.20", "PASS"))
+        self.assertEqual(v110["kubelet.client-ca.mode"]["status"], "WARN")
+        self.assertEqual(v112["kubelet.client-ca.mode"]["status"], "PASS")
+        # Added capabilities: its own item until 1.11; 1.12 keeps only capabilities assigned.
+        self.assertEqual((v111["pods.capabilities-added"]["id"], v111["pods.capabilities-added"]["status"]),
+                         ("5.2.9", "WARN"))
+        self.assertNotIn("pods.capabilities-added", v112)
+        self.assertEqual(v111["pods.capabilities-assigned"]["id"], "5.2.10")
+        self.assertEqual(v112["pods.capabilities-assigned"]["id"], "5.2.9")
+        self.assertEqual(v110["namespaces.default-usage"]["id"], "5.7.4")
+        self.assertEqual(v112["namespaces.default-usage"]["id"], "5.6.4")
+        self.assertTrue(v110["rbac.cluster-admin-bindings"]["automated"])
+        self.assertFalse(v112["rbac.cluster-admin-bindings"]["automated"])
+        self.assertNotIn("apiserver.service-account-extend-token-expiration", v110)
+        self.assertEqual(v111["apiserver.service-account-extend-token-expiration"]["id"], "1.2.30")
+        # 2.1: unmasked /proc, anonymous requests restricted, kubelet drop-ins (none on kubeadm: NA).
+        self.assertEqual((v21["pods.proc-mount"]["id"], v21["pods.proc-mount"]["status"]), ("5.2.13", "WARN"))
+        self.assertEqual(v21["apiserver.anonymous-restricted"]["id"], "1.2.1")
+        self.assertNotIn("apiserver.anonymous-auth", v21)
+        self.assertEqual((v21["kubelet.config-dir"]["id"], v21["kubelet.config-dir"]["status"]), ("4.1.11", "NA"))
+        self.assertEqual(v21["rbac.kubelet-fine-grained"]["status"], "WARN")
+
+    def test_goldens_of_every_cis_version(self):
+        """kubeadm-control-plane.<benchmark>.json for each CIS version other than 1.12 (whose goldens
+        are the node's own): node targets, as a scan on the node runs them."""
+        for bench in GENERIC_CIS:
+            if bench == "cis-1.12":
+                continue
+            proc = kubeproof(*scan_args("kubeadm-control-plane", "--format", "json", "--benchmark", bench))
+            self.assertIn(proc.returncode, (0, 1), proc.stderr)
+            # The node runs 1.32: a benchmark written for other minors says so, loudly.
+            if bench in ("cis-1.11",):
+                self.assertEqual(proc.stderr, "")
+            else:
+                self.assertIn("warning", proc.stderr)
+                self.assertIn("1.32", proc.stderr)
+            check_golden_text(self, f"kubeadm-control-plane.{bench}.json", normalise(proc.stdout))
+
+    def test_every_benchmark_is_mapped_to_soc2_and_pci_dss(self):
+        proc = kubeproof("list", "benchmarks")
+        ids = [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
+        self.assertGreaterEqual(len(ids), len(GENERIC_CIS))
+        pod = caps_pod()
+        for bench in ids:
+            listed = kubeproof("list", "checks", "--benchmark", bench)
+            self.assertEqual(listed.returncode, 0, listed.stderr)
+            targets = sorted({line.split()[1] for line in listed.stdout.splitlines()})
+            report, _ = scan_json(self, "no-kubernetes", "--benchmark", bench, "--targets", ",".join(targets),
+                                  "--manifests", pod)
+            self.assertEqual(len(report["results"]), len(listed.stdout.splitlines()), bench)
+            for r in report["results"]:
+                for fw in ("soc2", "pci-dss"):
+                    self.assertTrue(r["controls"].get(fw), f"{bench} {r['id']} ({r['key']}) has no {fw} criteria")
 
 
 class ManifestPolicies(unittest.TestCase):
@@ -5526,6 +5651,222 @@ class K3sRke2(unittest.TestCase):
             self.assertEqual(expected, actual, unified_diff(expected, actual, name))
 
 
+# ---------------------------------------------------------------------------------------------
+# managed platforms: eks-1.8.0, gke-1.9.0 and aks-1.8 over an EKS-style worker (issue 12, items 1 and 5)
+
+MANAGED_NODE = "eks-worker"
+MANAGED_BENCHMARKS = ["eks-1.8.0", "gke-1.9.0", "aks-1.8"]
+MANAGED_TARGETS = "controlplane,node"  # a worker's detected target is node; the cloud-side sections are controlplane
+# Objects for the policies sections: the built-in bindings of the three identities GKE 4.1.8-4.1.10
+# ask about, one non-default binding of each, and two namespaces (one enforcing baseline).
+MANAGED_OBJECTS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:public-info-viewer"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:public-info-viewer"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:basic-user"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:basic-user"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:discovery"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:discovery"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone-can-view}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: public-status}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:public-info-viewer"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: anonymous-status, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:anonymous"}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: web
+  labels: {pod-security.kubernetes.io/enforce: baseline}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: batch
+  labels: {pod-security.kubernetes.io/enforce: privileged}
+"""
+
+
+def id_order(check_id):
+    return tuple(int(part) for part in check_id.split("."))
+
+
+def check_golden_text(testcase, name, actual):
+    """Compares `actual` with tests/e2e/golden/NAME, or rewrites it under UPDATE_GOLDEN=1."""
+    path = os.path.join(CFG.source, "tests", "e2e", "golden", name)
+    if CFG.update_golden:
+        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(actual)
+        print(f"\n  UPDATE_GOLDEN=1: {'unchanged' if old == actual else 'rewrote'} golden/{name}", file=sys.stderr, end=" ")
+        return
+    testcase.assertTrue(os.path.exists(path), f"golden/{name} is missing; run with UPDATE_GOLDEN=1")
+    expected = open(path, encoding="utf-8").read()
+    if expected != actual:
+        testcase.fail(f"golden/{name} differs (UPDATE_GOLDEN=1 rewrites it):\n" + unified_diff(expected, actual, name))
+
+
+class ManagedBenchmarks(unittest.TestCase):
+    """eks-1.8.0, gke-1.9.0 and aks-1.8 over examples/nodes/eks-worker: each benchmark's own ids and
+    thresholds on the node, the cloud-side sections as manual guidance that is never PASS, the GKE
+    binding checks over manifests, and a JSON golden per benchmark."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = os.path.join(CFG.tmp, "managed-nodes", MANAGED_NODE)
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        spec = os.path.join(CFG.source, "examples", "nodes", MANAGED_NODE)
+        proc = subprocess.run([sys.executable, script, spec, cls.root], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"materialize.py {MANAGED_NODE} failed:\n{proc.stdout}{proc.stderr}")
+        cls.objects = os.path.join(CFG.tmp, "managed-objects.yaml")
+        with open(cls.objects, "w", encoding="utf-8") as f:
+            f.write(MANAGED_OBJECTS)
+
+    def scan(self, benchmark, *extra, fmt="json", targets=MANAGED_TARGETS):
+        proc = kubeproof("run", "--root", self.root, "--proc", os.path.join(self.root, "proc"),
+                         "--benchmark", benchmark, "--targets", targets, "--format", fmt, *extra)
+        self.assertIn(proc.returncode, (0, 1), f"{benchmark} scan failed; stderr:\n{proc.stderr}")
+        self.assertEqual(proc.stderr, "", f"{benchmark}: a fixture scan prints nothing on stderr")
+        return proc
+
+    def results(self, benchmark, *extra, targets=MANAGED_TARGETS):
+        report = json.loads(self.scan(benchmark, *extra, targets=targets).stdout)
+        self.assertEqual(report["scan"]["benchmark"], benchmark)
+        return by_id(report)
+
+    def test_eks_ids_and_labels(self):
+        results = self.results("eks-1.8.0")
+        expected = (["2.1.1", "2.1.2"] + [f"3.1.{i}" for i in range(1, 5)] + [f"3.2.{i}" for i in range(1, 10)]
+                    + ["5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.2.1", "5.3.1"] + [f"5.4.{i}" for i in range(1, 6)] + ["5.5.1"])
+        self.assertEqual(sorted(results, key=id_order), expected)
+        self.assertTrue(all(r["benchmark"] == "eks-1.8.0" for r in results.values()))
+        self.assertEqual(results["3.2.1"]["title"], "Ensure that the Anonymous Auth is Not Enabled")
+        self.assertEqual(results["3.2.1"]["key"], "kubelet.anonymous-auth")
+        self.assertEqual(results["3.2.7"]["key"], "kubelet.event-qps", "EKS 3.2.7 is generic 4.2.8")
+        self.assertTrue(results["3.2.7"]["automated"], "EKS labels 3.2.7 Automated where cis-1.12 says Manual")
+
+    def test_644_thresholds_where_cis_1_12_wants_600(self):
+        generic = self.results("cis-1.12", targets="node")
+        for benchmark in MANAGED_BENCHMARKS:
+            results = self.results(benchmark)
+            pairs = [("3.1.1", "4.1.5", "/var/lib/kubelet/kubeconfig")]
+            if benchmark != "aks-1.8":  # AKS 3.1.3 judges azure.json instead
+                pairs.append(("3.1.3", "4.1.9", "/etc/kubernetes/kubelet/kubelet-config.json"))
+            for managed_id, generic_id, path in pairs:
+                managed, base = results[managed_id], generic[generic_id]
+                self.assertEqual(managed["key"], base["key"], f"{benchmark} {managed_id} reuses {generic_id}")
+                self.assertEqual((managed["status"], managed["expected"]), ("PASS", f"{path} has mode 644 or more restrictive"),
+                                 f"{benchmark} {managed_id}: {managed['actual']}")
+                self.assertEqual((base["status"], base["expected"]), ("FAIL", f"{path} has mode 600 or more restrictive"),
+                                 f"cis-1.12 {generic_id}: {base['actual']}")
+
+    def test_same_key_same_verdict_unless_the_threshold_differs(self):
+        generic = {r["key"]: r["status"] for r in self.results("cis-1.12", targets="node").values()}
+        thresholds = {"kubelet.kubeconfig.mode", "kubelet.config.mode"}
+        for benchmark in MANAGED_BENCHMARKS:
+            shared = {r["key"]: r["status"] for r in self.results(benchmark).values() if r["key"] in generic}
+            self.assertTrue(thresholds <= set(shared) or benchmark == "aks-1.8", f"{benchmark}: {sorted(shared)}")
+            for key, status in shared.items():
+                if key in thresholds:
+                    self.assertNotEqual(status, generic[key], f"{benchmark} {key}: 644 against 600")
+                else:
+                    self.assertEqual(status, generic[key], f"{benchmark} {key}")
+
+    def test_node_verdicts(self):
+        fails = {b: sorted((i for i, r in self.results(b).items() if r["status"] in ("FAIL", "ERROR")), key=id_order)
+                 for b in MANAGED_BENCHMARKS}
+        # The AMI leaves rotateCertificates unset; the kubelet's default is false (see the 3.2.8 notes).
+        self.assertEqual(fails, {"eks-1.8.0": ["3.2.8"], "gke-1.9.0": [], "aks-1.8": ["3.2.8"]})
+        aks = self.results("aks-1.8")
+        for check_id in ("3.1.3", "3.1.4"):
+            self.assertEqual(aks[check_id]["status"], "NA", aks[check_id]["actual"])
+            self.assertIn("/etc/kubernetes/azure.json", aks[check_id]["actual"])
+        eks = self.results("eks-1.8.0")
+        refs = [e["ref"] for e in eks["3.2.1"]["evidence"]]
+        self.assertTrue(any(ref.startswith("/etc/kubernetes/kubelet/kubelet-config.json") for ref in refs), refs)
+
+    def test_cloud_side_sections_are_manual_warn_never_pass(self):
+        counts = {}
+        for benchmark in MANAGED_BENCHMARKS:
+            cloud = [r for r in self.results(benchmark).values() if r["target"] == "controlplane"]
+            counts[benchmark] = len(cloud)
+            for r in cloud:
+                self.assertEqual(r["status"], "WARN", f"{benchmark} {r['id']}")
+                self.assertTrue(r.get("guidance"), f"{benchmark} {r['id']} has guidance for the person")
+                self.assertEqual(r["actual"], "not evaluated automatically")
+        self.assertEqual(counts, {"eks-1.8.0": 14, "gke-1.9.0": 33, "aks-1.8": 14})
+
+    def test_cloud_side_sections_are_absent_not_pass_when_not_selected(self):
+        results = self.results("eks-1.8.0", targets="node")
+        self.assertEqual(sorted({r["target"] for r in results.values()}), ["node"])
+
+    def test_policies_sections(self):
+        eks = self.results("eks-1.8.0", "--manifests", self.objects, targets="node,policies")
+        self.assertEqual(eks["4.1.7"]["status"], "WARN", "Cluster Access Manager is manual guidance")
+        self.assertTrue(eks["4.1.7"]["guidance"])
+        self.assertEqual(eks["4.1.1"]["key"], "rbac.cluster-admin-bindings")
+        aks = self.results("aks-1.8", "--manifests", self.objects, targets="policies")
+        self.assertEqual(aks["4.4.1"]["status"], "WARN")
+        self.assertNotIn("4.3.1", aks, "AKS group 4.3 has no checks")
+
+    def test_gke_binding_and_pod_security_checks(self):
+        gke = self.results("gke-1.9.0", "--manifests", self.objects, targets="policies")
+
+        def flagged(check_id):
+            return sorted(e["ref"] for e in gke[check_id]["evidence"])
+        self.assertEqual((gke["4.1.8"]["status"], flagged("4.1.8")), ("FAIL", ["RoleBinding web/anonymous-status"]))
+        self.assertEqual((gke["4.1.9"]["status"], flagged("4.1.9")), ("FAIL", ["ClusterRoleBinding public-status"]))
+        self.assertEqual((gke["4.1.10"]["status"], flagged("4.1.10")), ("FAIL", ["ClusterRoleBinding everyone-can-view"]))
+        self.assertEqual((gke["4.2.1"]["status"], flagged("4.2.1")), ("WARN", ["Namespace batch"]))
+        self.assertEqual([gke[i]["key"] for i in ("4.1.8", "4.1.9", "4.1.10", "4.2.1")],
+                         ["rbac.anonymous-bindings", "rbac.unauthenticated-bindings", "rbac.authenticated-bindings",
+                          "namespaces.pod-security-baseline"])
+
+    def test_every_benchmark_validates(self):
+        proc = kubeproof("validate", "--checks-dir", os.path.join(CFG.source, "checks"))
+        self.assertEqual((proc.returncode, proc.stderr), (0, ""))
+        listed = kubeproof("list", "benchmarks")
+        for benchmark in MANAGED_BENCHMARKS:
+            self.assertIn(benchmark, listed.stdout)
+
+    def test_goldens(self):
+        for benchmark in MANAGED_BENCHMARKS:
+            with self.subTest(benchmark=benchmark):
+                actual = normalise(self.scan(benchmark).stdout).replace(self.root, f"<{MANAGED_NODE}>")
+                check_golden_text(self, f"{MANAGED_NODE}.{benchmark}.json", actual)
+
+
 def materialise():
     script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
     for node in NODES:
@@ -5573,9 +5914,10 @@ def main():
         if args.patterns:
             loader.testNamePatterns = [f"*{p}*" for p in args.patterns]
         classes = (Goldens, ReportShape, NodeSemantics, CliContract, DefinitionDiagnostics, RealProcesses, AtomicOutput,
-                   Frameworks, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
+                   Frameworks, BenchmarkCatalogue, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
-                   EveryMode, Deployment, Upload, Packages, K3sRke2)
+                   EveryMode, Deployment, Upload, Packages)
+        classes += (ManagedBenchmarks, K3sRke2)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
