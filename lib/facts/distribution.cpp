@@ -105,6 +105,15 @@ bool external_datastore(const model::Distribution& d, const ServerConfig& config
     return it != config.settings.end() && !it->second.empty();
 }
 
+// Whether the distribution's embedded etcd runs: its data directory exists and no external
+// datastore is configured.
+bool embedded_etcd_runs(const host::Host& host, const model::Distribution& d,
+                        const ServerConfig& config) {
+    auto etcd = d.components.find("etcd");
+    return etcd != d.components.end() && !etcd->second.only_with.empty() &&
+           !external_datastore(d, config) && path_exists(host, etcd->second.only_with);
+}
+
 engine::ComponentFacts embedded(const host::Host& host, const model::Distribution& d,
                                 const model::Component& c, const model::EmbeddedComponent& e,
                                 const Server& server, const ServerConfig& config) {
@@ -125,7 +134,10 @@ engine::ComponentFacts embedded(const host::Host& host, const model::Distributio
     found.env = server.env;
     found.how = fmt::format("{} inside {}", c.name, server.how);
     auto args = config.settings.find(e.args_key);
-    component_flags(e.flag_defaults, {"default", d.name + " default"},
+    std::map<std::string, std::string> defaults = e.flag_defaults;
+    if (!e.etcd_flag_defaults.empty() && embedded_etcd_runs(host, d, config))
+        defaults.insert(e.etcd_flag_defaults.begin(), e.etcd_flag_defaults.end());
+    component_flags(defaults, {"default", d.name + " default"},
                     args == config.settings.end() ? std::vector<ServerValue>{} : args->second,
                     found.flags, found.flag_origins);
     if (!config.errors.empty())

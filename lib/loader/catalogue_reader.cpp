@@ -188,6 +188,9 @@ model::EmbeddedComponent read_embedded(const YamlContext& ctx, const std::string
     YAML::Node defaults = map.take("flag_defaults");
     e.flag_defaults = read_string_map(ctx, defaults, "flag_defaults");
     check_flag_names(ctx, defaults);
+    YAML::Node etcd_defaults = map.take("etcd_flag_defaults");
+    e.etcd_flag_defaults = read_string_map(ctx, etcd_defaults, "etcd_flag_defaults");
+    check_flag_names(ctx, etcd_defaults);
     e.only_with = map.string("only_with");
     map.finish();
     return e;

@@ -191,6 +191,9 @@ struct Component {
 struct EmbeddedComponent {
     std::string args_key;  ///< "kube-apiserver-arg": a list of `name=value` in config and CLI
     std::map<std::string, std::string> flag_defaults;  ///< what the distribution passes itself
+    /// What it passes only when its embedded etcd runs (the API server's etcd client TLS files):
+    /// with SQLite or an external datastore these are not passed.
+    std::map<std::string, std::string> etcd_flag_defaults;
     /// The component runs only when this path exists (k3s's embedded etcd: its data directory);
     /// empty when it always runs.
     std::string only_with;

@@ -5633,22 +5633,34 @@ class K3sRke2(unittest.TestCase):
                          [("process", "kube-apiserver pid 1502"), ("config", "/etc/rancher/rke2/config.yaml:7")])
 
     def test_goldens(self):
-        for spec in ("k3s-server", "rke2-server"):
+        """Each node under the generic benchmark and under its distribution's own."""
+        for spec, own in (("k3s-server", "k3s-cis-1.12"), ("rke2-server", "rke2-cis-1.12")):
             root = self.node(spec, "golden-" + spec)
-            out = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json",
-                            "--benchmark", "cis-1.12")
-            self.assertIn(out.returncode, (0, 1), out.stderr)
-            self.assertEqual(out.stderr, "")
-            actual = normalise(out.stdout).replace(root, f"<{spec}>")
-            name = f"{spec}.json"
-            path = os.path.join(CFG.source, "tests", "e2e", "golden", name)
-            if CFG.update_golden:
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(actual)
-                continue
-            self.assertTrue(os.path.exists(path), f"golden/{name} is missing; run with UPDATE_GOLDEN=1")
-            expected = open(path, encoding="utf-8").read()
-            self.assertEqual(expected, actual, unified_diff(expected, actual, name))
+            for bench, name in (("cis-1.12", f"{spec}.json"), (own, f"{spec}.{own}.json")):
+                out = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json",
+                                "--benchmark", bench)
+                self.assertIn(out.returncode, (0, 1), out.stderr)
+                self.assertEqual(out.stderr, "")
+                check_golden_text(self, name, normalise(out.stdout).replace(root, f"<{spec}>"))
+
+    def test_distribution_benchmarks_say_what_does_not_apply(self):
+        root = self.node("k3s-server", "na-k3s")
+        report, _ = scan_json_root(self, root, "--benchmark", "k3s-cis-1.12")
+        keyed = {r["key"]: r for r in report["results"]}
+        for key in ("apiserver.manifest.mode", "kubelet.service.mode", "kubelet.hostname-override"):
+            self.assertEqual(keyed[key]["status"], "NA", key)
+            self.assertIn("k3s", keyed[key]["reason"], key)
+        # The TLS files k3s always passes are its defaults: present, with "k3s default" as evidence.
+        self.assertEqual(keyed["apiserver.kubelet-client-cert"]["status"], "PASS")
+        self.assertIn("k3s default", json.dumps(keyed["apiserver.kubelet-client-cert"]["evidence"]))
+        # SQLite: the API server passes no etcd client files, and nothing pretends it does.
+        self.assertEqual(keyed["apiserver.etcd-cafile"]["status"], "FAIL")
+        self.assertIn("systemctl restart k3s", keyed["apiserver.profiling"]["remediation"])
+        rke2 = self.node("rke2-server", "na-rke2")
+        report, _ = scan_json_root(self, rke2, "--benchmark", "rke2-cis-1.12")
+        keyed = {r["key"]: r for r in report["results"]}
+        self.assertEqual(keyed["kubelet.service.mode"]["status"], "NA")
+        self.assertNotEqual(keyed["apiserver.manifest.mode"]["status"], "NA", "RKE2 has static pod manifests")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -5719,6 +5731,13 @@ metadata:
 
 def id_order(check_id):
     return tuple(int(part) for part in check_id.split("."))
+
+
+def scan_json_root(testcase, root, *extra):
+    """A JSON scan of a node root outside the fixture set: (report, returncode)."""
+    proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", *extra)
+    testcase.assertIn(proc.returncode, (0, 1), proc.stderr)
+    return json.loads(proc.stdout), proc.returncode
 
 
 def check_golden_text(testcase, name, actual):

@@ -155,6 +155,26 @@ TEST_SUITE("facts/distribution") {
         CHECK(has_ref(results.at("2.2"), "/var/lib/rancher/k3s/server/db/etcd/config:2"));
     }
 
+    TEST_CASE("the API server's etcd client files are k3s defaults only with embedded etcd") {
+        // 1.2.23 --etcd-certfile/--etcd-keyfile, 1.2.26 --etcd-cafile
+        auto sqlite = scan_k3s(k3s_host());
+        CHECK(sqlite.at("1.2.23").status == Status::Fail);
+        CHECK(sqlite.at("1.2.26").status == Status::Fail);
+        CHECK(sqlite.at("1.2.4").status == Status::Pass);  // always passed by k3s
+
+        auto host = k3s_host();
+        host.add_dir("/var/lib/rancher/k3s/server/db/etcd", 0700);
+        auto etcd = scan_k3s(host);
+        CHECK(etcd.at("1.2.23").status == Status::Pass);
+        CHECK(etcd.at("1.2.26").status == Status::Pass);
+
+        auto external = k3s_host();
+        external.add_dir("/var/lib/rancher/k3s/server/db/etcd", 0700);
+        external.add_file("/etc/rancher/k3s/config.yaml",
+                          "datastore-endpoint: https://etcd:2379\n");
+        CHECK(scan_k3s(external).at("1.2.26").status == Status::Fail);
+    }
+
     TEST_CASE("without a process table the k3s server directory shows the server") {
         NoProcessTable host;
         host.add_dir("/var/lib/rancher/k3s/server/db", 0700);
