@@ -7,6 +7,7 @@
 
 #include "loader/benchmark_reader.hpp"
 #include "loader/test_item_reader.hpp"
+#include "model/targets.hpp"
 
 namespace kubeproof::loader {
 
@@ -116,12 +117,14 @@ model::Check resolve_stub(const model::Check& stub, const CheckPatch& patch,
 
 void apply_delta(model::Benchmark& bench, const model::Benchmark& base, const Delta& delta,
                  const Reporter& report) {
-    for (const auto& [key, where] : delta.drop) {
+    for (const auto& dropping : delta.drop) {
+        const std::string& key = dropping.first;
+        const model::SourceLocation& where = dropping.second;
         bool dropped = false;
         for (auto& section : bench.sections)
             for (auto& group : section.groups) {
                 auto gone = std::remove_if(group.checks.begin(), group.checks.end(),
-                                           [&](const model::Check& c) { return c.key == key; });
+                                           [&key](const model::Check& c) { return c.key == key; });
                 dropped = dropped || gone != group.checks.end();
                 group.checks.erase(gone, group.checks.end());
             }

@@ -5697,6 +5697,162 @@ class Deployment(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# k3s and RKE2: components inside the k3s server process, flags from its config files
+
+class K3sRke2(unittest.TestCase):
+    """examples/nodes/k3s-server and rke2-server: a k3s server recognised with no flag, its flags
+    from k3s's defaults, config.yaml, config.yaml.d/ and its command line with the file and line as
+    evidence; SQLite means no etcd; RKE2 judged from its static pods."""
+
+    K3S_CONFIG = "etc/rancher/k3s/config.yaml"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="k3s-", dir=CFG.tmp)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def node(self, spec, name):
+        """A fresh materialised copy of an example node that this test may change."""
+        root = os.path.join(self.dir, name)
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        proc = subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes", spec), root],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return root
+
+    def write(self, root, path, text):
+        full = os.path.join(root, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def scan(self, root, *extra, proc=None):
+        out = kubeproof("run", "--root", root, "--proc", proc or os.path.join(root, "proc"), "--format", "json",
+                        "--benchmark", "cis-1.12", *extra)
+        self.assertIn(out.returncode, (0, 1), out.stderr)
+        return by_id(json.loads(out.stdout)), out
+
+    def refs(self, result):
+        return [e["ref"] for e in result["evidence"]]
+
+    def test_k3s_server_recognised_with_no_flag(self):
+        results, _ = self.scan(self.node("k3s-server", "plain"))
+        api = results["1.2.15"]
+        self.assertEqual(api["status"], "PASS", api)
+        self.assertIn("k3s default", self.refs(api))
+        self.assertIn("kube-apiserver inside k3s server pid 812", self.refs(api))
+        # 1.2.16 (audit log path) comes from config.yaml, with its line
+        self.assertEqual(results["1.2.16"]["status"], "PASS")
+        self.assertIn("/etc/rancher/k3s/config.yaml:5", self.refs(results["1.2.16"]))
+        # the drop-in's kube-apiserver-arg+ appended to config.yaml's list
+        self.assertEqual(results["1.2.19"]["status"], "PASS", results["1.2.19"])
+        self.assertIn("/etc/rancher/k3s/config.yaml.d/50-audit-rotation.yaml:4", self.refs(results["1.2.19"]))
+        self.assertEqual(results["1.2.17"]["status"], "PASS")
+        self.assertIn("/etc/rancher/k3s/config.yaml:7", self.refs(results["1.2.17"]))
+        # the kubelet's settings come from kubelet.conf.d
+        self.assertEqual(results["4.2.1"]["status"], "PASS")
+        self.assertTrue(any(r.startswith("/var/lib/rancher/k3s/agent/etc/kubelet.conf.d/00-k3s-defaults.conf")
+                            for r in self.refs(results["4.2.1"])), self.refs(results["4.2.1"]))
+
+    def test_profiling_true_in_config_fails_with_file_and_line(self):
+        root = self.node("k3s-server", "profiling")
+        self.write(root, self.K3S_CONFIG, "write-kubeconfig-mode: \"0600\"\nkube-apiserver-arg:\n"
+                   "  - audit-log-path=/var/lib/rancher/k3s/server/logs/audit.log\n  - profiling=true\n")
+        results, _ = self.scan(root)
+        r = results["1.2.15"]
+        self.assertEqual(r["status"], "FAIL", r)
+        self.assertIn("/etc/rancher/k3s/config.yaml:4", self.refs(r))
+        self.assertIn("--profiling=true in /etc/rancher/k3s/config.yaml:4", r["actual"])
+        # a drop-in that sets the list again puts it back
+        self.write(root, "etc/rancher/k3s/config.yaml.d/90-cis.yaml", "kube-apiserver-arg:\n  - profiling=false\n")
+        results, _ = self.scan(root)
+        self.assertEqual(results["1.2.15"]["status"], "PASS")
+        self.assertIn("/etc/rancher/k3s/config.yaml.d/90-cis.yaml:2", self.refs(results["1.2.15"]))
+        # ... and one that appends (kube-apiserver-arg+) with a later value turns it on again
+        self.write(root, "etc/rancher/k3s/config.yaml.d/95-debug.yaml", "kube-apiserver-arg+: [profiling=true]\n")
+        results, _ = self.scan(root)
+        self.assertEqual(results["1.2.15"]["status"], "FAIL")
+        self.assertIn("/etc/rancher/k3s/config.yaml.d/95-debug.yaml:1", self.refs(results["1.2.15"]))
+
+    def test_command_line_overrides_the_files(self):
+        root = self.node("k3s-server", "cli")
+        cmdline = os.path.join(root, "proc", "812", "cmdline")
+        with open(cmdline, "wb") as f:
+            f.write(b"/usr/local/bin/k3s\0server\0--kube-apiserver-arg=profiling=true\0")
+        results, _ = self.scan(root)
+        r = results["1.2.15"]
+        self.assertEqual(r["status"], "FAIL")
+        self.assertIn("k3s server pid 812 command line", self.refs(r))
+        # the command line's list replaced config.yaml's: the audit path is no longer set
+        self.assertEqual(results["1.2.16"]["status"], "FAIL", results["1.2.16"])
+
+    def test_sqlite_means_section_2_is_na_with_the_reason(self):
+        results, _ = self.scan(self.node("k3s-server", "sqlite"))
+        reason = "k3s uses its SQLite datastore (/var/lib/rancher/k3s/server/db/state.db): no etcd"
+        section2 = {i: r for i, r in results.items() if i.startswith("2.")}
+        self.assertEqual(len(section2), 7)
+        for check_id, r in section2.items():
+            self.assertEqual((r["status"], r.get("reason")), ("NA", reason), check_id)
+            self.assertIn(reason, [e["value"] for e in r["evidence"]])
+
+    def test_bad_config_is_an_error_never_a_pass(self):
+        root = self.node("k3s-server", "bad")
+        self.write(root, self.K3S_CONFIG, "kube-apiserver-arg: [profiling=false\n")
+        results, out = self.scan(root)
+        r = results["1.2.15"]
+        self.assertEqual(r["status"], "ERROR", r)
+        self.assertIn("/etc/rancher/k3s/config.yaml:2:1: invalid YAML/JSON", r["reason"])
+
+    def test_rke2_gives_real_results_from_its_static_pods(self):
+        results, _ = self.scan(self.node("rke2-server", "rke2"))
+        for check_id in ("1.1.1", "1.1.3", "1.1.5", "1.1.7"):  # manifests 0600 (profile: cis)
+            self.assertEqual(results[check_id]["status"], "PASS", results[check_id])
+        self.assertIn("/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml", self.refs(results["1.1.1"]))
+        self.assertEqual(results["1.2.15"]["status"], "PASS")
+        self.assertEqual(results["2.2"]["status"], "PASS")
+        self.assertIn("/var/lib/rancher/rke2/server/db/etcd/config:4", self.refs(results["2.2"]))
+        self.assertEqual(results["1.1.12"]["status"], "PASS", results["1.1.12"])  # etcd:etcd data dir
+        self.assertEqual(results["4.2.1"]["status"], "PASS")
+        # the manifest's flag is the truth; the config line that asked for it is shown beside it
+        self.assertEqual(results["1.2.17"]["status"], "PASS")
+        self.assertEqual([(e["source"], e["ref"]) for e in results["1.2.17"]["evidence"]][-2:],
+                         [("process", "kube-apiserver pid 1502"), ("config", "/etc/rancher/rke2/config.yaml:7")])
+
+    def test_goldens(self):
+        """Each node under the generic benchmark and under its distribution's own."""
+        for spec, own in (("k3s-server", "k3s-cis-1.12"), ("rke2-server", "rke2-cis-1.12")):
+            root = self.node(spec, "golden-" + spec)
+            for bench, name in (("cis-1.12", f"{spec}.json"), (own, f"{spec}.{own}.json")):
+                out = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json",
+                                "--benchmark", bench)
+                self.assertIn(out.returncode, (0, 1), out.stderr)
+                self.assertEqual(out.stderr, "")
+                check_golden_text(self, name, normalise(out.stdout).replace(root, f"<{spec}>"))
+
+    def test_distribution_benchmarks_say_what_does_not_apply(self):
+        root = self.node("k3s-server", "na-k3s")
+        report, _ = scan_json_root(self, root, "--benchmark", "k3s-cis-1.12")
+        keyed = {r["key"]: r for r in report["results"]}
+        for key in ("apiserver.manifest.mode", "kubelet.service.mode", "kubelet.hostname-override"):
+            self.assertEqual(keyed[key]["status"], "NA", key)
+            self.assertIn("k3s", keyed[key]["reason"], key)
+        # The TLS files k3s always passes are its defaults: present, with "k3s default" as evidence.
+        self.assertEqual(keyed["apiserver.kubelet-client-cert"]["status"], "PASS")
+        self.assertIn("k3s default", json.dumps(keyed["apiserver.kubelet-client-cert"]["evidence"]))
+        # SQLite: the API server passes no etcd client files, and nothing pretends it does.
+        self.assertEqual(keyed["apiserver.etcd-cafile"]["status"], "FAIL")
+        self.assertIn("systemctl restart k3s", keyed["apiserver.profiling"]["remediation"])
+        rke2 = self.node("rke2-server", "na-rke2")
+        report, _ = scan_json_root(self, rke2, "--benchmark", "rke2-cis-1.12")
+        keyed = {r["key"]: r for r in report["results"]}
+        self.assertEqual(keyed["kubelet.service.mode"]["status"], "NA")
+        self.assertNotEqual(keyed["apiserver.manifest.mode"]["status"], "NA", "RKE2 has static pod manifests")
+
+
+# ---------------------------------------------------------------------------------------------
 # managed platforms: eks-1.8.0, gke-1.9.0 and aks-1.8 over an EKS-style worker (issue 12, items 1 and 5)
 
 MANAGED_NODE = "eks-worker"
@@ -5764,6 +5920,13 @@ metadata:
 
 def id_order(check_id):
     return tuple(int(part) for part in check_id.split("."))
+
+
+def scan_json_root(testcase, root, *extra):
+    """A JSON scan of a node root outside the fixture set: (report, returncode)."""
+    proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", *extra)
+    testcase.assertIn(proc.returncode, (0, 1), proc.stderr)
+    return json.loads(proc.stdout), proc.returncode
 
 
 def check_golden_text(testcase, name, actual):
@@ -5962,7 +6125,7 @@ def main():
                    Frameworks, BenchmarkCatalogue, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
                    EveryMode, Deployment, Upload, Packages)
-        classes += (ManagedBenchmarks, BenchmarkSelection)
+        classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
