@@ -1717,6 +1717,20 @@ class BenchmarkSelection(unittest.TestCase):
                          ("k3s-cis-1.12", "node-files"))
         self.assertTrue(report["scan"]["benchmark_warnings"][0].startswith("the Kubernetes version could not be detected"))
 
+    def test_the_k3s_and_rke2_example_servers_are_recognised_with_no_flag(self):
+        report, proc = self.scan(self.node("k3s-server"))
+        self.assertEqual(report["scan"]["benchmark"], "k3s-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"],
+                         {"rule": "node-process", "detail": "Kubernetes version unknown; k3s platform from the process "
+                                                            "'/usr/local/bin/k3s server' → k3s-cis-1.12"})
+        self.assertIn("warning: the Kubernetes version could not be detected", proc.stderr)
+        report, proc = self.scan(self.node("rke2-server"))
+        self.assertEqual(report["scan"]["benchmark"], "rke2-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "static-pod-image")
+        self.assertIn("hardened-kubernetes:v1.33.5-rke2r1-build20251015); rke2 platform → rke2-cis-1.12",
+                      report["scan"]["benchmark_selected_by"]["detail"])
+        self.assertEqual(report["scan"]["benchmark_warnings"], [])
+
     def api_scan(self, git_version, nodes):
         objects = tempfile.mkdtemp(dir=self.dir, prefix="api-")
         with open(os.path.join(objects, "nodes.json"), "w", encoding="utf-8") as f:
