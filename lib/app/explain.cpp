@@ -192,11 +192,53 @@ std::string minor_range(const std::vector<std::string>& minors) {
 
 }  // namespace
 
+namespace {
+
+// "cis-1.9" before "cis-1.10": runs of digits compare as numbers.
+bool natural_less_id(std::string_view a, std::string_view b) {
+    size_t i = 0;
+    size_t j = 0;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            size_t ie = i;
+            size_t je = j;
+            while (ie < a.size() && digit(a[ie])) ++ie;
+            while (je < b.size() && digit(b[je])) ++je;
+            std::string_view na = a.substr(i, ie - i);
+            std::string_view nb = b.substr(j, je - j);
+            while (na.size() > 1 && na.front() == '0') na.remove_prefix(1);
+            while (nb.size() > 1 && nb.front() == '0') nb.remove_prefix(1);
+            if (na.size() != nb.size()) return na.size() < nb.size();
+            if (na != nb) return na < nb;
+            i = ie;
+            j = je;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    return a.size() - i < b.size() - j;
+}
+
+}  // namespace
+
 std::string list_benchmarks(const model::Definitions& definitions) {
+    // The generic CIS versions first, oldest to newest, then each platform's.
+    std::vector<const model::Benchmark*> order;
+    for (const auto& [id, b] : definitions.benchmarks) order.push_back(&b);
+    std::sort(order.begin(), order.end(), [](const model::Benchmark* a, const model::Benchmark* b) {
+        bool ag = a->platform == "generic";
+        bool bg = b->platform == "generic";
+        if (ag != bg) return ag;
+        if (a->platform != b->platform) return a->platform < b->platform;
+        return natural_less_id(a->id, b->id);
+    });
     std::string out;
-    for (const auto& [id, b] : definitions.benchmarks) {
-        out += fmt::format("{:<14} {:<8} {:<10} {}\n", id, b.platform, minor_range(b.kubernetes),
-                           b.title);
+    for (const auto* b : order) {
+        out += fmt::format("{:<14} {:<8} {:<10} {}\n", b->id, b->platform,
+                           minor_range(b->kubernetes), b->title);
     }
     return out;
 }

@@ -20,6 +20,7 @@
 #include "k8s/resource_types.hpp"
 #include "model/targets.hpp"
 #include "parse/kube_version.hpp"
+#include "util/contains.hpp"
 
 #ifndef KUBEPROOF_VERSION
 #define KUBEPROOF_VERSION "0.0.0-dev"
@@ -107,6 +108,14 @@ std::vector<std::string> default_targets(const model::Benchmark& bench,
     if (node_wanted) {
         targets = engine::detected_targets(defs.catalogue, facts);
         if (targets.empty()) targets = node_targets(bench);
+        // A managed platform's cloud-side sections (control plane logging, managed services) are
+        // guidance about the cluster the worker belongs to: shown with the worker's own checks.
+        const bool managed =
+            bench.platform == "eks" || bench.platform == "gke" || bench.platform == "aks";
+        if (managed && util::contains(targets, std::string("node")) &&
+            !util::contains(targets, std::string("controlplane")) &&
+            has_target(bench, "controlplane"))
+            targets.insert(targets.begin(), "controlplane");
     }
     if (have_objects && has_target(bench, model::k_objects_target))
         targets.emplace_back(model::k_objects_target);

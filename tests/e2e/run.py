@@ -6053,6 +6053,16 @@ class ManagedBenchmarks(unittest.TestCase):
         results = self.results("eks-1.8.0", targets="node")
         self.assertEqual(sorted({r["target"] for r in results.values()}), ["node"])
 
+    def test_a_worker_scan_shows_the_cloud_side_guidance_by_default(self):
+        for benchmark in ("eks-1.8.0", "gke-1.9.0", "aks-1.8"):
+            report, _ = scan_json_root(self, self.root, "--benchmark", benchmark)
+            self.assertEqual(report["scan"]["targets"], ["controlplane", "node"], benchmark)
+            cloud = [r for r in report["results"] if r["target"] == "controlplane"]
+            self.assertTrue(cloud, benchmark)
+            self.assertTrue(all(r["status"] == "WARN" for r in cloud), benchmark)
+        generic, _ = scan_json_root(self, self.root, "--benchmark", "cis-1.12")
+        self.assertEqual(generic["scan"]["targets"], ["node"], "only managed platforms add their cloud sections")
+
     def test_policies_sections(self):
         eks = self.results("eks-1.8.0", "--manifests", self.objects, targets="node,policies")
         self.assertEqual(eks["4.1.7"]["status"], "WARN", "Cluster Access Manager is manual guidance")
