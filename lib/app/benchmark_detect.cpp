@@ -122,6 +122,48 @@ engine::BenchmarkChoice detect_benchmark(const model::Definitions& defs, const S
     return engine::choose_benchmark(defs, input);
 }
 
+std::optional<facts::RecordedServerArgs> recorded_server_args(k8s::ApiSource& api,
+                                                              const std::string& node_name,
+                                                              std::vector<std::string>& warnings) {
+    // A node's name is a DNS-1123 subdomain; anything else is not a node to ask for.
+    const bool dns_name = !node_name.empty() && node_name.size() <= 253 &&
+                          std::all_of(node_name.begin(), node_name.end(),
+                                      [](char c) {
+                                          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                                 c == '-' || c == '.';
+                                      }) &&
+                          node_name.front() != '-' && node_name.front() != '.' &&
+                          node_name.back() != '-' && node_name.back() != '.';
+    if (!dns_name) return std::nullopt;
+    auto node = api.get_object("/api/v1/nodes/" + node_name);
+    if (!node || !node->is_object()) return std::nullopt;
+    const auto annotations = node->value(nlohmann::json::json_pointer("/metadata/annotations"),
+                                         nlohmann::json::object());
+    if (!annotations.is_object() || !annotations.contains("k3s.io/node-args") ||
+        !annotations["k3s.io/node-args"].is_string())
+        return std::nullopt;
+    facts::RecordedServerArgs recorded;
+    recorded.how = fmt::format("annotation k3s.io/node-args of node {}", node_name);
+    auto argv =
+        nlohmann::json::parse(annotations["k3s.io/node-args"].get<std::string>(), nullptr, false);
+    bool strings = argv.is_array();
+    if (strings) {
+        for (const auto& arg : argv) {
+            if (!arg.is_string()) {
+                strings = false;
+                break;
+            }
+            recorded.argv.push_back(arg.get<std::string>());
+        }
+    }
+    if (!strings) {
+        warnings.push_back(
+            fmt::format("the {} is not a JSON list of strings: ignored", recorded.how));
+        return std::nullopt;
+    }
+    return recorded;
+}
+
 std::optional<std::string> snapshot_mismatch(const ScanOptions& options, const OpenedNode& node,
                                              const std::string& benchmark) {
     if (node.snapshot_benchmark.empty() || node.snapshot_benchmark == benchmark)

@@ -8,6 +8,7 @@
 #include "app/objects.hpp"
 #include "app/scan.hpp"
 #include "engine/benchmark_choice.hpp"
+#include "facts/distribution.hpp"
 #include "model/check.hpp"
 
 namespace kubeproof::app {
@@ -31,6 +32,13 @@ std::vector<engine::Clue> api_clues(k8s::ApiSource& api, const std::string& node
 engine::BenchmarkChoice detect_benchmark(const model::Definitions& defs, const ScanOptions& options,
                                          const OpenedNode& node, const OpenedObjects& objects,
                                          bool node_wanted);
+
+/// The k3s server arguments the API server holds for the scanned node (`node_name`, a DNS-1123
+/// name): its annotation k3s.io/node-args. None when there is no such node or annotation; an
+/// annotation that is not a JSON list of strings is a warning and ignored.
+std::optional<facts::RecordedServerArgs> recorded_server_args(k8s::ApiSource& api,
+                                                              const std::string& node_name,
+                                                              std::vector<std::string>& warnings);
 
 /// The warning when a facts snapshot was collected for another benchmark than the one chosen.
 std::optional<std::string> snapshot_mismatch(const ScanOptions& options, const OpenedNode& node,

@@ -60,9 +60,10 @@ std::optional<ScanError> unreadable_root(const host::Host& host, const std::stri
 
 util::Expected<engine::NodeFacts, ScanError> scan_node(
     const host::Host& host, const model::Catalogue& catalogue,
-    const std::vector<const model::Check*>& checks, const std::string& root) {
+    const std::vector<const model::Check*>& checks, const std::string& root,
+    const facts::RecordedServerArgs* recorded) {
     if (auto unreadable = unreadable_root(host, root)) return util::unexpected(*unreadable);
-    engine::NodeFacts facts = facts::collect(host, catalogue, checks);
+    engine::NodeFacts facts = facts::collect(host, catalogue, checks, {}, recorded);
     if (!facts.process_error.empty()) {
         return util::unexpected(
             ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});

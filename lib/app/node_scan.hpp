@@ -10,6 +10,7 @@
 
 #include "app/scan.hpp"
 #include "engine/node_facts.hpp"
+#include "facts/distribution.hpp"
 #include "host/host.hpp"
 #include "model/check.hpp"
 #include "util/expected.hpp"
@@ -39,6 +40,7 @@ std::optional<ScanError> unreadable_root(const host::Host& host, const std::stri
 /// the message) or its process table is unreadable.
 util::Expected<engine::NodeFacts, ScanError> scan_node(
     const host::Host& host, const model::Catalogue& catalogue,
-    const std::vector<const model::Check*>& checks, const std::string& root);
+    const std::vector<const model::Check*>& checks, const std::string& root,
+    const facts::RecordedServerArgs* recorded = nullptr);
 
 }  // namespace kubeproof::app

@@ -313,8 +313,14 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     engine::NodeFacts facts;
     facts.hostname = host.hostname();
     if (node_wanted) {
-        auto scanned =
-            scan_node(host, defs.catalogue, engine::selected_checks(bench, selection), node->root);
+        // k3s hides its arguments; the API server keeps them on the node object.
+        std::optional<facts::RecordedServerArgs> recorded;
+        if (objects->api != nullptr)
+            recorded = recorded_server_args(
+                *objects->api, options.node_name.empty() ? host.hostname() : options.node_name,
+                warnings);
+        auto scanned = scan_node(host, defs.catalogue, engine::selected_checks(bench, selection),
+                                 node->root, recorded ? &*recorded : nullptr);
         if (!scanned) return util::unexpected(scanned.error());
         facts = std::move(*scanned);
     }

@@ -197,11 +197,11 @@ void gather_tree(const host::Host& host, const std::string& root, engine::NodeFa
 }
 
 engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
-                          const std::vector<const model::Check*>& checks,
-                          const WalkLimits& limits) {
+                          const std::vector<const model::Check*>& checks, const WalkLimits& limits,
+                          const RecordedServerArgs* recorded) {
     engine::NodeFacts facts;
     facts.hostname = host.hostname();
-    discover_components(host, catalogue, facts);
+    discover_components(host, catalogue, facts, recorded);
     for (const model::Check* check : checks) {
         std::string component =
             check->components.empty() ? std::string() : check->components.front();

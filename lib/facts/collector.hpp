@@ -1,5 +1,7 @@
 #pragma once
 
+#include "facts/distribution.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +22,8 @@ struct WalkLimits {
 /// directory trees their tests name, and the documents they read. All I/O goes through `host`.
 engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
                           const std::vector<const model::Check*>& checks,
-                          const WalkLimits& limits = {});
+                          const WalkLimits& limits = {},
+                          const RecordedServerArgs* recorded = nullptr);
 
 /// Walks the directory tree at `root` into `facts.trees[root]`, stat'ing every entry into
 /// `facts.files`; every directory it could not list, or where a limit stopped it, is recorded

@@ -379,13 +379,13 @@ std::map<std::string, std::string> static_pod_env(const parse::Document& manifes
 }
 
 void discover_components(const host::Host& host, const model::Catalogue& catalogue,
-                         engine::NodeFacts& facts) {
+                         engine::NodeFacts& facts, const RecordedServerArgs* recorded) {
     auto processes = host.processes();
     if (!processes) facts.process_error = processes.error().message;
     const std::vector<host::Process> none;
     const auto& table = processes ? *processes : none;
     const auto distributions =
-        distribution_facts(host, catalogue, processes ? &*processes : nullptr, facts);
+        distribution_facts(host, catalogue, processes ? &*processes : nullptr, facts, recorded);
     // The component that runs static pods first: the others' manifests are in its directory.
     for (const auto& [id, component] : catalogue.components) {
         if (!component.static_pods) continue;

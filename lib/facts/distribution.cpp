@@ -163,7 +163,7 @@ std::map<std::string, engine::ConfigFlag> asked_flags(const model::EmbeddedCompo
 
 DistributionFacts distribution_facts(const host::Host& host, const model::Catalogue& catalogue,
                                      const std::vector<host::Process>* processes,
-                                     engine::NodeFacts& facts) {
+                                     engine::NodeFacts& facts, const RecordedServerArgs* recorded) {
     DistributionFacts out;
     for (const auto& [id, d] : catalogue.distributions) {
         auto server = find_server(host, d, processes);
@@ -172,6 +172,10 @@ DistributionFacts distribution_facts(const host::Host& host, const model::Catalo
         std::set<std::string> keys;
         for (const auto& [cid, e] : d.components) keys.insert(e.args_key);
         if (!d.datastore_key.empty()) keys.insert(d.datastore_key);
+        // Only an in-process server (k3s) records its arguments this way; RKE2's truth is its pods.
+        if (recorded != nullptr && d.in_process && !recorded->argv.empty() &&
+            recorded->argv.front() == "server")
+            merge_server_args(config, recorded->argv, 1, keys, recorded->how, "api");
         if (server->pid != 0)
             merge_server_args(config, server->argv, 2, keys, server->how + " command line");
         for (const auto& error : config.errors) facts.warnings.push_back(error);

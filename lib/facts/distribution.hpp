@@ -22,11 +22,22 @@ struct DistributionFacts {
     std::map<std::string, std::map<std::string, engine::ConfigFlag>> config_flags;
 };
 
+/// A server's arguments as the cluster recorded them: k3s writes its command line, config file
+/// values included, to its node's annotation k3s.io/node-args when it starts (argv without the
+/// binary: "server", "--kube-apiserver-arg", "profiling=false", ...).
+struct RecordedServerArgs {
+    std::vector<std::string> argv;
+    std::string how;  ///< "annotation k3s.io/node-args of node cp-1"
+};
+
 /// Finds the distributions' server processes (or, when the table could not be read and
 /// `processes` is null, their server directories) and reads their config. Config files that
 /// cannot be read or understood become warnings and make embedded components' flags unknown.
+/// `recorded`, when given, is applied after the config files and before a visible command line:
+/// it is what the running server started with, where the files may have changed since.
 DistributionFacts distribution_facts(const host::Host& host, const model::Catalogue& catalogue,
                                      const std::vector<host::Process>* processes,
-                                     engine::NodeFacts& facts);
+                                     engine::NodeFacts& facts,
+                                     const RecordedServerArgs* recorded = nullptr);
 
 }  // namespace kubeproof::facts

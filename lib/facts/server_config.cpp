@@ -74,7 +74,8 @@ std::optional<std::string> server_arg(const std::vector<std::string>& argv, size
 }
 
 void merge_server_args(ServerConfig& config, const std::vector<std::string>& argv, size_t first,
-                       const std::set<std::string>& keys, const std::string& how) {
+                       const std::set<std::string>& keys, const std::string& how,
+                       const std::string& source) {
     std::map<std::string, std::vector<ServerValue>> given;
     for (size_t i = first; i < argv.size(); ++i) {
         const std::string& arg = argv[i];
@@ -83,9 +84,9 @@ void merge_server_args(ServerConfig& config, const std::vector<std::string>& arg
         const std::string key = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
         if (keys.count(key) == 0) continue;
         if (eq != std::string::npos) {
-            given[key].push_back({arg.substr(eq + 1), {"process", how}});
+            given[key].push_back({arg.substr(eq + 1), {source, how}});
         } else if (i + 1 < argv.size()) {
-            given[key].push_back({argv[++i], {"process", how}});
+            given[key].push_back({argv[++i], {source, how}});
         }
     }
     // On the command line a list replaces the files' list whole.

@@ -33,9 +33,11 @@ struct ServerConfig {
 void merge_server_file(ServerConfig& config, const parse::Document& file);
 
 /// Applies the server's command line from argv[first]: each of `keys` given as `--key=value` or
-/// `--key value` (every occurrence, in order) replaces what the files set for that key.
+/// `--key value` (every occurrence, in order) replaces what the files set for that key. `source`
+/// is the evidence kind of its values ("process"; "api" for the node annotation that records it).
 void merge_server_args(ServerConfig& config, const std::vector<std::string>& argv, size_t first,
-                       const std::set<std::string>& keys, const std::string& how);
+                       const std::set<std::string>& keys, const std::string& how,
+                       const std::string& source = "process");
 
 /// The value of `--name`/`--name=value` (or `short_name`) in argv[first..], if given.
 std::optional<std::string> server_arg(const std::vector<std::string>& argv, size_t first,

@@ -1767,6 +1767,36 @@ class BenchmarkSelection(unittest.TestCase):
         self.assertEqual((report["scan"]["benchmark"], report["scan"]["benchmark_selected_by"]["rule"]),
                          ("k3s-cis-1.12", "api-version"))
 
+    def test_k3s_arguments_recorded_on_its_node_object_are_a_flag_source(self):
+        """k3s hides its command line; the API server keeps it in the node's k3s.io/node-args."""
+        objects = tempfile.mkdtemp(dir=self.dir, prefix="api-")
+        args = json.dumps(["server", "--write-kubeconfig-mode", "0600", "--kube-apiserver-arg", "profiling=true"])
+        nodes = [{"apiVersion": "v1", "kind": "Node",
+                  "metadata": {"name": "k3s-1", "annotations": {"k3s.io/node-args": args}},
+                  "status": {"nodeInfo": {"kubeletVersion": "v1.33.4+k3s1"}}},
+                 {"apiVersion": "v1", "kind": "Node",
+                  "metadata": {"name": "other", "annotations": {"k3s.io/node-args": "not json"}}}]
+        with open(os.path.join(objects, "nodes.json"), "w", encoding="utf-8") as f:
+            json.dump(nodes, f)
+        server = FakeApiServer(objects, "--git-version", "v1.33.4+k3s1")
+        try:
+            config = server.kubeconfig(os.path.join(self.dir, f"kubeconfig-{server.port}.json"))
+            root = self.node("k3s-server")
+            report, _ = self.scan(root, "--kubeconfig", config, "--node-name", "k3s-1",
+                                  "--targets", "master", "--check", "1.2.15")
+            (result,) = report["results"]
+            self.assertEqual(result["status"], "FAIL")
+            self.assertIn({"source": "api", "ref": "annotation k3s.io/node-args of node k3s-1",
+                           "value": "--profiling=true"},
+                          [{k: e[k] for k in ("source", "ref", "value")} for e in result["evidence"]])
+            # Another node's arguments are never used for this one; a bad annotation is a warning.
+            report, proc = self.scan(root, "--kubeconfig", config, "--node-name", "other",
+                                     "--targets", "master", "--check", "1.2.15")
+            self.assertEqual(report["results"][0]["status"], "PASS")
+            self.assertIn("annotation k3s.io/node-args of node other is not a JSON list of strings", proc.stderr)
+        finally:
+            server.stop()
+
     def test_list_benchmarks_shows_platform_and_range(self):
         proc = kubeproof("list", "benchmarks")
         self.assertEqual(proc.returncode, 0, proc.stderr)
