@@ -5868,6 +5868,23 @@ class OwnControls(unittest.TestCase):
                 self.assertNotIn(canary, text, f"{fmt} shows a credential")  # ... its values are not
         self.assertIn("DB_PASSWORD", outputs["text"])  # the variable is named
 
+    def test_a_syntax_error_on_a_credential_line_does_not_quote_it(self):
+        # The diagnostic of an invalid manifest quotes the offending line on stderr (CI logs keep it):
+        # a secret-named key's value on it is redacted, in YAML and in JSON.
+        cases = {"bad-credential.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: a}\n"
+                                        "data:\n  db-password: kp-canary-yaml-31f0: [\n",
+                 "bad-credential.json": '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"},\n'
+                                        ' "data": {"api-token": "kp-canary-json-8d2e" "x": 1}}\n'}
+        for name, text in cases.items():
+            path = os.path.join(CFG.tmp, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            proc = kubeproof("run", "--benchmark", CONTROLS, "--targets", "policies", "--manifests", path)
+            self.assertEqual((proc.returncode, proc.stdout), (2, ""), proc.stderr)
+            self.assertIn(f"{name}:", proc.stderr)
+            self.assertIn("[redacted]", proc.stderr)
+            self.assertNotIn("kp-canary", proc.stderr)
+
     def test_peer_fixtures(self):
         # Online Boutique (release/kubernetes-manifests.yaml, what users apply): twelve Deployments of
         # one replica each, no PodDisruptionBudget, no Namespace, no Ingress. No workload runs more
