@@ -146,7 +146,8 @@ util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(
     for (const auto* c : checks) {
         if (c->is_policy_check()) policy_checks.push_back(c);
     }
-    std::vector<model::ResourceType> types = k8s::policy_resource_types();
+    std::vector<model::ResourceType> types =
+        engine::types_read_by(policy_checks, k8s::policy_resource_types());
     for (auto& type : types) type.ignored_fields = engine::fields_never_read(type.kind);
     engine::PolicyRun run(policy_checks, types);
     const auto outcomes = source.list_all(

@@ -448,4 +448,21 @@ std::vector<std::string> fields_never_read(const std::string& kind) {
     return fields;
 }
 
+std::vector<model::ResourceType> types_read_by(const std::vector<const model::Check*>& checks,
+                                               const std::vector<model::ResourceType>& types) {
+    std::set<std::string> read;
+    for (const auto* check : checks) {
+        std::vector<const model::TestItem*> tests;
+        objects_tests(check->test, tests);
+        for (const auto* test : tests) {
+            for (const auto& need : needed_types(*test, types)) read.insert(need.name);
+        }
+    }
+    std::vector<model::ResourceType> out;
+    for (const auto& type : types) {
+        if (read.count(type.name()) != 0) out.push_back(type);
+    }
+    return out;
+}
+
 }  // namespace kubeproof::engine

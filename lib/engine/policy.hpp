@@ -18,6 +18,12 @@ namespace kubeproof::engine {
 /// of Pods and workloads: no pod iterator view shows it). Sources may leave them out.
 std::vector<std::string> fields_never_read(const std::string& kind);
 
+/// The types of `types` that `checks` read (the kinds they judge and their context kinds), in the
+/// order given: a scan lists only these, so that a benchmark that never looks at ConfigMaps needs
+/// no permission to list them.
+std::vector<model::ResourceType> types_read_by(const std::vector<const model::Check*>& checks,
+                                               const std::vector<model::ResourceType>& types);
+
 /// A policy condition in words ("securityContext.privileged is true and not (...)").
 std::string describe_condition(const model::Condition& condition);
 

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/policy_controls.hpp"
+
 namespace kubeproof::engine {
 
 namespace {
@@ -225,6 +227,7 @@ void container_items(const json& object, const ItemSink& sink) {
                 view["securityContext"] = effective_security_context(*spec, container);
                 view["effectiveCapabilities"] = effective_capabilities(view["securityContext"]);
                 view["containerType"] = list;
+                view["imagePin"] = image_pin(container.value("image", ""));
                 view["pod"] = *spec;
                 sink({std::move(view),
                       fmt::format("{}[{}] ({})", list, i, container.value("name", "?"))});

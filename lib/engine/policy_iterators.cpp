@@ -4,13 +4,15 @@
 
 #include <fmt/format.h>
 
+#include "engine/policy_controls.hpp"
+
 namespace kubeproof::engine {
 
 namespace {
 
 using nlohmann::json;
 
-std::string meta(const json& object, const char* field) {
+std::string object_meta(const json& object, const char* field) {
     const auto m = object.find("metadata");
     if (m == object.end() || !m->is_object()) return {};
     const auto value = m->find(field);
@@ -26,7 +28,7 @@ void pod(const json& object, const model::Origin&, const PolicyContext& context,
     pod_items(
         object,
         [&](const std::string& account) {
-            return context.automount(meta(object, "namespace"), account);
+            return context.automount(object_meta(object, "namespace"), account);
         },
         sink);
 }
@@ -76,8 +78,76 @@ void whole(const json& object, const model::Origin&, const PolicyContext&, const
 void a_namespace(const json& ns, const model::Origin&, const PolicyContext& context,
                  const ItemSink& sink) {
     json view = ns;
-    view["networkPolicies"] = context.network_policies(meta(ns, "name"));
+    view["networkPolicies"] = context.network_policies(object_meta(ns, "name"));
     sink({std::move(view), "", ""});
+}
+
+// kubeproof's own controls (checks/k8s-controls-1.0, engine/policy_controls.hpp).
+
+void workload(const json& object, const model::Origin&, const PolicyContext& context,
+              const ItemSink& sink) {
+    workload_items(object, context.objects("PodDisruptionBudget"), sink);
+}
+
+/// Gatekeeper constraints are instances of kinds their templates define; these are the ones of the
+/// gatekeeper-library's pod security policies, which kubeproof lists (k8s/resource_types.cpp).
+const std::vector<std::string>& gatekeeper_kinds() {
+    static const std::vector<std::string> k_kinds = {
+        "K8sPSPPrivilegedContainer", "K8sPSPHostNamespace",
+        "K8sPSPAllowPrivilegeEscalationContainer", "K8sPSPCapabilities"};
+    return k_kinds;
+}
+
+void namespace_controls(const json& ns, const model::Origin&, const PolicyContext& context,
+                        const ItemSink& sink) {
+    const std::string name = object_meta(ns, "name");
+    NamespaceControls controls;
+    for (const char* kind : {"NetworkPolicy", "CiliumNetworkPolicy"}) {
+        for (const auto& stored : context.objects(kind)) {
+            if (object_meta(stored.object, "namespace") != name) continue;
+            const std::string ref = fmt::format("{} {}", kind, object_meta(stored.object, "name"));
+            if (denies_by_default(stored.object, true)) controls.deny_ingress.push_back(ref);
+            if (denies_by_default(stored.object, false)) controls.deny_egress.push_back(ref);
+        }
+    }
+    for (const auto& stored : context.objects("ResourceQuota"))
+        controls.resource_quotas += object_meta(stored.object, "namespace") == name ? 1 : 0;
+    for (const auto& stored : context.objects("LimitRange"))
+        controls.limit_ranges += object_meta(stored.object, "namespace") == name ? 1 : 0;
+    std::vector<std::string> admission = {"ClusterPolicy", "Policy"};
+    admission.insert(admission.end(), gatekeeper_kinds().begin(), gatekeeper_kinds().end());
+    for (const auto& kind : admission) {
+        for (const auto& stored : context.objects(kind)) {
+            if (enforces_in(stored.object, name))
+                controls.enforcing.push_back(
+                    fmt::format("{} {}", kind, object_meta(stored.object, "name")));
+        }
+    }
+    sink({namespace_controls_view(ns, controls), "", ""});
+}
+
+void ingress_host(const json& ingress, const model::Origin&, const PolicyContext&,
+                  const ItemSink& sink) {
+    ingress_host_items(ingress, sink);
+}
+
+void workload_credential(const json& object, const model::Origin&, const PolicyContext&,
+                         const ItemSink& sink) {
+    workload_credential_items(object, sink);
+}
+
+void configmap_credential(const json& configmap, const model::Origin&, const PolicyContext&,
+                          const ItemSink& sink) {
+    configmap_credential_items(configmap, sink);
+}
+
+std::vector<std::string> namespace_control_kinds() {
+    std::vector<std::string> kinds = {
+        "NetworkPolicy", "CiliumNetworkPolicy",      "ResourceQuota",
+        "LimitRange",    "kyverno.io/ClusterPolicy", "kyverno.io/Policy"};
+    for (const auto& kind : gatekeeper_kinds())
+        kinds.push_back("constraints.gatekeeper.sh/" + kind);
+    return kinds;
 }
 
 std::vector<std::string> pod_kinds() {
@@ -99,6 +169,15 @@ const std::vector<PolicyIterator>& policy_iterators() {
         {"service-account", false, {"ServiceAccount"}, {}, whole},
         {"namespace", false, {"Namespace"}, {"NetworkPolicy", "CiliumNetworkPolicy"}, a_namespace},
         {"object", false, {}, {}, whole},
+        {"workload",
+         true,
+         {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"},
+         {"policy/PodDisruptionBudget"},
+         workload},
+        {"namespace-controls", false, {"Namespace"}, namespace_control_kinds(), namespace_controls},
+        {"ingress-host", false, {"networking.k8s.io/Ingress"}, {}, ingress_host},
+        {"workload-credential", true, pod_kinds(), {}, workload_credential},
+        {"configmap-credential", false, {"ConfigMap"}, {}, configmap_credential},
     };
     return k_iterators;
 }
@@ -138,9 +217,8 @@ std::optional<bool> PolicyContext::automount(const std::string& ns, const std::s
         for (const auto& stored : objects("ServiceAccount")) {
             const json& value = stored.object.value("automountServiceAccountToken", json());
             if (value.is_boolean())
-                m_automount
-                    .index[meta(stored.object, "namespace") + "/" + meta(stored.object, "name")] =
-                    value.get<bool>();
+                m_automount.index[object_meta(stored.object, "namespace") + "/" +
+                                  object_meta(stored.object, "name")] = value.get<bool>();
         }
     }
     const auto it = m_automount.index.find(ns + "/" + name);
@@ -152,7 +230,7 @@ int PolicyContext::network_policies(const std::string& ns) const {
         m_network_policies = {count({"NetworkPolicy", "CiliumNetworkPolicy"}), {}};
         for (const char* kind : {"NetworkPolicy", "CiliumNetworkPolicy"}) {
             for (const auto& stored : objects(kind))
-                ++m_network_policies.index[meta(stored.object, "namespace")];
+                ++m_network_policies.index[object_meta(stored.object, "namespace")];
         }
     }
     const auto it = m_network_policies.index.find(ns);

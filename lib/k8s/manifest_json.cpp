@@ -11,6 +11,7 @@
 #include "k8s/manifest_identity.hpp"
 #include "k8s/object_builder.hpp"
 #include "local/manifest_files.hpp"
+#include "parse/redact.hpp"
 
 namespace kubeproof::k8s {
 
@@ -241,9 +242,10 @@ private:
     void add_span(size_t offset, size_t length, const Spot& spot, const Identity& found,
                   const Identity& defaults);
     Spot last_read();
+    // The quoted line goes to stderr and CI logs: a secret-named key's value is redacted first.
     void error(const Spot& spot, std::string message) {
         m_diagnostics.add_quoted(m_file, spot.place.line, spot.place.column, std::move(message),
-                                 m_input.line(spot.line_start));
+                                 parse::redact_secrets(m_input.line(spot.line_start)));
     }
 
     TextInput& m_input;

@@ -31,6 +31,20 @@ constexpr Row k_rows[] = {
     {"kyverno.io", "v1", "clusterpolicies", "ClusterPolicy", false, 0},
     {"kyverno.io", "v1", "policies", "Policy", true, 0},
     {"templates.gatekeeper.sh", "v1", "constrainttemplates", "ConstraintTemplate", false, 0},
+    // kubeproof's own controls (checks/k8s-controls-1.0): what protects, bounds and exposes
+    // workloads, and where credentials get written.
+    {"policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, 0},
+    {"", "v1", "resourcequotas", "ResourceQuota", true, 0},
+    {"", "v1", "limitranges", "LimitRange", true, 0},
+    {"", "v1", "configmaps", "ConfigMap", true, 0},
+    {"networking.k8s.io", "v1", "ingresses", "Ingress", true, 0},
+    {"constraints.gatekeeper.sh", "v1beta1", "k8spspprivilegedcontainer",
+     "K8sPSPPrivilegedContainer", false, 0},
+    {"constraints.gatekeeper.sh", "v1beta1", "k8spsphostnamespace", "K8sPSPHostNamespace", false,
+     0},
+    {"constraints.gatekeeper.sh", "v1beta1", "k8spspallowprivilegeescalationcontainer",
+     "K8sPSPAllowPrivilegeEscalationContainer", false, 0},
+    {"constraints.gatekeeper.sh", "v1beta1", "k8spspcapabilities", "K8sPSPCapabilities", false, 0},
     {"apps", "v1", "deployments", "Deployment", true, 1},
     {"apps", "v1", "statefulsets", "StatefulSet", true, 1},
     {"apps", "v1", "daemonsets", "DaemonSet", true, 1},
@@ -44,7 +58,7 @@ constexpr Row k_rows[] = {
 /// Kubernetes' own groups are served by every cluster; the others are add-ons' CRDs.
 bool builtin_group(const std::string& group) {
     static const std::set<std::string> k_builtin = {
-        "", "apps", "batch", "rbac.authorization.k8s.io", "networking.k8s.io"};
+        "", "apps", "batch", "rbac.authorization.k8s.io", "networking.k8s.io", "policy"};
     return k_builtin.count(group) != 0;
 }
 

@@ -6138,6 +6138,207 @@ def materialise():
             raise RuntimeError(f"materialize.py {node} failed:\n{proc.stdout}{proc.stderr}")
 
 
+# ---------------------------------------------------------------------------------------------
+# kubeproof's own controls (checks/k8s-controls-1.0, issue 15 item 1)
+
+CONTROLS = "k8s-controls-1.0"
+CONTROLS_FIXTURES = os.path.join("tests", "fixtures", "controls")  # under CFG.source
+# The literal credentials of tests/fixtures/controls/cluster.yaml: made up, found, and never shown.
+CONTROLS_CANARIES = ["kp-canary-env-5e1d9a", "AKIAKUBEPROOFCANARY1", "kp-canary-cm-0b7c44", "kp-canary-url-91aa"]
+CONTROLS_RESOURCES = {
+    "Namespace": "namespaces", "NetworkPolicy": "networkpolicies", "CiliumNetworkPolicy": "ciliumnetworkpolicies",
+    "ClusterPolicy": "clusterpolicies", "ResourceQuota": "resourcequotas", "LimitRange": "limitranges",
+    "Deployment": "deployments", "PodDisruptionBudget": "poddisruptionbudgets", "CronJob": "cronjobs",
+    "ConfigMap": "configmaps", "Ingress": "ingresses", "StatefulSet": "statefulsets",
+}
+
+
+class OwnControls(unittest.TestCase):
+    """k8s-controls-1.0 over our fixtures, as manifests and through the fake API server with the same
+    verdicts; the canary credentials in no output format; the peer fixtures' verdicts written down."""
+
+    # key -> (status, the objects of its findings, sorted). cluster.yaml says why each one is there.
+    EXPECTED = {
+        "network.default-deny": ("FAIL", ["Namespace allow-only", "Namespace kyverno-ns"]),
+        "network.default-deny-egress": ("FAIL", ["Namespace allow-only", "Namespace kyverno-ns",
+                                                 "Namespace privileged-ns"]),
+        "transport.ingress-tls": ("FAIL", ["Ingress shop/web"]),
+        "availability.disruption-budget": ("FAIL", ["Deployment shop/cache", "Deployment shop/web"]),
+        "availability.probes": ("FAIL", ["Deployment allow-only/worker"]),
+        "availability.redundancy": ("FAIL", ["Deployment allow-only/worker"]),
+        "resources.limits": ("FAIL", ["Deployment allow-only/worker"]),
+        "resources.namespace-quota": ("FAIL", ["Namespace allow-only", "Namespace kyverno-ns",
+                                               "Namespace privileged-ns"]),
+        "secrets.hardcoded": ("FAIL", ["ConfigMap allow-only/app-config", "ConfigMap allow-only/app-config",
+                                       "Deployment allow-only/worker", "Deployment allow-only/worker"]),
+        "images.pinned": ("FAIL", ["CronJob shop/report", "Deployment allow-only/worker"]),
+        "admission.enforced": ("FAIL", ["Namespace allow-only", "Namespace privileged-ns"]),
+    }
+
+    def fixture(self, name):
+        return os.path.join(CFG.source, CONTROLS_FIXTURES, name)
+
+    def scan(self, *args, fmt="json"):
+        proc = kubeproof("run", "--benchmark", CONTROLS, "--targets", "policies", "--format", fmt, *args)
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        return proc
+
+    def by_key(self, proc):
+        report = json.loads(proc.stdout)
+        self.assertEqual(report["scan"]["benchmark"], CONTROLS)
+        return {r["key"]: r for r in report["results"]}
+
+    def api_scan(self, manifest, fmt="json"):
+        try:
+            import yaml  # noqa: PLC0415 - optional, as for the other API tests
+        except ImportError:
+            self.skipTest("PyYAML is missing: the fixture cannot be loaded into the fake API server")
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl is missing: the fake API server cannot make its certificates")
+        directory = tempfile.mkdtemp(dir=CFG.tmp, prefix="controls-api-")
+        store = {}
+        with open(manifest, encoding="utf-8") as f:
+            for obj in yaml.safe_load_all(f):
+                if isinstance(obj, dict):
+                    store.setdefault(CONTROLS_RESOURCES[obj["kind"]], []).append(obj)
+        for resource, items in store.items():
+            with open(os.path.join(directory, resource + ".json"), "w", encoding="utf-8") as f:
+                json.dump(items, f)
+        server = FakeApiServer(directory)
+        try:
+            config = server.kubeconfig(os.path.join(directory, "kubeconfig.json"))
+            return self.scan("--kubeconfig", config, fmt=fmt)
+        finally:
+            server.stop()
+
+    def assert_expected(self, results, source):
+        self.assertEqual(sorted(results), sorted(self.EXPECTED))
+        for key, (status, refs) in self.EXPECTED.items():
+            r = results[key]
+            self.assertEqual(r["status"], status, f"{source} {key}: {r.get('actual')} {r.get('reason')}")
+            self.assertEqual(sorted(bare_ref(e["ref"]) if source == "api" else e["ref"] for e in r["evidence"]),
+                             sorted(bare_ref(x) for x in refs) if source == "api" else refs, f"{source} {key}")
+            self.assertTrue(all(e["source"] == source for e in r["evidence"]), key)
+            self.assertTrue(r["automated"], key)
+
+    def test_manifest_verdicts_and_evidence(self):
+        results = self.by_key(self.scan("--manifests", self.fixture("cluster.yaml")))
+        self.assert_expected(results, "manifest")
+        # Evidence names the object, the item and file:line, and says why.
+        cluster = self.fixture("cluster.yaml")
+        for r in results.values():
+            for e in r["evidence"]:
+                self.assertEqual(os.path.realpath(e["file"]), os.path.realpath(cluster), e)
+                self.assertGreater(e["line"], 0, e)
+        values = lambda key: sorted(e["value"] for e in results[key]["evidence"])  # noqa: E731
+        self.assertIn("containers[0] (worker) env DB_PASSWORD: "
+                      "credential=variable named like a credential with a literal value", values("secrets.hardcoded"))
+        self.assertIn("containers[0] (worker) env AWS_ACCESS_KEY_ID: credential=AWS access key id",
+                      values("secrets.hardcoded"))
+        self.assertIn("data database_url: credential=URL with a password", values("secrets.hardcoded"))
+        self.assertTrue(any("podSecurityEnforce=privileged" in v for v in values("admission.enforced")))
+        self.assertTrue(any("imagePin=latest" in v and "image=busybox:latest" in v for v in values("images.pinned")))
+        self.assertTrue(any("imagePin=untagged" in v for v in values("images.pinned")))
+        self.assertEqual(values("transport.ingress-tls"), ["rules[1] (admin.example.com): tls=false"])
+        self.assertTrue(any("protectingBudgets=[]" in v and "replicas=2" in v
+                            for v in values("availability.disruption-budget")))  # cache: a budget that allows 2 of 2
+
+    def test_a_compliant_namespace_passes_every_control(self):
+        results = self.by_key(self.scan("--manifests", self.fixture("compliant.yaml")))
+        self.assertEqual(sorted(results), sorted(self.EXPECTED))
+        for key, r in results.items():
+            self.assertEqual(r["status"], "PASS", f"{key}: {r.get('actual')} {r.get('evidence')}")
+
+    def test_the_api_gives_the_same_verdicts(self):
+        for name in ("cluster.yaml", "compliant.yaml"):
+            manifests = self.by_key(self.scan("--manifests", self.fixture(name)))
+            api = self.by_key(self.api_scan(self.fixture(name)))
+            self.assertEqual({k: r["status"] for k, r in api.items()}, {k: r["status"] for k, r in manifests.items()},
+                             name)
+            self.assertEqual({k: sorted(bare_ref(e["ref"]) for e in r["evidence"]) for k, r in api.items()},
+                             {k: sorted(bare_ref(e["ref"]) for e in r["evidence"]) for k, r in manifests.items()}, name)
+        self.assert_expected(self.by_key(self.api_scan(self.fixture("cluster.yaml"))), "api")
+
+    def test_no_canary_in_any_output_format(self):
+        cluster = self.fixture("cluster.yaml")
+        aws = ("--aws-account-id", "123456789012", "--aws-region", "eu-west-1")
+        outputs = {}
+        for fmt in ("text", "json", "junit", "sarif", "ocsf", "asff"):
+            proc = self.scan("--manifests", cluster, *(aws if fmt == "asff" else ()), fmt=fmt)
+            self.assertEqual(proc.returncode, 1, proc.stderr)  # the findings fail the run
+            outputs[fmt] = proc.stdout + proc.stderr
+        outputs["api-json"] = (lambda p: p.stdout + p.stderr)(self.api_scan(cluster))
+        for fmt, text in outputs.items():
+            self.assertIn("KC.4.1", text, fmt)  # the check is there ...
+            for canary in CONTROLS_CANARIES:
+                self.assertNotIn(canary, text, f"{fmt} shows a credential")  # ... its values are not
+        self.assertIn("DB_PASSWORD", outputs["text"])  # the variable is named
+
+    def test_a_syntax_error_on_a_credential_line_does_not_quote_it(self):
+        # The diagnostic of an invalid manifest quotes the offending line on stderr (CI logs keep it):
+        # a secret-named key's value on it is redacted, in YAML and in JSON.
+        cases = {"bad-credential.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: a}\n"
+                                        "data:\n  db-password: kp-canary-yaml-31f0: [\n",
+                 "bad-credential.json": '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"},\n'
+                                        ' "data": {"api-token": "kp-canary-json-8d2e" "x": 1}}\n'}
+        for name, text in cases.items():
+            path = os.path.join(CFG.tmp, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            proc = kubeproof("run", "--benchmark", CONTROLS, "--targets", "policies", "--manifests", path)
+            self.assertEqual((proc.returncode, proc.stdout), (2, ""), proc.stderr)
+            self.assertIn(f"{name}:", proc.stderr)
+            self.assertIn("[redacted]", proc.stderr)
+            self.assertNotIn("kp-canary", proc.stderr)
+
+    def test_peer_fixtures(self):
+        # Online Boutique (release/kubernetes-manifests.yaml, what users apply): twelve Deployments of
+        # one replica each, no PodDisruptionBudget, no Namespace, no Ingress. No workload runs more
+        # than one replica, so none needs a budget: disruption-budget PASSes, and the missing
+        # redundancy is redundancy's finding, for all twelve. Images carry release tags (v0.10.6,
+        # redis:alpine); the loadgenerator has no probes and its init container no resources.
+        boutique = self.by_key(self.scan("--manifests", peer("GoogleCloudPlatform-microservices-demo", "release",
+                                                            "kubernetes-manifests.yaml")))
+        expected = {"availability.disruption-budget": "PASS", "availability.redundancy": "FAIL",
+                    "availability.probes": "FAIL", "resources.limits": "FAIL", "secrets.hardcoded": "PASS",
+                    "images.pinned": "PASS", "network.default-deny": "NA", "network.default-deny-egress": "NA",
+                    "resources.namespace-quota": "NA", "admission.enforced": "NA", "transport.ingress-tls": "NA"}
+        self.assertEqual({k: r["status"] for k, r in boutique.items()}, expected)
+        redundancy = boutique["availability.redundancy"]["evidence"]
+        self.assertEqual(len(redundancy), 12)
+        self.assertTrue(all(e["value"] == "replicas=1, spreadAcross=[]" for e in redundancy), redundancy)
+        self.assertEqual([e["ref"] for e in boutique["availability.probes"]["evidence"]], ["Deployment loadgenerator"])
+        # The skaffold sources (kubernetes-manifests/) name bare images that skaffold fills in: untagged.
+        sources = self.by_key(self.scan("--manifests", peer("GoogleCloudPlatform-microservices-demo",
+                                                           "kubernetes-manifests")))
+        self.assertEqual(sources["images.pinned"]["status"], "FAIL")
+        self.assertTrue(all("imagePin=untagged" in e["value"] for e in sources["images.pinned"]["evidence"]))
+        # kubernetes-goat: its credentials are Secret objects (and image layers). Secrets are where
+        # Kubernetes keeps credentials; they are not literals in env, args, ConfigMaps or annotations, so
+        # this control does not flag them. Untagged images everywhere, kube-bench at :latest; two
+        # Namespaces with no network policy, quota or Pod Security label; its one Kyverno policy in
+        # Enforce mode is about `Pod/exec` (a subresource), which admits no pod, so it does not count.
+        goat = self.by_key(self.scan("--manifests", peer("madhuakula-kubernetes-goat")))
+        expected = {"secrets.hardcoded": "PASS", "images.pinned": "FAIL", "availability.probes": "FAIL",
+                    "availability.redundancy": "FAIL", "availability.disruption-budget": "PASS",
+                    "resources.limits": "FAIL", "network.default-deny": "FAIL", "network.default-deny-egress": "FAIL",
+                    "resources.namespace-quota": "FAIL", "admission.enforced": "FAIL", "transport.ingress-tls": "NA"}
+        self.assertEqual({k: r["status"] for k, r in goat.items()}, expected)
+        pins = {bare_ref(e["ref"]): e["value"] for e in goat["images.pinned"]["evidence"]}
+        self.assertIn("imagePin=latest", pins["Job kube-bench-master"])
+        self.assertEqual(sorted(e["ref"] for e in goat["admission.enforced"]["evidence"]),
+                         ["Namespace big-monolith", "Namespace secure-middleware"])
+
+    def test_soc2_availability_and_processing_integrity_are_supported(self):
+        controls = kubeproof("list", "controls", "--framework", "soc2")
+        self.assertEqual(controls.returncode, 0, controls.stderr)
+        supported, gaps = controls.stdout.split("No check supports these", 1)
+        for criterion in ("A1.1", "A1.2", "PI1.1", "PI1.3", "PI1.4"):
+            self.assertRegex(supported, rf"(?m)^\s*{re.escape(criterion)} .*\n\s+checks: .*{CONTROLS}:KC\.",
+                             criterion)
+            self.assertNotRegex(gaps, rf"(?m)^\s*{re.escape(criterion)} ", criterion)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", required=True, help="the kubeproof binary")
@@ -6179,7 +6380,7 @@ def main():
                    Frameworks, BenchmarkCatalogue, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
                    EveryMode, Deployment, Upload, Packages)
-        classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection)
+        classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection, OwnControls)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue

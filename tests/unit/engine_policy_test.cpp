@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "engine/policy.hpp"
 #include "engine/policy_items.hpp"
 #include "k8s/manifests.hpp"
@@ -444,5 +446,23 @@ TEST_SUITE("engine/policy") {
         auto out = run({{deployment(), {}}}, {{"deployments.apps", refused}});
         CHECK(out.at("5.2.2").kind == Kind::Error);
         CHECK_FALSE(out.at("5.2.2").findings.has_value());
+    }
+
+    TEST_CASE("a scan lists only the types its checks read") {
+        std::set<std::string> names;
+        for (const auto& type : engine::types_read_by(checks(), k8s::policy_resource_types()))
+            names.insert(type.name());
+        // The checks above judge bindings, containers and namespaces (with network policies).
+        CHECK(names.count("clusterrolebindings.rbac.authorization.k8s.io") == 1);
+        CHECK(names.count("clusterroles.rbac.authorization.k8s.io") == 1);  // grants' context
+        CHECK(names.count("pods") == 1);
+        CHECK(names.count("deployments.apps") == 1);
+        CHECK(names.count("namespaces") == 1);
+        CHECK(names.count("ciliumnetworkpolicies.cilium.io") == 1);
+        // Nothing here reads ConfigMaps, budgets or Ingresses: a scan need not be allowed to list
+        // them.
+        CHECK(names.count("configmaps") == 0);
+        CHECK(names.count("poddisruptionbudgets.policy") == 0);
+        CHECK(names.count("ingresses.networking.k8s.io") == 0);
     }
 }
