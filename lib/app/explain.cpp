@@ -237,8 +237,10 @@ std::string list_benchmarks(const model::Definitions& definitions) {
     });
     std::string out;
     for (const auto* b : order) {
-        out += fmt::format("{:<14} {:<8} {:<10} {}\n", b->id, b->platform,
-                           minor_range(b->kubernetes), b->title);
+        // A benchmark that states no Kubernetes minors (kubeproof's own controls) applies to any.
+        out += fmt::format("{:<16} {:<8} {:<10} {}\n", b->id, b->platform,
+                           b->kubernetes.empty() ? std::string("any") : minor_range(b->kubernetes),
+                           b->title);
     }
     return out;
 }

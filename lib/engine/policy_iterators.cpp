@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string object_meta(const json& object, const char* field) {
+std::string iterated_meta(const json& object, const char* field) {
     const auto m = object.find("metadata");
     if (m == object.end() || !m->is_object()) return {};
     const auto value = m->find(field);
@@ -28,7 +28,7 @@ void pod(const json& object, const model::Origin&, const PolicyContext& context,
     pod_items(
         object,
         [&](const std::string& account) {
-            return context.automount(object_meta(object, "namespace"), account);
+            return context.automount(iterated_meta(object, "namespace"), account);
         },
         sink);
 }
@@ -78,7 +78,7 @@ void whole(const json& object, const model::Origin&, const PolicyContext&, const
 void a_namespace(const json& ns, const model::Origin&, const PolicyContext& context,
                  const ItemSink& sink) {
     json view = ns;
-    view["networkPolicies"] = context.network_policies(object_meta(ns, "name"));
+    view["networkPolicies"] = context.network_policies(iterated_meta(ns, "name"));
     sink({std::move(view), "", ""});
 }
 
@@ -100,27 +100,27 @@ const std::vector<std::string>& gatekeeper_kinds() {
 
 void namespace_controls(const json& ns, const model::Origin&, const PolicyContext& context,
                         const ItemSink& sink) {
-    const std::string name = object_meta(ns, "name");
+    const std::string name = iterated_meta(ns, "name");
     NamespaceControls controls;
     for (const char* kind : {"NetworkPolicy", "CiliumNetworkPolicy"}) {
         for (const auto& stored : context.objects(kind)) {
-            if (object_meta(stored.object, "namespace") != name) continue;
-            const std::string ref = fmt::format("{} {}", kind, object_meta(stored.object, "name"));
+            if (iterated_meta(stored.object, "namespace") != name) continue;
+            const std::string ref = fmt::format("{} {}", kind, iterated_meta(stored.object, "name"));
             if (denies_by_default(stored.object, true)) controls.deny_ingress.push_back(ref);
             if (denies_by_default(stored.object, false)) controls.deny_egress.push_back(ref);
         }
     }
     for (const auto& stored : context.objects("ResourceQuota"))
-        controls.resource_quotas += object_meta(stored.object, "namespace") == name ? 1 : 0;
+        controls.resource_quotas += iterated_meta(stored.object, "namespace") == name ? 1 : 0;
     for (const auto& stored : context.objects("LimitRange"))
-        controls.limit_ranges += object_meta(stored.object, "namespace") == name ? 1 : 0;
+        controls.limit_ranges += iterated_meta(stored.object, "namespace") == name ? 1 : 0;
     std::vector<std::string> admission = {"ClusterPolicy", "Policy"};
     admission.insert(admission.end(), gatekeeper_kinds().begin(), gatekeeper_kinds().end());
     for (const auto& kind : admission) {
         for (const auto& stored : context.objects(kind)) {
             if (enforces_in(stored.object, name))
                 controls.enforcing.push_back(
-                    fmt::format("{} {}", kind, object_meta(stored.object, "name")));
+                    fmt::format("{} {}", kind, iterated_meta(stored.object, "name")));
         }
     }
     sink({namespace_controls_view(ns, controls), "", ""});
@@ -217,8 +217,8 @@ std::optional<bool> PolicyContext::automount(const std::string& ns, const std::s
         for (const auto& stored : objects("ServiceAccount")) {
             const json& value = stored.object.value("automountServiceAccountToken", json());
             if (value.is_boolean())
-                m_automount.index[object_meta(stored.object, "namespace") + "/" +
-                                  object_meta(stored.object, "name")] = value.get<bool>();
+                m_automount.index[iterated_meta(stored.object, "namespace") + "/" +
+                                  iterated_meta(stored.object, "name")] = value.get<bool>();
         }
     }
     const auto it = m_automount.index.find(ns + "/" + name);
@@ -230,7 +230,7 @@ int PolicyContext::network_policies(const std::string& ns) const {
         m_network_policies = {count({"NetworkPolicy", "CiliumNetworkPolicy"}), {}};
         for (const char* kind : {"NetworkPolicy", "CiliumNetworkPolicy"}) {
             for (const auto& stored : objects(kind))
-                ++m_network_policies.index[object_meta(stored.object, "namespace")];
+                ++m_network_policies.index[iterated_meta(stored.object, "namespace")];
         }
     }
     const auto it = m_network_policies.index.find(ns);

@@ -1804,7 +1804,8 @@ class BenchmarkSelection(unittest.TestCase):
         self.assertEqual(lines["cis-1.11"][1:3], ["generic", "1.29-1.32"])
         self.assertEqual(lines["eks-1.8.0"][1:3], ["eks", "1.32-1.34"])
         self.assertEqual(lines["cis-1.12"][1:], ["generic", "1.32-1.34", "CIS Kubernetes Benchmark v1.12.0"])
-        self.assertEqual(len(lines), 11)
+        self.assertEqual(lines["k8s-controls-1.0"][1:3], ["generic", "any"])
+        self.assertEqual(len(lines), 12)
 
 
 class StdinStoppedServer:
