@@ -112,7 +112,8 @@ void gather_item(const host::Host& host, const model::TestItem& item, const std:
         for (const auto& found : engine::resolve_ref(facts, ref, comp)) {
             if (item.subject == model::Subject::Tree)
                 gather_tree(host, found.path, facts, limits);
-            else if (item.subject == model::Subject::Document)
+            else if (item.subject == model::Subject::Document ||
+                     item.subject == model::Subject::AuditPolicy)
                 gather_document(host, found.path, facts);
             else
                 facts.files.emplace(found.path, stat_fact(host, found.path));
