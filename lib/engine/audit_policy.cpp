@@ -90,7 +90,7 @@ struct Reader {
         const std::string path = fmt::format("rules[{}]", index);
         AuditRule r;
         r.index = index;
-        r.line = line_of(doc, path);
+        r.line = line_of(doc, path + ".level");  // the line of the rule's level, or of the rule
         if (!value.is_object()) {
             fail(path, fmt::format("rule {} is not a mapping", index + 1));
             return r;

@@ -26,7 +26,7 @@ struct AuditGroupResources {
 /// One rule of a policy, as the API server reads it.
 struct AuditRule {
     size_t index = 0;  ///< 0-based position in `rules`
-    int line = 0;      ///< 1-based line of the rule in its file
+    int line = 0;      ///< 1-based line of the rule's `level` in its file (of the rule without one)
     AuditLevel level = AuditLevel::None;
     std::vector<std::string> users;
     std::vector<std::string> user_groups;

@@ -112,7 +112,7 @@ void report_span(const AuditPolicy& policy, const AuditRequirement& req, const S
     if (s.rule == nullptr) {
         text =
             fmt::format("no rule matches every request of {}: {}", what, consequence(s.level, req));
-        v.evidence.push_back({"config", policy.path, fmt::format("{}: {}", req.name, text)});
+        v.evidence.push_back({"file", policy.path, fmt::format("{}: {}", req.name, text)});
     } else {
         std::string stages = s.level != s.rule->level ? " (it omits every stage of a request)" : "";
         text = s.narrower ? fmt::format("{}{} matches {} by {}", rule_name(policy, *s.rule), stages,
@@ -120,8 +120,11 @@ void report_span(const AuditPolicy& policy, const AuditRequirement& req, const S
                           : fmt::format("{}{} matches all requests of {}",
                                         rule_name(policy, *s.rule), stages, what);
         if (!ok) text += ": " + consequence(s.level, req);
-        v.evidence.push_back({"config", fmt::format("{}:{}", policy.path, s.rule->line),
-                              fmt::format("{}: {}", req.name, text)});
+        // Config evidence is "key: value" at the key's line: the rule's level, then what it
+        // decides.
+        v.evidence.push_back(
+            {"config", fmt::format("{}:{}", policy.path, s.rule->line),
+             fmt::format("level: {} [{}] {}", audit_level_name(s.rule->level), req.name, text)});
     }
     if (!ok) v.problems.push_back(fmt::format("{}: {}", req.name, text));
 }

@@ -5749,10 +5749,10 @@ class AuditPolicies(unittest.TestCase):
         exists, coverage, proc = self.scan_with("passes.yaml")
         self.assertEqual((exists["status"], coverage["status"]), ("PASS", "PASS"), proc.stdout)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("/etc/kubernetes/audit-policy.yaml:17 secrets-metadata-only: rule 3 "
+        self.assertIn("/etc/kubernetes/audit-policy.yaml:17 level: Metadata [secrets-metadata-only] rule 3 "
                       "(/etc/kubernetes/audit-policy.yaml:17) level Metadata matches all requests of get, list, "
                       "watch, create, update, patch, delete, deletecollection of secrets", self.evidence(coverage))
-        self.assertIn("/etc/kubernetes/audit-policy.yaml:24 rbac-changes-logged: rule 4 "
+        self.assertIn("/etc/kubernetes/audit-policy.yaml:24 level: RequestResponse [rbac-changes-logged] rule 4 "
                       "(/etc/kubernetes/audit-policy.yaml:24) level RequestResponse matches all requests of create, "
                       "update, patch, delete, deletecollection of roles.rbac.authorization.k8s.io",
                       self.evidence(coverage))

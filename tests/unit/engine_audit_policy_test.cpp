@@ -282,9 +282,10 @@ TEST_SUITE("engine/audit_policy") {
         CHECK(results[0].status == model::Status::Pass);
         CHECK(results[1].status == model::Status::Pass);
         CHECK(mentions(results[1], "/etc/kubernetes/audit.yaml:10"));
-        CHECK(mentions(results[1],
-                       "secrets-metadata-only: rule 2 (/etc/kubernetes/audit.yaml:10) "
-                       "level Metadata matches all requests of get, list"));
+        CHECK(mentions(
+            results[1],
+            "level: Metadata [secrets-metadata-only] rule 2 (/etc/kubernetes/audit.yaml:10) "
+            "level Metadata matches all requests of get, list"));
     }
 
     TEST_CASE("no flag or no file fails (WARN: CIS marks them Manual); a YAML error is ERROR") {
