@@ -47,7 +47,8 @@ void add_collect(CLI::App& app, Action& action) {
                     "Write the snapshot to this file (atomically; - for stdout)")
         ->required();
     cmd->add_option("--benchmark", o->collect.benchmark,
-                    "Benchmark whose node checks say what to read")
+                    "Benchmark whose node checks say what to read, or detect: the one run would "
+                    "choose from the node")
         ->capture_default_str();
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Use check definitions from this directory instead of the embedded ones");

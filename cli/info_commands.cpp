@@ -137,8 +137,7 @@ int list(const DefinitionOptions& o) {
     if (!loaded) return k_exit_usage;
     const auto& defs = loaded->definitions;
     if (o.what == "benchmarks") {
-        for (const auto& [id, b] : defs.benchmarks)
-            std::printf("%-12s %s\n", id.c_str(), b.title.c_str());
+        std::fputs(app::list_benchmarks(defs).c_str(), stdout);
         return k_exit_ok;
     }
     if (o.what == "frameworks") {

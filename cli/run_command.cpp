@@ -260,7 +260,16 @@ void add_run(CLI::App& app, Action& action) {
     auto o = std::make_shared<RunOptions>();
     CLI::App* cmd =
         app.add_subcommand("run", "Scan this node (or a node root) against a benchmark");
-    cmd->add_option("--benchmark", o->scan.benchmark, "Benchmark id")->capture_default_str();
+    cmd->add_option("--benchmark", o->scan.benchmark,
+                    "Benchmark id, or detect: chosen by the Kubernetes version and platform "
+                    "(checks/benchmarks.yaml)")
+        ->capture_default_str();
+    cmd->add_option("--k8s-version", o->scan.k8s_version,
+                    "The cluster's Kubernetes version (X.Y or X.Y.Z) for choosing the benchmark, "
+                    "instead of detecting it");
+    cmd->add_option("--platform", o->scan.platform,
+                    "The cluster's platform for choosing the benchmark, instead of detecting it: "
+                    "generic, k3s, rke2, eks, gke or aks");
     o->targets_option = cmd->add_option(
         "--targets", o->targets,
         "Comma-separated targets: master,etcd,controlplane,node (default: detected)");

@@ -2,7 +2,9 @@
 
 #include "app/facts_snapshot.hpp"
 #include "app/node_scan.hpp"
+#include "engine/benchmark_choice.hpp"
 #include "engine/evaluator.hpp"
+#include "facts/platform_clues.hpp"
 #include "host/recording_host.hpp"
 
 #ifndef KUBEPROOF_VERSION
@@ -18,10 +20,17 @@ util::Expected<std::string, ScanError> collect_facts(const model::Definitions& d
     scan.benchmark = options.benchmark;
     scan.root = options.root;
     if (auto problem = validate_options(defs, scan)) return util::unexpected(*problem);
-    const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     const std::time_t collected = options.fixed_time.value_or(std::time(nullptr));
     const auto node = host::make_real_host(options.root, options.proc);
     const host::RecordingHost recording(*node);
+    // The node's clues are read through the recording too, whatever the benchmark: `run --facts`
+    // then detects from the snapshot what a live scan detects from the node.
+    const engine::BenchmarkChoice choice = engine::choose_benchmark(
+        defs, {options.benchmark, facts::node_clues(recording, defs.catalogue)});
+    if (!choice.error.empty()) return util::unexpected(ScanError{2, choice.error});
+    scan.benchmark = choice.benchmark;
+    if (auto problem = validate_options(defs, scan)) return util::unexpected(*problem);
+    const model::Benchmark& bench = defs.benchmarks.at(scan.benchmark);
     const auto checks = engine::selected_checks(bench, {node_targets(bench), {}, {}});
     auto facts = scan_node(recording, defs.catalogue, checks, options.root);
     if (!facts) return util::unexpected(facts.error());

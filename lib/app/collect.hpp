@@ -13,7 +13,8 @@ namespace kubeproof::app {
 
 /// What `kubeproof collect` was asked for.
 struct CollectOptions {
-    std::string benchmark = "cis-1.12";
+    std::string benchmark =
+        "detect";            ///< --benchmark; "detect": chosen from the node, as `run` does
     std::string root = "/";  ///< the node's root file system (--root)
     std::string proc;        ///< the node's proc directory (--proc; empty: <root>/proc)
     std::optional<std::time_t> fixed_time;  ///< SOURCE_DATE_EPOCH: when it says it was collected

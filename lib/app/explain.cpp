@@ -7,6 +7,7 @@
 #include "engine/operators.hpp"
 #include "engine/policy.hpp"
 #include "model/targets.hpp"
+#include "parse/kube_version.hpp"
 #include "parse/values.hpp"
 
 namespace kubeproof::app {
@@ -171,6 +172,75 @@ std::string list_frameworks(const model::Definitions& definitions) {
     for (const auto& [id, fw] : definitions.frameworks) {
         out += fmt::format("{:<12} {:>4} criteria  {:>4} checks mapped  {}\n", id,
                            fw.criteria.size(), fw.mappings.size(), fw.title);
+    }
+    return out;
+}
+
+namespace {
+
+// "1.32-1.34" for consecutive minors of one major, else "1.27, 1.29"; "-" for none.
+std::string minor_range(const std::vector<std::string>& minors) {
+    if (minors.empty()) return "-";
+    bool consecutive = true;
+    for (std::size_t i = 1; i < minors.size() && consecutive; ++i) {
+        auto a = parse::parse_git_version(minors[i - 1]);
+        auto b = parse::parse_git_version(minors[i]);
+        consecutive = a && b && a->major == b->major && b->minor == a->minor + 1;
+    }
+    if (minors.size() == 1) return minors.front();
+    if (consecutive) return minors.front() + "-" + minors.back();
+    return fmt::format("{}", fmt::join(minors, ","));
+}
+
+}  // namespace
+
+namespace {
+
+// "cis-1.9" before "cis-1.10": runs of digits compare as numbers.
+bool natural_less_id(std::string_view a, std::string_view b) {
+    size_t i = 0;
+    size_t j = 0;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            size_t ie = i;
+            size_t je = j;
+            while (ie < a.size() && digit(a[ie])) ++ie;
+            while (je < b.size() && digit(b[je])) ++je;
+            std::string_view na = a.substr(i, ie - i);
+            std::string_view nb = b.substr(j, je - j);
+            while (na.size() > 1 && na.front() == '0') na.remove_prefix(1);
+            while (nb.size() > 1 && nb.front() == '0') nb.remove_prefix(1);
+            if (na.size() != nb.size()) return na.size() < nb.size();
+            if (na != nb) return na < nb;
+            i = ie;
+            j = je;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    return a.size() - i < b.size() - j;
+}
+
+}  // namespace
+
+std::string list_benchmarks(const model::Definitions& definitions) {
+    // The generic CIS versions first, oldest to newest, then each platform's.
+    std::vector<const model::Benchmark*> order;
+    for (const auto& [id, b] : definitions.benchmarks) order.push_back(&b);
+    std::sort(order.begin(), order.end(), [](const model::Benchmark* a, const model::Benchmark* b) {
+        bool ag = a->platform == "generic";
+        bool bg = b->platform == "generic";
+        if (ag != bg) return ag;
+        if (a->platform != b->platform) return a->platform < b->platform;
+        return natural_less_id(a->id, b->id);
+    });
+    std::string out;
+    for (const auto* b : order) {
+        out += fmt::format("{:<14} {:<8} {:<10} {}\n", b->id, b->platform,
+                           minor_range(b->kubernetes), b->title);
     }
     return out;
 }

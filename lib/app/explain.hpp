@@ -29,6 +29,10 @@ std::string explain(const CheckLocation& where, const model::Definitions& defini
 /// One line per framework: id, title, criteria count, and how many checks map to it.
 std::string list_frameworks(const model::Definitions& definitions);
 
+/// `list benchmarks`: one line per benchmark: id, platform, the Kubernetes minors it states it
+/// covers ("1.32-1.34" when consecutive), title.
+std::string list_benchmarks(const model::Definitions& definitions);
+
 /// Every criterion of a framework with the checks that support it, then the criteria no check
 /// supports, listed as such.
 std::string list_controls(const model::Framework& framework, const model::Definitions& definitions);

@@ -14,18 +14,15 @@ namespace kubeproof::app {
 
 namespace {
 
-// Why a snapshot may lack what this scan reads: it was collected for other checks.
+// Why a snapshot may lack what this scan reads: it was collected with other check definitions.
+// (Another benchmark is said once the scan's benchmark is chosen: app::snapshot_mismatch.)
 std::optional<std::string> collected_for_other_checks(const host::SnapshotInfo& info,
                                                       const ScanOptions& options) {
-    std::string other;
-    if (info.benchmark != options.benchmark)
-        other = fmt::format("for benchmark {}, not {}", info.benchmark, options.benchmark);
-    else if (info.definitions_sha256 != options.definitions_sha256)
-        other = "with other check definitions";
-    if (other.empty()) return std::nullopt;
+    if (info.definitions_sha256 == options.definitions_sha256) return std::nullopt;
     return fmt::format(
-        "the facts in {} were collected {}: what they do not hold counts as not found on the node",
-        options.facts, other);
+        "the facts in {} were collected with other check definitions: what they do not hold "
+        "counts as not found on the node",
+        options.facts);
 }
 
 }  // namespace
@@ -39,7 +36,7 @@ util::Expected<OpenedNode, ScanError> open_node(const ScanOptions& options,
     if (auto other = collected_for_other_checks(snapshot->info, options))
         warnings.push_back(*other);
     return OpenedNode{std::make_unique<host::SnapshotHost>(std::move(snapshot->calls)),
-                      snapshot->info.root};
+                      snapshot->info.root, snapshot->info.benchmark};
 }
 
 std::vector<std::string> node_targets(const model::Benchmark& bench) {
@@ -52,15 +49,21 @@ std::vector<std::string> node_targets(const model::Benchmark& bench) {
     return out;
 }
 
-util::Expected<engine::NodeFacts, ScanError> scan_node(
-    const host::Host& host, const model::Catalogue& catalogue,
-    const std::vector<const model::Check*>& checks, const std::string& root) {
+std::optional<ScanError> unreadable_root(const host::Host& host, const std::string& root) {
     if (auto top = host.stat("/"); !top || top->type != host::FileInfo::Type::Directory) {
         std::string why = top ? "not a directory" : util::reason_of(top.error().message);
-        return util::unexpected(ScanError{
-            3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)});
+        return ScanError{
+            3, fmt::format("cannot scan: the node root {} is not readable ({})", root, why)};
     }
-    engine::NodeFacts facts = facts::collect(host, catalogue, checks);
+    return std::nullopt;
+}
+
+util::Expected<engine::NodeFacts, ScanError> scan_node(
+    const host::Host& host, const model::Catalogue& catalogue,
+    const std::vector<const model::Check*>& checks, const std::string& root,
+    const facts::RecordedServerArgs* recorded) {
+    if (auto unreadable = unreadable_root(host, root)) return util::unexpected(*unreadable);
+    engine::NodeFacts facts = facts::collect(host, catalogue, checks, {}, recorded);
     if (!facts.process_error.empty()) {
         return util::unexpected(
             ScanError{3, "cannot scan: cannot list the node's processes: " + facts.process_error});

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/api_components.hpp"
+#include "app/benchmark_detect.hpp"
 #include "app/node_scan.hpp"
 #include "app/objects.hpp"
 #include "app/waivers.hpp"
@@ -18,6 +19,8 @@
 #include "history/waivers.hpp"
 #include "k8s/resource_types.hpp"
 #include "model/targets.hpp"
+#include "parse/kube_version.hpp"
+#include "util/contains.hpp"
 
 #ifndef KUBEPROOF_VERSION
 #define KUBEPROOF_VERSION "0.0.0-dev"
@@ -53,8 +56,9 @@ uint64_t fnv1a(std::string_view text) {
     return hash;
 }
 
-std::string scan_id(const ScanOptions& options, const std::string& host, std::time_t started) {
-    uint64_t a = fnv1a(fmt::format("{}|{}|{}", host, options.benchmark, started));
+std::string scan_id(const ScanOptions& options, const std::string& benchmark,
+                    const std::string& host, std::time_t started) {
+    uint64_t a = fnv1a(fmt::format("{}|{}|{}", host, benchmark, started));
     uint64_t b = fnv1a(fmt::format("{}|{}", a, fmt::join(options.targets, ",")));
     if (!options.fixed_time) {
         std::random_device random;
@@ -104,6 +108,14 @@ std::vector<std::string> default_targets(const model::Benchmark& bench,
     if (node_wanted) {
         targets = engine::detected_targets(defs.catalogue, facts);
         if (targets.empty()) targets = node_targets(bench);
+        // A managed platform's cloud-side sections (control plane logging, managed services) are
+        // guidance about the cluster the worker belongs to: shown with the worker's own checks.
+        const bool managed =
+            bench.platform == "eks" || bench.platform == "gke" || bench.platform == "aks";
+        if (managed && util::contains(targets, std::string("node")) &&
+            !util::contains(targets, std::string("controlplane")) &&
+            has_target(bench, "controlplane"))
+            targets.insert(targets.begin(), "controlplane");
     }
     if (have_objects && has_target(bench, model::k_objects_target))
         targets.emplace_back(model::k_objects_target);
@@ -145,17 +157,6 @@ util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(
     auto results = run.finish();
     if (auto invalid = malformed_manifests(run.malformed())) return util::unexpected(*invalid);
     return results;
-}
-
-// A warning when the node's Kubernetes version is not one the benchmark was written for.
-std::optional<std::string> version_mismatch(const model::Benchmark& bench,
-                                            const std::string& version) {
-    if (version.empty() || bench.kubernetes.empty()) return std::nullopt;
-    if (std::find(bench.kubernetes.begin(), bench.kubernetes.end(), version) !=
-        bench.kubernetes.end())
-        return std::nullopt;
-    return fmt::format("this node runs Kubernetes {}, but {} is written for {}", version, bench.id,
-                       fmt::join(bench.kubernetes, ", "));
 }
 
 // Keeps the results mapped to `framework` (all when empty) and lists the frameworks to summarise.
@@ -208,8 +209,36 @@ std::string rfc3339(std::time_t when) {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(when));
 }
 
-std::optional<ScanError> validate_options(const model::Definitions& defs,
+namespace {
+
+// The options that do not depend on the benchmark: the framework, the root, the version and
+// platform flags.
+std::optional<ScanError> validate_general(const model::Definitions& defs,
                                           const ScanOptions& options) {
+    if (!options.framework.empty() && defs.frameworks.count(options.framework) == 0) {
+        std::vector<std::string> known;
+        for (const auto& [id, fw] : defs.frameworks) known.push_back(id);
+        return ScanError{2, fmt::format("unknown framework '{}' (known: {})", options.framework,
+                                        fmt::join(known, ", "))};
+    }
+    // An empty --root used to scan the machine's own root, silently: a scan of the wrong node that
+    // looks like the right one.
+    if (options.root.empty())
+        return ScanError{2, "--root needs a directory: \"\" is not one (the default is /)"};
+    if (!options.k8s_version.empty() && !parse::parse_minor_flag(options.k8s_version))
+        return ScanError{2, fmt::format("invalid --k8s-version '{}': expected X.Y or X.Y.Z, e.g. "
+                                        "1.31 or 1.31.2",
+                                        options.k8s_version)};
+    if (!options.platform.empty() && !is_platform(options.platform))
+        return ScanError{2, fmt::format("invalid --platform '{}': expected generic, k3s, rke2, "
+                                        "eks, gke or aks",
+                                        options.platform)};
+    return std::nullopt;
+}
+
+// The options that name parts of the benchmark: it must exist, and have the targets and checks.
+std::optional<ScanError> validate_for_benchmark(const model::Definitions& defs,
+                                                const ScanOptions& options) {
     auto bench = defs.benchmarks.find(options.benchmark);
     if (bench == defs.benchmarks.end()) {
         std::vector<std::string> known;
@@ -224,16 +253,6 @@ std::optional<ScanError> validate_options(const model::Definitions& defs,
                                fmt::join(benchmark_targets(bench->second), ", "))};
         }
     }
-    if (!options.framework.empty() && defs.frameworks.count(options.framework) == 0) {
-        std::vector<std::string> known;
-        for (const auto& [id, fw] : defs.frameworks) known.push_back(id);
-        return ScanError{2, fmt::format("unknown framework '{}' (known: {})", options.framework,
-                                        fmt::join(known, ", "))};
-    }
-    // An empty --root used to scan the machine's own root, silently: a scan of the wrong node that
-    // looks like the right one.
-    if (options.root.empty())
-        return ScanError{2, "--root needs a directory: \"\" is not one (the default is /)"};
     for (const auto* list : {&options.only, &options.skip}) {
         for (const auto& id : *list) {
             if (!has_check(bench->second, id)) {
@@ -246,10 +265,39 @@ std::optional<ScanError> validate_options(const model::Definitions& defs,
     return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<ScanError> validate_options(const model::Definitions& defs,
+                                          const ScanOptions& options) {
+    if (auto problem = validate_general(defs, options)) return problem;
+    if (options.benchmark.empty() || options.benchmark == "detect") return std::nullopt;
+    return validate_for_benchmark(defs, options);
+}
+
 util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs,
-                                                  const ScanOptions& options,
+                                                  const ScanOptions& asked,
                                                   std::vector<std::string>& warnings) {
-    if (auto problem = validate_options(defs, options)) return util::unexpected(*problem);
+    if (auto problem = validate_options(defs, asked)) return util::unexpected(*problem);
+    auto node = open_node(asked, warnings);
+    if (!node) return util::unexpected(node.error());
+    const host::Host& host = *node->host;
+    auto objects = open_objects(asked, warnings);
+    if (!objects) return util::unexpected(objects.error());
+    const bool node_wanted =
+        asked.targets.empty() ? !objects->objects_only : has_node_target(asked.targets);
+    if (node_wanted) {
+        if (auto unreadable = unreadable_root(host, node->root))
+            return util::unexpected(*unreadable);
+    }
+    // The benchmark is chosen before the node scan, which gathers the facts of its checks.
+    const engine::BenchmarkChoice choice =
+        detect_benchmark(defs, asked, *node, *objects, node_wanted);
+    if (!choice.error.empty()) return util::unexpected(ScanError{2, choice.error});
+    ScanOptions options = asked;
+    options.benchmark = choice.benchmark;
+    if (auto problem = validate_for_benchmark(defs, options)) return util::unexpected(*problem);
+    for (const auto& w : choice.warnings) warnings.push_back(w);
+    if (auto other = snapshot_mismatch(asked, *node, choice.benchmark)) warnings.push_back(*other);
     const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     std::optional<model::WaiverFile> waivers;
     if (!options.waivers.empty()) {
@@ -257,23 +305,22 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
         if (!read) return util::unexpected(read.error());
         waivers = std::move(*read);
     }
-    auto node = open_node(options, warnings);
-    if (!node) return util::unexpected(node.error());
-    const host::Host& host = *node->host;
-    auto objects = open_objects(options, warnings);
-    if (!objects) return util::unexpected(objects.error());
     std::time_t started = options.fixed_time.value_or(std::time(nullptr));
     engine::Selection selection{node_targets(bench),
                                 {options.only.begin(), options.only.end()},
                                 {options.skip.begin(), options.skip.end()}};
     k8s::ObjectSource* source = objects->source.get();
-    const bool node_wanted =
-        options.targets.empty() ? !objects->objects_only : has_node_target(options.targets);
     engine::NodeFacts facts;
     facts.hostname = host.hostname();
     if (node_wanted) {
-        auto scanned =
-            scan_node(host, defs.catalogue, engine::selected_checks(bench, selection), node->root);
+        // k3s hides its arguments; the API server keeps them on the node object.
+        std::optional<facts::RecordedServerArgs> recorded;
+        if (objects->api != nullptr)
+            recorded = recorded_server_args(
+                *objects->api, options.node_name.empty() ? host.hostname() : options.node_name,
+                warnings);
+        auto scanned = scan_node(host, defs.catalogue, engine::selected_checks(bench, selection),
+                                 node->root, recorded ? &*recorded : nullptr);
         if (!scanned) return util::unexpected(scanned.error());
         facts = std::move(*scanned);
     }
@@ -283,8 +330,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                             warnings);  // managed or remote control planes
     }
     if (facts.kubernetes_version.empty()) facts.kubernetes_version = objects->server_version;
-    if (auto mismatch = version_mismatch(bench, facts.kubernetes_version))
-        warnings.push_back(*mismatch);
+    if (facts.kubernetes_version.empty()) facts.kubernetes_version = choice.minor;
     selection.targets =
         default_targets(bench, defs, facts, options.targets, source != nullptr, node_wanted);
     std::optional<engine::PolicyOutcomes> policies;
@@ -301,7 +347,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     apply_framework(report, defs, options.framework);
     report.sections = sections_of(bench, selection.targets);
     std::time_t finished = options.fixed_time.value_or(std::time(nullptr));
-    report.scan = {scan_id(options, facts.hostname, started),
+    report.scan = {scan_id(options, bench.id, facts.hostname, started),
                    rfc3339(started),
                    rfc3339(finished),
                    facts.hostname,
@@ -310,6 +356,8 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                    facts.kubernetes_version,
                    selection.targets,
                    present_components(facts)};
+    report.scan.benchmark_selected_by = model::BenchmarkSelectedBy{choice.rule, choice.detail};
+    report.scan.benchmark_warnings = choice.warnings;
     report.definitions_sha256 = options.definitions_sha256;
     identify(report.scan, options, defs.catalogue, facts, *objects, warnings);
     if (waivers) report.waivers = history::apply_waivers(report, *waivers, started);

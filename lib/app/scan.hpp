@@ -13,7 +13,9 @@ namespace kubeproof::app {
 
 /// What `kubeproof run` was asked to scan.
 struct ScanOptions {
-    std::string benchmark = "cis-1.12";
+    std::string benchmark = "detect";  ///< --benchmark; "detect": chosen by version and platform
+    std::string k8s_version;           ///< --k8s-version X.Y[.Z]: overrides detection
+    std::string platform;              ///< --platform generic|k3s|rke2|eks|gke|aks
     std::vector<std::string> targets;  ///< empty: what was detected
     std::vector<std::string> only;     ///< --check
     std::vector<std::string> skip;     ///< --skip
@@ -43,7 +45,8 @@ struct ScanError {
         {};  ///< shown before the message as it is (diagnostics with source lines)
 };
 
-/// Checks that the options name things that exist (exit code 2 otherwise).
+/// Checks that the options name things that exist (exit code 2 otherwise). With --benchmark
+/// detect, what depends on the benchmark (--targets, --check, --skip) is checked once it is chosen.
 std::optional<ScanError> validate_options(const model::Definitions& defs,
                                           const ScanOptions& options);
 

@@ -149,6 +149,14 @@ model::Result evaluate_check(const model::Check& check, const model::Catalogue& 
     if (present.empty()) {
         r.status = Status::NA;
         r.reason = absence_reason(check, catalogue);
+        // What discovery knows beyond "no process" (k3s with SQLite: no etcd) is the reason.
+        for (const auto& id : check.components) {
+            auto it = facts.components.find(id);
+            if (it == facts.components.end() || it->second.absent_reason.empty()) continue;
+            r.reason = it->second.absent_reason;
+            r.evidence.push_back({"discovery", it->second.how, it->second.absent_reason});
+            break;
+        }
         r.actual = "not evaluated";
         return r;
     }
@@ -204,7 +212,10 @@ std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
         const std::string target(known.name);
         for (const auto& [id, component] : catalogue.components) {
             auto it = facts.components.find(id);
-            bool present = it != facts.components.end() && it->second.present;
+            // A component known to be absent for a reason (k3s with SQLite: no etcd) keeps its
+            // target, so that its checks say why they do not apply instead of vanishing.
+            bool present = it != facts.components.end() &&
+                           (it->second.present || !it->second.absent_reason.empty());
             if (present && util::contains(component.targets, target) &&
                 !util::contains(out, target))
                 out.push_back(target);

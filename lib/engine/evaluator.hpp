@@ -37,7 +37,8 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
                                     const engine::NodeFacts& facts, const Selection& selection,
                                     const PolicyOutcomes* policies = nullptr);
 
-/// The targets whose components were found on the node, in benchmark order.
+/// The targets whose components were found on the node, or are known to be absent for a reason
+/// (k3s with SQLite: etcd), in benchmark order.
 std::vector<std::string> detected_targets(const model::Catalogue& catalogue,
                                           const engine::NodeFacts& facts);
 

@@ -50,17 +50,41 @@ struct TreeFact {
         unlisted;  ///< where the walk could not see everything; empty when complete
 };
 
+/// Where a flag's value came from when the component's command line is not its own argv (k3s
+/// builds it from its defaults, config files and command line).
+struct FlagOrigin {
+    std::string source;  ///< "default", "config" or "process"
+    std::string ref;     ///< "k3s default", "/etc/rancher/k3s/config.yaml:4", "k3s server pid 812"
+};
+
+/// A flag a distribution's config file asks for, and where (RKE2, whose manifests already carry
+/// it): shown beside the flag the component really has.
+struct ConfigFlag {
+    std::string value;
+    FlagOrigin origin;
+};
+
 /// One catalogue component as found on the node.
 struct ComponentFacts {
     std::string id;
     std::string name;  ///< display name ("kube-apiserver")
     bool present = false;
-    std::string source;  ///< "process" or "manifest"
+    std::string source;        ///< "process" or "manifest"
+    std::string distribution;  ///< the distribution whose process runs it ("k3s"), if any
     std::string
         how;  ///< "kube-apiserver pid 4624", "static pod /etc/kubernetes/manifests/etcd.yaml"
     int pid = 0;
     std::vector<std::string> argv;
     parse::FlagSet flags;
+    /// flag -> where its last value came from; empty when the flags are the argv's own
+    std::map<std::string, FlagOrigin> flag_origins;
+    /// flag -> what the distribution's config asks for (evidence only: the argv is the truth)
+    std::map<std::string, ConfigFlag> config_flags;
+    /// Why the flags are not known (a config file that does not parse): every flag is an error.
+    std::string flags_error;
+    /// Why a component that is not present is not there, when more is known than "no process"
+    /// ("k3s uses its SQLite datastore (...): no etcd").
+    std::string absent_reason;
     std::map<std::string, std::string> env;
     std::map<std::string, std::vector<FoundPath>>
         roles;  ///< role -> resolved paths (existing first)

@@ -8,7 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string grant_meta(const json& object, const char* field) {
+std::string object_meta(const json& object, const char* field) {
     if (!object.contains("metadata") || !object["metadata"].is_object()) return {};
     const json& m = object["metadata"];
     return m.contains(field) && m[field].is_string() ? m[field].get<std::string>() : std::string();
@@ -53,7 +53,7 @@ RoleIndex index_roles(const std::vector<StoredObject>& roles) {
     RoleIndex index;
     for (const auto& stored : roles)
         index.emplace(
-            grant_meta(stored.object, "namespace") + "/" + grant_meta(stored.object, "name"),
+            object_meta(stored.object, "namespace") + "/" + object_meta(stored.object, "name"),
             &stored.object);
     return index;
 }
@@ -66,12 +66,12 @@ bool grant_items(const json& binding, const RoleIndex& cluster_role_index,
     const json* role =
         role_kind == "ClusterRole"
             ? find_role(cluster_role_index, ref.value("name", ""), "")
-            : find_role(role_index, ref.value("name", ""), grant_meta(binding, "namespace"));
+            : find_role(role_index, ref.value("name", ""), object_meta(binding, "namespace"));
     if (role == nullptr) return false;
     const json rules = effective_rules(*role, cluster_roles);
     json role_view = {{"kind", role_kind},
                       {"name", ref.value("name", "")},
-                      {"namespace", grant_meta(*role, "namespace")}};
+                      {"namespace", object_meta(*role, "namespace")}};
     binding_subject_items(binding, [&](PolicyItem&& subject) {
         for (size_t i = 0; i < rules.size(); ++i) {
             if (!rules[i].is_object()) continue;
@@ -81,7 +81,7 @@ bool grant_items(const json& binding, const RoleIndex& cluster_role_index,
             std::string label =
                 fmt::format("{} {} via {} {} -> {} {} rules[{}]", subject.view.value("kind", "?"),
                             subject.view.value("name", "?"), binding.value("kind", "?"),
-                            grant_meta(binding, "name"), role_kind, ref.value("name", ""), i);
+                            object_meta(binding, "name"), role_kind, ref.value("name", ""), i);
             sink({std::move(view), std::move(label)});
         }
     });

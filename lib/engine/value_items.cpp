@@ -45,11 +45,27 @@ std::optional<Resolved> from_flag(const Context& c) {
     if (c.item.flag.empty() || !c.found.flags.has(c.item.flag)) return std::nullopt;
     const std::string text = *c.found.flags.last(c.item.flag);
     const std::string shown = fmt::format("{}={}", c.item.flag, visible(c.item.flag, text));
+    // A flag a distribution passes on the component's command line (k3s): set explicitly,
+    // whether it is the distribution's own default or a value from its config.
+    auto origin = c.found.flag_origins.find(c.item.flag);
+    if (origin != c.found.flag_origins.end()) {
+        const FlagOrigin& o = origin->second;
+        Value v = explicit_value(
+            text, o.source == "default" ? shown + " (" + o.ref + ")" : shown + " in " + o.ref);
+        return Resolved{v, {{o.source, o.ref, shown}}, {}, false};
+    }
     auto all = c.found.flags.all(c.item.flag);
     std::string note =
         all.size() > 1 ? fmt::format(" (given {} times; the last one counts)", all.size()) : "";
-    return Resolved{
+    Resolved r{
         explicit_value(text, shown + note), {{c.found.source, c.found.how, shown}}, {}, false};
+    // The distribution's config that asked for it (RKE2 writes it into the manifest).
+    if (auto asked = c.found.config_flags.find(c.item.flag); asked != c.found.config_flags.end()) {
+        r.evidence.push_back(
+            {asked->second.origin.source, asked->second.origin.ref,
+             fmt::format("{}={}", c.item.flag, visible(c.item.flag, asked->second.value))});
+    }
+    return r;
 }
 
 std::optional<Resolved> from_env(const Context& c) {
@@ -127,6 +143,8 @@ Resolved from_defaults(const Context& c) {
 }
 
 Resolved resolve_setting(const Context& c) {
+    if (!c.found.flags_error.empty() && !c.item.flag.empty())
+        return {{}, {{c.found.source, c.found.how, ""}}, c.found.flags_error, false};
     if (c.def.config_replaces_flags && c.found.config) {
         // The file is all the component reads (etcd --config-file): its flags and environment
         // variables are ignored, so they are not evidence either.
@@ -151,6 +169,8 @@ std::optional<std::string> gate_from_flags(const parse::FlagSet& flags, const st
 }
 
 Resolved resolve_gate(const Context& c) {
+    if (!c.found.flags_error.empty())
+        return {{}, {{c.found.source, c.found.how, ""}}, c.found.flags_error, false};
     const std::string& gate = c.item.feature_gate;
     if (auto v = gate_from_flags(c.found.flags, gate)) {
         std::string shown = fmt::format("--feature-gates {}={}", gate, *v);
@@ -260,8 +280,10 @@ ItemOutcome evaluate_value_item(const model::TestItem& item, const std::string& 
         !found->second.present) {
         ItemOutcome out;
         out.kind = Kind::NA;
-        out.reason = fmt::format("{} is not running on this node",
-                                 def == catalogue.components.end() ? id : def->second.name);
+        out.reason = found != facts.components.end() && !found->second.absent_reason.empty()
+                         ? found->second.absent_reason
+                         : fmt::format("{} is not running on this node",
+                                       def == catalogue.components.end() ? id : def->second.name);
         return out;
     }
     Context c{item, def->second, found->second, facts};

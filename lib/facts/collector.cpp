@@ -131,32 +131,45 @@ std::string version_from_image(const std::string& image) {
     return second == std::string::npos ? std::string() : tag.substr(0, second);
 }
 
-// The Kubernetes version a static pod manifest runs: the first image tag that has one.
-std::string version_in_manifest(const std::string& path, const std::string& text) {
+// The first image of a static pod manifest whose tag has a version.
+std::optional<std::string> versioned_image(const std::string& path, const std::string& text) {
     parse::Document doc = parse::parse_document(path, text);
     auto images = parse::select(doc.data, "spec.containers[*].image");
     for (const auto& image : images.values) {
-        std::string version = version_from_image(parse::scalar_text(image));
-        if (!version.empty()) return version;
+        std::string name = parse::scalar_text(image);
+        if (!version_from_image(name).empty()) return name;
     }
-    return {};
+    return std::nullopt;
 }
 
-// The node's Kubernetes version: the image tag of the static pod the catalogue names for it.
-std::string kubernetes_version(const host::Host& host, const model::Catalogue& catalogue,
-                               const engine::NodeFacts& facts) {
+}  // namespace
+
+std::optional<VersionImage> version_image(const host::Host& host, const model::Catalogue& catalogue,
+                                          const engine::NodeFacts& facts) {
     for (const auto& [id, component] : catalogue.components) {
         if (component.version_from.empty()) continue;
         auto it = facts.components.find(id);
         if (it == facts.components.end()) continue;
         auto role = it->second.roles.find(component.version_from);
         if (role == it->second.roles.end() || role->second.empty()) continue;
-        auto text = host.read_file(role->second.front().path);
+        const std::string& path = role->second.front().path;
+        auto text = host.read_file(path);
         if (!text) continue;
-        if (auto version = version_in_manifest(role->second.front().path, *text); !version.empty())
-            return version;
+        if (auto image = versioned_image(path, *text)) {
+            const std::string tag = image->substr(image->rfind(':') + 1);
+            return VersionImage{path, *image, tag, version_from_image(*image)};
+        }
     }
-    return {};
+    return std::nullopt;
+}
+
+namespace {
+
+// The node's Kubernetes version: the image tag of the static pod the catalogue names for it.
+std::string kubernetes_version(const host::Host& host, const model::Catalogue& catalogue,
+                               const engine::NodeFacts& facts) {
+    auto image = version_image(host, catalogue, facts);
+    return image ? image->minor : std::string();
 }
 
 }  // namespace
@@ -194,11 +207,11 @@ void gather_tree(const host::Host& host, const std::string& root, engine::NodeFa
 }
 
 engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
-                          const std::vector<const model::Check*>& checks,
-                          const WalkLimits& limits) {
+                          const std::vector<const model::Check*>& checks, const WalkLimits& limits,
+                          const RecordedServerArgs* recorded) {
     engine::NodeFacts facts;
     facts.hostname = host.hostname();
-    discover_components(host, catalogue, facts);
+    discover_components(host, catalogue, facts, recorded);
     gather_named(host, checks, facts, limits);
     facts.kubernetes_version = kubernetes_version(host, catalogue, facts);
     return facts;

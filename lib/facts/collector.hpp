@@ -1,5 +1,9 @@
 #pragma once
 
+#include "facts/distribution.hpp"
+
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/node_facts.hpp"
@@ -18,7 +22,8 @@ struct WalkLimits {
 /// directory trees their tests name, and the documents they read. All I/O goes through `host`.
 engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalogue,
                           const std::vector<const model::Check*>& checks,
-                          const WalkLimits& limits = {});
+                          const WalkLimits& limits = {},
+                          const RecordedServerArgs* recorded = nullptr);
 
 /// Gathers what the checks' tests name that `facts` does not hold yet: the paths of components
 /// whose flags became known after `collect` (a control-plane component seen through its mirror
@@ -32,6 +37,20 @@ void gather_named(const host::Host& host, const std::vector<const model::Check*>
 /// as unlisted with the reason. Does nothing when the tree was walked already.
 void gather_tree(const host::Host& host, const std::string& root, engine::NodeFacts& facts,
                  const WalkLimits& limits = {});
+
+/// The static pod image that gives the node's Kubernetes version (the catalogue's
+/// `version_from` role: the API server's manifest), found among `facts`' discovered components.
+struct VersionImage {
+    std::string path;   ///< the manifest: "/etc/kubernetes/manifests/kube-apiserver.yaml"
+    std::string image;  ///< "registry.k8s.io/kube-apiserver:v1.31.2"
+    std::string tag;    ///< "v1.31.2"
+    std::string minor;  ///< "1.31"
+};
+
+/// The first container image of the version manifest whose tag holds a version; nullopt when
+/// there is none (no manifest, unreadable, no versioned tag).
+std::optional<VersionImage> version_image(const host::Host& host, const model::Catalogue& catalogue,
+                                          const engine::NodeFacts& facts);
 
 /// What stat says about one path, with owner names from the node's passwd/group files.
 engine::FileFact stat_fact(const host::Host& host, const std::string& path);

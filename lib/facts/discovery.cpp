@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "facts/distribution.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::facts {
@@ -224,6 +225,8 @@ void merge_dropins(const host::Host& host, const model::Component& c, engine::No
     }
     const std::string base = dir->ends_with('/') ? *dir : *dir + "/";
     for (const auto& name : names) {
+        // The config file itself may be the first fragment (k3s's 00-k3s-defaults.conf).
+        if (base + name == found.config->path) continue;
         parse::merge_document(*found.config, load_document(host, base + name));
         // A fragment is part of the config: the config file's mode and owner checks cover it too.
         found.roles[c.config_role].push_back(
@@ -311,12 +314,17 @@ void find_static_pod_dir(const host::Host& host, const model::Component& runner,
     }
 }
 
+// A component a distribution runs inside its own process (k3s) is that process's; otherwise the
+// process table, then the static pod manifest, says where it runs.
 void discover(const host::Host& host, const model::Component& c,
-              const std::vector<host::Process>& processes, engine::NodeFacts& facts) {
+              const std::vector<host::Process>& processes, const DistributionFacts& distributions,
+              engine::NodeFacts& facts) {
     engine::ComponentFacts found;
     found.id = c.id;
     found.name = c.name;
-    if (find_process(processes, c, found)) {
+    const auto& embedded = distributions.embedded;
+    if (auto it = embedded.find(c.id); it != embedded.end()) found = it->second;
+    if (!found.present && find_process(processes, c, found)) {
         auto env = host.environ(found.pid);
         if (env) found.env = *env;
     }
@@ -329,6 +337,9 @@ void discover(const host::Host& host, const model::Component& c,
             resolve_roles(host, c, facts, found);
         }
     }
+    auto asked = distributions.config_flags.find(c.id);
+    if (found.present && found.distribution.empty() && asked != distributions.config_flags.end())
+        found.config_flags = asked->second;
     facts.components[c.id] = std::move(found);
 }
 
@@ -368,19 +379,21 @@ std::map<std::string, std::string> static_pod_env(const parse::Document& manifes
 }
 
 void discover_components(const host::Host& host, const model::Catalogue& catalogue,
-                         engine::NodeFacts& facts) {
+                         engine::NodeFacts& facts, const RecordedServerArgs* recorded) {
     auto processes = host.processes();
     if (!processes) facts.process_error = processes.error().message;
     const std::vector<host::Process> none;
     const auto& table = processes ? *processes : none;
+    const auto distributions =
+        distribution_facts(host, catalogue, processes ? &*processes : nullptr, facts, recorded);
     // The component that runs static pods first: the others' manifests are in its directory.
     for (const auto& [id, component] : catalogue.components) {
         if (!component.static_pods) continue;
-        discover(host, component, table, facts);
+        discover(host, component, table, distributions, facts);
         find_static_pod_dir(host, component, facts);
     }
     for (const auto& [id, component] : catalogue.components) {
-        if (!component.static_pods) discover(host, component, table, facts);
+        if (!component.static_pods) discover(host, component, table, distributions, facts);
     }
 }
 

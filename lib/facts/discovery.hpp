@@ -1,5 +1,7 @@
 #pragma once
 
+#include "facts/distribution.hpp"
+
 #include "engine/node_facts.hpp"
 #include "host/host.hpp"
 #include "model/check.hpp"
@@ -13,7 +15,7 @@ parse::FlagSyntax flag_syntax(const model::Component& component);
 /// Finds which catalogue components run on the node (process table first, then static pod
 /// manifests), their flags, environment, config file and file roles.
 void discover_components(const host::Host& host, const model::Catalogue& catalogue,
-                         engine::NodeFacts& facts);
+                         engine::NodeFacts& facts, const RecordedServerArgs* recorded = nullptr);
 
 /// True when argv belongs to a process named by a catalogue pattern ("kubelet", "hyperkube
 /// kubelet").

@@ -187,6 +187,24 @@ std::vector<model::InventoryNode> merged_inventory(const Inputs& inputs) {
     return out;
 }
 
+// The choice of benchmark the inputs state: theirs when they agree, else each node's rule.
+std::optional<model::BenchmarkSelectedBy> merged_selection(const Inputs& inputs) {
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> by_choice;
+    for (const auto& in : inputs) {
+        if (const auto& by = in.report.header.benchmark_selected_by)
+            by_choice[{by->rule, by->detail}].push_back(subject_node(in.report.header));
+    }
+    if (by_choice.empty()) return std::nullopt;
+    if (by_choice.size() == 1)
+        return model::BenchmarkSelectedBy{by_choice.begin()->first.first,
+                                          by_choice.begin()->first.second};
+    std::vector<std::string> parts;
+    for (const auto& [choice, nodes] : by_choice)
+        parts.push_back(fmt::format("{} ({})", choice.first, fmt::join(nodes, ", ")));
+    return model::BenchmarkSelectedBy{
+        "merged", fmt::format("the nodes' reports chose it by: {}", fmt::join(parts, "; "))};
+}
+
 model::ScanInfo merged_scan(const Inputs& inputs, const MergeOptions& options) {
     const auto started = distinct(inputs, one_of(&ReportHeader::started_at));
     const auto finished = distinct(inputs, one_of(&ReportHeader::finished_at));
@@ -207,6 +225,10 @@ model::ScanInfo merged_scan(const Inputs& inputs, const MergeOptions& options) {
     scan.cluster_uid = first_non_empty(inputs, &ReportHeader::cluster_uid);
     scan.scope = "cluster";
     scan.nodes = merged_inventory(inputs);
+    scan.benchmark_selected_by = merged_selection(inputs);
+    if (scan.benchmark_selected_by)
+        scan.benchmark_warnings = distinct(
+            inputs, [](const MergeInput& in) { return in.report.header.benchmark_warnings; });
     for (const auto& in : inputs) {
         model::Totals totals;
         for (const auto& r : in.report.results) totals.add(*model::parse_status(r.status));

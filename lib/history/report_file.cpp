@@ -213,6 +213,10 @@ util::Expected<ReportHeader, ReadProblem> header_of(const Json& doc, const std::
     if (scan.contains("previous") && scan["previous"].is_string())
         h.previous = scan["previous"].template get<std::string>();
     h.nodes = inventory(scan);
+    if (const Json by = object_at(scan, "benchmark_selected_by"); by.contains("rule"))
+        h.benchmark_selected_by =
+            model::BenchmarkSelectedBy{text_at(by, "rule"), text_at(by, "detail")};
+    h.benchmark_warnings = strings_at(scan, "benchmark_warnings");
     h.merged = merged_of(scan);
     return h;
 }

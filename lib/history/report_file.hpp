@@ -39,6 +39,8 @@ struct ReportHeader {
     std::optional<std::string> previous;  ///< SHA-256 of the previous report; nullopt at the start
     std::vector<model::InventoryNode> nodes;
     std::vector<model::MergedReport> merged;  ///< the inputs of a merged report
+    std::optional<model::BenchmarkSelectedBy> benchmark_selected_by = {};  ///< unset in older ones
+    std::vector<std::string> benchmark_warnings = {};
 };
 
 /// One result as a report states it.

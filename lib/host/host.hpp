@@ -58,6 +58,16 @@ public:
     virtual std::optional<std::string> group_name(uint32_t gid) const = 0;
     /// The node's host name (<root>/etc/hostname, else the kernel's for root "/").
     virtual std::string hostname() const = 0;
+    /// Up to `length` bytes of a file from `offset` (fewer at its end): how a large file (a
+    /// binary's ELF sections) is read without reading it whole. This default reads the whole file,
+    /// which is what a host that keeps files in memory does anyway.
+    virtual HostResult<std::string> read_range(std::string_view path, uint64_t offset,
+                                               size_t length) const {
+        auto text = read_file(path);
+        if (!text) return text;
+        if (offset >= text->size()) return std::string();
+        return text->substr(static_cast<size_t>(offset), length);
+    }
 };
 
 /// A Host over the real file system under `root`, with processes from `proc_dir`

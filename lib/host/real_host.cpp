@@ -127,6 +127,8 @@ public:
     std::optional<std::string> user_name(uint32_t uid) const override;
     std::optional<std::string> group_name(uint32_t gid) const override;
     std::string hostname() const override;
+    HostResult<std::string> read_range(std::string_view path, uint64_t offset,
+                                       size_t length) const override;
 
 private:
     // O_NOFOLLOW for every resolved path but the root itself (which may be a host symlink).
@@ -152,6 +154,35 @@ HostResult<std::string> RealHost::read_file(std::string_view path) const {
     auto resolved = resolve_in_root(m_root, path);
     if (!resolved) return util::unexpected(resolved.error());
     return read_host_file(host(*resolved), path, nofollow(*resolved));
+}
+
+HostResult<std::string> RealHost::read_range(std::string_view path, uint64_t offset,
+                                             size_t length) const {
+    if (length > k_max_file_size)
+        return util::unexpected(host_error(HostError::Kind::Invalid, path, "range too large"));
+    auto resolved = resolve_in_root(m_root, path);
+    if (!resolved) return util::unexpected(resolved.error());
+    const Fd fd(::open(host(*resolved).c_str(),
+                       O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | nofollow(*resolved)));
+    if (fd.get() < 0) return util::unexpected(error_from_errno(path, errno));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return util::unexpected(error_from_errno(path, errno));
+    if (!S_ISREG(st.st_mode))
+        return util::unexpected(host_error(HostError::Kind::Invalid, path, "not a regular file"));
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (offset >= size) return std::string();
+    std::string data(static_cast<size_t>(std::min<uint64_t>(length, size - offset)), '\0');
+    size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t count = ::pread(fd.get(), data.data() + done, data.size() - done,
+                                      static_cast<off_t>(offset + done));
+        if (count < 0 && errno == EINTR) continue;
+        if (count < 0) return util::unexpected(error_from_errno(path, errno));
+        if (count == 0) break;
+        done += static_cast<size_t>(count);
+    }
+    data.resize(done);
+    return data;
 }
 
 HostResult<FileInfo> RealHost::stat(std::string_view path) const {

@@ -171,6 +171,64 @@ model::Component read_component(const YamlContext& ctx, const std::string& id,
     return c;
 }
 
+void check_flag_names(const YamlContext& ctx, const YAML::Node& node) {
+    if (!node.IsMap()) return;
+    for (const auto& entry : node) {
+        if (!entry.first.Scalar().starts_with("--"))
+            ctx.error(entry.first,
+                      fmt::format("flag '{}' must start with --", entry.first.Scalar()));
+    }
+}
+
+model::EmbeddedComponent read_embedded(const YamlContext& ctx, const std::string& id,
+                                       const YAML::Node& node) {
+    model::EmbeddedComponent e;
+    MapReader map(ctx, node, fmt::format("embedded component '{}'", id));
+    e.args_key = map.string("args", true);
+    YAML::Node defaults = map.take("flag_defaults");
+    e.flag_defaults = read_string_map(ctx, defaults, "flag_defaults");
+    check_flag_names(ctx, defaults);
+    YAML::Node etcd_defaults = map.take("etcd_flag_defaults");
+    e.etcd_flag_defaults = read_string_map(ctx, etcd_defaults, "etcd_flag_defaults");
+    check_flag_names(ctx, etcd_defaults);
+    e.only_with = map.string("only_with");
+    map.finish();
+    return e;
+}
+
+model::Distribution read_distribution(const YamlContext& ctx, const std::string& id,
+                                      const YAML::Node& node,
+                                      const std::map<std::string, model::Component>& known) {
+    model::Distribution d;
+    d.id = id;
+    MapReader map(ctx, node, fmt::format("distribution '{}'", id));
+    d.name = map.string("name", true);
+    d.in_process = map.boolean("in_process", true);
+    d.process = map.string("process", true);
+    d.server_dir = map.string("server_dir", true);
+    d.config_file = map.string("config_file", true);
+    d.config_flag = map.string("config_flag");
+    d.config_env = map.string("config_env");
+    d.datastore_key = map.string("datastore_key");
+    d.sqlite_file = map.string("sqlite_file");
+    YAML::Node components = map.take("components");
+    if (components.IsMap()) {
+        for (const auto& entry : components) {
+            const std::string component = entry.first.Scalar();
+            if (known.count(component) == 0)
+                ctx.error(
+                    entry.first,
+                    fmt::format("distribution '{}' embeds unknown component '{}'", id, component));
+            d.components[component] = read_embedded(ctx, component, entry.second);
+        }
+    } else {
+        ctx.error(components.IsDefined() ? components : node,
+                  fmt::format("distribution '{}' needs a 'components' mapping", id));
+    }
+    map.finish();
+    return d;
+}
+
 }  // namespace
 
 model::Catalogue read_catalogue(const YamlContext& ctx, const YAML::Node& root) {
@@ -185,6 +243,16 @@ model::Catalogue read_catalogue(const YamlContext& ctx, const YAML::Node& root) 
             const std::string id = entry.first.Scalar();
             catalogue.components[id] = read_component(ctx, id, entry.second);
         }
+    }
+    YAML::Node distributions = map.take("distributions");
+    if (distributions.IsMap()) {
+        for (const auto& entry : distributions) {
+            const std::string id = entry.first.Scalar();
+            catalogue.distributions[id] =
+                read_distribution(ctx, id, entry.second, catalogue.components);
+        }
+    } else if (distributions.IsDefined()) {
+        ctx.error(distributions, "'distributions' must be a mapping");
     }
     map.finish();
     return catalogue;

@@ -8,6 +8,7 @@
 #include "loader/benchmark_reader.hpp"
 #include "loader/catalogue_reader.hpp"
 #include "loader/framework_reader.hpp"
+#include "loader/selection_reader.hpp"
 #include "model/targets.hpp"
 
 namespace kubeproof::loader {
@@ -329,6 +330,13 @@ model::Definitions load_definitions(const std::vector<SourceFile>& files,
     }
     for (auto& [id, bench] : read) resolve(l, defs.catalogue, read, bench);
     for (auto& [id, bench] : read) defs.benchmarks[id] = std::move(bench.bench);
+    // The benchmark mapping (optional: a definitions tree without it needs --benchmark, unless it
+    // holds one benchmark only).
+    if (const SourceFile* mapping = l.find("checks/benchmarks.yaml")) {
+        auto ctx = l.context(*mapping);
+        if (auto root = parse_yaml(ctx))
+            defs.selection = read_selection(ctx, *root, defs.benchmarks);
+    }
     load_frameworks(l, defs, diagnostics.empty());
     return defs;
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "model/selection.hpp"
+
 namespace kubeproof::model {
 
 /// Where a definition came from, for diagnostics and `explain`.
@@ -198,9 +200,45 @@ struct Component {
     std::map<std::string, FileRole> roles;
 };
 
+/// A catalogue component that a distribution runs inside its own server process (k3s's API
+/// server): the config list that carries its flags and the distribution's own defaults for them.
+struct EmbeddedComponent {
+    std::string args_key;  ///< "kube-apiserver-arg": a list of `name=value` in config and CLI
+    std::map<std::string, std::string> flag_defaults;  ///< what the distribution passes itself
+    /// What it passes only when its embedded etcd runs (the API server's etcd client TLS files):
+    /// with SQLite or an external datastore these are not passed.
+    std::map<std::string, std::string> etcd_flag_defaults;
+    /// The component runs only when this path exists (k3s's embedded etcd: its data directory);
+    /// empty when it always runs.
+    std::string only_with;
+};
+
+/// A distribution whose server process runs components itself and takes their flags from its own
+/// config files and command line (k3s): `config_file`, then `config_file` + ".d/" *.yaml in name
+/// order, then the command line. One that starts them as static pods and processes instead (RKE2)
+/// has `in_process` false: their argv is the truth and its config's lines are evidence beside it.
+struct Distribution {
+    std::string id;    ///< "k3s"
+    std::string name;  ///< "k3s"
+    bool in_process = true;
+    std::string process;  ///< "k3s server" (argv0 base name and first argument)
+    /// Its server's files: they show it when the process table cannot be read (a facts snapshot
+    /// without processes).
+    std::string server_dir;
+    std::string config_file;  ///< "/etc/rancher/k3s/config.yaml"
+    std::string config_flag;  ///< "--config": moves the file and its drop-in directory
+    std::string config_env;   ///< "K3S_CONFIG_FILE": the same, from the environment
+    std::map<std::string, EmbeddedComponent> components;  ///< by catalogue component id
+    /// The datastore when the components' `only_with` path is absent: the config key of an
+    /// external one, and the SQLite file used otherwise.
+    std::string datastore_key;
+    std::string sqlite_file;
+};
+
 /// The component and path catalogue.
 struct Catalogue {
     std::map<std::string, Component> components;
+    std::map<std::string, Distribution> distributions;
 };
 
 /// One criterion of a compliance framework ("CC6.1", "10.2.1").
@@ -233,6 +271,7 @@ struct Definitions {
     Catalogue catalogue;
     std::map<std::string, Benchmark> benchmarks;
     std::map<std::string, Framework> frameworks;
+    BenchmarkSelection selection;  ///< checks/benchmarks.yaml: which benchmark a scan uses
 };
 
 }  // namespace kubeproof::model

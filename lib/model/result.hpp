@@ -111,6 +111,12 @@ struct MergedReport {
     Totals totals;
 };
 
+/// How a scan's benchmark was chosen (`scan.benchmark_selected_by`).
+struct BenchmarkSelectedBy {
+    std::string rule;    ///< stable id: "static-pod-image", "api-version", "flag", "fallback", ...
+    std::string detail;  ///< one sentence: what was found where, and what it led to
+};
+
 /// Identity of one scan.
 struct ScanInfo {
     std::string id;
@@ -130,6 +136,10 @@ struct ScanInfo {
     std::vector<InventoryNode> nodes = {};  ///< the cluster's nodes, when listed (cluster scope)
     std::optional<SeriesLink> link = {};    ///< set when the report was stored
     std::vector<MergedReport> merged = {};  ///< a merged report's inputs, by node
+    std::optional<BenchmarkSelectedBy> benchmark_selected_by = {};  ///< unset in older reports
+    /// Loud warnings about the choice: a Kubernetes minor outside the benchmark's stated range,
+    /// nothing detected.
+    std::vector<std::string> benchmark_warnings = {};
 };
 
 /// A framework as reports summarise it: its criteria in catalogue order.

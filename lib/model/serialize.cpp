@@ -49,14 +49,21 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Component, id, name, targets, processes, stat
                                    flag_defaults, flag_syntax, config_role, config_dropin_flag,
                                    config_dropin_suffix, config_replaces_flags, config_defaults,
                                    feature_gates, static_pods, version_from, node_name_flag, roles)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EmbeddedComponent, args_key, flag_defaults, etcd_flag_defaults,
+                                   only_with)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Distribution, id, name, in_process, process, server_dir,
+                                   config_file, config_flag, config_env, components, datastore_key,
+                                   sqlite_file)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Catalogue, components, distributions)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Criterion, id, title)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FrameworkLink, id, why, source)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Framework, id, title, required, criteria, mappings, where)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PlatformChoice, minors, older, newer)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BenchmarkSelection, platforms, fallback)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Definitions, catalogue, benchmarks, frameworks, selection)
 
 namespace {
-constexpr int k_format_version = 9;
+constexpr int k_format_version = 10;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {

@@ -61,6 +61,11 @@ Json scan_json(const model::ScanInfo& scan) {
               {"targets", scan.targets},
               {"benchmark_title", scan.benchmark_title},
               {"detected", scan.detected}};
+    if (scan.benchmark_selected_by) {
+        json["benchmark_selected_by"] = Json{{"rule", scan.benchmark_selected_by->rule},
+                                             {"detail", scan.benchmark_selected_by->detail}};
+        json["benchmark_warnings"] = scan.benchmark_warnings;
+    }
     if (!scan.scope.empty()) json["scope"] = scan.scope;
     if (!scan.cluster_name.empty() || !scan.cluster_uid.empty()) {
         Json cluster = Json::object();

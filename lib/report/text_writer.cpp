@@ -240,6 +240,16 @@ void write_framework_table(std::string& out, const FrameworkSummary& framework) 
 
 std::string to_text(const model::Report& report, const TextOptions& options) {
     std::string out;
+    // Which benchmark judged the node and why, before any result: a wrong benchmark is the first
+    // thing a reader must be able to see.
+    if (const auto& by = report.scan.benchmark_selected_by) {
+        out +=
+            fmt::format("== Benchmark {} (chosen by {}) ==\n{}\n", printable(report.scan.benchmark),
+                        printable(by->rule), printable(by->detail));
+        for (const auto& warning : report.scan.benchmark_warnings)
+            out += fmt::format("{} {}\n", tag("WARNING", options.colour), printable(warning));
+        out += '\n';
+    }
     for (const auto& block : split_by_target(split_into_sections(report)))
         write_target(out, block, options);
     write_summary(out, "total", model::count(report));

@@ -58,6 +58,12 @@ VERSION = "0.1.0"
 ALL_TARGETS = "master,etcd,controlplane,node"
 NODES = ["kubeadm-control-plane", "hardened-control-plane", "worker-json-config", "no-kubernetes"]
 GOLDEN_EXTRA_ARGS = {"worker-json-config": ["--targets", ALL_TARGETS]}
+# Nodes without an API server's static pod say nothing of their Kubernetes version or platform:
+# the benchmark is the fallback, loudly (README, "Which benchmark a scan uses").
+NOTHING_DETECTED = ("kubeproof: warning: neither the Kubernetes version nor the platform could be detected (no flag, no API "
+                    "server answer, no static pod image tag, no k3s or RKE2 files): cis-1.12 is used; pass "
+                    "--k8s-version and --platform, or --benchmark\n")
+GOLDEN_STDERR = {"worker-json-config": NOTHING_DETECTED, "no-kubernetes": NOTHING_DETECTED}
 FORMATS = [("text", "txt"), ("json", "json"), ("junit", "xml")]
 STATUSES = ["PASS", "FAIL", "WARN", "SKIP", "NA", "ERROR"]
 RESULT_FIELDS = {"id": str, "benchmark": str, "target": str, "group": str, "title": str, "status": str,
@@ -371,7 +377,8 @@ class Goldens(unittest.TestCase):
     def check_golden(self, node, fmt, ext):
         proc = kubeproof(*scan_args(node, "--format", fmt, *GOLDEN_EXTRA_ARGS.get(node, [])))
         self.assertIn(proc.returncode, (0, 1), f"scan failed; stderr:\n{proc.stderr}")
-        self.assertEqual(proc.stderr, "", "a fixture scan prints nothing on stderr")
+        self.assertEqual(proc.stderr, GOLDEN_STDERR.get(node, ""),
+                         "a fixture scan prints nothing on stderr but the benchmark choice's warning")
         actual = normalise(proc.stdout)
         name = f"{node}.{ext}"
         path = os.path.join(CFG.source, "tests", "e2e", "golden", name)
@@ -1499,7 +1506,7 @@ class ManifestPolicies(unittest.TestCase):
                                                  data=json.dumps(items).encode(), method="PUT")
                 with urllib.request.urlopen(request, context=context, timeout=10):
                     pass
-                api = by_id(json.loads(kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json").stdout))
+                api = by_id(json.loads(kubeproof("run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", config, "--format", "json").stdout))
                 manifest, _ = manifest_scan(self, os.path.join(source, name))
                 for cid in ("5.2.2", "5.2.3", "5.2.4", "5.2.5", "5.2.6", "5.2.7"):
                     self.assertEqual(api[cid]["status"], manifest[cid]["status"], f"{name} {cid}")
@@ -1574,6 +1581,232 @@ def policy_objects():
             "serviceaccounts": [sa]}
 
 
+class BenchmarkSelection(unittest.TestCase):
+    """Which benchmark a scan uses without --benchmark: the flags, the API server's /version and
+    nodes, the node's static pod image tags, k3s/RKE2 files and Go build info; the rule that chose
+    it in the report; loud warnings. With the shipped definitions and checks/benchmarks.yaml."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(dir=CFG.tmp, prefix="selection-")
+
+    def node(self, name, edit=None):
+        root = tempfile.mkdtemp(dir=self.dir, prefix=name + "-")
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        proc = subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes", name), root],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        if edit:
+            edit(root)
+        return root
+
+    def scan(self, root, *args, expect_rc=(0, 1)):
+        proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", *args,
+                         timeout=60)
+        self.assertIn(proc.returncode, expect_rc, proc.stderr)
+        return json.loads(proc.stdout), proc
+
+    @staticmethod
+    def retag(version):
+        def edit(root):
+            manifests = os.path.join(root, "etc", "kubernetes", "manifests")
+            for name in os.listdir(manifests):
+                path = os.path.join(manifests, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(re.sub(r"(registry\.k8s\.io/[a-z-]+):v1\.\d+\.\d+", rf"\1:{version}", text))
+        return edit
+
+    def test_kubeadm_node_on_1_31_selects_cis_1_11_from_its_image_tags(self):
+        root = self.node("kubeadm-control-plane", self.retag("v1.31.2"))
+        report, proc = self.scan(root)
+        scan = report["scan"]
+        self.assertEqual(scan["benchmark"], "cis-1.11")
+        self.assertEqual(scan["benchmark_selected_by"]["rule"], "static-pod-image")
+        self.assertEqual(scan["benchmark_selected_by"]["detail"],
+                         "Kubernetes 1.31.2 from the image tag of /etc/kubernetes/manifests/kube-apiserver.yaml "
+                         "(registry.k8s.io/kube-apiserver:v1.31.2); generic platform → cis-1.11")
+        self.assertEqual(scan["benchmark_warnings"], [])
+        self.assertEqual(scan["kubernetes_version"], "1.31")
+        self.assertTrue(all(r["benchmark"] == "cis-1.11" for r in report["results"]))
+        text = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"))
+        self.assertTrue(text.stdout.startswith("== Benchmark cis-1.11 (chosen by static-pod-image) ==\n"
+                                               "Kubernetes 1.31.2 from the image tag of "), text.stdout[:300])
+
+    def test_flags_choose_by_version_and_platform(self):
+        root = self.node("kubeadm-control-plane")
+        for version, bench in (("1.28", "cis-1.10"), ("1.33", "cis-1.12"), ("1.35", "cis-2.0"), ("v1.36.1", "cis-2.1")):
+            report, _ = self.scan(root, "--k8s-version", version)
+            self.assertEqual((report["scan"]["benchmark"], report["scan"]["benchmark_selected_by"]["rule"]),
+                             (bench, "flag"), version)
+        report, _ = self.scan(root, "--k8s-version", "1.33", "--platform", "eks")
+        self.assertEqual(report["scan"]["benchmark"], "eks-1.8.0")
+        # The kubeadm node's own v1.32 images give the version when only the platform is flagged.
+        report, _ = self.scan(root, "--platform", "k3s")
+        self.assertEqual(report["scan"]["benchmark"], "k3s-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "static-pod-image")
+        self.assertIn("k3s platform from --platform k3s", report["scan"]["benchmark_selected_by"]["detail"])
+
+    def test_a_version_beyond_every_benchmark_warns_loudly(self):
+        root = self.node("kubeadm-control-plane")
+        report, proc = self.scan(root, "--k8s-version", "1.38")
+        self.assertEqual(report["scan"]["benchmark"], "cis-2.1")
+        warning = ("Kubernetes 1.38 is newer than every version kubeproof has a benchmark for on the generic "
+                   "platform: cis-2.1 is used")
+        self.assertEqual(report["scan"]["benchmark_warnings"], [warning])
+        self.assertIn(f"warning: {warning}\n", proc.stderr)
+        report, proc = self.scan(root, "--k8s-version", "1.20")
+        self.assertEqual(report["scan"]["benchmark"], "cis-1.9")
+        self.assertIn("Kubernetes 1.20 is older than every version", proc.stderr)
+        # --benchmark is obeyed, and still says when the node's version is not the benchmark's.
+        report, proc = self.scan(root, "--benchmark", "cis-1.10")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "benchmark-flag")
+        self.assertEqual(report["scan"]["benchmark_warnings"],
+                         ["this cluster runs Kubernetes 1.32, but cis-1.10 is written for 1.28, 1.29, 1.30, 1.31: "
+                          "checks may be missing or judged by another version's rules"])
+
+    def test_nothing_detected_uses_the_fallback_loudly(self):
+        report, proc = self.scan(self.node("no-kubernetes"))
+        self.assertEqual(report["scan"]["benchmark"], "cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "fallback")
+        self.assertEqual(len(report["scan"]["benchmark_warnings"]), 1)
+        self.assertIn("warning: neither the Kubernetes version nor the platform could be detected", proc.stderr)
+
+    def test_bad_flag_values_are_usage_errors(self):
+        root = self.node("no-kubernetes")
+        for args, message in ((("--k8s-version", "one.two"), "invalid --k8s-version 'one.two'"),
+                              (("--k8s-version", "1.31+k3s1"), "invalid --k8s-version '1.31+k3s1'"),
+                              (("--platform", "openshift"), "invalid --platform 'openshift'")):
+            proc = kubeproof("run", "--root", root, *args)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertIn(message, proc.stderr)
+
+    def test_k3s_node_by_the_go_build_info_of_its_binary(self):
+        info = os.path.join(self.dir, "buildinfo.bin")
+        modules = ("path\tgithub.com/k3s-io/k3s\nmod\tgithub.com/k3s-io/k3s\t(devel)\t\n"
+                   "dep\tk8s.io/kubernetes\tv1.33.5\t\n=>\tgithub.com/k3s-io/kubernetes\tv1.33.5-k3s1\th1:x=\n")
+        def varint(n):
+            out = b""
+            while n >= 0x80:
+                out += bytes([(n & 0x7f) | 0x80])
+                n >>= 7
+            return out + bytes([n])
+        def string(b):
+            return varint(len(b)) + b
+        framed = b"0" * 16 + modules.encode() + b"9" * 16
+        with open(info, "wb") as f:
+            f.write(b"\xff Go buildinf:" + b"\x08\x02" + b"\0" * 16 + string(b"go1.24.4") + string(framed))
+        def edit(root):
+            os.makedirs(os.path.join(root, "var", "lib", "rancher", "k3s"))
+            binary = os.path.join(root, "usr", "local", "bin", "k3s")
+            os.makedirs(os.path.dirname(binary), exist_ok=True)
+            shutil.copy("/bin/true", binary)
+            subprocess.run(["objcopy", "--add-section", f".go.buildinfo={info}", binary], check=True)
+        report, _ = self.scan(self.node("no-kubernetes", edit))
+        self.assertEqual(report["scan"]["benchmark"], "k3s-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "go-buildinfo")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["detail"],
+                         "Kubernetes 1.33.5 from the Go build information of /usr/local/bin/k3s "
+                         "(k8s.io/kubernetes => github.com/k3s-io/kubernetes v1.33.5-k3s1); k3s platform → k3s-cis-1.12")
+        # Without the binary, the directory still names the platform, and the unknown version warns.
+        def files_only(root):
+            os.makedirs(os.path.join(root, "var", "lib", "rancher", "k3s"))
+        report, _ = self.scan(self.node("no-kubernetes", files_only))
+        self.assertEqual((report["scan"]["benchmark"], report["scan"]["benchmark_selected_by"]["rule"]),
+                         ("k3s-cis-1.12", "node-files"))
+        self.assertTrue(report["scan"]["benchmark_warnings"][0].startswith("the Kubernetes version could not be detected"))
+
+    def test_the_k3s_and_rke2_example_servers_are_recognised_with_no_flag(self):
+        report, proc = self.scan(self.node("k3s-server"))
+        self.assertEqual(report["scan"]["benchmark"], "k3s-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"],
+                         {"rule": "node-process", "detail": "Kubernetes version unknown; k3s platform from the process "
+                                                            "'/usr/local/bin/k3s server' → k3s-cis-1.12"})
+        self.assertIn("warning: the Kubernetes version could not be detected", proc.stderr)
+        report, proc = self.scan(self.node("rke2-server"))
+        self.assertEqual(report["scan"]["benchmark"], "rke2-cis-1.12")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "static-pod-image")
+        self.assertIn("hardened-kubernetes:v1.33.5-rke2r1-build20251015); rke2 platform → rke2-cis-1.12",
+                      report["scan"]["benchmark_selected_by"]["detail"])
+        self.assertEqual(report["scan"]["benchmark_warnings"], [])
+
+    def api_scan(self, git_version, nodes):
+        objects = tempfile.mkdtemp(dir=self.dir, prefix="api-")
+        with open(os.path.join(objects, "nodes.json"), "w", encoding="utf-8") as f:
+            json.dump(nodes, f)
+        server = FakeApiServer(objects, "--git-version", git_version)
+        try:
+            config = server.kubeconfig(os.path.join(self.dir, f"kubeconfig-{server.port}.json"))
+            report, proc = self.scan(self.node("no-kubernetes"), "--kubeconfig", config)
+            return report, proc, server.requests()
+        finally:
+            server.stop()
+
+    def test_eks_by_the_api_version(self):
+        report, _, requests = self.api_scan("v1.32.3-eks-abc123", [])
+        self.assertEqual(report["scan"]["benchmark"], "eks-1.8.0")
+        self.assertEqual(report["scan"]["benchmark_selected_by"],
+                         {"rule": "api-version", "detail": "Kubernetes 1.32.3 from the API server's /version "
+                                                           "(v1.32.3-eks-abc123); eks platform → eks-1.8.0"})
+        self.assertIn("/version", requests)
+
+    def test_aks_by_a_node_label(self):
+        node = {"apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": "aks-pool-0", "labels": {"kubernetes.azure.com/cluster": "MC_rg_c_westeurope"}},
+                "spec": {"providerID": "azure:///subscriptions/x/vm/0"},
+                "status": {"nodeInfo": {"kubeletVersion": "v1.33.2"}}}
+        report, _, _ = self.api_scan("v1.33.2", [node])
+        self.assertEqual(report["scan"]["benchmark"], "aks-1.8")
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["detail"],
+                         "Kubernetes 1.33.2 from the API server's /version (v1.33.2); aks platform from node "
+                         "aks-pool-0's label kubernetes.azure.com/cluster → aks-1.8")
+
+    def test_k3s_by_the_api_version(self):
+        report, _, _ = self.api_scan("v1.33.4+k3s1", [])
+        self.assertEqual((report["scan"]["benchmark"], report["scan"]["benchmark_selected_by"]["rule"]),
+                         ("k3s-cis-1.12", "api-version"))
+
+    def test_k3s_arguments_recorded_on_its_node_object_are_a_flag_source(self):
+        """k3s hides its command line; the API server keeps it in the node's k3s.io/node-args."""
+        objects = tempfile.mkdtemp(dir=self.dir, prefix="api-")
+        args = json.dumps(["server", "--write-kubeconfig-mode", "0600", "--kube-apiserver-arg", "profiling=true"])
+        nodes = [{"apiVersion": "v1", "kind": "Node",
+                  "metadata": {"name": "k3s-1", "annotations": {"k3s.io/node-args": args}},
+                  "status": {"nodeInfo": {"kubeletVersion": "v1.33.4+k3s1"}}},
+                 {"apiVersion": "v1", "kind": "Node",
+                  "metadata": {"name": "other", "annotations": {"k3s.io/node-args": "not json"}}}]
+        with open(os.path.join(objects, "nodes.json"), "w", encoding="utf-8") as f:
+            json.dump(nodes, f)
+        server = FakeApiServer(objects, "--git-version", "v1.33.4+k3s1")
+        try:
+            config = server.kubeconfig(os.path.join(self.dir, f"kubeconfig-{server.port}.json"))
+            root = self.node("k3s-server")
+            report, _ = self.scan(root, "--kubeconfig", config, "--node-name", "k3s-1",
+                                  "--targets", "master", "--check", "1.2.15")
+            (result,) = report["results"]
+            self.assertEqual(result["status"], "FAIL")
+            self.assertIn({"source": "api", "ref": "annotation k3s.io/node-args of node k3s-1",
+                           "value": "--profiling=true"},
+                          [{k: e[k] for k in ("source", "ref", "value")} for e in result["evidence"]])
+            # Another node's arguments are never used for this one; a bad annotation is a warning.
+            report, proc = self.scan(root, "--kubeconfig", config, "--node-name", "other",
+                                     "--targets", "master", "--check", "1.2.15")
+            self.assertEqual(report["results"][0]["status"], "PASS")
+            self.assertIn("annotation k3s.io/node-args of node other is not a JSON list of strings", proc.stderr)
+        finally:
+            server.stop()
+
+    def test_list_benchmarks_shows_platform_and_range(self):
+        proc = kubeproof("list", "benchmarks")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        lines = {line.split()[0]: line.split(None, 3) for line in proc.stdout.splitlines()}
+        self.assertEqual(lines["cis-1.11"][1:3], ["generic", "1.29-1.32"])
+        self.assertEqual(lines["eks-1.8.0"][1:3], ["eks", "1.32-1.34"])
+        self.assertEqual(lines["cis-1.12"][1:], ["generic", "1.32-1.34", "CIS Kubernetes Benchmark v1.12.0"])
+        self.assertEqual(len(lines), 11)
+
+
 class StdinStoppedServer:
     """A test server in a child process (self.proc) that ends when its stdin closes."""
 
@@ -1633,7 +1866,7 @@ class ApiPolicies(unittest.TestCase):
         server = FakeApiServer(self.dir, *[arg for fault in faults for arg in ("--fault", fault)], *extra)
         try:
             config = server.kubeconfig(os.path.join(CFG.tmp, f"kubeconfig-{server.port}.json"))
-            proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json")
+            proc = kubeproof("run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", config, "--format", "json")
             return json.loads(proc.stdout), proc
         finally:
             server.stop()
@@ -1838,7 +2071,7 @@ class PolicyCaseRunner:
         request = urllib.request.Request(f"https://127.0.0.1:{self.server.port}/_fake/objects", data=body, method="PUT")
         with urllib.request.urlopen(request, context=context, timeout=10):
             pass
-        proc = kubeproof("run", "--targets", "policies", "--kubeconfig", self.config, "--format", "json")
+        proc = kubeproof("run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", self.config, "--format", "json")
         self.assertIn(proc.returncode, (0, 1), proc.stderr)
         return by_id(json.loads(proc.stdout))
 
@@ -5508,6 +5741,162 @@ class Deployment(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# k3s and RKE2: components inside the k3s server process, flags from its config files
+
+class K3sRke2(unittest.TestCase):
+    """examples/nodes/k3s-server and rke2-server: a k3s server recognised with no flag, its flags
+    from k3s's defaults, config.yaml, config.yaml.d/ and its command line with the file and line as
+    evidence; SQLite means no etcd; RKE2 judged from its static pods."""
+
+    K3S_CONFIG = "etc/rancher/k3s/config.yaml"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="k3s-", dir=CFG.tmp)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def node(self, spec, name):
+        """A fresh materialised copy of an example node that this test may change."""
+        root = os.path.join(self.dir, name)
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        proc = subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes", spec), root],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return root
+
+    def write(self, root, path, text):
+        full = os.path.join(root, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def scan(self, root, *extra, proc=None):
+        out = kubeproof("run", "--root", root, "--proc", proc or os.path.join(root, "proc"), "--format", "json",
+                        "--benchmark", "cis-1.12", *extra)
+        self.assertIn(out.returncode, (0, 1), out.stderr)
+        return by_id(json.loads(out.stdout)), out
+
+    def refs(self, result):
+        return [e["ref"] for e in result["evidence"]]
+
+    def test_k3s_server_recognised_with_no_flag(self):
+        results, _ = self.scan(self.node("k3s-server", "plain"))
+        api = results["1.2.15"]
+        self.assertEqual(api["status"], "PASS", api)
+        self.assertIn("k3s default", self.refs(api))
+        self.assertIn("kube-apiserver inside k3s server pid 812", self.refs(api))
+        # 1.2.16 (audit log path) comes from config.yaml, with its line
+        self.assertEqual(results["1.2.16"]["status"], "PASS")
+        self.assertIn("/etc/rancher/k3s/config.yaml:5", self.refs(results["1.2.16"]))
+        # the drop-in's kube-apiserver-arg+ appended to config.yaml's list
+        self.assertEqual(results["1.2.19"]["status"], "PASS", results["1.2.19"])
+        self.assertIn("/etc/rancher/k3s/config.yaml.d/50-audit-rotation.yaml:4", self.refs(results["1.2.19"]))
+        self.assertEqual(results["1.2.17"]["status"], "PASS")
+        self.assertIn("/etc/rancher/k3s/config.yaml:7", self.refs(results["1.2.17"]))
+        # the kubelet's settings come from kubelet.conf.d
+        self.assertEqual(results["4.2.1"]["status"], "PASS")
+        self.assertTrue(any(r.startswith("/var/lib/rancher/k3s/agent/etc/kubelet.conf.d/00-k3s-defaults.conf")
+                            for r in self.refs(results["4.2.1"])), self.refs(results["4.2.1"]))
+
+    def test_profiling_true_in_config_fails_with_file_and_line(self):
+        root = self.node("k3s-server", "profiling")
+        self.write(root, self.K3S_CONFIG, "write-kubeconfig-mode: \"0600\"\nkube-apiserver-arg:\n"
+                   "  - audit-log-path=/var/lib/rancher/k3s/server/logs/audit.log\n  - profiling=true\n")
+        results, _ = self.scan(root)
+        r = results["1.2.15"]
+        self.assertEqual(r["status"], "FAIL", r)
+        self.assertIn("/etc/rancher/k3s/config.yaml:4", self.refs(r))
+        self.assertIn("--profiling=true in /etc/rancher/k3s/config.yaml:4", r["actual"])
+        # a drop-in that sets the list again puts it back
+        self.write(root, "etc/rancher/k3s/config.yaml.d/90-cis.yaml", "kube-apiserver-arg:\n  - profiling=false\n")
+        results, _ = self.scan(root)
+        self.assertEqual(results["1.2.15"]["status"], "PASS")
+        self.assertIn("/etc/rancher/k3s/config.yaml.d/90-cis.yaml:2", self.refs(results["1.2.15"]))
+        # ... and one that appends (kube-apiserver-arg+) with a later value turns it on again
+        self.write(root, "etc/rancher/k3s/config.yaml.d/95-debug.yaml", "kube-apiserver-arg+: [profiling=true]\n")
+        results, _ = self.scan(root)
+        self.assertEqual(results["1.2.15"]["status"], "FAIL")
+        self.assertIn("/etc/rancher/k3s/config.yaml.d/95-debug.yaml:1", self.refs(results["1.2.15"]))
+
+    def test_command_line_overrides_the_files(self):
+        root = self.node("k3s-server", "cli")
+        cmdline = os.path.join(root, "proc", "812", "cmdline")
+        with open(cmdline, "wb") as f:
+            f.write(b"/usr/local/bin/k3s\0server\0--kube-apiserver-arg=profiling=true\0")
+        results, _ = self.scan(root)
+        r = results["1.2.15"]
+        self.assertEqual(r["status"], "FAIL")
+        self.assertIn("k3s server pid 812 command line", self.refs(r))
+        # the command line's list replaced config.yaml's: the audit path is no longer set
+        self.assertEqual(results["1.2.16"]["status"], "FAIL", results["1.2.16"])
+
+    def test_sqlite_means_section_2_is_na_with_the_reason(self):
+        results, _ = self.scan(self.node("k3s-server", "sqlite"))
+        reason = "k3s uses its SQLite datastore (/var/lib/rancher/k3s/server/db/state.db): no etcd"
+        section2 = {i: r for i, r in results.items() if i.startswith("2.")}
+        self.assertEqual(len(section2), 7)
+        for check_id, r in section2.items():
+            self.assertEqual((r["status"], r.get("reason")), ("NA", reason), check_id)
+            self.assertIn(reason, [e["value"] for e in r["evidence"]])
+
+    def test_bad_config_is_an_error_never_a_pass(self):
+        root = self.node("k3s-server", "bad")
+        self.write(root, self.K3S_CONFIG, "kube-apiserver-arg: [profiling=false\n")
+        results, out = self.scan(root)
+        r = results["1.2.15"]
+        self.assertEqual(r["status"], "ERROR", r)
+        self.assertIn("/etc/rancher/k3s/config.yaml:2:1: invalid YAML/JSON", r["reason"])
+
+    def test_rke2_gives_real_results_from_its_static_pods(self):
+        results, _ = self.scan(self.node("rke2-server", "rke2"))
+        for check_id in ("1.1.1", "1.1.3", "1.1.5", "1.1.7"):  # manifests 0600 (profile: cis)
+            self.assertEqual(results[check_id]["status"], "PASS", results[check_id])
+        self.assertIn("/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml", self.refs(results["1.1.1"]))
+        self.assertEqual(results["1.2.15"]["status"], "PASS")
+        self.assertEqual(results["2.2"]["status"], "PASS")
+        self.assertIn("/var/lib/rancher/rke2/server/db/etcd/config:4", self.refs(results["2.2"]))
+        self.assertEqual(results["1.1.12"]["status"], "PASS", results["1.1.12"])  # etcd:etcd data dir
+        self.assertEqual(results["4.2.1"]["status"], "PASS")
+        # the manifest's flag is the truth; the config line that asked for it is shown beside it
+        self.assertEqual(results["1.2.17"]["status"], "PASS")
+        self.assertEqual([(e["source"], e["ref"]) for e in results["1.2.17"]["evidence"]][-2:],
+                         [("process", "kube-apiserver pid 1502"), ("config", "/etc/rancher/rke2/config.yaml:7")])
+
+    def test_goldens(self):
+        """Each node under the generic benchmark and under its distribution's own."""
+        for spec, own in (("k3s-server", "k3s-cis-1.12"), ("rke2-server", "rke2-cis-1.12")):
+            root = self.node(spec, "golden-" + spec)
+            for bench, name in (("cis-1.12", f"{spec}.json"), (own, f"{spec}.{own}.json")):
+                out = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json",
+                                "--benchmark", bench)
+                self.assertIn(out.returncode, (0, 1), out.stderr)
+                self.assertEqual(out.stderr, "")
+                check_golden_text(self, name, normalise(out.stdout).replace(root, f"<{spec}>"))
+
+    def test_distribution_benchmarks_say_what_does_not_apply(self):
+        root = self.node("k3s-server", "na-k3s")
+        report, _ = scan_json_root(self, root, "--benchmark", "k3s-cis-1.12")
+        keyed = {r["key"]: r for r in report["results"]}
+        for key in ("apiserver.manifest.mode", "kubelet.service.mode", "kubelet.hostname-override"):
+            self.assertEqual(keyed[key]["status"], "NA", key)
+            self.assertIn("k3s", keyed[key]["reason"], key)
+        # The TLS files k3s always passes are its defaults: present, with "k3s default" as evidence.
+        self.assertEqual(keyed["apiserver.kubelet-client-cert"]["status"], "PASS")
+        self.assertIn("k3s default", json.dumps(keyed["apiserver.kubelet-client-cert"]["evidence"]))
+        # SQLite: the API server passes no etcd client files, and nothing pretends it does.
+        self.assertEqual(keyed["apiserver.etcd-cafile"]["status"], "FAIL")
+        self.assertIn("systemctl restart k3s", keyed["apiserver.profiling"]["remediation"])
+        rke2 = self.node("rke2-server", "na-rke2")
+        report, _ = scan_json_root(self, rke2, "--benchmark", "rke2-cis-1.12")
+        keyed = {r["key"]: r for r in report["results"]}
+        self.assertEqual(keyed["kubelet.service.mode"]["status"], "NA")
+        self.assertNotEqual(keyed["apiserver.manifest.mode"]["status"], "NA", "RKE2 has static pod manifests")
+
+
+# ---------------------------------------------------------------------------------------------
 # managed platforms: eks-1.8.0, gke-1.9.0 and aks-1.8 over an EKS-style worker (issue 12, items 1 and 5)
 
 MANAGED_NODE = "eks-worker"
@@ -5575,6 +5964,13 @@ metadata:
 
 def id_order(check_id):
     return tuple(int(part) for part in check_id.split("."))
+
+
+def scan_json_root(testcase, root, *extra):
+    """A JSON scan of a node root outside the fixture set: (report, returncode)."""
+    proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json", *extra)
+    testcase.assertIn(proc.returncode, (0, 1), proc.stderr)
+    return json.loads(proc.stdout), proc.returncode
 
 
 def check_golden_text(testcase, name, actual):
@@ -5686,6 +6082,16 @@ class ManagedBenchmarks(unittest.TestCase):
     def test_cloud_side_sections_are_absent_not_pass_when_not_selected(self):
         results = self.results("eks-1.8.0", targets="node")
         self.assertEqual(sorted({r["target"] for r in results.values()}), ["node"])
+
+    def test_a_worker_scan_shows_the_cloud_side_guidance_by_default(self):
+        for benchmark in ("eks-1.8.0", "gke-1.9.0", "aks-1.8"):
+            report, _ = scan_json_root(self, self.root, "--benchmark", benchmark)
+            self.assertEqual(report["scan"]["targets"], ["controlplane", "node"], benchmark)
+            cloud = [r for r in report["results"] if r["target"] == "controlplane"]
+            self.assertTrue(cloud, benchmark)
+            self.assertTrue(all(r["status"] == "WARN" for r in cloud), benchmark)
+        generic, _ = scan_json_root(self, self.root, "--benchmark", "cis-1.12")
+        self.assertEqual(generic["scan"]["targets"], ["node"], "only managed platforms add their cloud sections")
 
     def test_policies_sections(self):
         eks = self.results("eks-1.8.0", "--manifests", self.objects, targets="node,policies")
@@ -5859,7 +6265,7 @@ def main():
                    Frameworks, BenchmarkCatalogue, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
                    EveryMode, Deployment, Upload, Packages)
-        classes += (ManagedBenchmarks,)
+        classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection)
         classes += (AuditPolicies,)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:

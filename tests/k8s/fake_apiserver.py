@@ -314,6 +314,9 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/version":
             major, _, minor = cfg.args.server_version.partition(".")
             git = f"v{major}.{minor.rstrip('+')}.0-fake"
+            if cfg.args.git_version:  # e.g. v1.32.3-eks-abc123: major and minor follow it
+                git = cfg.args.git_version
+                major, minor = git.lstrip("v").split(".")[:2]
             return self.send_json(200, {"major": major, "minor": minor, "gitVersion": git, "platform": "linux/amd64"})
         found = route(url.path)
         if found[0] == "discovery":
@@ -466,6 +469,7 @@ def parse_args(argv):
     p.add_argument("--retry-after", type=int, default=0, help="Retry-After seconds sent with 429")
     p.add_argument("--timeout-sleep", type=float, default=2.0, help="seconds a 'timeout' fault waits")
     p.add_argument("--server-version", default="1.31+", help="major.minor for /version")
+    p.add_argument("--git-version", help="gitVersion for /version (v1.32.3-eks-abc123); sets major and minor too")
     p.add_argument("--tls-dir", help="keep (and reuse) the certificates here instead of a temp dir")
     p.add_argument("--ignore-stdin", action="store_true", help="do not stop when stdin reaches EOF")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")

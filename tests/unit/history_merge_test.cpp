@@ -54,6 +54,48 @@ std::vector<history::MergeInput> three_nodes() {
 }  // namespace
 
 TEST_SUITE("history/merge") {
+    TEST_CASE("the benchmark choice is kept when the nodes agree, and named per node when not") {
+        auto chosen = [](const std::string& node, const std::string& rule, const char* warning) {
+            Json doc = stored_report(
+                node, {stored_result("4.2.1", "kubelet.anonymous-auth", "PASS", "false")});
+            doc["scan"]["benchmark_selected_by"] = {{"rule", rule}, {"detail", "found " + rule}};
+            doc["scan"]["benchmark_warnings"] = Json::array();
+            if (warning != nullptr) doc["scan"]["benchmark_warnings"].push_back(warning);
+            return input(node + ".json", doc);
+        };
+        auto same = history::merge({chosen("cp-1", "static-pod-image", nullptr),
+                                    chosen("cp-2", "static-pod-image", nullptr)},
+                                   options("demo"));
+        REQUIRE(same);
+        REQUIRE(same->report.scan.benchmark_selected_by);
+        CHECK(same->report.scan.benchmark_selected_by->rule == "static-pod-image");
+        CHECK(same->report.scan.benchmark_selected_by->detail == "found static-pod-image");
+        CHECK(same->report.scan.benchmark_warnings.empty());
+        auto mixed = history::merge({chosen("cp-1", "static-pod-image", nullptr),
+                                     chosen("worker-1", "fallback", "nothing detected"),
+                                     chosen("worker-2", "fallback", "nothing detected")},
+                                    options("demo"));
+        REQUIRE(mixed);
+        const auto& by = mixed->report.scan.benchmark_selected_by;
+        REQUIRE(by);
+        CHECK(by->rule == "merged");
+        CHECK(by->detail ==
+              "the nodes' reports chose it by: fallback (worker-1, worker-2); "
+              "static-pod-image (cp-1)");
+        CHECK(mixed->report.scan.benchmark_warnings ==
+              std::vector<std::string>{"nothing detected"});
+        // Written and read back: the merged report keeps both fields.
+        const auto text = report::to_json(mixed->report);
+        const auto back = test::read_stored(Json::parse(text), "merged.json");
+        REQUIRE(back.header.benchmark_selected_by);
+        CHECK(back.header.benchmark_selected_by->rule == "merged");
+        CHECK(back.header.benchmark_warnings == std::vector<std::string>{"nothing detected"});
+        // Reports from before the choice: nothing is made up.
+        auto old = history::merge(three_nodes(), options("demo"));
+        REQUIRE(old);
+        CHECK_FALSE(old->report.scan.benchmark_selected_by);
+    }
+
     TEST_CASE("the worst status is on top, and every node keeps its own status and evidence") {
         auto merged = history::merge(three_nodes(), options("demo"));
         REQUIRE(merged);

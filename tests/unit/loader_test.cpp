@@ -240,6 +240,34 @@ TEST_SUITE("loader") {
               "                     ^\n");
     }
 
+    TEST_CASE("a distribution is read; an unknown component or a flag without dashes is reported") {
+        const std::string good =
+            std::string(k_catalogue) +
+            "distributions:\n  k3s:\n    name: k3s\n    process: \"k3s server\"\n"
+            "    server_dir: /var/lib/rancher/k3s/server\n"
+            "    config_file: /etc/rancher/k3s/config.yaml\n"
+            "    components:\n      kubelet:\n        args: kubelet-arg\n"
+            "        flag_defaults: {--read-only-port: \"0\"}\n";
+        auto loaded = load_with(node_with(k_good_check), good);
+        CHECK(loaded.diagnostics == "");
+        const auto& k3s = loaded.defs.catalogue.distributions.at("k3s");
+        CHECK(k3s.in_process);
+        CHECK(k3s.components.at("kubelet").args_key == "kubelet-arg");
+        CHECK(k3s.components.at("kubelet").flag_defaults.at("--read-only-port") == "0");
+
+        std::string bad = good;
+        bad.replace(bad.find("      kubelet:"), std::string("      kubelet:").size(),
+                    "      kubelat:");
+        bad.replace(bad.find("{--read-only-port"), 3, "{");
+        CHECK(load_with(node_with(k_good_check), bad).diagnostics ==
+              "d/components.yaml:22:7: distribution 'k3s' embeds unknown component 'kubelat'\n"
+              "          kubelat:\n"
+              "          ^\n"
+              "d/components.yaml:24:25: flag 'read-only-port' must start with --\n"
+              "            flag_defaults: {read-only-port: \"0\"}\n"
+              "                            ^\n");
+    }
+
     TEST_CASE("a flag compared as a boolean must be a bool flag of its component") {
         std::string check = k_good_check;
         check.replace(check.find("file: kubelet.config\n          mode: \"600\""),
