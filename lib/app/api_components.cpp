@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "facts/collector.hpp"
 #include "facts/discovery.hpp"
 #include "parse/flags.hpp"
 
@@ -73,6 +74,14 @@ void components_from_api(k8s::ObjectSource& source, const model::Catalogue& cata
         warnings.push_back("cannot read the control-plane pods through the API: " +
                            outcome.message);
     }
+}
+
+void components_and_files_from_api(k8s::ObjectSource& source, const host::Host& host,
+                                   const model::Catalogue& catalogue,
+                                   const std::vector<const model::Check*>& checks,
+                                   engine::NodeFacts& facts, std::vector<std::string>& warnings) {
+    components_from_api(source, catalogue, facts, warnings);
+    facts::gather_named(host, checks, facts);
 }
 
 }  // namespace kubeproof::app

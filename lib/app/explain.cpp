@@ -82,6 +82,8 @@ std::string describe_leaf(const model::TestItem& item, const model::Catalogue& c
             return fmt::format("config key {}", item.key);
         case Subject::Objects:
             return describe_objects(item);
+        case Subject::AuditPolicy:
+            return fmt::format("audit policy {}", describe_ref(item.refs.front(), catalogue));
         default:
             break;
     }

@@ -327,8 +327,9 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     }
     warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
     if (node_wanted && source != nullptr && !objects->objects_only) {
-        components_from_api(*source, defs.catalogue, facts,
-                            warnings);  // managed or remote control planes
+        // managed or remote control planes, and the files their flags name under --root
+        components_and_files_from_api(*source, host, defs.catalogue,
+                                      engine::selected_checks(bench, selection), facts, warnings);
     }
     if (facts.kubernetes_version.empty()) facts.kubernetes_version = objects->server_version;
     if (facts.kubernetes_version.empty()) facts.kubernetes_version = choice.minor;

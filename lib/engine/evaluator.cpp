@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/audit_requirements.hpp"
 #include "engine/file_items.hpp"
 #include "engine/outcome.hpp"
 #include "engine/value_items.hpp"
@@ -31,6 +32,8 @@ ItemOutcome evaluate_item(const model::TestItem& item, const std::string& compon
         case model::Subject::Files:
         case model::Subject::Tree:
             return evaluate_file_item(item, component, facts);
+        case model::Subject::AuditPolicy:
+            return evaluate_audit_item(item, component, catalogue, facts);
         default:
             return evaluate_value_item(item, component, catalogue, facts);
     }

@@ -112,7 +112,8 @@ void gather_item(const host::Host& host, const model::TestItem& item, const std:
         for (const auto& found : engine::resolve_ref(facts, ref, comp)) {
             if (item.subject == model::Subject::Tree)
                 gather_tree(host, found.path, facts, limits);
-            else if (item.subject == model::Subject::Document)
+            else if (item.subject == model::Subject::Document ||
+                     item.subject == model::Subject::AuditPolicy)
                 gather_document(host, found.path, facts);
             else
                 facts.files.emplace(found.path, stat_fact(host, found.path));
@@ -189,6 +190,15 @@ engine::FileFact stat_fact(const host::Host& host, const std::string& path) {
     return fact;
 }
 
+void gather_named(const host::Host& host, const std::vector<const model::Check*>& checks,
+                  engine::NodeFacts& facts, const WalkLimits& limits) {
+    for (const model::Check* check : checks) {
+        std::string component =
+            check->components.empty() ? std::string() : check->components.front();
+        gather_item(host, check->test, component, facts, limits);
+    }
+}
+
 void gather_tree(const host::Host& host, const std::string& root, engine::NodeFacts& facts,
                  const WalkLimits& limits) {
     if (facts.trees.count(root) != 0) return;
@@ -202,11 +212,7 @@ engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalo
     engine::NodeFacts facts;
     facts.hostname = host.hostname();
     discover_components(host, catalogue, facts, recorded);
-    for (const model::Check* check : checks) {
-        std::string component =
-            check->components.empty() ? std::string() : check->components.front();
-        gather_item(host, check->test, component, facts, limits);
-    }
+    gather_named(host, checks, facts, limits);
     facts.kubernetes_version = kubernetes_version(host, catalogue, facts);
     return facts;
 }

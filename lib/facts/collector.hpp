@@ -25,6 +25,13 @@ engine::NodeFacts collect(const host::Host& host, const model::Catalogue& catalo
                           const WalkLimits& limits = {},
                           const RecordedServerArgs* recorded = nullptr);
 
+/// Gathers what the checks' tests name that `facts` does not hold yet: the paths of components
+/// whose flags became known after `collect` (a control-plane component seen through its mirror
+/// pod, whose `flag:--audit-policy-file` names a file readable under the root). Paths gathered
+/// already are not read again.
+void gather_named(const host::Host& host, const std::vector<const model::Check*>& checks,
+                  engine::NodeFacts& facts, const WalkLimits& limits = {});
+
 /// Walks the directory tree at `root` into `facts.trees[root]`, stat'ing every entry into
 /// `facts.files`; every directory it could not list, or where a limit stopped it, is recorded
 /// as unlisted with the reason. Does nothing when the tree was walked already.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "engine/audit_requirements.hpp"
 #include "engine/operators.hpp"
 #include "loader/policy_reader.hpp"
 #include "parse/values.hpp"
@@ -16,8 +17,9 @@ namespace {
 using model::Subject;
 using model::TestItem;
 
-constexpr std::array<std::string_view, 10> k_subject_keys = {
-    "all", "any", "file", "files", "tree", "document", "feature_gate", "flag", "key", "objects"};
+constexpr std::array<std::string_view, 11> k_subject_keys = {
+    "all",          "any",  "file", "files",   "tree",        "document",
+    "feature_gate", "flag", "key",  "objects", "audit_policy"};
 
 bool is_file_subject(Subject s) {
     return s == Subject::File || s == Subject::Files || s == Subject::Tree;
@@ -39,7 +41,7 @@ std::optional<Subject> subject_of(const YamlContext& ctx, MapReader& map) {
     if (found.empty()) {
         ctx.error(map.node(),
                   "test item has no subject (one of all, any, file, files, tree, document, "
-                  "feature_gate, flag, key, objects)");
+                  "feature_gate, flag, key, objects, audit_policy)");
         return std::nullopt;
     }
     static const std::map<std::string_view, Subject> k_by_key = {
@@ -52,7 +54,8 @@ std::optional<Subject> subject_of(const YamlContext& ctx, MapReader& map) {
         {"feature_gate", Subject::FeatureGate},
         {"flag", Subject::Flag},
         {"key", Subject::Key},
-        {"objects", Subject::Objects}};
+        {"objects", Subject::Objects},
+        {"audit_policy", Subject::AuditPolicy}};
     return k_by_key.at(found.front());
 }
 
@@ -201,6 +204,30 @@ void read_value_subject(const YamlContext& ctx, MapReader& map, TestItem& item) 
     }
 }
 
+// `audit_policy: REF` with `requires: [NAME, ...]`, each name one of the engine's requirements.
+void read_audit_subject(const YamlContext& ctx, MapReader& map, TestItem& item) {
+    item.refs = {map.string("audit_policy", true)};
+    item.component = map.string("component");
+    read_if_missing(ctx, map, item);
+    YAML::Node node = map.take("requires");
+    if (!node.IsDefined()) return;  // "test item has no assertion"
+    if (!node.IsSequence() || node.size() == 0) {
+        ctx.error(node, "'requires' must be a non-empty list of audit requirements");
+        return;
+    }
+    model::Assertion a{"requires", {}, {}};
+    for (const auto& v : node) {
+        auto name = scalar_of(ctx, v, "each requirement");
+        if (!name) continue;
+        if (engine::find_audit_requirement(*name) == nullptr) {
+            ctx.error(v, fmt::format("unknown audit requirement '{}' (known: {})", *name,
+                                     engine::audit_requirement_names()));
+        }
+        a.values.push_back(*name);
+    }
+    item.assertions.push_back(std::move(a));
+}
+
 }  // namespace
 
 TestItem read_test_list(const YamlContext& ctx, const YAML::Node& node, Subject combine) {
@@ -231,6 +258,8 @@ TestItem read_test_item(const YamlContext& ctx, const YAML::Node& node) {
         read_file_subject(ctx, map, item);
     } else if (item.subject == Subject::Objects) {
         read_objects_subject(ctx, map, item);
+    } else if (item.subject == Subject::AuditPolicy) {
+        read_audit_subject(ctx, map, item);
     } else {
         read_value_subject(ctx, map, item);
     }

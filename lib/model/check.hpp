@@ -18,7 +18,19 @@ struct SourceLocation {
 };
 
 /// What a test item reads.
-enum class Subject { File, Files, Tree, Flag, Key, FeatureGate, Document, All, Any, Objects };
+enum class Subject {
+    File,
+    Files,
+    Tree,
+    Flag,
+    Key,
+    FeatureGate,
+    Document,
+    All,
+    Any,
+    Objects,
+    AuditPolicy,  ///< an API server audit policy judged against named requirements
+};
 
 /// How values are compared.
 enum class ValueType { Auto, Bool, Int, Duration, String, List };

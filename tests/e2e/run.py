@@ -6130,6 +6130,92 @@ class ManagedBenchmarks(unittest.TestCase):
                 check_golden_text(self, f"{MANAGED_NODE}.{benchmark}.json", actual)
 
 
+class AuditPolicies(unittest.TestCase):
+    """CIS 3.2.1 and 3.2.2 judge the audit policy --audit-policy-file names: each fixture under
+    tests/fixtures/audit-policies/ is put in place of the hardened node's policy and scanned."""
+
+    NODE = "hardened-control-plane"
+    POLICY = "etc/kubernetes/audit-policy.yaml"
+
+    def scan_with(self, fixture):
+        root = os.path.join(CFG.tmp, "audit-" + fixture.replace(".yaml", ""))
+        shutil.rmtree(root, ignore_errors=True)
+        subprocess.run(["cp", "-a", node_root(self.NODE), root], check=True)
+        if fixture:
+            shutil.copyfile(os.path.join(CFG.source, "tests", "fixtures", "audit-policies", fixture),
+                            os.path.join(root, self.POLICY))
+        proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--targets", "controlplane",
+                         "--check", "3.2.1,3.2.2", "--format", "json")
+        results = by_id(json.loads(proc.stdout))
+        return results["3.2.1"], results["3.2.2"], proc
+
+    def evidence(self, result):
+        return [f"{e['ref']} {e['value']}" for e in result["evidence"]]
+
+    def test_a_policy_meeting_every_requirement_passes(self):
+        exists, coverage, proc = self.scan_with("passes.yaml")
+        self.assertEqual((exists["status"], coverage["status"]), ("PASS", "PASS"), proc.stdout)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("/etc/kubernetes/audit-policy.yaml:17 level: Metadata [secrets-metadata-only] rule 3 "
+                      "(/etc/kubernetes/audit-policy.yaml:17) level Metadata matches all requests of get, list, "
+                      "watch, create, update, patch, delete, deletecollection of secrets", self.evidence(coverage))
+        self.assertIn("/etc/kubernetes/audit-policy.yaml:24 level: RequestResponse [rbac-changes-logged] rule 4 "
+                      "(/etc/kubernetes/audit-policy.yaml:24) level RequestResponse matches all requests of create, "
+                      "update, patch, delete, deletecollection of roles.rbac.authorization.k8s.io",
+                      self.evidence(coverage))
+
+    def test_secrets_at_request_response_are_a_finding_naming_the_rule(self):
+        exists, coverage, _ = self.scan_with("secrets-request-response.yaml")
+        self.assertEqual(exists["status"], "PASS")
+        self.assertEqual(coverage["status"], "WARN", "CIS marks 3.2.2 Manual: a failure is WARN")
+        self.assertIn("secrets-metadata-only: rule 1 (/etc/kubernetes/audit-policy.yaml:6) level RequestResponse "
+                      "matches all requests of get, list, watch, create, update, patch, delete, deletecollection of "
+                      "secrets: they are logged at RequestResponse, which writes the request and response bodies "
+                      "into the log", coverage["actual"])
+        self.assertIn("of configmaps: they are logged at RequestResponse", coverage["actual"])
+        self.assertNotIn("writes-logged", coverage["actual"], "every write is logged (rule 2)")
+        self.assertIn("At Request or RequestResponse the API server writes the request and response bodies into the "
+                      "audit log", " ".join(coverage["remediation"].split()), "the remediation says why")
+
+    def test_level_none_first_swallows_exec(self):
+        _, coverage, _ = self.scan_with("none-first.yaml")
+        self.assertEqual(coverage["status"], "WARN")
+        self.assertIn("pod-access-logged: rule 1 (/etc/kubernetes/audit-policy.yaml:6) level None matches all "
+                      "requests of get, create of pods/exec: they are not logged", coverage["actual"])
+        self.assertNotIn("of pods/proxy", coverage["actual"], "the proxies reach the Metadata rule")
+        self.assertNotIn("rbac-changes-logged", coverage["actual"])
+
+    def test_a_policy_without_rbac_rules_names_what_is_unlogged(self):
+        _, coverage, _ = self.scan_with("no-rbac.yaml")
+        self.assertEqual(coverage["status"], "WARN")
+        for resource in ("roles", "rolebindings", "clusterroles", "clusterrolebindings"):
+            self.assertIn(f"rbac-changes-logged: no rule matches every request of create, update, patch, delete, "
+                          f"deletecollection of {resource}.rbac.authorization.k8s.io: they are not logged",
+                          coverage["actual"])
+        self.assertNotIn("secrets-metadata-only", coverage["actual"])
+        self.assertNotIn("pod-access-logged", coverage["actual"])
+
+    def test_no_policy_file_and_a_broken_one(self):
+        root_exists, root_coverage, _ = self.scan_with("")
+        self.assertEqual(root_exists["status"], "PASS", "the hardened node's own policy")
+        root = os.path.join(CFG.tmp, "audit-broken")
+        shutil.rmtree(root, ignore_errors=True)
+        subprocess.run(["cp", "-a", node_root(self.NODE), root], check=True)
+        with open(os.path.join(root, self.POLICY), "w", encoding="utf-8") as f:
+            f.write("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [unclosed\n")
+        proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--targets", "controlplane",
+                         "--check", "3.2.1,3.2.2", "--format", "json")
+        broken = by_id(json.loads(proc.stdout))
+        self.assertEqual(broken["3.2.1"]["status"], "ERROR")
+        self.assertRegex(broken["3.2.1"]["reason"], r"^/etc/kubernetes/audit-policy.yaml:\d+:\d+")
+        os.remove(os.path.join(root, self.POLICY))
+        proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--targets", "controlplane",
+                         "--check", "3.2.1,3.2.2", "--format", "json")
+        gone = by_id(json.loads(proc.stdout))
+        self.assertEqual(gone["3.2.1"]["status"], "WARN")
+        self.assertEqual(gone["3.2.1"]["actual"], "/etc/kubernetes/audit-policy.yaml does not exist")
+
+
 def materialise():
     script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
     for node in NODES:
@@ -6381,7 +6467,7 @@ def main():
                    Frameworks, BenchmarkCatalogue, ManifestPolicies, ApiPolicies, PolicyCases, PolicyCasesApi, NodeStrictness, ReportSchema,
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
                    EveryMode, Deployment, Upload, Packages)
-        classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection, OwnControls)
+        classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection, OwnControls, AuditPolicies)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue

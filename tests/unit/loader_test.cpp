@@ -91,6 +91,29 @@ TEST_SUITE("loader") {
               "            ^\n");
     }
 
+    TEST_CASE("an unknown audit requirement names the known ones") {
+        std::string check = k_good_check;
+        check.replace(check.find("file: kubelet.config"),
+                      std::string("file: kubelet.config\n          mode: \"600\"").size(),
+                      "audit_policy: flag:--audit-policy-file\n          requires: [writes-logged, "
+                      "secrets]");
+        CHECK(load_with(node_with(check)).diagnostics ==
+              "d/test-1/node.yaml:15:37: unknown audit requirement 'secrets' (known: has-rules, "
+              "writes-logged, secrets-metadata-only, workload-changes-logged, pod-access-logged, "
+              "rbac-changes-logged)\n"
+              "              requires: [writes-logged, secrets]\n"
+              "                                        ^\n");
+        std::string empty = k_good_check;
+        empty.replace(empty.find("file: kubelet.config"),
+                      std::string("file: kubelet.config\n          mode: \"600\"").size(),
+                      "audit_policy: flag:--audit-policy-file\n          requires: []");
+        CHECK(load_with(node_with(empty)).diagnostics ==
+              "d/test-1/node.yaml:15:21: 'requires' must be a non-empty list of audit "
+              "requirements\n"
+              "              requires: []\n"
+              "                        ^\n");
+    }
+
     TEST_CASE("an unknown operator names the known ones") {
         std::string check = k_good_check;
         check.replace(check.find("file: kubelet.config"),
