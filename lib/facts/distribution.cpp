@@ -81,7 +81,7 @@ ServerConfig read_server_config(const host::Host& host, const std::string& path)
         if (!entry.is_dir && entry.name.ends_with(".yaml")) names.push_back(entry.name);
     }
     std::sort(names.begin(), names.end());
-    for (const auto& name : names) read_server_file(host, dir + "/" + name, config);
+    for (const auto& name : names) read_server_file(host, fmt::format("{}/{}", dir, name), config);
     return config;
 }
 

@@ -199,6 +199,7 @@ std::optional<model::BenchmarkSelectedBy> merged_selection(const Inputs& inputs)
         return model::BenchmarkSelectedBy{by_choice.begin()->first.first,
                                           by_choice.begin()->first.second};
     std::vector<std::string> parts;
+    parts.reserve(by_choice.size());
     for (const auto& [choice, nodes] : by_choice)
         parts.push_back(fmt::format("{} ({})", choice.first, fmt::join(nodes, ", ")));
     return model::BenchmarkSelectedBy{
