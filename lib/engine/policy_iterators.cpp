@@ -105,7 +105,8 @@ void namespace_controls(const json& ns, const model::Origin&, const PolicyContex
     for (const char* kind : {"NetworkPolicy", "CiliumNetworkPolicy"}) {
         for (const auto& stored : context.objects(kind)) {
             if (iterated_meta(stored.object, "namespace") != name) continue;
-            const std::string ref = fmt::format("{} {}", kind, iterated_meta(stored.object, "name"));
+            const std::string ref =
+                fmt::format("{} {}", kind, iterated_meta(stored.object, "name"));
             if (denies_by_default(stored.object, true)) controls.deny_ingress.push_back(ref);
             if (denies_by_default(stored.object, false)) controls.deny_egress.push_back(ref);
         }
