@@ -17,20 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-const json* control_at(const json& node, std::initializer_list<const char*> path) {
-    const json* current = &node;
-    for (const char* key : path) {
-        if (!current->is_object() || !current->contains(key)) return nullptr;
-        current = &(*current)[key];
-    }
-    return current;
-}
-
-std::string control_string(const json& node, std::initializer_list<const char*> path) {
-    const json* value = control_at(node, path);
-    return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
-
 std::string control_group(const json& object) {
     const std::string api = object.value("apiVersion", "");
     const size_t slash = api.find('/');
@@ -45,7 +31,7 @@ bool is_empty_or_absent(const json* node) {
 
 /// The replicas a workload runs: spec.replicas, which the API server defaults to 1.
 int replicas_of(const json& workload) {
-    const json* replicas = control_at(workload, {"spec", "replicas"});
+    const json* replicas = json_at(workload, {"spec", "replicas"});
     return replicas != nullptr && replicas->is_number_integer() ? replicas->get<int>() : 1;
 }
 
@@ -67,11 +53,11 @@ std::optional<int> scaled(const json& value, int replicas) {
 /// Whether a PDB lets fewer than all `replicas` pods be evicted at once. Without minAvailable or
 /// maxUnavailable (policy/v1 defaults neither) the controller allows every disruption.
 bool protects(const json& pdb, int replicas) {
-    if (const json* min = control_at(pdb, {"spec", "minAvailable"})) {
+    if (const json* min = json_at(pdb, {"spec", "minAvailable"})) {
         const auto n = scaled(*min, replicas);
         return n && *n >= 1;  // allowed disruptions = replicas - minAvailable < replicas
     }
-    if (const json* max = control_at(pdb, {"spec", "maxUnavailable"})) {
+    if (const json* max = json_at(pdb, {"spec", "maxUnavailable"})) {
         const auto n = scaled(*max, replicas);
         return n && *n < replicas;
     }
@@ -81,17 +67,17 @@ bool protects(const json& pdb, int replicas) {
 /// The topology keys over which a pod spec spreads its replicas.
 json spread_keys(const json& spec) {
     std::set<std::string> keys;
-    if (const json* constraints = control_at(spec, {"topologySpreadConstraints"});
+    if (const json* constraints = json_at(spec, {"topologySpreadConstraints"});
         constraints != nullptr && constraints->is_array()) {
         for (const auto& c : *constraints) {
             if (c.is_object() && c.value("topologyKey", json()).is_string())
                 keys.insert(c["topologyKey"].get<std::string>());
         }
     }
-    const json* anti = control_at(spec, {"affinity", "podAntiAffinity"});
+    const json* anti = json_at(spec, {"affinity", "podAntiAffinity"});
     if (anti != nullptr && anti->is_object()) {
         if (const json* required =
-                control_at(*anti, {"requiredDuringSchedulingIgnoredDuringExecution"});
+                json_at(*anti, {"requiredDuringSchedulingIgnoredDuringExecution"});
             required != nullptr && required->is_array()) {
             for (const auto& term : *required) {
                 if (term.is_object() && term.value("topologyKey", json()).is_string())
@@ -99,11 +85,11 @@ json spread_keys(const json& spec) {
             }
         }
         if (const json* preferred =
-                control_at(*anti, {"preferredDuringSchedulingIgnoredDuringExecution"});
+                json_at(*anti, {"preferredDuringSchedulingIgnoredDuringExecution"});
             preferred != nullptr && preferred->is_array()) {
             for (const auto& weighted : *preferred) {
                 const std::string key =
-                    control_string(weighted, {"podAffinityTerm", "topologyKey"});
+                    json_string_at(weighted, {"podAffinityTerm", "topologyKey"});
                 if (!key.empty()) keys.insert(key);
             }
         }
@@ -113,8 +99,8 @@ json spread_keys(const json& spec) {
 
 std::map<std::string, std::string> template_labels(const json& workload) {
     const json* labels = workload.value("kind", "") == "Pod"
-                             ? control_at(workload, {"metadata", "labels"})
-                             : control_at(workload, {"spec", "template", "metadata", "labels"});
+                             ? json_at(workload, {"metadata", "labels"})
+                             : json_at(workload, {"spec", "template", "metadata", "labels"});
     std::map<std::string, std::string> out;
     if (labels == nullptr || !labels->is_object()) return out;
     for (const auto& [name, value] : labels->items()) {
@@ -128,35 +114,34 @@ std::map<std::string, std::string> template_labels(const json& workload) {
 /// The directions a Kubernetes NetworkPolicy isolates: policyTypes, else Ingress always and Egress
 /// when it has egress rules (the API server's defaulting).
 bool k8s_isolates(const json& spec, bool ingress) {
-    if (const json* types = control_at(spec, {"policyTypes"});
-        types != nullptr && types->is_array()) {
+    if (const json* types = json_at(spec, {"policyTypes"}); types != nullptr && types->is_array()) {
         return std::any_of(types->begin(), types->end(),
                            [&](const json& t) { return t == (ingress ? "Ingress" : "Egress"); });
     }
-    return ingress || control_at(spec, {"egress"}) != nullptr;
+    return ingress || json_at(spec, {"egress"}) != nullptr;
 }
 
 /// A Kubernetes rule admits every peer when it names none (no or an empty `from`/`to`).
 bool k8s_admits_all(const json& rule, bool ingress) {
-    const json* peers = control_at(rule, {ingress ? "from" : "to"});
+    const json* peers = json_at(rule, {ingress ? "from" : "to"});
     return peers == nullptr || !peers->is_array() || peers->empty();
 }
 
 bool cilium_rule_admits_all(const json& rule, bool ingress) {
-    const json* entities = control_at(rule, {ingress ? "fromEntities" : "toEntities"});
+    const json* entities = json_at(rule, {ingress ? "fromEntities" : "toEntities"});
     if (entities != nullptr && entities->is_array()) {
         for (const auto& e : *entities) {
             if (e == "all" || e == "world") return true;
         }
     }
-    const json* cidrs = control_at(rule, {ingress ? "fromCIDR" : "toCIDR"});
+    const json* cidrs = json_at(rule, {ingress ? "fromCIDR" : "toCIDR"});
     if (cidrs != nullptr && cidrs->is_array()) {
         for (const auto& c : *cidrs) {
             if (c == "0.0.0.0/0" || c == "::/0") return true;
         }
     }
     // A rule whose endpoint selector is empty admits every endpoint of the cluster.
-    const json* endpoints = control_at(rule, {ingress ? "fromEndpoints" : "toEndpoints"});
+    const json* endpoints = json_at(rule, {ingress ? "fromEndpoints" : "toEndpoints"});
     if (endpoints != nullptr && endpoints->is_array()) {
         for (const auto& e : *endpoints) {
             if (is_empty_or_absent(&e)) return true;
@@ -169,14 +154,13 @@ bool cilium_rule_admits_all(const json& rule, bool ingress) {
 /// ingress (egress) section puts them in default deny for that direction, unless
 /// enableDefaultDeny turns that off; `ingress: [{}]` is Cilium's documented deny-all.
 bool cilium_denies(const json& spec, bool ingress) {
-    if (!spec.is_object() || !is_empty_or_absent(control_at(spec, {"endpointSelector"})))
-        return false;
+    if (!spec.is_object() || !is_empty_or_absent(json_at(spec, {"endpointSelector"}))) return false;
     if (!spec.contains("endpointSelector")) return false;  // a nodeSelector rule is not about pods
-    if (const json* off = control_at(spec, {"enableDefaultDeny", ingress ? "ingress" : "egress"});
+    if (const json* off = json_at(spec, {"enableDefaultDeny", ingress ? "ingress" : "egress"});
         off != nullptr && off->is_boolean() && !off->get<bool>())
         return false;
-    const json* rules = control_at(spec, {ingress ? "ingress" : "egress"});
-    const json* deny = control_at(spec, {ingress ? "ingressDeny" : "egressDeny"});
+    const json* rules = json_at(spec, {ingress ? "ingress" : "egress"});
+    const json* deny = json_at(spec, {ingress ? "ingressDeny" : "egressDeny"});
     if (rules == nullptr && deny == nullptr) return false;
     if (rules != nullptr && rules->is_array()) {
         for (const auto& rule : *rules) {
@@ -193,19 +177,19 @@ bool calico_denies(const json& spec, bool ingress) {
     const std::string selector = spec.value("selector", std::string("all()"));
     if (selector != "all()" && !selector.empty()) return false;
     bool isolates = false;
-    if (const json* types = control_at(spec, {"types"}); types != nullptr && types->is_array()) {
+    if (const json* types = json_at(spec, {"types"}); types != nullptr && types->is_array()) {
         isolates = std::any_of(types->begin(), types->end(), [&](const json& t) {
             return t == (ingress ? "Ingress" : "Egress");
         });
     } else {
-        isolates = ingress || control_at(spec, {"egress"}) != nullptr;
+        isolates = ingress || json_at(spec, {"egress"}) != nullptr;
     }
     if (!isolates) return false;
-    if (const json* rules = control_at(spec, {ingress ? "ingress" : "egress"});
+    if (const json* rules = json_at(spec, {ingress ? "ingress" : "egress"});
         rules != nullptr && rules->is_array()) {
         for (const auto& rule : *rules) {
             if (rule.value("action", "") == "Allow" &&
-                is_empty_or_absent(control_at(rule, {ingress ? "source" : "destination"})))
+                is_empty_or_absent(json_at(rule, {ingress ? "source" : "destination"})))
                 return false;
         }
     }
@@ -234,12 +218,12 @@ bool names(const json* list, const std::string& ns) {
 std::vector<const json*> kyverno_namespace_lists(const json* block) {
     std::vector<const json*> out;
     if (block == nullptr || !block->is_object()) return out;
-    if (const json* list = control_at(*block, {"resources", "namespaces"})) out.push_back(list);
+    if (const json* list = json_at(*block, {"resources", "namespaces"})) out.push_back(list);
     for (const char* key : {"any", "all"}) {
-        const json* filters = control_at(*block, {key});
+        const json* filters = json_at(*block, {key});
         if (filters == nullptr || !filters->is_array()) continue;
         for (const auto& f : *filters) {
-            if (const json* list = control_at(f, {"resources", "namespaces"})) out.push_back(list);
+            if (const json* list = json_at(f, {"resources", "namespaces"})) out.push_back(list);
         }
     }
     return out;
@@ -262,12 +246,12 @@ bool kyverno_pod_kind(const std::string& kind) {
 bool kyverno_matches_pods(const json* block) {
     if (block == nullptr || !block->is_object()) return false;
     std::vector<const json*> kinds;
-    if (const json* list = control_at(*block, {"resources", "kinds"})) kinds.push_back(list);
+    if (const json* list = json_at(*block, {"resources", "kinds"})) kinds.push_back(list);
     for (const char* key : {"any", "all"}) {
-        const json* filters = control_at(*block, {key});
+        const json* filters = json_at(*block, {key});
         if (filters == nullptr || !filters->is_array()) continue;
         for (const auto& f : *filters) {
-            if (const json* list = control_at(f, {"resources", "kinds"})) kinds.push_back(list);
+            if (const json* list = json_at(f, {"resources", "kinds"})) kinds.push_back(list);
         }
     }
     return std::any_of(kinds.begin(), kinds.end(), [](const json* list) {
@@ -279,22 +263,22 @@ bool kyverno_matches_pods(const json* block) {
 
 bool kyverno_enforces_in(const json& policy, const std::string& ns) {
     const bool cluster = policy.value("kind", "") == "ClusterPolicy";
-    if (!cluster && control_string(policy, {"metadata", "namespace"}) != ns) return false;
-    const std::string action = control_string(policy, {"spec", "validationFailureAction"});
+    if (!cluster && json_string_at(policy, {"metadata", "namespace"}) != ns) return false;
+    const std::string action = json_string_at(policy, {"spec", "validationFailureAction"});
     const bool policy_enforces = action == "Enforce" || action == "enforce";
-    const json* rules = control_at(policy, {"spec", "rules"});
+    const json* rules = json_at(policy, {"spec", "rules"});
     if (rules == nullptr || !rules->is_array()) return false;
     for (const auto& rule : *rules) {
-        const json* validate = control_at(rule, {"validate"});
+        const json* validate = json_at(rule, {"validate"});
         if (validate == nullptr) continue;
-        const std::string own = control_string(*validate, {"failureAction"});
+        const std::string own = json_string_at(*validate, {"failureAction"});
         if (!(own.empty() ? policy_enforces : own == "Enforce" || own == "enforce")) continue;
-        if (!kyverno_matches_pods(control_at(rule, {"match"}))) continue;  // not about pods
-        const auto matched = kyverno_namespace_lists(control_at(rule, {"match"}));
+        if (!kyverno_matches_pods(json_at(rule, {"match"}))) continue;  // not about pods
+        const auto matched = kyverno_namespace_lists(json_at(rule, {"match"}));
         if (!matched.empty() && std::none_of(matched.begin(), matched.end(),
                                              [&](const json* l) { return names(l, ns); }))
             continue;
-        const auto excluded = kyverno_namespace_lists(control_at(rule, {"exclude"}));
+        const auto excluded = kyverno_namespace_lists(json_at(rule, {"exclude"}));
         if (std::any_of(excluded.begin(), excluded.end(),
                         [&](const json* l) { return names(l, ns); }))
             continue;
@@ -304,13 +288,13 @@ bool kyverno_enforces_in(const json& policy, const std::string& ns) {
 }
 
 bool gatekeeper_enforces_in(const json& constraint, const std::string& ns) {
-    const std::string action = control_string(constraint, {"spec", "enforcementAction"});
+    const std::string action = json_string_at(constraint, {"spec", "enforcementAction"});
     if (!action.empty() && action != "deny") return false;  // dryrun, warn, scoped
-    const json* match = control_at(constraint, {"spec", "match"});
+    const json* match = json_at(constraint, {"spec", "match"});
     if (match != nullptr) {
-        const json* only = control_at(*match, {"namespaces"});
+        const json* only = json_at(*match, {"namespaces"});
         if (only != nullptr && only->is_array() && !only->empty() && !names(only, ns)) return false;
-        if (names(control_at(*match, {"excludedNamespaces"}), ns)) return false;
+        if (names(json_at(*match, {"excludedNamespaces"}), ns)) return false;
     }
     return true;
 }
@@ -349,7 +333,7 @@ bool placeholder(std::string_view value) {
 json item_view(const json& object, const std::string& where, const std::string& credential) {
     json view = json::object();
     view["kind"] = object.value("kind", "");
-    if (const json* meta = control_at(object, {"metadata"})) {
+    if (const json* meta = json_at(object, {"metadata"})) {
         json kept = json::object();  // names and labels, never annotations: they may hold the value
         for (const char* field : {"name", "namespace", "labels"}) {
             if (meta->contains(field)) kept[field] = (*meta)[field];
@@ -362,7 +346,7 @@ json item_view(const json& object, const std::string& where, const std::string& 
 }
 
 void annotation_items(const json& object, const ItemSink& sink) {
-    const json* annotations = control_at(object, {"metadata", "annotations"});
+    const json* annotations = json_at(object, {"metadata", "annotations"});
     if (annotations == nullptr || !annotations->is_object()) return;
     for (const auto& [key, value] : annotations->items()) {
         // kubectl's copy of the object as applied: its fields are judged one by one already.
@@ -375,7 +359,7 @@ void annotation_items(const json& object, const ItemSink& sink) {
 
 void string_list_items(const json& object, const json& container, const char* field,
                        const std::string& prefix, const ItemSink& sink) {
-    const json* words = control_at(container, {field});
+    const json* words = json_at(container, {field});
     if (words == nullptr || !words->is_array()) return;
     for (size_t i = 0; i < words->size(); ++i) {
         if (!(*words)[i].is_string()) continue;
@@ -397,14 +381,14 @@ std::string image_pin(std::string_view image) {
 
 bool selector_matches(const json& selector, const std::map<std::string, std::string>& labels) {
     if (!selector.is_object()) return false;
-    if (const json* match = control_at(selector, {"matchLabels"});
+    if (const json* match = json_at(selector, {"matchLabels"});
         match != nullptr && match->is_object()) {
         for (const auto& [key, value] : match->items()) {
             const auto found = labels.find(key);
             if (found == labels.end() || !value.is_string() || found->second != value) return false;
         }
     }
-    const json* expressions = control_at(selector, {"matchExpressions"});
+    const json* expressions = json_at(selector, {"matchExpressions"});
     if (expressions == nullptr || !expressions->is_array()) return true;
     for (const auto& e : *expressions) {
         const std::string key = e.value("key", "");
@@ -428,24 +412,24 @@ void workload_items(const json& object, const std::vector<StoredObject>& budgets
     if (kind != "Deployment" && kind != "StatefulSet" && kind != "ReplicaSet" &&
         kind != "ReplicationController")
         return;
-    const json* spec = control_at(object, {"spec", "template", "spec"});
+    const json* spec = json_at(object, {"spec", "template", "spec"});
     const int replicas = replicas_of(object);
-    const std::string ns = control_string(object, {"metadata", "namespace"});
+    const std::string ns = json_string_at(object, {"metadata", "namespace"});
     const auto labels = template_labels(object);
     json all = json::array();
     json protecting = json::array();
     for (const auto& stored : budgets) {
         const json& pdb = stored.object;
-        if (control_string(pdb, {"metadata", "namespace"}) != ns) continue;
-        const json* selector = control_at(pdb, {"spec", "selector"});
+        if (json_string_at(pdb, {"metadata", "namespace"}) != ns) continue;
+        const json* selector = json_at(pdb, {"spec", "selector"});
         if (selector == nullptr || !selector_matches(*selector, labels)) continue;
-        const std::string name = control_string(pdb, {"metadata", "name"});
+        const std::string name = json_string_at(pdb, {"metadata", "name"});
         all.push_back(name);
         if (protects(pdb, replicas)) protecting.push_back(name);
     }
     json view = json::object();
     view["kind"] = kind;
-    if (const json* meta = control_at(object, {"metadata"})) view["metadata"] = *meta;
+    if (const json* meta = json_at(object, {"metadata"})) view["metadata"] = *meta;
     view["replicas"] = replicas;
     view["spreadAcross"] = spec != nullptr ? spread_keys(*spec) : json::array();
     view["disruptionBudgets"] = std::move(all);
@@ -455,10 +439,10 @@ void workload_items(const json& object, const std::vector<StoredObject>& budgets
 
 bool denies_by_default(const json& policy, bool ingress) {
     const std::string group = control_group(policy);
-    const json* spec = control_at(policy, {"spec"});
+    const json* spec = json_at(policy, {"spec"});
     if (group == "cilium.io") {
         if (spec != nullptr && cilium_denies(*spec, ingress)) return true;
-        const json* specs = control_at(policy, {"specs"});
+        const json* specs = json_at(policy, {"specs"});
         return specs != nullptr && specs->is_array() &&
                std::any_of(specs->begin(), specs->end(),
                            [&](const json& s) { return cilium_denies(s, ingress); });
@@ -467,17 +451,17 @@ bool denies_by_default(const json& policy, bool ingress) {
     if (group == "crd.projectcalico.org" || group == "projectcalico.org")
         return calico_denies(*spec, ingress);
     if (group != "networking.k8s.io") return false;
-    const json* selector = control_at(*spec, {"podSelector"});
+    const json* selector = json_at(*spec, {"podSelector"});
     if (selector == nullptr || !selector->is_object() || !selector_matches(*selector, {}))
         return false;  // selects some pods only
-    const json* matching_labels = control_at(*selector, {"matchLabels"});
-    const json* matching_expressions = control_at(*selector, {"matchExpressions"});
+    const json* matching_labels = json_at(*selector, {"matchLabels"});
+    const json* matching_expressions = json_at(*selector, {"matchExpressions"});
     if ((matching_labels != nullptr && !is_empty_or_absent(matching_labels)) ||
         (matching_expressions != nullptr && matching_expressions->is_array() &&
          !matching_expressions->empty()))
         return false;
     if (!k8s_isolates(*spec, ingress)) return false;
-    const json* rules = control_at(*spec, {ingress ? "ingress" : "egress"});
+    const json* rules = json_at(*spec, {ingress ? "ingress" : "egress"});
     if (rules == nullptr || !rules->is_array()) return true;
     return std::none_of(rules->begin(), rules->end(),
                         [&](const json& r) { return k8s_admits_all(r, ingress); });
@@ -497,7 +481,7 @@ json namespace_controls_view(const json& ns, const NamespaceControls& controls) 
     view["resourceQuotas"] = controls.resource_quotas;
     view["limitRanges"] = controls.limit_ranges;
     view["podSecurityEnforce"] =
-        control_string(ns, {"metadata", "labels", "pod-security.kubernetes.io/enforce"});
+        json_string_at(ns, {"metadata", "labels", "pod-security.kubernetes.io/enforce"});
     view["enforcingPolicies"] = controls.enforcing;
     return view;
 }
@@ -505,9 +489,9 @@ json namespace_controls_view(const json& ns, const NamespaceControls& controls) 
 void ingress_host_items(const json& ingress, const ItemSink& sink) {
     std::set<std::string> tls_hosts;
     bool tls_without_hosts = false;
-    if (const json* tls = control_at(ingress, {"spec", "tls"}); tls != nullptr && tls->is_array()) {
+    if (const json* tls = json_at(ingress, {"spec", "tls"}); tls != nullptr && tls->is_array()) {
         for (const auto& entry : *tls) {
-            const json* hosts = control_at(entry, {"hosts"});
+            const json* hosts = json_at(entry, {"hosts"});
             if (hosts == nullptr || !hosts->is_array() || hosts->empty()) {
                 tls_without_hosts = true;  // the controller's default certificate, for any host
                 continue;
@@ -520,19 +504,19 @@ void ingress_host_items(const json& ingress, const ItemSink& sink) {
     auto emit = [&](const std::string& host, const std::string& label) {
         json view = json::object();
         view["kind"] = ingress.value("kind", "");
-        if (const json* meta = control_at(ingress, {"metadata"})) view["metadata"] = *meta;
+        if (const json* meta = json_at(ingress, {"metadata"})) view["metadata"] = *meta;
         view["host"] = host;
         view["tls"] =
             tls_hosts.count(host) != 0 || (host == "*" && !tls_hosts.empty()) || tls_without_hosts;
         sink({std::move(view), label});
     };
-    const json* rules = control_at(ingress, {"spec", "rules"});
+    const json* rules = json_at(ingress, {"spec", "rules"});
     if (rules == nullptr || !rules->is_array() || rules->empty()) {
-        if (control_at(ingress, {"spec", "defaultBackend"}) != nullptr) emit("*", "defaultBackend");
+        if (json_at(ingress, {"spec", "defaultBackend"}) != nullptr) emit("*", "defaultBackend");
         return;
     }
     for (size_t i = 0; i < rules->size(); ++i) {
-        const std::string host = control_string((*rules)[i], {"host"});
+        const std::string host = json_string_at((*rules)[i], {"host"});
         emit(host.empty() ? "*" : host,
              fmt::format("rules[{}] ({})", i, host.empty() ? "*" : host));
     }
@@ -581,17 +565,17 @@ void workload_credential_items(const json& object, const ItemSink& sink) {
     annotation_items(object, sink);
     for (const json* spec : pod_specs(object)) {
         for (const char* list : {"containers", "initContainers", "ephemeralContainers"}) {
-            const json* containers = control_at(*spec, {list});
+            const json* containers = json_at(*spec, {list});
             if (containers == nullptr || !containers->is_array()) continue;
             for (size_t i = 0; i < containers->size(); ++i) {
                 const json& container = (*containers)[i];
                 const std::string prefix =
                     fmt::format("{}[{}] ({})", list, i, container.value("name", "?"));
-                if (const json* env = control_at(container, {"env"});
+                if (const json* env = json_at(container, {"env"});
                     env != nullptr && env->is_array()) {
                     for (const auto& var : *env) {
                         const std::string name = var.value("name", "");
-                        const json* value = control_at(var, {"value"});
+                        const json* value = json_at(var, {"value"});
                         if (value == nullptr || !value->is_string()) continue;  // valueFrom
                         const std::string where = fmt::format("{} env {}", prefix, name);
                         sink({item_view(object, where,
@@ -608,7 +592,7 @@ void workload_credential_items(const json& object, const ItemSink& sink) {
 
 void configmap_credential_items(const json& configmap, const ItemSink& sink) {
     annotation_items(configmap, sink);
-    const json* data = control_at(configmap, {"data"});
+    const json* data = json_at(configmap, {"data"});
     if (data == nullptr || !data->is_object()) return;
     for (const auto& [key, value] : data->items()) {
         if (!value.is_string()) continue;

@@ -11,6 +11,20 @@
 
 namespace kubeproof::engine {
 
+const nlohmann::json* json_at(const nlohmann::json& node, std::initializer_list<const char*> path) {
+    const nlohmann::json* current = &node;
+    for (const char* key : path) {
+        if (!current->is_object() || !current->contains(key)) return nullptr;
+        current = &(*current)[key];
+    }
+    return current;
+}
+
+std::string json_string_at(const nlohmann::json& node, std::initializer_list<const char*> path) {
+    const nlohmann::json* value = json_at(node, path);
+    return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+}
+
 namespace {
 
 using nlohmann::json;
@@ -22,24 +36,10 @@ constexpr std::array<const char*, 6> k_inherited = {"runAsUser",      "runAsGrou
 constexpr std::array<const char*, 3> k_container_lists = {"containers", "initContainers",
                                                           "ephemeralContainers"};
 
-const json* at(const json& node, std::initializer_list<const char*> path) {
-    const json* current = &node;
-    for (const char* key : path) {
-        if (!current->is_object() || !current->contains(key)) return nullptr;
-        current = &(*current)[key];
-    }
-    return current;
-}
-
-std::string string_at(const json& node, std::initializer_list<const char*> path) {
-    const json* value = at(node, path);
-    return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
-
 json owner_view(const json& object) {
     json view = json::object();
     view["kind"] = object.value("kind", "");
-    if (const json* meta = at(object, {"metadata"})) view["metadata"] = *meta;
+    if (const json* meta = json_at(object, {"metadata"})) view["metadata"] = *meta;
     return view;
 }
 
@@ -48,7 +48,7 @@ json effective_security_context(const json& pod_spec, const json& container) {
         container.contains("securityContext") && container["securityContext"].is_object()
             ? container["securityContext"]
             : json::object();
-    const json* pod = at(pod_spec, {"securityContext"});
+    const json* pod = json_at(pod_spec, {"securityContext"});
     if (pod == nullptr || !pod->is_object()) return effective;
     for (const char* field : k_inherited) {
         if (!effective.contains(field) && pod->contains(field)) effective[field] = (*pod)[field];
@@ -107,14 +107,14 @@ bool names_all(const std::vector<std::string>& names) {
 /// dropped "CAP_NET_RAW" is not removed everywhere (containerd removes "CAP_CAP_NET_RAW") and
 /// counts as not dropped.
 json effective_capabilities(const json& security_context) {
-    const json* privileged = at(security_context, {"privileged"});
+    const json* privileged = json_at(security_context, {"privileged"});
     if (privileged != nullptr && privileged->is_boolean() && privileged->get<bool>())
         return json::array({"ALL"});
-    const json* caps = at(security_context, {"capabilities"});
+    const json* caps = json_at(security_context, {"capabilities"});
     const std::vector<std::string> add =
-        string_list(caps != nullptr ? at(*caps, {"add"}) : nullptr);
+        string_list(caps != nullptr ? json_at(*caps, {"add"}) : nullptr);
     const std::vector<std::string> drop =
-        string_list(caps != nullptr ? at(*caps, {"drop"}) : nullptr);
+        string_list(caps != nullptr ? json_at(*caps, {"drop"}) : nullptr);
     std::set<std::string> held;
     if (!names_all(drop)) {
         for (auto name : names_all(add)
@@ -190,8 +190,8 @@ std::map<std::string, std::string> object_labels(const json& object) {
 }
 
 std::string object_name(const json& object) {
-    const std::string ns = string_at(object, {"metadata", "namespace"});
-    const std::string name = string_at(object, {"metadata", "name"});
+    const std::string ns = json_string_at(object, {"metadata", "namespace"});
+    const std::string name = json_string_at(object, {"metadata", "name"});
     return fmt::format("{} {}{}", object.value("kind", "?"), ns.empty() ? "" : ns + "/", name);
 }
 
@@ -218,7 +218,7 @@ void pod_items(const json& object,
 void container_items(const json& object, const ItemSink& sink) {
     for (const json* spec : pod_specs(object)) {
         for (const char* list : k_container_lists) {
-            const json* containers = at(*spec, {list});
+            const json* containers = json_at(*spec, {list});
             if (containers == nullptr || !containers->is_array()) continue;
             for (size_t i = 0; i < containers->size(); ++i) {
                 const json& container = (*containers)[i];
@@ -238,7 +238,7 @@ void container_items(const json& object, const ItemSink& sink) {
 
 void volume_items(const json& object, const ItemSink& sink) {
     for (const json* spec : pod_specs(object)) {
-        const json* volumes = at(*spec, {"volumes"});
+        const json* volumes = json_at(*spec, {"volumes"});
         if (volumes == nullptr || !volumes->is_array()) continue;
         for (size_t i = 0; i < volumes->size(); ++i) {
             json view = owner_view(object);
@@ -252,8 +252,8 @@ void volume_items(const json& object, const ItemSink& sink) {
 void role_rule_items(const json& role, const json& rules, const ItemSink& sink) {
     if (!rules.is_array()) return;
     json role_view = {{"kind", role.value("kind", "")},
-                      {"name", string_at(role, {"metadata", "name"})},
-                      {"namespace", string_at(role, {"metadata", "namespace"})}};
+                      {"name", json_string_at(role, {"metadata", "name"})},
+                      {"namespace", json_string_at(role, {"metadata", "namespace"})}};
     for (size_t i = 0; i < rules.size(); ++i) {
         if (!rules[i].is_object()) continue;
         json view = rules[i];
@@ -263,11 +263,11 @@ void role_rule_items(const json& role, const json& rules, const ItemSink& sink) 
 }
 
 void binding_subject_items(const json& binding, const ItemSink& sink) {
-    const json* subjects = at(binding, {"subjects"});
+    const json* subjects = json_at(binding, {"subjects"});
     if (subjects == nullptr || !subjects->is_array()) return;
     json binding_view = {{"kind", binding.value("kind", "")},
-                         {"name", string_at(binding, {"metadata", "name"})},
-                         {"namespace", string_at(binding, {"metadata", "namespace"})}};
+                         {"name", json_string_at(binding, {"metadata", "name"})},
+                         {"namespace", json_string_at(binding, {"metadata", "namespace"})}};
     for (size_t i = 0; i < subjects->size(); ++i) {
         if (!(*subjects)[i].is_object()) continue;
         json view = (*subjects)[i];

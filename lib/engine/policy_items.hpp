@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -10,6 +11,13 @@
 #include <nlohmann/json.hpp>
 
 namespace kubeproof::engine {
+
+/// The value at `path` (object keys, outermost first) below `node`; null when a step is missing or
+/// is not an object.
+const nlohmann::json* json_at(const nlohmann::json& node, std::initializer_list<const char*> path);
+
+/// The string at `path` below `node`, or "" when it is absent or not a string.
+std::string json_string_at(const nlohmann::json& node, std::initializer_list<const char*> path);
 
 /// One thing a policy condition is judged on: a flat JSON view and a label for evidence.
 struct PolicyItem {
