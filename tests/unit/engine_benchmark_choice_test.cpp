@@ -211,9 +211,13 @@ TEST_SUITE("engine/benchmark_choice") {
     TEST_CASE("the shipped mapping gives every platform and minor a benchmark of its platform") {
         const auto& defs = definitions();
         REQUIRE(defs.selection.platforms.size() == 6);
-        for (const auto& [platform, choice] : defs.selection.platforms) {
+        for (const auto& platform_choice : defs.selection.platforms) {
+            const std::string& platform = platform_choice.first;
+            const auto& choice = platform_choice.second;
             CAPTURE(platform);
-            for (const auto& [minor, bench] : choice.minors) {
+            for (const auto& minor_bench : choice.minors) {
+                const std::string& minor = minor_bench.first;
+                const std::string& bench = minor_bench.second;
                 CAPTURE(minor);
                 REQUIRE(defs.benchmarks.count(bench) == 1);
                 CHECK(defs.benchmarks.at(bench).platform == platform);
