@@ -282,6 +282,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(code, json.dumps(doc).encode(), headers)
 
     def send_body(self, code, body, headers=()):
+        # Recorded before the response is sent: a client that reads the log right after its
+        # response must see its request (the log is served by another thread).
+        self.server.cfg.record(self.path, self.user, code)
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -289,7 +292,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
-        self.server.cfg.record(self.path, self.user, code)
 
     def authenticate(self):
         cfg = self.server.cfg
@@ -338,12 +340,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_text(self, code, text):
         body = text.encode()
+        self.server.cfg.record(self.path, self.user, code)
         self.send_response(code)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.server.cfg.record(self.path, self.user, code)
 
     def inject(self, resource, page):
         """Applies a matching fault; True when the response has been sent (or dropped)."""
