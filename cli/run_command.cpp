@@ -262,7 +262,8 @@ void add_run(CLI::App& app, Action& action) {
         app.add_subcommand("run", "Scan this node (or a node root) against a benchmark");
     cmd->add_option("--benchmark", o->scan.benchmark,
                     "Benchmark id, or detect: chosen by the Kubernetes version and platform "
-                    "(checks/benchmarks.yaml)")
+                    "(checks/benchmarks.yaml); several, comma-separated, scan together "
+                    "(detect,k8s-controls-1.0)")
         ->capture_default_str();
     cmd->add_option("--k8s-version", o->scan.k8s_version,
                     "The cluster's Kubernetes version (X.Y or X.Y.Z) for choosing the benchmark, "
@@ -313,6 +314,13 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option("--manifests", o->scan.manifests,
                     "Manifest file, directory or - (stdin) for the policies target; repeatable")
         ->allow_extra_args(false);
+    cmd->add_option("--namespaces", o->scan.namespaces,
+                    "Judge only the objects in these namespaces (comma-separated; repeatable); "
+                    "cluster-scoped objects are always judged")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    cmd->add_option("--namespace-selector", o->scan.namespace_selector,
+                    "Judge only the objects in namespaces with this label (LABEL=VALUE)");
     cmd->add_option(
         "--cluster", o->scan.cluster,
         "The cluster's name in reports and the store (default: the kubeconfig context's cluster)");

@@ -117,6 +117,9 @@ struct Section {
     std::string title;
     std::string file;
     std::vector<Group> groups;
+    /// The benchmark the section belongs to in a scan of several benchmarks together (results
+    /// name it); empty in the benchmarks the loader builds.
+    std::string benchmark = {};
 };
 
 /// A benchmark (a folder under checks/).
@@ -127,6 +130,9 @@ struct Benchmark {
     std::string platform = "generic";     ///< generic, k3s, rke2, eks, gke or aks
     std::string base;  ///< the benchmark whose checks this one's `uses:` stubs and delta refer to
     std::vector<Section> sections;
+    /// Namespaces its policy checks leave out unless the scan names its own namespace scope
+    /// (kube-system and the like, whose components the platform runs and owns).
+    std::vector<std::string> system_namespaces = {};
 };
 
 /// How a component's file role is found on a node.

@@ -63,7 +63,8 @@ KUBEPROOF_DEFINITION_TYPE(Check, id, key, title, automated, components, test, ma
                           remediation, notes, not_applicable, where)
 KUBEPROOF_DEFINITION_TYPE(Group, id, title, checks)
 KUBEPROOF_DEFINITION_TYPE(Section, id, target, title, file, groups)
-KUBEPROOF_DEFINITION_TYPE(Benchmark, id, title, kubernetes, platform, base, sections)
+KUBEPROOF_DEFINITION_TYPE(Benchmark, id, title, kubernetes, platform, base, sections,
+                          system_namespaces)
 KUBEPROOF_DEFINITION_TYPE(FileRole, name, description, from_flag, from_key, static_pod,
                           systemd_unit, candidates, multi)
 KUBEPROOF_DEFINITION_TYPE(ConfigDefault, value, zero_means_default)
@@ -85,7 +86,7 @@ KUBEPROOF_DEFINITION_TYPE(BenchmarkSelection, platforms, fallback)
 KUBEPROOF_DEFINITION_TYPE(Definitions, catalogue, benchmarks, frameworks, selection)
 
 namespace {
-constexpr int k_format_version = 11;
+constexpr int k_format_version = 12;
 }
 
 std::vector<uint8_t> to_cbor(const Definitions& definitions) {

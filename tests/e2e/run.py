@@ -6276,27 +6276,7 @@ class OwnControls(unittest.TestCase):
         return {r["key"]: r for r in report["results"]}
 
     def api_scan(self, manifest, fmt="json"):
-        try:
-            import yaml  # noqa: PLC0415 - optional, as for the other API tests
-        except ImportError:
-            self.skipTest("PyYAML is missing: the fixture cannot be loaded into the fake API server")
-        if shutil.which("openssl") is None:
-            self.skipTest("openssl is missing: the fake API server cannot make its certificates")
-        directory = tempfile.mkdtemp(dir=CFG.tmp, prefix="controls-api-")
-        store = {}
-        with open(manifest, encoding="utf-8") as f:
-            for obj in yaml.safe_load_all(f):
-                if isinstance(obj, dict):
-                    store.setdefault(CONTROLS_RESOURCES[obj["kind"]], []).append(obj)
-        for resource, items in store.items():
-            with open(os.path.join(directory, resource + ".json"), "w", encoding="utf-8") as f:
-                json.dump(items, f)
-        server = FakeApiServer(directory)
-        try:
-            config = server.kubeconfig(os.path.join(directory, "kubeconfig.json"))
-            return self.scan("--kubeconfig", config, fmt=fmt)
-        finally:
-            server.stop()
+        return self.api_scan_files(manifest, fmt=fmt)
 
     def assert_expected(self, results, source):
         self.assertEqual(sorted(results), sorted(self.EXPECTED))
@@ -6415,6 +6395,169 @@ class OwnControls(unittest.TestCase):
         self.assertIn("imagePin=latest", pins["Job kube-bench-master"])
         self.assertEqual(sorted(e["ref"] for e in goat["admission.enforced"]["evidence"]),
                          ["Namespace big-monolith", "Namespace secure-middleware"])
+
+    def api_scan_files(self, *manifests, args=(), fmt="json"):
+        """Loads the fixture files into the fake API server and scans it, with more run arguments."""
+        try:
+            import yaml  # noqa: PLC0415
+        except ImportError:
+            self.skipTest("PyYAML is missing: the fixture cannot be loaded into the fake API server")
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl is missing: the fake API server cannot make its certificates")
+        directory = tempfile.mkdtemp(dir=CFG.tmp, prefix="controls-api-")
+        store = {}
+        for manifest in manifests:
+            with open(manifest, encoding="utf-8") as f:
+                for obj in yaml.safe_load_all(f):
+                    if isinstance(obj, dict):
+                        store.setdefault(CONTROLS_RESOURCES[obj["kind"]], []).append(obj)
+        for resource, items in store.items():
+            with open(os.path.join(directory, resource + ".json"), "w", encoding="utf-8") as f:
+                json.dump(items, f)
+        server = FakeApiServer(directory)
+        try:
+            config = server.kubeconfig(os.path.join(directory, "kubeconfig.json"))
+            return self.scan("--kubeconfig", config, *args, fmt=fmt)
+        finally:
+            server.stop()
+
+    @staticmethod
+    def verdicts(proc):
+        report = json.loads(proc.stdout)
+        return {r["key"]: (r["status"], sorted(e["ref"] for e in r["evidence"]))
+                for r in report["results"]}, report
+
+    def test_system_namespaces_are_left_out_by_default_and_listed(self):
+        cluster, system = self.fixture("cluster.yaml"), self.fixture("system.yaml")
+        # kube-system's CoreDNS (two replicas, no budget, no probes) and the namespace itself
+        # (no policy, quota or label) change nothing by default ...
+        proc = self.scan("--manifests", cluster, "--manifests", system)
+        validate_report(proc.stdout)
+        results, report = self.verdicts(proc)
+        alone, _ = self.verdicts(self.scan("--manifests", cluster))
+        self.assertEqual(results, alone)
+        self.assertEqual(report["scan"]["namespace_scope"],
+                         {"excluded": ["kube-node-lease", "kube-public", "kube-system"],
+                          "excluded_by": [CONTROLS]})
+        self.assertIn("outside the system namespaces kube-node-lease, kube-public, kube-system",
+                      self.by_key(self.scan("--manifests", cluster))["images.pinned"]["actual"])
+        text = self.scan("--manifests", cluster, "--manifests", system, fmt="text").stdout
+        self.assertIn("Namespaces in scope: all but the system namespaces kube-node-lease, kube-public, "
+                      "kube-system (left out by k8s-controls-1.0)\n", text)
+        # ... and are judged when --namespaces names kube-system.
+        named, report = self.verdicts(self.scan("--manifests", cluster, "--manifests", system,
+                                                "--namespaces", "kube-system"))
+        self.assertEqual(report["scan"]["namespace_scope"], {"namespaces": ["kube-system"]})
+        self.assertEqual(named["availability.disruption-budget"], ("FAIL", ["Deployment kube-system/coredns"]))
+        self.assertEqual(named["availability.probes"], ("FAIL", ["Deployment kube-system/coredns"]))
+        self.assertEqual(named["network.default-deny"], ("FAIL", ["Namespace kube-system"]))
+        self.assertEqual(named["admission.enforced"], ("FAIL", ["Namespace kube-system"]))
+        self.assertEqual(named["resources.limits"][0], "PASS")
+        self.assertEqual(named["transport.ingress-tls"][0], "NA")  # shop's Ingress is out of scope
+        self.assertIn("in namespaces kube-system", self.by_key(self.scan(
+            "--manifests", cluster, "--manifests", system, "--namespaces", "kube-system"))["transport.ingress-tls"]["reason"])
+
+    def test_namespaces_and_selector_limit_the_checks_alike_over_manifests_and_api(self):
+        cluster, system = self.fixture("cluster.yaml"), self.fixture("system.yaml")
+        # shop is the one namespace labelled restricted: its findings only (cluster.yaml says why).
+        shop = {"network.default-deny": ("PASS", []), "network.default-deny-egress": ("PASS", []),
+                "transport.ingress-tls": ("FAIL", ["Ingress shop/web"]),
+                "availability.disruption-budget": ("FAIL", ["Deployment shop/cache", "Deployment shop/web"]),
+                "availability.probes": ("PASS", []), "availability.redundancy": ("PASS", []),
+                "resources.limits": ("PASS", []), "resources.namespace-quota": ("PASS", []),
+                "secrets.hardcoded": ("PASS", []), "images.pinned": ("FAIL", ["CronJob shop/report"]),
+                "admission.enforced": ("PASS", [])}
+        selector = ("--namespace-selector", "pod-security.kubernetes.io/enforce=restricted")
+        proc = self.scan("--manifests", cluster, "--manifests", system, *selector)
+        validate_report(proc.stdout)
+        by_selector, report = self.verdicts(proc)
+        self.assertEqual(by_selector, shop)
+        self.assertEqual(report["scan"]["namespace_scope"],
+                         {"selector": "pod-security.kubernetes.io/enforce=restricted", "selected": ["shop"]})
+        by_name, report = self.verdicts(self.scan("--manifests", cluster, "--namespaces", "shop"))
+        self.assertEqual(by_name, shop)
+        self.assertEqual(report["scan"]["namespace_scope"], {"namespaces": ["shop"]})
+        api, report = self.verdicts(self.api_scan_files(cluster, system, args=selector))
+        self.assertEqual(api, shop)
+        self.assertEqual(report["scan"]["namespace_scope"]["selected"], ["shop"])
+        api, _ = self.verdicts(self.api_scan_files(cluster, system, args=("--namespaces", "shop,allow-only")))
+        manifests, _ = self.verdicts(self.scan("--manifests", cluster, "--manifests", system,
+                                               "--namespaces", "shop", "--namespaces", "allow-only"))
+        self.assertEqual(api, manifests)
+        self.assertEqual(manifests["availability.probes"], ("FAIL", ["Deployment allow-only/worker"]))
+        # A selector that matches nothing: every check NA, said on stderr; never a PASS.
+        proc = self.scan("--manifests", cluster, "--namespace-selector", "pci=cde")
+        none, _ = self.verdicts(proc)
+        self.assertEqual({status for status, _ in none.values()}, {"NA"})
+        self.assertIn("--namespace-selector pci=cde matched no Namespace object", proc.stderr)
+
+    def test_scope_options_are_checked(self):
+        cluster = self.fixture("cluster.yaml")
+        for args, message in (
+                (("--namespaces", "Shop"), "invalid namespace 'Shop' in --namespaces"),
+                (("--namespaces", ""), "invalid namespace '' in --namespaces"),
+                (("--namespace-selector", "pci"), "invalid --namespace-selector 'pci': expected LABEL=VALUE"),
+                (("--namespace-selector", "a b=c"), "invalid --namespace-selector 'a b=c'"),
+                (("--namespaces", "shop", "--namespace-selector", "a=b"),
+                 "use either --namespaces or --namespace-selector, not both")):
+            proc = kubeproof("run", "--benchmark", CONTROLS, "--manifests", cluster, *args)
+            self.assertEqual((proc.returncode, proc.stdout), (2, ""), args)
+            self.assertIn(message, proc.stderr, args)
+
+    def test_several_benchmarks_in_one_scan(self):
+        cluster = self.fixture("cluster.yaml")
+        both = kubeproof("run", "--benchmark", f"cis-1.12,{CONTROLS}", "--manifests", cluster, "--format", "json")
+        self.assertEqual(both.returncode, 1, both.stderr)
+        validate_report(both.stdout)  # the published schema knows the new fields
+        report = json.loads(both.stdout)
+        scan = report["scan"]
+        self.assertEqual(scan["benchmark"], f"cis-1.12+{CONTROLS}")
+        self.assertEqual(scan["benchmarks"], ["cis-1.12", CONTROLS])
+        self.assertEqual(scan["benchmark_selected_by"]["rule"], "benchmark-flag")
+        self.assertIn(f"scanned with {CONTROLS} (named by --benchmark)", scan["benchmark_selected_by"]["detail"])
+        # Each result names its own benchmark and has the verdict a scan of that benchmark alone gives.
+        alone = {}
+        for bench in ("cis-1.12", CONTROLS):
+            proc = kubeproof("run", "--benchmark", bench, "--manifests", cluster, "--format", "json")
+            alone[bench] = {r["id"]: (r["status"], r["evidence"]) for r in json.loads(proc.stdout)["results"]}
+        for bench in ("cis-1.12", CONTROLS):
+            mine = {r["id"]: (r["status"], r["evidence"]) for r in report["results"] if r["benchmark"] == bench}
+            self.assertEqual(mine, alone[bench], bench)
+        self.assertEqual(len(report["results"]), len(alone["cis-1.12"]) + len(alone[CONTROLS]))
+        self.assertEqual(sorted({r["group"].split(".")[0] for r in report["results"]}), ["5", "KC"])
+        # --check picks from either; the text report names both.
+        picked = kubeproof("run", "--benchmark", f"cis-1.12,{CONTROLS}", "--manifests", cluster,
+                           "--check", "5.1.1,KC.4.1", "--format", "json")
+        self.assertEqual(sorted(r["id"] for r in json.loads(picked.stdout)["results"]), ["5.1.1", "KC.4.1"])
+        text = kubeproof("run", "--benchmark", f"cis-1.12,{CONTROLS}", "--manifests", cluster)
+        self.assertTrue(text.stdout.startswith(f"== Benchmark cis-1.12+{CONTROLS} (chosen by benchmark-flag) =="),
+                        text.stdout[:200])
+        # Benchmarks whose ids overlap cannot be told apart by id: refused, as are repeats and unknowns.
+        for value, message in (("cis-1.12,cis-1.11", "benchmarks cis-1.12 and cis-1.11 cannot be scanned together"),
+                               (f"{CONTROLS},{CONTROLS}", f"--benchmark names {CONTROLS} twice"),
+                               (f"cis-1.12,nope", "unknown benchmark 'nope'")):
+            proc = kubeproof("run", "--benchmark", value, "--manifests", cluster)
+            self.assertEqual((proc.returncode, proc.stdout), (2, ""), value)
+            self.assertIn(message, proc.stderr, value)
+
+    def test_detect_beside_own_controls_on_a_node(self):
+        # The node's CIS benchmark by detection, kubeproof's controls over the manifests, one report.
+        root = tempfile.mkdtemp(dir=CFG.tmp, prefix="controls-node-")
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        proc = subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes",
+                                                                    "kubeadm-control-plane"), root],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--benchmark",
+                         f"detect,{CONTROLS}", "--targets", "master,policies", "--manifests",
+                         self.fixture("cluster.yaml"), "--format", "json")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        report = json.loads(proc.stdout)
+        self.assertEqual(report["scan"]["benchmarks"], ["cis-1.12", CONTROLS])
+        self.assertEqual(report["scan"]["benchmark_selected_by"]["rule"], "static-pod-image")
+        benches = {r["benchmark"] for r in report["results"]}
+        self.assertEqual(benches, {"cis-1.12", CONTROLS})
+        self.assertTrue(any(r["id"] == "1.2.1" for r in report["results"]))
 
     def test_soc2_availability_and_processing_integrity_are_supported(self):
         controls = kubeproof("list", "controls", "--framework", "soc2")
