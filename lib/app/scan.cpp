@@ -257,16 +257,17 @@ std::optional<ScanError> validate_for_benchmark(const model::Benchmark& bench,
                                                 const ScanOptions& options) {
     for (const auto& t : options.targets) {
         if (!has_target(bench, t)) {
-            return ScanError{2, fmt::format("benchmark {} has no target '{}' (it has: {})",
-                                            bench.id, t, fmt::join(benchmark_targets(bench), ", "))};
+            return ScanError{
+                2, fmt::format("benchmark {} has no target '{}' (it has: {})", bench.id, t,
+                               fmt::join(benchmark_targets(bench), ", "))};
         }
     }
     for (const auto* list : {&options.only, &options.skip}) {
         for (const auto& id : *list) {
             if (!has_check(bench, id)) {
-                return ScanError{2, fmt::format("unknown check id '{}' in {} (benchmark {})", id,
-                                                list == &options.only ? "--check" : "--skip",
-                                                bench.id)};
+                return ScanError{
+                    2, fmt::format("unknown check id '{}' in {} (benchmark {})", id,
+                                   list == &options.only ? "--check" : "--skip", bench.id)};
             }
         }
     }
@@ -274,16 +275,15 @@ std::optional<ScanError> validate_for_benchmark(const model::Benchmark& bench,
 }
 
 // The benchmarks --benchmark names, in order: each known (or "detect", at most once), none twice.
-util::Expected<std::vector<std::string>, ScanError> named_benchmarks(
-    const model::Definitions& defs, const std::string& text) {
+util::Expected<std::vector<std::string>, ScanError> named_benchmarks(const model::Definitions& defs,
+                                                                     const std::string& text) {
     std::vector<std::string> ids = parse::split_list(text);
     if (ids.empty()) ids.emplace_back("detect");
     for (size_t i = 0; i < ids.size(); ++i) {
         const std::string& id = ids[i];
         if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), id) !=
             ids.begin() + static_cast<std::ptrdiff_t>(i))
-            return util::unexpected(
-                ScanError{2, fmt::format("--benchmark names {} twice", id)});
+            return util::unexpected(ScanError{2, fmt::format("--benchmark names {} twice", id)});
         if (id == "detect" || defs.benchmarks.count(id) != 0) continue;
         std::vector<std::string> known;
         for (const auto& entry : defs.benchmarks) known.push_back(entry.first);
@@ -296,8 +296,8 @@ util::Expected<std::vector<std::string>, ScanError> named_benchmarks(
 // Several benchmarks as one to scan: their sections in the order named, each keeping its
 // benchmark's id for its results. Their check ids and section ids must differ, since reports,
 // waivers, diffs and --check name checks by id alone (two CIS editions share theirs).
-util::Expected<model::Benchmark, ScanError> combine_benchmarks(const model::Definitions& defs,
-                                                               const std::vector<std::string>& ids) {
+util::Expected<model::Benchmark, ScanError> combine_benchmarks(
+    const model::Definitions& defs, const std::vector<std::string>& ids) {
     model::Benchmark combined;
     std::vector<std::string> titles;
     std::map<std::string, std::string> owners;  // section or check id -> its benchmark
@@ -321,8 +321,7 @@ util::Expected<model::Benchmark, ScanError> combine_benchmarks(const model::Defi
             if (auto clash = claim("section", section.id, id)) return util::unexpected(*clash);
             for (const auto& group : section.groups) {
                 for (const auto& check : group.checks) {
-                    if (auto clash = claim("check", check.id, id))
-                        return util::unexpected(*clash);
+                    if (auto clash = claim("check", check.id, id)) return util::unexpected(*clash);
                 }
             }
             section.benchmark = id;
@@ -343,9 +342,8 @@ bool valid_selector(const std::string& selector) {
         if (text.empty()) return empty_ok;
         auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
         return text.size() <= 63 && alnum(text.front()) && alnum(text.back()) &&
-               std::all_of(text.begin(), text.end(), [&](char c) {
-                   return alnum(c) || c == '-' || c == '_' || c == '.';
-               });
+               std::all_of(text.begin(), text.end(),
+                           [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
     };
     const size_t slash = key.find('/');
     if (slash != std::string::npos &&
@@ -385,8 +383,8 @@ engine::NamespaceScope namespace_scope(const ScanOptions& options, const model::
         scope.value = options.namespace_selector.substr(equals + 1);
     }
     for (const auto& section : bench.sections) {
-        const auto owner = defs.benchmarks.find(section.benchmark.empty() ? bench.id
-                                                                          : section.benchmark);
+        const auto owner =
+            defs.benchmarks.find(section.benchmark.empty() ? bench.id : section.benchmark);
         if (owner == defs.benchmarks.end() || owner->second.system_namespaces.empty()) continue;
         scope.system.insert(owner->second.system_namespaces.begin(),
                             owner->second.system_namespaces.end());
@@ -471,8 +469,8 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
         for (const auto& id : *ids) {
             if (id != choice.benchmark) others.push_back(id);
         }
-        choice.detail += fmt::format("; scanned with {} (named by --benchmark)",
-                                     fmt::join(others, ", "));
+        choice.detail +=
+            fmt::format("; scanned with {} (named by --benchmark)", fmt::join(others, ", "));
     }
     std::optional<model::Benchmark> combined;
     if (ids->size() > 1) {

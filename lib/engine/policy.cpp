@@ -33,7 +33,7 @@ struct Tally {
     bool required_found = false;
     std::vector<model::Evidence> evidence;
     std::vector<std::string>
-        unserved;  ///< types it reads that the server does not serve, while others are
+        unserved;               ///< types it reads that the server does not serve, while others are
     bool skips_system = false;  ///< it leaves the scope's system namespaces out
     std::string scope_note;     ///< " in namespaces a, b" when a scope limits what it judges
 };
@@ -272,8 +272,8 @@ ItemOutcome combined(const model::TestItem& item,
 
 /// ERROR for every check when the scope's selector cannot be resolved because the Namespaces
 /// were not listed: judging nothing there would be NA, or PASS, for the wrong reason.
-std::optional<ItemOutcome> unresolved_scope(const NamespaceScope& scope,
-                                            const std::map<std::string, model::ListOutcome>& problems) {
+std::optional<ItemOutcome> unresolved_scope(
+    const NamespaceScope& scope, const std::map<std::string, model::ListOutcome>& problems) {
     if (!scope.selects()) return std::nullopt;
     const auto problem = problems.find("namespaces");
     if (problem == problems.end()) return std::nullopt;
@@ -403,9 +403,9 @@ PolicyRun::PolicyRun(const std::vector<const model::Check*>& checks,
             Tally tally;
             tally.check = check;
             tally.test = test;
-            tally.skips_system = !sc.named() && !sc.system.empty() &&
-                                 sc.excluding.count(check->id) != 0;
-            tally.scope_note = sc.named() ? named_note
+            tally.skips_system =
+                !sc.named() && !sc.system.empty() && sc.excluding.count(check->id) != 0;
+            tally.scope_note = sc.named()           ? named_note
                                : tally.skips_system ? system_note
                                                     : std::string();
             m_state->tallies.push_back(std::move(tally));

@@ -120,10 +120,10 @@ struct BenchmarkSelectedBy {
 /// The namespaces a scan's policy checks judged (`scan.namespace_scope`): set when a scope option
 /// was given or a benchmark leaves its system namespaces out.
 struct NamespaceScopeInfo {
-    std::vector<std::string> namespaces;  ///< --namespaces: only these
-    std::string selector;                 ///< --namespace-selector LABEL=VALUE
-    std::vector<std::string> selected;    ///< the namespaces the selector matched
-    std::vector<std::string> excluded;    ///< system namespaces left out (no scope option given)
+    std::vector<std::string> namespaces;   ///< --namespaces: only these
+    std::string selector;                  ///< --namespace-selector LABEL=VALUE
+    std::vector<std::string> selected;     ///< the namespaces the selector matched
+    std::vector<std::string> excluded;     ///< system namespaces left out (no scope option given)
     std::vector<std::string> excluded_by;  ///< the benchmarks whose checks leave them out
 };
 

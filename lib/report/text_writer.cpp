@@ -63,7 +63,8 @@ std::string printable(std::string_view text, bool multi_line = false) {
 /// The namespaces the policy checks judged, in one line under the benchmark's.
 std::string scope_line(const model::NamespaceScopeInfo& ns) {
     if (!ns.namespaces.empty())
-        return fmt::format("Namespaces in scope: {} (--namespaces)", fmt::join(ns.namespaces, ", "));
+        return fmt::format("Namespaces in scope: {} (--namespaces)",
+                           fmt::join(ns.namespaces, ", "));
     if (!ns.selector.empty())
         return fmt::format("Namespaces in scope: those labelled {}: {}", ns.selector,
                            ns.selected.empty() ? std::string("none")
