@@ -5514,7 +5514,7 @@ class EveryMode(unittest.TestCase):
 # ---------------------------------------------------------------------------------------------
 # the kustomize deployment (deploy/): built by kubectl, scanned by kubeproof itself
 
-OVERLAYS = ["plain", "s3", "signing", "s3-static-keys"]
+OVERLAYS = ["plain", "s3", "signing", "s3-static-keys", "controls"]
 KUBECTL_MISSING = ("KUBECTL IS MISSING: the Deployment tests cannot build deploy/overlays/* and are SKIPPED. kubectl "
                    "(with its built-in kustomize) is not a Debian 12 package; put it on PATH and run again")
 
@@ -5664,37 +5664,52 @@ class Deployment(unittest.TestCase):
             self.assertIn("--upload=s3://kubeproof-evidence/prod", container["args"])
             self.assertIn("--s3-endpoint=https://minio.minio.svc:9000", container["args"], "path style, MinIO's port")
 
-    def test_rbac_reads_only_the_types_a_policy_scan_lists(self):
-        # The ClusterRole must grant `list` on exactly the types a policy scan asks the API server for
-        # (the fake server records them), and nothing but get/list/watch.
-        role = next(o for o in self.objects["plain"] if o["kind"] == "ClusterRole")
+    def assert_rbac_matches_scan(self, overlay):
+        """The overlay's ClusterRole grants `list` on exactly the types its cluster scan asks the API
+        server for (the fake server records them), and nothing but get/list/watch; returns the grants."""
+        role = next(o for o in self.objects[overlay] if o["kind"] == "ClusterRole")
         for rule in role["rules"]:
             self.assertLessEqual(set(rule["verbs"]), {"get", "list", "watch"}, rule)
             self.assertNotIn("*", rule["resources"] + rule["apiGroups"])
-            self.assertFalse({"secrets", "configmaps", "pods/log"} & set(rule["resources"]))
+            self.assertFalse({"secrets", "pods/log"} & set(rule["resources"]))
         gets = [rule for rule in role["rules"] if "get" in rule["verbs"]]
         self.assertEqual(gets, [{"apiGroups": [""], "resources": ["namespaces"], "resourceNames": ["kube-system"],
                                  "verbs": ["get"]}])
-        objects_dir = os.path.join(self.dir, "api-objects")
+        cronjob = next(o for o in self.objects[overlay] if o["kind"] == "CronJob")
+        args = [a for a in cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"]
+                if a.startswith("--benchmark=") or a.startswith("--targets=")]
+        objects_dir = os.path.join(self.dir, f"api-objects-{overlay}")
         os.makedirs(objects_dir, exist_ok=True)
         for resource, items in policy_objects().items():
             with open(os.path.join(objects_dir, resource + ".json"), "w", encoding="utf-8") as f:
                 json.dump(items, f)
         server = FakeApiServer(objects_dir)
         try:
-            config = server.kubeconfig(os.path.join(self.dir, "kubeconfig.json"))
-            proc = kubeproof("run", "--targets", "policies", "--kubeconfig", config, "--format", "json")
+            config = server.kubeconfig(os.path.join(self.dir, f"kubeconfig-{overlay}.json"))
+            proc = kubeproof("run", *args, "--kubeconfig", config, "--format", "json")
             paths = [p.split("?")[0].strip("/").split("/") for p in server.requests()]
         finally:
             server.stop()
-        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
         granted = {(group, resource) for rule in role["rules"] if "list" in rule["verbs"]
                    for group in rule["apiGroups"] for resource in rule["resources"]}
         listed = {("", p[2]) for p in paths if p[0] == "api" and len(p) == 3}
         listed |= {(p[1], p[3]) for p in paths if p[0] == "apis" and len(p) == 4}
-        self.assertEqual(listed, granted)
-        binding = next(o for o in self.objects["plain"] if o["kind"] == "ClusterRoleBinding")
+        self.assertEqual(listed, granted, overlay)
+        binding = next(o for o in self.objects[overlay] if o["kind"] == "ClusterRoleBinding")
         self.assertEqual(binding["subjects"], [{"kind": "ServiceAccount", "name": "kubeproof-cluster", "namespace": "kubeproof"}])
+        return granted, json.loads(proc.stdout)
+
+    def test_rbac_reads_only_the_types_a_policy_scan_lists(self):
+        granted, report = self.assert_rbac_matches_scan("plain")
+        self.assertNotIn(("", "configmaps"), granted)  # CIS section 5 never reads them
+        self.assertNotIn("benchmarks", report["scan"])
+
+    def test_the_controls_overlay_adds_its_benchmark_and_the_reads_it_needs(self):
+        granted, report = self.assert_rbac_matches_scan("controls")
+        self.assertEqual(report["scan"]["benchmarks"][1], "k8s-controls-1.0")
+        self.assertTrue({("", "configmaps"), ("policy", "poddisruptionbudgets"), ("networking.k8s.io", "ingresses"),
+                         ("", "resourcequotas"), ("", "limitranges")} <= granted)
 
     def test_network_policies_let_out_only_the_api_server_storage_and_dns(self):
         dns = {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
@@ -5705,6 +5720,7 @@ class Deployment(unittest.TestCase):
         minio = {"ports": [{"protocol": "TCP", "port": 9000}]}  # s3-static-keys: MinIO's default port
         expected = {"plain": {"kubeproof-node": [], "kubeproof-cluster": [api]},
                     "signing": {"kubeproof-node": [], "kubeproof-cluster": [api]},
+                    "controls": {"kubeproof-node": [], "kubeproof-cluster": [api]},
                     "s3": {"kubeproof-node": [storage, dns], "kubeproof-cluster": [api, dns]},
                     "s3-static-keys": {"kubeproof-node": [minio, dns], "kubeproof-cluster": [api, minio, dns]}}
         for overlay in OVERLAYS:
