@@ -6231,6 +6231,56 @@ class AuditPolicies(unittest.TestCase):
         self.assertEqual(gone["3.2.1"]["status"], "WARN")
         self.assertEqual(gone["3.2.1"]["actual"], "/etc/kubernetes/audit-policy.yaml does not exist")
 
+    def test_the_policy_named_by_the_mirror_pod_is_read_under_the_root(self):
+        # No API server process on the scanned root (no-kubernetes), but the API server shows the
+        # kube-apiserver mirror pod (the hardened node's argv, --audit-policy-file included) and
+        # the file is under --root: both checks judge it, the evidence naming the file and line.
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl is missing: the fake API server cannot make its certificates")
+        with open(os.path.join(CFG.source, "examples", "nodes", self.NODE, "node.json"), encoding="utf-8") as f:
+            argv = next(p["argv"] for p in json.load(f)["processes"] if p["argv"][:1] == ["kube-apiserver"])
+        self.assertIn("--audit-policy-file=/etc/kubernetes/audit-policy.yaml", argv)
+        pod = {"metadata": {"name": "kube-apiserver-cp-1", "namespace": "kube-system",
+                            "labels": {"component": "kube-apiserver", "tier": "control-plane"}},
+               "spec": {"containers": [{"name": "kube-apiserver", "image": "registry.k8s.io/kube-apiserver:v1.32.0",
+                                        "command": argv}]}}
+        objects = os.path.join(CFG.tmp, "audit-mirror-objects")
+        os.makedirs(objects, exist_ok=True)
+        with open(os.path.join(objects, "pods.json"), "w", encoding="utf-8") as f:
+            json.dump([pod], f)
+        outcomes = {}
+        server = FakeApiServer(objects)
+        try:
+            config = server.kubeconfig(os.path.join(objects, "kubeconfig.json"))
+            for fixture in ("passes.yaml", "secrets-request-response.yaml", ""):
+                root = os.path.join(CFG.tmp, "audit-mirror-" + (fixture or "none").replace(".yaml", ""))
+                shutil.rmtree(root, ignore_errors=True)
+                subprocess.run(["cp", "-a", node_root("no-kubernetes"), root], check=True)
+                if fixture:
+                    os.makedirs(os.path.join(root, "etc", "kubernetes"), exist_ok=True)
+                    shutil.copyfile(os.path.join(CFG.source, "tests", "fixtures", "audit-policies", fixture),
+                                    os.path.join(root, self.POLICY))
+                proc = kubeproof("run", "--root", root, "--kubeconfig", config, "--targets", "controlplane",
+                                 "--check", "3.2.1,3.2.2", "--format", "json")
+                self.assertIn(proc.returncode, (0, 1), proc.stderr)
+                outcomes[fixture] = by_id(json.loads(proc.stdout))
+        finally:
+            server.stop()
+        passes = outcomes["passes.yaml"]
+        self.assertEqual((passes["3.2.1"]["status"], passes["3.2.2"]["status"]), ("PASS", "PASS"))
+        self.assertIn("pod kube-system/kube-apiserver-cp-1 (from the API server)",
+                      [e["ref"] for e in passes["3.2.2"]["evidence"]])
+        self.assertIn("/etc/kubernetes/audit-policy.yaml from --audit-policy-file (pod kube-system/kube-apiserver-cp-1 "
+                      "(from the API server))", self.evidence(passes["3.2.2"]))
+        self.assertTrue(any(e.startswith("/etc/kubernetes/audit-policy.yaml:17 level: Metadata [secrets-metadata-only]")
+                            for e in self.evidence(passes["3.2.2"])), self.evidence(passes["3.2.2"]))
+        secrets = outcomes["secrets-request-response.yaml"]["3.2.2"]
+        self.assertEqual(secrets["status"], "WARN")
+        self.assertIn("of secrets: they are logged at RequestResponse", secrets["actual"])
+        missing = outcomes[""]["3.2.1"]
+        self.assertEqual(missing["status"], "WARN", "named by the pod, absent from the root: never PASS")
+        self.assertEqual(missing["actual"], "/etc/kubernetes/audit-policy.yaml does not exist")
+
 
 def materialise():
     script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
