@@ -53,7 +53,9 @@ bool parse_window(const std::string& from, const std::string& to, const std::str
 void print_error(const std::string& message);
 
 /// Loads the definitions (embedded, or from `checks_dir`), or prints every diagnostic and a count;
-/// nullopt means exit 2.
-std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir);
+/// nullopt means exit 2. `lazy`: the embedded benchmarks' sections are decoded on first use
+/// (model::Definitions::benchmark), for commands that reach them only that way.
+std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir,
+                                                     bool lazy = false);
 
 }  // namespace kubeproof::cli

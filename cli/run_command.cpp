@@ -139,7 +139,8 @@ std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
         }
     }
     if (!resolve_aws(o)) return std::nullopt;
-    auto loaded = load_or_report(o.checks_dir);
+    // Only the benchmarks the scan uses are decoded (the embedded ones, on first use).
+    auto loaded = load_or_report(o.checks_dir, true);
     if (!loaded) return std::nullopt;
     for (auto& target : parse::split_list(o.targets)) {  // --targets node,node scans node once
         if (std::find(o.scan.targets.begin(), o.scan.targets.end(), target) == o.scan.targets.end())

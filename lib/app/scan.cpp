@@ -310,7 +310,7 @@ util::Expected<model::Benchmark, ScanError> combine_benchmarks(
                                         found.first->second, benchmark, what, id)};
     };
     for (const auto& id : ids) {
-        const model::Benchmark& bench = defs.benchmarks.at(id);
+        const model::Benchmark& bench = defs.benchmark(id);
         if (combined.id.empty()) {
             combined.platform = bench.platform;
             combined.kubernetes = bench.kubernetes;
@@ -427,7 +427,7 @@ std::optional<ScanError> validate_options(const model::Definitions& defs,
     auto ids = named_benchmarks(defs, options.benchmark);
     if (!ids) return ids.error();
     if (util::contains(*ids, std::string("detect"))) return std::nullopt;
-    if (ids->size() == 1) return validate_for_benchmark(defs.benchmarks.at(ids->front()), options);
+    if (ids->size() == 1) return validate_for_benchmark(defs.benchmark(ids->front()), options);
     auto combined = combine_benchmarks(defs, *ids);
     if (!combined) return combined.error();
     return validate_for_benchmark(*combined, options);
@@ -478,7 +478,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
         if (!together) return util::unexpected(together.error());
         combined = std::move(*together);
     }
-    const model::Benchmark& bench = combined ? *combined : defs.benchmarks.at(ids->front());
+    const model::Benchmark& bench = combined ? *combined : defs.benchmark(ids->front());
     options.benchmark = bench.id;
     if (auto problem = validate_for_benchmark(bench, options)) return util::unexpected(*problem);
     for (const auto& w : choice.warnings) warnings.push_back(w);

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -275,9 +277,24 @@ struct Framework {
 /// Everything loaded from the definition files.
 struct Definitions {
     Catalogue catalogue;
-    std::map<std::string, Benchmark> benchmarks;
-    std::map<std::string, Framework> frameworks;
+    /// Every benchmark by id. Compiled definitions loaded lazily (app::load_definitions) hold only
+    /// the headers (id, title, range, platform) here until benchmark() or decode_all() decodes the
+    /// sections: mutable for that, once, before any reference to a benchmark's checks is taken.
+    mutable std::map<std::string, Benchmark> benchmarks;
+    /// Every framework by id. Loaded lazily, the links lack their rationale (`why`, `source`,
+    /// which only `explain` shows) until decode_all().
+    mutable std::map<std::string, Framework> frameworks;
     BenchmarkSelection selection;  ///< checks/benchmarks.yaml: which benchmark a scan uses
+    /// The sections of benchmarks not decoded yet (CBOR, model/serialize.hpp), by id.
+    mutable std::map<std::string, std::span<const uint8_t>> encoded_sections = {};
+    /// The frameworks with their rationales, not decoded yet; empty once they are.
+    mutable std::span<const uint8_t> encoded_frameworks = {};
+
+    /// The benchmark `id` with its sections, decoding them on first use (it must exist). Not
+    /// thread-safe: call it before handing the definitions to threads.
+    const Benchmark& benchmark(const std::string& id) const;
+    /// Decodes the sections of every benchmark still encoded.
+    void decode_all() const;
 };
 
 }  // namespace kubeproof::model
