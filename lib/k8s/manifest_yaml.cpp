@@ -103,12 +103,8 @@ void YamlDocumentReader::read_document(YamlDocument document) {
     m_first_line = document.first_line;
     auto root = parse(document);
     if (!root || root->IsNull()) return;  // invalid, or an empty or null document
-    if (!parse::yaml_values_within(*root)) {
-        return error(place_of(*root),
-                     fmt::format("the document holds more than {} values once its YAML aliases are "
-                                 "expanded; it is not read",
-                                 parse::k_max_yaml_values));
-    }
+    if (!parse::yaml_values_within(*root))
+        return error(place_of(*root), parse::too_many_values(*root, document.text.size()));
     m_helm_source = helm_source(document.text);
     read_object(*root, {});
 }

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "parse/yaml_scalars.hpp"
@@ -179,9 +181,7 @@ Document parse_document(std::string path, std::string_view text) {
     try {
         std::vector<YAML::Node> all = YAML::LoadAll(std::string(text));
         if (!all.empty() && !yaml_values_within(all.front())) {
-            doc.error =
-                fmt::format("{}: more than {} values once YAML aliases are expanded; not read",
-                            doc.path, k_max_yaml_values);
+            doc.error = doc.path + ": " + too_many_values(all.front(), text.size());
             return doc;
         }
         doc.data = all.empty() ? json::object() : convert(all.front(), "", &doc.lines);
@@ -218,6 +218,47 @@ bool spend(const YAML::Node& node, size_t& budget) {
 bool yaml_values_within(const YAML::Node& node, size_t limit) {
     size_t budget = limit;
     return spend(node, budget);
+}
+
+namespace {
+
+/// Whether a collection below `node` is reached twice: an alias shares its anchor's node, and so
+/// its mark, while two collections written out never start at the same place. Each collection
+/// is entered once, so this costs what the document holds, not what its aliases expand to.
+bool reaches_twice(const YAML::Node& node, std::unordered_set<int>& seen) {
+    if (!node.IsSequence() && !node.IsMap()) return false;
+    if (!seen.insert(node.Mark().pos).second) return true;
+    if (node.IsSequence()) {
+        for (const auto& item : node) {
+            if (reaches_twice(item, seen)) return true;
+        }
+        return false;
+    }
+    for (const auto& entry : node) {
+        if (reaches_twice(entry.first, seen) || reaches_twice(entry.second, seen)) return true;
+    }
+    return false;
+}
+
+std::string size_text(size_t bytes) {
+    if (bytes < (size_t{1} << 20)) return fmt::format("{} bytes", bytes);
+    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / static_cast<double>(1 << 20));
+}
+
+}  // namespace
+
+std::string too_many_values(const YAML::Node& node, size_t bytes) {
+    std::unordered_set<int> seen;
+    if (reaches_twice(node, seen)) {
+        return fmt::format(
+            "the document holds more than {} values once its YAML aliases are expanded; it is "
+            "not read",
+            k_max_yaml_values);
+    }
+    return fmt::format(
+        "the document is too large: {} of YAML holding more than {} values, the most kubeproof "
+        "reads of one document; it is not read",
+        size_text(bytes), k_max_yaml_values);
 }
 
 namespace {

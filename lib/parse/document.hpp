@@ -54,6 +54,10 @@ inline constexpr size_t k_max_yaml_values = 1'000'000;
 /// aliases expanded; stops counting at the limit, so it costs at most `limit` steps.
 bool yaml_values_within(const YAML::Node& node, size_t limit = k_max_yaml_values);
 
+/// Why a document (`node`, read from `bytes` of text) that is not yaml_values_within is refused:
+/// its aliases expand too far, or, without aliases, it is too large (its size and the cap).
+std::string too_many_values(const YAML::Node& node, size_t bytes);
+
 /// Values selected by a key path.
 struct Selection {
     std::vector<nlohmann::json> values;
