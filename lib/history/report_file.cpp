@@ -217,6 +217,8 @@ util::Expected<ReportHeader, ReadProblem> header_of(const Json& doc, const std::
         h.benchmark_selected_by =
             model::BenchmarkSelectedBy{text_at(by, "rule"), text_at(by, "detail")};
     h.benchmark_warnings = strings_at(scan, "benchmark_warnings");
+    h.insecure_tls = scan.contains("insecure_tls") && scan["insecure_tls"].is_boolean() &&
+                     scan["insecure_tls"].template get<bool>();
     h.merged = merged_of(scan);
     return h;
 }

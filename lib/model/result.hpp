@@ -140,6 +140,9 @@ struct ScanInfo {
     /// Loud warnings about the choice: a Kubernetes minor outside the benchmark's stated range,
     /// nothing detected.
     std::vector<std::string> benchmark_warnings = {};
+    /// The API server was reached without verifying its certificate (insecure-skip-tls-verify):
+    /// what the report says about the cluster may not come from the cluster.
+    bool insecure_tls = false;
 };
 
 /// A framework as reports summarise it: its criteria in catalogue order.

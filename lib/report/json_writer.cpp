@@ -66,6 +66,7 @@ Json scan_json(const model::ScanInfo& scan) {
                                              {"detail", scan.benchmark_selected_by->detail}};
         json["benchmark_warnings"] = scan.benchmark_warnings;
     }
+    if (scan.insecure_tls) json["insecure_tls"] = true;
     if (!scan.scope.empty()) json["scope"] = scan.scope;
     if (!scan.cluster_name.empty() || !scan.cluster_uid.empty()) {
         Json cluster = Json::object();
