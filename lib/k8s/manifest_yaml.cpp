@@ -110,6 +110,12 @@ void YamlDocumentReader::read_document(YamlDocument document) {
 }
 
 std::optional<YAML::Node> YamlDocumentReader::parse(YamlDocument document) {
+    // Counted first when large: a list of millions of values would take gigabytes to build.
+    if (document.text.size() > parse::k_count_before_building &&
+        !parse::yaml_text_within(document.text)) {
+        error(Place{m_first_line, 1}, parse::too_large_document(document.text.size()));
+        return std::nullopt;
+    }
     try {
         return YAML::Load(std::string(document.text));
     } catch (const YAML::Exception& e) {

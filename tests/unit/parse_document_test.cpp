@@ -121,3 +121,23 @@ TEST_SUITE("parse/document") {
               "it is not read");
     }
 }
+
+TEST_SUITE("parse/document") {
+    TEST_CASE("large text is counted from parser events before it is built") {
+        CHECK(yaml_text_within("{a: [1, 2], b: c}", 7));  // the map, 2 keys, the list, 3 scalars
+        CHECK_FALSE(yaml_text_within("{a: [1, 2], b: c}", 6));
+        CHECK(yaml_text_within("a: &x [1, 2]\nb: *x\n", 7));    // 9 expanded: an alias counts once
+        CHECK(yaml_text_within("a: [1, 2\n", 100));             // the parse that builds says where
+        CHECK_FALSE(yaml_text_within("a: 1\n---\nb: 2\n", 5));  // every document counts
+        std::string big = "items: [1";
+        for (int i = 0; i < 1000000; ++i) big += ",1";  // 2 MB, a value more than the cap
+        big += "]\n";
+        REQUIRE(big.size() > k_count_before_building);
+        const Document doc = parse_document("/etc/big.yaml", big);
+        CHECK_FALSE(doc.loaded);
+        CHECK(doc.error ==
+              "/etc/big.yaml: the document is too large: 1.9 MiB of YAML holding more than "
+              "1000000 values, the most kubeproof reads of one document; it is not read");
+        CHECK(parse_document("/etc/small.yaml", "items: [1, 1]\n").loaded);
+    }
+}
