@@ -45,6 +45,7 @@ util::Expected<OpenedObjects, ScanError> open_api(const ScanOptions& o,
     if (!connection) return util::unexpected(ScanError{2, connection.error(), {}});
     warnings.insert(warnings.end(), connection->warnings.begin(), connection->warnings.end());
     OpenedObjects opened;
+    opened.insecure_tls = connection->source->client().config().insecure_skip_tls_verify;
     auto version =
         connection->source->server_version();  // also a probe: unreachable means ERROR at once
     if (!version) {

@@ -20,6 +20,7 @@ struct OpenedObjects {
     std::string cluster_name;       ///< the kubeconfig context's cluster
     std::string cluster_uid;        ///< the kube-system namespace's uid, when the server answered
     k8s::ApiSource* api = nullptr;  ///< `source` when it is a reachable API server
+    bool insecure_tls = false;      ///< the kubeconfig's cluster has insecure-skip-tls-verify
 };
 
 /// The cluster's nodes as `list nodes` gives them (name, kubelet version, providerID, creation

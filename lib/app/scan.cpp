@@ -215,6 +215,7 @@ void identify(model::ScanInfo& scan, const ScanOptions& options, const model::Ca
     if (!cluster) scan.node = node_name(options, catalogue, facts);
     scan.cluster_name = options.cluster.empty() ? objects.cluster_name : options.cluster;
     scan.cluster_uid = objects.cluster_uid;
+    scan.insecure_tls = objects.insecure_tls;
     if (cluster) scan.nodes = list_inventory(objects, warnings);
 }
 

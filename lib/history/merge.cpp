@@ -229,6 +229,9 @@ model::ScanInfo merged_scan(const Inputs& inputs, const MergeOptions& options) {
     scan.scope = "cluster";
     scan.nodes = merged_inventory(inputs);
     scan.benchmark_selected_by = merged_selection(inputs);
+    scan.insecure_tls = std::any_of(inputs.begin(), inputs.end(), [](const MergeInput& in) {
+        return in.report.header.insecure_tls;
+    });
     if (scan.benchmark_selected_by)
         scan.benchmark_warnings = distinct(
             inputs, [](const MergeInput& in) { return in.report.header.benchmark_warnings; });

@@ -223,6 +223,8 @@ util::Expected<ReportHeader, ReadProblem> header_of(const Json& doc, const std::
             strings_at(ns, "namespaces"), text_at(ns, "selector"), strings_at(ns, "selected"),
             strings_at(ns, "excluded"), strings_at(ns, "excluded_by")};
     }
+    h.insecure_tls = scan.contains("insecure_tls") && scan["insecure_tls"].is_boolean() &&
+                     scan["insecure_tls"].template get<bool>();
     h.merged = merged_of(scan);
     return h;
 }

@@ -43,6 +43,8 @@ struct ReportHeader {
     std::vector<std::string> benchmark_warnings = {};
     std::vector<std::string> benchmarks = {};  ///< a scan of several benchmarks together
     std::optional<model::NamespaceScopeInfo> namespace_scope = {};
+    bool insecure_tls =
+        false;  ///< scan.insecure_tls: the API server's certificate was not verified
 };
 
 /// One result as a report states it.

@@ -154,6 +154,9 @@ struct ScanInfo {
     /// `benchmark` is then their ids joined with '+'; empty for one benchmark.
     std::vector<std::string> benchmarks = {};
     std::optional<NamespaceScopeInfo> namespace_scope = {};
+    /// The API server was reached without verifying its certificate (insecure-skip-tls-verify):
+    /// what the report says about the cluster may not come from the cluster.
+    bool insecure_tls = false;
 };
 
 /// A framework as reports summarise it: its criteria in catalogue order.

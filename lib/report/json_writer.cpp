@@ -80,6 +80,7 @@ Json scan_json(const model::ScanInfo& scan) {
         }
         json["namespace_scope"] = std::move(scope);
     }
+    if (scan.insecure_tls) json["insecure_tls"] = true;
     if (!scan.scope.empty()) json["scope"] = scan.scope;
     if (!scan.cluster_name.empty() || !scan.cluster_uid.empty()) {
         Json cluster = Json::object();

@@ -262,8 +262,14 @@ std::string to_text(const model::Report& report, const TextOptions& options) {
         for (const auto& warning : report.scan.benchmark_warnings)
             out += fmt::format("{} {}\n", tag("WARNING", options.colour), printable(warning));
         if (const auto& ns = report.scan.namespace_scope) out += printable(scope_line(*ns)) + "\n";
-        out += '\n';
     }
+    if (report.scan.insecure_tls) {
+        out += fmt::format(
+            "{} insecure TLS: the API server's certificate was not verified "
+            "(insecure-skip-tls-verify)\n",
+            tag("WARNING", options.colour));
+    }
+    if (report.scan.benchmark_selected_by || report.scan.insecure_tls) out += '\n';
     for (const auto& block : split_by_target(split_into_sections(report)))
         write_target(out, block, options);
     write_summary(out, "total", model::count(report));

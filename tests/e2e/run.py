@@ -995,14 +995,61 @@ def processes_named(names):
     return sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and argv0_base(p) in names)
 
 
+class PidNamespace:
+    """A PID and mount namespace of the test's own (`unshare --pid --fork --mount-proc`, started
+    here, not by kubeproof), whose /proc shows only the processes started in it: another
+    kube-apiserver on the machine, or a concurrent run of the suite, cannot be seen there. Programs
+    are started in it with nsenter; its init is `sleep infinity`, and with --kill-child every
+    process in it ends when the unshare process is killed."""
+
+    def __init__(self):
+        self.holder = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child",
+                                        "sleep", "infinity"], stdin=subprocess.DEVNULL)
+        self.init = self.child_of(self.holder.pid, shutil.which("sleep"))
+
+    def enter(self):
+        """The command prefix that runs a program inside the namespace, its /proc mounted at /proc."""
+        return [shutil.which("nsenter"), "--target", str(self.init), "--pid", "--mount", "--"]
+
+    @staticmethod
+    def child_of(parent, executable, timeout=10):
+        """The host pid of `parent`'s child once it runs `executable` (after its exec)."""
+        want = os.path.realpath(executable)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with open(f"/proc/{parent}/task/{parent}/children") as f:
+                    children = [int(c) for c in f.read().split()]
+                for child in children:
+                    if os.path.realpath(f"/proc/{child}/exe") == want:
+                        return child
+            except OSError:
+                pass
+            time.sleep(0.01)
+        raise RuntimeError(f"pid {parent} did not start {executable}")
+
+    @staticmethod
+    def inner_pid(host_pid):
+        """The pid a process has in the namespace (the last NSpid of its status)."""
+        with open(f"/proc/{host_pid}/status") as f:
+            return int(next(line for line in f if line.startswith("NSpid:")).split()[-1])
+
+    def close(self):
+        self.holder.kill()
+        self.holder.wait()
+
+
 class RealProcesses(unittest.TestCase):
-    """Scans of the kubeadm root with --proc /proc and real control plane processes."""
+    """Scans of the kubeadm root and real control plane processes, all in a PID namespace of their
+    own, kubeproof with --proc at that namespace's /proc."""
 
     @classmethod
     def setUpClass(cls):
         cls.lock = open(PROCESS_LOCK, "w")
-        fcntl.flock(cls.lock, fcntl.LOCK_EX)  # concurrent runs of this suite would see each other's processes
+        fcntl.flock(cls.lock, fcntl.LOCK_EX)  # the processes are the etcd ports' and bin/'s users
         cls.procs = {}
+        cls.pids = {}  # name -> (host pid, pid in the namespace)
+        cls.ns = PidNamespace()
         cls.bin = os.path.join(CFG.tmp, "bin")
         os.makedirs(cls.bin, exist_ok=True)
         with open(os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane", "node.json")) as f:
@@ -1018,31 +1065,39 @@ class RealProcesses(unittest.TestCase):
                 cls.start_etcd()
         except BaseException:
             cls.stop_all()
+            cls.ns.close()
             raise
 
     @classmethod
     def tearDownClass(cls):
         cls.stop_all()
+        cls.ns.close()
         fcntl.flock(cls.lock, fcntl.LOCK_UN)
         cls.lock.close()
 
     @classmethod
     def start(cls, name, argv, executable=None, **kwargs):
+        """Starts `argv` in the namespace (argv[0] becomes the executable's path: discovery goes by
+        its base name) and waits until it runs."""
         env = {"PATH": "/usr/bin:/bin"}
-        cls.procs[name] = subprocess.Popen(argv, executable=executable or os.path.join(cls.bin, name), env=env,
+        executable = executable or os.path.join(cls.bin, name)
+        cls.procs[name] = subprocess.Popen([*cls.ns.enter(), executable, *argv[1:]], env=env,
                                            stdin=subprocess.DEVNULL, **kwargs)
+        host_pid = PidNamespace.child_of(cls.procs[name].pid, executable)
+        cls.pids[name] = (host_pid, PidNamespace.inner_pid(host_pid))
 
     @classmethod
     def stop(cls, name):
         proc = cls.procs.pop(name, None)
+        host_pid, _ = cls.pids.pop(name, (None, None))
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+        if proc.poll() is None:  # nsenter waits for the process; the signal goes to the process
+            os.kill(host_pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.kill(host_pid, signal.SIGKILL)
                 proc.wait()
 
     @classmethod
@@ -1077,18 +1132,29 @@ class RealProcesses(unittest.TestCase):
         raise RuntimeError("etcd did not start:\n" + open(cls.etcd_log, errors="replace").read()[-3000:])
 
     def scan(self, *extra):
-        root = node_root("kubeadm-control-plane")
-        proc = kubeproof("run", "--root", root, "--proc", "/proc", "--format", "json",
-                         "--targets", "master,etcd", *extra)
+        # kubeproof runs in the namespace too: its /proc is the namespace's.
+        args = ["run", "--root", node_root("kubeadm-control-plane"), "--proc", "/proc", "--format", "json",
+                "--targets", "master,etcd", *extra]
+        proc = subprocess.run([*self.ns.enter(), CFG.binary, *args], capture_output=True, text=True,
+                              env=base_env(), cwd=CFG.tmp, timeout=30)
+        validate_run_output(args, proc, cwd=CFG.tmp)
         self.assertIn(proc.returncode, (0, 1), proc.stderr)
         return by_id(json.loads(proc.stdout))
 
     def others(self, name):
-        ours = self.procs[name].pid
+        ours = self.pids[name][0]
         return [p for p in processes_named([name]) if p != ours]
 
+    def test_in_a_pid_namespace_of_its_own(self):
+        # Only the namespace's init, the test's processes and kubeproof itself are in its /proc.
+        listing = subprocess.run([*self.ns.enter(), "/bin/ls", "/proc"], capture_output=True, text=True, timeout=10)
+        pids = sorted(int(p) for p in listing.stdout.split() if p.isdigit())
+        self.assertEqual(pids[0], 1)
+        self.assertLessEqual(len(pids), len(self.procs) + 2, listing.stdout)
+        self.assertIn(self.pids["kube-apiserver"][1], pids)
+
     def assertFromPid(self, result, name):
-        pid = self.procs[name].pid
+        pid = self.pids[name][1]
         refs = [e["ref"] for e in result["evidence"]]
         self.assertIn(f"{name} pid {pid}", refs,
                       f"{result['id']}: evidence {refs}; other {name} processes on this host: {self.others(name)}")
@@ -1104,7 +1170,7 @@ class RealProcesses(unittest.TestCase):
     def test_apiserver_restarted_with_profiling_false(self):
         self.stop("kube-apiserver")
         self.start("kube-apiserver", self.argv["kube-apiserver"] + ["--profiling=false"])
-        pid = self.procs["kube-apiserver"].pid
+        pid = self.pids["kube-apiserver"][1]
         try:
             results = self.scan()
             r = results["1.2.15"]
@@ -1123,7 +1189,7 @@ class RealProcesses(unittest.TestCase):
         r = results["2.2"]
         self.assertEqual(r["status"], "FAIL", r["actual"])
         self.assertFromPid(r, "etcd")
-        pid = self.procs["etcd"].pid
+        pid = self.pids["etcd"][1]
         self.assertIn({"source": "process", "ref": f"etcd pid {pid}", "value": "--client-cert-auth=false"},
                       r["evidence"])
         self.assertEqual(results["2.3"]["status"], "PASS")
@@ -1167,6 +1233,116 @@ class RealProcesses(unittest.TestCase):
         self.assertIn(f"{config}:", "".join(e["ref"] for e in results["2.3"]["evidence"]))
         self.assertEqual(results["2.2"]["status"], "FAIL", "client-cert-auth is absent from the file: etcd's default, false")
         self.assertNotIn("--client-cert-auth=true", json.dumps(results["2.2"]["evidence"]))
+
+
+class HardeningInputs(unittest.TestCase):
+    """Inputs that must be refused with a message naming what is wrong, not followed or read
+    without bound: endless standard input, a YAML document too large to read, a fake proc tree
+    whose symlinks lead out of it; and an API server reached without TLS verification, which the
+    report must say."""
+
+    def test_endless_stdin_is_refused_at_the_cap(self):
+        # `yes | kubeproof run --manifests -` used to grow without bound; now it stops at the cap
+        # local files have (the subprocess timeout is the bound: no timed assertion).
+        yes = subprocess.Popen(["yes", "apiVersion: v1"], stdout=subprocess.PIPE)
+        try:
+            proc = subprocess.run([CFG.binary, "run", "--manifests", "-", "--format", "json"], stdin=yes.stdout,
+                                  capture_output=True, text=True, env=base_env(), cwd=CFG.tmp, timeout=60)
+        finally:
+            yes.kill()
+            yes.wait()
+            yes.stdout.close()
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        self.assertIn("<stdin>: standard input: larger than 256 MiB, the most kubeproof reads of it", proc.stderr)
+
+    def test_stdin_below_the_cap_is_read(self):
+        pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec: {containers: [{name: c, image: i}]}\n"
+        proc = subprocess.run([CFG.binary, "run", "--manifests", "-", "--format", "json"], input=pod,
+                              capture_output=True, text=True, env=base_env(), cwd=CFG.tmp, timeout=60)
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        self.assertEqual(json.loads(proc.stdout)["scan"]["targets"], ["policies"])
+
+    def test_a_large_document_says_it_is_too_large_not_that_it_has_aliases(self):
+        path = os.path.join(CFG.tmp, "hardening-big-list.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("apiVersion: v1\nkind: List\nitems:\n")
+            f.write("- 1\n" * 1_000_001)  # a value more than one document may hold, no alias in sight
+        size = os.path.getsize(path)
+        proc = kubeproof("run", "--manifests", path, "--format", "json", timeout=60)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"{path}:1:1: the document is too large: {size / 2**20:.1f} MiB of YAML holding more than "
+                      "1000000 values, the most kubeproof reads of one document; it is not read", proc.stderr)
+        self.assertNotIn("alias", proc.stderr)
+
+    def test_a_proc_symlink_out_of_the_proc_dir_is_refused(self):
+        # A fake proc tree whose apiserver entries are symlinks to files outside it: before, the
+        # cmdline was read through the link and 1.2.16 (--audit-log-path) passed from it.
+        base = os.path.join(CFG.tmp, "hardening-proc")
+        proc_dir, outside = os.path.join(base, "proc"), os.path.join(base, "outside")
+        os.makedirs(os.path.join(outside, "1"), exist_ok=True)
+        os.makedirs(os.path.join(proc_dir, "4624"), exist_ok=True)
+        argv = b"kube-apiserver\0--audit-log-path=/var/log/kubernetes/audit.log\0--profiling=false\0"
+        for name in ("cmdline", "1/cmdline"):
+            with open(os.path.join(outside, name), "wb") as f:
+                f.write(argv)
+        with open(os.path.join(outside, "1", "comm"), "w") as f:
+            f.write("kube-apiserver\n")
+        links = {os.path.join(proc_dir, "4624", "cmdline"): os.path.join(outside, "cmdline"),  # a file
+                 os.path.join(proc_dir, "4625"): os.path.join(outside, "1")}  # an intermediate directory
+        for link, target in links.items():
+            if not os.path.islink(link):
+                os.symlink(target, link)
+        proc = kubeproof("run", "--root", node_root("kubeadm-control-plane"), "--proc", proc_dir,
+                         "--benchmark", "cis-1.12", "--targets", "master", "--format", "json")
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        results = by_id(json.loads(proc.stdout))
+        self.assertNotEqual(results["1.2.16"]["status"], "PASS", results["1.2.16"])
+        refs = json.dumps([r["evidence"] for r in results.values()])
+        self.assertNotIn("pid 4624", refs)
+        self.assertNotIn("pid 4625", refs)
+        self.assertIn(f"warning: process 4624 ignored: {proc_dir}/4624/cmdline: symbolic link to {outside}/cmdline "
+                      "leads out of the directory", proc.stderr)
+        self.assertIn(f"warning: process 4625 ignored: {proc_dir}/4625/cmdline: symbolic link to {outside}/1 "
+                      "leads out of the directory", proc.stderr)
+
+    def test_insecure_tls_is_recorded_in_the_report(self):
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl is missing: the fake API server cannot make its certificates")
+        objects = os.path.join(CFG.tmp, "hardening-api-objects")
+        os.makedirs(objects, exist_ok=True)
+        server = FakeApiServer(objects)
+        try:
+            verified = server.kubeconfig(os.path.join(CFG.tmp, "hardening-verified.json"))
+            with open(verified, encoding="utf-8") as f:
+                config = json.load(f)
+            cluster = config["clusters"][0]["cluster"]
+            del cluster["certificate-authority"]
+            cluster["insecure-skip-tls-verify"] = True
+            insecure = os.path.join(CFG.tmp, "hardening-insecure.json")
+            with open(insecure, "w", encoding="utf-8") as f:
+                json.dump(config, f)
+            runs = {}
+            for name, kubeconfig in (("verified", verified), ("insecure", insecure)):
+                out = os.path.join(CFG.tmp, f"hardening-{name}-report.json")
+                proc = kubeproof("run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", kubeconfig,
+                                 "--format", "json", "--output", out)
+                self.assertIn(proc.returncode, (0, 1), proc.stderr)
+                with open(out, encoding="utf-8") as f:
+                    runs[name] = json.load(f)
+            text = kubeproof("run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", insecure)
+        finally:
+            server.stop()
+        self.assertNotIn("insecure_tls", runs["verified"]["scan"])
+        self.assertIs(runs["insecure"]["scan"]["insecure_tls"], True)
+        self.assertIn("[WARNING] insecure TLS: the API server's certificate was not verified (insecure-skip-tls-verify)\n",
+                      text.stdout.split("\n\n")[0] + "\n")
+        # The report reader keeps it: a merge of the insecure report says so too.
+        merged = os.path.join(CFG.tmp, "hardening-merged.json")
+        proc = kubeproof("merge", os.path.join(CFG.tmp, "hardening-insecure-report.json"), "--output", merged)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(merged, encoding="utf-8") as f:
+            self.assertIs(json.load(f)["scan"]["insecure_tls"], True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -6677,6 +6853,7 @@ def main():
                    EvidenceTrail, FactsSnapshot, HistoryCommands, Waivers, Metrics, PeriodReport, SiemFormats,
                    EveryMode, Deployment, Upload, Packages)
         classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection, OwnControls, AuditPolicies)
+        classes += (HardeningInputs,)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
