@@ -297,8 +297,7 @@ TEST_SUITE("k8s/api_client") {
         options.max_attempts = 1;
         auto client = ApiClient::create(token_config(), options);
         REQUIRE(client);
-        for (const std::string path :
-             {"/api/v1/services?limit=500", "/api/v1/endpoints?limit=500"}) {
+        for (const char* path : {"/api/v1/services?limit=500", "/api/v1/endpoints?limit=500"}) {
             CAPTURE(path);
             const auto start = std::chrono::steady_clock::now();
             const auto response = (*client)->get(path, start + 30s);
