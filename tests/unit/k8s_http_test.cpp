@@ -318,11 +318,12 @@ TEST_SUITE("k8s/api_client") {
         options.max_attempts = 2;
         auto client = ApiClient::create(token_config(), options);
         REQUIRE(client);
-        const auto response =
-            (*client)->get("/api/v1/configmaps?limit=500", std::chrono::steady_clock::now() + 30s);
+        const auto start = std::chrono::steady_clock::now();
+        const auto response = (*client)->get("/api/v1/configmaps?limit=500", start + 30s);
         REQUIRE(response);
         CHECK(response->status == 200);
         CHECK(response->attempts == 2);
+        CHECK(seconds_since(start) < 5.0);  // the first attempt ended by the read timeout, not 20 s
         CHECK(nlohmann::json::parse(response->body)["kind"] == "ConfigMapList");
     }
 
