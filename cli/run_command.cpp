@@ -15,6 +15,7 @@
 #include "app/every.hpp"
 #include "app/keep.hpp"
 #include "app/scan.hpp"
+#include "app/scan_timeout.hpp"
 #include "app/upload.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
@@ -37,6 +38,7 @@ struct RunOptions {
     std::string checks_dir;
     std::string aws_account_id, aws_region;  // --format asff; else AWS_ACCOUNT_ID, AWS_REGION
     std::string every, jitter;               // --every: the long-running mode
+    std::string timeout = "10m";             // --timeout: the scan's API requests
     app::UploadOptions upload;
     CLI::Option* check_option = nullptr;
     CLI::Option* skip_option = nullptr;
@@ -139,6 +141,10 @@ std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
         }
     }
     if (!resolve_aws(o)) return std::nullopt;
+    if (auto problem = app::set_scan_timeout(o.scan, o.timeout)) {
+        print_error(*problem);
+        return std::nullopt;
+    }
     // Only the benchmarks the scan uses are decoded (the embedded ones, on first use).
     auto loaded = load_or_report(o.checks_dir, true);
     if (!loaded) return std::nullopt;
@@ -350,6 +356,10 @@ void add_run(CLI::App& app, Action& action) {
                     "and do not count for --fail-on until they expire");
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Use check definitions from this directory instead of the embedded ones");
+    cmd->add_option("--timeout", o->timeout,
+                    "One deadline for all of the scan's API requests (a duration, 1s to 24h); "
+                    "checks whose lists did not finish by then are ERROR")
+        ->capture_default_str();
     cmd->add_option("--every", o->every,
                     "Keep running: one scan per DURATION (e.g. 24h), start to start, into --store, "
                     "until SIGTERM or SIGINT");

@@ -28,6 +28,10 @@ struct OpenedObjects {
 std::vector<model::InventoryNode> list_inventory(const OpenedObjects& objects,
                                                  std::vector<std::string>& warnings);
 
+/// A warning naming the request the scan's --timeout cut, when it cut one: it may be one no
+/// result names (a clue for the benchmark's choice), and it is what the scan waited for.
+void note_deadline(const OpenedObjects& objects, std::vector<std::string>& warnings);
+
 /// Opens the manifests (checked and indexed; an invalid or empty input is exit 2) or connects to
 /// the API server (kubeconfig or in-cluster; an unusable kubeconfig is exit 2, an unreachable
 /// server a source whose every list fails, so that the checks are ERROR).

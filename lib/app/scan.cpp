@@ -562,6 +562,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     report.scan.namespace_scope = std::move(scoped);
     report.definitions_sha256 = options.definitions_sha256;
     identify(report.scan, options, defs.catalogue, facts, *objects, warnings);
+    note_deadline(*objects, warnings);
     if (waivers) report.waivers = history::apply_waivers(report, *waivers, started);
     return report;
 }

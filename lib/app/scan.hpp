@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct ScanOptions {
     std::string waivers;             ///< --waivers: the risk acceptances to mark findings with
     std::vector<std::string> namespaces;  ///< --namespaces: the policy checks judge only these
     std::string namespace_selector;       ///< --namespace-selector LABEL=VALUE
+    /// --timeout: every API request of the scan ends this long after it connects to the API
+    /// server, and what is unfinished then is ERROR; `timeout_text` names it in those reasons.
+    std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+    std::string timeout_text = "10m";
 };
 
 /// Why a scan did not produce a report, with the exit code that says so.

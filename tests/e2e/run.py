@@ -2168,6 +2168,85 @@ class ApiPolicies(unittest.TestCase):
         self.assertEqual(results["5.1.3"]["status"], "PASS", "the ClusterRole was judged")
 
 
+class ScanDeadline(unittest.TestCase):
+    """run --timeout (one deadline for the scan's API requests) and the read timeout of each request,
+    against a fake API server that answers /version and then hangs, or stalls in the middle of a body."""
+
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("openssl") is None:
+            raise unittest.SkipTest("openssl is missing: the fake API server cannot make its certificates")
+        cls.dir = os.path.join(CFG.tmp, "deadline-objects")
+        os.makedirs(cls.dir, exist_ok=True)
+        for resource, items in policy_objects().items():
+            with open(os.path.join(cls.dir, resource + ".json"), "w", encoding="utf-8") as f:
+                json.dump(items, f)
+
+    def scan(self, tag, faults, *extra):
+        """Runs a policies scan against a fake server with `faults`: (proc, report, seconds, paths asked)."""
+        server = FakeApiServer(self.dir, *[arg for fault in faults for arg in ("--fault", fault)])
+        output = os.path.join(CFG.tmp, f"deadline-{tag}.json")
+        try:
+            config = server.kubeconfig(os.path.join(CFG.tmp, f"kubeconfig-deadline-{tag}.json"))
+            started = time.monotonic()
+            proc = kubeproof("run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", config,
+                             "--format", "json", "--output", output, *extra, timeout=120)
+            took = time.monotonic() - started
+            paths = server.requests()
+        finally:
+            server.stop()
+        report = None
+        if os.path.exists(output):
+            with open(output, encoding="utf-8") as f:
+                report = json.load(f)
+        return proc, report, took, paths
+
+    def test_a_server_that_hangs_on_every_list_costs_the_timeout(self):
+        proc, report, took, paths = self.scan("hang", ["*=hang"], "--timeout", "5s")
+        self.assertLess(took, 20, "the scan's --timeout ends it, not each list's retries")
+        self.assertGreaterEqual(took, 4.5, "the hung list was given the time that was left")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIsNotNone(report, "the report is written")
+        lists = [p for p in paths if "limit=" in p]
+        self.assertEqual(len(lists), 1, f"one list hung until the deadline; the others were never sent: {lists}")
+        # Every check that judges objects (all but the purely manual ones, which a healthy server's
+        # scan shows) is ERROR, naming a list and the timeout.
+        _, healthy, _, _ = self.scan("healthy", [], "--timeout", "60s")
+        judged = {r["id"] for r in healthy["results"] if not (r.get("reason") or "").startswith("manual check")}
+        errors = [r for r in report["results"] if r["status"] == "ERROR"]
+        self.assertGreater(len(judged), 20)
+        self.assertEqual({r["id"] for r in errors}, judged)
+        for r in errors:
+            self.assertRegex(r["reason"], r"^list [a-z0-9.]+: the scan's --timeout of 5s passed", r["id"])
+        for r in report["results"]:
+            if r["id"] not in judged:
+                self.assertEqual(r["status"], "WARN", f"{r['id']}: a manual check needs a human either way")
+        self.assertIn(" passed before GET https://127.0.0.1:", errors[0]["reason"], "the lists never sent are named")
+        # The request the deadline cut (here a clue for the benchmark's choice, which no result names).
+        self.assertRegex(proc.stderr, r"warning: the scan's --timeout of 5s passed: GET https://127\.0\.0\.1:\d+/\S+: "
+                                      r"timed out: .*; what was not finished then is ERROR")
+
+    def test_a_body_that_stalls_is_cut_by_the_read_timeout_then_retried(self):
+        # The first deployments list sends its headers and half its body, then nothing: the 15 s
+        # read timeout cuts it (not the 30 s request timeout), and the retry is answered.
+        proc, report, took, paths = self.scan("stall", ["deployments=stall:1"], "--timeout", "60s")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(len([p for p in paths if p.startswith("/apis/apps/v1/deployments?")]), 2, paths)
+        self.assertGreater(took, 14)
+        self.assertLess(took, 25, "cut by the read timeout, not by the request timeout of 30 s")
+        result = by_id(report)["5.2.2"]
+        self.assertEqual(result["status"], "WARN")
+        self.assertEqual(result["evidence"][0]["ref"], "Deployment team-a/web")
+
+    def test_timeout_is_a_duration_from_1s_to_24h(self):
+        for value, message in (("0", "--timeout must be between 1s and 24h, not 0"),
+                               ("soon", '--timeout: not a duration: "soon" (e.g. 90s, 10m)')):
+            proc = kubeproof("run", "--targets", "policies", "--manifests", self.dir, "--timeout", value)
+            self.assertEqual(proc.returncode, 2, value)
+            self.assertIn(message, proc.stderr)
+            self.assertEqual(proc.stdout, "")
+
+
 # kind -> fake API server resource, for objects read with PyYAML (a YAML 1.1 decoder, as kubectl's)
 RESOURCE_OF_KIND = {
     "Pod": "pods", "Namespace": "namespaces", "ServiceAccount": "serviceaccounts",
@@ -6854,6 +6933,7 @@ def main():
                    EveryMode, Deployment, Upload, Packages)
         classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection, OwnControls, AuditPolicies)
         classes += (HardeningInputs,)
+        classes += (ScanDeadline,)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue
