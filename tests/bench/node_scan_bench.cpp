@@ -209,10 +209,11 @@ model::Definitions load_definitions_timed(double& first_ms, double& reload_media
 
 /// What `kubeproof run` decodes: the core, then the one benchmark it scans.
 double lazy_load_median_ms() {
-    return summarize(time_runs(0, k_definition_loads, [] {
-               auto loaded = app::load_definitions("", true);
-               (void)loaded.definitions.benchmark("cis-1.12");
-           }))
+    return summarize(time_runs(0, k_definition_loads,
+                               [] {
+                                   auto loaded = app::load_definitions("", true);
+                                   (void)loaded.definitions.benchmark("cis-1.12");
+                               }))
         .median;
 }
 
