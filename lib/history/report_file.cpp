@@ -335,7 +335,14 @@ util::Expected<ReportFile, ReadProblem> read_report(std::string_view bytes,
         return util::unexpected(
             ReadProblem{fmt::format("{}: the report has no results list", name)});
     }
-    for (const auto& r : doc["results"]) file.results.push_back(result_of(r));
+    size_t index = 0;
+    for (const auto& r : doc["results"]) {
+        if (!r.is_object())  // each result is read by key: anything else is no result
+            return util::unexpected(ReadProblem{
+                fmt::format("{}: result {} of the report is not an object", name, index)});
+        file.results.push_back(result_of(r));
+        ++index;
+    }
     return file;
 }
 

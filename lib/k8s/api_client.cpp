@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "local/ca_bundle.hpp"
 #include "local/local_files.hpp"
 
@@ -40,6 +42,12 @@ std::optional<std::string> system_ca_file(const ClientOptions& options) {
         options.system_ca_files.empty() ? local::system_ca_bundles() : options.system_ca_files);
 }
 
+/// "certificate-authority /etc/x.crt holds no PEM certificate" (the bytes are never quoted).
+std::string pem_problem(const PemSource& source, const char* field, const char* expected) {
+    return fmt::format("{} {}holds no {}", field,
+                       source.path.empty() ? std::string("(-data) ") : source.path + " ", expected);
+}
+
 /// Fills the trusted roots and the client identity from the connection config.
 util::Expected<TlsSettings, std::string> tls_settings(const ConnectionConfig& config,
                                                       const ClientOptions& options) {
@@ -49,6 +57,11 @@ util::Expected<TlsSettings, std::string> tls_settings(const ConnectionConfig& co
     if (!config.certificate_authority.empty()) {
         auto ca = read_pem(config.certificate_authority, "certificate-authority");
         if (!ca) return util::unexpected(ca.error());
+        // Garbage here would only show as a TLS failure of every request (or not at all, when
+        // the server cannot be reached): a kubeconfig error, as kubectl says.
+        if (ca->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+            return util::unexpected(pem_problem(config.certificate_authority,
+                                                "certificate-authority", "a PEM certificate"));
         tls.ca_pem = std::move(*ca);
     } else if (!tls.insecure && config.server.rfind("https://", 0) == 0) {
         auto file = system_ca_file(options);
@@ -63,6 +76,12 @@ util::Expected<TlsSettings, std::string> tls_settings(const ConnectionConfig& co
         if (!cert) return util::unexpected(cert.error());
         auto key = read_pem(config.client_key, "client-key");
         if (!key) return util::unexpected(key.error());
+        if (cert->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+            return util::unexpected(
+                pem_problem(config.client_certificate, "client-certificate", "a PEM certificate"));
+        if (key->find("PRIVATE KEY-----") == std::string::npos)
+            return util::unexpected(
+                pem_problem(config.client_key, "client-key", "a PEM private key"));
         tls.client_certificate_pem = std::move(*cert);
         tls.client_key_pem = std::move(*key);
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "k8s/manifest_json.hpp"
 #include "k8s/manifest_yaml.hpp"
 #include "parse/diagnostics.hpp"
@@ -68,7 +70,14 @@ util::Expected<size_t, std::string> ManifestReader::read_json(const ManifestUnit
     const Identity& identity = unit.identities.front();
     const size_t type = *wanted.match(identity);
     auto object = build_json_object(text, identity, wanted.ignored_fields(type));
-    if (!object) return util::unexpected(changed_message());
+    if (!object) {
+        // The index checked the syntax; what the object builder refuses beyond that (a key given
+        // twice) is named, with the object's place. Anything else means the file changed.
+        if (object.error().find("duplicate key") != std::string::npos)
+            return util::unexpected(
+                fmt::format("{}:{}: {}", m_input.name(), unit.line, object.error()));
+        return util::unexpected(changed_message());
+    }
     sink(ManifestObject{std::move(*object), model::Origin{m_input.name(), unit.line}, {}}, type);
     return size_t{1};
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace kubeproof::k8s {
 
 namespace {
@@ -121,7 +123,13 @@ bool ObjectBuilder::key(string_t& name) {
     }
     if (relative_depth() == 1) m_top_key = name;
     auto& object = m_stack.back()->get_ref<json::object_t&>();
-    m_slot = &object.insert_or_assign(std::move(name), json()).first->second;
+    // Two values for one key: the API server refuses such an object, and judging either value
+    // could be wrong.
+    if (object.count(name) != 0) {
+        m_error = fmt::format("duplicate key \"{}\"", name);
+        return false;
+    }
+    m_slot = &object.emplace(std::move(name), json()).first->second;
     return true;
 }
 

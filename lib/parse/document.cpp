@@ -3,6 +3,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <set>
 #include <sstream>
 #include <unordered_set>
 
@@ -77,12 +78,18 @@ json convert(const YAML::Node& node, const std::string& path, std::map<std::stri
         }
         case YAML::NodeType::Map: {
             json out = json::object();
+            std::set<std::string> keys;  // written in this mapping (a merged key may be replaced)
             for (const auto& entry : node) {
                 if (is_merge_key(entry.first)) {
                     merge_into(out, entry.second, path, lines);
                     continue;
                 }
                 std::string key = key_text(entry.first);
+                // Which of two values counts is the reader's choice (the API server and the
+                // kubelet's strict decoding refuse the document): judging either could be wrong.
+                if (!keys.insert(key).second)
+                    throw YAML::ParserException(entry.first.Mark(),
+                                                fmt::format("duplicate key \"{}\"", key));
                 if (lines == nullptr) {
                     out[key] = convert(entry.second, {}, nullptr);
                     continue;

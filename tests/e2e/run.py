@@ -6537,6 +6537,156 @@ class AuditPolicies(unittest.TestCase):
         self.assertEqual(missing["actual"], "/etc/kubernetes/audit-policy.yaml does not exist")
 
 
+class HostileCorpus(unittest.TestCase):
+    """tests/hostile/: every case of cases.json ends with its documented exit code, a message naming
+    the file (and line), no output file on fatal input, no canary credential anywhere, no raw control
+    byte on stderr, within 20 s; plus the inputs a repository cannot hold (made here)."""
+
+    CANARY = "kp-hostile-canary-7f3e"
+    DIR = os.path.join("tests", "hostile")  # under CFG.source
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(dir=CFG.tmp, prefix="hostile-")
+        cls.good_report = os.path.join(cls.tmp, "good.json")
+        root = node_root("kubeadm-control-plane")
+        proc = subprocess.run([CFG.binary, "run", "--root", root, "--proc", os.path.join(root, "proc"),
+                               "--format", "json", "--output", cls.good_report], capture_output=True, env=base_env())
+        assert proc.returncode in (0, 1), proc.stderr
+
+    def run_case(self, args, name, timeout=20):
+        out = os.path.join(self.tmp, name + ".out.json")
+        if os.path.exists(out):
+            os.remove(out)
+        start = time.monotonic()
+        proc = subprocess.run([CFG.binary, *args], capture_output=True, env=base_env(), cwd=self.tmp,
+                              timeout=timeout)
+        return proc, time.monotonic() - start, out
+
+    def check_case(self, case, path, args, out_path):
+        proc, elapsed, _ = self.run_case(args, case["file"])
+        stderr = proc.stderr.decode("utf-8", "replace")
+        written = open(out_path, "rb").read() if os.path.exists(out_path) else b""
+        expected = case["exit"] if isinstance(case["exit"], list) else [case["exit"]]
+        self.assertIn(proc.returncode, expected, f"{case['file']}: {stderr[-600:]}")
+        self.assertLess(elapsed, 20, case["file"])
+        for stream in (proc.stdout, proc.stderr, written):
+            self.assertNotIn(self.CANARY.encode(), stream, f"{case['file']}: a credential is shown")
+        self.assertIsNone(re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", proc.stderr),
+                          f"{case['file']}: a raw control byte on stderr: {proc.stderr[-300:]!r}")
+        shown = case.get("names", os.path.basename(path))
+        if proc.returncode == 2:
+            self.assertEqual(written, b"", f"{case['file']}: an output file on fatal input")
+            self.assertIn(shown, stderr, case["file"])
+            if "line" in case:
+                self.assertRegex(stderr, re.escape(shown) + rf":{case['line']}(:\d+)?:", case["file"])
+        elif "{out}" in case["args"]:
+            report = json.loads(written)  # judged: a whole report was written
+            self.assertTrue(report["results"], case["file"])
+            if "line" in case:  # the objects that could not be judged are named with their place
+                reasons = " ".join(r.get("reason", "") for r in report["results"])
+                self.assertIn(f"{os.path.basename(path)}:{case['line']}:", reasons, case["file"])
+        return proc, written
+
+    def test_the_corpus(self):
+        with open(os.path.join(CFG.source, self.DIR, "cases.json"), encoding="utf-8") as f:
+            cases = json.load(f)
+        self.assertGreaterEqual(len(cases), 60)
+        listed = {c["file"] for c in cases}
+        on_disk = {n for n in os.listdir(os.path.join(CFG.source, self.DIR)) if n not in ("cases.json", "README.md")}
+        self.assertEqual(listed, on_disk, "every file is a case and every case a file")
+        for case in cases:
+            path = os.path.join(CFG.source, self.DIR, case["file"])
+            out = os.path.join(self.tmp, case["file"] + ".out.json")
+            args = [a.replace("{file}", path).replace("{out}", out).replace("{good_report}", self.good_report)
+                    for a in case["args"]]
+            with self.subTest(case=case["file"]):
+                self.check_case(case, path, args, out)
+
+    def test_escaped_names_in_text_output(self):
+        path = os.path.join(CFG.source, self.DIR, "manifest-control-chars.yaml")
+        proc, _, _ = self.run_case(["run", "--benchmark", "cis-1.12", "--manifests", path], "text")
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        self.assertNotIn(b"\x1b", proc.stdout)
+        self.assertNotIn(b"\x07", proc.stdout)
+        self.assertIn(b"Pod shop/web\\x1b[31m\\x07 containers[0] (app): securityContext.privileged=true",
+                      proc.stdout)  # named, escaped
+
+    def test_inputs_a_repository_cannot_hold(self):
+        fifo = os.path.join(self.tmp, "manifest.fifo")
+        os.mkfifo(fifo)
+        zero = os.path.join(self.tmp, "kubeconfig-zero")
+        os.symlink("/dev/zero", zero)
+        loop_a, loop_b = os.path.join(self.tmp, "loop-a.yaml"), os.path.join(self.tmp, "loop-b.yaml")
+        os.symlink(loop_b, loop_a)
+        os.symlink(loop_a, loop_b)
+        kube_fifo = os.path.join(self.tmp, "kubeconfig.fifo")
+        os.mkfifo(kube_fifo)
+        for args, shown in (
+                (["run", "--benchmark", "cis-1.12", "--manifests", fifo], "manifest.fifo"),
+                (["run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", kube_fifo], "kubeconfig.fifo"),
+                (["run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", zero], "kubeconfig-zero"),
+                (["run", "--benchmark", "cis-1.12", "--manifests", loop_a], "loop-a.yaml"),
+                (["run", "--benchmark", "cis-1.12", "--facts", fifo], "manifest.fifo"),
+                (["validate", "--waivers", zero, "--benchmark", "cis-1.12"], "kubeconfig-zero")):
+            with self.subTest(args=args):
+                proc, elapsed, _ = self.run_case(args, "special")
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn(shown, proc.stderr.decode(), args)
+                self.assertLess(elapsed, 10)
+
+    def test_a_file_the_scanning_user_cannot_read(self):
+        if shutil.which("setpriv") is None:
+            self.skipTest("setpriv (util-linux) is missing")
+        private = os.path.join(self.tmp, "private")
+        os.makedirs(private, exist_ok=True)
+        os.chmod(private, 0o755)
+        secret = os.path.join(private, "manifest.yaml")
+        with open(secret, "w", encoding="utf-8") as f:
+            f.write("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+        os.chmod(secret, 0o600)
+        proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", CFG.binary, "run",
+                               "--benchmark", "cis-1.12", "--manifests", secret], capture_output=True, text=True,
+                              env=base_env(), cwd="/", timeout=20)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"{secret}: Permission denied", proc.stderr)
+
+    def test_a_node_file_reached_through_a_directory_outside_the_root(self):
+        root = os.path.join(self.tmp, "escape-root")
+        shutil.rmtree(root, ignore_errors=True)
+        subprocess.run(["cp", "-a", node_root("kubeadm-control-plane"), root], check=True)
+        outside = os.path.join(self.tmp, "outside", "kubernetes")
+        shutil.rmtree(os.path.dirname(outside), ignore_errors=True)
+        shutil.copytree(os.path.join(root, "etc", "kubernetes"), outside, symlinks=True)
+        shutil.rmtree(os.path.join(root, "etc", "kubernetes"))
+        os.symlink(os.path.relpath(outside, os.path.join(root, "etc")), os.path.join(root, "etc", "kubernetes"))
+        proc, _, _ = self.run_case(["run", "--root", root, "--proc", os.path.join(root, "proc"), "--check",
+                                    "1.1.1", "--format", "json"], "escape")
+        result = json.loads(proc.stdout)["results"][0]
+        self.assertNotEqual(result["status"], "PASS", result)  # the manifest outside the root is not read
+
+    def test_api_answers_cut_short_or_not_json(self):
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl is missing: the fake API server cannot make its certificates")
+        objects = os.path.join(self.tmp, "api-objects")
+        os.makedirs(objects, exist_ok=True)
+        for fault in ("html", "truncated", "shortlength"):
+            server = FakeApiServer(objects, "--fault", f"pods={fault}")
+            try:
+                config = server.kubeconfig(os.path.join(self.tmp, f"kubeconfig-{fault}.json"))
+                proc, elapsed, _ = self.run_case(["run", "--benchmark", "cis-1.12", "--targets", "policies",
+                                                  "--kubeconfig", config, "--format", "json", "--timeout", "20s"],
+                                                 fault, timeout=60)
+            finally:
+                server.stop()
+            with self.subTest(fault=fault):
+                self.assertEqual(proc.returncode, 1, proc.stderr)
+                results = {r["id"]: r for r in json.loads(proc.stdout)["results"]}
+                self.assertEqual(results["5.2.2"]["status"], "ERROR", results["5.2.2"])  # never PASS
+                self.assertIn("pods", results["5.2.2"]["reason"])
+                self.assertLess(elapsed, 60)
+
+
 def materialise():
     script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
     for node in NODES:
@@ -6934,6 +7084,7 @@ def main():
         classes += (ManagedBenchmarks, K3sRke2, BenchmarkSelection, OwnControls, AuditPolicies)
         classes += (HardeningInputs,)
         classes += (ScanDeadline,)
+        classes += (HostileCorpus,)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue

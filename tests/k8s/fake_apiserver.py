@@ -123,8 +123,10 @@ class Fault:
     """RESOURCE=ACTION[:COUNT][@pageN]; ACTION is an HTTP status, 'timeout', 'reset', 'noitems'
     (a 200 answer that is not a list: no "items"), 'loop' (the page's continue token is the first
     page's again, so that the pages cycle: 2, 3, 2, 3, ...), 'hang' (the request is read and never
-    answered, until the server stops) or 'stall' (the headers and half the body, then nothing until
-    the server stops). RESOURCE '*' matches every list (not gets)."""
+    answered, until the server stops), 'stall' (the headers and half the body, then nothing until
+    the server stops), 'html' (a 200 answer that is an HTML page), 'truncated' (half the body, then
+    the connection closes before its Content-Length) or 'shortlength' (a Content-Length of half
+    the body). RESOURCE '*' matches every list (not gets)."""
 
     def __init__(self, spec):
         resource, _, rest = spec.partition("=")
@@ -135,7 +137,8 @@ class Fault:
         self.resource, self.action = resource, action
         self.count = int(count) if count else None  # None: every matching request
         self.page = int(page[4:]) if page.startswith("page") else None
-        if action not in ("timeout", "reset", "noitems", "loop", "hang", "stall") and not action.isdigit():
+        if action not in ("timeout", "reset", "noitems", "loop", "hang", "stall", "html", "truncated",
+                          "shortlength") and not action.isdigit():
             raise ValueError(f"bad --fault {spec!r}: unknown action {action!r}")
 
     def take(self, resource, page):
@@ -379,6 +382,25 @@ class Handler(BaseHTTPRequestHandler):
         if fault.action == "reset":
             self.close_connection = True
             self.server.cfg.record(self.path, self.user, 0)
+            return True
+        if fault.action in ("html", "truncated", "shortlength"):
+            # A proxy's error page with status 200; a body cut off before its Content-Length;
+            # a Content-Length shorter than the body, so the client reads a prefix of it.
+            group, version, kind = KNOWN[resource][:3]
+            listed = json.dumps({"kind": f"{kind}List", "apiVersion": f"{group}/{version}" if group else version,
+                                 "metadata": {"resourceVersion": "100"}, "items": []}).encode()
+            body, length, ctype = {
+                "html": (b"<html><body><h1>Welcome to nginx!</h1></body></html>\n", None, "text/html"),
+                "truncated": (listed[: len(listed) // 2], len(listed), "application/json"),
+                "shortlength": (listed, len(listed) // 2, "application/json"),
+            }[fault.action]
+            self.server.cfg.record(self.path, self.user, 200)
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body) if length is None else length))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
             return True
         if fault.action == "noitems":
             group, version, kind = KNOWN[resource][:3]
