@@ -34,7 +34,7 @@ void Diagnostics::add(std::string file, int line, int column, std::string messag
 }
 
 void Diagnostics::add_quoted(std::string file, int line, int column, std::string message,
-                             std::string source_line) {
+                             std::string_view source_line) {
     m_items.push_back(quoting(std::move(file), line, column, std::move(message),
                               safe_source_line(source_line, column)));
 }

@@ -27,7 +27,7 @@ public:
     /// Records a problem at file:line:column, quoting `source_line` (the text of that line) the
     /// same way, the line alone telling whether it is a Secret's.
     void add_quoted(std::string file, int line, int column, std::string message,
-                    std::string source_line);
+                    std::string_view source_line);
     bool empty() const { return m_items.empty(); }
     size_t size() const { return m_items.size(); }
     const std::vector<Diagnostic>& items() const { return m_items; }

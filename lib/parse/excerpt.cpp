@@ -150,7 +150,7 @@ RedactedLine secrets_redacted(std::string_view original, std::string_view redact
            original[original.size() - 1 - suffix] == redacted[redacted.size() - 1 - suffix])
         ++suffix;
     if (at >= original.size() - suffix)
-        return {redacted, static_cast<int>(at - original.size() + redacted.size()) + 1};
+        return {redacted, static_cast<int>(at + redacted.size() - original.size()) + 1};
     return {redacted, static_cast<int>(prefix) + 1};
 }
 

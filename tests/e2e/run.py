@@ -918,7 +918,7 @@ class DefinitionDiagnostics(unittest.TestCase):
     def test_invalid_yaml_tab(self):
         b = BrokenChecks("invalid-yaml-tab")
         n = b.edit(self.MASTER, "cis: automated", lambda old: ["\t" + old.lstrip(" ")], after=self.CHECK)
-        line = b.line(self.MASTER, n)
+        line = b.line(self.MASTER, n).replace("\t", "\\t")  # quoted lines are escaped: a tab shows as \t
         self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, 1,
                                               "invalid YAML: illegal tab when looking for indentation", line)], 1)
 
