@@ -6292,6 +6292,17 @@ class SafeText(unittest.TestCase):
         self.assertIn("bad\\x1b]0;owned\\x07\\n[PASS] 9.9.9 forged (Automated)\\x1b[2J\\u202e.yaml:", stderr)
         self.assertNotRegex(stderr, r"(?m)^\[PASS\]")
 
+    def test_objects_no_api_server_accepts_are_listed_one_per_line(self):
+        path = self.write("wrong" + self.FORGED + ".yaml",
+                          "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: {name: x}}\n")
+        proc = kubeproof("run", "--manifests", path, "--benchmark", "cis-1.12")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertNoRawControls(proc.stderr, "stderr")
+        lines = proc.stderr.split("\n")
+        self.assertTrue(lines[0].startswith(
+            os.path.join(self.dir, "wrong\\n[PASS] 9.9.9 forged (Automated)\\x1b[2J\\u202e.yaml:1: ")), lines)
+        self.assertEqual(lines[1], "kubeproof: the manifests cannot be scanned: 1 object no API server would accept")
+
     def kubeadm_root(self, name):
         root = os.path.join(self.dir, name)
         script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
