@@ -58,7 +58,9 @@ void print_error(const std::string& message);
 void print_details(const std::string& details);
 
 /// Loads the definitions (embedded, or from `checks_dir`), or prints every diagnostic and a count;
-/// nullopt means exit 2.
-std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir);
+/// nullopt means exit 2. `lazy`: the embedded benchmarks' sections are decoded on first use
+/// (model::Definitions::benchmark), for commands that reach them only that way.
+std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir,
+                                                     bool lazy = false);
 
 }  // namespace kubeproof::cli

@@ -76,8 +76,8 @@ int emit(const std::string& text, const std::string& output, const std::string& 
     return k_exit_ok;
 }
 
-std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir) {
-    auto loaded = app::load_definitions(checks_dir);
+std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir, bool lazy) {
+    auto loaded = app::load_definitions(checks_dir, lazy);
     if (loaded.diagnostics.empty()) return loaded;
     print_details(loaded.diagnostics.format());
     size_t n = loaded.diagnostics.size();
@@ -184,7 +184,7 @@ int explain(const DefinitionOptions& o) {
 // The build's facts: the commit and date come from the build (build_info.hpp), the digest is
 // the one every report carries as tool.definitions_sha256.
 int version(const std::string& format) {
-    const std::string digest = app::load_definitions("").sha256;
+    const std::string digest = app::embedded_definitions_sha256();
     if (format == "json") {
         const nlohmann::ordered_json out = {{"name", "kubeproof"},
                                             {"version", KUBEPROOF_VERSION},

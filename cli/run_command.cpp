@@ -15,6 +15,7 @@
 #include "app/every.hpp"
 #include "app/keep.hpp"
 #include "app/scan.hpp"
+#include "app/scan_timeout.hpp"
 #include "app/upload.hpp"
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
@@ -37,6 +38,7 @@ struct RunOptions {
     std::string checks_dir;
     std::string aws_account_id, aws_region;  // --format asff; else AWS_ACCOUNT_ID, AWS_REGION
     std::string every, jitter;               // --every: the long-running mode
+    std::string timeout = "10m";             // --timeout: the scan's API requests
     app::UploadOptions upload;
     CLI::Option* check_option = nullptr;
     CLI::Option* skip_option = nullptr;
@@ -139,7 +141,12 @@ std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
         }
     }
     if (!resolve_aws(o)) return std::nullopt;
-    auto loaded = load_or_report(o.checks_dir);
+    if (auto problem = app::set_scan_timeout(o.scan, o.timeout)) {
+        print_error(*problem);
+        return std::nullopt;
+    }
+    // Only the benchmarks the scan uses are decoded (the embedded ones, on first use).
+    auto loaded = load_or_report(o.checks_dir, true);
     if (!loaded) return std::nullopt;
     for (auto& target : parse::split_list(o.targets)) {  // --targets node,node scans node once
         if (std::find(o.scan.targets.begin(), o.scan.targets.end(), target) == o.scan.targets.end())
@@ -262,7 +269,8 @@ void add_run(CLI::App& app, Action& action) {
         app.add_subcommand("run", "Scan this node (or a node root) against a benchmark");
     cmd->add_option("--benchmark", o->scan.benchmark,
                     "Benchmark id, or detect: chosen by the Kubernetes version and platform "
-                    "(checks/benchmarks.yaml)")
+                    "(checks/benchmarks.yaml); several, comma-separated, scan together "
+                    "(detect,k8s-controls-1.0)")
         ->capture_default_str();
     cmd->add_option("--k8s-version", o->scan.k8s_version,
                     "The cluster's Kubernetes version (X.Y or X.Y.Z) for choosing the benchmark, "
@@ -313,6 +321,13 @@ void add_run(CLI::App& app, Action& action) {
     cmd->add_option("--manifests", o->scan.manifests,
                     "Manifest file, directory or - (stdin) for the policies target; repeatable")
         ->allow_extra_args(false);
+    cmd->add_option("--namespaces", o->scan.namespaces,
+                    "Judge only the objects in these namespaces (comma-separated; repeatable); "
+                    "cluster-scoped objects are always judged")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    cmd->add_option("--namespace-selector", o->scan.namespace_selector,
+                    "Judge only the objects in namespaces with this label (LABEL=VALUE)");
     cmd->add_option(
         "--cluster", o->scan.cluster,
         "The cluster's name in reports and the store (default: the kubeconfig context's cluster)");
@@ -341,6 +356,10 @@ void add_run(CLI::App& app, Action& action) {
                     "and do not count for --fail-on until they expire");
     cmd->add_option("--checks-dir", o->checks_dir,
                     "Use check definitions from this directory instead of the embedded ones");
+    cmd->add_option("--timeout", o->timeout,
+                    "One deadline for all of the scan's API requests (a duration, 1s to 24h); "
+                    "checks whose lists did not finish by then are ERROR")
+        ->capture_default_str();
     cmd->add_option("--every", o->every,
                     "Keep running: one scan per DURATION (e.g. 24h), start to start, into --store, "
                     "until SIGTERM or SIGINT");

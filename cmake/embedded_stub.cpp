@@ -8,4 +8,10 @@ std::span<const File> files() { return {}; }
 
 std::span<const unsigned char> compiled_definitions() { return {}; }
 
+std::span<const CompiledSections> compiled_sections() { return {}; }
+
+std::span<const unsigned char> compiled_frameworks() { return {}; }
+
+std::string_view definitions_sha256() { return {}; }
+
 }  // namespace kubeproof::embedded

@@ -10,6 +10,7 @@
 #include "facts/platform_clues.hpp"
 #include "k8s/api_source.hpp"
 #include "parse/kube_version.hpp"
+#include "util/text.hpp"
 
 namespace kubeproof::app {
 
@@ -126,15 +127,7 @@ std::optional<facts::RecordedServerArgs> recorded_server_args(k8s::ApiSource& ap
                                                               const std::string& node_name,
                                                               std::vector<std::string>& warnings) {
     // A node's name is a DNS-1123 subdomain; anything else is not a node to ask for.
-    const bool dns_name = !node_name.empty() && node_name.size() <= 253 &&
-                          std::all_of(node_name.begin(), node_name.end(),
-                                      [](char c) {
-                                          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                                 c == '-' || c == '.';
-                                      }) &&
-                          node_name.front() != '-' && node_name.front() != '.' &&
-                          node_name.back() != '-' && node_name.back() != '.';
-    if (!dns_name) return std::nullopt;
+    if (!util::is_dns_name(node_name, true)) return std::nullopt;
     auto node = api.get_object("/api/v1/nodes/" + node_name);
     if (!node || !node->is_object()) return std::nullopt;
     const auto annotations = node->value(nlohmann::json::json_pointer("/metadata/annotations"),

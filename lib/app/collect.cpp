@@ -30,7 +30,7 @@ util::Expected<std::string, ScanError> collect_facts(const model::Definitions& d
     if (!choice.error.empty()) return util::unexpected(ScanError{2, choice.error});
     scan.benchmark = choice.benchmark;
     if (auto problem = validate_options(defs, scan)) return util::unexpected(*problem);
-    const model::Benchmark& bench = defs.benchmarks.at(scan.benchmark);
+    const model::Benchmark& bench = defs.benchmark(scan.benchmark);
     const auto checks = engine::selected_checks(bench, {node_targets(bench), {}, {}});
     auto facts = scan_node(recording, defs.catalogue, checks, options.root);
     if (!facts) return util::unexpected(facts.error());

@@ -1,6 +1,7 @@
 #include "app/definitions.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -20,8 +21,12 @@ namespace {
 std::optional<model::Definitions> compiled(parse::Diagnostics& diagnostics) {
     auto bytes = embedded::compiled_definitions();
     if (bytes.empty()) return std::nullopt;
+    std::map<std::string, std::span<const uint8_t>> sections;
+    for (const auto& compiled : embedded::compiled_sections())
+        sections[std::string(compiled.benchmark)] = compiled.cbor;
     std::string error;
-    auto definitions = model::definitions_from_cbor({bytes.data(), bytes.size()}, error);
+    auto definitions = model::definitions_from_cbor({bytes.data(), bytes.size()}, sections,
+                                                    embedded::compiled_frameworks(), error);
     if (!definitions) diagnostics.add("(embedded definitions)", 0, 0, error);
     return definitions;
 }
@@ -54,22 +59,26 @@ std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& 
     return sources;
 }
 
-std::string definitions_sha256(std::vector<loader::SourceFile> sources) {
-    std::sort(sources.begin(), sources.end(),
-              [](const auto& a, const auto& b) { return a.path < b.path; });
-    std::string all;
-    for (const auto& file : sources)
-        all += fmt::format("{}\n{}\n{}", file.path, file.content.size(), file.content);
-    return evidence::sha256_hex(all);
+std::string definitions_sha256(const std::vector<loader::SourceFile>& sources) {
+    std::vector<evidence::DigestedFile> files;
+    files.reserve(sources.size());
+    for (const auto& file : sources) files.push_back({file.path, file.content});
+    return evidence::definitions_sha256(std::move(files));
 }
 
-LoadedDefinitions load_definitions(const std::string& checks_dir) {
+std::string embedded_definitions_sha256() {
+    if (!embedded::definitions_sha256().empty()) return std::string(embedded::definitions_sha256());
+    return definitions_sha256(embedded_sources());
+}
+
+LoadedDefinitions load_definitions(const std::string& checks_dir, bool lazy) {
     LoadedDefinitions loaded;
     std::vector<loader::SourceFile> sources;
     if (checks_dir.empty()) {
         if (auto definitions = compiled(loaded.diagnostics)) {
             loaded.definitions = std::move(*definitions);
-            loaded.sha256 = definitions_sha256(embedded_sources());
+            if (!lazy) loaded.definitions.decode_all();
+            loaded.sha256 = embedded_definitions_sha256();
             return loaded;
         }
         if (!loaded.diagnostics.empty()) return loaded;

@@ -18,8 +18,13 @@ struct LoadedDefinitions {
 };
 
 /// Loads the embedded definitions, or those of `checks_dir` (a folder laid out like checks/)
-/// when it is not empty.
-LoadedDefinitions load_definitions(const std::string& checks_dir);
+/// when it is not empty. The embedded benchmarks' sections are decoded only when `lazy` is false;
+/// otherwise on first use (model::Definitions::benchmark), so that a scan decodes its own only.
+LoadedDefinitions load_definitions(const std::string& checks_dir, bool lazy = false);
+
+/// The digest the embedded definitions were compiled with (tool.definitions_sha256), without
+/// decoding them.
+std::string embedded_definitions_sha256();
 
 /// The definition files compiled into the binary, as the loader reads them.
 std::vector<loader::SourceFile> embedded_sources();

@@ -9,6 +9,7 @@
 #include "model/targets.hpp"
 #include "parse/kube_version.hpp"
 #include "parse/values.hpp"
+#include "util/text.hpp"
 
 namespace kubeproof::app {
 
@@ -194,38 +195,6 @@ std::string minor_range(const std::vector<std::string>& minors) {
 
 }  // namespace
 
-namespace {
-
-// "cis-1.9" before "cis-1.10": runs of digits compare as numbers.
-bool natural_less_id(std::string_view a, std::string_view b) {
-    size_t i = 0;
-    size_t j = 0;
-    auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    while (i < a.size() && j < b.size()) {
-        if (digit(a[i]) && digit(b[j])) {
-            size_t ie = i;
-            size_t je = j;
-            while (ie < a.size() && digit(a[ie])) ++ie;
-            while (je < b.size() && digit(b[je])) ++je;
-            std::string_view na = a.substr(i, ie - i);
-            std::string_view nb = b.substr(j, je - j);
-            while (na.size() > 1 && na.front() == '0') na.remove_prefix(1);
-            while (nb.size() > 1 && nb.front() == '0') nb.remove_prefix(1);
-            if (na.size() != nb.size()) return na.size() < nb.size();
-            if (na != nb) return na < nb;
-            i = ie;
-            j = je;
-        } else {
-            if (a[i] != b[j]) return a[i] < b[j];
-            ++i;
-            ++j;
-        }
-    }
-    return a.size() - i < b.size() - j;
-}
-
-}  // namespace
-
 std::string list_benchmarks(const model::Definitions& definitions) {
     // The generic CIS versions first, oldest to newest, then each platform's.
     std::vector<const model::Benchmark*> order;
@@ -235,7 +204,7 @@ std::string list_benchmarks(const model::Definitions& definitions) {
         bool bg = b->platform == "generic";
         if (ag != bg) return ag;
         if (a->platform != b->platform) return a->platform < b->platform;
-        return natural_less_id(a->id, b->id);
+        return util::natural_less(a->id, b->id);  // "cis-1.9" before "cis-1.10"
     });
     std::string out;
     for (const auto* b : order) {

@@ -1,6 +1,7 @@
 #include "app/objects.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -41,10 +42,16 @@ util::Expected<OpenedObjects, ScanError> open_api(const ScanOptions& o,
     k8s::ConnectRequest request;
     request.kubeconfig = o.kubeconfig;
     request.context = o.context;
-    auto connection = k8s::connect_api_source(request);
+    // One deadline for everything the scan asks the server, counted from here: a server that
+    // answers /version and then hangs costs --timeout, not every list's retries in turn.
+    k8s::ClientOptions client;
+    client.scan_deadline = std::chrono::steady_clock::now() + o.timeout;
+    client.scan_deadline_name = "the scan's --timeout of " + o.timeout_text;
+    auto connection = k8s::connect_api_source(request, client);
     if (!connection) return util::unexpected(ScanError{2, connection.error(), {}});
     warnings.insert(warnings.end(), connection->warnings.begin(), connection->warnings.end());
     OpenedObjects opened;
+    opened.insecure_tls = connection->source->client().config().insecure_skip_tls_verify;
     auto version =
         connection->source->server_version();  // also a probe: unreachable means ERROR at once
     if (!version) {
@@ -69,6 +76,12 @@ std::string text_at(const nlohmann::json& object, const char* pointer) {
 }
 
 }  // namespace
+
+void note_deadline(const OpenedObjects& objects, std::vector<std::string>& warnings) {
+    if (objects.api == nullptr) return;
+    if (const std::string& cut = objects.api->client().deadline_cut(); !cut.empty())
+        warnings.push_back(cut + "; what was not finished then is ERROR");
+}
 
 std::vector<model::InventoryNode> list_inventory(const OpenedObjects& objects,
                                                  std::vector<std::string>& warnings) {

@@ -20,12 +20,17 @@ struct OpenedObjects {
     std::string cluster_name;       ///< the kubeconfig context's cluster
     std::string cluster_uid;        ///< the kube-system namespace's uid, when the server answered
     k8s::ApiSource* api = nullptr;  ///< `source` when it is a reachable API server
+    bool insecure_tls = false;      ///< the kubeconfig's cluster has insecure-skip-tls-verify
 };
 
 /// The cluster's nodes as `list nodes` gives them (name, kubelet version, providerID, creation
 /// time); empty without a reachable API server. A refused list is a warning, not an error.
 std::vector<model::InventoryNode> list_inventory(const OpenedObjects& objects,
                                                  std::vector<std::string>& warnings);
+
+/// A warning naming the request the scan's --timeout cut, when it cut one: it may be one no
+/// result names (a clue for the benchmark's choice), and it is what the scan waited for.
+void note_deadline(const OpenedObjects& objects, std::vector<std::string>& warnings);
 
 /// Opens the manifests (checked and indexed; an invalid or empty input is exit 2) or connects to
 /// the API server (kubeconfig or in-cluster; an unusable kubeconfig is exit 2, an unreachable

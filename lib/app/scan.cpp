@@ -20,8 +20,10 @@
 #include "k8s/resource_types.hpp"
 #include "model/targets.hpp"
 #include "parse/kube_version.hpp"
+#include "parse/values.hpp"
 #include "util/contains.hpp"
 #include "util/escape.hpp"
+#include "util/text.hpp"
 
 #ifndef KUBEPROOF_VERSION
 #define KUBEPROOF_VERSION "0.0.0-dev"
@@ -146,23 +148,35 @@ std::optional<ScanError> malformed_manifests(
         std::move(lines)};
 }
 
-// Lists every resource type policy checks read and judges the objects as they stream by.
+// Lists every resource type policy checks read and judges the objects in scope as they stream by;
+// `selected` gets the namespaces a --namespace-selector matched.
 util::Expected<engine::PolicyOutcomes, ScanError> evaluate_policies(
-    k8s::ObjectSource& source, const std::vector<const model::Check*>& checks) {
+    k8s::ObjectSource& source, const std::vector<const model::Check*>& checks,
+    const engine::NamespaceScope& scope, std::vector<std::string>& selected) {
     std::vector<const model::Check*> policy_checks;
     for (const auto* c : checks) {
         if (c->is_policy_check()) policy_checks.push_back(c);
     }
     std::vector<model::ResourceType> types =
         engine::types_read_by(policy_checks, k8s::policy_resource_types());
+    // A selector is resolved from the Namespaces, listed first (stage 0) whatever the checks read.
+    const bool namespaces_listed = std::any_of(types.begin(), types.end(), [](const auto& type) {
+        return type.kind == "Namespace" && type.group.empty();
+    });
+    if (scope.selects() && !namespaces_listed && !policy_checks.empty()) {
+        for (const auto& type : k8s::policy_resource_types()) {
+            if (type.kind == "Namespace" && type.group.empty()) types.insert(types.begin(), type);
+        }
+    }
     for (auto& type : types) type.ignored_fields = engine::fields_never_read(type.kind);
-    engine::PolicyRun run(policy_checks, types);
+    engine::PolicyRun run(policy_checks, types, scope);
     const auto outcomes = source.list_all(
         k8s::policy_list_stages(types), [&](nlohmann::json&& object, const model::Origin& origin) {
             run.add(std::move(object), origin);
         });
     for (const auto& outcome : outcomes) run.record(outcome);
     auto results = run.finish();
+    selected = run.selected_namespaces();
     if (auto invalid = malformed_manifests(run.malformed())) return util::unexpected(*invalid);
     return results;
 }
@@ -208,6 +222,7 @@ void identify(model::ScanInfo& scan, const ScanOptions& options, const model::Ca
     if (!cluster) scan.node = node_name(options, catalogue, facts);
     scan.cluster_name = options.cluster.empty() ? objects.cluster_name : options.cluster;
     scan.cluster_uid = objects.cluster_uid;
+    scan.insecure_tls = objects.insecure_tls;
     if (cluster) scan.nodes = list_inventory(objects, warnings);
 }
 
@@ -244,33 +259,171 @@ std::optional<ScanError> validate_general(const model::Definitions& defs,
     return std::nullopt;
 }
 
-// The options that name parts of the benchmark: it must exist, and have the targets and checks.
-std::optional<ScanError> validate_for_benchmark(const model::Definitions& defs,
+// The options that name parts of the benchmark (or of the benchmarks scanned together): the
+// targets and checks must be in it.
+std::optional<ScanError> validate_for_benchmark(const model::Benchmark& bench,
                                                 const ScanOptions& options) {
-    auto bench = defs.benchmarks.find(options.benchmark);
-    if (bench == defs.benchmarks.end()) {
-        std::vector<std::string> known;
-        for (const auto& [id, b] : defs.benchmarks) known.push_back(id);
-        return ScanError{2, fmt::format("unknown benchmark '{}' (known: {})", options.benchmark,
-                                        fmt::join(known, ", "))};
-    }
     for (const auto& t : options.targets) {
-        if (!has_target(bench->second, t)) {
+        if (!has_target(bench, t)) {
             return ScanError{
-                2, fmt::format("benchmark {} has no target '{}' (it has: {})", options.benchmark, t,
-                               fmt::join(benchmark_targets(bench->second), ", "))};
+                2, fmt::format("benchmark {} has no target '{}' (it has: {})", bench.id, t,
+                               fmt::join(benchmark_targets(bench), ", "))};
         }
     }
     for (const auto* list : {&options.only, &options.skip}) {
         for (const auto& id : *list) {
-            if (!has_check(bench->second, id)) {
-                return ScanError{2, fmt::format("unknown check id '{}' in {} (benchmark {})", id,
-                                                list == &options.only ? "--check" : "--skip",
-                                                options.benchmark)};
+            if (!has_check(bench, id)) {
+                return ScanError{
+                    2, fmt::format("unknown check id '{}' in {} (benchmark {})", id,
+                                   list == &options.only ? "--check" : "--skip", bench.id)};
             }
         }
     }
     return std::nullopt;
+}
+
+// The benchmarks --benchmark names, in order: each known (or "detect", at most once), none twice.
+util::Expected<std::vector<std::string>, ScanError> named_benchmarks(const model::Definitions& defs,
+                                                                     const std::string& text) {
+    std::vector<std::string> ids = parse::split_list(text);
+    if (ids.empty()) ids.emplace_back("detect");
+    for (size_t i = 0; i < ids.size(); ++i) {
+        const std::string& id = ids[i];
+        if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), id) !=
+            ids.begin() + static_cast<std::ptrdiff_t>(i))
+            return util::unexpected(ScanError{2, fmt::format("--benchmark names {} twice", id)});
+        if (id == "detect" || defs.benchmarks.count(id) != 0) continue;
+        std::vector<std::string> known;
+        for (const auto& entry : defs.benchmarks) known.push_back(entry.first);
+        return util::unexpected(ScanError{
+            2, fmt::format("unknown benchmark '{}' (known: {})", id, fmt::join(known, ", "))});
+    }
+    return ids;
+}
+
+// Several benchmarks as one to scan: their sections in the order named, each keeping its
+// benchmark's id for its results. Their check ids and section ids must differ, since reports,
+// waivers, diffs and --check name checks by id alone (two CIS editions share theirs).
+util::Expected<model::Benchmark, ScanError> combine_benchmarks(
+    const model::Definitions& defs, const std::vector<std::string>& ids) {
+    model::Benchmark combined;
+    std::vector<std::string> titles;
+    std::map<std::string, std::string> owners;  // section or check id -> its benchmark
+    auto claim = [&](const std::string& what, const std::string& id,
+                     const std::string& benchmark) -> std::optional<ScanError> {
+        const auto found = owners.emplace(what + " " + id, benchmark);
+        if (found.second) return std::nullopt;
+        return ScanError{2, fmt::format("benchmarks {} and {} cannot be scanned together: both "
+                                        "have {} {} (scan them separately)",
+                                        found.first->second, benchmark, what, id)};
+    };
+    for (const auto& id : ids) {
+        const model::Benchmark& bench = defs.benchmark(id);
+        if (combined.id.empty()) {
+            combined.platform = bench.platform;
+            combined.kubernetes = bench.kubernetes;
+        }
+        combined.id += (combined.id.empty() ? "" : "+") + id;
+        titles.push_back(bench.title);
+        for (model::Section section : bench.sections) {
+            if (auto clash = claim("section", section.id, id)) return util::unexpected(*clash);
+            for (const auto& group : section.groups) {
+                for (const auto& check : group.checks) {
+                    if (auto clash = claim("check", check.id, id)) return util::unexpected(*clash);
+                }
+            }
+            section.benchmark = id;
+            combined.sections.push_back(std::move(section));
+        }
+    }
+    combined.title = fmt::format("{}", fmt::join(titles, " + "));
+    return combined;
+}
+
+// A label selector of one LABEL=VALUE, as Kubernetes spells label keys and values.
+bool valid_selector(const std::string& selector) {
+    const size_t equals = selector.find('=');
+    if (equals == std::string::npos) return false;
+    const std::string key = selector.substr(0, equals);
+    const std::string value = selector.substr(equals + 1);
+    auto name_part = [](std::string_view text, bool empty_ok) {
+        if (text.empty()) return empty_ok;
+        auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+        return text.size() <= 63 && alnum(text.front()) && alnum(text.back()) &&
+               std::all_of(text.begin(), text.end(),
+                           [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
+    };
+    const size_t slash = key.find('/');
+    if (slash != std::string::npos &&
+        !util::is_dns_name(std::string_view(key).substr(0, slash), true))
+        return false;
+    return name_part(slash == std::string::npos ? std::string_view(key)
+                                                : std::string_view(key).substr(slash + 1),
+                     false) &&
+           name_part(value, true);
+}
+
+// --namespaces and --namespace-selector: one or the other, well-formed.
+std::optional<ScanError> validate_scope(const ScanOptions& options) {
+    if (!options.namespaces.empty() && !options.namespace_selector.empty())
+        return ScanError{2, "use either --namespaces or --namespace-selector, not both"};
+    for (const auto& name : options.namespaces) {
+        if (!util::is_dns_name(name))
+            return ScanError{2, fmt::format("invalid namespace '{}' in --namespaces: a namespace "
+                                            "name has lower-case letters, digits and '-'",
+                                            name)};
+    }
+    if (!options.namespace_selector.empty() && !valid_selector(options.namespace_selector))
+        return ScanError{2, fmt::format("invalid --namespace-selector '{}': expected LABEL=VALUE, "
+                                        "e.g. pci-scope=cde",
+                                        options.namespace_selector)};
+    return std::nullopt;
+}
+
+// The namespaces the policy checks judge: the options' scope, else the system namespaces of the
+// benchmarks that leave them out (their checks only).
+engine::NamespaceScope namespace_scope(const ScanOptions& options, const model::Benchmark& bench,
+                                       const model::Definitions& defs) {
+    engine::NamespaceScope scope;
+    scope.only = {options.namespaces.begin(), options.namespaces.end()};
+    if (const size_t equals = options.namespace_selector.find('='); equals != std::string::npos) {
+        scope.label = options.namespace_selector.substr(0, equals);
+        scope.value = options.namespace_selector.substr(equals + 1);
+    }
+    for (const auto& section : bench.sections) {
+        const auto owner =
+            defs.benchmarks.find(section.benchmark.empty() ? bench.id : section.benchmark);
+        if (owner == defs.benchmarks.end() || owner->second.system_namespaces.empty()) continue;
+        scope.system.insert(owner->second.system_namespaces.begin(),
+                            owner->second.system_namespaces.end());
+        for (const auto& group : section.groups) {
+            for (const auto& check : group.checks) scope.excluding.insert(check.id);
+        }
+    }
+    return scope;
+}
+
+// What the report says of the scope: nothing when no option and no system exclusion applied.
+std::optional<model::NamespaceScopeInfo> scope_info(const engine::NamespaceScope& scope,
+                                                    const model::Benchmark& bench,
+                                                    const model::Definitions& defs,
+                                                    std::vector<std::string> selected) {
+    if (!scope.named() && scope.system.empty()) return std::nullopt;
+    model::NamespaceScopeInfo info;
+    info.namespaces = {scope.only.begin(), scope.only.end()};
+    if (scope.selects()) info.selector = scope.label + "=" + scope.value;
+    info.selected = std::move(selected);
+    if (!scope.named()) {
+        info.excluded = {scope.system.begin(), scope.system.end()};
+        for (const auto& section : bench.sections) {
+            const std::string& owner = section.benchmark.empty() ? bench.id : section.benchmark;
+            const auto found = defs.benchmarks.find(owner);
+            if (found != defs.benchmarks.end() && !found->second.system_namespaces.empty() &&
+                !util::contains(info.excluded_by, owner))
+                info.excluded_by.push_back(owner);
+        }
+    }
+    return info;
 }
 
 }  // namespace
@@ -278,8 +431,14 @@ std::optional<ScanError> validate_for_benchmark(const model::Definitions& defs,
 std::optional<ScanError> validate_options(const model::Definitions& defs,
                                           const ScanOptions& options) {
     if (auto problem = validate_general(defs, options)) return problem;
-    if (options.benchmark.empty() || options.benchmark == "detect") return std::nullopt;
-    return validate_for_benchmark(defs, options);
+    if (auto problem = validate_scope(options)) return problem;
+    auto ids = named_benchmarks(defs, options.benchmark);
+    if (!ids) return ids.error();
+    if (util::contains(*ids, std::string("detect"))) return std::nullopt;
+    if (ids->size() == 1) return validate_for_benchmark(defs.benchmark(ids->front()), options);
+    auto combined = combine_benchmarks(defs, *ids);
+    if (!combined) return combined.error();
+    return validate_for_benchmark(*combined, options);
 }
 
 util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs,
@@ -297,16 +456,41 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
         if (auto unreadable = unreadable_root(host, node->root))
             return util::unexpected(*unreadable);
     }
-    // The benchmark is chosen before the node scan, which gathers the facts of its checks.
-    const engine::BenchmarkChoice choice =
-        detect_benchmark(defs, asked, *node, *objects, node_wanted);
-    if (!choice.error.empty()) return util::unexpected(ScanError{2, choice.error});
+    // The benchmark is chosen before the node scan, which gathers the facts of its checks: the
+    // one detected (or the first named), with any others named beside it.
+    auto ids = named_benchmarks(defs, asked.benchmark);
+    if (!ids) return util::unexpected(ids.error());
+    const auto detect_at = std::find(ids->begin(), ids->end(), "detect");
     ScanOptions options = asked;
-    options.benchmark = choice.benchmark;
-    if (auto problem = validate_for_benchmark(defs, options)) return util::unexpected(*problem);
+    options.benchmark = detect_at != ids->end() ? "detect" : ids->front();
+    engine::BenchmarkChoice choice = detect_benchmark(defs, options, *node, *objects, node_wanted);
+    if (!choice.error.empty()) return util::unexpected(ScanError{2, choice.error});
+    if (detect_at != ids->end()) {
+        if (util::contains(*ids, choice.benchmark))
+            return util::unexpected(ScanError{
+                2, fmt::format("--benchmark names {}, which detection chose for 'detect' too",
+                               choice.benchmark)});
+        *detect_at = choice.benchmark;
+    }
+    if (ids->size() > 1) {
+        std::vector<std::string> others;
+        for (const auto& id : *ids) {
+            if (id != choice.benchmark) others.push_back(id);
+        }
+        choice.detail +=
+            fmt::format("; scanned with {} (named by --benchmark)", fmt::join(others, ", "));
+    }
+    std::optional<model::Benchmark> combined;
+    if (ids->size() > 1) {
+        auto together = combine_benchmarks(defs, *ids);
+        if (!together) return util::unexpected(together.error());
+        combined = std::move(*together);
+    }
+    const model::Benchmark& bench = combined ? *combined : defs.benchmark(ids->front());
+    options.benchmark = bench.id;
+    if (auto problem = validate_for_benchmark(bench, options)) return util::unexpected(*problem);
     for (const auto& w : choice.warnings) warnings.push_back(w);
     if (auto other = snapshot_mismatch(asked, *node, choice.benchmark)) warnings.push_back(*other);
-    const model::Benchmark& bench = defs.benchmarks.at(options.benchmark);
     std::optional<model::WaiverFile> waivers;
     if (!options.waivers.empty()) {
         auto read = waivers_for_scan(options.waivers, bench, warnings);
@@ -343,10 +527,24 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     selection.targets =
         default_targets(bench, defs, facts, options.targets, source != nullptr, node_wanted);
     std::optional<engine::PolicyOutcomes> policies;
+    const engine::NamespaceScope scope = namespace_scope(options, bench, defs);
+    std::optional<model::NamespaceScopeInfo> scoped;
     if (source != nullptr && has_target(selection.targets, model::k_objects_target)) {
-        auto evaluated = evaluate_policies(*source, engine::selected_checks(bench, selection));
+        std::vector<std::string> selected;
+        auto evaluated =
+            evaluate_policies(*source, engine::selected_checks(bench, selection), scope, selected);
         if (!evaluated) return util::unexpected(evaluated.error());
         policies = std::move(*evaluated);
+        if (scope.selects() && selected.empty())
+            warnings.push_back(fmt::format(
+                "--namespace-selector {} matched no Namespace object: the policy checks judged no "
+                "namespaced object",
+                options.namespace_selector));
+        scoped = scope_info(scope, bench, defs, std::move(selected));
+    } else if (scope.named()) {
+        warnings.push_back(
+            "--namespaces and --namespace-selector limit the policy checks, and this scan judges "
+            "no Kubernetes objects (give --manifests or a kubeconfig)");
     }
     model::Report report;
     report.tool_version = KUBEPROOF_VERSION;
@@ -367,8 +565,11 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                    present_components(facts)};
     report.scan.benchmark_selected_by = model::BenchmarkSelectedBy{choice.rule, choice.detail};
     report.scan.benchmark_warnings = choice.warnings;
+    if (ids->size() > 1) report.scan.benchmarks = *ids;
+    report.scan.namespace_scope = std::move(scoped);
     report.definitions_sha256 = options.definitions_sha256;
     identify(report.scan, options, defs.catalogue, facts, *objects, warnings);
+    note_deadline(*objects, warnings);
     if (waivers) report.waivers = history::apply_waivers(report, *waivers, started);
     return report;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -13,7 +14,9 @@ namespace kubeproof::app {
 
 /// What `kubeproof run` was asked to scan.
 struct ScanOptions {
-    std::string benchmark = "detect";  ///< --benchmark; "detect": chosen by version and platform
+    /// --benchmark: one id, or several separated by commas to scan together; "detect" (alone or
+    /// in the list) for the one chosen by version and platform.
+    std::string benchmark = "detect";
     std::string k8s_version;           ///< --k8s-version X.Y[.Z]: overrides detection
     std::string platform;              ///< --platform generic|k3s|rke2|eks|gke|aks
     std::vector<std::string> targets;  ///< empty: what was detected
@@ -35,6 +38,12 @@ struct ScanOptions {
     std::string store;               ///< --store: keep the JSON report in this store
     std::string sign_key;            ///< --sign-key: Ed25519 private key (PEM) to sign it with
     std::string waivers;             ///< --waivers: the risk acceptances to mark findings with
+    std::vector<std::string> namespaces;  ///< --namespaces: the policy checks judge only these
+    std::string namespace_selector;       ///< --namespace-selector LABEL=VALUE
+    /// --timeout: every API request of the scan ends this long after it connects to the API
+    /// server, and what is unfinished then is ERROR; `timeout_text` names it in those reasons.
+    std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+    std::string timeout_text = "10m";
 };
 
 /// Why a scan did not produce a report, with the exit code that says so.

@@ -14,8 +14,23 @@ struct File {
 /// Every embedded check and framework file, sorted by path.
 std::span<const File> files();
 
-/// The same definitions loaded and validated at build time, as CBOR (model/serialize.hpp);
-/// empty in the build-time compiler itself.
+/// The same definitions loaded and validated at build time, as CBOR (model/serialize.hpp): the
+/// core; empty in the build-time compiler itself.
 std::span<const unsigned char> compiled_definitions();
+
+/// One benchmark's sections, compiled apart from the core so that a run decodes only its own.
+struct CompiledSections {
+    std::string_view benchmark;
+    std::span<const unsigned char> cbor;
+};
+
+/// Every benchmark's compiled sections, by benchmark id.
+std::span<const CompiledSections> compiled_sections();
+
+/// The frameworks with the rationale of every link (the core's links have only their criteria).
+std::span<const unsigned char> compiled_frameworks();
+
+/// The digest of the embedded files (evidence::definitions_sha256), computed at build time.
+std::string_view definitions_sha256();
 
 }  // namespace kubeproof::embedded

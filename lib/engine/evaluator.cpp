@@ -196,7 +196,7 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
         } else {
             r = evaluate_check(check, catalogue, facts, policies);
         }
-        r.benchmark = benchmark.id;
+        r.benchmark = section.benchmark.empty() ? benchmark.id : section.benchmark;
         r.target = section.target;
         r.group = group.id;
         r.group_title = group.title;

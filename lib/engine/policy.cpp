@@ -9,6 +9,7 @@
 
 #include "engine/object_shape.hpp"
 #include "engine/operators.hpp"
+#include "engine/policy_items.hpp"
 #include "engine/policy_iterators.hpp"
 #include "parse/document.hpp"
 
@@ -32,7 +33,9 @@ struct Tally {
     bool required_found = false;
     std::vector<model::Evidence> evidence;
     std::vector<std::string>
-        unserved;  ///< types it reads that the server does not serve, while others are
+        unserved;               ///< types it reads that the server does not serve, while others are
+    bool skips_system = false;  ///< it leaves the scope's system namespaces out
+    std::string scope_note;     ///< " in namespaces a, b" when a scope limits what it judges
 };
 
 // Every `objects:` test item of a check, in order.
@@ -154,21 +157,22 @@ ItemOutcome judged(const Tally& t) {
     out.findings = static_cast<int>(t.findings);  // a requirement's failure is no list of items
     if (t.objects == 0) {  // nothing of what it judges was read: not a clean result
         out.kind = Kind::NA;
-        out.reason = fmt::format("no object of the kinds this check judges was read ({}){}",
-                                 judged_kinds(*t.test), unserved_note(t));
+        out.reason = fmt::format("no object of the kinds this check judges was read ({}){}{}",
+                                 judged_kinds(*t.test), t.scope_note, unserved_note(t));
         return out;
     }
     out.kind = t.findings == 0 ? Kind::Pass : Kind::Fail;
     if (t.findings == 0) {
-        out.actual.push_back(fmt::format("{} {} items of {} objects checked, none matches{}",
-                                         t.items, t.test->iterator, t.objects, unserved_note(t)));
+        out.actual.push_back(fmt::format("{} {} items of {} objects checked{}, none matches{}",
+                                         t.items, t.test->iterator, t.objects, t.scope_note,
+                                         unserved_note(t)));
         return out;
     }
     std::vector<std::string> first;
     for (size_t i = 0; i < t.evidence.size() && i < 3; ++i)
         first.push_back(t.evidence[i].ref + " " + t.evidence[i].value);
-    out.actual.push_back(fmt::format("{} of {} {} items match: {}{}{}", t.findings, t.items,
-                                     t.test->iterator, fmt::join(first, "; "),
+    out.actual.push_back(fmt::format("{} of {} {} items{} match: {}{}{}", t.findings, t.items,
+                                     t.test->iterator, t.scope_note, fmt::join(first, "; "),
                                      t.findings > first.size() ? "; ..." : "", unserved_note(t)));
     return out;
 }
@@ -266,6 +270,20 @@ ItemOutcome combined(const model::TestItem& item,
     return combine(std::move(children), item.subject != model::Subject::Any);
 }
 
+/// ERROR for every check when the scope's selector cannot be resolved because the Namespaces
+/// were not listed: judging nothing there would be NA, or PASS, for the wrong reason.
+std::optional<ItemOutcome> unresolved_scope(
+    const NamespaceScope& scope, const std::map<std::string, model::ListOutcome>& problems) {
+    if (!scope.selects()) return std::nullopt;
+    const auto problem = problems.find("namespaces");
+    if (problem == problems.end()) return std::nullopt;
+    ItemOutcome o;
+    o.kind = Kind::Error;
+    o.reason = fmt::format("the namespace selector {}={} cannot be resolved: {}", scope.label,
+                           scope.value, problem->second.message);
+    return o;
+}
+
 }  // namespace
 
 struct PolicyRun::State {
@@ -277,7 +295,13 @@ struct PolicyRun::State {
     std::map<std::string, std::vector<StoredObject>> kept;  ///< kind -> objects judged at the end
     PolicyContext context{kept};
     std::vector<MalformedObject> malformed;  ///< objects no API server would accept
+    NamespaceScope scope;
+    std::set<std::string> selected;  ///< namespaces the scope's selector matched
 
+    /// Whether `t` judges `object`: cluster-scoped objects always; others by their namespace
+    /// (a Namespace by its name; a namespaced object a manifest leaves without one is in
+    /// "default", where kubectl would create it).
+    bool in_scope(const Tally& t, const json& object) const;
     void judge(Tally& t, const PolicyItem& item, const json& object, const model::Origin& origin);
     /// Builds the items of one object with `iterator` once and judges them for every tally of
     /// `group` that judges objects of its kind.
@@ -287,6 +311,25 @@ struct PolicyRun::State {
     /// stray namespace must not make a ClusterRole another object than the one its bindings name.
     void drop_namespace_if_cluster_scoped(json& object) const;
 };
+
+bool PolicyRun::State::in_scope(const Tally& t, const json& object) const {
+    if (!scope.named() && !t.skips_system) return true;
+    const std::string kind = object.value("kind", "");
+    std::string ns = json_string_at(object, {"metadata", "namespace"});
+    if (kind == "Namespace" && group_of(object).empty()) {
+        ns = json_string_at(object, {"metadata", "name"});
+    } else if (ns.empty()) {
+        const std::string group = group_of(object);
+        const bool namespaced = std::any_of(types.begin(), types.end(), [&](const auto& type) {
+            return type.namespaced && type.kind == kind && type.group == group;
+        });
+        if (!namespaced) return true;
+        ns = "default";
+    }
+    if (!scope.named()) return scope.system.count(ns) == 0;
+    if (!scope.only.empty() && scope.only.count(ns) == 0) return false;
+    return !scope.selects() || selected.count(ns) != 0;
+}
 
 void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object,
                              const model::Origin& origin) {
@@ -319,7 +362,8 @@ void PolicyRun::State::judge_object(const PolicyIterator& iterator,
                                     const model::Origin& origin) {
     std::vector<Tally*> judging;
     for (Tally* t : group) {
-        if (kind_matches(judged_kinds_of(*t->test), object)) judging.push_back(t);
+        if (kind_matches(judged_kinds_of(*t->test), object) && in_scope(*t, object))
+            judging.push_back(t);
     }
     if (judging.empty()) return;
     for (Tally* t : judging) ++t->objects;
@@ -340,9 +384,18 @@ void PolicyRun::State::drop_namespace_if_cluster_scoped(json& object) const {
 }
 
 PolicyRun::PolicyRun(const std::vector<const model::Check*>& checks,
-                     std::vector<model::ResourceType> types)
+                     std::vector<model::ResourceType> types, NamespaceScope scope)
     : m_state(std::make_unique<State>()) {
     m_state->types = std::move(types);
+    m_state->scope = std::move(scope);
+    const NamespaceScope& sc = m_state->scope;
+    std::string named_note;
+    if (!sc.only.empty())
+        named_note = fmt::format(" in namespaces {}", fmt::join(sc.only, ", "));
+    else if (sc.selects())
+        named_note = fmt::format(" in the namespaces labelled {}={}", sc.label, sc.value);
+    const std::string system_note =
+        fmt::format(" outside the system namespaces {}", fmt::join(sc.system, ", "));
     for (const auto* check : checks) {
         std::vector<const model::TestItem*> tests;
         objects_tests(check->test, tests);
@@ -350,6 +403,11 @@ PolicyRun::PolicyRun(const std::vector<const model::Check*>& checks,
             Tally tally;
             tally.check = check;
             tally.test = test;
+            tally.skips_system =
+                !sc.named() && !sc.system.empty() && sc.excluding.count(check->id) != 0;
+            tally.scope_note = sc.named()           ? named_note
+                               : tally.skips_system ? system_note
+                                                    : std::string();
             m_state->tallies.push_back(std::move(tally));
         }
     }
@@ -371,6 +429,11 @@ void PolicyRun::add(json&& object, const model::Origin& origin) {
         return;
     }
     const std::string kind = object.value("kind", "");
+    if (s.scope.selects() && kind == "Namespace" && group_of(object).empty()) {
+        const json* value = json_at(object, {"metadata", "labels", s.scope.label.c_str()});
+        if (value != nullptr && value->is_string() && value->get<std::string>() == s.scope.value)
+            s.selected.insert(json_string_at(object, {"metadata", "name"}));
+    }
     if (!is_workload_kind(kind)) {
         s.kept[kind].push_back({std::move(object), origin});
         return;
@@ -414,6 +477,7 @@ std::map<std::string, ItemOutcome> PolicyRun::finish() {
     for (auto& t : s.tallies) {
         std::optional<ItemOutcome> o = list_problem_outcome(t, s.problems, s.types);
         if (!o) o = malformed_outcome(*t.test, s.malformed);
+        if (!o) o = unresolved_scope(s.scope, s.problems);
         if (!o) continue;
         decided.insert(&t);
         leaves[t.test] = std::move(*o);
@@ -441,6 +505,10 @@ std::map<std::string, ItemOutcome> PolicyRun::finish() {
 }
 
 const std::vector<MalformedObject>& PolicyRun::malformed() const { return m_state->malformed; }
+
+std::vector<std::string> PolicyRun::selected_namespaces() const {
+    return {m_state->selected.begin(), m_state->selected.end()};
+}
 
 std::vector<std::string> fields_never_read(const std::string& kind) {
     std::vector<std::string> fields = {"metadata.managedFields"};

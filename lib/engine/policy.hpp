@@ -37,6 +37,22 @@ struct MalformedObject {
                           ///< only a list"
 };
 
+/// Which namespaces' objects the policy checks judge (`run --namespaces`, `--namespace-selector`,
+/// a benchmark's system namespaces). Cluster-scoped objects are always judged; a Namespace object
+/// counts as in its own namespace.
+struct NamespaceScope {
+    std::set<std::string> only;  ///< --namespaces: only these (empty: no such limit)
+    std::string label;           ///< --namespace-selector LABEL=VALUE: namespaces labelled so
+    std::string value;
+    /// Left out of the checks in `excluding` when neither `only` nor a selector is given.
+    std::set<std::string> system;
+    std::set<std::string> excluding;  ///< ids of the checks that leave `system` out
+
+    bool selects() const { return !label.empty(); }
+    /// Whether a scope option limits the checks (not just the default system exclusion).
+    bool named() const { return !only.empty() || selects(); }
+};
+
 /// Evaluates policy checks over objects fed one at a time. Pure: the caller does the listing.
 /// Pods and workloads are judged as they arrive and then dropped; only the small context kinds
 /// (namespaces, service accounts, network policies, RBAC) are kept.
@@ -45,7 +61,7 @@ public:
     /// `checks` are the policy checks to evaluate (each with an `objects:` test); `types` the
     /// resource types the caller lists (which are namespaced, which are optional CRDs).
     PolicyRun(const std::vector<const model::Check*>& checks,
-              std::vector<model::ResourceType> types);
+              std::vector<model::ResourceType> types, NamespaceScope scope = {});
     ~PolicyRun();
     PolicyRun(const PolicyRun&) = delete;
     PolicyRun& operator=(const PolicyRun&) = delete;
@@ -61,6 +77,10 @@ public:
     std::map<std::string, ItemOutcome> finish();
     /// The objects add() could not judge (see shape_problem), in the order they came.
     const std::vector<MalformedObject>& malformed() const;
+    /// The namespaces the scope's selector matched (Namespace objects read with that label), in
+    /// name order; empty without a selector. A selector needs the Namespace type listed first:
+    /// see types_read_by.
+    std::vector<std::string> selected_namespaces() const;
 
 private:
     struct State;

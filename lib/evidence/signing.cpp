@@ -1,5 +1,6 @@
 #include "evidence/signing.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -109,6 +110,23 @@ std::string sha256_hex(std::string_view bytes) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int size = 0;
     EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr);
+    return hex(digest.data(), size);
+}
+
+std::string definitions_sha256(std::vector<DigestedFile> files) {
+    std::sort(files.begin(), files.end(),
+              [](const DigestedFile& a, const DigestedFile& b) { return a.path < b.path; });
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
+    for (const auto& file : files) {
+        const std::string head = fmt::format("{}\n{}\n", file.path, file.content.size());
+        EVP_DigestUpdate(context, head.data(), head.size());
+        EVP_DigestUpdate(context, file.content.data(), file.content.size());
+    }
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(context, digest.data(), &size);
+    EVP_MD_CTX_free(context);
     return hex(digest.data(), size);
 }
 

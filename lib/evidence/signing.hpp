@@ -12,6 +12,18 @@ namespace kubeproof::evidence {
 /// SHA-256 of some bytes as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);
 
+/// One file of a set of definitions: its path in the tree ("checks/cis-1.12/master.yaml") and
+/// bytes.
+struct DigestedFile {
+    std::string_view path;
+    std::string_view content;
+};
+
+/// The digest of a set of definition files that reports carry as tool.definitions_sha256: SHA-256
+/// of each file's path, size and bytes in path order ("PATH\nSIZE\nBYTES" one after the other),
+/// so that the same files give the same digest however they were found.
+std::string definitions_sha256(std::vector<DigestedFile> files);
+
 /// The payload type of a signed kubeproof report in its DSSE envelope.
 inline constexpr std::string_view k_report_payload_type = "application/vnd.kubeproof.report+json";
 

@@ -382,6 +382,7 @@ void discover_components(const host::Host& host, const model::Catalogue& catalog
                          engine::NodeFacts& facts, const RecordedServerArgs* recorded) {
     auto processes = host.processes();
     if (!processes) facts.process_error = processes.error().message;
+    for (auto& ignored : host.ignored_processes()) facts.warnings.push_back(std::move(ignored));
     const std::vector<host::Process> none;
     const auto& table = processes ? *processes : none;
     const auto distributions =

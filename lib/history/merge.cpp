@@ -215,6 +215,8 @@ model::ScanInfo merged_scan(const Inputs& inputs, const MergeOptions& options) {
     scan.finished_at = finished.empty() ? std::string() : finished.back();
     scan.benchmark = inputs.front().report.header.benchmark;
     scan.benchmark_title = inputs.front().report.header.benchmark_title;
+    scan.benchmarks = inputs.front().report.header.benchmarks;  // the same: see check_benchmarks
+    scan.namespace_scope = inputs.front().report.header.namespace_scope;
     scan.kubernetes_version = fmt::format(
         "{}", fmt::join(distinct(inputs, one_of(&ReportHeader::kubernetes_version)), ", "));
     scan.targets = merged_targets(inputs);
@@ -227,6 +229,9 @@ model::ScanInfo merged_scan(const Inputs& inputs, const MergeOptions& options) {
     scan.scope = "cluster";
     scan.nodes = merged_inventory(inputs);
     scan.benchmark_selected_by = merged_selection(inputs);
+    scan.insecure_tls = std::any_of(inputs.begin(), inputs.end(), [](const MergeInput& in) {
+        return in.report.header.insecure_tls;
+    });
     if (scan.benchmark_selected_by)
         scan.benchmark_warnings = distinct(
             inputs, [](const MergeInput& in) { return in.report.header.benchmark_warnings; });

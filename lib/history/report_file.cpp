@@ -217,6 +217,14 @@ util::Expected<ReportHeader, ReadProblem> header_of(const Json& doc, const std::
         h.benchmark_selected_by =
             model::BenchmarkSelectedBy{text_at(by, "rule"), text_at(by, "detail")};
     h.benchmark_warnings = strings_at(scan, "benchmark_warnings");
+    h.benchmarks = strings_at(scan, "benchmarks");
+    if (const Json ns = object_at(scan, "namespace_scope"); !ns.empty()) {
+        h.namespace_scope = model::NamespaceScopeInfo{
+            strings_at(ns, "namespaces"), text_at(ns, "selector"), strings_at(ns, "selected"),
+            strings_at(ns, "excluded"), strings_at(ns, "excluded_by")};
+    }
+    h.insecure_tls = scan.contains("insecure_tls") && scan["insecure_tls"].is_boolean() &&
+                     scan["insecure_tls"].template get<bool>();
     h.merged = merged_of(scan);
     return h;
 }

@@ -41,6 +41,10 @@ struct ReportHeader {
     std::vector<model::MergedReport> merged;  ///< the inputs of a merged report
     std::optional<model::BenchmarkSelectedBy> benchmark_selected_by = {};  ///< unset in older ones
     std::vector<std::string> benchmark_warnings = {};
+    std::vector<std::string> benchmarks = {};  ///< a scan of several benchmarks together
+    std::optional<model::NamespaceScopeInfo> namespace_scope = {};
+    bool insecure_tls =
+        false;  ///< scan.insecure_tls: the API server's certificate was not verified
 };
 
 /// One result as a report states it.

@@ -50,6 +50,9 @@ public:
     virtual HostResult<std::vector<DirEntry>> list_dir(std::string_view path) const = 0;
     /// Every process visible in the proc directory, sorted by pid.
     virtual HostResult<std::vector<Process>> processes() const = 0;
+    /// Why the last processes() left out processes the proc directory shows (a file of theirs
+    /// that is a symlink out of it), one message each; none unless the host refuses some.
+    virtual std::vector<std::string> ignored_processes() const { return {}; }
     /// The environment of one process (<proc>/<pid>/environ), NAME -> value.
     virtual HostResult<std::map<std::string, std::string>> environ(int pid) const = 0;
     /// User name for a uid from <root>/etc/passwd; nullopt when unknown.

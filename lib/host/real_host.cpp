@@ -123,6 +123,7 @@ public:
     HostResult<FileInfo> stat(std::string_view path) const override;
     HostResult<std::vector<DirEntry>> list_dir(std::string_view path) const override;
     HostResult<std::vector<Process>> processes() const override;
+    std::vector<std::string> ignored_processes() const override { return m_ignored; }
     HostResult<std::map<std::string, std::string>> environ(int pid) const override;
     std::optional<std::string> user_name(uint32_t uid) const override;
     std::optional<std::string> group_name(uint32_t gid) const override;
@@ -137,7 +138,7 @@ private:
     bool entry_is_dir(const std::string& dir, const dirent& entry) const;
     HostResult<std::vector<DirEntry>> read_entries(DIR* stream, const std::string& resolved,
                                                    std::string_view path) const;
-    std::optional<Process> read_process(int pid) const;
+    HostResult<std::optional<Process>> read_process(int pid) const;
     HostResult<std::string> read_proc_file(int pid, std::string_view name) const;
     using NameTable = std::map<uint32_t, std::string>;
     const NameTable& names(std::optional<NameTable>& cache, std::string_view file,
@@ -148,6 +149,7 @@ private:
     std::string m_proc_shown;
     mutable std::optional<NameTable> m_users;
     mutable std::optional<NameTable> m_groups;
+    mutable std::vector<std::string> m_ignored;  ///< why the last processes() left some out
 };
 
 HostResult<std::string> RealHost::read_file(std::string_view path) const {
@@ -243,34 +245,56 @@ HostResult<std::vector<Process>> RealHost::processes() const {
     const DirStream stream(::opendir(m_proc_dir.c_str()));
     if (!stream) return util::unexpected(error_from_errno(m_proc_shown, errno));
     std::vector<Process> result;
+    m_ignored.clear();
     while (const dirent* entry = ::readdir(stream.get())) {
         const auto pid = parse_pid(entry->d_name);
         if (!pid) continue;
-        if (auto process = read_process(*pid)) result.push_back(std::move(*process));
+        auto process = read_process(*pid);
+        if (!process)
+            m_ignored.push_back("process " + std::to_string(*pid) +
+                                " ignored: " + process.error().message);
+        else if (*process)
+            result.push_back(std::move(**process));
     }
+    std::sort(m_ignored.begin(), m_ignored.end());
     std::sort(result.begin(), result.end(),
               [](const Process& a, const Process& b) { return a.pid < b.pid; });
     return result;
 }
 
-// A process, or nullopt for a kernel thread (empty cmdline) or one that vanished mid-read.
-std::optional<Process> RealHost::read_process(int pid) const {
+// A process, or nullopt for a kernel thread (empty cmdline) or one that vanished mid-read; an
+// Invalid error when a file of it is not one kubeproof reads (a symlink out of the proc directory).
+HostResult<std::optional<Process>> RealHost::read_process(int pid) const {
     const auto cmdline = read_proc_file(pid, "cmdline");
-    if (!cmdline || cmdline->empty()) return std::nullopt;
+    if (!cmdline && cmdline.error().kind == HostError::Kind::Invalid)
+        return util::unexpected(cmdline.error());
+    if (!cmdline || cmdline->empty()) return std::optional<Process>();
     Process process;
     process.pid = pid;
     process.argv = split_cmdline(*cmdline);
-    if (auto comm = read_proc_file(pid, "comm")) {
+    auto comm = read_proc_file(pid, "comm");
+    if (!comm && comm.error().kind == HostError::Kind::Invalid)
+        return util::unexpected(comm.error());
+    if (comm) {
         process.comm = std::move(*comm);
         if (process.comm.ends_with('\n')) process.comm.pop_back();
     }
-    return process;
+    return std::optional<Process>(std::move(process));
 }
 
+// Reads <proc>/<pid>/<name> resolved inside the proc directory as --root paths are inside the
+// root: the real /proc's entries are directories and files, so a symlink that leads out of it
+// (a fake proc tree pointing at a host file) is refused, never followed.
 HostResult<std::string> RealHost::read_proc_file(int pid, std::string_view name) const {
     const std::string relative = "/" + std::to_string(pid) + "/" + std::string(name);
     const std::string shown = (m_proc_shown == "/" ? "" : m_proc_shown) + relative;
-    return read_host_file((m_proc_dir == "/" ? "" : m_proc_dir) + relative, shown, 0);
+    auto resolved = resolve_in_root(m_proc_dir, relative, Escape::Refuse);
+    if (!resolved) {
+        HostError error = resolved.error();
+        error.message.replace(0, relative.size(), shown);  // it names the path inside the proc dir
+        return util::unexpected(std::move(error));
+    }
+    return read_host_file(host_path(m_proc_dir, *resolved), shown, nofollow(*resolved));
 }
 
 HostResult<std::map<std::string, std::string>> RealHost::environ(int pid) const {
@@ -316,9 +340,11 @@ std::string host_path(std::string_view root, std::string_view in_root) {
     return std::string(root) + std::string(in_root);
 }
 
-HostResult<std::string> resolve_in_root(const std::string& root, std::string_view path) {
+HostResult<std::string> resolve_in_root(const std::string& root, std::string_view path,
+                                        Escape escape) {
     return resolve_path(
-        path, [&root](const std::string& in_root) { return lstat_node(host_path(root, in_root)); });
+        path, [&root](const std::string& in_root) { return lstat_node(host_path(root, in_root)); },
+        escape);
 }
 
 std::vector<std::string> split_cmdline(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/host.hpp"
+#include "host/resolve.hpp"
 
 namespace kubeproof::host {
 
@@ -20,8 +21,10 @@ inline constexpr size_t k_max_file_size = size_t{16} << 20;
 std::string host_path(std::string_view root, std::string_view in_root);
 
 /// Resolves `path` under the host directory `root` as if `root` were "/" (lstat and readlink
-/// on each component); returns the in-root path of the final target.
-HostResult<std::string> resolve_in_root(const std::string& root, std::string_view path);
+/// on each component); returns the in-root path of the final target. A way out of `root` is
+/// clamped (--root) or refused (--proc) as `escape` says.
+HostResult<std::string> resolve_in_root(const std::string& root, std::string_view path,
+                                        Escape escape = Escape::Clamp);
 
 /// Splits /proc/<pid>/cmdline text on NUL, dropping the trailing empty element.
 std::vector<std::string> split_cmdline(std::string_view text);

@@ -43,6 +43,11 @@ public:
     HostResult<std::vector<DirEntry>> list_dir(std::string_view path) const override;
     /// The inner host's answer, recorded.
     HostResult<std::vector<Process>> processes() const override;
+    /// The inner host's answer (not recorded: a snapshot holds the processes kept, and the
+    /// collection's warnings say which were left out).
+    std::vector<std::string> ignored_processes() const override {
+        return m_inner.ignored_processes();
+    }
     /// The inner host's answer, recorded.
     HostResult<std::map<std::string, std::string>> environ(int pid) const override;
     /// The inner host's answer, recorded.

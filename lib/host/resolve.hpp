@@ -81,12 +81,29 @@ inline std::vector<std::string> split_components(std::string_view path) {
     return parts;
 }
 
+/// What resolve_path does with a way out of the root: an absolute symlink target or a ".." above
+/// the root.
+enum class Escape {
+    Clamp,   ///< what a chroot does: "/" is the root and ".." at the root stays there (--root)
+    Refuse,  ///< an Invalid error naming the link (--proc, whose entries never link out of it)
+};
+
+/// The Invalid error of a path with a symlink to `target` on its way that leads out of the root.
+inline HostError escape_error(std::string_view shown, std::string_view target) {
+    std::string reason = "symbolic link to ";
+    reason += target;
+    reason += " leads out of the directory";
+    return host_error(HostError::Kind::Invalid, shown, reason);
+}
+
 /// Resolves `path` (absolute inside the root; a relative path counts from "/") with `lookup`,
 /// a callable `NodeResult(const std::string& in_root_path)` that must not follow symlinks.
-/// Symlinks are followed as if the root were "/", ".." never climbs above the root, and every
-/// component must exist. Returns the resolved in-root path; errors name `path`.
+/// Symlinks are followed as if the root were "/", a way out of the root is clamped or refused as
+/// `escape` says, and every component must exist. Returns the resolved in-root path; errors name
+/// `path`.
 template <typename Lookup>
-HostResult<std::string> resolve_path(std::string_view path, const Lookup& lookup) {
+HostResult<std::string> resolve_path(std::string_view path, const Lookup& lookup,
+                                     Escape escape = Escape::Clamp) {
     if (path.empty()) return util::unexpected(error_from_errno(path, ENOENT));
     if (path.find('\0') != std::string_view::npos) {
         return util::unexpected(error_from_errno(path, EINVAL));
@@ -95,11 +112,16 @@ HostResult<std::string> resolve_path(std::string_view path, const Lookup& lookup
     std::deque<std::string> todo(initial.begin(), initial.end());
     std::vector<std::string> done;
     int links = 0;
+    std::string last_target;  ///< of the symlink last followed, for Escape::Refuse
     while (!todo.empty()) {
         std::string part = std::move(todo.front());
         todo.pop_front();
         if (part == ".") continue;
         if (part == "..") {
+            if (done.empty() && escape == Escape::Refuse) {
+                return util::unexpected(
+                    escape_error(path, last_target.empty() ? ".." : last_target));
+            }
             if (!done.empty()) done.pop_back();
             continue;
         }
@@ -113,7 +135,11 @@ HostResult<std::string> resolve_path(std::string_view path, const Lookup& lookup
         done.pop_back();
         if (++links > k_max_symlinks) return util::unexpected(error_from_errno(path, ELOOP));
         if (node->target.empty()) return util::unexpected(error_from_errno(path, ENOENT));
-        if (node->target.front() == '/') done.clear();
+        if (node->target.front() == '/') {
+            if (escape == Escape::Refuse) return util::unexpected(escape_error(path, node->target));
+            done.clear();
+        }
+        last_target = node->target;
         const auto target = split_components(node->target);
         todo.insert(todo.begin(), target.begin(), target.end());
     }

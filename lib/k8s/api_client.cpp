@@ -1,5 +1,6 @@
 #include "k8s/api_client.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "local/ca_bundle.hpp"
@@ -101,6 +102,7 @@ util::Expected<std::unique_ptr<ApiClient>, std::string> ApiClient::create(
     settings.tls = *tls;
     settings.proxy_url = config.proxy_url;
     settings.connect_timeout = options.connect_timeout;
+    settings.read_timeout = options.read_timeout;
     settings.user_agent = std::string("kubeproof/") + KUBEPROOF_VERSION;
     if (auto ca = system_ca_file(options)) settings.proxy_ca_file = *ca;
     auto http = HttpClient::create(std::move(settings));
@@ -118,7 +120,13 @@ util::Expected<std::string, std::string> ApiClient::exec_token() {
     }
     const ExecClusterInfo cluster{m_config.server, m_tls.server_name, m_tls.insecure, m_tls.ca_pem,
                                   m_config.proxy_url};
-    auto credential = run_exec_plugin(*m_config.exec, &cluster, m_options.exec_timeout);
+    auto timeout = m_options.exec_timeout;
+    if (m_options.scan_deadline) {  // a plugin that hangs must not outlive the scan either
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(*m_options.scan_deadline - Clock::now());
+        timeout = std::max(std::chrono::milliseconds(1), std::min(left, timeout));
+    }
+    auto credential = run_exec_plugin(*m_config.exec, &cluster, timeout);
     if (!credential) return util::unexpected(credential.error());
     m_exec_credential = std::move(*credential);
     m_exec_identity = m_tls;
@@ -190,13 +198,21 @@ ApiClient::Step ApiClient::after_response(const HttpResponse& response, int atte
 util::Expected<ApiResponse, std::string> ApiClient::get(const std::string& path,
                                                         Deadline deadline) {
     const std::string url = m_config.server + path;
+    // The scan's deadline bounds every request; when it is the nearer one, a failure names it.
+    const bool scan_bound = m_options.scan_deadline && *m_options.scan_deadline <= deadline;
+    if (scan_bound) deadline = *m_options.scan_deadline;
     ApiResponse response;
     std::string last_error = "GET " + url + ": the deadline passed before the request was sent";
     bool refreshed = false;
+    bool sent = false;
+    bool out_of_time = false;  // the deadline came, or would before the next attempt
     for (int attempt = 1; attempt <= m_options.max_attempts; ++attempt) {
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) break;
+        if (left.count() <= 0) {
+            out_of_time = true;
+            break;
+        }
         auto auth = current_auth();
         if (!auth) return util::unexpected(auth.error());
         HttpRequest request{url,
@@ -213,16 +229,32 @@ util::Expected<ApiResponse, std::string> ApiClient::get(const std::string& path,
             return true;
         };
         const auto result = m_http->get(request);
+        sent = true;
         response.attempts = attempt;
         response.status = result ? result->status : 0;
         const Step step = result ? after_response(*result, attempt, refreshed)
                                  : after_error(result.error(), url, attempt);
         if (!step.error.empty()) last_error = step.error;
         if (step.kind == Step::Kind::Return) return response;
-        if (step.kind == Step::Kind::Fail || !wait(step.delay, deadline)) break;
+        if (step.kind == Step::Kind::Fail) break;
+        if (!wait(step.delay, deadline)) {
+            out_of_time = true;
+            break;
+        }
     }
     if (response.status != 0) return response;
+    if (scan_bound && (out_of_time || Clock::now() >= deadline))
+        return util::unexpected(scan_cut(url, last_error, sent));
     return util::unexpected(last_error);
+}
+
+std::string ApiClient::scan_cut(const std::string& url, const std::string& last_error, bool sent) {
+    if (!sent) return m_options.scan_deadline_name + " passed before GET " + url + " was sent";
+    if (Clock::now() < *m_options.scan_deadline)
+        return m_options.scan_deadline_name + " leaves no time for another attempt: " + last_error;
+    std::string message = m_options.scan_deadline_name + " passed: " + last_error;
+    if (m_deadline_cut.empty()) m_deadline_cut = message;
+    return message;
 }
 
 }  // namespace kubeproof::k8s

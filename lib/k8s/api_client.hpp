@@ -17,9 +17,14 @@ namespace kubeproof::k8s {
 /// Timeouts, retries and limits for talking to the API server.
 struct ClientOptions {
     std::chrono::milliseconds request_timeout{30000};  ///< per HTTP request
-    std::chrono::milliseconds connect_timeout{10000};
+    std::chrono::milliseconds connect_timeout{10000};  ///< TCP, proxy and TLS handshakes
+    std::chrono::milliseconds read_timeout{15000};     ///< no byte of an answer for this long: cut
     std::chrono::milliseconds list_deadline{std::chrono::minutes(10)};  ///< all pages of one list
-    std::chrono::milliseconds exec_timeout{60000};  ///< an exec credential plugin's run
+    /// The whole scan's deadline (`run --timeout`): no request, retry or credential plugin run
+    /// outlives it, and a request it cut says so, by `scan_deadline_name`. Unset: none.
+    std::optional<std::chrono::steady_clock::time_point> scan_deadline = std::nullopt;
+    std::string scan_deadline_name = "the scan's deadline";  ///< "the scan's --timeout of 90s"
+    std::chrono::milliseconds exec_timeout{60000};           ///< an exec credential plugin's run
     int max_attempts = 5;  ///< per request: on 429, 500/502/503/504, connection errors and timeouts
     std::chrono::milliseconds backoff_initial{500};  ///< doubled each attempt, with jitter
     std::chrono::milliseconds backoff_max{10000};
@@ -57,6 +62,9 @@ public:
     const ConnectionConfig& config() const { return m_config; }
     /// The options in use.
     const ClientOptions& options() const { return m_options; }
+    /// The request in flight when the scan's deadline passed, with why it ended ("the scan's
+    /// --timeout of 90s passed: GET https://…: timed out: …"); empty while none was cut.
+    const std::string& deadline_cut() const { return m_deadline_cut; }
 
 private:
     /// Credentials for one request.
@@ -81,6 +89,8 @@ private:
     util::Expected<std::string, std::string> exec_token();
     std::chrono::milliseconds backoff(int attempt);
     bool wait(std::chrono::milliseconds delay, Deadline deadline) const;
+    /// The error of a request the scan's deadline stopped, before it was sent or after attempts.
+    std::string scan_cut(const std::string& url, const std::string& last_error, bool sent);
 
     ConnectionConfig m_config;
     ClientOptions m_options;
@@ -89,6 +99,7 @@ private:
     std::optional<ExecCredential> m_exec_credential;
     TlsSettings m_exec_identity;
     std::minstd_rand m_random;
+    std::string m_deadline_cut;
 };
 
 }  // namespace kubeproof::k8s

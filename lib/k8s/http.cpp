@@ -64,15 +64,22 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
     return true;
 }
 
+using Clock = std::chrono::steady_clock;
+
 /// State shared with curl's callbacks during one transfer.
 struct Transfer {
+    CURL* curl = nullptr;
     const HttpRequest* request = nullptr;
     HttpResponse response;
     bool aborted = false;
+    std::chrono::milliseconds read_timeout{0};
+    Clock::time_point last_data = Clock::now();  ///< the request sent, or the last byte received
+    bool stalled = false;                        ///< cut: nothing came for read_timeout
 };
 
 std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
+    transfer->last_data = Clock::now();
     const std::size_t length = size * count;
     if (transfer->request->on_body && !transfer->request->on_body(std::string_view(data, length))) {
         transfer->aborted = true;
@@ -83,6 +90,7 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
+    transfer->last_data = Clock::now();
     const std::string_view line(data, size * count);
     if (line.rfind("HTTP/", 0) == 0) transfer->response.retry_after_seconds.reset();
     constexpr std::string_view k_retry_after = "retry-after:";
@@ -93,6 +101,24 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         if (end != value.c_str() && seconds >= 0) transfer->response.retry_after_seconds = seconds;
     }
     return size * count;
+}
+
+// The read timeout: curl calls this often while data flows and about once a second while none
+// does. Until the request has been sent the connect timeout is the one that counts, so the idle
+// clock starts then.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto* transfer = static_cast<Transfer*>(user);
+    const auto now = Clock::now();
+    curl_off_t sent_after = 0;
+    if (curl_easy_getinfo(transfer->curl, CURLINFO_PRETRANSFER_TIME_T, &sent_after) != CURLE_OK ||
+        sent_after == 0) {
+        transfer->last_data = now;
+        return 0;
+    }
+    if (transfer->read_timeout.count() <= 0 || now - transfer->last_data < transfer->read_timeout)
+        return 0;
+    transfer->stalled = true;
+    return 1;
 }
 
 TransportError::Kind kind_of(CURLcode code, const std::string& message) {
@@ -126,9 +152,14 @@ TransportError::Kind kind_of(CURLcode code, const std::string& message) {
     }
 }
 
-TransportError classify(CURLcode code, const char* error_buffer, bool aborted) {
+TransportError classify(CURLcode code, const char* error_buffer, const Transfer& transfer) {
     std::string message = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-    if (aborted) return {TransportError::Kind::Aborted, "the transfer was aborted"};
+    if (transfer.aborted) return {TransportError::Kind::Aborted, "the transfer was aborted"};
+    if (transfer.stalled) {
+        return {TransportError::Kind::Timeout, "timed out: the server sent nothing for " +
+                                                   duration_text(transfer.read_timeout) +
+                                                   " (the read timeout)"};
+    }
     const auto kind = kind_of(code, message);
     static constexpr const char* k_prefix[] = {
         "TLS error: ", "connection failed: ", "timed out: ", "", ""};
@@ -245,6 +276,8 @@ util::Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(Http
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     apply_tls(curl, s.tls);
     if (!s.proxy_url.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, s.proxy_url.c_str());
     if (!s.proxy_ca_file.empty())
@@ -260,15 +293,27 @@ util::Expected<HttpResponse, TransportError> HttpClient::get(const HttpRequest& 
     RequestLists lists(curl);
     const std::string url = prepare_request(curl, m_impl->settings, request, *parts, lists);
     Transfer transfer;
+    transfer.curl = curl;
     transfer.request = &request;
+    transfer.read_timeout = m_impl->settings.read_timeout;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
     m_impl->error[0] = '\0';
     const CURLcode code = curl_easy_perform(curl);
-    if (code != CURLE_OK) return util::unexpected(classify(code, m_impl->error, transfer.aborted));
+    if (code != CURLE_OK) return util::unexpected(classify(code, m_impl->error, transfer));
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &transfer.response.status);
     return transfer.response;
+}
+
+std::string duration_text(std::chrono::milliseconds duration) {
+    const long long ms = duration.count();
+    if (ms % 60000 == 0 && ms != 0) return std::to_string(ms / 60000) + "m";
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+    if (ms > 1000 && ms % 100 == 0)
+        return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
+    return std::to_string(ms) + "ms";
 }
 
 std::string url_encode(std::string_view text) {

@@ -28,7 +28,10 @@ struct HttpSettings {
     std::string
         proxy_url;  ///< empty: https_proxy/no_proxy from the environment (never for loopback)
     std::string proxy_ca_file;  ///< for an https:// proxy (the system bundle)
-    std::chrono::milliseconds connect_timeout{10000};
+    std::chrono::milliseconds connect_timeout{10000};  ///< TCP, proxy and TLS handshakes
+    /// Once the request is sent, the longest wait for the next byte of the answer (headers or
+    /// body): a server that goes silent is cut after this, not after the whole request's timeout.
+    std::chrono::milliseconds read_timeout{15000};
     std::string user_agent = "kubeproof";
 };
 
@@ -79,6 +82,9 @@ private:
     explicit HttpClient(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
+
+/// A duration as a person writes it: "15s", "1.5s", "250ms", "10m".
+std::string duration_text(std::chrono::milliseconds duration);
 
 /// Percent-encodes a query parameter value (RFC 3986 unreserved characters stay).
 std::string url_encode(std::string_view text);

@@ -102,17 +102,19 @@ void YamlDocumentReader::read_document(YamlDocument document) {
     m_first_line = document.first_line;
     auto root = parse(document);
     if (!root || root->IsNull()) return;  // invalid, or an empty or null document
-    if (!parse::yaml_values_within(*root)) {
-        return error(place_of(*root),
-                     fmt::format("the document holds more than {} values once its YAML aliases are "
-                                 "expanded; it is not read",
-                                 parse::k_max_yaml_values));
-    }
+    if (!parse::yaml_values_within(*root))
+        return error(place_of(*root), parse::too_many_values(*root, document.text.size()));
     m_helm_source = helm_source(document.text);
     read_object(*root, {});
 }
 
 std::optional<YAML::Node> YamlDocumentReader::parse(YamlDocument document) {
+    // Counted first when large: a list of millions of values would take gigabytes to build.
+    if (document.text.size() > parse::k_count_before_building &&
+        !parse::yaml_text_within(document.text)) {
+        error(Place{m_first_line, 1}, parse::too_large_document(document.text.size()));
+        return std::nullopt;
+    }
     try {
         return YAML::Load(std::string(document.text));
     } catch (const YAML::Exception& e) {

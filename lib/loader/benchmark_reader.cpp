@@ -8,6 +8,7 @@
 
 #include "loader/test_item_reader.hpp"
 #include "model/targets.hpp"
+#include "util/text.hpp"
 
 namespace kubeproof::loader {
 
@@ -129,6 +130,18 @@ model::Benchmark read_benchmark_header(const YamlContext& ctx, const YAML::Node&
         }
     }
     benchmark.base = map.string("base");
+    if (YAML::Node system = map.take("system_namespaces"); system.IsDefined()) {
+        if (!system.IsSequence()) ctx.error(system, "'system_namespaces' must be a list of names");
+        for (const auto& name : system) {
+            const std::string text = scalar_of(ctx, name, "a system namespace").value_or("");
+            if (!util::is_dns_name(text))
+                ctx.error(name, fmt::format("invalid namespace name '{}' in system_namespaces: "
+                                            "expected a DNS-1123 label (lower-case letters, "
+                                            "digits and '-')",
+                                            text));
+            benchmark.system_namespaces.push_back(text);
+        }
+    }
     section_files = map.strings("sections", benchmark.base.empty());
     delta = read_delta(ctx, map);
     if (!delta.empty() && benchmark.base.empty())

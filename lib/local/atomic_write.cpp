@@ -4,8 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstring>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -17,6 +22,94 @@ namespace {
 
 constexpr std::string_view k_temp_suffix = ".tmp.XXXXXX";
 constexpr mode_t k_file_mode = 0644;
+
+// SIGTERM or SIGINT while a report is being written would leave its temporary file behind. The
+// temporary files being written are kept in a fixed table the handler can read without
+// allocating or locking, and the handler removes them, then lets the signal kill the process as
+// it would have (the exit status stays "killed by SIGTERM"). --every blocks both signals and reads
+// them from a signalfd (lib/app/every.cpp): while they are blocked this handler never runs, and
+// the loop finishes the write before it stops.
+
+/// One temporary file being written: its path, valid while `state` is k_slot_ready.
+struct PendingSlot {
+    std::atomic<int> state{0};
+    std::array<char, PATH_MAX> path{};
+};
+constexpr int k_slot_free = 0;
+constexpr int k_slot_filling = 1;
+constexpr int k_slot_ready = 2;
+constexpr size_t k_pending_slots = 16;  // more files written at once than any command does
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler reads the slots");
+
+std::array<PendingSlot, k_pending_slots> g_pending;
+std::array<struct sigaction, 2> g_previous{};  // what SIGTERM and SIGINT did before, in that order
+constexpr std::array<int, 2> k_cleanup_signals = {SIGTERM, SIGINT};
+
+void remove_pending_and_raise(int signo) {
+    const int saved = errno;
+    for (auto& slot : g_pending) {
+        if (slot.state.load() == k_slot_ready) ::unlink(slot.path.data());
+    }
+    for (size_t i = 0; i < k_cleanup_signals.size(); ++i) {
+        if (k_cleanup_signals[i] != signo) continue;
+        // What the signal did before: a handler of the program's own runs; the default action
+        // is restored and the signal raised again, to end the process as it would have ended.
+        const struct sigaction& previous = g_previous[i];
+        if ((previous.sa_flags & SA_SIGINFO) == 0 && previous.sa_handler != SIG_DFL &&
+            previous.sa_handler != SIG_IGN) {
+            previous.sa_handler(signo);
+        } else {
+            ::signal(signo, SIG_DFL);
+            ::raise(signo);
+        }
+    }
+    errno = saved;
+}
+
+/// Installs the handler for the signals that are not ignored (a run started with SIGINT ignored,
+/// a background job of a shell script, keeps ignoring it), unless it is installed already; what
+/// was there before is kept to be chained to. Checked at every registration, so a handler the
+/// program installs later is chained to as well.
+void install_cleanup_handler() {
+    static std::mutex installing;
+    const std::lock_guard lock(installing);
+    for (size_t i = 0; i < k_cleanup_signals.size(); ++i) {
+        struct sigaction current {};
+        if (::sigaction(k_cleanup_signals[i], nullptr, &current) != 0) continue;
+        if ((current.sa_flags & SA_SIGINFO) != 0 || current.sa_handler == SIG_IGN ||
+            current.sa_handler == remove_pending_and_raise)
+            continue;
+        g_previous[i] = current;
+        struct sigaction action {};
+        action.sa_handler = remove_pending_and_raise;
+        sigemptyset(&action.sa_mask);
+        for (const int other : k_cleanup_signals) sigaddset(&action.sa_mask, other);
+        action.sa_flags = SA_RESTART;
+        ::sigaction(k_cleanup_signals[i], &action, nullptr);
+    }
+}
+
+/// Registers a temporary file for removal on SIGTERM/SIGINT: its slot, or -1 when it cannot be
+/// (a path too long, every slot taken), in which case it is removed as before, on any failure
+/// but a signal.
+int register_pending(const char* path) {
+    const size_t length = std::strlen(path);
+    if (length >= PATH_MAX) return -1;
+    install_cleanup_handler();
+    for (size_t i = 0; i < g_pending.size(); ++i) {
+        int expected = k_slot_free;
+        if (!g_pending[i].state.compare_exchange_strong(expected, k_slot_filling)) continue;
+        std::memcpy(g_pending[i].path.data(), path, length + 1);
+        g_pending[i].state.store(k_slot_ready);
+        return static_cast<int>(i);
+    }
+    return -1;
+}
+
+/// Forgets a temporary file (renamed into place or removed).
+void unregister_pending(int slot) {
+    if (slot >= 0) g_pending[static_cast<size_t>(slot)].state.store(k_slot_free);
+}
 
 /// Writes all of `content`, retrying short writes and EINTR; false with errno set on failure.
 bool write_all(int fd, std::string_view content) {
@@ -86,11 +179,14 @@ std::optional<std::string> write_file_atomically(const std::string& path,
     temp.push_back('\0');
     const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
     if (fd < 0) return util::errno_message(path, errno);
+    const int slot = register_pending(temp.data());
     if (!fill_and_close(fd, content, mode_for(path)) || ::rename(temp.data(), path.c_str()) != 0) {
         const int error = errno;
         ::unlink(temp.data());
+        unregister_pending(slot);
         return util::errno_message(path, error);
     }
+    unregister_pending(slot);
     sync_parent_directory(path);
     return std::nullopt;
 }
@@ -106,19 +202,21 @@ util::Expected<AtomicWriter, std::string> AtomicWriter::open(const std::string& 
     temp.push_back('\0');
     const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
     if (fd < 0) return util::unexpected(util::errno_message(path, errno));
-    return AtomicWriter(path, std::string(temp.data()), fd);
+    return AtomicWriter(path, std::string(temp.data()), fd, register_pending(temp.data()));
 }
 
 AtomicWriter::AtomicWriter(AtomicWriter&& other) noexcept
     : m_path(std::move(other.m_path)),
       m_temp(std::move(other.m_temp)),
       m_fd(std::exchange(other.m_fd, -1)),
+      m_slot(std::exchange(other.m_slot, -1)),
       m_error(other.m_error) {}
 
 AtomicWriter::~AtomicWriter() {
     if (m_fd < 0) return;
     ::close(m_fd);
     if (!m_temp.empty()) ::unlink(m_temp.c_str());
+    unregister_pending(m_slot);
 }
 
 void AtomicWriter::write(std::string_view piece) {
@@ -141,8 +239,10 @@ std::optional<std::string> AtomicWriter::commit() {
     if (!filled || !closed || ::rename(m_temp.c_str(), m_path.c_str()) != 0) {
         const int error = !filled ? saved : errno;
         ::unlink(m_temp.c_str());
+        unregister_pending(std::exchange(m_slot, -1));
         return util::errno_message(m_path, error);
     }
+    unregister_pending(std::exchange(m_slot, -1));
     sync_parent_directory(m_path);
     return std::nullopt;
 }

@@ -14,11 +14,14 @@ namespace kubeproof::local {
 /// Returns
 /// "<path>: <reason>" on failure (leaving no temporary file behind), nullopt on success. A path
 /// that names a device or FIFO (/dev/null, /dev/stdout) is written in place, never replaced.
+/// SIGTERM or SIGINT while the temporary file exists removes it, then ends the process as the
+/// signal would have (a handler installed on first use; an ignored signal stays ignored).
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content);
 
 /// The same, for output written piece by piece: the pieces go to the temporary file as they come,
 /// and commit() renames it into place. A writer destroyed without a commit removes its temporary
-/// file, so a failed run leaves the old file (or none). A device or FIFO is written in place.
+/// file, so a failed run leaves the old file (or none), and so does SIGTERM or SIGINT before the
+/// commit. A device or FIFO is written in place.
 class AtomicWriter {
 public:
     /// Opens the temporary file beside `path`; "<path>: <reason>" when it cannot.
@@ -35,11 +38,12 @@ public:
     std::optional<std::string> commit();
 
 private:
-    AtomicWriter(std::string path, std::string temp, int fd)
-        : m_path(std::move(path)), m_temp(std::move(temp)), m_fd(fd) {}
+    AtomicWriter(std::string path, std::string temp, int fd, int slot = -1)
+        : m_path(std::move(path)), m_temp(std::move(temp)), m_fd(fd), m_slot(slot) {}
     std::string m_path;
     std::string m_temp;  ///< "" when writing in place
     int m_fd = -1;
+    int m_slot = -1;  ///< where m_temp is registered for removal on SIGTERM/SIGINT, or -1
     int m_error = 0;  ///< errno of the first failed write
 };
 

@@ -1,8 +1,8 @@
 #include "local/manifest_files.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
-#include <iterator>
 #include <memory>
 #include <system_error>
 #include <utility>
@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "local/local_files.hpp"
 #include "local/regular_file.hpp"
@@ -199,6 +201,12 @@ private:
     std::string m_text;
 };
 
+/// A cap in words: "256 MiB", or bytes below a MiB (tests use small caps).
+std::string cap_text(size_t cap) {
+    return cap % (size_t{1} << 20) == 0 ? fmt::format("{} MiB", cap >> 20)
+                                        : fmt::format("{} bytes", cap);
+}
+
 }  // namespace
 
 std::string manifest_input_name(const std::string& path) {
@@ -213,13 +221,33 @@ util::IoResult<std::unique_ptr<ManifestInput>> open_manifest_input(const std::st
         return std::unique_ptr<ManifestInput>(
             std::make_unique<FileInput>(path, opened->first, opened->second));
     }
-    std::string text(std::istreambuf_iterator<char>(stdin_stream),
-                     std::istreambuf_iterator<char>{});
-    if (stdin_stream.bad()) {
+    auto text = read_stdin(stdin_stream, k_local_file_cap);
+    if (!text) return util::unexpected(text.error());
+    return memory_input(std::string(k_stdin_name), std::move(*text));
+}
+
+util::IoResult<std::string> read_stdin(std::istream& stream, size_t cap) {
+    std::string text;
+    std::array<char, 65536> buffer{};
+    // Read in pieces and stop one byte past the cap: `yes | kubeproof ...` never ends, and
+    // must not take the machine's memory before it is refused.
+    while (text.size() <= cap && stream) {
+        const size_t want = std::min(buffer.size(), cap + 1 - text.size());
+        stream.read(buffer.data(), static_cast<std::streamsize>(want));
+        text.append(buffer.data(), static_cast<size_t>(stream.gcount()));
+    }
+    if (stream.bad()) {
         return util::unexpected(
             util::IoError{util::IoError::Kind::Other, std::string(k_stdin_name) + ": read error"});
     }
-    return memory_input(std::string(k_stdin_name), std::move(text));
+    if (text.size() > cap) {
+        return util::unexpected(util::IoError{
+            util::IoError::Kind::Invalid,
+            fmt::format("{}: standard input: larger than {}, the most kubeproof reads of it "
+                        "(write the manifests to files and name them instead)",
+                        k_stdin_name, cap_text(cap))});
+    }
+    return text;
 }
 
 std::unique_ptr<ManifestInput> memory_input(std::string name, std::string text) {

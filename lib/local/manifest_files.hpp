@@ -50,9 +50,14 @@ public:
 std::string manifest_input_name(const std::string& path);
 
 /// Opens one path named by expand_manifest_path: a regular file, or for "-" all of
-/// `stdin_stream`, read at once.
+/// `stdin_stream`, read at once up to k_local_file_cap (read_stdin).
 util::IoResult<std::unique_ptr<ManifestInput>> open_manifest_input(const std::string& path,
                                                                    std::istream& stdin_stream);
+
+/// All of `stream` (standard input), read piece by piece: an Invalid error "<stdin>: standard
+/// input: larger than 256 MiB, ..." as soon as it holds more than `cap` bytes, so an input that
+/// never ends is refused without growing without bound.
+util::IoResult<std::string> read_stdin(std::istream& stream, size_t cap);
 
 /// An input over `text` in memory, named `name` (standard input, or text a test gives).
 std::unique_ptr<ManifestInput> memory_input(std::string name, std::string text);

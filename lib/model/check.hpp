@@ -1,8 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -117,6 +119,9 @@ struct Section {
     std::string title;
     std::string file;
     std::vector<Group> groups;
+    /// The benchmark the section belongs to in a scan of several benchmarks together (results
+    /// name it); empty in the benchmarks the loader builds.
+    std::string benchmark = {};
 };
 
 /// A benchmark (a folder under checks/).
@@ -127,6 +132,9 @@ struct Benchmark {
     std::string platform = "generic";     ///< generic, k3s, rke2, eks, gke or aks
     std::string base;  ///< the benchmark whose checks this one's `uses:` stubs and delta refer to
     std::vector<Section> sections;
+    /// Namespaces its policy checks leave out unless the scan names its own namespace scope
+    /// (kube-system and the like, whose components the platform runs and owns).
+    std::vector<std::string> system_namespaces = {};
 };
 
 /// How a component's file role is found on a node.
@@ -269,9 +277,24 @@ struct Framework {
 /// Everything loaded from the definition files.
 struct Definitions {
     Catalogue catalogue;
-    std::map<std::string, Benchmark> benchmarks;
-    std::map<std::string, Framework> frameworks;
+    /// Every benchmark by id. Compiled definitions loaded lazily (app::load_definitions) hold only
+    /// the headers (id, title, range, platform) here until benchmark() or decode_all() decodes the
+    /// sections: mutable for that, once, before any reference to a benchmark's checks is taken.
+    mutable std::map<std::string, Benchmark> benchmarks;
+    /// Every framework by id. Loaded lazily, the links lack their rationale (`why`, `source`,
+    /// which only `explain` shows) until decode_all().
+    mutable std::map<std::string, Framework> frameworks;
     BenchmarkSelection selection;  ///< checks/benchmarks.yaml: which benchmark a scan uses
+    /// The sections of benchmarks not decoded yet (CBOR, model/serialize.hpp), by id.
+    mutable std::map<std::string, std::span<const uint8_t>> encoded_sections = {};
+    /// The frameworks with their rationales, not decoded yet; empty once they are.
+    mutable std::span<const uint8_t> encoded_frameworks = {};
+
+    /// The benchmark `id` with its sections, decoding them on first use (it must exist). Not
+    /// thread-safe: call it before handing the definitions to threads.
+    const Benchmark& benchmark(const std::string& id) const;
+    /// Decodes the sections of every benchmark still encoded.
+    void decode_all() const;
 };
 
 }  // namespace kubeproof::model

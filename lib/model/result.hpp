@@ -117,6 +117,16 @@ struct BenchmarkSelectedBy {
     std::string detail;  ///< one sentence: what was found where, and what it led to
 };
 
+/// The namespaces a scan's policy checks judged (`scan.namespace_scope`): set when a scope option
+/// was given or a benchmark leaves its system namespaces out.
+struct NamespaceScopeInfo {
+    std::vector<std::string> namespaces;   ///< --namespaces: only these
+    std::string selector;                  ///< --namespace-selector LABEL=VALUE
+    std::vector<std::string> selected;     ///< the namespaces the selector matched
+    std::vector<std::string> excluded;     ///< system namespaces left out (no scope option given)
+    std::vector<std::string> excluded_by;  ///< the benchmarks whose checks leave them out
+};
+
 /// Identity of one scan.
 struct ScanInfo {
     std::string id;
@@ -140,6 +150,13 @@ struct ScanInfo {
     /// Loud warnings about the choice: a Kubernetes minor outside the benchmark's stated range,
     /// nothing detected.
     std::vector<std::string> benchmark_warnings = {};
+    /// The benchmarks of a scan of several together (`--benchmark cis-1.12,k8s-controls-1.0`):
+    /// `benchmark` is then their ids joined with '+'; empty for one benchmark.
+    std::vector<std::string> benchmarks = {};
+    std::optional<NamespaceScopeInfo> namespace_scope = {};
+    /// The API server was reached without verifying its certificate (insecure-skip-tls-verify):
+    /// what the report says about the cluster may not come from the cluster.
+    bool insecure_tls = false;
 };
 
 /// A framework as reports summarise it: its criteria in catalogue order.

@@ -1,6 +1,9 @@
 #include "model/serialize.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -63,7 +66,8 @@ KUBEPROOF_DEFINITION_TYPE(Check, id, key, title, automated, components, test, ma
                           remediation, notes, not_applicable, where)
 KUBEPROOF_DEFINITION_TYPE(Group, id, title, checks)
 KUBEPROOF_DEFINITION_TYPE(Section, id, target, title, file, groups)
-KUBEPROOF_DEFINITION_TYPE(Benchmark, id, title, kubernetes, platform, base, sections)
+KUBEPROOF_DEFINITION_TYPE(Benchmark, id, title, kubernetes, platform, base, sections,
+                          system_namespaces)
 KUBEPROOF_DEFINITION_TYPE(FileRole, name, description, from_flag, from_key, static_pod,
                           systemd_unit, candidates, multi)
 KUBEPROOF_DEFINITION_TYPE(ConfigDefault, value, zero_means_default)
@@ -85,27 +89,106 @@ KUBEPROOF_DEFINITION_TYPE(BenchmarkSelection, platforms, fallback)
 KUBEPROOF_DEFINITION_TYPE(Definitions, catalogue, benchmarks, frameworks, selection)
 
 namespace {
-constexpr int k_format_version = 11;
+constexpr int k_format_version = 13;
 }
 
-std::vector<uint8_t> to_cbor(const Definitions& definitions) {
-    nlohmann::json doc = {{"format", k_format_version}, {"definitions", definitions}};
-    return nlohmann::json::to_cbor(doc);
+CompiledDefinitions to_cbor(const Definitions& definitions) {
+    CompiledDefinitions out;
+    Definitions core = definitions;
+    core.decode_all();
+    for (auto& [id, benchmark] : core.benchmarks) {
+        out.sections[id] = nlohmann::json::to_cbor(
+            nlohmann::json{{"format", k_format_version}, {"sections", benchmark.sections}});
+        benchmark.sections.clear();
+    }
+    core.encoded_sections.clear();
+    out.frameworks = nlohmann::json::to_cbor(
+        nlohmann::json{{"format", k_format_version}, {"frameworks", core.frameworks}});
+    for (auto& [id, framework] : core.frameworks) {
+        for (auto& [key, links] : framework.mappings) {
+            for (auto& link : links) {
+                link.why.clear();
+                link.source.clear();
+            }
+        }
+    }
+    core.encoded_frameworks = {};
+    out.core = nlohmann::json::to_cbor({{"format", k_format_version}, {"definitions", core}});
+    return out;
 }
 
-std::optional<Definitions> definitions_from_cbor(std::span<const uint8_t> bytes,
-                                                 std::string& error) {
+std::optional<Definitions> definitions_from_cbor(
+    std::span<const uint8_t> core, const std::map<std::string, std::span<const uint8_t>>& sections,
+    std::span<const uint8_t> frameworks, std::string& error) {
     try {
-        nlohmann::json doc = nlohmann::json::from_cbor(bytes.begin(), bytes.end());
+        nlohmann::json doc = nlohmann::json::from_cbor(core.begin(), core.end());
         if (doc.value("format", 0) != k_format_version) {
             error = "compiled definitions have an unknown format";
             return std::nullopt;
         }
-        return doc.at("definitions").get<Definitions>();
+        auto definitions = doc.at("definitions").get<Definitions>();
+        for (const auto& [id, benchmark] : definitions.benchmarks) {
+            const auto found = sections.find(id);
+            if (found == sections.end()) {
+                error = "compiled definitions lack the sections of benchmark " + id;
+                return std::nullopt;
+            }
+            definitions.encoded_sections[id] = found->second;
+        }
+        definitions.encoded_frameworks = frameworks;
+        return definitions;
     } catch (const nlohmann::json::exception& e) {
         error = std::string("compiled definitions are corrupt: ") + e.what();
         return std::nullopt;
     }
+}
+
+std::optional<std::vector<Section>> sections_from_cbor(std::span<const uint8_t> bytes,
+                                                       std::string& error) {
+    try {
+        nlohmann::json doc = nlohmann::json::from_cbor(bytes.begin(), bytes.end());
+        if (doc.value("format", 0) != k_format_version) {
+            error = "compiled sections have an unknown format";
+            return std::nullopt;
+        }
+        return doc.at("sections").get<std::vector<Section>>();
+    } catch (const nlohmann::json::exception& e) {
+        error = std::string("compiled sections are corrupt: ") + e.what();
+        return std::nullopt;
+    }
+}
+
+const Benchmark& Definitions::benchmark(const std::string& id) const {
+    Benchmark& found = benchmarks.at(id);
+    const auto encoded = encoded_sections.find(id);
+    if (encoded == encoded_sections.end()) return found;
+    std::string error;
+    auto sections = sections_from_cbor(encoded->second, error);
+    if (!sections) {
+        // kubeproof_defc decodes every benchmark it writes, so this is memory gone bad: scanning
+        // on with no checks would be a clean report of nothing.
+        std::fprintf(stderr, "kubeproof: benchmark %s: %s\n", id.c_str(), error.c_str());
+        std::abort();
+    }
+    found.sections = std::move(*sections);
+    encoded_sections.erase(encoded);
+    return found;
+}
+
+void Definitions::decode_all() const {
+    while (!encoded_sections.empty()) benchmark(encoded_sections.begin()->first);
+    if (encoded_frameworks.empty()) return;
+    try {
+        const auto doc =
+            nlohmann::json::from_cbor(encoded_frameworks.begin(), encoded_frameworks.end());
+        if (doc.value("format", 0) != k_format_version) throw std::runtime_error("unknown format");
+        frameworks = doc.at("frameworks").get<std::map<std::string, Framework>>();
+    } catch (const std::exception& e) {
+        // As for the sections: kubeproof_defc has decoded these bytes already.
+        std::fprintf(stderr, "kubeproof: compiled frameworks: %s\n", e.what());
+        std::abort();
+    }
+    encoded_frameworks = {};
 }
 
 }  // namespace kubeproof::model

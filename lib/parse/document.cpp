@@ -1,6 +1,10 @@
 #include "parse/document.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -177,11 +181,13 @@ Document parse_document(std::string path, std::string_view text) {
     Document doc;
     doc.path = std::move(path);
     try {
+        if (text.size() > k_count_before_building && !yaml_text_within(text)) {
+            doc.error = doc.path + ": " + too_large_document(text.size());
+            return doc;
+        }
         std::vector<YAML::Node> all = YAML::LoadAll(std::string(text));
         if (!all.empty() && !yaml_values_within(all.front())) {
-            doc.error =
-                fmt::format("{}: more than {} values once YAML aliases are expanded; not read",
-                            doc.path, k_max_yaml_values);
+            doc.error = doc.path + ": " + too_many_values(all.front(), text.size());
             return doc;
         }
         doc.data = all.empty() ? json::object() : convert(all.front(), "", &doc.lines);
@@ -218,6 +224,97 @@ bool spend(const YAML::Node& node, size_t& budget) {
 bool yaml_values_within(const YAML::Node& node, size_t limit) {
     size_t budget = limit;
     return spend(node, budget);
+}
+
+namespace {
+
+/// Whether a collection below `node` is reached twice: an alias shares its anchor's node, and so
+/// its mark, while two collections written out never start at the same place. Each collection
+/// is entered once, so this costs what the document holds, not what its aliases expand to.
+bool reaches_twice(const YAML::Node& node, std::unordered_set<int>& seen) {
+    if (!node.IsSequence() && !node.IsMap()) return false;
+    if (!seen.insert(node.Mark().pos).second) return true;
+    if (node.IsSequence()) {
+        for (const auto& item : node) {
+            if (reaches_twice(item, seen)) return true;
+        }
+        return false;
+    }
+    for (const auto& entry : node) {
+        if (reaches_twice(entry.first, seen) || reaches_twice(entry.second, seen)) return true;
+    }
+    return false;
+}
+
+std::string size_text(size_t bytes) {
+    if (bytes < (size_t{1} << 20)) return fmt::format("{} bytes", bytes);
+    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / static_cast<double>(1 << 20));
+}
+
+/// Counts the values a parser reports (scalars, nulls, aliases, sequences and mappings), and
+/// stops the parse by throwing Spent past the limit.
+class ValueCounter final : public YAML::EventHandler {
+public:
+    struct Spent {};
+    explicit ValueCounter(size_t limit) : m_left(limit) {}
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override { count_one(); }
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { count_one(); }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {
+        count_one();
+    }
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        count_one();
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
+        count_one();
+    }
+    void OnMapEnd() override {}
+
+private:
+    void count_one() {
+        if (m_left == 0) throw Spent{};
+        --m_left;
+    }
+    size_t m_left;
+};
+
+}  // namespace
+
+std::string too_large_document(size_t bytes) {
+    return fmt::format(
+        "the document is too large: {} of YAML holding more than {} values, the most kubeproof "
+        "reads of one document; it is not read",
+        size_text(bytes), k_max_yaml_values);
+}
+
+std::string too_many_values(const YAML::Node& node, size_t bytes) {
+    std::unordered_set<int> seen;
+    if (!reaches_twice(node, seen)) return too_large_document(bytes);
+    return fmt::format(
+        "the document holds more than {} values once its YAML aliases are expanded; it is not "
+        "read",
+        k_max_yaml_values);
+}
+
+bool yaml_text_within(std::string_view text, size_t limit) {
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    ValueCounter counter(limit);
+    try {
+        while (parser.HandleNextDocument(counter)) {
+        }
+    } catch (const ValueCounter::Spent&) {
+        return false;
+    } catch (const YAML::Exception&) {
+        return true;  // the parse that builds the document reports it
+    }
+    return true;
 }
 
 namespace {

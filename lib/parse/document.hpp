@@ -54,6 +54,24 @@ inline constexpr size_t k_max_yaml_values = 1'000'000;
 /// aliases expanded; stops counting at the limit, so it costs at most `limit` steps.
 bool yaml_values_within(const YAML::Node& node, size_t limit = k_max_yaml_values);
 
+/// Why a document (`node`, read from `bytes` of text) that is not yaml_values_within is refused:
+/// its aliases expand too far, or, without aliases, it is too large (too_large_document).
+std::string too_many_values(const YAML::Node& node, size_t bytes);
+
+/// "the document is too large: 97.0 MiB of YAML holding more than 1000000 values, ...": the
+/// size and the cap.
+std::string too_large_document(size_t bytes);
+
+/// Text larger than this is counted (yaml_text_within) before it is built into nodes: every
+/// Kubernetes object fits in it (etcd keeps at most 1.5 MiB), a list of many may not.
+inline constexpr size_t k_count_before_building = size_t{1} << 20;
+
+/// Whether YAML text holds at most `limit` values in all its documents, aliases counted once,
+/// counted from the parser's events without building a node: a document too large to build is
+/// refused after `limit` values in little memory, where building it first takes gigabytes. Text
+/// with a syntax error counts as within: the parse that builds it says where the error is.
+bool yaml_text_within(std::string_view text, size_t limit = k_max_yaml_values);
+
 /// Values selected by a key path.
 struct Selection {
     std::vector<nlohmann::json> values;

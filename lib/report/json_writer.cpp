@@ -66,6 +66,21 @@ Json scan_json(const model::ScanInfo& scan) {
                                              {"detail", scan.benchmark_selected_by->detail}};
         json["benchmark_warnings"] = scan.benchmark_warnings;
     }
+    if (!scan.benchmarks.empty()) json["benchmarks"] = scan.benchmarks;
+    if (const auto& ns = scan.namespace_scope) {
+        Json scope = Json::object();
+        if (!ns->namespaces.empty()) scope["namespaces"] = ns->namespaces;
+        if (!ns->selector.empty()) {
+            scope["selector"] = ns->selector;
+            scope["selected"] = ns->selected;
+        }
+        if (!ns->excluded.empty()) {
+            scope["excluded"] = ns->excluded;
+            scope["excluded_by"] = ns->excluded_by;
+        }
+        json["namespace_scope"] = std::move(scope);
+    }
+    if (scan.insecure_tls) json["insecure_tls"] = true;
     if (!scan.scope.empty()) json["scope"] = scan.scope;
     if (!scan.cluster_name.empty() || !scan.cluster_uid.empty()) {
         Json cluster = Json::object();

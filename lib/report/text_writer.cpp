@@ -55,6 +55,19 @@ std::string printable(std::string_view text, bool multi_line = false) {
     return out;
 }
 
+/// The namespaces the policy checks judged, in one line under the benchmark's.
+std::string scope_line(const model::NamespaceScopeInfo& ns) {
+    if (!ns.namespaces.empty())
+        return fmt::format("Namespaces in scope: {} (--namespaces)",
+                           fmt::join(ns.namespaces, ", "));
+    if (!ns.selector.empty())
+        return fmt::format("Namespaces in scope: those labelled {}: {}", ns.selector,
+                           ns.selected.empty() ? std::string("none")
+                                               : fmt::format("{}", fmt::join(ns.selected, ", ")));
+    return fmt::format("Namespaces in scope: all but the system namespaces {} (left out by {})",
+                       fmt::join(ns.excluded, ", "), fmt::join(ns.excluded_by, ", "));
+}
+
 bool needs_attention(Status status) {
     return status == Status::Fail || status == Status::Warn || status == Status::Error;
 }
@@ -249,8 +262,15 @@ std::string to_text(const model::Report& report, const TextOptions& options) {
                         printable(by->rule), printable(by->detail));
         for (const auto& warning : report.scan.benchmark_warnings)
             out += fmt::format("{} {}\n", tag("WARNING", options.colour), printable(warning));
-        out += '\n';
+        if (const auto& ns = report.scan.namespace_scope) out += printable(scope_line(*ns)) + "\n";
     }
+    if (report.scan.insecure_tls) {
+        out += fmt::format(
+            "{} insecure TLS: the API server's certificate was not verified "
+            "(insecure-skip-tls-verify)\n",
+            tag("WARNING", options.colour));
+    }
+    if (report.scan.benchmark_selected_by || report.scan.insecure_tls) out += '\n';
     for (const auto& block : split_by_target(split_into_sections(report)))
         write_target(out, block, options);
     write_summary(out, "total", model::count(report));

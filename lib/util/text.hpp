@@ -25,6 +25,18 @@ inline std::string reason_of(std::string_view message) {
     return std::string(colon == std::string_view::npos ? message : message.substr(colon + 2));
 }
 
+/// Whether `name` is a DNS-1123 name: lower-case letters, digits and '-' (and '.' between labels
+/// when `subdomain`), starting and ending with a letter or digit, at most 63 characters (253 for a
+/// subdomain). Namespaces are labels; node names are subdomains.
+inline bool is_dns_name(std::string_view name, bool subdomain = false) {
+    if (name.empty() || name.size() > (subdomain ? 253U : 63U)) return false;
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    for (char c : name) {
+        if (!alnum(c) && c != '-' && !(subdomain && c == '.')) return false;
+    }
+    return alnum(name.front()) && alnum(name.back());
+}
+
 /// Orders with runs of digits compared as numbers, so "1.2.9" < "1.2.10" and "CC6.2" < "CC6.10"
 /// (benchmark order of check ids); a plain comparison breaks ties ("01" before "1").
 inline bool natural_less(std::string_view a, std::string_view b) {

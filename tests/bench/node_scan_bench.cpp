@@ -207,6 +207,16 @@ model::Definitions load_definitions_timed(double& first_ms, double& reload_media
     return std::move(loaded.definitions);
 }
 
+/// What `kubeproof run` decodes: the core, then the one benchmark it scans.
+double lazy_load_median_ms() {
+    return summarize(time_runs(0, k_definition_loads,
+                               [] {
+                                   auto loaded = app::load_definitions("", true);
+                                   (void)loaded.definitions.benchmark("cis-1.12");
+                               }))
+        .median;
+}
+
 // ---- 3. the shell way --------------------------------------------------------------------------
 
 /// What a check's test items read, in kube-bench audit terms.
@@ -362,7 +372,7 @@ Stats bench_binary(const Args& args) {
 
 /// Everything measured, for printing.
 struct Figures {
-    double load_ms = 0, reload_ms = 0;
+    double load_ms = 0, reload_ms = 0, lazy_ms = 0;
     Stats in_process, binary, shell;
     long rss_kib = 0;
     size_t shell_commands = 0, shell_bytes = 0;
@@ -377,9 +387,10 @@ void print_figures(const Args& args, const model::Report& report, const Figures&
     std::printf("  checks evaluated per scan: %zu (%s)\n", report.results.size(),
                 totals_text(report).c_str());
     std::printf(
-        "  definition load (embedded CBOR, outside the scan timer): first %.3f ms, median of %d "
-        "reloads %.3f ms\n\n",
-        f.load_ms, k_definition_loads, f.reload_ms);
+        "  definition load (embedded CBOR, outside the scan timer): all of it: first %.3f ms, "
+        "median of %d reloads %.3f ms;\n  what `run` decodes (the core and cis-1.12): median "
+        "%.3f ms\n\n",
+        f.load_ms, k_definition_loads, f.reload_ms, f.lazy_ms);
     std::printf("  %-44s %8s %8s %8s %8s  %6s\n", "time per full scan (ms)", "min", "median", "p95",
                 "mean", "runs");
     print_row("kubeproof in-process (run_scan)", f.in_process, args.iterations);
@@ -407,6 +418,7 @@ int main(int argc, char** argv) {
     const Args args = parse_args(argc, argv);
     Figures f;
     const model::Definitions defs = load_definitions_timed(f.load_ms, f.reload_ms);
+    f.lazy_ms = lazy_load_median_ms();
 
     model::Report report = scan_once(defs, args.root);
     f.in_process = summarize(

@@ -121,8 +121,10 @@ def make_certificates(directory):
 
 class Fault:
     """RESOURCE=ACTION[:COUNT][@pageN]; ACTION is an HTTP status, 'timeout', 'reset', 'noitems'
-    (a 200 answer that is not a list: no "items") or 'loop' (the page's continue token is the first
-    page's again, so that the pages cycle: 2, 3, 2, 3, ...)."""
+    (a 200 answer that is not a list: no "items"), 'loop' (the page's continue token is the first
+    page's again, so that the pages cycle: 2, 3, 2, 3, ...), 'hang' (the request is read and never
+    answered, until the server stops) or 'stall' (the headers and half the body, then nothing until
+    the server stops). RESOURCE '*' matches every list (not gets)."""
 
     def __init__(self, spec):
         resource, _, rest = spec.partition("=")
@@ -133,12 +135,14 @@ class Fault:
         self.resource, self.action = resource, action
         self.count = int(count) if count else None  # None: every matching request
         self.page = int(page[4:]) if page.startswith("page") else None
-        if action not in ("timeout", "reset", "noitems", "loop") and not action.isdigit():
+        if action not in ("timeout", "reset", "noitems", "loop", "hang", "stall") and not action.isdigit():
             raise ValueError(f"bad --fault {spec!r}: unknown action {action!r}")
 
     def take(self, resource, page):
         """True when this request should fail (and uses up one of COUNT)."""
-        if resource != self.resource or (self.page is not None and page != self.page):
+        if self.resource == "*" and page is None:  # a get, not a list
+            return False
+        if self.resource not in ("*", resource) or (self.page is not None and page != self.page):
             return False
         if self.count is None:
             return True
@@ -291,6 +295,12 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
+        if getattr(self, "stall", False):  # a 'stall' fault: half the body, then silence
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            self.server.cfg.stop.wait()
+            self.close_connection = True
+            return
         self.wfile.write(body)
 
     def authenticate(self):
@@ -355,6 +365,14 @@ class Handler(BaseHTTPRequestHandler):
         if fault.action == "timeout":
             time.sleep(self.server.cfg.args.timeout_sleep)
             return False
+        if fault.action == "hang":  # read, logged, never answered: the client must give up
+            self.server.cfg.record(self.path, self.user, 0)
+            self.server.cfg.stop.wait()
+            self.close_connection = True
+            return True
+        if fault.action == "stall":
+            self.stall = True  # send_body sends the headers and half the body
+            return False
         if fault.action == "loop":
             self.loop_back = True  # serve_objects answers with the first page's continue token
             return False
@@ -398,7 +416,7 @@ class Handler(BaseHTTPRequestHandler):
         offset = decode_continue(query["continue"][0]) if "continue" in query else 0
         if offset is None:
             return self.send_json(400, status(400, "BadRequest", "continue key is not valid"))
-        self.loop_back = False
+        self.loop_back = self.stall = False
         if self.inject(resource, offset // limit + 1 if limit > 0 else 1):
             return
         chunk = items[offset:offset + limit] if limit > 0 else items[offset:]
@@ -428,6 +446,7 @@ class Config:
     def __init__(self, args, store, faults):
         self.args, self.store, self.faults = args, store, faults
         self.lock = threading.Lock()
+        self.stop = threading.Event()  # set when the server stops: ends 'hang' and 'stall' faults
         self.requests = []
         self.encoded = {}
 
@@ -465,7 +484,8 @@ def parse_args(argv):
     p.add_argument("--client-cn", action="append", default=None,
                    help="accepted client certificate CN (repeatable; default kubeproof-test)")
     p.add_argument("--anonymous", action="store_true", help="serve unauthenticated requests too")
-    p.add_argument("--fault", action="append", default=[], help="RESOURCE=CODE|timeout|reset[:COUNT][@pageN]")
+    p.add_argument("--fault", action="append", default=[],
+                   help="RESOURCE=CODE|timeout|reset|noitems|loop|hang|stall[:COUNT][@pageN]")
     p.add_argument("--fault-file", help="one --fault spec per line; # starts a comment")
     p.add_argument("--unserve", action="append", default=[], help="a known resource to leave out (404)")
     p.add_argument("--retry-after", type=int, default=0, help="Retry-After seconds sent with 429")
@@ -524,7 +544,7 @@ def main(argv):
         server.cfg = Config(args, load_objects(args.objects), faults)
         print(f"PORT {server.server_address[1]}", flush=True)
         print("FILES " + json.dumps(files), flush=True)
-        stop = threading.Event()
+        stop = server.cfg.stop
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()

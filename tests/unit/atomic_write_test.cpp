@@ -1,8 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -107,5 +110,76 @@ TEST_SUITE("host/atomic_write") {
         struct stat info {};
         REQUIRE(::stat("/dev/null", &info) == 0);
         CHECK(S_ISCHR(info.st_mode));
+    }
+}
+
+namespace {
+
+/// Runs `body` in a child process with SIGTERM and SIGINT at their defaults (doctest installs its
+/// own), returning its wait status.
+template <typename Body>
+int in_child(const Body& body) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::signal(SIGTERM, SIG_DFL);
+        ::signal(SIGINT, SIG_DFL);
+        body();
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return status;
+}
+
+void exit_with_chained_code(int signo) { ::_exit(40 + signo); }
+
+}  // namespace
+
+TEST_SUITE("host/atomic_write") {
+    TEST_CASE("SIGTERM or SIGINT during a write removes the temporary file and still kills") {
+        using kubeproof::local::AtomicWriter;
+        for (const int signo : {SIGTERM, SIGINT}) {
+            kubeproof::test::TempRoot dir;
+            const std::string path = dir.host("/report.json");
+            const int status = in_child([&] {
+                auto writer = AtomicWriter::open(path);
+                if (!writer) ::_exit(3);
+                writer->write("half a report");
+                ::raise(signo);
+                ::_exit(4);  // not reached: the signal ends the process
+            });
+            CAPTURE(signo);
+            CHECK(WIFSIGNALED(status));
+            CHECK(WTERMSIG(status) == signo);
+            CHECK(listing(dir.path()).empty());
+        }
+    }
+
+    TEST_CASE("a handler the program had is chained to; an ignored SIGINT stays ignored") {
+        using kubeproof::local::AtomicWriter;
+        kubeproof::test::TempRoot dir;
+        const std::string path = dir.host("/report.json");
+        const int chained = in_child([&] {
+            struct sigaction action {};
+            action.sa_handler = exit_with_chained_code;
+            ::sigaction(SIGTERM, &action, nullptr);
+            auto writer = AtomicWriter::open(path);
+            writer->write("half");
+            ::raise(SIGTERM);
+        });
+        CHECK(WIFEXITED(chained));
+        CHECK(WEXITSTATUS(chained) == 40 + SIGTERM);
+        CHECK(listing(dir.path()).empty());
+        const int ignored = in_child([&] {
+            ::signal(SIGINT, SIG_IGN);
+            auto writer = AtomicWriter::open(path);
+            writer->write("whole");
+            ::raise(SIGINT);
+            if (writer->commit()) ::_exit(5);
+        });
+        CHECK(WIFEXITED(ignored));
+        CHECK(WEXITSTATUS(ignored) == 0);
+        CHECK(listing(dir.path()) == std::vector<std::string>{"report.json"});
+        CHECK(read_all(path) == "whole");
     }
 }

@@ -154,8 +154,9 @@ json namespace_named(const std::string& name, bool enforced) {
 
 std::map<std::string, engine::ItemOutcome> run(
     std::vector<std::pair<json, model::Origin>> objects,
-    std::map<std::string, model::ListOutcome> outcomes = {}) {
-    engine::PolicyRun policy(checks(), k8s::policy_resource_types());
+    std::map<std::string, model::ListOutcome> outcomes = {}, engine::NamespaceScope scope = {},
+    std::vector<std::string>* selected = nullptr) {
+    engine::PolicyRun policy(checks(), k8s::policy_resource_types(), std::move(scope));
     for (const auto& type : k8s::policy_resource_types()) {
         for (auto& [object, origin] : objects) {
             if (k8s::is_of_type(object, type)) policy.add(json(object), origin);
@@ -164,7 +165,17 @@ std::map<std::string, engine::ItemOutcome> run(
         outcome.type = type.name();
         policy.record(outcome);
     }
-    return policy.finish();
+    auto out = policy.finish();
+    if (selected != nullptr) *selected = policy.selected_namespaces();
+    return out;
+}
+
+json deployment_in(const std::string& ns, const std::string& name) {
+    json d = deployment();
+    d["metadata"]["namespace"] = ns;
+    d["metadata"]["name"] = name;
+    d["metadata"]["uid"] = ns + "/" + name;
+    return d;
 }
 
 }  // namespace
@@ -464,5 +475,73 @@ TEST_SUITE("engine/policy") {
         CHECK(names.count("configmaps") == 0);
         CHECK(names.count("poddisruptionbudgets.policy") == 0);
         CHECK(names.count("ingresses.networking.k8s.io") == 0);
+    }
+
+    TEST_CASE("a namespace scope limits what is judged; cluster-scoped objects stay in it") {
+        engine::NamespaceScope scope;
+        scope.only = {"team-b"};
+        auto out = run({{deployment_in("team-a", "web"), {}},
+                        {cluster_admin_binding("bob-admin", "User", "bob"), {}}},
+                       {}, scope);
+        CHECK(out.at("5.2.2").kind == Kind::NA);  // nothing in team-b: not a PASS
+        CHECK(out.at("5.2.2").reason.find("in namespaces team-b") != std::string::npos);
+        CHECK(out.at("5.1.1").kind == Kind::Fail);  // the ClusterRoleBinding has no namespace
+        out = run({{deployment_in("team-a", "web"), {}}, {deployment_in("team-b", "api"), {}}}, {},
+                  scope);
+        REQUIRE(out.at("5.2.2").kind == Kind::Fail);
+        REQUIRE(out.at("5.2.2").evidence.size() == 1);
+        CHECK(out.at("5.2.2").evidence[0].ref == "Deployment team-b/api");
+        CHECK(out.at("5.2.2").actual.at(0).find("items in namespaces team-b match") !=
+              std::string::npos);
+    }
+
+    TEST_CASE("an object a manifest leaves without a namespace is in default") {
+        json d = deployment();
+        d["metadata"].erase("namespace");
+        engine::NamespaceScope scope;
+        scope.only = {"default"};
+        CHECK(run({{d, {}}}, {}, scope).at("5.2.2").kind == Kind::Fail);
+        scope.only = {"team-a"};
+        CHECK(run({{d, {}}}, {}, scope).at("5.2.2").kind == Kind::NA);
+    }
+
+    TEST_CASE("system namespaces are left out of the checks that exclude them, unless named") {
+        engine::NamespaceScope scope;
+        scope.system = {"kube-system"};
+        scope.excluding = {"5.2.2"};
+        const std::vector<std::pair<json, model::Origin>> objects = {
+            {deployment_in("kube-system", "dns"), {}}};
+        auto out = run(objects, {}, scope);
+        CHECK(out.at("5.2.2").kind == Kind::NA);
+        CHECK(out.at("5.2.2").reason.find("outside the system namespaces kube-system") !=
+              std::string::npos);
+        CHECK(out.at("5.2.7").kind == Kind::Pass);  // judged: it does not exclude them
+        CHECK(out.at("5.2.7").actual.at(0).find("system") == std::string::npos);
+        scope.only = {"kube-system"};  // named: judged
+        CHECK(run(objects, {}, scope).at("5.2.2").kind == Kind::Fail);
+    }
+
+    TEST_CASE("a namespace selector picks namespaces by label, and errs when they are unlisted") {
+        engine::NamespaceScope scope;
+        scope.label = "pod-security.kubernetes.io/enforce";
+        scope.value = "restricted";
+        std::vector<std::string> selected;
+        auto out = run({{namespace_named("team-a", true), {}},
+                        {namespace_named("team-b", false), {}},
+                        {deployment_in("team-a", "web"), {}},
+                        {deployment_in("team-b", "api"), {}}},
+                       {}, scope, &selected);
+        CHECK(selected == std::vector<std::string>{"team-a"});
+        REQUIRE(out.at("5.2.2").evidence.size() == 1);
+        CHECK(out.at("5.2.2").evidence[0].ref == "Deployment team-a/web");
+        model::ListOutcome refused;
+        refused.kind = model::ListOutcome::Kind::Denied;
+        refused.message = "list namespaces: 403 Forbidden";
+        out = run({{deployment_in("team-a", "web"), {}}}, {{"namespaces", refused}}, scope);
+        CHECK(out.at("5.2.2").kind == Kind::Error);  // not NA: the scope is unknown
+        CHECK(out.at("5.2.2").reason ==
+              "the namespace selector pod-security.kubernetes.io/enforce=restricted cannot be "
+              "resolved: list namespaces: 403 Forbidden");
+        CHECK(out.at("5.1.1").kind == Kind::Error);
     }
 }

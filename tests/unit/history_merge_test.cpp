@@ -328,3 +328,29 @@ TEST_SUITE("history/merge") {
                   {"CC6.1", "Logical access"}, {"CC6.6", "Boundaries"}, {"CC7.1", "Monitoring"}});
     }
 }
+
+TEST_SUITE("history/merge") {
+    TEST_CASE("insecure TLS is read back from a report and kept by a merge when any input has it") {
+        const auto text = report::to_json([] {
+            model::Report report;
+            report.scan.id = "scan-1";
+            report.scan.insecure_tls = true;
+            return report;
+        }());
+        CHECK(Json::parse(text)["scan"]["insecure_tls"] == true);
+        CHECK(read_stored(Json::parse(text), "insecure.json").header.insecure_tls);
+        CHECK_FALSE(read_stored(stored_report("cp-1", {}), "cp-1.json").header.insecure_tls);
+        Json insecure = stored_report(
+            "cp-3", {stored_result("4.2.1", "kubelet.anonymous-auth", "PASS", "false")});
+        insecure["scan"]["insecure_tls"] = true;
+        auto nodes = three_nodes();
+        auto plain = history::merge(three_nodes(), options("demo"));
+        REQUIRE(plain);
+        CHECK_FALSE(plain->report.scan.insecure_tls);
+        CHECK_FALSE(Json::parse(report::to_json(plain->report))["scan"].contains("insecure_tls"));
+        nodes.push_back(input("cp-3.json", insecure));
+        auto merged = history::merge(std::move(nodes), options("demo"));
+        REQUIRE(merged);
+        CHECK(merged->report.scan.insecure_tls);
+    }
+}

@@ -92,6 +92,38 @@ TEST_SUITE("host/real_host") {
         CHECK(absent.error().message == "/proc: No such file or directory");
     }
 
+    TEST_CASE("a proc file or directory that links out of the proc dir is refused") {
+        TempRoot root;
+        build_proc(root, "/proc");
+        // A host file outside the proc dir that reads like an apiserver's cmdline.
+        root.add_file("/etc/outside", "kube-apiserver\0--audit-log-path=/var/log/a\0"s);
+        root.add_symlink("/proc/4624/cmdline", root.host("/etc/outside"));
+        root.add_dir("/elsewhere/1");
+        root.add_file("/elsewhere/1/cmdline", "kube-apiserver\0--profiling=false\0"s);
+        root.add_symlink("/proc/4625", root.host("/elsewhere/1"));
+        root.add_symlink("/proc/4626", "../elsewhere/1");
+        // A link that stays inside the proc dir is followed, as under --root.
+        root.add_dir("/proc/4627");
+        root.add_symlink("/proc/4627/cmdline", "../100/cmdline");
+        const auto host = make_real_host(root.path(), "");
+        const auto processes = host->processes();
+        REQUIRE(processes);
+        std::vector<int> pids;
+        for (const auto& process : *processes) pids.push_back(process.pid);
+        CHECK(pids == std::vector<int>{1, 20, 100, 4627});
+        CHECK(host->ignored_processes() ==
+              std::vector<std::string>{
+                  "process 4624 ignored: /proc/4624/cmdline: symbolic link to " +
+                      root.host("/etc/outside") + " leads out of the directory",
+                  "process 4625 ignored: /proc/4625/cmdline: symbolic link to " +
+                      root.host("/elsewhere/1") + " leads out of the directory",
+                  "process 4626 ignored: /proc/4626/cmdline: symbolic link to ../elsewhere/1 "
+                  "leads out of the directory"});
+        const auto env = host->environ(4625);
+        REQUIRE_FALSE(env);
+        CHECK(env.error().kind == HostError::Kind::Invalid);
+    }
+
     TEST_CASE("split_cmdline and parse_environ") {
         using kubeproof::host::parse_environ;
         using kubeproof::host::split_cmdline;

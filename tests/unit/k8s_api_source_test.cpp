@@ -48,7 +48,8 @@ FakeApiServer* server() {
                                      "--fault",         "rolebindings=503",
                                      "--fault",         "serviceaccounts=410:1@page2",
                                      "--fault",         "nodes=reset:1",
-                                     "--fault",         "limitranges=loop@page3"});
+                                     "--fault",         "limitranges=loop@page3",
+                                     "--fault",         "persistentvolumes=hang"});
     }
     return instance.get();
 }
@@ -244,6 +245,33 @@ TEST_SUITE("k8s/api_source") {
                                     0) == 0);
         CHECK(outcome.count == 9);
         CHECK(requests_for("/api/v1/limitranges") == 3);
+    }
+
+    TEST_CASE("lists the scan's deadline cut are Failed, naming the type and the deadline") {
+        SKIP_WITHOUT_FAKE_APISERVER();
+        ClientOptions options;
+        options.request_timeout = 20s;  // only the scan's deadline can end the hung list
+        options.backoff_initial = 20ms;
+        const auto start = std::chrono::steady_clock::now();
+        options.scan_deadline = start + 1s;
+        options.scan_deadline_name = "the scan's --timeout of 1s";
+        auto client = ApiClient::create(client_cert_config(), options);
+        REQUIRE(client);
+        ApiSource source(std::move(*client), 3);
+        std::vector<json> objects;
+        const auto hung = list(source, core("persistentvolumes", "PersistentVolume"), objects);
+        CHECK(hung.kind == ListOutcome::Kind::Failed);
+        CHECK(hung.http_status == 0);
+        CHECK(hung.message.rfind("list persistentvolumes: the scan's --timeout of 1s passed: GET " +
+                                     server()->url() +
+                                     "/api/v1/persistentvolumes?limit=3: timed out: ",
+                                 0) == 0);
+        CHECK(std::chrono::steady_clock::now() - start < 3s);
+        const auto next = list(source, core("pods", "Pod"), objects);
+        CHECK(next.kind == ListOutcome::Kind::Failed);
+        CHECK(next.message == "list pods: the scan's --timeout of 1s passed before GET " +
+                                  server()->url() + "/api/v1/pods?limit=3 was sent");
+        CHECK(objects.empty());
     }
 
     TEST_CASE("a TLS failure is Failed with the reason and no HTTP status") {

@@ -28,8 +28,11 @@ FakeApiServer* server() {
     static std::unique_ptr<FakeApiServer> instance;
     if (!instance) {
         objects.write("pods.json", kubeproof::test::pods_json(3));
-        instance = std::make_unique<FakeApiServer>(
-            std::vector<std::string>{"--objects", objects.path(), "--token", k_token});
+        // services: headers and half a body, then silence; endpoints: no answer at all;
+        // configmaps: the first request stalls, the next is answered.
+        instance = std::make_unique<FakeApiServer>(std::vector<std::string>{
+            "--objects", objects.path(), "--token", k_token, "--fault", "services=stall", "--fault",
+            "endpoints=hang", "--fault", "configmaps=stall:1"});
     }
     return instance.get();
 }
@@ -53,6 +56,28 @@ ClientOptions fast_options() {
     options.request_timeout = 3s;
     options.backoff_initial = 1000ms;  // a retry would show in the elapsed time
     return options;
+}
+
+/// The base config with the accepted token.
+ConnectionConfig token_config() {
+    ConnectionConfig config = base_config();
+    config.token = k_token;
+    return config;
+}
+
+/// Options for the deadline tests: long request timeouts, so that only the deadline under test
+/// can cut a request.
+ClientOptions deadline_options() {
+    ClientOptions options;
+    options.request_timeout = 20s;
+    options.read_timeout = 20s;
+    options.backoff_initial = 10ms;
+    return options;
+}
+
+/// Seconds since `start`.
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 /// GET /api/v1/pods with `config`: the status, or the error message.
@@ -262,6 +287,103 @@ TEST_SUITE("k8s/api_client") {
         CHECK(error.rfind("GET https://127.0.0.1:1/api/v1/pods?limit=500: connection failed: ",
                           0) == 0);
         CHECK(error.find("(3 attempts)") != std::string::npos);
+    }
+
+    TEST_CASE(
+        "a server that stops sending mid-body, or never answers, is cut by the read timeout") {
+        SKIP_WITHOUT_FAKE_APISERVER();
+        auto options = deadline_options();
+        options.read_timeout = 1s;
+        options.max_attempts = 1;
+        auto client = ApiClient::create(token_config(), options);
+        REQUIRE(client);
+        for (const char* path : {"/api/v1/services?limit=500", "/api/v1/endpoints?limit=500"}) {
+            CAPTURE(path);
+            const auto start = std::chrono::steady_clock::now();
+            const auto response = (*client)->get(path, start + 30s);
+            const double took = seconds_since(start);
+            REQUIRE_FALSE(response);
+            CHECK(response.error() == "GET " + server()->url() + path +
+                                          ": timed out: the server sent nothing for 1s (the read "
+                                          "timeout)");
+            CHECK(took >= 1.0);
+            CHECK(took < 5.0);  // not the request's 20 s
+        }
+    }
+
+    TEST_CASE("a request cut by the read timeout is retried") {
+        SKIP_WITHOUT_FAKE_APISERVER();
+        auto options = deadline_options();
+        options.read_timeout = 1s;
+        options.max_attempts = 2;
+        auto client = ApiClient::create(token_config(), options);
+        REQUIRE(client);
+        const auto start = std::chrono::steady_clock::now();
+        const auto response = (*client)->get("/api/v1/configmaps?limit=500", start + 30s);
+        REQUIRE(response);
+        CHECK(response->status == 200);
+        CHECK(response->attempts == 2);
+        CHECK(seconds_since(start) < 5.0);  // the first attempt ended by the read timeout, not 20 s
+        CHECK(nlohmann::json::parse(response->body)["kind"] == "ConfigMapList");
+    }
+
+    TEST_CASE("the scan's deadline bounds every request, and a request it cut names it") {
+        SKIP_WITHOUT_FAKE_APISERVER();
+        auto options = deadline_options();
+        const auto start = std::chrono::steady_clock::now();
+        options.scan_deadline = start + 1500ms;
+        options.scan_deadline_name = "the scan's --timeout of 1.5s";
+        auto client = ApiClient::create(token_config(), options);
+        REQUIRE(client);
+        const auto list_deadline = start + 60s;  // the request's own deadline is further away
+        const auto pods = (*client)->get("/api/v1/pods?limit=500", list_deadline);
+        REQUIRE(pods);
+        CHECK(pods->status == 200);
+        const auto hung = (*client)->get("/api/v1/endpoints?limit=500", list_deadline);
+        const double took = seconds_since(start);
+        REQUIRE_FALSE(hung);
+        const std::string cut = "the scan's --timeout of 1.5s passed: GET " + server()->url() +
+                                "/api/v1/endpoints?limit=500: timed out: ";
+        CHECK(hung.error().rfind(cut, 0) == 0);
+        CHECK(took >= 1.5);
+        CHECK(took < 4.0);  // not the request's 20 s, and no retries after the deadline
+        const auto after = std::chrono::steady_clock::now();
+        const auto later = (*client)->get("/api/v1/pods?limit=500", list_deadline);
+        REQUIRE_FALSE(later);
+        CHECK(later.error() == "the scan's --timeout of 1.5s passed before GET " + server()->url() +
+                                   "/api/v1/pods?limit=500 was sent");
+        CHECK(seconds_since(after) < 0.5);
+    }
+
+    TEST_CASE("an exec plugin that hangs ends with the scan's deadline") {
+        SKIP_WITHOUT_FAKE_APISERVER();
+        TempRoot dir;
+        auto config = base_config();
+        config.exec =
+            kubeproof::k8s::ExecConfig{"client.authentication.k8s.io/v1beta1",
+                                       dir.write("plugin.sh", "#!/bin/sh\nsleep 30\n", 0755),
+                                       {},
+                                       {},
+                                       "",
+                                       "IfAvailable",
+                                       false};
+        auto options = deadline_options();
+        const auto start = std::chrono::steady_clock::now();
+        options.scan_deadline = start + 1s;
+        auto client = ApiClient::create(config, options);
+        REQUIRE(client);
+        const auto response = (*client)->get("/api/v1/pods", start + 60s);
+        REQUIRE_FALSE(response);
+        CHECK(response.error().find("did not finish within") != std::string::npos);
+        CHECK(seconds_since(start) < 4.0);  // not the plugin's own 60 s
+    }
+
+    TEST_CASE("durations in messages") {
+        CHECK(kubeproof::k8s::duration_text(15s) == "15s");
+        CHECK(kubeproof::k8s::duration_text(1500ms) == "1.5s");
+        CHECK(kubeproof::k8s::duration_text(250ms) == "250ms");
+        CHECK(kubeproof::k8s::duration_text(10min) == "10m");
+        CHECK(kubeproof::k8s::duration_text(90s) == "90s");
     }
 
     TEST_CASE("the fake server stops when its stdin closes") {

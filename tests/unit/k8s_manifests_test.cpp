@@ -685,3 +685,32 @@ TEST_SUITE("k8s/manifests") {
               std::vector<std::string>{"1 ServiceAccount/a"});
     }
 }
+
+TEST_SUITE("local/manifest_files") {
+    TEST_CASE("standard input is read up to its cap, and refused one byte past it") {
+        std::istringstream exact(std::string(300000, 'y'));
+        const auto read = local::read_stdin(exact, 300000);
+        REQUIRE(read);
+        CHECK(read->size() == 300000);
+        std::istringstream over(std::string(300001, 'y'));
+        const auto refused = local::read_stdin(over, 300000);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().kind == util::IoError::Kind::Invalid);
+        CHECK(refused.error().message ==
+              "<stdin>: standard input: larger than 300000 bytes, the most kubeproof reads of it "
+              "(write the manifests to files and name them instead)");
+        // An endless stream stops at the cap: this one never ends.
+        struct Endless : std::streambuf {
+            int_type underflow() override {
+                setg(m_data.data(), m_data.data(), m_data.data() + m_data.size());
+                return 'y';
+            }
+            std::string m_data = std::string(4096, 'y');
+        } endless;
+        std::istream endless_stream(&endless);
+        const auto stopped = local::read_stdin(endless_stream, size_t{1} << 20);
+        REQUIRE_FALSE(stopped);
+        CHECK(stopped.error().message.starts_with(
+            "<stdin>: standard input: larger than 1 MiB, the most kubeproof reads of it"));
+    }
+}

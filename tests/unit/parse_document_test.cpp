@@ -83,8 +83,8 @@ TEST_SUITE("parse/document") {
             parse_document("/var/lib/kubelet/config.yaml", bomb);  // 10^7 values expanded
         CHECK_FALSE(doc.loaded);
         CHECK(doc.error ==
-              "/var/lib/kubelet/config.yaml: more than 1000000 values once YAML aliases are "
-              "expanded; not read");
+              "/var/lib/kubelet/config.yaml: the document holds more than 1000000 values once its "
+              "YAML aliases are expanded; it is not read");
         CHECK(yaml_values_within(YAML::Load("{a: [1, 2], b: c}"),
                                  7));  // the map, 2 keys, the list, 3 scalars
         CHECK_FALSE(yaml_values_within(YAML::Load("{a: [1, 2], b: c}"), 6));
@@ -104,5 +104,40 @@ TEST_SUITE("parse/document") {
         auto sel = select(doc.data, "metadata.labels.pod-security\\.kubernetes\\.io/enforce");
         REQUIRE(sel.values.size() == 1);
         CHECK(sel.values[0] == "restricted");
+    }
+}
+
+TEST_SUITE("parse/document") {
+    TEST_CASE("a document over the value cap without aliases is too large, with its size") {
+        const auto node = YAML::Load("items: [1, 2, 3]");
+        CHECK(too_many_values(node, 12) ==
+              "the document is too large: 12 bytes of YAML holding more than 1000000 values, the "
+              "most kubeproof reads of one document; it is not read");
+        CHECK(too_many_values(node, size_t{97} << 20)
+                  .starts_with("the document is too large: 97.0 MiB of YAML"));
+        const auto aliased = YAML::Load("a: &x [1, 2]\nb: *x\n");
+        CHECK(too_many_values(aliased, 20) ==
+              "the document holds more than 1000000 values once its YAML aliases are expanded; "
+              "it is not read");
+    }
+}
+
+TEST_SUITE("parse/document") {
+    TEST_CASE("large text is counted from parser events before it is built") {
+        CHECK(yaml_text_within("{a: [1, 2], b: c}", 7));  // the map, 2 keys, the list, 3 scalars
+        CHECK_FALSE(yaml_text_within("{a: [1, 2], b: c}", 6));
+        CHECK(yaml_text_within("a: &x [1, 2]\nb: *x\n", 7));    // 9 expanded: an alias counts once
+        CHECK(yaml_text_within("a: [1, 2\n", 100));             // the parse that builds says where
+        CHECK_FALSE(yaml_text_within("a: 1\n---\nb: 2\n", 5));  // every document counts
+        std::string big = "items: [1";
+        for (int i = 0; i < 1000000; ++i) big += ",1";  // 2 MB, a value more than the cap
+        big += "]\n";
+        REQUIRE(big.size() > k_count_before_building);
+        const Document doc = parse_document("/etc/big.yaml", big);
+        CHECK_FALSE(doc.loaded);
+        CHECK(doc.error ==
+              "/etc/big.yaml: the document is too large: 1.9 MiB of YAML holding more than "
+              "1000000 values, the most kubeproof reads of one document; it is not read");
+        CHECK(parse_document("/etc/small.yaml", "items: [1, 1]\n").loaded);
     }
 }

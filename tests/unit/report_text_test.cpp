@@ -213,3 +213,15 @@ stale: waivers.yaml:15 4.2.1 covered no finding of this scan (owner dave)
         CHECK(text.find("\x1b[36m[WAIVED]\x1b[0m 1.2.15") != std::string::npos);
     }
 }
+
+TEST_SUITE("report/text_writer") {
+    TEST_CASE("a scan over unverified TLS says so in the header, before any result") {
+        auto report = kubeproof::test::sample_report();
+        CHECK_FALSE(contains(to_text(report, TextOptions{}), "insecure TLS"));
+        report.scan.insecure_tls = true;
+        const std::string text = to_text(report, TextOptions{});
+        CHECK(
+            text.starts_with("[WARNING] insecure TLS: the API server's certificate was not "
+                             "verified (insecure-skip-tls-verify)\n\n"));
+    }
+}
