@@ -26,7 +26,7 @@ int collect(CollectCommand& o) {
     auto snapshot = app::collect_facts(loaded->definitions, o.collect, warnings);
     for (const auto& w : warnings) print_error("warning: " + w);
     if (!snapshot) {
-        std::fputs(snapshot.error().details.c_str(), stderr);
+        print_details(snapshot.error().details);
         print_error(snapshot.error().message);
         return snapshot.error().exit_code;
     }

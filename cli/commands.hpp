@@ -49,8 +49,13 @@ bool parse_window(const std::string& from, const std::string& to, const std::str
                   std::optional<std::time_t>& from_time, std::optional<std::time_t>& to_time,
                   std::optional<int64_t>& every_seconds);
 
-/// Prints "kubeproof: <message>" to stderr.
+/// Prints "kubeproof: <message>" to stderr, the message escaped (util::escape_text): it may
+/// quote file names, values and answers kubeproof read.
 void print_error(const std::string& message);
+
+/// Prints several lines (diagnostics, a list of problems) to stderr, escaped the same way except
+/// that line feeds and tabs stay.
+void print_details(const std::string& details);
 
 /// Loads the definitions (embedded, or from `checks_dir`), or prints every diagnostic and a count;
 /// nullopt means exit 2. `lazy`: the embedded benchmarks' sections are decoded on first use

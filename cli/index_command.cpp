@@ -34,11 +34,8 @@ int index(IndexOptions& o) {
     if (!o.request.export_format.empty()) {
         if (int written = output.finish(); written != k_exit_ok) return written;
     }
-    std::fputs(
-        fmt::format("kubeproof: {}: {} reports: {} read, {} unchanged, {} removed\n", result->path,
-                    result->reports, result->read, result->unchanged, result->removed)
-            .c_str(),
-        stderr);
+    print_error(fmt::format("{}: {} reports: {} read, {} unchanged, {} removed", result->path,
+                            result->reports, result->read, result->unchanged, result->removed));
     return k_exit_ok;
 }
 

@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "local/atomic_write.hpp"
 #include "parse/values.hpp"
+#include "util/escape.hpp"
 
 namespace kubeproof::cli {
 
@@ -55,7 +56,12 @@ bool parse_window(const std::string& from, const std::string& to, const std::str
 }
 
 void print_error(const std::string& message) {
-    std::fprintf(stderr, "kubeproof: %s\n", message.c_str());
+    const std::string line = "kubeproof: " + util::escape_text(message) + "\n";
+    std::fputs(line.c_str(), stderr);
+}
+
+void print_details(const std::string& details) {
+    std::fputs(util::escape_text(details, util::Lines::Keep).c_str(), stderr);
 }
 
 int emit(const std::string& text, const std::string& output, const std::string& what) {
@@ -73,7 +79,7 @@ int emit(const std::string& text, const std::string& output, const std::string& 
 std::optional<app::LoadedDefinitions> load_or_report(const std::string& checks_dir, bool lazy) {
     auto loaded = app::load_definitions(checks_dir, lazy);
     if (loaded.diagnostics.empty()) return loaded;
-    std::fputs(loaded.diagnostics.format().c_str(), stderr);
+    print_details(loaded.diagnostics.format());
     size_t n = loaded.diagnostics.size();
     print_error(fmt::format("{} {} in the check definitions", n, n == 1 ? "problem" : "problems"));
     return std::nullopt;
@@ -105,7 +111,7 @@ int validate_waivers(const DefinitionOptions& o, const model::Definitions& defs)
     for (const auto& warning : waivers.warnings.items())
         print_error("warning: " + parse::format_location(warning));
     if (!waivers.errors.empty()) {
-        std::fputs(waivers.errors.format().c_str(), stderr);
+        print_details(waivers.errors.format());
         const size_t n = waivers.errors.size();
         print_error(fmt::format("{} {} in the waivers file {}", n, n == 1 ? "problem" : "problems",
                                 o.waivers));

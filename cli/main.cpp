@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "commands.hpp"
+#include "util/escape.hpp"
 
 int main(int argc, char** argv) try {
     // A static binary must never dlopen NSS modules (they crash it); names come from the node's
@@ -19,7 +20,7 @@ int main(int argc, char** argv) try {
         auto chosen = failed->get_subcommands();
         std::string command =
             chosen.empty() ? "kubeproof" : "kubeproof " + chosen.front()->get_name();
-        return "kubeproof: " + std::string(e.what()) + "\nRun '" + command +
+        return "kubeproof: " + kubeproof::util::escape_text(e.what()) + "\nRun '" + command +
                " --help' for more information.\n";
     });
     app.set_version_flag("--version", KUBEPROOF_VERSION);

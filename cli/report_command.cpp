@@ -60,7 +60,7 @@ int report(ReportOptions& o) {
                                              "no period report was written");
         for (const auto& warning : warnings) print_error("warning: " + warning);
         if (!waivers) {
-            std::fputs(waivers.error().details.c_str(), stderr);
+            print_details(waivers.error().details);
             print_error(waivers.error().message);
             return waivers.error().exit_code;
         }

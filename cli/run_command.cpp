@@ -206,7 +206,7 @@ int scan_once(const RunOptions& o, const model::Definitions& definitions, std::s
     }
     for (const auto& w : warnings) print_error("warning: " + w);
     if (!report) {
-        std::fputs(report.error().details.c_str(), stderr);
+        print_details(report.error().details);
         print_error(report.error().message);
         if (summary != nullptr) *summary = "no report: " + report.error().message;
         return report.error().exit_code;

@@ -18,6 +18,7 @@
 #include "local/local_files.hpp"
 #include "local/store_files.hpp"
 #include "report/csv.hpp"
+#include "util/escape.hpp"
 
 namespace kubeproof::app {
 
@@ -255,7 +256,7 @@ StoreIndexes StoreIndexes::load(const std::vector<std::string>& inputs) {
         if (!snapshot) {
             std::fprintf(stderr,
                          "kubeproof: warning: the index is not used, the reports are read: %s\n",
-                         snapshot.error().c_str());
+                         util::escape_text(snapshot.error()).c_str());
             continue;
         }
         const std::string folder = input.ends_with('/') ? input : input + "/";

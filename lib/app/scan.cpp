@@ -22,6 +22,7 @@
 #include "parse/kube_version.hpp"
 #include "parse/values.hpp"
 #include "util/contains.hpp"
+#include "util/escape.hpp"
 #include "util/text.hpp"
 
 #ifndef KUBEPROOF_VERSION
@@ -128,17 +129,23 @@ std::vector<std::string> default_targets(const model::Benchmark& bench,
 // file:line), as a syntax error is; from the API they only make the checks that read them ERROR.
 std::optional<ScanError> malformed_manifests(
     const std::vector<engine::MalformedObject>& malformed) {
-    std::vector<std::string> lines;
+    // One line per object in the details, each field escaped there: a file name is one field,
+    // whatever it holds, and the lines are printed as they are.
+    std::string lines;
+    size_t count = 0;
     for (const auto& object : malformed) {
         if (object.origin.file.empty()) continue;
-        lines.push_back(fmt::format("{}:{}: {}: {}", object.origin.file, object.origin.line,
-                                    object.name, object.problem));
+        lines += fmt::format("{}:{}: {}: {}\n", util::escape_text(object.origin.file),
+                             object.origin.line, util::escape_text(object.name),
+                             util::escape_text(object.problem));
+        ++count;
     }
-    if (lines.empty()) return std::nullopt;
+    if (count == 0) return std::nullopt;
     return ScanError{
-        2, fmt::format("the manifests cannot be scanned: {} {} no API server would accept:\n{}",
-                       lines.size(), lines.size() == 1 ? "object" : "objects",
-                       fmt::join(lines, "\n"))};
+        2,
+        fmt::format("the manifests cannot be scanned: {} {} no API server would accept", count,
+                    count == 1 ? "object" : "objects"),
+        std::move(lines)};
 }
 
 // Lists every resource type policy checks read and judges the objects in scope as they stream by;

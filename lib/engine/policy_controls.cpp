@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include <fmt/format.h>
-#include <re2/re2.h>
+
+#include "parse/credentials.hpp"
 
 namespace kubeproof::engine {
 
@@ -301,35 +301,6 @@ bool gatekeeper_enforces_in(const json& constraint, const std::string& ns) {
 
 // ---- literal credentials --------------------------------------------------------------------
 
-/// Names that say what a value is for rather than holding it (a path, a URL, a switch).
-constexpr std::string_view k_not_a_credential_name =
-    "(?i)(_FILE|_PATH|_DIR|_NAME|_URL|_URI|_ENDPOINT|_HOST|_PORT|_ENABLED|_ENABLE|_TTL|_LENGTH|_"
-    "EXPIRY|_EXPIRATION|_TYPE|_MODE|_KEY_ID|_HEADER|_REF)$";
-
-struct Compiled {
-    const CredentialPattern* pattern;
-    std::unique_ptr<RE2> regex;
-};
-
-const std::vector<Compiled>& compiled_patterns() {
-    static const std::vector<Compiled> k_compiled = [] {
-        std::vector<Compiled> out;
-        for (const auto& p : credential_patterns())
-            out.push_back(
-                {&p, std::make_unique<RE2>(re2::StringPiece(p.regex.data(), p.regex.size()))});
-        return out;
-    }();
-    return k_compiled;
-}
-
-/// A value that is not a literal: empty, or only a reference another mechanism fills in
-/// (`$(VAR)` from the container's environment, a template placeholder).
-bool placeholder(std::string_view value) {
-    static const RE2 k_placeholder(
-        R"(^\s*(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]*\}|\{\{[^}]*\}\}|<[^>]*>)?\s*$)");
-    return RE2::FullMatch(re2::StringPiece(value.data(), value.size()), k_placeholder);
-}
-
 json item_view(const json& object, const std::string& where, const std::string& credential) {
     json view = json::object();
     view["kind"] = object.value("kind", "");
@@ -353,7 +324,7 @@ void annotation_items(const json& object, const ItemSink& sink) {
         if (key == "kubectl.kubernetes.io/last-applied-configuration" || !value.is_string())
             continue;
         const std::string where = "annotation " + key;
-        sink({item_view(object, where, credential_in("", value.get<std::string>())), where});
+        sink({item_view(object, where, parse::credential_in("", value.get<std::string>())), where});
     }
 }
 
@@ -364,7 +335,8 @@ void string_list_items(const json& object, const json& container, const char* fi
     for (size_t i = 0; i < words->size(); ++i) {
         if (!(*words)[i].is_string()) continue;
         const std::string where = fmt::format("{} {}[{}]", prefix, field, i);
-        sink({item_view(object, where, credential_in("", (*words)[i].get<std::string>())), where});
+        sink({item_view(object, where, parse::credential_in("", (*words)[i].get<std::string>())),
+              where});
     }
 }
 
@@ -522,45 +494,6 @@ void ingress_host_items(const json& ingress, const ItemSink& sink) {
     }
 }
 
-const std::vector<CredentialPattern>& credential_patterns() {
-    // Value patterns find credentials by their shape wherever they are; the name pattern finds a
-    // literal given to a variable or key whose name says it is a credential. Kept in C++, not in
-    // the definitions: each is a regular expression with tests of its own
-    // (tests/unit/engine_policy_controls_test.cpp), and a --checks-dir must not be able to turn
-    // them off silently.
-    static const std::vector<CredentialPattern> k_patterns = {
-        {"AWS access key id", R"(\b(AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}\b)"},
-        {"PEM private key", R"(-----BEGIN ([A-Z]+ )?PRIVATE KEY-----)"},
-        {"JSON web token", R"(\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"},
-        {"bearer token", R"((?i)\bbearer\s+[A-Za-z0-9._~+/-]{16,}=*)"},
-        {"URL with a password", R"([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@${<][^/\s@]*@)"},
-        {"secret-named flag with a literal value",
-         R"((?i)--?[a-z0-9-]*(password|passwd|token|secret|api-?key)[a-z0-9-]*=[^\s$<{])"},
-        {"variable named like a credential with a literal value",
-         R"((?i)(passw(or)?d|passwd|\bpwd\b|_pwd\b|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential))",
-         true},
-    };
-    return k_patterns;
-}
-
-std::string credential_in(std::string_view name, std::string_view value) {
-    if (placeholder(value)) return "";
-    const re2::StringPiece text(value.data(), value.size());
-    static const RE2 k_not_named(
-        re2::StringPiece(k_not_a_credential_name.data(), k_not_a_credential_name.size()));
-    for (const auto& c : compiled_patterns()) {
-        if (!c.pattern->by_name) {
-            if (RE2::PartialMatch(text, *c.regex)) return std::string(c.pattern->name);
-            continue;
-        }
-        const re2::StringPiece key(name.data(), name.size());
-        if (!name.empty() && RE2::PartialMatch(key, *c.regex) &&
-            !RE2::PartialMatch(key, k_not_named))
-            return std::string(c.pattern->name);
-    }
-    return "";
-}
-
 void workload_credential_items(const json& object, const ItemSink& sink) {
     annotation_items(object, sink);
     for (const json* spec : pod_specs(object)) {
@@ -579,7 +512,7 @@ void workload_credential_items(const json& object, const ItemSink& sink) {
                         if (value == nullptr || !value->is_string()) continue;  // valueFrom
                         const std::string where = fmt::format("{} env {}", prefix, name);
                         sink({item_view(object, where,
-                                        credential_in(name, value->get<std::string>())),
+                                        parse::credential_in(name, value->get<std::string>())),
                               where});
                     }
                 }
@@ -597,7 +530,8 @@ void configmap_credential_items(const json& configmap, const ItemSink& sink) {
     for (const auto& [key, value] : data->items()) {
         if (!value.is_string()) continue;
         const std::string where = "data " + key;
-        sink({item_view(configmap, where, credential_in(key, value.get<std::string>())), where});
+        sink({item_view(configmap, where, parse::credential_in(key, value.get<std::string>())),
+              where});
     }
 }
 

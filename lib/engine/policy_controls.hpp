@@ -59,20 +59,6 @@ nlohmann::json namespace_controls_view(const nlohmann::json& ns, const Namespace
 /// default backend without rules), with `tls` true when a TLS entry serves it.
 void ingress_host_items(const nlohmann::json& ingress, const ItemSink& sink);
 
-/// One pattern of the literal credential table.
-struct CredentialPattern {
-    std::string_view name;   ///< what the finding says: "AWS access key id"
-    std::string_view regex;  ///< RE2 syntax
-    bool by_name = false;    ///< matched against the variable or key name, not the value
-};
-
-/// The table of literal credential patterns (documented in docs/check-schema.md).
-const std::vector<CredentialPattern>& credential_patterns();
-
-/// The name of the first pattern a literal matches ("" for none). `name` is the env variable or
-/// data key it is the value of ("" for args, commands and annotations: only value patterns then).
-std::string credential_in(std::string_view name, std::string_view value);
-
 /// `workload-credential` items: one per env value, arg, command word and annotation of a workload
 /// or Pod, with `credential` (the pattern it matches, "" for none) and `where`; never the value.
 void workload_credential_items(const nlohmann::json& object, const ItemSink& sink);

@@ -11,7 +11,7 @@
 #include "k8s/manifest_identity.hpp"
 #include "k8s/object_builder.hpp"
 #include "local/manifest_files.hpp"
-#include "parse/redact.hpp"
+#include "parse/excerpt.hpp"
 
 namespace kubeproof::k8s {
 
@@ -22,7 +22,6 @@ using json = nlohmann::json;
 constexpr std::string_view k_white_space = " \t\r\n";
 
 constexpr size_t k_block_size = size_t{1} << 20;  ///< what a file is read in while it is indexed
-constexpr size_t k_max_quoted = 1024;             ///< of a line quoted in a message
 
 /// The text of one JSON manifest input, read a block at a time, so that indexing holds one block
 /// of it rather than all of it.
@@ -51,10 +50,12 @@ public:
         return m_view.front();
     }
 
-    /// The line that starts at `line_start`, without its line break, for messages.
+    /// The line that starts at `line_start`, without its line break, for messages: all of it up
+    /// to one byte more than a message quotes (parse::k_max_quoted_line), so that a longer line
+    /// is left out rather than quoted without what comes before the error.
     std::string line(size_t line_start) {
         std::string text;
-        for (size_t i = line_start; i < m_size && text.size() < k_max_quoted; ++i) {
+        for (size_t i = line_start; i < m_size && text.size() <= parse::k_max_quoted_line; ++i) {
             const char c = at(i);
             if (c == '\n') break;
             text += c;
@@ -242,10 +243,11 @@ private:
     void add_span(size_t offset, size_t length, const Spot& spot, const Identity& found,
                   const Identity& defaults);
     Spot last_read();
-    // The quoted line goes to stderr and CI logs: a secret-named key's value is redacted first.
+    // The quoted line goes to stderr and CI logs: Diagnostics redacts it
+    // (parse::safe_source_line).
     void error(const Spot& spot, std::string message) {
         m_diagnostics.add_quoted(m_file, spot.place.line, spot.place.column, std::move(message),
-                                 parse::redact_secrets(m_input.line(spot.line_start)));
+                                 m_input.line(spot.line_start));
     }
 
     TextInput& m_input;

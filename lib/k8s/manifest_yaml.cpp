@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "parse/document.hpp"
-#include "parse/redact.hpp"
 
 namespace kubeproof::k8s {
 
@@ -170,11 +169,10 @@ Place YamlDocumentReader::place_of(const YAML::Node& node) const {
     return {m_first_line + mark.line, mark.column + 1};
 }
 
-// The quoted line goes to stderr and CI logs: a secret-named key's value, a flag's or a private
-// key on it is redacted first (the whole text, so that a PEM block's body is recognised).
+// The quoted line goes to stderr and CI logs: Diagnostics redacts it (parse::safe_source_line),
+// given the whole text so that a PEM block's body or a Secret's data is recognised.
 void YamlDocumentReader::error(Place place, std::string message) {
-    m_diagnostics.add(m_file, place.line, place.column, std::move(message),
-                      parse::redact_secrets(m_text));
+    m_diagnostics.add(m_file, place.line, place.column, std::move(message), m_text);
 }
 
 }  // namespace kubeproof::k8s

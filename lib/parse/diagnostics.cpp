@@ -1,39 +1,42 @@
 #include "parse/diagnostics.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
+
+#include "parse/excerpt.hpp"
+#include "util/escape.hpp"
 
 namespace kubeproof::parse {
 
 namespace {
 
-std::string line_of(std::string_view text, int line) {
-    if (line <= 0 || text.empty()) return {};
-    size_t start = 0;
-    for (int i = 1; i < line; ++i) {
-        start = text.find('\n', start);
-        if (start == std::string_view::npos) return {};
-        ++start;
+Diagnostic quoting(std::string file, int line, int column, std::string message,
+                   const std::optional<RedactedLine>& quoted) {
+    Diagnostic d{std::move(file), line, column, std::move(message), {}, 0};
+    if (quoted) {
+        d.source_line = quoted->text();
+        d.source_column = quoted->column();
     }
-    size_t end = text.find('\n', start);
-    std::string_view found =
-        text.substr(start, end == std::string_view::npos ? text.size() - start : end - start);
-    if (!found.empty() && found.back() == '\r') found.remove_suffix(1);
-    return std::string(found);
+    return d;
 }
+
+constexpr std::string_view k_quote_indent = "    ";
 
 }  // namespace
 
 void Diagnostics::add(std::string file, int line, int column, std::string message,
                       std::string_view text) {
-    m_items.push_back({std::move(file), line, column, std::move(message), line_of(text, line)});
+    m_items.push_back(quoting(std::move(file), line, column, std::move(message),
+                              text.empty() ? std::nullopt : safe_source_line(text, line, column)));
 }
 
 void Diagnostics::add_quoted(std::string file, int line, int column, std::string message,
-                             std::string source_line) {
-    m_items.push_back({std::move(file), line, column, std::move(message), std::move(source_line)});
+                             std::string_view source_line) {
+    m_items.push_back(quoting(std::move(file), line, column, std::move(message),
+                              safe_source_line(source_line, column)));
 }
 
 std::string format_location(const Diagnostic& d) {
@@ -49,11 +52,11 @@ std::string Diagnostics::format() const {
     });
     std::string out;
     for (const auto& d : sorted) {
-        out += format_location(d) + "\n";
+        out += util::escape_text(format_location(d)) + "\n";
         if (d.source_line.empty()) continue;
-        out += "    " + d.source_line + "\n";
-        if (d.column > 0)
-            out += "    " + std::string(static_cast<size_t>(d.column - 1), ' ') + "^\n";
+        const Excerpt excerpt = cut_excerpt(d.source_line, d.source_column, k_excerpt_columns);
+        out.append(k_quote_indent).append(excerpt.text).append("\n");
+        if (d.column > 0) out.append(k_quote_indent).append(excerpt.caret, ' ').append("^\n");
     }
     return out;
 }

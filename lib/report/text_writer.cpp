@@ -9,6 +9,7 @@
 
 #include "report/criteria.hpp"
 #include "report/sections.hpp"
+#include "util/escape.hpp"
 
 namespace kubeproof::report {
 
@@ -42,20 +43,14 @@ std::string tag(std::string_view state, bool colour) {
     return colour ? fmt::format(style_of(state), "{}", plain) : plain;
 }
 
-/// Makes text safe for a terminal: control characters become \xNN (newlines only when `multi_line`
-/// is false), and continuation lines are indented.
+/// Text as the report shows it: escaped (util::escape_text); a multi-line field keeps its line
+/// feeds and tabs, and its continuation lines are indented so that none can pass for a result.
 std::string printable(std::string_view text, bool multi_line = false) {
+    if (!multi_line) return util::escape_text(text);
     std::string out;
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '\n' && multi_line) {
-            out += '\n';
-            out += k_continuation_indent;
-        } else if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
-            out += fmt::format("\\x{:02x}", byte);
-        } else {
-            out += c;
-        }
+    for (const char c : util::escape_text(text, util::Lines::Keep)) {
+        out += c;
+        if (c == '\n') out += k_continuation_indent;
     }
     return out;
 }
@@ -90,9 +85,12 @@ std::string_view trimmed(std::string_view text) {
     return text;
 }
 
-void write_detail(std::string& out, std::string_view label, std::string_view value) {
+/// One detail of a result. What the node or the objects said (actual, reason) is one line: a
+/// line feed in a file name shows as "\n"; what the definitions and waivers say may have several.
+void write_detail(std::string& out, std::string_view label, std::string_view value,
+                  bool multi_line = true) {
     if (value.empty()) return;
-    out += fmt::format("{}{}: {}\n", k_detail_indent, label, printable(value, true));
+    out += fmt::format("{}{}: {}\n", k_detail_indent, label, printable(value, multi_line));
 }
 
 /// "owner alice, approved by bob, ticket SEC-12".
@@ -120,14 +118,14 @@ void write_waiver(std::string& out, const model::AppliedWaiver& applied) {
 void write_result(std::string& out, const model::Result& result, const TextOptions& options) {
     const bool waived = model::is_accepted(result);
     out += fmt::format("{}{} {} {} ({}){}\n", tag(model::to_string(result.status), options.colour),
-                       waived ? " " + tag("WAIVED", options.colour) : "", result.id,
+                       waived ? " " + tag("WAIVED", options.colour) : "", printable(result.id),
                        printable(result.title), result.automated ? "Automated" : "Manual",
                        criteria_suffix(result, options.framework));
     if (needs_attention(result.status)) {
         write_detail(out, "expected", result.expected);
-        write_detail(out, "actual", result.actual);
+        write_detail(out, "actual", result.actual, false);
     }
-    if (result.status != Status::Pass) write_detail(out, "reason", result.reason);
+    if (result.status != Status::Pass) write_detail(out, "reason", result.reason, false);
     if (result.status == Status::Warn) write_detail(out, "guidance", trimmed(result.guidance));
     if (result.waiver) write_waiver(out, *result.waiver);
 }
@@ -150,12 +148,14 @@ void write_section(std::string& out, const SectionResults& section, const TextOp
     }
 }
 
+/// The remediation as shown: the definitions' text, or the reason (one line, as in a detail).
 std::string remediation_of(const model::Result& result) {
     if (result.status == Status::Error) {
         return result.reason.empty() ? "could not be evaluated"
-                                     : "could not be evaluated: " + result.reason;
+                                     : "could not be evaluated: " + printable(result.reason);
     }
-    return result.remediation.empty() ? result.reason : result.remediation;
+    return result.remediation.empty() ? printable(result.reason)
+                                      : printable(result.remediation, true);
 }
 
 void write_remediations(std::string& out, const std::string& target, const ResultList& results) {
@@ -165,9 +165,9 @@ void write_remediations(std::string& out, const std::string& target, const Resul
     out += fmt::format("== Remediations {} ==\n", target);
     for (const auto* result : results) {
         if (!needs_attention(result->status)) continue;
-        std::string text = printable(remediation_of(*result), true);
+        std::string text = remediation_of(*result);
         while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-        out += fmt::format("{} {}\n\n", result->id, text);
+        out += fmt::format("{} {}\n\n", printable(result->id), text);
     }
 }
 
@@ -237,7 +237,7 @@ void write_waivers(std::string& out, const model::Report& report) {
 /// The per-criterion table of one framework: counts per status and the checks behind each
 /// criterion.
 void write_framework_table(std::string& out, const FrameworkSummary& framework) {
-    out += fmt::format("== Framework {}{} ==\n", framework.id,
+    out += fmt::format("== Framework {}{} ==\n", printable(framework.id),
                        framework.title.empty() ? "" : ": " + printable(framework.title));
     out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", "criterion", "PASS",
                        "FAIL", "WARN", "SKIP", "NA", "ERROR", "title");
@@ -246,7 +246,8 @@ void write_framework_table(std::string& out, const FrameworkSummary& framework) 
         out += fmt::format("{:<22} {:>4} {:>4} {:>4} {:>4} {:>4} {:>5}  {}\n", printable(row.id),
                            t[Status::Pass], t[Status::Fail], t[Status::Warn], t[Status::Skip],
                            t[Status::NA], t[Status::Error], printable(row.title));
-        out += fmt::format("{:<22} checks: {}\n", "", fmt::join(row.checks, " "));
+        out += fmt::format("{:<22} checks: {}\n", "",
+                           printable(fmt::format("{}", fmt::join(row.checks, " "))));
     }
     out += "\n";
 }

@@ -918,7 +918,7 @@ class DefinitionDiagnostics(unittest.TestCase):
     def test_invalid_yaml_tab(self):
         b = BrokenChecks("invalid-yaml-tab")
         n = b.edit(self.MASTER, "cis: automated", lambda old: ["\t" + old.lstrip(" ")], after=self.CHECK)
-        line = b.line(self.MASTER, n)
+        line = b.line(self.MASTER, n).replace("\t", "\\t")  # quoted lines are escaped: a tab shows as \t
         self.assertDiagnostics(b, [diagnostic(b.path(self.MASTER), n, 1,
                                               "invalid YAML: illegal tab when looking for indentation", line)], 1)
 
@@ -6687,6 +6687,137 @@ class HostileCorpus(unittest.TestCase):
                 self.assertLess(elapsed, 60)
 
 
+class SafeText(unittest.TestCase):
+    """Messages and text output are safe to print: no secret in a quoted source line, no raw control,
+    bidi or invalid byte from a file name, a manifest or a definition (README, hardening)."""
+
+    CANARY_KEY = "AKIAQ3EGRALCANARY7XQ"  # the shape of an AWS access key id
+    CANARY_DATA = "Y2FuYXJ5LXNlY3JldC1kYXRh"  # base64 of "canary-secret-data"
+    FORGED = "\n[PASS] 9.9.9 forged (Automated)\x1b[2J\u202e"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="safe-text-", dir=CFG.tmp)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def assertNoRawControls(self, text, what):
+        """Every character of `text` printable: line feeds only, no other C0, DEL, C1 or bidi control."""
+        bad = [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F
+               or c in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+        self.assertEqual(bad, [], f"{what}: raw control characters in:\n{text!r}")
+
+    def test_syntax_error_in_secret_data_shows_the_place_not_the_value(self):
+        path = self.write("secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n"
+                          f"  password: {self.CANARY_DATA}\n"
+                          f"  aws: {self.CANARY_KEY}: \x1b]0;owned\x07\n")
+        proc = kubeproof("run", "--manifests", path)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertRegex(proc.stderr, rf"(?m)^{re.escape(path)}:7:\d+: invalid YAML: ")
+        self.assertIn("    aws: <redacted>\n", proc.stderr)
+        self.assertNotIn(self.CANARY_KEY, proc.stderr)
+        self.assertNotIn(self.CANARY_DATA, proc.stderr)
+        self.assertNoRawControls(proc.stderr, "stderr")
+
+    def test_credential_in_any_manifest_is_redacted(self):
+        path = self.write("configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n"
+                          f"  url: postgres://app:canarypass@db/x {self.CANARY_KEY}: x\n")
+        proc = kubeproof("run", "--manifests", path)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertRegex(proc.stderr, rf"(?m)^{re.escape(path)}:6:\d+: invalid YAML: ")
+        self.assertIn("    url: <redacted> <redacted> x\n", proc.stderr)
+        self.assertNotIn(self.CANARY_KEY, proc.stderr)
+        self.assertNotIn("canarypass", proc.stderr)
+
+    def test_a_list_of_secrets_on_one_line(self):
+        items = [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": f"s{i}"},
+                  "data": {"token": f"{self.CANARY_DATA}{i:03d}"}} for i in range(200)]
+        text = json.dumps({"apiVersion": "v1", "kind": "List", "items": items}, separators=(",", ":"))
+        content = text[:-2] + ",}"  # a syntax error at the very end
+        path = self.write("secrets.json", content)
+        proc = kubeproof("run", "--manifests", path)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertRegex(proc.stderr, rf"(?m)^{re.escape(path)}:1:\d+: ")
+        self.assertNotIn(self.CANARY_DATA, proc.stderr)
+        quoted = [line for line in proc.stderr.split("\n") if line.startswith("    ")]
+        self.assertEqual(len(quoted), 2, proc.stderr)  # the line and its caret
+        for line in quoted:
+            self.assertLessEqual(len(line), 4 + 100, line)
+        self.assertTrue(quoted[0].startswith("    …"), quoted[0])
+        # The caret points at the same character of the cut line as the column does in the file.
+        column = int(re.search(rf"{re.escape(path)}:1:(\d+):", proc.stderr).group(1))
+        caret = quoted[1].index("^")
+        self.assertEqual(quoted[0][caret], content[column - 1])
+        self.assertEqual(quoted[0][caret - 3:caret + 1], "}},}")
+
+    def test_manifest_path_with_controls_is_escaped(self):
+        path = self.write("bad\x1b]0;owned\x07" + self.FORGED + ".yaml", "metadata: [unclosed\n")
+        proc = kubeproof_bytes("run", "--manifests", path)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        stderr = proc.stderr.decode("utf-8")
+        self.assertNoRawControls(stderr, "stderr")
+        self.assertIn("bad\\x1b]0;owned\\x07\\n[PASS] 9.9.9 forged (Automated)\\x1b[2J\\u202e.yaml:", stderr)
+        self.assertNotRegex(stderr, r"(?m)^\[PASS\]")
+
+    def test_objects_no_api_server_accepts_are_listed_one_per_line(self):
+        path = self.write("wrong" + self.FORGED + ".yaml",
+                          "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: {name: x}}\n")
+        proc = kubeproof("run", "--manifests", path, "--benchmark", "cis-1.12")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertNoRawControls(proc.stderr, "stderr")
+        lines = proc.stderr.split("\n")
+        self.assertTrue(lines[0].startswith(
+            os.path.join(self.dir, "wrong\\n[PASS] 9.9.9 forged (Automated)\\x1b[2J\\u202e.yaml:1: ")), lines)
+        self.assertEqual(lines[1], "kubeproof: the manifests cannot be scanned: 1 object no API server would accept")
+
+    def kubeadm_root(self, name):
+        root = os.path.join(self.dir, name)
+        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+        spec = os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane")
+        proc = subprocess.run([sys.executable, script, spec, root], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return root
+
+    def test_file_name_cannot_forge_a_line_of_the_text_report(self):
+        root = self.kubeadm_root("evil-names")
+        name = "evil" + self.FORGED + "\xff.key"
+        path = os.path.join(root, "etc", "kubernetes", "pki").encode() + b"/" + \
+            name.encode("utf-8", "surrogateescape").replace(b"\xc3\xbf", b"\xff")
+        with open(path, "w") as f:
+            f.write("not a key\n")
+        os.chmod(path, 0o666)
+        proc = kubeproof_bytes(*scan_args_of(root, "--check", "1.1.21"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)  # WARN: a Manual check
+        self.assertNotIn(b"\xff", proc.stdout)
+        out = proc.stdout.decode("utf-8")
+        self.assertNoRawControls(out, "text report")
+        self.assertNotRegex(out, r"(?m)^\s*\[PASS\] 9\.9\.9")
+        self.assertIn("evil\\n[PASS] 9.9.9 forged (Automated)\\x1b[2J\\u202e\\xff.key has mode 666", out)
+        # JUnit's own escaping: the same name leaves well-formed XML 1.0.
+        junit = kubeproof_bytes(*scan_args_of(root, "--check", "1.1.21", "--format", "junit"))
+        from xml.etree import ElementTree
+        ElementTree.fromstring(junit.stdout)
+
+    def test_bidi_control_in_a_title_is_escaped(self):
+        broken = BrokenChecks("bidi-title")
+        broken.edit("cis-1.12/master.yaml", "title:", lambda line: [line.replace("title: ", "title: Ensure \u202e"
+                    "gnp.exe ", 1)], after='id: "1.1.1"')
+        root = node_root("kubeadm-control-plane")
+        proc = kubeproof_bytes("run", "--root", root, "--proc", os.path.join(root, "proc"),
+                               "--checks-dir", broken.dir, "--check", "1.1.1")
+        out = proc.stdout.decode("utf-8")
+        self.assertIn(" 1.1.1 Ensure \\u202egnp.exe ", out)
+        self.assertNoRawControls(out, "text report")
+
+
+def scan_args_of(root, *extra):
+    return ["run", "--root", root, "--proc", os.path.join(root, "proc"), *extra]
+
+
 def materialise():
     script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
     for node in NODES:
@@ -7085,6 +7216,7 @@ def main():
         classes += (HardeningInputs,)
         classes += (ScanDeadline,)
         classes += (HostileCorpus,)
+        classes += (SafeText,)
         for named, keep in ((args.classes, True), (args.except_classes, False)):
             if not named:
                 continue

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "engine/policy_controls.hpp"
+#include "parse/credentials.hpp"
 
 using namespace kubeproof;
 using nlohmann::json;
@@ -219,7 +220,7 @@ TEST_SUITE("engine/policy_controls") {
 
     // The pattern table: each pattern finds its credential and leaves look-alikes alone.
     TEST_CASE("literal credential patterns") {
-        using engine::credential_in;
+        using parse::credential_in;
         CHECK(credential_in("", "AKIAIOSFODNN7EXAMPLE") == "AWS access key id");
         CHECK(credential_in("", "key=AKIAIOSFODNN7EXAMPL") == "");  // 15 characters after AKIA
         CHECK(credential_in("", "-----BEGIN RSA PRIVATE KEY-----\nMIIE...") == "PEM private key");

@@ -252,9 +252,9 @@ w.yaml:4:50: a label value must be a string
         CHECK(
             r.errors ==
             R"(w.yaml:3:91: 'expires' 2026-03-31T10:00:00Z is not after 'created' 2026-03-31T10:00:00Z: the waiver would never apply
-      - {check: 1.2.15, node: n, owner: a, reason: r, created: 2026-03-31T10:00:00Z, expires: 2026-03-31T10:00:00Z}
-                                                                                              ^
-)");
+    ….2.15, node: n, owner: a, reason: r, created: 2026-03-31T10:00:00Z, expires: 2026-03-31T10:00:00Z}
+                                                                                  ^
+)");  // a line of 112 columns: cut to 100, the caret still under the "2" of the expiry
         REQUIRE(r.file.waivers.size() == 2);
         CHECK(r.file.waivers[0].expires_at == 1774915200 + 86400);
     }

@@ -133,12 +133,18 @@ TEST_SUITE("report/text_writer") {
 
     TEST_CASE("multi-line values are indented and control characters are escaped") {
         auto report = kubeproof::test::tiny_report();
-        report.results[0].actual = "first\nsecond";
-        report.results[0].title = "evil \x1b[2J title";
+        // What the node said is one line: a line feed in a file name cannot start a line.
+        report.results[0].actual = "first\n[PASS] 9.9.9 forged";
+        report.results[0].reason =
+            "/etc/a\xC2\x9B"
+            "2J\xE2\x80\xAE"
+            "b\xFF";
+        report.results[0].title = "evil \x1b[2J title\t\xE2\x81\xA6";
         report.results[0].remediation = "step one\nstep two\n";
         const std::string text = to_text(report, TextOptions{});
-        CHECK(contains(text, "      actual: first\n        second\n"));
-        CHECK(contains(text, "[FAIL] 1.2.15 evil \\x1b[2J title (Automated)\n"));
+        CHECK(contains(text, "      actual: first\\n[PASS] 9.9.9 forged\n"));
+        CHECK(contains(text, "      reason: /etc/a\\u009b2J\\u202eb\\xff\n"));
+        CHECK(contains(text, "[FAIL] 1.2.15 evil \\x1b[2J title\\t\\u2066 (Automated)\n"));
         CHECK(contains(text, "1.2.15 step one\n        step two\n\n== Summary master ==\n"));
     }
 
