@@ -542,7 +542,7 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
                 options.namespace_selector));
         scoped = scope_info(scope, bench, defs, std::move(selected));
     } else if (scope.named()) {
-        warnings.push_back(
+        warnings.emplace_back(
             "--namespaces and --namespace-selector limit the policy checks, and this scan judges "
             "no Kubernetes objects (give --manifests or a kubeconfig)");
     }
