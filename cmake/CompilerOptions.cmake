@@ -4,6 +4,7 @@
 
 option(KUBEPROOF_WERROR "Treat compiler warnings as errors" OFF)
 option(KUBEPROOF_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(KUBEPROOF_FUZZ "Build the libFuzzer targets of tests/fuzz (clang; the fuzz preset)" OFF)
 
 # GCC 12.2's optimizer-driven warnings give false positives on valid code once libstdc++ and
 # nlohmann/json are inlined at -O2/-O3: -Wrestrict on `"/" + std::to_string(n) + "/"` (GCC PR105329),
@@ -43,6 +44,14 @@ if(KUBEPROOF_SANITIZE)
     target_compile_options(kubeproof_settings INTERFACE ${_kubeproof_sanitize_flags})
     target_link_options(kubeproof_settings INTERFACE ${_kubeproof_sanitize_flags})
 endif()
+# KUBEPROOF_FUZZ=ON (the fuzz preset): the libraries get libFuzzer's coverage instrumentation
+# without its main() (fuzzer-no-link) plus ASan and UBSan; only the targets of tests/fuzz link
+# -fsanitize=fuzzer, so nothing else gains a fuzzer main.
+if(KUBEPROOF_FUZZ)
+    set(_kubeproof_fuzz_flags -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_compile_options(kubeproof_settings INTERFACE -fsanitize=fuzzer-no-link ${_kubeproof_fuzz_flags})
+    target_link_options(kubeproof_settings INTERFACE ${_kubeproof_fuzz_flags})
+endif()
 
 # Release: let the linker drop unused functions and data (also applied to curl, added later).
 add_compile_options($<$<CONFIG:Release>:-ffunction-sections> $<$<CONFIG:Release>:-fdata-sections>)
@@ -50,7 +59,7 @@ add_compile_options($<$<CONFIG:Release>:-ffunction-sections> $<$<CONFIG:Release>
 # Links an executable fully statically (unless sanitizing: ASan cannot be static) and, in
 # Release, garbage-collects sections and strips it.
 function(kubeproof_static_executable target)
-    if(NOT KUBEPROOF_SANITIZE)
+    if(NOT KUBEPROOF_SANITIZE AND NOT KUBEPROOF_FUZZ)
         target_link_options(${target} PRIVATE -static)
     endif()
     target_link_options(${target} PRIVATE $<$<CONFIG:Release>:LINKER:--gc-sections> $<$<CONFIG:Release>:-s>)

@@ -327,6 +327,9 @@ util::Expected<ReportFile, ReadProblem> read_report(std::string_view bytes,
     } catch (const json::parse_error& e) {
         return util::unexpected(ReadProblem{fmt::format(
             "{}: {}", place(bytes, e.byte == 0 ? 0 : e.byte - 1, name), plain(e.what()))});
+    } catch (const json::out_of_range& e) {
+        // A number beyond a double (5e11011) is this, not a parse_error, and has no place.
+        return util::unexpected(ReadProblem{fmt::format("{}: {}", name, plain(e.what()))});
     }
     auto header = header_of(doc, name);
     if (!header) return util::unexpected(header.error());

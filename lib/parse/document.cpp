@@ -182,6 +182,46 @@ void walk(const json& node, const std::string& at, const std::vector<Step>& step
     }
 }
 
+// yaml-cpp 0.7 (Debian's) never ends a stream that goes on after a complete flow collection with
+// a ',' (`{"a": 1},`, a JSON file with a stray comma): each HandleNextDocument() reports another
+// empty document starting at that ',' without consuming it, so LoadAll() allocates documents
+// until memory runs out. A document that starts where the one before it started is that loop:
+// this handler stops the parse there with a syntax error.
+class DocumentProgress final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        if (m_started && mark.pos == m_last_start)
+            throw YAML::ParserException(mark, "unexpected character after the document");
+        m_started = true;
+        m_last_start = mark.pos;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+private:
+    bool m_started = false;
+    int m_last_start = 0;
+};
+
+// Reads the stream's events once, without building it: throws YAML::ParserException where it is
+// invalid or stops advancing, so that LoadAll() over it ends.
+void check_stream_ends(std::string_view text) {
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    DocumentProgress progress;
+    while (parser.HandleNextDocument(progress)) {
+    }
+}
+
 }  // namespace
 
 Document parse_document(std::string path, std::string_view text) {
@@ -192,6 +232,7 @@ Document parse_document(std::string path, std::string_view text) {
             doc.error = doc.path + ": " + too_large_document(text.size());
             return doc;
         }
+        check_stream_ends(text);
         std::vector<YAML::Node> all = YAML::LoadAll(std::string(text));
         if (!all.empty() && !yaml_values_within(all.front())) {
             doc.error = doc.path + ": " + too_many_values(all.front(), text.size());

@@ -71,6 +71,22 @@ TEST_SUITE("parse/document") {
         CHECK(doc.error.find("invalid YAML/JSON") != std::string::npos);
     }
 
+    TEST_CASE("a stray comma after a JSON object is an error, not an endless parse") {
+        // Found by fuzz_document: yaml-cpp's LoadAll() never ended on this stream, allocating an
+        // empty document per round until memory ran out (tests/fuzz/corpus/document).
+        auto doc = parse_document("/var/lib/kubelet/config.json", "{\"a\": 1},\n");
+        CHECK_FALSE(doc.loaded);
+        CHECK(doc.error ==
+              "/var/lib/kubelet/config.json:1:9: invalid YAML/JSON: unexpected character after "
+              "the document");
+        // The input found: a JSON object closed early, the rest of it after the stray ','.
+        auto spread = parse_document("/etc/k.json", "{\n  \"a\": 1\n  },\n  \"c\": [\n  ]\n}\n");
+        CHECK_FALSE(spread.loaded);
+        CHECK(spread.error.rfind("/etc/k.json:3:4: invalid YAML/JSON", 0) == 0);
+        // Documents after the first still parse, empty ones too.
+        CHECK(parse_document("/etc/m.yaml", "a: 1\n---\n---\nb: 2\n").loaded);
+    }
+
     TEST_CASE("a node config file whose aliases expand past the limit is not read") {
         std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
         for (int level = 1; level < 7; ++level) {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds the fuzz preset (clang, libFuzzer + ASan + UBSan; tests/fuzz) and runs each fuzz target
+# over its seed corpus for SECONDS (default 10) with -max_total_time, one target at a time.
+# Fails (non-zero) on any crash, leak, timeout or out-of-memory; prints the executions per target.
+#   bash scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: loader kubeconfig manifests cmdline
+#                                                   document facts_snapshot report (default: all)
+# The seeds in tests/fuzz/corpus/<target>/ are only read: what a run adds goes to
+# build/fuzz/corpus/<target>/, and a crashing input to build/fuzz/artifacts/<target>/ (add it to
+# the seeds with the fix). KUBEPROOF_FUZZ_LOCK=FILE builds under `flock FILE` (a shared machine);
+# KUBEPROOF_FUZZ_BUILD=0 runs the targets already built.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+seconds=${1:-10}
+shift || true
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+    targets=(loader kubeconfig manifests cmdline document facts_snapshot report)
+fi
+
+build() { cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j2; }
+if [[ ${KUBEPROOF_FUZZ_BUILD:-1} == 0 ]]; then
+    :
+elif [[ -n ${KUBEPROOF_FUZZ_LOCK:-} ]]; then
+    export -f build
+    flock "$KUBEPROOF_FUZZ_LOCK" bash -c build
+else
+    build
+fi
+
+# Leaks are failures; a UBSan finding stops the run (the libraries build with
+# -fno-sanitize-recover=all), with its stack.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+summary=()
+failed=0
+for target in "${targets[@]}"; do
+    binary=build/fuzz/tests/fuzz/fuzz_$target
+    work=build/fuzz/corpus/$target
+    artifacts=build/fuzz/artifacts/$target/
+    log=build/fuzz/fuzz_$target.log
+    mkdir -p "$work" "$artifacts"
+    printf '\n=== fuzz_%s for %ss\n' "$target" "$seconds"
+    # -timeout: one input taking 10 s is a hang; -rss_limit_mb: the default 2 GB, stated.
+    status=0
+    "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$artifacts" "$work" "tests/fuzz/corpus/$target" >"$log" 2>&1 || status=$?
+    executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    per_second=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    corpus=$(find "$work" "tests/fuzz/corpus/$target" -type f | wc -l)
+    if ((status != 0)); then
+        failed=1
+        tail -n 60 "$log"
+        summary+=("$(printf '%-16s FAILED (exit %d): see %s and %s' "$target" "$status" "$log" "$artifacts")")
+    else
+        summary+=("$(printf '%-16s %10s executions %8s/s  corpus %5d inputs' "$target" \
+            "${executions:-?}" "${per_second:-?}" "$corpus")")
+    fi
+done
+
+printf '\nfuzz.sh: %ss per target\n' "$seconds"
+printf '%s\n' "${summary[@]}"
+if ((failed)); then
+    printf 'fuzz.sh: FAILED: a target crashed, leaked or timed out\n' >&2
+    exit 1
+fi
