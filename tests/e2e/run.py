@@ -554,12 +554,7 @@ class NodeStrictness(unittest.TestCase):
 
     def kubeadm_root(self, name):
         """A fresh copy of the kubeadm node that this test may change."""
-        root = os.path.join(self.dir, name)
-        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
-        spec = os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane")
-        proc = subprocess.run([sys.executable, script, spec, root], capture_output=True, text=True)
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
-        return root
+        return materialised_node(os.path.join(self.dir, name))
 
     def edit_argv(self, root, pid, drop=(), add=()):
         """Rewrites a fake process's cmdline: drops flags by name, appends arguments."""
@@ -6775,12 +6770,7 @@ class SafeText(unittest.TestCase):
         self.assertEqual(lines[1], "kubeproof: the manifests cannot be scanned: 1 object no API server would accept")
 
     def kubeadm_root(self, name):
-        root = os.path.join(self.dir, name)
-        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
-        spec = os.path.join(CFG.source, "examples", "nodes", "kubeadm-control-plane")
-        proc = subprocess.run([sys.executable, script, spec, root], capture_output=True, text=True)
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
-        return root
+        return materialised_node(os.path.join(self.dir, name))
 
     def test_file_name_cannot_forge_a_line_of_the_text_report(self):
         root = self.kubeadm_root("evil-names")
@@ -6816,6 +6806,16 @@ class SafeText(unittest.TestCase):
 
 def scan_args_of(root, *extra):
     return ["run", "--root", root, "--proc", os.path.join(root, "proc"), *extra]
+
+
+def materialised_node(root, node="kubeadm-control-plane"):
+    """A fresh copy of an example node at `root` (materialize.py: real modes, owners and /proc)."""
+    script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
+    proc = subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes", node), root],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AssertionError(f"materialize.py {node} failed:\n{proc.stdout}{proc.stderr}")
+    return root
 
 
 def materialise():
@@ -7144,12 +7144,7 @@ class OwnControls(unittest.TestCase):
 
     def test_detect_beside_own_controls_on_a_node(self):
         # The node's CIS benchmark by detection, kubeproof's controls over the manifests, one report.
-        root = tempfile.mkdtemp(dir=CFG.tmp, prefix="controls-node-")
-        script = os.path.join(CFG.source, "tests", "fixtures", "materialize.py")
-        proc = subprocess.run([sys.executable, script, os.path.join(CFG.source, "examples", "nodes",
-                                                                    "kubeadm-control-plane"), root],
-                              capture_output=True, text=True)
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        root = materialised_node(tempfile.mkdtemp(dir=CFG.tmp, prefix="controls-node-"))
         proc = kubeproof("run", "--root", root, "--proc", os.path.join(root, "proc"), "--benchmark",
                          f"detect,{CONTROLS}", "--targets", "master,policies", "--manifests",
                          self.fixture("cluster.yaml"), "--format", "json")
