@@ -38,6 +38,10 @@ done
 step "clang-tidy"
 bash scripts/check_tidy.sh
 
+# Each libFuzzer target over its seed corpus for 10 s (tests/fuzz/, scripts/fuzz.sh).
+step "fuzz smoke run"
+bash scripts/fuzz.sh 10
+
 binary=build/release/kubeproof
 step "release binary"
 file "$binary"
@@ -45,5 +49,5 @@ if ! file "$binary" | grep -q 'statically linked'; then
     printf 'test.sh: %s is not statically linked\n' "$binary" >&2
     exit 1
 fi
-printf 'test.sh: OK: format, layers, gcc release, clang asan-ubsan and clang-tidy passed in %ds (%s: %s bytes)\n' \
+printf 'test.sh: OK: format, layers, gcc release, clang asan-ubsan, clang-tidy and the fuzz smoke run passed in %ds (%s: %s bytes)\n' \
     "$((SECONDS - start))" "$binary" "$(stat -c %s "$binary")"
