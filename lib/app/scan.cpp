@@ -504,6 +504,8 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
     k8s::ObjectSource* source = objects->source.get();
     engine::NodeFacts facts;
     facts.hostname = host.hostname();
+    // The node checks, whose facts the node scan and the API's mirror pods gather.
+    const std::vector<const model::Check*> node_checks = engine::selected_checks(bench, selection);
     if (node_wanted) {
         // k3s hides its arguments; the API server keeps them on the node object.
         std::optional<facts::RecordedServerArgs> recorded;
@@ -511,16 +513,15 @@ util::Expected<model::Report, ScanError> run_scan(const model::Definitions& defs
             recorded = recorded_server_args(
                 *objects->api, options.node_name.empty() ? host.hostname() : options.node_name,
                 warnings);
-        auto scanned = scan_node(host, defs.catalogue, engine::selected_checks(bench, selection),
-                                 node->root, recorded ? &*recorded : nullptr);
+        auto scanned = scan_node(host, defs.catalogue, node_checks, node->root,
+                                 recorded ? &*recorded : nullptr);
         if (!scanned) return util::unexpected(scanned.error());
         facts = std::move(*scanned);
     }
     warnings.insert(warnings.end(), facts.warnings.begin(), facts.warnings.end());
     if (node_wanted && source != nullptr && !objects->objects_only) {
         // managed or remote control planes, and the files their flags name under --root
-        components_and_files_from_api(*source, host, defs.catalogue,
-                                      engine::selected_checks(bench, selection), facts, warnings);
+        components_and_files_from_api(*source, host, defs.catalogue, node_checks, facts, warnings);
     }
     if (facts.kubernetes_version.empty()) facts.kubernetes_version = objects->server_version;
     if (facts.kubernetes_version.empty()) facts.kubernetes_version = choice.minor;
