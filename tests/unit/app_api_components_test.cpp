@@ -7,18 +7,13 @@
 #include "facts/collector.hpp"
 #include "host/fake_host.hpp"
 #include "loader/loader.hpp"
+#include "shipped_definitions.hpp"
 
 using namespace kubeproof;
 
 namespace {
 
-const model::Definitions& shipped() {
-    static const model::Definitions defs = [] {
-        parse::Diagnostics diagnostics;
-        return loader::load_definitions(app::embedded_sources(), diagnostics);
-    }();
-    return defs;
-}
+const model::Definitions& shipped() { return test::shipped_definitions(); }
 
 // An API server that serves one kube-system pod: the kube-apiserver's mirror pod.
 class MirrorPodSource : public k8s::ObjectSource {

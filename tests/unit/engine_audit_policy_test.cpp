@@ -8,6 +8,7 @@
 #include "facts/collector.hpp"
 #include "host/fake_host.hpp"
 #include "loader/loader.hpp"
+#include "shipped_definitions.hpp"
 
 using namespace kubeproof;
 using engine::AuditLevel;
@@ -58,13 +59,7 @@ const char* k_good = R"(  - level: None
   - level: Metadata
 )";
 
-const model::Definitions& shipped() {
-    static const model::Definitions defs = [] {
-        parse::Diagnostics diagnostics;
-        return loader::load_definitions(app::embedded_sources(), diagnostics);
-    }();
-    return defs;
-}
+const model::Definitions& shipped() { return test::shipped_definitions(); }
 
 // 3.2.1 and 3.2.2 of the shipped cis-1.12 on a node whose API server has these flags.
 std::vector<model::Result> scan_audit(host::FakeHost& host, std::vector<std::string> argv) {

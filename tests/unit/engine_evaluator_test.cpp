@@ -6,20 +6,14 @@
 #include "facts/collector.hpp"
 #include "host/fake_host.hpp"
 #include "loader/loader.hpp"
+#include "shipped_definitions.hpp"
 
 using namespace kubeproof;
 using model::Status;
 
 namespace {
 
-// The shipped definitions, loaded once.
-const model::Definitions& shipped() {
-    static const model::Definitions defs = [] {
-        parse::Diagnostics diagnostics;
-        return loader::load_definitions(app::embedded_sources(), diagnostics);
-    }();
-    return defs;
-}
+const model::Definitions& shipped() { return test::shipped_definitions(); }
 
 std::vector<model::Result> scan(const host::Host& host,
                                 std::vector<std::string> targets = {"master", "etcd",

@@ -10,19 +10,14 @@
 #include "facts/collector.hpp"
 #include "host/fake_host.hpp"
 #include "loader/loader.hpp"
+#include "shipped_definitions.hpp"
 
 using namespace kubeproof;
 using model::Status;
 
 namespace {
 
-const model::Definitions& k3s_definitions() {
-    static const model::Definitions defs = [] {
-        parse::Diagnostics diagnostics;
-        return loader::load_definitions(app::embedded_sources(), diagnostics);
-    }();
-    return defs;
-}
+const model::Definitions& k3s_definitions() { return test::shipped_definitions(); }
 
 // A k3s server with SQLite: the process (argv hidden) and the files k3s leaves.
 host::FakeHost k3s_host(std::vector<std::string> argv = {"/usr/local/bin/k3s", "server"}) {
