@@ -262,10 +262,11 @@ TEST_SUITE("k8s/api_source") {
         const auto hung = list(source, core("persistentvolumes", "PersistentVolume"), objects);
         CHECK(hung.kind == ListOutcome::Kind::Failed);
         CHECK(hung.http_status == 0);
-        CHECK(hung.message.rfind("list persistentvolumes: the scan's --timeout of 1s passed: GET " +
-                                     server()->url() +
-                                     "/api/v1/persistentvolumes?limit=3: timed out: ",
-                                 0) == 0);
+        // Cut while it waited, or (on a loaded machine) not tried or sent again.
+        INFO(hung.message);
+        CHECK(hung.message.rfind("list persistentvolumes: the scan's --timeout of 1s ", 0) == 0);
+        CHECK(hung.message.find("GET " + server()->url() + "/api/v1/persistentvolumes?limit=3") !=
+              std::string::npos);
         CHECK(std::chrono::steady_clock::now() - start < 3s);
         const auto next = list(source, core("pods", "Pod"), objects);
         CHECK(next.kind == ListOutcome::Kind::Failed);
