@@ -606,20 +606,8 @@ def monokle_results(command):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--binary", required=True, help="the kubeproof binary to measure (a Release build)")
-    p.add_argument("--monokle", default=os.path.join(HERE, "monokle"),
-                   help="the folder of validate.mjs and its node_modules (default: tests/bench/monokle)")
-    p.add_argument("--files", type=int, default=10000, help="manifest files to generate (default 10000, about 40 MB)")
-    p.add_argument("--runs", type=int, default=5, help="measured runs of each tool, after one warm-up run")
-    p.add_argument("--keep", help="write the corpus here and reuse it next time (default: a temporary directory)")
-    p.add_argument("--controls", action="store_true",
-                   help="also time kubeproof with --benchmark cis-1.12,k8s-controls-1.0 (other rules over the same objects)")
-    p.add_argument("--show-results", action="store_true", help="print every pod-security result and monokle's counts per rule")
-    args = p.parse_args()
-    directory = args.keep or tempfile.mkdtemp(prefix="kubeproof-manifest-bench-")
-    os.makedirs(directory, exist_ok=True)
+def run(args, directory):
+    """Makes or reuses the corpus under `directory`, times the tools on it, prints the table."""
     root, figures = corpus(directory, args.files)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(figures["kinds"].items(), key=lambda kv: -kv[1]))
     objects = sum(n for k, n in figures["kinds"].items() if k != "List")
@@ -686,6 +674,27 @@ def main():
         print(f"monokle: not measured: {reason}")
     print("findings: kubeproof, the matching items of its pod-security checks (one item can match several);"
           " monokle, its problems (one per rule, object and path)")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--binary", required=True, help="the kubeproof binary to measure (a Release build)")
+    p.add_argument("--monokle", default=os.path.join(HERE, "monokle"),
+                   help="the folder of validate.mjs and its node_modules (default: tests/bench/monokle)")
+    p.add_argument("--files", type=int, default=10000, help="manifest files to generate (default 10000, about 40 MB)")
+    p.add_argument("--runs", type=int, default=5, help="measured runs of each tool, after one warm-up run")
+    p.add_argument("--keep", help="write the corpus here and reuse it next time (default: a temporary directory)")
+    p.add_argument("--controls", action="store_true",
+                   help="also time kubeproof with --benchmark cis-1.12,k8s-controls-1.0 (other rules over the same objects)")
+    p.add_argument("--show-results", action="store_true", help="print every pod-security result and monokle's counts per rule")
+    args = p.parse_args()
+    directory = args.keep or tempfile.mkdtemp(prefix="kubeproof-manifest-bench-")
+    os.makedirs(directory, exist_ok=True)
+    try:
+        run(args, directory)
+    finally:
+        if not args.keep:
+            shutil.rmtree(directory)
 
 
 if __name__ == "__main__":
