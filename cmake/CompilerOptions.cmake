@@ -4,7 +4,7 @@
 
 option(KUBEPROOF_WERROR "Treat compiler warnings as errors" OFF)
 option(KUBEPROOF_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
-option(KUBEPROOF_FUZZ "Build the libFuzzer targets of tests/fuzz (clang; the fuzz preset)" OFF)
+option(KUBEPROOF_FUZZ "Also build the libFuzzer targets of tests/fuzz (clang; implies KUBEPROOF_SANITIZE)" OFF)
 
 # GCC 12.2's optimizer-driven warnings give false positives on valid code once libstdc++ and
 # nlohmann/json are inlined at -O2/-O3: -Wrestrict on `"/" + std::to_string(n) + "/"` (GCC PR105329),
@@ -38,19 +38,20 @@ endif()
 
 add_library(kubeproof_settings INTERFACE)
 target_compile_definitions(kubeproof_settings INTERFACE $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)
+# KUBEPROOF_FUZZ=ON (the asan-ubsan preset): the libFuzzer targets of tests/fuzz are built too. It
+# implies the sanitizers, and everything gets libFuzzer's coverage instrumentation without its
+# main() (fuzzer-no-link); only the targets of tests/fuzz link -fsanitize=fuzzer, so nothing else
+# gains a fuzzer main (the ASan runtime gives the other executables empty coverage callbacks). One
+# clang build thus serves both the sanitized test suite and the fuzzers, compiled once.
+if(KUBEPROOF_FUZZ)
+    set(KUBEPROOF_SANITIZE ON)
+    target_compile_options(kubeproof_settings INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 if(KUBEPROOF_SANITIZE)
     set(_kubeproof_sanitize_flags
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
     target_compile_options(kubeproof_settings INTERFACE ${_kubeproof_sanitize_flags})
     target_link_options(kubeproof_settings INTERFACE ${_kubeproof_sanitize_flags})
-endif()
-# KUBEPROOF_FUZZ=ON (the fuzz preset): the libraries get libFuzzer's coverage instrumentation
-# without its main() (fuzzer-no-link) plus ASan and UBSan; only the targets of tests/fuzz link
-# -fsanitize=fuzzer, so nothing else gains a fuzzer main.
-if(KUBEPROOF_FUZZ)
-    set(_kubeproof_fuzz_flags -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-    target_compile_options(kubeproof_settings INTERFACE -fsanitize=fuzzer-no-link ${_kubeproof_fuzz_flags})
-    target_link_options(kubeproof_settings INTERFACE ${_kubeproof_fuzz_flags})
 endif()
 
 # Release: let the linker drop unused functions and data (also applied to curl, added later).
@@ -59,7 +60,7 @@ add_compile_options($<$<CONFIG:Release>:-ffunction-sections> $<$<CONFIG:Release>
 # Links an executable fully statically (unless sanitizing: ASan cannot be static) and, in
 # Release, garbage-collects sections and strips it.
 function(kubeproof_static_executable target)
-    if(NOT KUBEPROOF_SANITIZE AND NOT KUBEPROOF_FUZZ)
+    if(NOT KUBEPROOF_SANITIZE)
         target_link_options(${target} PRIVATE -static)
     endif()
     target_link_options(${target} PRIVATE $<$<CONFIG:Release>:LINKER:--gc-sections> $<$<CONFIG:Release>:-s>)

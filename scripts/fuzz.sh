@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the fuzz preset (clang, libFuzzer + ASan + UBSan; tests/fuzz) and runs each fuzz target
-# over its seed corpus for SECONDS (default 10) with -max_total_time, one target at a time.
+# Builds the fuzz targets of the asan-ubsan preset (clang, libFuzzer + ASan + UBSan; tests/fuzz;
+# the same build as the sanitized tests, so after scripts/test.sh's build this builds nothing) and
+# runs each fuzz target over its seed corpus for SECONDS (default 10) with -max_total_time, one
+# target at a time.
 # Fails (non-zero) on any crash, leak, timeout or out-of-memory; prints the executions per target.
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: loader kubeconfig manifests cmdline
 #                                                   document facts_snapshot report (default: all)
 # The seeds in tests/fuzz/corpus/<target>/ are only read: what a run adds goes to
-# build/fuzz/corpus/<target>/, and a crashing input to build/fuzz/artifacts/<target>/ (add it to
-# the seeds with the fix). KUBEPROOF_FUZZ_LOCK=FILE builds under `flock FILE` (a shared machine);
+# build/asan-ubsan/fuzz/corpus/<target>/, and a crashing input to
+# build/asan-ubsan/fuzz/artifacts/<target>/ (add it to the seeds with the fix). KUBEPROOF_FUZZ_LOCK=FILE builds under `flock FILE` (a shared machine);
 # KUBEPROOF_FUZZ_BUILD=0 runs the targets already built.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +20,9 @@ if ((${#targets[@]} == 0)); then
     targets=(loader kubeconfig manifests cmdline document facts_snapshot report)
 fi
 
-build() { cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j2; }
+build() {
+    cmake --preset asan-ubsan >/dev/null && cmake --build --preset asan-ubsan -j2 --target kubeproof_fuzzers
+}
 if [[ ${KUBEPROOF_FUZZ_BUILD:-1} == 0 ]]; then
     :
 elif [[ -n ${KUBEPROOF_FUZZ_LOCK:-} ]]; then
@@ -36,10 +40,10 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 summary=()
 failed=0
 for target in "${targets[@]}"; do
-    binary=build/fuzz/tests/fuzz/fuzz_$target
-    work=build/fuzz/corpus/$target
-    artifacts=build/fuzz/artifacts/$target/
-    log=build/fuzz/fuzz_$target.log
+    binary=build/asan-ubsan/tests/fuzz/fuzz_$target
+    work=build/asan-ubsan/fuzz/corpus/$target
+    artifacts=build/asan-ubsan/fuzz/artifacts/$target/
+    log=build/asan-ubsan/fuzz/fuzz_$target.log
     mkdir -p "$work" "$artifacts"
     printf '\n=== fuzz_%s for %ss\n' "$target" "$seconds"
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: the default 2 GB, stated.
