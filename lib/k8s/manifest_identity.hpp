@@ -68,6 +68,13 @@ bool is_of_type(const Identity& identity, const model::ResourceType& type);
 /// The same for an object's apiVersion and kind.
 bool is_of_type(const nlohmann::json& object, const model::ResourceType& type);
 
+/// An object of a YAML document as indexing converted it, kept so that reading it back does not
+/// parse the YAML again: its JSON text (with apiVersion and kind) and the line of its mapping.
+struct KeptObject {
+    std::string json;
+    int line = 1;
+};
+
 /// One object read from a manifest file, with where it starts.
 struct ManifestObject {
     nlohmann::json object;    ///< always has string apiVersion and kind

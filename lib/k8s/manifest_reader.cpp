@@ -40,6 +40,11 @@ util::Expected<size_t, std::string> ManifestReader::read(const WantedTypes& want
     if (std::none_of(units.begin(), units.end(),
                      [&](const ManifestUnit& unit) { return holds_wanted(unit, wanted); }))
         return size_t{0};
+    // What indexing kept is read back from memory: the input is opened again only for the rest.
+    if (std::all_of(units.begin(), units.end(), [&](const ManifestUnit& unit) {
+            return !unit.kept.empty() || !holds_wanted(unit, wanted);
+        }))
+        return read_units(wanted, sink);
     auto changed = m_input.changed();
     if (!changed) return util::unexpected(changed.error().message);
     if (*changed) return util::unexpected(changed_message());
@@ -53,6 +58,12 @@ util::Expected<size_t, std::string> ManifestReader::read_units(const WantedTypes
     size_t delivered = 0;
     for (const auto& unit : m_index.units()) {
         if (!holds_wanted(unit, wanted)) continue;
+        if (!unit.kept.empty()) {
+            auto read = read_kept(unit, wanted, sink);
+            if (!read) return read;
+            delivered += *read;
+            continue;
+        }
         auto text = m_input.read(unit.offset, unit.length);
         if (!text) return util::unexpected(text.error().message);
         auto read = m_index.json() ? read_json(unit, *text, wanted, sink)
@@ -97,6 +108,27 @@ util::Expected<size_t, std::string> ManifestReader::read_yaml(const ManifestUnit
     };
     parse::Diagnostics ignored;  // the index reported them
     YamlDocumentReader(text, m_input.name(), deliver, ignored).read_document({text, unit.line});
+    return delivered;
+}
+
+util::Expected<size_t, std::string> ManifestReader::read_kept(const ManifestUnit& unit,
+                                                              const WantedTypes& wanted,
+                                                              const WantedSink& sink) {
+    size_t delivered = 0;
+    for (size_t i = 0; i < unit.kept.size(); ++i) {
+        const Identity& identity = unit.identities[i];
+        const auto type = wanted.match(identity);
+        if (!type) continue;
+        const KeptObject& kept = unit.kept[i];
+        auto object = build_json_object(kept.json, identity, wanted.ignored_fields(*type));
+        if (!object)  // written by nlohmann/json a moment ago: cannot happen
+            return util::unexpected(fmt::format("{}:{}: internal error: {}", m_input.name(),
+                                                kept.line, object.error()));
+        sink(ManifestObject{std::move(*object), model::Origin{m_input.name(), kept.line},
+                            unit.helm_source},
+             *type);
+        ++delivered;
+    }
     return delivered;
 }
 

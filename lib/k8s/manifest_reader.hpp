@@ -40,9 +40,9 @@ private:
 /// moved from.
 using WantedSink = std::function<void(ManifestObject&& object, size_t type)>;
 
-/// Reads back the objects of one indexed manifest input, a unit at a time: JSON objects built
-/// without the fields their type leaves out, YAML documents read again whole. Memory holds one
-/// unit of the input at a time.
+/// Reads back the objects of one indexed manifest input, a unit at a time: JSON objects, and the
+/// YAML objects indexing kept as JSON text, built without the fields their type leaves out; other
+/// YAML documents read again whole. Memory holds one unit of the input at a time.
 class ManifestReader {
 public:
     /// Over `input` as `index` describes it; both must outlive the reader.
@@ -62,6 +62,9 @@ private:
                                                   const WantedTypes& wanted,
                                                   const WantedSink& sink);
     util::Expected<size_t, std::string> read_yaml(const ManifestUnit& unit, std::string_view text,
+                                                  const WantedTypes& wanted,
+                                                  const WantedSink& sink);
+    util::Expected<size_t, std::string> read_kept(const ManifestUnit& unit,
                                                   const WantedTypes& wanted,
                                                   const WantedSink& sink);
     std::string changed_message() const;

@@ -32,7 +32,7 @@ bool is_blank_or_comment(std::string_view line) {
 
 /// The template path of Helm's "# Source: chart/templates/x.yaml" comment before a document's
 /// content.
-std::string helm_source(std::string_view document) {
+std::string helm_source_of(std::string_view document) {
     for (size_t at = 0; at < document.size();) {
         const size_t end = std::min(document.find('\n', at), document.size());
         const std::string_view line = without_cr(document.substr(at, end - at));
@@ -104,7 +104,7 @@ void YamlDocumentReader::read_document(YamlDocument document) {
     if (!root || root->IsNull()) return;  // invalid, or an empty or null document
     if (!parse::yaml_values_within(*root))
         return error(place_of(*root), parse::too_many_values(*root, document.text.size()));
-    m_helm_source = helm_source(document.text);
+    m_helm_source = helm_source_of(document.text);
     read_object(*root, {});
 }
 
@@ -144,9 +144,18 @@ void YamlDocumentReader::read_object(const YAML::Node& node, const Identity& def
                                              : Place{m_first_line + e.mark.line, e.mark.column + 1};
         return error(place, "invalid YAML: " + e.msg);
     }
-    if (m_identities != nullptr) return m_identities->push_back(std::move(*found));
     object["apiVersion"] = found->api_version;
     object["kind"] = found->kind;
+    if (m_identities != nullptr) {
+        if (m_kept != nullptr && m_all_kept) {
+            try {
+                m_kept->push_back({object.dump(), place_of(node).line});
+            } catch (const json::type_error&) {  // not UTF-8: read from the YAML again
+                m_all_kept = false;
+            }
+        }
+        return m_identities->push_back(std::move(*found));
+    }
     m_sink(ManifestObject{std::move(object), model::Origin{m_file, place_of(node).line},
                           m_helm_source});
 }

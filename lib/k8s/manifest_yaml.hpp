@@ -34,17 +34,25 @@ class YamlDocumentReader {
 public:
     /// Over `text`, the input's text that documents' lines count in and messages quote, named
     /// `file`. With `identities`, objects are only checked and their apiVersion and kind
-    /// collected; nothing is built or delivered.
+    /// collected, nothing is delivered; with `kept` as well, each object's JSON text and line are
+    /// kept beside its identity (a KeptObject each, in the same order).
     YamlDocumentReader(std::string_view text, const std::string& file, const ManifestSink& sink,
-                       parse::Diagnostics& diagnostics, std::vector<Identity>* identities = nullptr)
+                       parse::Diagnostics& diagnostics, std::vector<Identity>* identities = nullptr,
+                       std::vector<KeptObject>* kept = nullptr)
         : m_text(text),
           m_file(file),
           m_sink(sink),
           m_diagnostics(diagnostics),
-          m_identities(identities) {}
+          m_identities(identities),
+          m_kept(kept) {}
 
     /// Reads one document of the text.
     void read_document(YamlDocument document);
+    /// Whether every object read so far could be kept: false once one could not be written as
+    /// JSON text (a string that is not valid UTF-8); the caller then reads the document again.
+    bool all_kept() const { return m_all_kept; }
+    /// The template path of Helm's "# Source:" comment of the last document read, or "".
+    const std::string& helm_source() const { return m_helm_source; }
 
 private:
     std::optional<YAML::Node> parse(YamlDocument document);
@@ -58,6 +66,8 @@ private:
     ManifestSink m_sink;  // a copy: callers pass lambdas
     parse::Diagnostics& m_diagnostics;
     std::vector<Identity>* m_identities = nullptr;
+    std::vector<KeptObject>* m_kept = nullptr;
+    bool m_all_kept = true;
     int m_first_line = 1;  ///< of the document being read
     std::string m_helm_source;
 };

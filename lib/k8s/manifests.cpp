@@ -1,8 +1,14 @@
 #include "k8s/manifests.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -17,7 +23,8 @@ namespace kubeproof::k8s {
 size_t for_each_object(std::string_view text, const std::string& file, const ManifestSink& sink,
                        parse::Diagnostics& diagnostics) {
     const auto input = local::memory_input(file, std::string(text));
-    const ManifestIndex index(*input, diagnostics);
+    KeepBudget keep(k_manifest_keep_bytes);
+    const ManifestIndex index(*input, diagnostics, &keep);
     const auto delivered = ManifestReader(*input, index)
                                .read(WantedTypes::every(), [&](ManifestObject&& object, size_t) {
                                    sink(std::move(object));
@@ -37,19 +44,69 @@ ManifestSource::ManifestSource(std::vector<std::string> arguments, std::istream*
 
 ManifestSource::~ManifestSource() = default;
 
+namespace {
+
+/// One thing load() does, in the order of the arguments: an input to read, or a path that could
+/// not be expanded (its diagnostic).
+struct LoadStep {
+    std::string path;
+    parse::Diagnostics diagnostics;
+};
+
+/// Runs `work(i)` for every i < count on up to `threads` threads (the calling one among them),
+/// each taking the next i; an exception ends the work and is thrown again here.
+void run_parallel(size_t count, size_t threads, const std::function<void(size_t)>& work) {
+    std::atomic<size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto worker = [&] {
+        for (size_t i = next++; i < count; i = next++) {
+            try {
+                work(i);
+            } catch (...) {
+                const std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+                next = count;
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (size_t i = 1; i < std::min(threads, count); ++i) helpers.emplace_back(worker);
+    worker();
+    for (auto& helper : helpers) helper.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
 bool ManifestSource::load(parse::Diagnostics& diagnostics) {
     const size_t before = diagnostics.size();
     m_inputs.clear();
     std::set<std::string> seen;
+    std::vector<LoadStep> steps;
     for (const auto& argument : m_arguments) {
         auto paths = local::expand_manifest_path(argument);
         if (!paths) {
-            diagnostics.add(argument, 0, 0, util::reason_of(paths.error().message));
+            steps.emplace_back().diagnostics.add(argument, 0, 0,
+                                                 util::reason_of(paths.error().message));
             continue;
         }
-        for (const auto& path : *paths) {
-            if (seen.insert(path).second) load_input(path, diagnostics);
+        for (auto& path : *paths) {
+            if (seen.insert(path).second) steps.push_back({std::move(path), {}});
         }
+    }
+    // Parsing is most of a scan of manifests: the inputs are read and indexed on every core, each
+    // with its own diagnostics, which are then added in the order of the inputs.
+    KeepBudget keep(k_manifest_keep_bytes);
+    std::vector<std::optional<IndexedInput>> loaded(steps.size());
+    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+    run_parallel(steps.size(), threads, [&](size_t i) {
+        if (!steps[i].path.empty())
+            loaded[i] = load_input(steps[i].path, keep, steps[i].diagnostics);
+    });
+    for (size_t i = 0; i < steps.size(); ++i) {
+        diagnostics.append(std::move(steps[i].diagnostics));
+        if (loaded[i]) m_inputs.push_back(std::move(*loaded[i]));
     }
     if (diagnostics.size() == before) report_empty_input(diagnostics);
     m_loaded = true;
@@ -58,14 +115,16 @@ bool ManifestSource::load(parse::Diagnostics& diagnostics) {
     return diagnostics.size() == before;
 }
 
-void ManifestSource::load_input(const std::string& path, parse::Diagnostics& diagnostics) {
+std::optional<ManifestSource::IndexedInput> ManifestSource::load_input(
+    const std::string& path, KeepBudget& keep, parse::Diagnostics& diagnostics) {
     auto input = local::open_manifest_input(path, *m_stdin);
     if (!input) {
-        return diagnostics.add(local::manifest_input_name(path), 0, 0,
-                               util::reason_of(input.error().message));
+        diagnostics.add(local::manifest_input_name(path), 0, 0,
+                        util::reason_of(input.error().message));
+        return std::nullopt;
     }
-    ManifestIndex index(**input, diagnostics);
-    m_inputs.push_back({std::move(*input), std::move(index)});
+    ManifestIndex index(**input, diagnostics, &keep);
+    return IndexedInput{std::move(*input), std::move(index)};
 }
 
 std::vector<ManifestSource::InputSummary> ManifestSource::summary() const {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <istream>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,13 @@
 #include "parse/diagnostics.hpp"
 
 namespace kubeproof::k8s {
+
+class KeepBudget;
+
+/// How many bytes of YAML objects converted to JSON text a scan keeps in memory after reading its
+/// manifests once (KeepBudget): each YAML document is parsed once while this lasts, and again
+/// when read back after it. JSON inputs are never kept (they are read back cheaply by SAX).
+inline constexpr size_t k_manifest_keep_bytes = size_t{128} << 20U;
 
 /// Parses the text of one manifest file and streams its objects: multi-document YAML one document
 /// at a time (empty and null documents skipped), or JSON (one value or several in a row) with a
@@ -37,9 +45,9 @@ public:
                             std::istream* stdin_stream = nullptr);
     ~ManifestSource() override;
 
-    /// Reads and checks every input (a path named twice once); records every problem (unreadable
-    /// path, invalid YAML/JSON, a document that is not an object, no objects at all) and returns
-    /// false if there was any.
+    /// Reads and checks every input (a path named twice once), several at a time on the machine's
+    /// cores; records every problem (unreadable path, invalid YAML/JSON, a document that is not an
+    /// object, no objects at all) in the order of the inputs and returns false if there was any.
     bool load(parse::Diagnostics& diagnostics);
 
     /// Streams the objects of `type` with their file and line, in file order. Loads first if
@@ -66,7 +74,10 @@ public:
 
 private:
     struct IndexedInput;
-    void load_input(const std::string& path, parse::Diagnostics& diagnostics);
+    /// Opens and indexes one input; nullopt (with the reason in `diagnostics`) if it cannot be
+    /// read.
+    std::optional<IndexedInput> load_input(const std::string& path, KeepBudget& keep,
+                                           parse::Diagnostics& diagnostics);
     /// A diagnostic for standard input without objects, and for input without any object at all.
     void report_empty_input(parse::Diagnostics& diagnostics) const;
     /// Reads back the objects of one stage's types from every input, counting them in `outcomes`

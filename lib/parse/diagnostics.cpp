@@ -1,6 +1,7 @@
 #include "parse/diagnostics.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <tuple>
 
@@ -26,6 +27,12 @@ Diagnostic quoting(std::string file, int line, int column, std::string message,
 constexpr std::string_view k_quote_indent = "    ";
 
 }  // namespace
+
+void Diagnostics::append(Diagnostics&& other) {
+    m_items.insert(m_items.end(), std::make_move_iterator(other.m_items.begin()),
+                   std::make_move_iterator(other.m_items.end()));
+    other.m_items.clear();
+}
 
 void Diagnostics::add(std::string file, int line, int column, std::string message,
                       std::string_view text) {

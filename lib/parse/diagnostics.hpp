@@ -28,6 +28,8 @@ public:
     /// same way, the line alone telling whether it is a Secret's.
     void add_quoted(std::string file, int line, int column, std::string message,
                     std::string_view source_line);
+    /// Adds every diagnostic of `other` after these (what another thread collected).
+    void append(Diagnostics&& other);
     bool empty() const { return m_items.empty(); }
     size_t size() const { return m_items.size(); }
     const std::vector<Diagnostic>& items() const { return m_items; }

@@ -1,10 +1,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "host_tree_fixture.hpp"
 #include "k8s/manifest_index.hpp"
@@ -453,20 +458,30 @@ TEST_SUITE("k8s/manifests") {
 
     TEST_CASE(
         "a file that changes between load and listing fails the listing, never mixes versions") {
+        // JSON is read back from the file: a change is found and fails the listing.
         TempRoot root;
-        root.add_file("/app.yaml", std::string(k_kubectl_deployment));
-        ManifestSource source({root.host("/app.yaml")});
+        root.add_file("/binding.json", std::string(k_kubectl_binding));
+        ManifestSource source({root.host("/binding.json")});
         parse::Diagnostics diagnostics;
         REQUIRE(source.load(diagnostics));
-        root.add_file("/app.yaml", std::string(k_kubectl_deployment) + "\n# edited\n");
+        root.add_file("/binding.json", std::string(k_kubectl_binding) + "\n");
         const auto outcome =
-            source.list(k_deployments, [](nlohmann::json&&, const model::Origin&) {});
+            source.list(k_cluster_role_bindings, [](nlohmann::json&&, const model::Origin&) {});
         CHECK(outcome.kind == model::ListOutcome::Kind::Failed);
-        CHECK(outcome.message == "read manifests: " + root.host("/app.yaml") +
+        CHECK(outcome.message == "read manifests: " + root.host("/binding.json") +
                                      " changed while it was being scanned; scan it again");
-        root.add_file("/app.yaml", "");
-        CHECK(source.list(k_deployments, [](nlohmann::json&&, const model::Origin&) {}).kind ==
-              model::ListOutcome::Kind::Failed);
+        root.add_file("/binding.json", "");
+        CHECK(source.list(k_cluster_role_bindings, [](nlohmann::json&&, const model::Origin&) {})
+                  .kind == model::ListOutcome::Kind::Failed);
+
+        // YAML is kept as load() converted it: the listing is of the file as it was read.
+        root.add_file("/app.yaml", std::string(k_kubectl_deployment));
+        ManifestSource yaml({root.host("/app.yaml")});
+        REQUIRE(yaml.load(diagnostics));
+        root.add_file("/app.yaml",
+                      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: new}\n");
+        CHECK(listed(yaml, k_deployments) ==
+              std::vector<std::string>{root.host("/app.yaml") + ":1 /web"});
     }
 
     TEST_CASE("stdin is read once and listed from memory as often as asked") {
@@ -712,5 +727,173 @@ TEST_SUITE("local/manifest_files") {
         REQUIRE_FALSE(stopped);
         CHECK(stopped.error().message.starts_with(
             "<stdin>: standard input: larger than 1 MiB, the most kubeproof reads of it"));
+    }
+}
+
+namespace {
+
+/// Every object of an indexed input read back whole: "line helm_source json" each.
+std::vector<std::string> every_object(RecordingInput& input, const k8s::ManifestIndex& index) {
+    std::vector<std::string> out;
+    const auto delivered =
+        k8s::ManifestReader(input, index)
+            .read(k8s::WantedTypes::every(), [&](ManifestObject&& o, size_t) {
+                out.push_back(
+                    std::to_string(o.origin.line) + " " + o.helm_source + " " +
+                    o.object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            });
+    REQUIRE(delivered);
+    CHECK(*delivered == out.size());
+    return out;
+}
+
+/// The .yaml files under a directory of the peer fixtures, sorted.
+std::vector<std::string> yaml_files_under(const std::string& dir) {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        const auto extension = entry.path().extension();
+        if (entry.is_regular_file() && (extension == ".yaml" || extension == ".yml"))
+            files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string file_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_SUITE("k8s/manifests: each YAML document parsed once") {
+    TEST_CASE("a KeepBudget gives what it has left, and nothing past it") {
+        k8s::KeepBudget budget(100);
+        CHECK(budget.take(60));
+        CHECK_FALSE(budget.take(50));
+        CHECK(budget.take(40));
+        CHECK_FALSE(budget.take(1));
+        CHECK(budget.take(0));
+    }
+
+    TEST_CASE("kept YAML reads back exactly what parsing it again gives, without reading it") {
+        // Every YAML file of the peers' fixtures (polaris, kube-score, kubernetes-goat,
+        // microservices-demo), plus Helm output, a List and anchors with a merge key.
+        std::vector<std::pair<std::string, std::string>> inputs;
+        for (const auto& path : yaml_files_under(k_fixtures))
+            inputs.emplace_back(path, file_text(path));
+        REQUIRE(inputs.size() > 100);
+        inputs.emplace_back(
+            "helm.yaml",
+            "---\n# Source: shop/templates/sa.yaml\napiVersion: v1\n"
+            "kind: ServiceAccount\nmetadata: {name: shop}\n---\n"
+            "# Source: shop/templates/list.yaml\napiVersion: v1\nkind: List\n"
+            "items:\n- {apiVersion: v1, kind: Namespace, metadata: {name: a}}\n"
+            "- apiVersion: v1\n  kind: Pod\n  metadata: &m {name: p, labels: "
+            "{x: 'y'}}\n  spec:\n    <<: {hostNetwork: true}\n"
+            "    containers: [{name: c, image: i, ports: [{containerPort: 80}]}]\n");
+        size_t objects = 0;
+        for (const auto& [name, text] : inputs) {
+            const std::string& file = name;
+            CAPTURE(file);
+            RecordingInput kept_input(name, text);
+            RecordingInput parsed_input(name, text);
+            parse::Diagnostics kept_diagnostics;
+            parse::Diagnostics parsed_diagnostics;
+            k8s::KeepBudget budget(k8s::k_manifest_keep_bytes);
+            const k8s::ManifestIndex kept(kept_input, kept_diagnostics, &budget);
+            const k8s::ManifestIndex parsed(parsed_input, parsed_diagnostics);
+            CHECK(kept_diagnostics.format() == parsed_diagnostics.format());
+            if (kept.json()) continue;
+            for (const auto& unit : kept.units()) CHECK(unit.kept.size() == unit.identities.size());
+            kept_input.reads.clear();
+            parsed_input.reads.clear();
+            const auto from_memory = every_object(kept_input, kept);
+            CHECK(from_memory == every_object(parsed_input, parsed));
+            CHECK(kept_input.reads.empty());  // nothing read again, not even reopened
+            CHECK(kept_input.reopened == 0);
+            CHECK(parsed_input.reads.size() == parsed.units().size());
+            objects += from_memory.size();
+        }
+        CHECK(objects > 150);
+
+        RecordingInput helm("helm.yaml", inputs.back().second);
+        parse::Diagnostics diagnostics;
+        k8s::KeepBudget budget(k8s::k_manifest_keep_bytes);
+        const k8s::ManifestIndex index(helm, diagnostics, &budget);
+        CHECK(diagnostics.empty());
+        const auto objects_read = every_object(helm, index);
+        REQUIRE(objects_read.size() == 3);
+        CHECK(
+            objects_read[0] ==
+            R"(3 shop/templates/sa.yaml {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"shop"}})");
+        CHECK(
+            objects_read[1] ==
+            R"(11 shop/templates/list.yaml {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}})");
+        CHECK(objects_read[2].starts_with(
+            R"(12 shop/templates/list.yaml {"apiVersion":"v1","kind":"Pod",)"));
+        CHECK(objects_read[2].find(R"("hostNetwork":true)") != std::string::npos);
+    }
+
+    TEST_CASE("past the budget, and for a string that is not UTF-8, a document is parsed again") {
+        const std::string text =
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: first}\n---\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: second}\n---\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: raw}\ndata: {k: \"\xff\xfe\"}\n";
+        RecordingInput input("app.yaml", text);
+        parse::Diagnostics diagnostics;
+        // Room for the first document's JSON only.
+        const std::string first =
+            R"({"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"first"}})";
+        k8s::KeepBudget budget(first.size() + 10);
+        const k8s::ManifestIndex index(input, diagnostics, &budget);
+        CHECK(diagnostics.empty());
+        REQUIRE(index.units().size() == 3);
+        REQUIRE(index.units()[0].kept.size() == 1);
+        CHECK(index.units()[0].kept[0].json == first);
+        CHECK(index.units()[0].kept[0].line == 1);
+        CHECK(index.units()[1].kept.empty());  // past the budget
+        CHECK(index.units()[2].kept.empty());  // cannot be JSON text
+        input.reads.clear();
+        const auto objects = every_object(input, index);
+        REQUIRE(objects.size() == 3);
+        CHECK(objects[0] == "1  " + first);
+        CHECK(objects[1].starts_with("5  {"));
+        CHECK(objects[2].starts_with("9  "));
+        CHECK(input.reads.size() == 2);  // the two documents not kept
+        CHECK(input.reopened == 1);
+    }
+
+    TEST_CASE("load reads the inputs on several threads and reports problems in input order") {
+        TempRoot root;
+        std::vector<std::string> files;
+        std::string expected;
+        for (int i = 0; i < 40; ++i) {
+            const std::string name = fmt::format("/m/app-{:02}.yaml", i);
+            // Every third file has a problem on a line of its own; the others hold two objects.
+            if (i % 3 == 0) {
+                root.add_file(name, std::string(static_cast<size_t>(i), '\n') + "image: nginx\n");
+                expected += fmt::format(
+                    "{}:{}:1: not a Kubernetes object: no \"apiVersion\" and no \"kind\"\n",
+                    root.host(name), i + 1);
+            } else {
+                root.add_file(
+                    name,
+                    fmt::format(
+                        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: sa-{}}}\n---\n"
+                        "apiVersion: v1\nkind: Namespace\nmetadata: {{name: ns-{}}}\n",
+                        i, i));
+            }
+        }
+        ManifestSource source({root.host("/m")});
+        parse::Diagnostics diagnostics;
+        CHECK_FALSE(source.load(diagnostics));
+        CHECK(messages(diagnostics) == expected);
+        const auto summary = source.summary();
+        REQUIRE(summary.size() == 40);
+        for (size_t i = 0; i < summary.size(); ++i) {
+            CHECK(summary[i].name == root.host(fmt::format("/m/app-{:02}.yaml", i)));
+            CHECK(summary[i].objects == (i % 3 == 0 ? 0U : 2U));
+        }
     }
 }
