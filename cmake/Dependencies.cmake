@@ -1,5 +1,5 @@
 # Third-party dependencies, linked fully statically (see /work/shared/static-build.md):
-# Debian .a archives for OpenSSL, c-ares, yaml-cpp and re2; header-only fmt, CLI11, nlohmann-json
+# Debian .a archives for OpenSSL, c-ares, yaml-cpp, libyaml and re2; header-only fmt, CLI11, nlohmann-json
 # and doctest; a minimal HTTP-only libcurl built from Debian's curl source in .deps/.
 
 set(CMAKE_FIND_LIBRARY_SUFFIXES .a)  # only ever pick static archives
@@ -20,6 +20,14 @@ add_library(yaml-cpp::static STATIC IMPORTED)
 set_target_properties(yaml-cpp::static PROPERTIES
     IMPORTED_LOCATION "${YAMLCPP_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${YAMLCPP_INCLUDE_DIR}")
+
+# libyaml (libyaml-dev): the event parser behind parse/yaml_fast, the common case of a manifest.
+find_path(LIBYAML_INCLUDE_DIR yaml.h REQUIRED)
+find_library(LIBYAML_LIBRARY yaml REQUIRED)
+add_library(yaml::libyaml STATIC IMPORTED)
+set_target_properties(yaml::libyaml PROPERTIES
+    IMPORTED_LOCATION "${LIBYAML_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${LIBYAML_INCLUDE_DIR}")
 
 # SQLite (the store index): Debian's libsqlite3.a; it needs libm, libdl and pthread.
 find_package(SQLite3 3.40 REQUIRED)

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "parse/document.hpp"
+#include "parse/yaml_fast.hpp"
 
 namespace kubeproof::k8s {
 
@@ -57,6 +58,16 @@ std::string_view type_name(const YAML::Node& node) {
     }
 }
 
+/// The apiVersion or kind of a mapping read by parse::read_plain_yaml_document: its text (a string
+/// is the scalar as written), "" when absent; nullopt when it is not a string, which the full
+/// reader words.
+std::optional<std::string> plain_identity_field(const json& object, const char* key) {
+    const auto found = object.find(key);
+    if (found == object.end()) return std::string();
+    if (!found->is_string()) return std::nullopt;
+    return found->get<std::string>();
+}
+
 /// The string value of a key of a mapping, "" when absent, empty or not a scalar.
 std::string scalar_at(const YAML::Node& map, const char* key) {
     const YAML::Node value = map[key];
@@ -100,12 +111,50 @@ std::vector<YamlDocument> split_documents(std::string_view text) {
 
 void YamlDocumentReader::read_document(YamlDocument document) {
     m_first_line = document.first_line;
+    if (document.text.size() <= parse::k_count_before_building && read_plain(document)) return;
     auto root = parse(document);
     if (!root || root->IsNull()) return;  // invalid, or an empty or null document
     if (!parse::yaml_values_within(*root))
         return error(place_of(*root), parse::too_many_values(*root, document.text.size()));
     m_helm_source = helm_source_of(document.text);
     read_object(*root, {});
+}
+
+bool YamlDocumentReader::read_plain(YamlDocument document) {
+    auto plain = parse::read_plain_yaml_document(document.text);
+    if (!plain) return false;
+    // Only a document without a problem is read here: an object, or a list of objects, each with
+    // its apiVersion and kind. Anything else goes to the full reader, which words the problem.
+    auto identity_of = [](const json& object, const Identity& defaults) -> std::optional<Identity> {
+        auto api_version = plain_identity_field(object, "apiVersion");
+        auto kind = plain_identity_field(object, "kind");
+        if (!api_version || !kind) return std::nullopt;
+        auto found = complete_identity({std::move(*api_version), std::move(*kind)}, defaults);
+        if (!found) return std::nullopt;
+        return std::move(*found);
+    };
+    json& root = plain->value;
+    const auto identity = identity_of(root, {});
+    if (!identity) return false;
+    if (!is_list(*identity, root.contains("items"))) {
+        m_helm_source = helm_source_of(document.text);
+        deliver(std::move(root), *identity, m_first_line + plain->start.line);
+        return true;
+    }
+    json& items = root["items"];
+    if (items.is_null()) return true;  // a List without items holds no objects
+    if (!items.is_array() || items.size() != plain->item_starts.size()) return false;
+    const Identity defaults = item_defaults(*identity);
+    std::vector<Identity> identities;
+    for (const auto& item : items) {
+        auto found = item.is_object() ? identity_of(item, defaults) : std::nullopt;
+        if (!found || is_list(*found, item.contains("items"))) return false;
+        identities.push_back(std::move(*found));
+    }
+    m_helm_source = helm_source_of(document.text);
+    for (size_t i = 0; i < items.size(); ++i)
+        deliver(std::move(items[i]), identities[i], m_first_line + plain->item_starts[i].line);
+    return true;
 }
 
 std::optional<YAML::Node> YamlDocumentReader::parse(YamlDocument document) {
@@ -144,20 +193,23 @@ void YamlDocumentReader::read_object(const YAML::Node& node, const Identity& def
                                              : Place{m_first_line + e.mark.line, e.mark.column + 1};
         return error(place, "invalid YAML: " + e.msg);
     }
-    object["apiVersion"] = found->api_version;
-    object["kind"] = found->kind;
+    deliver(std::move(object), *found, place_of(node).line);
+}
+
+void YamlDocumentReader::deliver(json&& object, const Identity& identity, int line) {
+    object["apiVersion"] = identity.api_version;
+    object["kind"] = identity.kind;
     if (m_identities != nullptr) {
         if (m_kept != nullptr && m_all_kept) {
             try {
-                m_kept->push_back({object.dump(), place_of(node).line});
+                m_kept->push_back({object.dump(), line});
             } catch (const json::type_error&) {  // not UTF-8: read from the YAML again
                 m_all_kept = false;
             }
         }
-        return m_identities->push_back(std::move(*found));
+        return m_identities->push_back(identity);
     }
-    m_sink(ManifestObject{std::move(object), model::Origin{m_file, place_of(node).line},
-                          m_helm_source});
+    m_sink(ManifestObject{std::move(object), model::Origin{m_file, line}, m_helm_source});
 }
 
 void YamlDocumentReader::read_list(const YAML::Node& node, const Identity& list) {

@@ -55,7 +55,12 @@ public:
     const std::string& helm_source() const { return m_helm_source; }
 
 private:
+    /// Reads a document through parse::read_plain_yaml_document when it is an object or a list of
+    /// objects without any problem; false (having done nothing) when the full reader must.
+    bool read_plain(YamlDocument document);
     std::optional<YAML::Node> parse(YamlDocument document);
+    /// Hands over (or, indexing, records) one object, at its 1-based line.
+    void deliver(nlohmann::json&& object, const Identity& identity, int line);
     void read_object(const YAML::Node& node, const Identity& defaults);
     void read_list(const YAML::Node& node, const Identity& list);
     Place place_of(const YAML::Node& node) const;

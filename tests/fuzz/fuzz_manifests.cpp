@@ -1,12 +1,16 @@
 // Fuzzes the manifest reader (k8s::for_each_object): multi-document YAML or JSON text in memory,
-// the index and reader ManifestSource uses over files.
+// the index and reader ManifestSource uses over files. Also checks libyaml's fast reader against
+// yaml-cpp: every document it reads must read the same with yaml-cpp (parse/yaml_fast.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "k8s/manifest_yaml.hpp"
 #include "k8s/manifests.hpp"
 #include "parse/diagnostics.hpp"
+#include "parse/document.hpp"
+#include "parse/yaml_fast.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -23,5 +27,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             ++objects;
         },
         diagnostics);
+    if (text.size() <= kubeproof::parse::k_count_before_building) {
+        for (const auto& document : kubeproof::k8s::split_documents(text)) {
+            const auto fast = kubeproof::parse::read_plain_yaml_document(document.text);
+            if (!fast) continue;
+            const auto full = kubeproof::parse::parse_document("fuzz.yaml", document.text);
+            if (!full.loaded || full.data != fast->value) __builtin_trap();
+        }
+    }
     return 0;
 }

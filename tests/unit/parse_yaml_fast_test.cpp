@@ -1,0 +1,140 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "k8s/manifest_yaml.hpp"
+#include "parse/document.hpp"
+#include "parse/yaml_fast.hpp"
+
+using namespace kubeproof;
+
+namespace {
+
+std::string fast_test_file_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Every file under `dir` (recursively), sorted.
+std::vector<std::filesystem::path> fast_test_files_under(const std::string& dir) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+/// How a document read by the fast reader compares with the full reader (yaml-cpp,
+/// parse_document): "" when the fast reader leaves it to the full one or both agree, else what
+/// differs. Agreement means: yaml-cpp reads it too, to the same JSON, with the mapping and each
+/// List item starting on the same line.
+std::string disagreement(std::string_view text) {
+    const auto fast = parse::read_plain_yaml_document(text);
+    if (!fast) return "";
+    const parse::Document full = parse::parse_document("doc.yaml", text);
+    if (!full.loaded) return "yaml-cpp refuses what libyaml read: " + full.error;
+    if (full.data != fast->value)
+        return "values differ:\n  libyaml  " + fast->value.dump() + "\n  yaml-cpp " +
+               full.data.dump();
+    const auto root_line = full.lines.find("");
+    if (root_line == full.lines.end() || root_line->second != fast->start.line + 1)
+        return "the mapping's line differs";
+    for (size_t i = 0; i < fast->item_starts.size(); ++i) {
+        const auto line = full.lines.find("items[" + std::to_string(i) + "]");
+        if (line == full.lines.end() || line->second != fast->item_starts[i].line + 1)
+            return "the line of items[" + std::to_string(i) + "] differs";
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_SUITE("parse/yaml_fast") {
+    TEST_CASE("the fast reader agrees with yaml-cpp on what it reads, and leaves the rest") {
+        const std::vector<std::string> texts = {
+            // scalars as go-yaml v2 resolves them
+            "a: yes\nb: No\nc: on\nd: ~\ne:\nf: null\ng: 0755\nh: 0x1F\ni: 1_000\nj: -0\n"
+            "k: 1e3\nl: .inf\nm: -.Inf\nn: .nan\no: 2024-05-01\np: 12345678901234567890\nq: 1.50\n",
+            "a: 'yes'\nb: \"0755\"\nc: |\n  line 1\n  line 2\nd: >-\n  folded\n  text\n"
+            "e: |+\n  kept\n\nf: \"esc \\x41 \\u263A \\t \\\\ \\\"\"\ng: 'it''s'\n",
+            "a: !!str 0755\nb: !!int \"12\"\nc: !!bool true\nd: !custom text\ne: !!float 1\n"
+            "f: ! plain\n",
+            "a: plain\n  continued\n  over lines\nb: x",
+            "8080: port\nyes: bool key\n1.5: float key\n'quoted': 1\n? explicit\n: value\n",
+            "a: {b: [1, 2, {c: d}], e: []}\nf: {}\ng:\n- - x\n  - y\n- k: v\n  l: w\n",
+            "\xEF\xBB\xBF"
+            "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: bom\r\n",
+            "# comment\n---\n# again\napiVersion: v1 # trailing\nkind: List\nitems:\n"
+            "- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n"
+            "- {apiVersion: v1, kind: Service, metadata: {name: b}}\n"
+            "-\n  apiVersion: v1\n  kind: ConfigMap\n",
+            "anchored: &a {x: 1}\nother: 2\n",
+            "a: \"tab\there\"\nb: 'x'\n",
+            "items: [1, 2]\n",
+            "key with spaces: 1\n\"a:b\": 2\nc: 'x: y'\nd: a #not comment\ne: a#b\n",
+            // left to the full reader
+            "a: 1\na: 2\n",
+            "plain multi\n  line: x\n",
+            "base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2\n",
+            "a: *undefined\n",
+            "- a\n- b\n",
+            "scalar\n",
+            "a: [1, 2\n",
+            "{a: 1}, ",
+            "? [complex]\n: key\n",
+            "~: null key\n",
+            "a: !!str\n",
+            "a: 1\n---\nb: 2\n",
+            "",
+            "# only a comment\n",
+        };
+        size_t fast = 0;
+        for (const auto& text : texts) {
+            CAPTURE(text);
+            CHECK(disagreement(text) == "");
+            if (parse::read_plain_yaml_document(text)) ++fast;
+        }
+        CHECK(fast == 12);  // the first 12 are read by the fast reader, the rest are not
+        const auto list = parse::read_plain_yaml_document(texts[7]);
+        REQUIRE(list);
+        CHECK(list->start.line == 3);
+        REQUIRE(list->item_starts.size() == 3);
+        CHECK(list->item_starts[0].line == 6);
+        CHECK(list->item_starts[1].line == 9);
+        CHECK(list->item_starts[2].line == 11);
+    }
+
+    TEST_CASE("every YAML document of the fixtures, peers' tests, hostile inputs and fuzz seeds") {
+        // Each file is split as manifests are; every document the fast reader takes must read the
+        // same as with yaml-cpp.
+        std::vector<std::filesystem::path> files;
+        for (const char* dir :
+             {"../shared/reference/peer-fixtures", "tests/fixtures", "tests/hostile",
+              "tests/fuzz/corpus/manifests", "tests/fuzz/corpus/document", "examples", "deploy"}) {
+            const auto found = fast_test_files_under(dir);
+            files.insert(files.end(), found.begin(), found.end());
+        }
+        size_t documents = 0;
+        size_t fast = 0;
+        for (const auto& path : files) {
+            const std::string text = fast_test_file_text(path);
+            if (text.size() > parse::k_count_before_building) continue;
+            for (const auto& document : k8s::split_documents(text)) {
+                const std::string file = path.string() + ":" + std::to_string(document.first_line);
+                CAPTURE(file);
+                CHECK(disagreement(document.text) == "");
+                ++documents;
+                if (parse::read_plain_yaml_document(document.text)) ++fast;
+            }
+        }
+        MESSAGE(documents << " documents, " << fast << " read by the fast reader");
+        CHECK(documents > 1500);
+        CHECK(fast > 1000);
+    }
+}
