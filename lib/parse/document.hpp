@@ -34,6 +34,9 @@ struct Document {
 
 /// Parses YAML or JSON text; on a syntax error `error` names path:line:col.
 Document parse_document(std::string path, std::string_view text);
+/// parse_document with yaml-cpp alone: what the libyaml reader of its common case
+/// (yaml_fast.hpp) is checked against.
+Document parse_document_full(std::string path, std::string_view text);
 
 /// Merges `drop_in` over `base` as the kubelet merges its --config-dir files: mappings key by key,
 /// anything else (scalars, lists) replaced whole. Lines and files of the merged values follow.

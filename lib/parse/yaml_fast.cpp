@@ -84,13 +84,17 @@ struct Frame {
     std::string key;  ///< of a mapping: the key read, waiting for its value
     bool has_key = false;
     bool items = false;  ///< the root mapping's "items" sequence
+    std::string path;    ///< its key path, when lines are recorded
+    int key_line = 0;    ///< 1-based line of `key`
 };
 
 }  // namespace
 
-std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text) {
+std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text,
+                                                          std::map<std::string, int>* lines) {
     EventParser parser(text);
     PlainYamlDocument document;
+    std::map<std::string, int> found_lines;  // moved to `lines` only when the document is read
     std::vector<Frame> stack;
     std::optional<json> root;
     int documents = 0;
@@ -114,18 +118,29 @@ std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text)
         return true;
     };
     // Where a value starts: a List's item is remembered; a key must be a scalar.
+    // Returns the value's key path when lines are recorded (parse_document's convert(): the
+    // root's line, a mapping value at its key's line, a sequence item at its own).
+    std::string path;
     auto starts = [&](const yaml_event_t& event, bool scalar) {
         if (++values > k_max_yaml_values) return false;
+        const int line = static_cast<int>(event.start_mark.line);
         if (stack.empty()) {
-            document.start = {static_cast<int>(event.start_mark.line),
-                              static_cast<int>(event.start_mark.column)};
+            document.start = {line, static_cast<int>(event.start_mark.column)};
+            if (lines != nullptr) found_lines.emplace(path = std::string(), line + 1);
             return true;
         }
         const Frame& top = stack.back();
         if (top.value.is_object() && !top.has_key) return scalar;
         if (top.items)
-            document.item_starts.push_back({static_cast<int>(event.start_mark.line),
-                                            static_cast<int>(event.start_mark.column)});
+            document.item_starts.push_back({line, static_cast<int>(event.start_mark.column)});
+        if (lines == nullptr) return true;
+        if (top.value.is_object()) {
+            path = top.path.empty() ? top.key : top.path + "." + top.key;
+            found_lines[path] = top.key_line;
+        } else {
+            path = top.path + "[" + std::to_string(top.value.size()) + "]";
+            found_lines.emplace(path, line + 1);
+        }
         return true;
     };
 
@@ -142,6 +157,7 @@ std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text)
             case YAML_STREAM_END_EVENT:
                 if (!root || !root->is_object()) return std::nullopt;
                 document.value = std::move(*root);
+                if (lines != nullptr) *lines = std::move(found_lines);
                 return document;
             case YAML_ALIAS_EVENT:
             case YAML_NO_EVENT:
@@ -162,6 +178,7 @@ std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text)
                     top.key =
                         untagged_plain ? resolve_plain_key(scalar.text) : std::string(scalar.text);
                     top.has_key = true;
+                    top.key_line = static_cast<int>(event->start_mark.line) + 1;
                     break;
                 }
                 if (!starts(*event, true) || !add(fast_scalar_value(scalar))) return std::nullopt;
@@ -177,7 +194,9 @@ std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text)
                     {event->type == YAML_SEQUENCE_START_EVENT ? json::array() : json::object(),
                      {},
                      false,
-                     items});
+                     items,
+                     std::move(path),
+                     0});
                 break;
             }
             case YAML_SEQUENCE_END_EVENT:

@@ -6,7 +6,9 @@
 // out of that common case is left to the full reader (yaml-cpp, parse/document.hpp), which gives
 // the same values, the messages and the handling of aliases and merge keys.
 
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,7 +35,10 @@ struct PlainYamlDocument {
 /// yaml_scalars.hpp); nullopt when the document needs the full reader: invalid YAML (for its
 /// message), not exactly one document, a value that is not a mapping, an alias, a merge key `<<`,
 /// a key given twice, a key that is not a scalar, a tagged empty scalar, nesting deeper than 256
-/// or more than k_max_yaml_values values.
-std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text);
+/// or more than k_max_yaml_values values. With `lines`, records the 1-based line of every value by
+/// key path as parse_document does (a mapping's value at its key's line); `lines` is left as it
+/// was when the result is nullopt.
+std::optional<PlainYamlDocument> read_plain_yaml_document(
+    std::string_view text, std::map<std::string, int>* lines = nullptr);
 
 }  // namespace kubeproof::parse

@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& document : kubeproof::k8s::split_documents(text)) {
             const auto fast = kubeproof::parse::read_plain_yaml_document(document.text);
             if (!fast) continue;
-            const auto full = kubeproof::parse::parse_document("fuzz.yaml", document.text);
+            const auto full = kubeproof::parse::parse_document_full("fuzz.yaml", document.text);
             if (!full.loaded || full.data != fast->value) __builtin_trap();
         }
     }

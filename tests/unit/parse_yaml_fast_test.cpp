@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,17 +32,26 @@ std::vector<std::filesystem::path> fast_test_files_under(const std::string& dir)
 }
 
 /// How a document read by the fast reader compares with the full reader (yaml-cpp,
-/// parse_document): "" when the fast reader leaves it to the full one or both agree, else what
-/// differs. Agreement means: yaml-cpp reads it too, to the same JSON, with the mapping and each
-/// List item starting on the same line.
+/// parse_document_full): "" when the fast reader leaves it to the full one or both agree, else
+/// what differs. Agreement means: yaml-cpp reads it too, to the same JSON, with the same line for
+/// every key path, the mapping and each List item starting on the same line.
 std::string disagreement(std::string_view text) {
-    const auto fast = parse::read_plain_yaml_document(text);
+    std::map<std::string, int> lines;
+    const auto fast = parse::read_plain_yaml_document(text, &lines);
     if (!fast) return "";
-    const parse::Document full = parse::parse_document("doc.yaml", text);
+    const parse::Document full = parse::parse_document_full("doc.yaml", text);
     if (!full.loaded) return "yaml-cpp refuses what libyaml read: " + full.error;
     if (full.data != fast->value)
         return "values differ:\n  libyaml  " + fast->value.dump() + "\n  yaml-cpp " +
                full.data.dump();
+    if (full.lines != lines) {
+        for (const auto& [key_path, line] : full.lines) {
+            const auto found = lines.find(key_path);
+            if (found == lines.end() || found->second != line)
+                return "the line of " + key_path + " differs";
+        }
+        return "libyaml records more key paths";
+    }
     const auto root_line = full.lines.find("");
     if (root_line == full.lines.end() || root_line->second != fast->start.line + 1)
         return "the mapping's line differs";
