@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets of the asan-ubsan preset (clang, libFuzzer + ASan + UBSan; tests/fuzz;
 # the same build as the sanitized tests, so after scripts/test.sh's build this builds nothing) and
-# runs each fuzz target over its seed corpus for SECONDS (default 10) with -max_total_time, one
-# target at a time.
+# runs each fuzz target over its seed corpus for SECONDS (default 10) with -max_total_time, as many
+# targets at a time as there are cores (KUBEPROOF_FUZZ_JOBS=N to choose; 1 for long runs on a
+# shared machine).
 # Fails (non-zero) on any crash, leak, timeout or out-of-memory; prints the executions per target.
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: loader kubeconfig manifests cmdline
 #                                                   document facts_snapshot report (default: all)
@@ -37,26 +38,43 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+# Runs one target; its exit status goes to LOG.status.
+run_target() {
+    local target=$1 status=0
+    local binary=build/asan-ubsan/tests/fuzz/fuzz_$target
+    local work=build/asan-ubsan/fuzz/corpus/$target
+    local artifacts=build/asan-ubsan/fuzz/artifacts/$target/
+    local log=build/asan-ubsan/fuzz/fuzz_$target.log
+    mkdir -p "$work" "$artifacts"
+    # -timeout: one input taking 10 s is a hang; -rss_limit_mb: the default 2 GB, stated.
+    "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$artifacts" "$work" "tests/fuzz/corpus/$target" >"$log" 2>&1 || status=$?
+    echo "$status" >"$log.status"
+}
+
+# KUBEPROOF_FUZZ_JOBS targets at a time (default: one per core), each a single process.
+jobs=${KUBEPROOF_FUZZ_JOBS:-$(nproc)}
+for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+    for target in "${targets[@]:i:jobs}"; do
+        printf '=== fuzz_%s for %ss\n' "$target" "$seconds"
+        run_target "$target" &
+    done
+    wait
+done
+
 summary=()
 failed=0
 for target in "${targets[@]}"; do
-    binary=build/asan-ubsan/tests/fuzz/fuzz_$target
-    work=build/asan-ubsan/fuzz/corpus/$target
-    artifacts=build/asan-ubsan/fuzz/artifacts/$target/
     log=build/asan-ubsan/fuzz/fuzz_$target.log
-    mkdir -p "$work" "$artifacts"
-    printf '\n=== fuzz_%s for %ss\n' "$target" "$seconds"
-    # -timeout: one input taking 10 s is a hang; -rss_limit_mb: the default 2 GB, stated.
-    status=0
-    "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$artifacts" "$work" "tests/fuzz/corpus/$target" >"$log" 2>&1 || status=$?
+    status=$(cat "$log.status" 2>/dev/null || echo 1)
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     per_second=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-    corpus=$(find "$work" "tests/fuzz/corpus/$target" -type f | wc -l)
+    corpus=$(find "build/asan-ubsan/fuzz/corpus/$target" "tests/fuzz/corpus/$target" -type f | wc -l)
     if ((status != 0)); then
         failed=1
         tail -n 60 "$log"
-        summary+=("$(printf '%-16s FAILED (exit %d): see %s and %s' "$target" "$status" "$log" "$artifacts")")
+        summary+=("$(printf '%-16s FAILED (exit %d): see %s and %s' "$target" "$status" "$log" \
+            "build/asan-ubsan/fuzz/artifacts/$target/")")
     else
         summary+=("$(printf '%-16s %10s executions %8s/s  corpus %5d inputs' "$target" \
             "${executions:-?}" "${per_second:-?}" "$corpus")")
