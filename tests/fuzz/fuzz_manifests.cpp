@@ -1,6 +1,7 @@
 // Fuzzes the manifest reader (k8s::for_each_object): multi-document YAML or JSON text in memory,
 // the index and reader ManifestSource uses over files. Also checks libyaml's fast reader against
-// yaml-cpp: every document it reads must read the same with yaml-cpp (parse/yaml_fast.hpp).
+// yaml-cpp: every document it reads must read the same with yaml-cpp when yaml-cpp reads it at all
+// (parse/yaml_fast.hpp; see fuzz_document.cpp for what only libyaml reads).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,6 +12,17 @@
 #include "parse/diagnostics.hpp"
 #include "parse/document.hpp"
 #include "parse/yaml_fast.hpp"
+
+namespace {
+
+bool has_lone_carriage_return(std::string_view text) {
+    for (size_t i = text.find('\r'); i != std::string_view::npos; i = text.find('\r', i + 1)) {
+        if (i + 1 == text.size() || text[i + 1] != '\n') return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -27,12 +39,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             ++objects;
         },
         diagnostics);
-    if (text.size() <= kubeproof::parse::k_count_before_building) {
+    // A carriage return alone is a line break in YAML (libyaml, go-yaml); yaml-cpp 0.7 keeps it in
+    // the scalar it ends: such text is not compared.
+    if (text.size() <= kubeproof::parse::k_count_before_building &&
+        !has_lone_carriage_return(text)) {
         for (const auto& document : kubeproof::k8s::split_documents(text)) {
             const auto fast = kubeproof::parse::read_plain_yaml_document(document.text);
             if (!fast) continue;
             const auto full = kubeproof::parse::parse_document_full("fuzz.yaml", document.text);
-            if (!full.loaded || full.data != fast->value) __builtin_trap();
+            if (full.loaded && full.data != fast->value) __builtin_trap();
         }
     }
     return 0;
