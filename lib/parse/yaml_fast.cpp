@@ -195,7 +195,7 @@ std::optional<PlainYamlDocument> read_plain_yaml_document(std::string_view text,
                      {},
                      false,
                      items,
-                     std::move(path),
+                     std::exchange(path, std::string()),
                      0});
                 break;
             }
