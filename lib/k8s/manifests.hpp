@@ -19,7 +19,7 @@ class KeepBudget;
 /// How many bytes of YAML objects converted to JSON text a scan keeps in memory after reading its
 /// manifests once (KeepBudget): each YAML document is parsed once while this lasts, and again
 /// when read back after it. JSON inputs are never kept (they are read back cheaply by SAX).
-inline constexpr size_t k_manifest_keep_bytes = size_t{128} << 20U;
+inline constexpr size_t k_manifest_keep_bytes = size_t{64} << 20U;
 
 /// Parses the text of one manifest file and streams its objects: multi-document YAML one document
 /// at a time (empty and null documents skipped), or JSON (one value or several in a row) with a
