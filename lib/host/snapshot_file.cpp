@@ -1,8 +1,12 @@
 #include "host/snapshot_file.hpp"
 
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <set>
 #include <stdexcept>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -112,6 +116,25 @@ std::string text_of(const Json& j) {
     return text;
 }
 
+/// A whole-number field of type T: a JSON integer within T's range. A fraction, a negative for an
+/// unsigned field, or a number beyond T is invalid, never rounded or wrapped into another value
+/// (a uid of 0.5 or -4294967296 must not read as root's).
+template <typename T>
+T whole_number(const Json& j, std::string_view what) {
+    using Limits = std::numeric_limits<T>;
+    if (j.is_number_unsigned()) {
+        const auto value = j.get<uint64_t>();
+        if (value <= static_cast<uint64_t>(Limits::max())) return static_cast<T>(value);
+    } else if (j.is_number_integer()) {
+        const auto value = j.get<int64_t>();  // negative: JSON's non-negative integers are unsigned
+        if constexpr (std::is_signed_v<T>) {
+            if (value >= static_cast<int64_t>(Limits::min())) return static_cast<T>(value);
+        }
+    }
+    throw Invalid(fmt::format("\"{}\" is {}, not a whole number from {} to {}", what, j.dump(),
+                              Limits::min(), Limits::max()));
+}
+
 Json error_json(const HostError& error) {
     return Json{
         {"error", {{"kind", name_of(k_error_kinds, error.kind)}, {"message", error.message}}}};
@@ -149,9 +172,9 @@ FileInfo info_of(const Json& j) {
     size_t used = 0;
     info.mode = static_cast<uint32_t>(std::stoul(mode, &used, 8));
     if (used != mode.size() || info.mode > 07777) throw Invalid("mode \"" + mode + "\"");
-    info.uid = j.at("uid").get<uint32_t>();
-    info.gid = j.at("gid").get<uint32_t>();
-    info.size = j.at("size").get<uint64_t>();
+    info.uid = whole_number<uint32_t>(j.at("uid"), "uid");
+    info.gid = whole_number<uint32_t>(j.at("gid"), "gid");
+    info.size = whole_number<uint64_t>(j.at("size"), "size");
     info.resolved = text_of(j.at("resolved"));
     return info;
 }
@@ -181,7 +204,7 @@ Json processes_json(const std::vector<Process>& processes) {
 std::vector<Process> processes_of(const Json& j) {
     std::vector<Process> processes;
     for (const auto& p : j) {
-        Process process{p.at("pid").get<int>(), {}, text_of(p.at("comm"))};
+        Process process{whole_number<int>(p.at("pid"), "pid"), {}, text_of(p.at("comm"))};
         for (const auto& arg : p.at("argv")) process.argv.push_back(text_of(arg));
         processes.push_back(std::move(process));
     }
@@ -244,7 +267,7 @@ std::map<uint32_t, std::optional<std::string>> names_of(const Json& j, const cha
     std::map<uint32_t, std::optional<std::string>> names;
     for (const auto& entry : j) {
         const Json& name = entry.at("name");
-        names.emplace(entry.at(id).get<uint32_t>(),
+        names.emplace(whole_number<uint32_t>(entry.at(id), id),
                       name.is_null() ? std::nullopt : std::optional(text_of(name)));
     }
     return names;
@@ -272,7 +295,7 @@ Recording calls_of(const Json& j) {
     read_files(j.at("files"), r);
     for (const auto& entry : j.at("environments")) {
         r.environs.insert_or_assign(
-            entry.at("pid").get<int>(),
+            whole_number<int>(entry.at("pid"), "pid"),
             answer_of<std::map<std::string, std::string>>(entry.at("environ"), environ_of));
     }
     r.users = names_of(j.at("users"), "uid");

@@ -176,4 +176,44 @@ TEST_SUITE("host/snapshot") {
         CHECK(read_snapshot(R"({"schema": "kubeproof.facts/v1"})").error() ==
               "not a valid kubeproof.facts/v1 snapshot (key 'tool' not found)");
     }
+
+    TEST_CASE(
+        "an owner, size or pid that is not a whole number in range is refused, never rounded") {
+        // Found by fuzz_facts_snapshot (a size of 4.4e64: undefined behaviour in the conversion).
+        // Rounded or wrapped, a uid of 0.5 or -4294967296 would read as root's and PASS an owner
+        // check.
+        const FakeHost fake = node_host();
+        const RecordingHost recorder(fake);
+        probe(recorder);
+        const std::string text = kubeproof::host::write_snapshot(snapshot_of(recorder));
+        REQUIRE(kubeproof::host::read_snapshot(text));
+        const auto uid_at = text.find("\"uid\": 0,");
+        REQUIRE(uid_at != std::string::npos);
+        struct Case {
+            std::string field;
+            std::string value;
+            std::string shown;
+        };
+        for (const Case& c : std::vector<Case>{{"uid", "0.5", "0.5"},
+                                               {"uid", "-4294967296", "-4294967296"},
+                                               {"uid", "4294967296", "4294967296"},
+                                               {"uid", "\"0\"", "\"0\""}}) {
+            std::string changed = text;
+            changed.replace(uid_at, std::string("\"uid\": 0,").size(),
+                            "\"" + c.field + "\": " + c.value + ",");
+            const auto read = kubeproof::host::read_snapshot(changed);
+            REQUIRE_FALSE(read);
+            const std::string& message = read.error();
+            CAPTURE(message);
+            CHECK(message == "not a valid kubeproof.facts/v1 snapshot (\"uid\" is " + c.shown +
+                                 ", not a whole number from 0 to 4294967295)");
+        }
+        std::string huge = text;
+        const auto size_at = huge.find("\"size\": ");
+        REQUIRE(size_at != std::string::npos);
+        huge.insert(size_at + std::string("\"size\": ").size(), "4.4e64, \"was\": ");
+        CHECK(kubeproof::host::read_snapshot(huge).error() ==
+              "not a valid kubeproof.facts/v1 snapshot (\"size\" is 4.4e+64, not a whole number "
+              "from 0 to 18446744073709551615)");
+    }
 }
