@@ -18,17 +18,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view k_str_tag = "tag:yaml.org,2002:str";
 constexpr std::string_view k_merge_tag = "tag:yaml.org,2002:merge";
 
 // A scalar as Kubernetes reads it: quoted and !!str scalars are strings, plain ones resolved as
 // go-yaml v2 resolves them (yaml_scalars.hpp).
 json scalar_to_json(const YAML::Node& node) {
-    const std::string& text = node.Scalar();
-    if (node.Tag() == "!" || node.Tag() == k_str_tag) return text;
-    if (node.Tag() != "?" && !node.Tag().starts_with("tag:yaml.org,2002:"))
-        return text;  // an application tag
-    return resolve_plain_scalar(text);
+    return resolve_tagged_scalar(node.Scalar(), node.Tag());
 }
 
 std::string key_text(const YAML::Node& key) {

@@ -15,8 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t k_plain_max_depth = 256;
-constexpr std::string_view k_fast_str_tag = "tag:yaml.org,2002:str";
-constexpr std::string_view k_fast_yaml_tag_prefix = "tag:yaml.org,2002:";
 
 /// Owns a libyaml parser over text in memory.
 class EventParser {
@@ -67,15 +65,12 @@ ScalarEvent scalar_of(const yaml_event_t& event) {
             tag_of(scalar.tag), scalar.style == YAML_PLAIN_SCALAR_STYLE};
 }
 
-/// What parse/document.cpp's scalar_to_json gives: yaml-cpp reports an untagged plain scalar with
-/// the tag "?", an untagged quoted or block one with "!".
+/// The scalar's value by the rule yaml-cpp's reader uses (resolve_tagged_scalar), with the tag
+/// yaml-cpp would report: "?" for an untagged plain scalar, "!" for an untagged quoted or block
+/// one.
 json fast_scalar_value(const ScalarEvent& scalar) {
-    if (scalar.tag.empty())
-        return scalar.plain ? resolve_plain_scalar(scalar.text) : json(std::string(scalar.text));
-    if (scalar.tag == "!" || scalar.tag == k_fast_str_tag ||
-        !scalar.tag.starts_with(k_fast_yaml_tag_prefix))
-        return std::string(scalar.text);
-    return resolve_plain_scalar(scalar.text);
+    if (scalar.tag.empty()) return resolve_tagged_scalar(scalar.text, scalar.plain ? "?" : "!");
+    return resolve_tagged_scalar(scalar.text, scalar.tag);
 }
 
 /// A collection being read.

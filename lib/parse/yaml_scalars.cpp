@@ -126,4 +126,10 @@ std::string resolve_plain_key(std::string_view text) {
     return std::string(text);
 }
 
+nlohmann::json resolve_tagged_scalar(std::string_view text, std::string_view tag) {
+    if (tag == "!" || tag == "tag:yaml.org,2002:str") return std::string(text);
+    if (tag != "?" && !tag.starts_with("tag:yaml.org,2002:")) return std::string(text);
+    return resolve_plain_scalar(text);
+}
+
 }  // namespace kubeproof::parse

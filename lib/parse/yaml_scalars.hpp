@@ -22,6 +22,12 @@ namespace kubeproof::parse {
 /// encoder writes them.
 nlohmann::json resolve_plain_scalar(std::string_view text);
 
+/// The JSON value of a scalar with the tag yaml-cpp reports for it ("?" untagged plain, "!"
+/// untagged quoted or block, else the resolved tag): quoted and !!str scalars are strings, plain
+/// ones and other core-schema tags resolved as above, application tags left as text. The one rule
+/// for both YAML readers (document.cpp's yaml-cpp nodes, yaml_fast.cpp's libyaml events).
+nlohmann::json resolve_tagged_scalar(std::string_view text, std::string_view tag);
+
 /// The JSON key a plain scalar mapping key becomes: a resolved boolean or number as text
 /// ("true", "8"), anything else as written.
 std::string resolve_plain_key(std::string_view text);
