@@ -48,7 +48,8 @@ public:
     virtual HostResult<FileInfo> stat(std::string_view path) const = 0;
     /// Lists a directory (following symlinks inside the root), sorted by name, without . and ..
     virtual HostResult<std::vector<DirEntry>> list_dir(std::string_view path) const = 0;
-    /// Every process visible in the proc directory, sorted by pid.
+    /// Every process visible in the proc directory, sorted by pid. A host is one scan's view of
+    /// the node: the real one reads the list once and gives the same list after.
     virtual HostResult<std::vector<Process>> processes() const = 0;
     /// Why the last processes() left out processes the proc directory shows (a file of theirs
     /// that is a symlink out of it), one message each; none unless the host refuses some.

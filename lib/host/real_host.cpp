@@ -138,6 +138,7 @@ private:
     bool entry_is_dir(const std::string& dir, const dirent& entry) const;
     HostResult<std::vector<DirEntry>> read_entries(DIR* stream, const std::string& resolved,
                                                    std::string_view path) const;
+    HostResult<std::vector<Process>> read_processes() const;
     HostResult<std::optional<Process>> read_process(int pid) const;
     HostResult<std::string> read_proc_file(int pid, std::string_view name) const;
     using NameTable = std::map<uint32_t, std::string>;
@@ -149,11 +150,15 @@ private:
     std::string m_proc_shown;
     mutable std::optional<NameTable> m_users;
     mutable std::optional<NameTable> m_groups;
-    mutable std::vector<std::string> m_ignored;  ///< why the last processes() left some out
+    mutable std::vector<std::string> m_ignored;  ///< why processes() left some out
+    /// The process list, read once: detection and discovery see the same processes.
+    mutable std::optional<HostResult<std::vector<Process>>> m_processes;
+    mutable LookupCache m_root_lookups;  ///< components under the root looked up so far
+    mutable LookupCache m_proc_lookups;  ///< and under the proc directory
 };
 
 HostResult<std::string> RealHost::read_file(std::string_view path) const {
-    auto resolved = resolve_in_root(m_root, path);
+    auto resolved = resolve_in_root(m_root, path, Escape::Clamp, &m_root_lookups);
     if (!resolved) return util::unexpected(resolved.error());
     return read_host_file(host(*resolved), path, nofollow(*resolved));
 }
@@ -162,7 +167,7 @@ HostResult<std::string> RealHost::read_range(std::string_view path, uint64_t off
                                              size_t length) const {
     if (length > k_max_file_size)
         return util::unexpected(host_error(HostError::Kind::Invalid, path, "range too large"));
-    auto resolved = resolve_in_root(m_root, path);
+    auto resolved = resolve_in_root(m_root, path, Escape::Clamp, &m_root_lookups);
     if (!resolved) return util::unexpected(resolved.error());
     const Fd fd(::open(host(*resolved).c_str(),
                        O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | nofollow(*resolved)));
@@ -188,7 +193,7 @@ HostResult<std::string> RealHost::read_range(std::string_view path, uint64_t off
 }
 
 HostResult<FileInfo> RealHost::stat(std::string_view path) const {
-    auto resolved = resolve_in_root(m_root, path);
+    auto resolved = resolve_in_root(m_root, path, Escape::Clamp, &m_root_lookups);
     if (!resolved) return util::unexpected(resolved.error());
     const std::string target = host(*resolved);
     struct stat st {};
@@ -205,7 +210,7 @@ HostResult<FileInfo> RealHost::stat(std::string_view path) const {
 }
 
 HostResult<std::vector<DirEntry>> RealHost::list_dir(std::string_view path) const {
-    auto resolved = resolve_in_root(m_root, path);
+    auto resolved = resolve_in_root(m_root, path, Escape::Clamp, &m_root_lookups);
     if (!resolved) return util::unexpected(resolved.error());
     const std::string dir = host(*resolved);
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | nofollow(*resolved)));
@@ -235,13 +240,19 @@ HostResult<std::vector<DirEntry>> RealHost::read_entries(DIR* stream, const std:
 bool RealHost::entry_is_dir(const std::string& dir, const dirent& entry) const {
     if (entry.d_type == DT_DIR) return true;
     if (entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN) return false;
-    const auto resolved = resolve_in_root(m_root, in_root_child(dir, entry.d_name));
+    const auto resolved = resolve_in_root(m_root, in_root_child(dir, entry.d_name), Escape::Clamp,
+                                          &m_root_lookups);
     if (!resolved) return false;
     struct stat st {};
     return ::stat(host(*resolved).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 HostResult<std::vector<Process>> RealHost::processes() const {
+    if (!m_processes) m_processes = read_processes();
+    return *m_processes;
+}
+
+HostResult<std::vector<Process>> RealHost::read_processes() const {
     const DirStream stream(::opendir(m_proc_dir.c_str()));
     if (!stream) return util::unexpected(error_from_errno(m_proc_shown, errno));
     std::vector<Process> result;
@@ -288,7 +299,7 @@ HostResult<std::optional<Process>> RealHost::read_process(int pid) const {
 HostResult<std::string> RealHost::read_proc_file(int pid, std::string_view name) const {
     const std::string relative = "/" + std::to_string(pid) + "/" + std::string(name);
     const std::string shown = (m_proc_shown == "/" ? "" : m_proc_shown) + relative;
-    auto resolved = resolve_in_root(m_proc_dir, relative, Escape::Refuse);
+    auto resolved = resolve_in_root(m_proc_dir, relative, Escape::Refuse, &m_proc_lookups);
     if (!resolved) {
         HostError error = resolved.error();
         error.message.replace(0, relative.size(), shown);  // it names the path inside the proc dir
@@ -341,9 +352,18 @@ std::string host_path(std::string_view root, std::string_view in_root) {
 }
 
 HostResult<std::string> resolve_in_root(const std::string& root, std::string_view path,
-                                        Escape escape) {
+                                        Escape escape, LookupCache* cache) {
     return resolve_path(
-        path, [&root](const std::string& in_root) { return lstat_node(host_path(root, in_root)); },
+        path,
+        [&root, cache](const std::string& in_root) {
+            std::string host = host_path(root, in_root);
+            if (cache == nullptr) return lstat_node(host);
+            const auto found = cache->find(host);
+            if (found != cache->end()) return found->second;
+            NodeResult node = lstat_node(host);
+            cache->emplace(std::move(host), node);
+            return node;
+        },
         escape);
 }
 

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -20,11 +21,17 @@ inline constexpr size_t k_max_file_size = size_t{16} << 20;
 /// "/r/etc/x").
 std::string host_path(std::string_view root, std::string_view in_root);
 
+/// What lstat and readlink said of host paths already looked up, by host path: a scan asks for
+/// the same directories hundreds of times (/etc, /etc/kubernetes, /proc/<pid>).
+using LookupCache = std::unordered_map<std::string, NodeResult>;
+
 /// Resolves `path` under the host directory `root` as if `root` were "/" (lstat and readlink
 /// on each component); returns the in-root path of the final target. A way out of `root` is
-/// clamped (--root) or refused (--proc) as `escape` says.
+/// clamped (--root) or refused (--proc) as `escape` says. With a `cache`, each component is
+/// looked up once for its lifetime (one scan's).
 HostResult<std::string> resolve_in_root(const std::string& root, std::string_view path,
-                                        Escape escape = Escape::Clamp);
+                                        Escape escape = Escape::Clamp,
+                                        LookupCache* cache = nullptr);
 
 /// Splits /proc/<pid>/cmdline text on NUL, dropping the trailing empty element.
 std::vector<std::string> split_cmdline(std::string_view text);

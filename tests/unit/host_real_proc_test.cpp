@@ -64,6 +64,29 @@ TEST_SUITE("host/real_host") {
         CHECK((*processes)[2].comm == "kube-apiserver");
     }
 
+    TEST_CASE("the process list is read once: detection and discovery see the same processes") {
+        TempRoot root;
+        build_proc(root, "/proc");
+        const auto host = make_real_host(root.path(), "");
+        const auto first = host->processes();
+        REQUIRE(first);
+        root.add_file("/proc/300/cmdline", "kubelet\0--anonymous-auth=true\0"s);
+        ::unlink((root.path() + "/proc/1/cmdline").c_str());
+        const auto second = host->processes();
+        REQUIRE(second);
+        REQUIRE(second->size() == first->size());
+        for (size_t i = 0; i < first->size(); ++i) {
+            CHECK((*second)[i].pid == (*first)[i].pid);
+            CHECK((*second)[i].argv == (*first)[i].argv);
+        }
+        // A new host is a new view of the node.
+        const auto again = make_real_host(root.path(), "")->processes();
+        REQUIRE(again);
+        REQUIRE(again->size() == 3);
+        CHECK(again->back().pid == 300);
+        CHECK(again->front().pid == 20);
+    }
+
     TEST_CASE("environ parses NAME=value entries") {
         TempRoot root;
         build_proc(root, "/proc");
@@ -144,9 +167,12 @@ TEST_SUITE("host/real_host") {
             ::execve("/bin/sleep", argv, envp);
             ::_exit(127);
         }
-        const auto host = make_real_host("/", "/proc");
+        // A host reads the process list once: each attempt looks afresh, until the child has
+        // exec'd sleep.
+        auto host = make_real_host("/", "/proc");
         std::optional<kubeproof::host::Process> found;
         for (int attempt = 0; attempt < 500 && !found; ++attempt) {
+            host = make_real_host("/", "/proc");
             const auto processes = host->processes();
             if (!processes) break;  // checked below, after the child is gone
             for (const auto& process : *processes) {

@@ -164,6 +164,7 @@ TEST_SUITE("host/real_host") {
         node.root.add_symlink("/dir-slash", "/var/lib/etcd/");
         const int root_fd = ::open(node.root.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         REQUIRE(root_fd >= 0);
+        kubeproof::host::LookupCache cache;
         for (const std::string path :
              {"/", "/etc/k8s/rel-link", "/etc/kubernetes/abs-link", "/etc/kubernetes/escape",
               "/etc/kubernetes/escape-missing", "/etc/k8s/../passwd", "/data/etcd/..",
@@ -172,6 +173,13 @@ TEST_SUITE("host/real_host") {
             std::string ours;
             const auto resolved = resolve_in_root(node.root.path(), path);
             ours = resolved ? "ok " + *resolved : "error " + resolved.error().message;
+            // The same through a cache shared by every path, twice: what was looked up before
+            // answers as the file system did.
+            for (int pass = 0; pass < 2; ++pass) {
+                const auto cached =
+                    resolve_in_root(node.root.path(), path, kubeproof::host::Escape::Clamp, &cache);
+                CHECK((cached ? "ok " + *cached : "error " + cached.error().message) == ours);
+            }
             open_how how{};
             how.flags = O_PATH | O_CLOEXEC;
             how.resolve = RESOLVE_IN_ROOT;
@@ -194,6 +202,25 @@ TEST_SUITE("host/real_host") {
             CHECK(ours == kernel);
         }
         ::close(root_fd);
+    }
+
+    TEST_CASE("with a cache, each component is looked up once") {
+        NodeFixture node;
+        kubeproof::host::LookupCache cache;
+        const auto first = resolve_in_root(node.root.path(), "/etc/k8s/rel-link",
+                                           kubeproof::host::Escape::Clamp, &cache);
+        REQUIRE(first);
+        // etc, etc/k8s, etc/kubernetes, etc/kubernetes/rel-link, etc/kubernetes/admin.conf
+        CHECK(cache.size() == 5);
+        CHECK(cache.count(node.root.path() + "/etc/k8s") == 1);
+        // What the cache holds answers: a later change to the tree is not seen by this scan.
+        ::unlink((node.root.path() + "/etc/kubernetes/admin.conf").c_str());
+        CHECK(resolve_in_root(node.root.path(), "/etc/k8s/rel-link", kubeproof::host::Escape::Clamp,
+                              &cache)
+                  .value() == "/etc/kubernetes/admin.conf");
+        CHECK(cache.size() == 5);
+        CHECK(resolve_in_root(node.root.path(), "/etc/k8s/rel-link").error().kind ==
+              HostError::Kind::NotFound);
     }
 
     TEST_CASE("errors name the in-root path, never the host path") {
