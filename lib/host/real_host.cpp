@@ -240,8 +240,8 @@ HostResult<std::vector<DirEntry>> RealHost::read_entries(DIR* stream, const std:
 bool RealHost::entry_is_dir(const std::string& dir, const dirent& entry) const {
     if (entry.d_type == DT_DIR) return true;
     if (entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN) return false;
-    const auto resolved = resolve_in_root(m_root, in_root_child(dir, entry.d_name), Escape::Clamp,
-                                          &m_root_lookups);
+    const auto resolved =
+        resolve_in_root(m_root, in_root_child(dir, entry.d_name), Escape::Clamp, &m_root_lookups);
     if (!resolved) return false;
     struct stat st {};
     return ::stat(host(*resolved).c_str(), &st) == 0 && S_ISDIR(st.st_mode);

@@ -5,8 +5,8 @@
 
 #include <map>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "host/host.hpp"
