@@ -1,6 +1,6 @@
 # Third-party dependencies, linked fully statically (see /work/shared/static-build.md):
-# Debian .a archives for OpenSSL, c-ares, yaml-cpp, libyaml and re2; header-only fmt, CLI11, nlohmann-json
-# and doctest; a minimal HTTP-only libcurl built from Debian's curl source in .deps/.
+# Debian .a archives for OpenSSL, c-ares, yaml-cpp, libyaml and re2; header-only fmt, CLI11, nlohmann-json,
+# RapidJSON, cereal and doctest; a minimal HTTP-only libcurl built from Debian's curl source in .deps/.
 
 set(CMAKE_FIND_LIBRARY_SUFFIXES .a)  # only ever pick static archives
 set(OPENSSL_USE_STATIC_LIBS TRUE)
@@ -32,6 +32,10 @@ set_target_properties(yaml::libyaml PROPERTIES
 # SQLite (the store index): Debian's libsqlite3.a; it needs libm, libdl and pthread.
 find_package(SQLite3 3.40 REQUIRED)
 set_property(TARGET SQLite::SQLite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES m ${CMAKE_DL_LIBS} Threads::Threads)
+
+# cereal (header-only, libcereal-dev): the binary archives of the definitions compiled into the
+# binary (model/serialize).
+find_package(cereal 1.3 REQUIRED CONFIG)
 
 # re2 ships only a pkg-config file; the Debian build needs no abseil, only pthread.
 # RapidJSON (header-only): the fast reader of stored reports (history/report_events).

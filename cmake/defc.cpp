@@ -1,7 +1,8 @@
 // kubeproof_defc: the build-time definitions compiler. Loads checks/ with the same strict loader as
 // `kubeproof validate` (any diagnostic fails the build, with file:line:col) and writes a C++ source
-// holding the loaded definitions as CBOR (each benchmark's sections apart) and the digest of the
-// files, so that the binary starts without parsing YAML, decoding unused benchmarks or hashing.
+// holding the loaded definitions as cereal binary archives (each benchmark's sections apart) and
+// the digest of the files, so that the binary starts without parsing YAML, decoding unused
+// benchmarks or hashing.
 //   kubeproof_defc CHECKS_DIR FRAMEWORKS_DIR OUTPUT.cpp
 #include <cstdio>
 #include <fstream>
@@ -55,13 +56,13 @@ bool round_trips(const model::CompiledDefinitions& compiled) {
     for (const auto& [id, bytes] : compiled.sections) sections[id] = bytes;
     std::string error;
     auto decoded =
-        model::definitions_from_cbor(compiled.core, sections, compiled.frameworks, error);
+        model::definitions_from_binary(compiled.core, sections, compiled.frameworks, error);
     if (!decoded) {
         std::fprintf(stderr, "kubeproof_defc: %s\n", error.c_str());
         return false;
     }
     decoded->decode_all();
-    const auto again = model::to_cbor(*decoded);
+    const auto again = model::to_binary(*decoded);
     if (again.core != compiled.core || again.sections != compiled.sections ||
         again.frameworks != compiled.frameworks) {
         std::fprintf(stderr, "kubeproof_defc: the definitions do not decode to what was encoded\n");
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
         std::fputs(diagnostics.format().c_str(), stderr);
         return 1;
     }
-    const auto compiled = model::to_cbor(definitions);
+    const auto compiled = model::to_binary(definitions);
     if (!round_trips(compiled)) return 1;
     std::vector<evidence::DigestedFile> files;
     for (const auto& source : sources) files.push_back({source.path, source.content});

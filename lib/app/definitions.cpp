@@ -23,10 +23,10 @@ std::optional<model::Definitions> compiled(parse::Diagnostics& diagnostics) {
     if (bytes.empty()) return std::nullopt;
     std::map<std::string, std::span<const uint8_t>> sections;
     for (const auto& compiled : embedded::compiled_sections())
-        sections[std::string(compiled.benchmark)] = compiled.cbor;
+        sections[std::string(compiled.benchmark)] = compiled.bytes;
     std::string error;
-    auto definitions = model::definitions_from_cbor({bytes.data(), bytes.size()}, sections,
-                                                    embedded::compiled_frameworks(), error);
+    auto definitions = model::definitions_from_binary({bytes.data(), bytes.size()}, sections,
+                                                      embedded::compiled_frameworks(), error);
     if (!definitions) diagnostics.add("(embedded definitions)", 0, 0, error);
     return definitions;
 }

@@ -14,14 +14,14 @@ struct File {
 /// Every embedded check and framework file, sorted by path.
 std::span<const File> files();
 
-/// The same definitions loaded and validated at build time, as CBOR (model/serialize.hpp): the
-/// core; empty in the build-time compiler itself.
+/// The same definitions loaded and validated at build time, as cereal binary archives
+/// (model/serialize.hpp): the core; empty in the build-time compiler itself.
 std::span<const unsigned char> compiled_definitions();
 
 /// One benchmark's sections, compiled apart from the core so that a run decodes only its own.
 struct CompiledSections {
     std::string_view benchmark;
-    std::span<const unsigned char> cbor;
+    std::span<const unsigned char> bytes;
 };
 
 /// Every benchmark's compiled sections, by benchmark id.

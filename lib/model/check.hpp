@@ -285,7 +285,7 @@ struct Definitions {
     /// which only `explain` shows) until decode_all().
     mutable std::map<std::string, Framework> frameworks;
     BenchmarkSelection selection;  ///< checks/benchmarks.yaml: which benchmark a scan uses
-    /// The sections of benchmarks not decoded yet (CBOR, model/serialize.hpp), by id.
+    /// The sections of benchmarks not decoded yet (model/serialize.hpp), by id.
     mutable std::map<std::string, std::span<const uint8_t>> encoded_sections = {};
     /// The frameworks with their rationales, not decoded yet; empty once they are.
     mutable std::span<const uint8_t> encoded_frameworks = {};

@@ -2,108 +2,231 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <istream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
+#include <streambuf>
 
-#include <nlohmann/json.hpp>
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/map.hpp>
+#include <cereal/types/optional.hpp>
+#include <cereal/types/set.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 
-namespace nlohmann {
-
-// An absent optional is null (nlohmann/json 3.11 has no built-in support for std::optional).
-template <typename T>
-struct adl_serializer<std::optional<T>> {
-    static void to_json(json& j, const std::optional<T>& value) {
-        if (value)
-            j = *value;
-        else
-            j = nullptr;
-    }
-    static void from_json(const json& j, std::optional<T>& value) {
-        if (j.is_null())
-            value.reset();
-        else
-            value = j.get<T>();
-    }
-};
-
-}  // namespace nlohmann
-
-// The definitions are written with every member that holds its type's default left out, and read
-// with absent members taking that default: most members of most test items are empty, and
-// decoding them was most of a scan's start-up once there were eleven benchmarks (76 ms against
-// 12 ms for `version`). Only members of structs are left out, never entries of a map (a flag
-// default may well be "").
-// NOLINTBEGIN(cppcoreguidelines-macro-usage)
-#define KUBEPROOF_TO_JSON_UNLESS_DEFAULT(member)                       \
-    {                                                                  \
-        nlohmann::json value = nlohmann_json_t.member;                 \
-        if (value != nlohmann::json(nlohmann_json_default_obj.member)) \
-            nlohmann_json_j[#member] = std::move(value);               \
-    }
-#define KUBEPROOF_DEFINITION_TYPE(Type, ...)                                                     \
-    inline void to_json(nlohmann::json& nlohmann_json_j, const Type& nlohmann_json_t) {          \
-        const Type nlohmann_json_default_obj{};                                                  \
-        nlohmann_json_j = nlohmann::json::object();                                              \
-        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(KUBEPROOF_TO_JSON_UNLESS_DEFAULT, __VA_ARGS__)) \
-    }                                                                                            \
-    inline void from_json(const nlohmann::json& nlohmann_json_j, Type& nlohmann_json_t) {        \
-        const Type nlohmann_json_default_obj{};                                                  \
-        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_FROM_WITH_DEFAULT, __VA_ARGS__))  \
-    }
-// NOLINTEND(cppcoreguidelines-macro-usage)
+// The definitions are compiled into the binary as cereal binary archives (Debian's libcereal-dev):
+// each member in declaration order, no names. Decoding the CBOR this replaced (nlohmann/json: a DOM
+// first, then the structs) was most of a node scan's start-up.
+//
+// Every member of every struct below must be in its serialize(): one left out would be lost
+// between the YAML and the scan, and a check without its assertions passes. The sizeof tripwires
+// make adding a member without adding it here a build error.
 
 namespace kubeproof::model {
 
-KUBEPROOF_DEFINITION_TYPE(SourceLocation, file, line, column)
-KUBEPROOF_DEFINITION_TYPE(Assertion, op, value, values)
-// Locations of test items, conditions and links only serve load-time diagnostics, which the build
-// has already run: they are left out so that start-up decodes less.
-KUBEPROOF_DEFINITION_TYPE(Condition, kind, field, type, assertions, children)
-KUBEPROOF_DEFINITION_TYPE(TestItem, subject, refs, name_glob, flag, key, env, feature_gate,
-                          component, type, if_missing, assertions, children, iterator, kinds,
-                          violation, require, exclude)
-KUBEPROOF_DEFINITION_TYPE(Check, id, key, title, automated, components, test, manual, expect,
-                          remediation, notes, not_applicable, where)
-KUBEPROOF_DEFINITION_TYPE(Group, id, title, checks)
-KUBEPROOF_DEFINITION_TYPE(Section, id, target, title, file, groups)
-KUBEPROOF_DEFINITION_TYPE(Benchmark, id, title, kubernetes, platform, base, sections,
-                          system_namespaces)
-KUBEPROOF_DEFINITION_TYPE(FileRole, name, description, from_flag, from_key, static_pod,
-                          systemd_unit, candidates, multi)
-KUBEPROOF_DEFINITION_TYPE(ConfigDefault, value, zero_means_default)
-KUBEPROOF_DEFINITION_TYPE(FlagSyntax, library, bool_flags)
-KUBEPROOF_DEFINITION_TYPE(StaticPods, from_flag, from_key, default_dir, default_how)
-KUBEPROOF_DEFINITION_TYPE(Component, id, name, targets, processes, static_pod, flag_defaults,
-                          flag_syntax, config_role, config_dropin_flag, config_dropin_suffix,
-                          config_replaces_flags, config_defaults, feature_gates, static_pods,
-                          version_from, node_name_flag, roles)
-KUBEPROOF_DEFINITION_TYPE(EmbeddedComponent, args_key, flag_defaults, etcd_flag_defaults, only_with)
-KUBEPROOF_DEFINITION_TYPE(Distribution, id, name, in_process, process, server_dir, config_file,
-                          config_flag, config_env, components, datastore_key, sqlite_file)
-KUBEPROOF_DEFINITION_TYPE(Catalogue, components, distributions)
-KUBEPROOF_DEFINITION_TYPE(Criterion, id, title)
-KUBEPROOF_DEFINITION_TYPE(FrameworkLink, id, why, source)
-KUBEPROOF_DEFINITION_TYPE(Framework, id, title, required, criteria, mappings, where)
-KUBEPROOF_DEFINITION_TYPE(PlatformChoice, minors, older, newer)
-KUBEPROOF_DEFINITION_TYPE(BenchmarkSelection, platforms, fallback)
-KUBEPROOF_DEFINITION_TYPE(Definitions, catalogue, benchmarks, frameworks, selection)
-
 namespace {
-constexpr int k_format_version = 13;
+
+// The size a struct had when its serialize() was written (x86-64, libstdc++).
+template <typename T, size_t Size>
+constexpr void members_listed() {
+    static_assert(sizeof(T) == Size,
+                  "a member was added or removed: list it in this struct's serialize() below, then "
+                  "update the size here");
 }
 
-CompiledDefinitions to_cbor(const Definitions& definitions) {
+}  // namespace
+
+template <typename Archive>
+void serialize(Archive& a, SourceLocation& s) {
+    members_listed<SourceLocation, 40>();
+    a(s.file, s.line, s.column);
+}
+template <typename Archive>
+void serialize(Archive& a, Assertion& s) {
+    members_listed<Assertion, 88>();
+    a(s.op, s.value, s.values);
+}
+// Locations of test items, conditions and links only serve load-time diagnostics, which the build
+// has already run: they are left out so that start-up decodes less.
+template <typename Archive>
+void serialize(Archive& a, Condition& s) {
+    members_listed<Condition, 136>();
+    a(s.kind, s.field, s.type, s.assertions, s.children);
+}
+template <typename Archive>
+void serialize(Archive& a, TestItem& s) {
+    members_listed<TestItem, 448>();
+    a(s.subject, s.refs, s.name_glob, s.flag, s.key, s.env, s.feature_gate, s.component, s.type,
+      s.if_missing, s.assertions, s.children, s.iterator, s.kinds, s.violation, s.require,
+      s.exclude);
+}
+template <typename Archive>
+void serialize(Archive& a, Check& s) {
+    members_listed<Check, 776>();
+    a(s.id, s.key, s.title, s.automated, s.components, s.test, s.manual, s.expect, s.remediation,
+      s.notes, s.not_applicable, s.where);
+}
+template <typename Archive>
+void serialize(Archive& a, Group& s) {
+    members_listed<Group, 88>();
+    a(s.id, s.title, s.checks);
+}
+template <typename Archive>
+void serialize(Archive& a, Section& s) {
+    members_listed<Section, 184>();
+    a(s.id, s.target, s.title, s.file, s.groups, s.benchmark);
+}
+template <typename Archive>
+void serialize(Archive& a, Benchmark& s) {
+    members_listed<Benchmark, 200>();
+    a(s.id, s.title, s.kubernetes, s.platform, s.base, s.sections, s.system_namespaces);
+}
+template <typename Archive>
+void serialize(Archive& a, FileRole& s) {
+    members_listed<FileRole, 200>();
+    a(s.name, s.description, s.from_flag, s.from_key, s.static_pod, s.systemd_unit, s.candidates,
+      s.multi);
+}
+template <typename Archive>
+void serialize(Archive& a, ConfigDefault& s) {
+    members_listed<ConfigDefault, 40>();
+    a(s.value, s.zero_means_default);
+}
+template <typename Archive>
+void serialize(Archive& a, FlagSyntax& s) {
+    members_listed<FlagSyntax, 56>();
+    a(s.library, s.bool_flags);
+}
+template <typename Archive>
+void serialize(Archive& a, StaticPods& s) {
+    members_listed<StaticPods, 128>();
+    a(s.from_flag, s.from_key, s.default_dir, s.default_how);
+}
+template <typename Archive>
+void serialize(Archive& a, Component& s) {
+    members_listed<Component, 696>();
+    a(s.id, s.name, s.targets, s.processes, s.static_pod, s.flag_defaults, s.flag_syntax,
+      s.config_role, s.config_dropin_flag, s.config_dropin_suffix, s.config_replaces_flags,
+      s.config_defaults, s.feature_gates, s.static_pods, s.version_from, s.node_name_flag, s.roles);
+}
+template <typename Archive>
+void serialize(Archive& a, EmbeddedComponent& s) {
+    members_listed<EmbeddedComponent, 160>();
+    a(s.args_key, s.flag_defaults, s.etcd_flag_defaults, s.only_with);
+}
+template <typename Archive>
+void serialize(Archive& a, Distribution& s) {
+    members_listed<Distribution, 344>();
+    a(s.id, s.name, s.in_process, s.process, s.server_dir, s.config_file, s.config_flag,
+      s.config_env, s.components, s.datastore_key, s.sqlite_file);
+}
+template <typename Archive>
+void serialize(Archive& a, Catalogue& s) {
+    members_listed<Catalogue, 96>();
+    a(s.components, s.distributions);
+}
+template <typename Archive>
+void serialize(Archive& a, Criterion& s) {
+    members_listed<Criterion, 64>();
+    a(s.id, s.title);
+}
+template <typename Archive>
+void serialize(Archive& a, FrameworkLink& s) {
+    members_listed<FrameworkLink, 136>();
+    a(s.id, s.why, s.source);
+}
+template <typename Archive>
+void serialize(Archive& a, Framework& s) {
+    members_listed<Framework, 232>();
+    a(s.id, s.title, s.required, s.criteria, s.mappings, s.where);
+}
+template <typename Archive>
+void serialize(Archive& a, PlatformChoice& s) {
+    members_listed<PlatformChoice, 112>();
+    a(s.minors, s.older, s.newer);
+}
+template <typename Archive>
+void serialize(Archive& a, BenchmarkSelection& s) {
+    members_listed<BenchmarkSelection, 80>();
+    a(s.platforms, s.fallback);
+}
+template <typename Archive>
+void serialize(Archive& a, Definitions& s) {
+    members_listed<Definitions, 336>();
+    // The encoded_* members are views of the compiled bytes themselves: never written.
+    a(s.catalogue, s.benchmarks, s.frameworks, s.selection);
+}
+
+namespace {
+
+// Changes whenever what serialize() writes changes: bytes of another format are refused, not
+// misread.
+constexpr uint32_t k_format_version = 14;
+constexpr std::string_view k_magic = "kubeproof-definitions";
+
+// An input stream over bytes in memory (the binary's own, or what to_binary just wrote).
+class ByteBuffer : public std::streambuf {
+public:
+    explicit ByteBuffer(std::span<const uint8_t> bytes) {
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): a get area is only ever read
+        char* begin = const_cast<char*>(reinterpret_cast<const char*>(bytes.data()));
+        setg(begin, begin, begin + bytes.size());
+    }
+    bool at_end() const { return gptr() == egptr(); }
+};
+
+template <typename T>
+std::vector<uint8_t> encode(const T& value) {
+    std::ostringstream out(std::ios::binary);
+    {
+        cereal::BinaryOutputArchive archive(out);
+        archive(std::string(k_magic), k_format_version);
+        archive(value);
+    }
+    const std::string bytes = std::move(out).str();
+    return {bytes.begin(), bytes.end()};
+}
+
+// Decodes `value` from all of `bytes`; false (with `error` set) when they are not a whole archive
+// of this format.
+template <typename T>
+bool decode(std::span<const uint8_t> bytes, T& value, std::string_view what, std::string& error) {
+    ByteBuffer buffer(bytes);
+    std::istream in(&buffer);
+    try {
+        cereal::BinaryInputArchive archive(in);
+        std::string magic;
+        uint32_t version = 0;
+        archive(magic, version);
+        if (magic != k_magic || version != k_format_version) {
+            error = std::string(what) + " have an unknown format";
+            return false;
+        }
+        archive(value);
+    } catch (const std::exception& e) {
+        error = std::string(what) + " are corrupt: " + e.what();
+        return false;
+    }
+    if (!buffer.at_end()) {
+        error = std::string(what) + " are corrupt: bytes after the end";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+CompiledDefinitions to_binary(const Definitions& definitions) {
     CompiledDefinitions out;
     Definitions core = definitions;
     core.decode_all();
     for (auto& [id, benchmark] : core.benchmarks) {
-        out.sections[id] = nlohmann::json::to_cbor(
-            nlohmann::json{{"format", k_format_version}, {"sections", benchmark.sections}});
+        out.sections[id] = encode(benchmark.sections);
         benchmark.sections.clear();
     }
     core.encoded_sections.clear();
-    out.frameworks = nlohmann::json::to_cbor(
-        nlohmann::json{{"format", k_format_version}, {"frameworks", core.frameworks}});
+    out.frameworks = encode(core.frameworks);
     for (auto& [id, framework] : core.frameworks) {
         for (auto& [key, links] : framework.mappings) {
             for (auto& link : links) {
@@ -113,49 +236,32 @@ CompiledDefinitions to_cbor(const Definitions& definitions) {
         }
     }
     core.encoded_frameworks = {};
-    out.core = nlohmann::json::to_cbor({{"format", k_format_version}, {"definitions", core}});
+    out.core = encode(core);
     return out;
 }
 
-std::optional<Definitions> definitions_from_cbor(
+std::optional<Definitions> definitions_from_binary(
     std::span<const uint8_t> core, const std::map<std::string, std::span<const uint8_t>>& sections,
     std::span<const uint8_t> frameworks, std::string& error) {
-    try {
-        nlohmann::json doc = nlohmann::json::from_cbor(core.begin(), core.end());
-        if (doc.value("format", 0) != k_format_version) {
-            error = "compiled definitions have an unknown format";
+    Definitions definitions;
+    if (!decode(core, definitions, "compiled definitions", error)) return std::nullopt;
+    for (const auto& [id, benchmark] : definitions.benchmarks) {
+        const auto found = sections.find(id);
+        if (found == sections.end()) {
+            error = "compiled definitions lack the sections of benchmark " + id;
             return std::nullopt;
         }
-        auto definitions = doc.at("definitions").get<Definitions>();
-        for (const auto& [id, benchmark] : definitions.benchmarks) {
-            const auto found = sections.find(id);
-            if (found == sections.end()) {
-                error = "compiled definitions lack the sections of benchmark " + id;
-                return std::nullopt;
-            }
-            definitions.encoded_sections[id] = found->second;
-        }
-        definitions.encoded_frameworks = frameworks;
-        return definitions;
-    } catch (const nlohmann::json::exception& e) {
-        error = std::string("compiled definitions are corrupt: ") + e.what();
-        return std::nullopt;
+        definitions.encoded_sections[id] = found->second;
     }
+    definitions.encoded_frameworks = frameworks;
+    return definitions;
 }
 
-std::optional<std::vector<Section>> sections_from_cbor(std::span<const uint8_t> bytes,
-                                                       std::string& error) {
-    try {
-        nlohmann::json doc = nlohmann::json::from_cbor(bytes.begin(), bytes.end());
-        if (doc.value("format", 0) != k_format_version) {
-            error = "compiled sections have an unknown format";
-            return std::nullopt;
-        }
-        return doc.at("sections").get<std::vector<Section>>();
-    } catch (const nlohmann::json::exception& e) {
-        error = std::string("compiled sections are corrupt: ") + e.what();
-        return std::nullopt;
-    }
+std::optional<std::vector<Section>> sections_from_binary(std::span<const uint8_t> bytes,
+                                                         std::string& error) {
+    std::vector<Section> sections;
+    if (!decode(bytes, sections, "compiled sections", error)) return std::nullopt;
+    return sections;
 }
 
 const Benchmark& Definitions::benchmark(const std::string& id) const {
@@ -163,7 +269,7 @@ const Benchmark& Definitions::benchmark(const std::string& id) const {
     const auto encoded = encoded_sections.find(id);
     if (encoded == encoded_sections.end()) return found;
     std::string error;
-    auto sections = sections_from_cbor(encoded->second, error);
+    auto sections = sections_from_binary(encoded->second, error);
     if (!sections) {
         // kubeproof_defc decodes every benchmark it writes, so this is memory gone bad: scanning
         // on with no checks would be a clean report of nothing.
@@ -178,16 +284,14 @@ const Benchmark& Definitions::benchmark(const std::string& id) const {
 void Definitions::decode_all() const {
     while (!encoded_sections.empty()) benchmark(encoded_sections.begin()->first);
     if (encoded_frameworks.empty()) return;
-    try {
-        const auto doc =
-            nlohmann::json::from_cbor(encoded_frameworks.begin(), encoded_frameworks.end());
-        if (doc.value("format", 0) != k_format_version) throw std::runtime_error("unknown format");
-        frameworks = doc.at("frameworks").get<std::map<std::string, Framework>>();
-    } catch (const std::exception& e) {
+    std::map<std::string, Framework> decoded;
+    std::string error;
+    if (!decode(encoded_frameworks, decoded, "compiled frameworks", error)) {
         // As for the sections: kubeproof_defc has decoded these bytes already.
-        std::fprintf(stderr, "kubeproof: compiled frameworks: %s\n", e.what());
+        std::fprintf(stderr, "kubeproof: %s\n", error.c_str());
         std::abort();
     }
+    frameworks = std::move(decoded);
     encoded_frameworks = {};
 }
 

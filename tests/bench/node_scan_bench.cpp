@@ -387,7 +387,7 @@ void print_figures(const Args& args, const model::Report& report, const Figures&
     std::printf("  checks evaluated per scan: %zu (%s)\n", report.results.size(),
                 totals_text(report).c_str());
     std::printf(
-        "  definition load (embedded CBOR, outside the scan timer): all of it: first %.3f ms, "
+        "  definition load (embedded, compiled, outside the scan timer): all of it: first %.3f ms, "
         "median of %d reloads %.3f ms;\n  what `run` decodes (the core and cis-1.12): median "
         "%.3f ms\n\n",
         f.load_ms, k_definition_loads, f.reload_ms, f.lazy_ms);

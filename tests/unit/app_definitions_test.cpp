@@ -53,10 +53,51 @@ TEST_SUITE("app/definitions") {
         parse::Diagnostics diagnostics;
         const auto from_yaml = loader::load_definitions(app::embedded_sources(), diagnostics);
         REQUIRE(diagnostics.empty());
-        const auto compiled = model::to_cbor(defs);
-        const auto loaded = model::to_cbor(from_yaml);
+        const auto compiled = model::to_binary(defs);
+        const auto loaded = model::to_binary(from_yaml);
         CHECK(compiled.core == loaded.core);
         CHECK(compiled.sections == loaded.sections);
         CHECK(compiled.frameworks == loaded.frameworks);
+    }
+}
+
+TEST_SUITE("model/serialize") {
+    TEST_CASE("compiled bytes that are not a whole archive of this format are refused") {
+        parse::Diagnostics diagnostics;
+        const auto defs = loader::load_definitions(app::embedded_sources(), diagnostics);
+        REQUIRE(diagnostics.empty());
+        const auto compiled = model::to_binary(defs);
+        const auto& bytes = compiled.sections.at("cis-1.12");
+        std::string error;
+        REQUIRE(model::sections_from_binary(bytes, error));
+
+        auto refused = [&](std::vector<uint8_t> changed, std::string_view expected) {
+            std::string why;
+            const bool decoded = model::sections_from_binary(changed, why).has_value();
+            CHECK_FALSE(decoded);
+            CHECK(why.find(expected) != std::string::npos);
+        };
+        refused({bytes.begin(), bytes.begin() + static_cast<long>(bytes.size() / 2)}, "corrupt");
+        refused({}, "corrupt");
+        auto longer = bytes;
+        longer.push_back(0);
+        refused(longer, "bytes after the end");
+        auto other_version = bytes;
+        other_version[8 + 21] ^= 0x01;  // the format version, after the length-prefixed magic
+        refused(other_version, "unknown format");
+        auto huge = bytes;
+        // the first section's id length (after magic and version, the vector's 8-byte count):
+        // a length past the end is refused, not read
+        for (size_t i = 0; i < 8; ++i) huge[8 + 21 + 4 + 8 + i] = 0x7f;
+        refused(huge, "corrupt");
+
+        std::map<std::string, std::span<const uint8_t>> sections;
+        for (const auto& [id, encoded] : compiled.sections) sections[id] = encoded;
+        CHECK(model::definitions_from_binary(compiled.core, sections, compiled.frameworks, error));
+        sections.erase("cis-1.12");
+        CHECK_FALSE(
+            model::definitions_from_binary(compiled.core, sections, compiled.frameworks, error));
+        CHECK(error == "compiled definitions lack the sections of benchmark cis-1.12");
+        CHECK_FALSE(model::definitions_from_binary(bytes, sections, compiled.frameworks, error));
     }
 }
