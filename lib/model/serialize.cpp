@@ -163,7 +163,11 @@ namespace {
 // Changes whenever what serialize() writes changes: bytes of another format are refused, not
 // misread.
 constexpr uint32_t k_format_version = 14;
-constexpr std::string_view k_magic = "kubeproof-definitions";
+// What each archive holds, written first: bytes of one kind are never read as another. (The
+// lengths inside are trusted: the bytes are the binary's own, decoded once by kubeproof_defc.)
+constexpr std::string_view k_core_magic = "kubeproof-definitions";
+constexpr std::string_view k_sections_magic = "kubeproof-sections";
+constexpr std::string_view k_frameworks_magic = "kubeproof-frameworks";
 
 // An input stream over bytes in memory (the binary's own, or what to_binary just wrote).
 class ByteBuffer : public std::streambuf {
@@ -177,11 +181,11 @@ public:
 };
 
 template <typename T>
-std::vector<uint8_t> encode(const T& value) {
+std::vector<uint8_t> encode(std::string_view magic, const T& value) {
     std::ostringstream out(std::ios::binary);
     {
         cereal::BinaryOutputArchive archive(out);
-        archive(std::string(k_magic), k_format_version);
+        archive(std::string(magic), k_format_version);
         archive(value);
     }
     const std::string bytes = std::move(out).str();
@@ -191,15 +195,22 @@ std::vector<uint8_t> encode(const T& value) {
 // Decodes `value` from all of `bytes`; false (with `error` set) when they are not a whole archive
 // of this format.
 template <typename T>
-bool decode(std::span<const uint8_t> bytes, T& value, std::string_view what, std::string& error) {
+bool decode(std::span<const uint8_t> bytes, std::string_view expected, T& value,
+            std::string_view what, std::string& error) {
     ByteBuffer buffer(bytes);
     std::istream in(&buffer);
     try {
         cereal::BinaryInputArchive archive(in);
-        std::string magic;
+        uint64_t length = 0;
+        archive(length);
+        if (length != expected.size()) {
+            error = std::string(what) + " have an unknown format";
+            return false;
+        }
+        std::string magic(expected.size(), '\0');
         uint32_t version = 0;
-        archive(magic, version);
-        if (magic != k_magic || version != k_format_version) {
+        archive(cereal::binary_data(magic.data(), magic.size()), version);
+        if (magic != expected || version != k_format_version) {
             error = std::string(what) + " have an unknown format";
             return false;
         }
@@ -222,11 +233,11 @@ CompiledDefinitions to_binary(const Definitions& definitions) {
     Definitions core = definitions;
     core.decode_all();
     for (auto& [id, benchmark] : core.benchmarks) {
-        out.sections[id] = encode(benchmark.sections);
+        out.sections[id] = encode(k_sections_magic, benchmark.sections);
         benchmark.sections.clear();
     }
     core.encoded_sections.clear();
-    out.frameworks = encode(core.frameworks);
+    out.frameworks = encode(k_frameworks_magic, core.frameworks);
     for (auto& [id, framework] : core.frameworks) {
         for (auto& [key, links] : framework.mappings) {
             for (auto& link : links) {
@@ -236,7 +247,7 @@ CompiledDefinitions to_binary(const Definitions& definitions) {
         }
     }
     core.encoded_frameworks = {};
-    out.core = encode(core);
+    out.core = encode(k_core_magic, core);
     return out;
 }
 
@@ -244,7 +255,8 @@ std::optional<Definitions> definitions_from_binary(
     std::span<const uint8_t> core, const std::map<std::string, std::span<const uint8_t>>& sections,
     std::span<const uint8_t> frameworks, std::string& error) {
     Definitions definitions;
-    if (!decode(core, definitions, "compiled definitions", error)) return std::nullopt;
+    if (!decode(core, k_core_magic, definitions, "compiled definitions", error))
+        return std::nullopt;
     for (const auto& [id, benchmark] : definitions.benchmarks) {
         const auto found = sections.find(id);
         if (found == sections.end()) {
@@ -260,7 +272,7 @@ std::optional<Definitions> definitions_from_binary(
 std::optional<std::vector<Section>> sections_from_binary(std::span<const uint8_t> bytes,
                                                          std::string& error) {
     std::vector<Section> sections;
-    if (!decode(bytes, sections, "compiled sections", error)) return std::nullopt;
+    if (!decode(bytes, k_sections_magic, sections, "compiled sections", error)) return std::nullopt;
     return sections;
 }
 
@@ -286,7 +298,7 @@ void Definitions::decode_all() const {
     if (encoded_frameworks.empty()) return;
     std::map<std::string, Framework> decoded;
     std::string error;
-    if (!decode(encoded_frameworks, decoded, "compiled frameworks", error)) {
+    if (!decode(encoded_frameworks, k_frameworks_magic, decoded, "compiled frameworks", error)) {
         // As for the sections: kubeproof_defc has decoded these bytes already.
         std::fprintf(stderr, "kubeproof: %s\n", error.c_str());
         std::abort();

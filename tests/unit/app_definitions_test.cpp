@@ -83,13 +83,15 @@ TEST_SUITE("model/serialize") {
         longer.push_back(0);
         refused(longer, "bytes after the end");
         auto other_version = bytes;
-        other_version[8 + 21] ^= 0x01;  // the format version, after the length-prefixed magic
+        other_version[8 + 18] ^= 0x01;  // the format version, after the length-prefixed magic
         refused(other_version, "unknown format");
-        auto huge = bytes;
-        // the first section's id length (after magic and version, the vector's 8-byte count):
-        // a length past the end is refused, not read
-        for (size_t i = 0; i < 8; ++i) huge[8 + 21 + 4 + 8 + i] = 0x7f;
-        refused(huge, "corrupt");
+        auto longer_id = bytes;
+        // the first section's id length (after magic and version, the vector's 8-byte count),
+        // little-endian: 1 MiB, past the end of these bytes, is refused, not read
+        const size_t at = 8 + 18 + 4 + 8;
+        for (size_t i = 0; i < 8; ++i) longer_id[at + i] = 0;
+        longer_id[at + 2] = 0x10;
+        refused(longer_id, "corrupt");
 
         std::map<std::string, std::span<const uint8_t>> sections;
         for (const auto& [id, encoded] : compiled.sections) sections[id] = encoded;
@@ -98,6 +100,10 @@ TEST_SUITE("model/serialize") {
         CHECK_FALSE(
             model::definitions_from_binary(compiled.core, sections, compiled.frameworks, error));
         CHECK(error == "compiled definitions lack the sections of benchmark cis-1.12");
+        // one kind of archive read as another
         CHECK_FALSE(model::definitions_from_binary(bytes, sections, compiled.frameworks, error));
+        CHECK(error == "compiled definitions have an unknown format");
+        CHECK_FALSE(model::sections_from_binary(compiled.frameworks, error));
+        CHECK(error == "compiled sections have an unknown format");
     }
 }
