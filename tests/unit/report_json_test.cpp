@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "report/json_stream.hpp"
 #include "report/json_writer.hpp"
 #include "report_fixture.hpp"
 
@@ -250,5 +251,69 @@ TEST_SUITE("report/json_writer") {
                   "object": "Deployment/web", "selector": {"app": "web"}, "owner": "alice",
                   "expires": "2026-03-31T12:00:00Z", "state": "active"})"));
         CHECK_FALSE(json.contains("waivers"));
+    }
+}
+
+TEST_SUITE("report/json_stream") {
+    // What nlohmann/json itself writes for the same document: the bytes JsonStream must match.
+    std::string dumped(const std::string& text) {
+        return Json::parse(text).dump(2, ' ', false, Json::error_handler_t::replace);
+    }
+
+    TEST_CASE("the layout and escaping are nlohmann/json's dump(2), byte for byte") {
+        std::string out;
+        kubeproof::report::JsonStream stream(out);
+        stream.begin_object();
+        stream.key("empty object").begin_object();
+        stream.end_object();
+        stream.key("empty array").begin_array();
+        stream.end_array();
+        stream.key("strings").begin_array();
+        for (const std::string& text : std::vector<std::string>{
+                 "", "plain", "quote \" backslash \\ slash /", "tab\tnew\nline\rcr", "\x01\x1f\x7f",
+                 "esc \x1b[31m bel \x07", "caf\xc3\xa9 \xe2\x80\xae bidi", "bad \xff byte",
+                 "cut \xe2\x80", "\xf0\x9f\x98\x80 emoji", std::string("nul \0 inside", 13)})
+            stream.value(text);
+        stream.end_array();
+        stream.key("numbers").begin_array();
+        stream.value(0);
+        stream.value(-7);
+        stream.value(int64_t{-9223372036854775807} - 1);
+        stream.value(uint64_t{18446744073709551615U});
+        stream.end_array();
+        stream.key("flags").begin_array();
+        stream.value(true);
+        stream.value(false);
+        stream.null();
+        stream.end_array();
+        stream.key("nested").begin_object();
+        stream.key("a").begin_array();
+        stream.begin_object();
+        stream.member("k\x01y", "v");
+        stream.end_object();
+        stream.begin_array();
+        stream.end_array();
+        stream.end_array();
+        stream.end_object();
+        stream.end_object();
+        CHECK(out == dumped(out));
+        CHECK(out.find("\"empty object\": {},\n") != std::string::npos);
+        CHECK(out.find("bad \xEF\xBF\xBD byte") != std::string::npos);
+    }
+
+    TEST_CASE("a whole report streams as nlohmann/json would dump it") {
+        for (const auto& report : {kubeproof::test::tiny_report(), kubeproof::test::sample_report(),
+                                   kubeproof::test::waived_report()}) {
+            const std::string text = to_json(report);
+            CHECK(text == dumped(text) + "\n");
+        }
+        auto odd = kubeproof::test::sample_report();
+        odd.results[0].evidence.push_back(
+            {"file", "/etc/x", "\x1b]0;title\x07 \xc0\xaf \"q\"", "", 0, {{"a\"b", "\xff"}}});
+        odd.scan.link = kubeproof::model::SeriesLink{"series", 3, ""};
+        odd.scan.insecure_tls = true;
+        const std::string text = to_json(odd);
+        CHECK(text == dumped(text) + "\n");
+        CHECK(text.find("\"previous\": null") != std::string::npos);
     }
 }
