@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 namespace kubeproof::report {
 
@@ -70,20 +71,33 @@ std::vector<model::FrameworkInfo> catalogues(const model::Report& report) {
     return out;
 }
 
+// Each criterion with the results tagged with it, in result order, each check once; criteria in
+// catalogue order, those no result is tagged with left out. One pass over the results.
 FrameworkSummary summarise(const model::Report& report, const model::FrameworkInfo& info) {
-    FrameworkSummary summary{info.id, info.title, {}};
+    std::vector<CriterionRow> rows;
+    rows.reserve(info.criteria.size());
+    std::unordered_map<std::string_view, std::vector<size_t>> rows_of;  // criterion id -> rows
     for (const auto& [id, title] : info.criteria) {
-        CriterionRow row{id, title, {}, {}};
-        for (const auto& result : report.results) {
-            auto tags = result.controls.find(info.id);
-            if (tags == result.controls.end() ||
-                std::find(tags->second.begin(), tags->second.end(), id) == tags->second.end())
-                continue;
-            if (std::find(row.checks.begin(), row.checks.end(), result.id) != row.checks.end())
-                continue;
-            row.totals.add(result.status);
-            row.checks.push_back(result.id);
+        rows_of[id].push_back(rows.size());
+        rows.push_back({id, title, {}, {}});
+    }
+    for (const auto& result : report.results) {
+        const auto tags = result.controls.find(info.id);
+        if (tags == result.controls.end()) continue;
+        for (const auto& tag : tags->second) {
+            const auto found = rows_of.find(tag);
+            if (found == rows_of.end()) continue;
+            for (const size_t at : found->second) {
+                CriterionRow& row = rows[at];
+                if (std::find(row.checks.begin(), row.checks.end(), result.id) != row.checks.end())
+                    continue;
+                row.totals.add(result.status);
+                row.checks.push_back(result.id);
+            }
         }
+    }
+    FrameworkSummary summary{info.id, info.title, {}};
+    for (auto& row : rows) {
         if (!row.checks.empty()) summary.rows.push_back(std::move(row));
     }
     return summary;

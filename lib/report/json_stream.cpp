@@ -8,19 +8,34 @@
 namespace kubeproof::report {
 
 void append_json_string(std::string& out, std::string_view text) {
-    // Most strings are printable ASCII without quotes or backslashes: those are their own
-    // escaping. Anything else is escaped by the library.
-    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    // Most strings are printable ASCII with at most quotes, backslashes, tabs and line breaks to
+    // escape, which nlohmann/json escapes as \" \\ \t \n \r. Anything else (other controls,
+    // UTF-8, invalid bytes) is escaped by the library.
+    const bool simple = std::all_of(text.begin(), text.end(), [](char c) {
         const auto byte = static_cast<unsigned char>(c);
-        return byte >= 0x20 && byte < 0x80 && c != '"' && c != '\\';
+        return (byte >= 0x20 && byte < 0x80) || c == '\t' || c == '\n' || c == '\r';
     });
-    if (plain) {
-        out += '"';
-        out += text;
-        out += '"';
+    if (!simple) {
+        out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         return;
     }
-    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '"';
+    size_t from = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const char* escaped = c == '"'    ? "\\\""
+                              : c == '\\' ? "\\\\"
+                              : c == '\t' ? "\\t"
+                              : c == '\n' ? "\\n"
+                              : c == '\r' ? "\\r"
+                                          : nullptr;
+        if (escaped == nullptr) continue;
+        out.append(text.data() + from, i - from);
+        out += escaped;
+        from = i + 1;
+    }
+    out.append(text.data() + from, text.size() - from);
+    out += '"';
 }
 
 void JsonStream::indent(size_t depth) { m_out.append(depth * 2, ' '); }
