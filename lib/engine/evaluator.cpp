@@ -183,12 +183,16 @@ std::vector<model::Result> evaluate(const model::Benchmark& benchmark,
                                     const engine::NodeFacts& facts, const Selection& selection,
                                     const PolicyOutcomes* policies) {
     std::vector<model::Result> results;
+    size_t checks = 0;
+    model::for_each_check(benchmark, [&](const auto&, const auto&, const auto&) { ++checks; });
+    results.reserve(checks);
     model::for_each_check(benchmark, [&](const model::Section& section, const model::Group& group,
                                          const model::Check& check) {
         if (!util::contains(selection.targets, section.target)) return;
         if (!selection.only.empty() && selection.only.count(check.id) == 0) return;
-        model::Result r = base_result(check);
+        model::Result r;
         if (selection.skip.count(check.id) != 0) {
+            r = base_result(check);
             r.status = Status::Skip;
             r.reason = "skipped with --skip";
             r.actual = "not evaluated";
