@@ -49,8 +49,7 @@ std::string strip_trailing_slashes(std::string path, std::string_view fallback) 
     return path;
 }
 
-NodeResult lstat_node(const std::string& host) {
-    struct stat st {};
+NodeResult lstat_node(const std::string& host, struct stat& st) {
     if (::lstat(host.c_str(), &st) != 0) return util::unexpected(errno);
     if (S_ISDIR(st.st_mode)) return PathNode{PathNode::Kind::Directory, {}};
     if (!S_ISLNK(st.st_mode)) return PathNode{PathNode::Kind::Other, {}};
@@ -136,6 +135,15 @@ private:
     static int nofollow(const std::string& resolved) { return resolved == "/" ? 0 : O_NOFOLLOW; }
     std::string host(std::string_view in_root) const { return host_path(m_root, in_root); }
     bool entry_is_dir(const std::string& dir, const dirent& entry) const;
+    /// What resolution's lstat said of `target`, a resolved path (no symlink in it, unless it is
+    /// the root itself, which `nofollow` false stands for); false when it was not looked up.
+    bool cached_lstat(const std::string& target, bool nofollow, struct stat& st) const {
+        if (!nofollow) return false;
+        const auto found = m_root_lookups.find(target);
+        if (found == m_root_lookups.end() || !found->second.node) return false;
+        st = found->second.st;
+        return true;
+    }
     HostResult<std::vector<DirEntry>> read_entries(DIR* stream, const std::string& resolved,
                                                    std::string_view path) const;
     HostResult<std::vector<Process>> read_processes() const;
@@ -197,8 +205,11 @@ HostResult<FileInfo> RealHost::stat(std::string_view path) const {
     if (!resolved) return util::unexpected(resolved.error());
     const std::string target = host(*resolved);
     struct stat st {};
-    const int rc = nofollow(*resolved) ? ::lstat(target.c_str(), &st) : ::stat(target.c_str(), &st);
-    if (rc != 0) return util::unexpected(error_from_errno(path, errno));
+    if (!cached_lstat(target, nofollow(*resolved) != 0, st)) {
+        const int rc =
+            nofollow(*resolved) ? ::lstat(target.c_str(), &st) : ::stat(target.c_str(), &st);
+        if (rc != 0) return util::unexpected(error_from_errno(path, errno));
+    }
     FileInfo info;
     info.type = type_of(st.st_mode);
     info.mode = static_cast<uint32_t>(st.st_mode & 07777);
@@ -243,8 +254,10 @@ bool RealHost::entry_is_dir(const std::string& dir, const dirent& entry) const {
     const auto resolved =
         resolve_in_root(m_root, in_root_child(dir, entry.d_name), Escape::Clamp, &m_root_lookups);
     if (!resolved) return false;
+    const std::string target = host(*resolved);
     struct stat st {};
-    return ::stat(host(*resolved).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    if (cached_lstat(target, nofollow(*resolved) != 0, st)) return S_ISDIR(st.st_mode);
+    return ::stat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 HostResult<std::vector<Process>> RealHost::processes() const {
@@ -357,11 +370,12 @@ HostResult<std::string> resolve_in_root(const std::string& root, std::string_vie
         path,
         [&root, cache](const std::string& in_root) {
             std::string host = host_path(root, in_root);
-            if (cache == nullptr) return lstat_node(host);
+            struct stat st {};
+            if (cache == nullptr) return lstat_node(host, st);
             const auto found = cache->find(host);
-            if (found != cache->end()) return found->second;
-            NodeResult node = lstat_node(host);
-            cache->emplace(std::move(host), node);
+            if (found != cache->end()) return found->second.node;
+            NodeResult node = lstat_node(host, st);
+            cache->emplace(std::move(host), Lookup{node, st});
             return node;
         },
         escape);

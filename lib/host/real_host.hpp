@@ -3,6 +3,8 @@
 // The Host over the real file system under a root directory; make_real_host() in host.hpp
 // creates it. The helpers below are exposed for tests and for other Host implementations.
 
+#include <sys/stat.h>
+
 #include <map>
 #include <string>
 #include <string_view>
@@ -21,9 +23,15 @@ inline constexpr size_t k_max_file_size = size_t{16} << 20;
 /// "/r/etc/x").
 std::string host_path(std::string_view root, std::string_view in_root);
 
-/// What lstat and readlink said of host paths already looked up, by host path: a scan asks for
-/// the same directories hundreds of times (/etc, /etc/kubernetes, /proc/<pid>).
-using LookupCache = std::unordered_map<std::string, NodeResult>;
+/// What lstat (and readlink) said of a host path.
+struct Lookup {
+    NodeResult node;
+    struct stat st {};  ///< valid when `node` is
+};
+
+/// The host paths already looked up, by host path: a scan asks for the same directories hundreds
+/// of times (/etc, /etc/kubernetes, /proc/<pid>), and stats files it has just resolved.
+using LookupCache = std::unordered_map<std::string, Lookup>;
 
 /// Resolves `path` under the host directory `root` as if `root` were "/" (lstat and readlink
 /// on each component); returns the in-root path of the final target. A way out of `root` is

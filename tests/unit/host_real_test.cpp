@@ -223,6 +223,26 @@ TEST_SUITE("host/real_host") {
               HostError::Kind::NotFound);
     }
 
+    TEST_CASE("a host is one scan's view: what it has looked up, it does not look up again") {
+        NodeFixture node;
+        const auto before = node.host->stat("/etc/k8s/admin.conf");
+        REQUIRE(before);
+        CHECK(before->mode == 0600);
+        REQUIRE(::chmod((node.root.path() + "/etc/kubernetes/admin.conf").c_str(), 0644) == 0);
+        CHECK(node.host->stat("/etc/kubernetes/admin.conf")->mode == 0600);
+        CHECK(node.host->stat("/etc/k8s/rel-link")->mode == 0600);
+        CHECK(make_real_host(node.root.path(), "")->stat("/etc/kubernetes/admin.conf")->mode ==
+              0644);
+        // list_dir's is_dir for a symlinked entry comes from the same lookups
+        const auto entries = node.host->list_dir("/etc");
+        REQUIRE(entries);
+        bool k8s_is_dir = false;
+        for (const auto& entry : *entries) {
+            if (entry.name == "k8s") k8s_is_dir = entry.is_dir;
+        }
+        CHECK(k8s_is_dir);
+    }
+
     TEST_CASE("errors name the in-root path, never the host path") {
         NodeFixture node;
         const auto missing = node.host->read_file("/etc/kubernetes/missing.conf");
