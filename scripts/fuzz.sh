@@ -6,7 +6,8 @@
 # shared machine).
 # Fails (non-zero) on any crash, leak, timeout or out-of-memory; prints the executions per target.
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: loader kubeconfig manifests cmdline
-#                                                   document facts_snapshot report (default: all)
+#                                                   document facts_snapshot report json_stream
+#                                                   (default: all)
 # The seeds in tests/fuzz/corpus/<target>/ are only read: what a run adds goes to
 # build/asan-ubsan/fuzz/corpus/<target>/, and a crashing input to
 # build/asan-ubsan/fuzz/artifacts/<target>/ (add it to the seeds with the fix). KUBEPROOF_FUZZ_LOCK=FILE builds under `flock FILE` (a shared machine);
@@ -18,7 +19,7 @@ seconds=${1:-10}
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-    targets=(loader kubeconfig manifests cmdline document facts_snapshot report)
+    targets=(loader kubeconfig manifests cmdline document facts_snapshot report json_stream)
 fi
 
 build() {

@@ -130,6 +130,15 @@ def report_seeds():
         put("report", json.dumps(report, indent=2))
 
 
+def json_stream_seeds():
+    # Lines of text the report carries: evidence values with escapes, UTF-8 and invalid bytes.
+    put("json_stream", "plain\nquote \" backslash \\ tab\tcr\r\nline\n")
+    put("json_stream", "caf\u00e9 \u202e bidi \U0001f600\n\x1b[31mred\x07\x7f\n".encode())
+    put("json_stream", b"bad \xff byte\ncut \xe2\x80\nover-long \xc0\xaf\nsurrogate \xed\xa0\x80\n\x00nul")
+    for golden in files("tests/e2e/golden/*.json")[:3]:
+        put("json_stream", golden.read_bytes()[:4096])
+
+
 def snapshot_seeds(kubeproof):
     with tempfile.TemporaryDirectory() as tmp:
         for node in SNAPSHOT_NODES:
@@ -147,7 +156,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kubeproof", help="binary that collects the facts snapshot seeds")
     args = parser.parse_args()
-    for target in ["loader", "kubeconfig", "manifests", "cmdline", "document", "report"]:
+    for target in ["loader", "kubeconfig", "manifests", "cmdline", "document", "report",
+                   "json_stream"]:
         drop_generated(target)
     loader_seeds()
     kubeconfig_seeds()
@@ -155,6 +165,7 @@ def main():
     cmdline_seeds()
     document_seeds()
     report_seeds()
+    json_stream_seeds()
     if args.kubeproof:
         drop_generated("facts_snapshot")
         snapshot_seeds(args.kubeproof)
