@@ -30,133 +30,62 @@ namespace {
 // The size a struct had when its serialize() was written (x86-64, libstdc++).
 template <typename T, size_t Size>
 constexpr void members_listed() {
-    static_assert(sizeof(T) == Size,
-                  "a member was added or removed: list it in this struct's serialize() below, then "
-                  "update the size here");
+    static_assert(
+        sizeof(T) == Size,
+        "a member was added or removed: list it in this struct's KUBEPROOF_COMPILED_STRUCT "
+        "below, then update the size there");
 }
 
 }  // namespace
 
-template <typename Archive>
-void serialize(Archive& a, SourceLocation& s) {
-    members_listed<SourceLocation, 40>();
-    a(s.file, s.line, s.column);
-}
-template <typename Archive>
-void serialize(Archive& a, Assertion& s) {
-    members_listed<Assertion, 88>();
-    a(s.op, s.value, s.values);
-}
+// serialize() of a struct `s`: its members listed in declaration order (the `where` of test items,
+// conditions and links aside, below), with the sizeof tripwire.
+// NOLINTBEGIN(cppcoreguidelines-macro-usage)
+#define KUBEPROOF_COMPILED_STRUCT(Type, Size, ...) \
+    template <typename Archive>                    \
+    void serialize(Archive& a, Type& s) {          \
+        members_listed<Type, Size>();              \
+        a(__VA_ARGS__);                            \
+    }
+// NOLINTEND(cppcoreguidelines-macro-usage)
+
+KUBEPROOF_COMPILED_STRUCT(SourceLocation, 40, s.file, s.line, s.column)
+KUBEPROOF_COMPILED_STRUCT(Assertion, 88, s.op, s.value, s.values)
 // Locations of test items, conditions and links only serve load-time diagnostics, which the build
 // has already run: they are left out so that start-up decodes less.
-template <typename Archive>
-void serialize(Archive& a, Condition& s) {
-    members_listed<Condition, 136>();
-    a(s.kind, s.field, s.type, s.assertions, s.children);
-}
-template <typename Archive>
-void serialize(Archive& a, TestItem& s) {
-    members_listed<TestItem, 448>();
-    a(s.subject, s.refs, s.name_glob, s.flag, s.key, s.env, s.feature_gate, s.component, s.type,
-      s.if_missing, s.assertions, s.children, s.iterator, s.kinds, s.violation, s.require,
-      s.exclude);
-}
-template <typename Archive>
-void serialize(Archive& a, Check& s) {
-    members_listed<Check, 776>();
-    a(s.id, s.key, s.title, s.automated, s.components, s.test, s.manual, s.expect, s.remediation,
-      s.notes, s.not_applicable, s.where);
-}
-template <typename Archive>
-void serialize(Archive& a, Group& s) {
-    members_listed<Group, 88>();
-    a(s.id, s.title, s.checks);
-}
-template <typename Archive>
-void serialize(Archive& a, Section& s) {
-    members_listed<Section, 184>();
-    a(s.id, s.target, s.title, s.file, s.groups, s.benchmark);
-}
-template <typename Archive>
-void serialize(Archive& a, Benchmark& s) {
-    members_listed<Benchmark, 200>();
-    a(s.id, s.title, s.kubernetes, s.platform, s.base, s.sections, s.system_namespaces);
-}
-template <typename Archive>
-void serialize(Archive& a, FileRole& s) {
-    members_listed<FileRole, 200>();
-    a(s.name, s.description, s.from_flag, s.from_key, s.static_pod, s.systemd_unit, s.candidates,
-      s.multi);
-}
-template <typename Archive>
-void serialize(Archive& a, ConfigDefault& s) {
-    members_listed<ConfigDefault, 40>();
-    a(s.value, s.zero_means_default);
-}
-template <typename Archive>
-void serialize(Archive& a, FlagSyntax& s) {
-    members_listed<FlagSyntax, 56>();
-    a(s.library, s.bool_flags);
-}
-template <typename Archive>
-void serialize(Archive& a, StaticPods& s) {
-    members_listed<StaticPods, 128>();
-    a(s.from_flag, s.from_key, s.default_dir, s.default_how);
-}
-template <typename Archive>
-void serialize(Archive& a, Component& s) {
-    members_listed<Component, 696>();
-    a(s.id, s.name, s.targets, s.processes, s.static_pod, s.flag_defaults, s.flag_syntax,
-      s.config_role, s.config_dropin_flag, s.config_dropin_suffix, s.config_replaces_flags,
-      s.config_defaults, s.feature_gates, s.static_pods, s.version_from, s.node_name_flag, s.roles);
-}
-template <typename Archive>
-void serialize(Archive& a, EmbeddedComponent& s) {
-    members_listed<EmbeddedComponent, 160>();
-    a(s.args_key, s.flag_defaults, s.etcd_flag_defaults, s.only_with);
-}
-template <typename Archive>
-void serialize(Archive& a, Distribution& s) {
-    members_listed<Distribution, 344>();
-    a(s.id, s.name, s.in_process, s.process, s.server_dir, s.config_file, s.config_flag,
-      s.config_env, s.components, s.datastore_key, s.sqlite_file);
-}
-template <typename Archive>
-void serialize(Archive& a, Catalogue& s) {
-    members_listed<Catalogue, 96>();
-    a(s.components, s.distributions);
-}
-template <typename Archive>
-void serialize(Archive& a, Criterion& s) {
-    members_listed<Criterion, 64>();
-    a(s.id, s.title);
-}
-template <typename Archive>
-void serialize(Archive& a, FrameworkLink& s) {
-    members_listed<FrameworkLink, 136>();
-    a(s.id, s.why, s.source);
-}
-template <typename Archive>
-void serialize(Archive& a, Framework& s) {
-    members_listed<Framework, 232>();
-    a(s.id, s.title, s.required, s.criteria, s.mappings, s.where);
-}
-template <typename Archive>
-void serialize(Archive& a, PlatformChoice& s) {
-    members_listed<PlatformChoice, 112>();
-    a(s.minors, s.older, s.newer);
-}
-template <typename Archive>
-void serialize(Archive& a, BenchmarkSelection& s) {
-    members_listed<BenchmarkSelection, 80>();
-    a(s.platforms, s.fallback);
-}
-template <typename Archive>
-void serialize(Archive& a, Definitions& s) {
-    members_listed<Definitions, 336>();
-    // The encoded_* members are views of the compiled bytes themselves: never written.
-    a(s.catalogue, s.benchmarks, s.frameworks, s.selection);
-}
+KUBEPROOF_COMPILED_STRUCT(Condition, 136, s.kind, s.field, s.type, s.assertions, s.children)
+KUBEPROOF_COMPILED_STRUCT(TestItem, 448, s.subject, s.refs, s.name_glob, s.flag, s.key, s.env,
+                          s.feature_gate, s.component, s.type, s.if_missing, s.assertions,
+                          s.children, s.iterator, s.kinds, s.violation, s.require, s.exclude)
+KUBEPROOF_COMPILED_STRUCT(Check, 776, s.id, s.key, s.title, s.automated, s.components, s.test,
+                          s.manual, s.expect, s.remediation, s.notes, s.not_applicable, s.where)
+KUBEPROOF_COMPILED_STRUCT(Group, 88, s.id, s.title, s.checks)
+KUBEPROOF_COMPILED_STRUCT(Section, 184, s.id, s.target, s.title, s.file, s.groups, s.benchmark)
+KUBEPROOF_COMPILED_STRUCT(Benchmark, 200, s.id, s.title, s.kubernetes, s.platform, s.base,
+                          s.sections, s.system_namespaces)
+KUBEPROOF_COMPILED_STRUCT(FileRole, 200, s.name, s.description, s.from_flag, s.from_key,
+                          s.static_pod, s.systemd_unit, s.candidates, s.multi)
+KUBEPROOF_COMPILED_STRUCT(ConfigDefault, 40, s.value, s.zero_means_default)
+KUBEPROOF_COMPILED_STRUCT(FlagSyntax, 56, s.library, s.bool_flags)
+KUBEPROOF_COMPILED_STRUCT(StaticPods, 128, s.from_flag, s.from_key, s.default_dir, s.default_how)
+KUBEPROOF_COMPILED_STRUCT(Component, 696, s.id, s.name, s.targets, s.processes, s.static_pod,
+                          s.flag_defaults, s.flag_syntax, s.config_role, s.config_dropin_flag,
+                          s.config_dropin_suffix, s.config_replaces_flags, s.config_defaults,
+                          s.feature_gates, s.static_pods, s.version_from, s.node_name_flag, s.roles)
+KUBEPROOF_COMPILED_STRUCT(EmbeddedComponent, 160, s.args_key, s.flag_defaults, s.etcd_flag_defaults,
+                          s.only_with)
+KUBEPROOF_COMPILED_STRUCT(Distribution, 344, s.id, s.name, s.in_process, s.process, s.server_dir,
+                          s.config_file, s.config_flag, s.config_env, s.components, s.datastore_key,
+                          s.sqlite_file)
+KUBEPROOF_COMPILED_STRUCT(Catalogue, 96, s.components, s.distributions)
+KUBEPROOF_COMPILED_STRUCT(Criterion, 64, s.id, s.title)
+KUBEPROOF_COMPILED_STRUCT(FrameworkLink, 136, s.id, s.why, s.source)
+KUBEPROOF_COMPILED_STRUCT(Framework, 232, s.id, s.title, s.required, s.criteria, s.mappings,
+                          s.where)
+KUBEPROOF_COMPILED_STRUCT(PlatformChoice, 112, s.minors, s.older, s.newer)
+KUBEPROOF_COMPILED_STRUCT(BenchmarkSelection, 80, s.platforms, s.fallback)
+// The encoded_* members are views of the compiled bytes themselves: never written.
+KUBEPROOF_COMPILED_STRUCT(Definitions, 336, s.catalogue, s.benchmarks, s.frameworks, s.selection)
 
 namespace {
 
