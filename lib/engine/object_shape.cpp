@@ -159,16 +159,16 @@ template <size_t N>
 std::optional<std::string> check_fields(const json& node, std::string_view base,
                                         const std::array<Field, N>& fields) {
     for (const Field& field : fields) {
-        const parse::Selection found = parse::select(node, field.path);
+        const parse::SelectionRefs found = parse::select_refs(node, field.path);
         if (found.values.empty() ||
-            (found.values.size() == 1 && found.values.front().is_null() && !found.wildcard)) {
+            (found.values.size() == 1 && found.values.front()->is_null() && !found.wildcard)) {
             if (field.required)
                 return fmt::format("{} is missing; the API server requires it",
                                    joined(base, field.path));
             continue;
         }
         for (size_t i = 0; i < found.values.size(); ++i) {
-            const json& value = found.values[i];
+            const json& value = *found.values[i];
             if (value.is_null() || has_type(value, field.type)) continue;
             return fmt::format("{} is {}; the API server accepts only {}",
                                joined(base, found.paths[i]), found_word(value),

@@ -49,22 +49,22 @@ Value value_at(const json& view, const std::string& path) {
     std::string shown_path = path;  // as people read it: "\." shown as "."
     for (size_t i = shown_path.find("\\."); i != std::string::npos; i = shown_path.find("\\.", i))
         shown_path.erase(i, 1);
-    auto sel = parse::select(view, path);
-    if (sel.values.empty() || (sel.values.size() == 1 && sel.values[0].is_null())) {
+    const auto sel = parse::select_refs(view, path);
+    if (sel.values.empty() || (sel.values.size() == 1 && sel.values[0]->is_null())) {
         v.shown = shown_path + " unset";
         return v;
     }
     v.present = v.explicit_set = true;
-    bool list = sel.wildcard || sel.values.size() > 1 || sel.values[0].is_array();
-    for (const auto& value : sel.values) {
-        if (value.is_array()) {
-            for (const auto& e : value) v.list.push_back(parse::scalar_text(e));
+    bool list = sel.wildcard || sel.values.size() > 1 || sel.values[0]->is_array();
+    for (const json* value : sel.values) {
+        if (value->is_array()) {
+            for (const auto& e : *value) v.list.push_back(parse::scalar_text(e));
         } else {
-            v.list.push_back(parse::scalar_text(value));
+            v.list.push_back(parse::scalar_text(*value));
         }
     }
     v.is_list = list;
-    v.text = parse::scalar_text(sel.values.size() == 1 ? sel.values[0] : json(v.list));
+    v.text = parse::scalar_text(sel.values.size() == 1 ? *sel.values[0] : json(v.list));
     v.shown = fmt::format("{}={}", shown_path, list ? "[" + v.text + "]" : v.text);
     return v;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -84,6 +85,18 @@ struct Selection {
 
 /// Selects values by a key path: `a.b`, `[N]`, `[*]`, and a final `@keys` (a map's key names).
 Selection select(const nlohmann::json& data, std::string_view key_path);
+
+/// The same selection without copies: pointers into the data (valid while it is), and the key
+/// names of `@keys` kept here.
+struct SelectionRefs {
+    std::vector<const nlohmann::json*> values;
+    std::vector<std::string> paths;   ///< the concrete path of each value
+    bool wildcard = false;            ///< the path could select several values
+    std::deque<nlohmann::json> keys;  ///< the values `@keys` made
+};
+
+/// select() without copying what it selects: what the policy checks use on every object.
+SelectionRefs select_refs(const nlohmann::json& data, std::string_view key_path);
 
 /// The text of a scalar value ("true", "10255", "0s"); lists are joined with ','.
 std::string scalar_text(const nlohmann::json& value);
