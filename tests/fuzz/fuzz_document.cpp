@@ -71,9 +71,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!document.loaded) return 0;
     const auto drop_in = document;
     kubeproof::parse::merge_document(document, drop_in);
+    // Each key path, and its list and key-name forms, selected with and without copies: the same
+    // values and paths.
     for (const auto& [key_path, line] : document.lines) {
-        (void)kubeproof::parse::select(document.data, key_path);
         (void)line;
+        for (const std::string& path : {key_path, key_path + "[*]", key_path + ".@keys"}) {
+            const auto copied = kubeproof::parse::select(document.data, path);
+            const auto refs = kubeproof::parse::select_refs(document.data, path);
+            if (copied.values.size() != refs.values.size() || copied.paths != refs.paths ||
+                copied.wildcard != refs.wildcard)
+                __builtin_trap();
+            for (size_t i = 0; i < refs.values.size(); ++i) {
+                if (copied.values[i] != *refs.values[i]) __builtin_trap();
+            }
+        }
     }
     return 0;
 }
