@@ -41,9 +41,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         diagnostics);
     // A carriage return alone is a line break in YAML (libyaml, go-yaml); yaml-cpp 0.7 keeps it in
     // the scalar it ends. An anchor's name ends at the first character outside [0-9A-Za-z_-] for
-    // libyaml and go-yaml, at white space for yaml-cpp (`&a:b c: 1`). Such text is not compared.
+    // libyaml and go-yaml, at white space for yaml-cpp (`&a:b c: 1`). The escapes \N and \_ of a
+    // double-quoted scalar are U+0085 and U+00A0: libyaml writes them in UTF-8, yaml-cpp 0.7 as
+    // the lone bytes 0x85 and 0xA0 (found by a CI smoke run of fuzz_manifests). Such text is not
+    // compared.
     if (text.size() <= kubeproof::parse::k_count_before_building &&
-        !has_lone_carriage_return(text) && text.find('&') == std::string_view::npos) {
+        !has_lone_carriage_return(text) && text.find('&') == std::string_view::npos &&
+        text.find("\\N") == std::string_view::npos && text.find("\\_") == std::string_view::npos) {
         for (const auto& document : kubeproof::k8s::split_documents(text)) {
             const auto fast = kubeproof::parse::read_plain_yaml_document(document.text);
             if (!fast) continue;
