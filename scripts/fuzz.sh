@@ -5,6 +5,7 @@
 # targets at a time as there are cores (KUBEPROOF_FUZZ_JOBS=N to choose; 1 for long runs on a
 # shared machine).
 # Fails (non-zero) on any crash, leak, timeout or out-of-memory; prints the executions per target.
+# KUBEPROOF_FUZZ_SEED=N fixes libFuzzer's random seed (scripts/test.sh does, for CI's smoke run).
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]      TARGET: loader kubeconfig manifests cmdline
 #                                                   document facts_snapshot report json_stream
 #                                                   (default: all)
@@ -48,7 +49,9 @@ run_target() {
     local log=build/asan-ubsan/fuzz/fuzz_$target.log
     mkdir -p "$work" "$artifacts"
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: the default 2 GB, stated.
+    # KUBEPROOF_FUZZ_SEED=N: libFuzzer's -seed (CI's smoke run fixes it); else a random one.
     "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        ${KUBEPROOF_FUZZ_SEED:+-seed="$KUBEPROOF_FUZZ_SEED"} \
         -artifact_prefix="$artifacts" "$work" "tests/fuzz/corpus/$target" >"$log" 2>&1 || status=$?
     echo "$status" >"$log.status"
 }
