@@ -154,27 +154,30 @@ std::vector<Step> parse_path(std::string_view path) {
     return steps;
 }
 
-// Every value `steps[i..]` selects under `node` (at `at`), in document order, to `visit` with
-// its concrete path; the key names of `@keys` to `visit_key`.
-template <typename Visit, typename VisitKey>
+// Every value `steps[i..]` selects under `node` (at `at`), in document order, with its concrete
+// path; the key names of `@keys` are kept in `out.keys`.
 void walk(const json& node, const std::string& at, const std::vector<Step>& steps, size_t i,
-          const Visit& visit, const VisitKey& visit_key) {
+          SelectionRefs& out) {
     if (i == steps.size()) {
-        visit(node, at);
+        out.values.push_back(&node);
+        out.paths.push_back(at);
         return;
     }
     const Step& s = steps[i];
     auto prefix = [&](const std::string& key) { return at.empty() ? key : at + "." + key; };
     if (s.kind == Step::Key && node.is_object()) {
         const auto found = node.find(s.key);
-        if (found != node.end()) walk(*found, prefix(s.key), steps, i + 1, visit, visit_key);
+        if (found != node.end()) walk(*found, prefix(s.key), steps, i + 1, out);
     } else if (s.kind == Step::Index && node.is_array() && s.index < node.size()) {
-        walk(node[s.index], fmt::format("{}[{}]", at, s.index), steps, i + 1, visit, visit_key);
+        walk(node[s.index], fmt::format("{}[{}]", at, s.index), steps, i + 1, out);
     } else if (s.kind == Step::All && node.is_array()) {
         for (size_t k = 0; k < node.size(); ++k)
-            walk(node[k], fmt::format("{}[{}]", at, k), steps, i + 1, visit, visit_key);
+            walk(node[k], fmt::format("{}[{}]", at, k), steps, i + 1, out);
     } else if (s.kind == Step::Keys && node.is_object()) {
-        for (const auto& item : node.items()) visit_key(item.key(), prefix(item.key()));
+        for (const auto& item : node.items()) {
+            out.values.push_back(&out.keys.emplace_back(item.key()));
+            out.paths.push_back(prefix(item.key()));
+        }
     }
 }
 
@@ -404,39 +407,22 @@ void merge_document(Document& base, const Document& drop_in) {
     }
 }
 
-Selection select(const json& data, std::string_view key_path) {
-    Selection out;
-    auto steps = parse_path(key_path);
-    for (const auto& s : steps)
-        out.wildcard = out.wildcard || s.kind == Step::All || s.kind == Step::Keys;
-    walk(
-        data, "", steps, 0,
-        [&out](const json& value, const std::string& path) {
-            out.values.push_back(value);
-            out.paths.push_back(path);
-        },
-        [&out](const std::string& key, std::string path) {
-            out.values.emplace_back(key);
-            out.paths.push_back(std::move(path));
-        });
-    return out;
-}
-
 SelectionRefs select_refs(const json& data, std::string_view key_path) {
     SelectionRefs out;
     auto steps = parse_path(key_path);
     for (const auto& s : steps)
         out.wildcard = out.wildcard || s.kind == Step::All || s.kind == Step::Keys;
-    walk(
-        data, "", steps, 0,
-        [&out](const json& value, const std::string& path) {
-            out.values.push_back(&value);
-            out.paths.push_back(path);
-        },
-        [&out](const std::string& key, std::string path) {
-            out.values.push_back(&out.keys.emplace_back(key));
-            out.paths.push_back(std::move(path));
-        });
+    walk(data, "", steps, 0, out);
+    return out;
+}
+
+Selection select(const json& data, std::string_view key_path) {
+    SelectionRefs refs = select_refs(data, key_path);
+    Selection out;
+    out.values.reserve(refs.values.size());
+    for (const json* value : refs.values) out.values.push_back(*value);
+    out.paths = std::move(refs.paths);
+    out.wildcard = refs.wildcard;
     return out;
 }
 
