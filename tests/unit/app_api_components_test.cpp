@@ -13,8 +13,6 @@ using namespace kubeproof;
 
 namespace {
 
-const model::Definitions& shipped() { return test::shipped_definitions(); }
-
 // An API server that serves one kube-system pod: the kube-apiserver's mirror pod.
 class MirrorPodSource : public k8s::ObjectSource {
 public:
@@ -38,10 +36,10 @@ TEST_SUITE("app/api_components") {
                       "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n"
                       "  - level: RequestResponse\n    resources:\n"
                       "      - group: \"\"\n        resources: [secrets]\n  - level: Metadata\n");
-        const auto& bench = shipped().benchmarks.at("cis-1.12");
+        const auto& bench = test::shipped_definitions().benchmarks.at("cis-1.12");
         engine::Selection selection{{"controlplane"}, {"3.2.1", "3.2.2"}, {}};
         auto checks = engine::selected_checks(bench, selection);
-        auto facts = facts::collect(host, shipped().catalogue, checks);
+        auto facts = facts::collect(host, test::shipped_definitions().catalogue, checks);
         MirrorPodSource source(nlohmann::json::parse(R"({
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "kube-apiserver-cp-1", "namespace": "kube-system",
@@ -50,19 +48,21 @@ TEST_SUITE("app/api_components") {
                      "command": ["kube-apiserver", "--audit-policy-file=/etc/kubernetes/audit.yaml"]}]}
         })"));
         std::vector<std::string> warnings;
-        app::components_and_files_from_api(source, host, shipped().catalogue, checks, facts,
-                                           warnings);
+        app::components_and_files_from_api(source, host, test::shipped_definitions().catalogue,
+                                           checks, facts, warnings);
         CHECK(warnings.empty());
-        auto results = engine::evaluate(bench, shipped().catalogue, facts, selection);
+        auto results =
+            engine::evaluate(bench, test::shipped_definitions().catalogue, facts, selection);
         REQUIRE(results.size() == 2);
         CHECK(results[0].status == model::Status::Pass);
         CHECK(results[1].status == model::Status::Warn);
         CHECK(results[1].actual.find("secrets-metadata-only: rule 1 (/etc/kubernetes/audit.yaml:4) "
                                      "level RequestResponse") != std::string::npos);
         // components_from_api alone leaves the file unread: ERROR, never a verdict.
-        auto alone = facts::collect(host, shipped().catalogue, checks);
-        app::components_from_api(source, shipped().catalogue, alone, warnings);
-        auto unread = engine::evaluate(bench, shipped().catalogue, alone, selection);
+        auto alone = facts::collect(host, test::shipped_definitions().catalogue, checks);
+        app::components_from_api(source, test::shipped_definitions().catalogue, alone, warnings);
+        auto unread =
+            engine::evaluate(bench, test::shipped_definitions().catalogue, alone, selection);
         CHECK(unread[0].status == model::Status::Error);
         CHECK(unread[0].reason == "/etc/kubernetes/audit.yaml: not read");
     }

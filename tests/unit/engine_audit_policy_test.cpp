@@ -59,16 +59,14 @@ const char* k_good = R"(  - level: None
   - level: Metadata
 )";
 
-const model::Definitions& shipped() { return test::shipped_definitions(); }
-
 // 3.2.1 and 3.2.2 of the shipped cis-1.12 on a node whose API server has these flags.
 std::vector<model::Result> scan_audit(host::FakeHost& host, std::vector<std::string> argv) {
     host.add_process(4624, std::move(argv), "kube-apiserver");
-    const auto& bench = shipped().benchmarks.at("cis-1.12");
+    const auto& bench = test::shipped_definitions().benchmarks.at("cis-1.12");
     engine::Selection selection{{"controlplane"}, {"3.2.1", "3.2.2"}, {}};
-    auto facts =
-        facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
-    return engine::evaluate(bench, shipped().catalogue, facts, selection);
+    auto facts = facts::collect(host, test::shipped_definitions().catalogue,
+                                engine::selected_checks(bench, selection));
+    return engine::evaluate(bench, test::shipped_definitions().catalogue, facts, selection);
 }
 
 bool mentions(const model::Result& r, const std::string& text) {

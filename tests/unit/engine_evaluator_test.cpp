@@ -13,16 +13,14 @@ using model::Status;
 
 namespace {
 
-const model::Definitions& shipped() { return test::shipped_definitions(); }
-
 std::vector<model::Result> scan(const host::Host& host,
                                 std::vector<std::string> targets = {"master", "etcd",
                                                                     "controlplane", "node"}) {
-    const auto& bench = shipped().benchmarks.at("cis-1.12");
+    const auto& bench = test::shipped_definitions().benchmarks.at("cis-1.12");
     engine::Selection selection{targets, {}, {}};
-    auto facts =
-        facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
-    return engine::evaluate(bench, shipped().catalogue, facts, selection);
+    auto facts = facts::collect(host, test::shipped_definitions().catalogue,
+                                engine::selected_checks(bench, selection));
+    return engine::evaluate(bench, test::shipped_definitions().catalogue, facts, selection);
 }
 
 const model::Result& result(const std::vector<model::Result>& results, const std::string& id) {
@@ -412,11 +410,12 @@ TEST_SUITE("engine/evaluator") {
 
     TEST_CASE("skipped checks are SKIP with a reason, and --check limits the results") {
         host::FakeHost host;
-        const auto& bench = shipped().benchmarks.at("cis-1.12");
+        const auto& bench = test::shipped_definitions().benchmarks.at("cis-1.12");
         engine::Selection selection{{"master"}, {"1.2.15", "1.2.16"}, {"1.2.16"}};
-        auto facts =
-            facts::collect(host, shipped().catalogue, engine::selected_checks(bench, selection));
-        auto results = engine::evaluate(bench, shipped().catalogue, facts, selection);
+        auto facts = facts::collect(host, test::shipped_definitions().catalogue,
+                                    engine::selected_checks(bench, selection));
+        auto results =
+            engine::evaluate(bench, test::shipped_definitions().catalogue, facts, selection);
         REQUIRE(results.size() == 2);
         CHECK(results[0].status == Status::NA);
         CHECK(results[1].status == Status::Skip);
@@ -428,10 +427,11 @@ TEST_SUITE("engine/evaluator") {
     TEST_CASE("detected targets follow the components found") {
         host::FakeHost host;
         add_kubelet(host, {"kubelet"});
-        const auto& bench = shipped().benchmarks.at("cis-1.12");
+        const auto& bench = test::shipped_definitions().benchmarks.at("cis-1.12");
         engine::Selection all{{"master", "etcd", "controlplane", "node", "policies"}, {}, {}};
-        auto facts = facts::collect(host, shipped().catalogue, engine::selected_checks(bench, all));
-        CHECK(engine::detected_targets(shipped().catalogue, facts) ==
+        auto facts = facts::collect(host, test::shipped_definitions().catalogue,
+                                    engine::selected_checks(bench, all));
+        CHECK(engine::detected_targets(test::shipped_definitions().catalogue, facts) ==
               std::vector<std::string>{"node"});
         CHECK(facts.components.at("kubelet").how == "kubelet pid 900");
     }

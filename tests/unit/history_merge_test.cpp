@@ -11,11 +11,11 @@ using model::Status;
 using test::read_stored;
 using test::stored_report;
 using test::stored_result;
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
-history::MergeInput input(const std::string& file, const Json& doc) {
+history::MergeInput input(const std::string& file, const OrderedJson& doc) {
     return {file, std::string(64, 'a'), read_stored(doc, file)};
 }
 
@@ -56,10 +56,10 @@ std::vector<history::MergeInput> three_nodes() {
 TEST_SUITE("history/merge") {
     TEST_CASE("the benchmark choice is kept when the nodes agree, and named per node when not") {
         auto chosen = [](const std::string& node, const std::string& rule, const char* warning) {
-            Json doc = stored_report(
+            OrderedJson doc = stored_report(
                 node, {stored_result("4.2.1", "kubelet.anonymous-auth", "PASS", "false")});
             doc["scan"]["benchmark_selected_by"] = {{"rule", rule}, {"detail", "found " + rule}};
-            doc["scan"]["benchmark_warnings"] = Json::array();
+            doc["scan"]["benchmark_warnings"] = OrderedJson::array();
             if (warning != nullptr) doc["scan"]["benchmark_warnings"].push_back(warning);
             return input(node + ".json", doc);
         };
@@ -86,7 +86,7 @@ TEST_SUITE("history/merge") {
               std::vector<std::string>{"nothing detected"});
         // Written and read back: the merged report keeps both fields.
         const auto text = report::to_json(mixed->report);
-        const auto back = test::read_stored(Json::parse(text), "merged.json");
+        const auto back = test::read_stored(OrderedJson::parse(text), "merged.json");
         REQUIRE(back.header.benchmark_selected_by);
         CHECK(back.header.benchmark_selected_by->rule == "merged");
         CHECK(back.header.benchmark_warnings == std::vector<std::string>{"nothing detected"});
@@ -169,26 +169,27 @@ TEST_SUITE("history/merge") {
     TEST_CASE("the merged report is written with its nodes, and reads back") {
         auto merged = history::merge(three_nodes(), options("demo"));
         REQUIRE(merged);
-        const auto doc = Json::parse(report::to_json(merged->report));
+        const auto doc = OrderedJson::parse(report::to_json(merged->report));
         CHECK(doc["scan"]["scope"] == "cluster");
         CHECK_FALSE(doc["scan"].contains("node"));
-        CHECK(doc["scan"]["cluster"] == Json{{"name", "demo"}});
-        CHECK(
-            doc["scan"]["merged"][0] ==
-            Json{{"file", "cp-1.json"},
-                 {"sha256", std::string(64, 'a')},
-                 {"node", "cp-1"},
-                 {"scan_id", "scan-cp-1"},
-                 {"started_at", "2026-01-01T00:00:00Z"},
-                 {"totals",
-                  {{"PASS", 1}, {"FAIL", 1}, {"WARN", 0}, {"SKIP", 0}, {"NA", 0}, {"ERROR", 0}}}});
+        CHECK(doc["scan"]["cluster"] == OrderedJson{{"name", "demo"}});
+        CHECK(doc["scan"]["merged"][0] ==
+              OrderedJson{
+                  {"file", "cp-1.json"},
+                  {"sha256", std::string(64, 'a')},
+                  {"node", "cp-1"},
+                  {"scan_id", "scan-cp-1"},
+                  {"started_at", "2026-01-01T00:00:00Z"},
+                  {"totals",
+                   {{"PASS", 1}, {"FAIL", 1}, {"WARN", 0}, {"SKIP", 0}, {"NA", 0}, {"ERROR", 0}}}});
         CHECK(doc["results"][0]["nodes"][2] ==
-              Json{{"node", "worker-1"},
-                   {"status", "NA"},
-                   {"actual", "not as expected"},
-                   {"reason", "kube-apiserver is not running on this node"},
-                   {"evidence",
-                    {{{"source", "process"}, {"ref", "kube-apiserver pid 4624"}, {"value", ""}}}}});
+              OrderedJson{
+                  {"node", "worker-1"},
+                  {"status", "NA"},
+                  {"actual", "not as expected"},
+                  {"reason", "kube-apiserver is not running on this node"},
+                  {"evidence",
+                   {{{"source", "process"}, {"ref", "kube-apiserver pid 4624"}, {"value", ""}}}}});
         CHECK(doc["frameworks"]["soc2"]["CC6.1"]["title"] == "Logical access");
         const auto back = read_stored(doc, "merged.json");
         CHECK(back.header.merged.size() == 3);
@@ -292,7 +293,7 @@ TEST_SUITE("history/merge") {
     TEST_CASE("a merged report is not merged again, and an unknown status is refused") {
         auto merged = history::merge(three_nodes(), options("demo"));
         REQUIRE(merged);
-        const auto doc = Json::parse(report::to_json(merged->report));
+        const auto doc = OrderedJson::parse(report::to_json(merged->report));
         CHECK(refusal({input("m.json", doc), input("cp-3.json", stored_report("cp-3", {}))},
                       options("demo")) ==
               "m.json is a merged report already: merge the per-node reports it was made of");
@@ -306,15 +307,15 @@ TEST_SUITE("history/merge") {
             stored_report("worker-1", {stored_result("4.2.1", "kubelet.anonymous-auth", "PASS"),
                                        stored_result("4.2.10", "kubelet.tls", "PASS")});
         worker["frameworks"]["soc2"] =
-            Json{{"CC6.1", {{"checks", {"4.2.1"}}}},
-                 {"CC6.6", {{"title", "Boundaries"}, {"checks", {"4.2.1"}}}},
-                 {"CC7.1", {{"checks", {"4.2.10"}}}}};
+            OrderedJson{{"CC6.1", {{"checks", {"4.2.1"}}}},
+                        {"CC6.6", {{"title", "Boundaries"}, {"checks", {"4.2.1"}}}},
+                        {"CC7.1", {{"checks", {"4.2.10"}}}}};
         auto cp =
             stored_report("cp-1", {stored_result("1.2.15", "apiserver.profiling", "PASS"),
                                    stored_result("4.2.2", "kubelet.authorization-mode", "PASS")});
         cp["frameworks"]["soc2"] =
-            Json{{"CC6.1", {{"title", "Logical access"}, {"checks", {"1.2.15"}}}},
-                 {"CC7.1", {{"title", "Monitoring"}, {"checks", {"4.2.2"}}}}};
+            OrderedJson{{"CC6.1", {{"title", "Logical access"}, {"checks", {"1.2.15"}}}},
+                        {"CC7.1", {{"title", "Monitoring"}, {"checks", {"4.2.2"}}}}};
         auto merged =
             history::merge({input("w.json", worker), input("c.json", cp)}, options("demo"));
         REQUIRE(merged);
@@ -337,17 +338,18 @@ TEST_SUITE("history/merge") {
             report.scan.insecure_tls = true;
             return report;
         }());
-        CHECK(Json::parse(text)["scan"]["insecure_tls"] == true);
-        CHECK(read_stored(Json::parse(text), "insecure.json").header.insecure_tls);
+        CHECK(OrderedJson::parse(text)["scan"]["insecure_tls"] == true);
+        CHECK(read_stored(OrderedJson::parse(text), "insecure.json").header.insecure_tls);
         CHECK_FALSE(read_stored(stored_report("cp-1", {}), "cp-1.json").header.insecure_tls);
-        Json insecure = stored_report(
+        OrderedJson insecure = stored_report(
             "cp-3", {stored_result("4.2.1", "kubelet.anonymous-auth", "PASS", "false")});
         insecure["scan"]["insecure_tls"] = true;
         auto nodes = three_nodes();
         auto plain = history::merge(three_nodes(), options("demo"));
         REQUIRE(plain);
         CHECK_FALSE(plain->report.scan.insecure_tls);
-        CHECK_FALSE(Json::parse(report::to_json(plain->report))["scan"].contains("insecure_tls"));
+        CHECK_FALSE(
+            OrderedJson::parse(report::to_json(plain->report))["scan"].contains("insecure_tls"));
         nodes.push_back(input("cp-3.json", insecure));
         auto merged = history::merge(std::move(nodes), options("demo"));
         REQUIRE(merged);

@@ -27,7 +27,7 @@ ResultRow row(const std::string& id, const std::string& key, const std::string& 
 }
 
 /// A waiver of 1.2.15 as `run --waivers` attaches it, in a state.
-std::vector<std::pair<std::string, std::string>> waiver(const std::string& state) {
+std::vector<std::pair<std::string, std::string>> waiver_state(const std::string& state) {
     return {{"source", "waivers.yaml:12"}, {"check", "1.2.15"},       {"owner", "alice"},
             {"approver", "bob"},           {"reason", "vendor fix"},  {"ticket", "SEC-1"},
             {"created", "2026-01-01"},     {"expires", "2026-01-04"}, {"state", state},
@@ -289,8 +289,8 @@ TEST_SUITE("history/period") {
     TEST_CASE("waivers: covered while active, not once expired, counted per waiver") {
         Store store;
         for (int d = 1; d <= 6; ++d) {
-            const auto w = d <= 3   ? waiver("active")
-                           : d <= 5 ? waiver("expired")
+            const auto w = d <= 3   ? waiver_state("active")
+                           : d <= 5 ? waiver_state("expired")
                                     : std::vector<std::pair<std::string, std::string>>();
             store.scan("cp-1", d, {row("1.2.15", "p", "FAIL", {"CC6.1"}, w)});
         }
@@ -328,7 +328,7 @@ TEST_SUITE("history/period") {
         for (int d = 1; d <= 4; ++d) {
             scans.emplace_back("cp-1", d,
                                std::vector<ResultRow>{row("1.2.15", "p", d > 2 ? "FAIL" : "PASS",
-                                                          {"CC6.1"}, waiver("active")),
+                                                          {"CC6.1"}, waiver_state("active")),
                                                       row("1.1.1", "a", "WARN")});
             scans.emplace_back("w-1", d, std::vector<ResultRow>{row("1.1.1", "a", "NA")});
         }
@@ -426,8 +426,8 @@ TEST_SUITE("report/period_writers") {
         Store store;
         store.input.catalogue.push_back({"1.2.3", "A PCI DSS-style id"});
         for (int d = 1; d <= 4; ++d) {
-            const auto w = d == 1   ? waiver("active")
-                           : d == 2 ? waiver("expired")
+            const auto w = d == 1   ? waiver_state("active")
+                           : d == 2 ? waiver_state("expired")
                                     : std::vector<std::pair<std::string, std::string>>();
             store.scan("cp-1", d, {row("1.2.15", "p", d <= 2 ? "FAIL" : "PASS", {"CC6.1"}, w)});
         }

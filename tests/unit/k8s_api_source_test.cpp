@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 namespace {
 
 /// One server for this file, a fault on each resource that needs one (each test uses its own).
-FakeApiServer* server() {
+FakeApiServer* source_server() {
     static TempRoot objects;
     static std::unique_ptr<FakeApiServer> instance;
     if (!instance) {
@@ -62,10 +62,10 @@ FakeApiServer* server() {
 
 ConnectionConfig client_cert_config() {
     ConnectionConfig config;
-    config.server = server()->url();
-    config.certificate_authority.path = server()->file("ca");
-    config.client_certificate.path = server()->file("client_cert");
-    config.client_key.path = server()->file("client_key");
+    config.server = source_server()->url();
+    config.certificate_authority.path = source_server()->file("ca");
+    config.client_certificate.path = source_server()->file("client_cert");
+    config.client_key.path = source_server()->file("client_key");
     return config;
 }
 
@@ -151,7 +151,7 @@ TEST_SUITE("k8s/api_source") {
         REQUIRE(roles.size() == 2);
         CHECK(roles[1]["apiVersion"] == "rbac.authorization.k8s.io/v1");
         CHECK(roles[1]["kind"] == "ClusterRole");
-        CHECK(source->describe() == "the API server " + server()->url());
+        CHECK(source->describe() == "the API server " + source_server()->url());
         CHECK(*source->server_version() == "1.31");
     }
 
@@ -265,26 +265,26 @@ TEST_SUITE("k8s/api_source") {
         // Cut while it waited, or (on a loaded machine) not tried or sent again.
         INFO(hung.message);
         CHECK(hung.message.rfind("list persistentvolumes: the scan's --timeout of 1s ", 0) == 0);
-        CHECK(hung.message.find("GET " + server()->url() + "/api/v1/persistentvolumes?limit=3") !=
-              std::string::npos);
+        CHECK(hung.message.find("GET " + source_server()->url() +
+                                "/api/v1/persistentvolumes?limit=3") != std::string::npos);
         CHECK(std::chrono::steady_clock::now() - start < 3s);
         const auto next = list(source, core("pods", "Pod"), objects);
         CHECK(next.kind == ListOutcome::Kind::Failed);
         CHECK(next.message == "list pods: the scan's --timeout of 1s passed before GET " +
-                                  server()->url() + "/api/v1/pods?limit=3 was sent");
+                                  source_server()->url() + "/api/v1/pods?limit=3 was sent");
         CHECK(objects.empty());
     }
 
     TEST_CASE("a TLS failure is Failed with the reason and no HTTP status") {
         SKIP_WITHOUT_FAKE_APISERVER();
         auto config = client_cert_config();
-        config.certificate_authority.path = server()->file("other_ca");
+        config.certificate_authority.path = source_server()->file("other_ca");
         std::vector<json> objects;
         const auto outcome = list(*make_source(config), core("pods", "Pod"), objects);
         CHECK(outcome.kind == ListOutcome::Kind::Failed);
         CHECK(outcome.http_status == 0);
         CHECK(
-            outcome.message.rfind("list pods: GET " + server()->url() +
+            outcome.message.rfind("list pods: GET " + source_server()->url() +
                                       "/api/v1/pods?limit=3: TLS error: SSL certificate problem: ",
                                   0) == 0);
     }
@@ -294,9 +294,9 @@ TEST_SUITE("k8s/api_source") {
         TempRoot dir;
         const std::string kubeconfig = dir.write(
             "config", kubeproof::test::kubeconfig_yaml(
-                          server()->url(), "    insecure-skip-tls-verify: true\n",
-                          "    client-certificate: " + server()->file("client_cert") +
-                              "\n    client-key: " + server()->file("client_key") + "\n"));
+                          source_server()->url(), "    insecure-skip-tls-verify: true\n",
+                          "    client-certificate: " + source_server()->file("client_cert") +
+                              "\n    client-key: " + source_server()->file("client_key") + "\n"));
         auto connection =
             kubeproof::k8s::connect_api_source({kubeconfig, "", "", kubeproof::k8s::process_env});
         REQUIRE(connection);

@@ -90,7 +90,7 @@ std::string get_pods(ConnectionConfig config, const ClientOptions& options = fas
     return std::to_string(response->status);
 }
 
-std::string read(const std::string& path) {
+std::string read_text(const std::string& path) {
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
@@ -156,9 +156,9 @@ TEST_SUITE("k8s/api_client") {
         config.client_key.path = server()->file("client_key");
         CHECK(get_pods(config) == "200");
         CHECK(last_user() == "kubeproof-test");
-        config.certificate_authority = {"", read(server()->file("ca"))};
-        config.client_certificate = {"", read(server()->file("client_cert"))};
-        config.client_key = {"", read(server()->file("client_key"))};
+        config.certificate_authority = {"", read_text(server()->file("ca"))};
+        config.client_certificate = {"", read_text(server()->file("client_cert"))};
+        config.client_key = {"", read_text(server()->file("client_key"))};
         CHECK(get_pods(config) == "200");
         config.client_certificate = {server()->file("other_client_cert"), ""};
         config.client_key = {server()->file("other_client_key"), ""};
@@ -244,11 +244,11 @@ TEST_SUITE("k8s/api_client") {
         REQUIRE(client);
         const auto deadline = std::chrono::steady_clock::now() + 10s;
         CHECK((*client)->get("/api/v1/pods", deadline)->status == 200);
-        CHECK(read(dir.path() + "/runs") ==
+        CHECK(read_text(dir.path() + "/runs") ==
               "run\nrun\n");  // 401 with the stale token, run again once
         CHECK(last_user() == "token-user");
         CHECK((*client)->get("/api/v1/pods", deadline)->status == 200);
-        CHECK(read(dir.path() + "/runs") == "run\nrun\n");  // cached
+        CHECK(read_text(dir.path() + "/runs") == "run\nrun\n");  // cached
     }
 
     TEST_CASE("an exec plugin's client certificate is used") {

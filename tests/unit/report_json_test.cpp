@@ -6,7 +6,7 @@
 #include "report_fixture.hpp"
 
 using kubeproof::report::to_json;
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
@@ -112,7 +112,7 @@ constexpr std::string_view k_tiny_json = R"json({
 }
 )json";
 
-std::vector<std::string> keys_of(const Json& object) {
+std::vector<std::string> keys_of(const OrderedJson& object) {
     std::vector<std::string> keys;
     for (const auto& item : object.items()) keys.push_back(item.key());
     return keys;
@@ -126,7 +126,7 @@ TEST_SUITE("report/json_writer") {
     }
 
     TEST_CASE("fields appear in DESIGN.md's order") {
-        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
+        const OrderedJson json = OrderedJson::parse(to_json(kubeproof::test::sample_report()));
         CHECK(keys_of(json) == std::vector<std::string>{"schema", "tool", "scan", "results",
                                                         "totals", "frameworks"});
         CHECK(keys_of(json["scan"]) == std::vector<std::string>{"id", "started_at", "finished_at",
@@ -142,8 +142,8 @@ TEST_SUITE("report/json_writer") {
     TEST_CASE(
         "results carry status, automation, reason only when set, and controls always as an "
         "object") {
-        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
-        const Json& results = json["results"];
+        const OrderedJson json = OrderedJson::parse(to_json(kubeproof::test::sample_report()));
+        const OrderedJson& results = json["results"];
         REQUIRE(results.size() == 6);
         std::vector<std::string> statuses;
         for (const auto& result : results) statuses.push_back(result["status"]);
@@ -151,47 +151,50 @@ TEST_SUITE("report/json_writer") {
         CHECK(results[1]["automated"] == false);
         CHECK(results[1]["reason"] == "manual check: review anonymous access");
         CHECK_FALSE(results[2].contains("reason"));
-        CHECK(results[3]["controls"] == Json::object());
-        CHECK(results[3]["evidence"] == Json::array());
-        CHECK(results[0]["controls"]["soc2"] == Json{"CC6.1"});
+        CHECK(results[3]["controls"] == OrderedJson::object());
+        CHECK(results[3]["evidence"] == OrderedJson::array());
+        CHECK(results[0]["controls"]["soc2"] == OrderedJson{"CC6.1"});
     }
 
     TEST_CASE("totals always list all six statuses") {
-        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
+        const OrderedJson json = OrderedJson::parse(to_json(kubeproof::test::sample_report()));
         CHECK(json["totals"] ==
-              Json{{"PASS", 1}, {"FAIL", 1}, {"WARN", 1}, {"SKIP", 1}, {"NA", 1}, {"ERROR", 1}});
+              OrderedJson{
+                  {"PASS", 1}, {"FAIL", 1}, {"WARN", 1}, {"SKIP", 1}, {"NA", 1}, {"ERROR", 1}});
         kubeproof::model::Report empty;
-        CHECK(Json::parse(to_json(empty))["totals"] ==
-              Json{{"PASS", 0}, {"FAIL", 0}, {"WARN", 0}, {"SKIP", 0}, {"NA", 0}, {"ERROR", 0}});
+        CHECK(OrderedJson::parse(to_json(empty))["totals"] ==
+              OrderedJson{
+                  {"PASS", 0}, {"FAIL", 0}, {"WARN", 0}, {"SKIP", 0}, {"NA", 0}, {"ERROR", 0}});
     }
 
     TEST_CASE("frameworks summarise each criterion over the results mapped to it") {
-        const Json json = Json::parse(to_json(kubeproof::test::sample_report()));
-        const Json& cc61 = json["frameworks"]["soc2"]["CC6.1"];
+        const OrderedJson json = OrderedJson::parse(to_json(kubeproof::test::sample_report()));
+        const OrderedJson& cc61 = json["frameworks"]["soc2"]["CC6.1"];
         CHECK(cc61["PASS"] == 1);
         CHECK(cc61["FAIL"] == 1);
         CHECK(cc61["ERROR"] == 0);
-        CHECK(cc61["checks"] == Json{"1.1.1", "1.2.15"});
-        CHECK(json["frameworks"]["soc2"]["CC6.6"]["checks"] == Json{"1.2.15"});
+        CHECK(cc61["checks"] == OrderedJson{"1.1.1", "1.2.15"});
+        CHECK(json["frameworks"]["soc2"]["CC6.6"]["checks"] == OrderedJson{"1.2.15"});
         CHECK(keys_of(json["frameworks"]) == std::vector<std::string>{"pci-dss", "soc2"});
     }
 
     TEST_CASE("frameworks is an empty object when no result has controls") {
         auto report = kubeproof::test::sample_report();
         for (auto& result : report.results) result.controls.clear();
-        CHECK(Json::parse(to_json(report))["frameworks"] == Json::object());
+        CHECK(OrderedJson::parse(to_json(report))["frameworks"] == OrderedJson::object());
     }
 
     TEST_CASE("criteria are ordered with numbers compared as numbers") {
         auto report = kubeproof::test::tiny_report();
         report.results[0].controls = {{"pci-dss", {"10.2.1", "2.2.4", "2.2.10", "2.2.5"}},
                                       {"soc2", {"CC6.10", "CC6.2", "CC6.1", "CC7.2"}}};
-        const Json json = Json::parse(to_json(report));
+        const OrderedJson json = OrderedJson::parse(to_json(report));
         CHECK(keys_of(json["frameworks"]["pci-dss"]) ==
               std::vector<std::string>{"2.2.4", "2.2.5", "2.2.10", "10.2.1"});
         CHECK(keys_of(json["frameworks"]["soc2"]) ==
               std::vector<std::string>{"CC6.1", "CC6.2", "CC6.10", "CC7.2"});
-        CHECK(json["results"][0]["controls"]["soc2"] == Json{"CC6.10", "CC6.2", "CC6.1", "CC7.2"});
+        CHECK(json["results"][0]["controls"]["soc2"] ==
+              OrderedJson{"CC6.10", "CC6.2", "CC6.1", "CC7.2"});
     }
 
     TEST_CASE("invalid UTF-8 in evidence is replaced, never thrown") {
@@ -199,7 +202,8 @@ TEST_SUITE("report/json_writer") {
         report.results[0].evidence[0].value = "bad \xff byte";
         std::string json;
         CHECK_NOTHROW(json = to_json(report));
-        CHECK(Json::parse(json)["results"][0]["evidence"][0]["value"] == "bad \xEF\xBF\xBD byte");
+        CHECK(OrderedJson::parse(json)["results"][0]["evidence"][0]["value"] ==
+              "bad \xEF\xBF\xBD byte");
     }
 
     TEST_CASE("output is byte-stable for the same input") {
@@ -208,21 +212,23 @@ TEST_SUITE("report/json_writer") {
     }
 
     TEST_CASE("a waived result carries its waiver; the report names the file, counts and stale") {
-        const Json json = Json::parse(to_json(kubeproof::test::waived_report()));
-        const Json& accepted = json["results"][0];
+        const OrderedJson json = OrderedJson::parse(to_json(kubeproof::test::waived_report()));
+        const OrderedJson& accepted = json["results"][0];
         CHECK(accepted["status"] == "FAIL");
-        CHECK(accepted["waiver"] == Json::parse(R"({"source": "waivers.yaml:2", "check": "1.2.15",
+        CHECK(accepted["waiver"] ==
+              OrderedJson::parse(R"({"source": "waivers.yaml:2", "check": "1.2.15",
             "node": "node-1", "owner": "alice", "approver": "bob",
             "reason": "profiling is on for the load test", "ticket": "SEC-12",
             "created": "2025-01-01", "expires": "2025-03-31", "state": "active"})"));
         CHECK(keys_of(accepted["waiver"]) ==
               std::vector<std::string>{"source", "check", "node", "owner", "approver", "reason",
                                        "ticket", "created", "expires", "state"});
-        CHECK(json["results"][1]["waiver"] ==
-              Json::parse(R"({"source": "waivers.yaml:11", "check": "apiserver.audit-log-path",
+        CHECK(
+            json["results"][1]["waiver"] ==
+            OrderedJson::parse(R"({"source": "waivers.yaml:11", "check": "apiserver.audit-log-path",
                   "owner": "carol", "expires": "2024-12-31", "state": "expired"})"));
-        CHECK(json["waivers"] == Json::parse(R"({"file": "waivers.yaml", "sha256": ")" +
-                                             std::string(64, 'a') + R"(", "active": 1,
+        CHECK(json["waivers"] == OrderedJson::parse(R"({"file": "waivers.yaml", "sha256": ")" +
+                                                    std::string(64, 'a') + R"(", "active": 1,
             "expired": 1, "stale": [{"source": "waivers.yaml:15", "check": "4.2.1"}]})"));
         CHECK(json["totals"]["FAIL"] == 2);  // real statuses are counted
         CHECK(keys_of(json).back() == "waivers");
@@ -243,11 +249,11 @@ TEST_SUITE("report/json_writer") {
         waiver.owner = "alice";
         waiver.expires = "2026-03-31T12:00:00Z";
         result.waiver = {waiver, kubeproof::model::WaiverState::Active};
-        const Json json = Json::parse(to_json(report));
+        const OrderedJson json = OrderedJson::parse(to_json(report));
         CHECK(json["results"][0]["findings"] == 1);
-        CHECK(json["results"][0]["evidence"][0]["labels"] == Json{{"app", "web"}});
+        CHECK(json["results"][0]["evidence"][0]["labels"] == OrderedJson{{"app", "web"}});
         CHECK(json["results"][0]["waiver"] ==
-              Json::parse(R"({"source": "w.yaml:2", "check": "5.2.2", "namespace": "prod",
+              OrderedJson::parse(R"({"source": "w.yaml:2", "check": "5.2.2", "namespace": "prod",
                   "object": "Deployment/web", "selector": {"app": "web"}, "owner": "alice",
                   "expires": "2026-03-31T12:00:00Z", "state": "active"})"));
         CHECK_FALSE(json.contains("waivers"));
@@ -257,7 +263,7 @@ TEST_SUITE("report/json_writer") {
 TEST_SUITE("report/json_stream") {
     // What nlohmann/json itself writes for the same document: the bytes JsonStream must match.
     std::string dumped(const std::string& text) {
-        return Json::parse(text).dump(2, ' ', false, Json::error_handler_t::replace);
+        return OrderedJson::parse(text).dump(2, ' ', false, OrderedJson::error_handler_t::replace);
     }
 
     TEST_CASE("the layout and escaping are nlohmann/json's dump(2), byte for byte") {
