@@ -44,12 +44,11 @@ void objects_tests(const model::TestItem& item, std::vector<const model::TestIte
     for (const auto& child : item.children) objects_tests(child, out);
 }
 
-Value value_at(const json& view, const std::string& path) {
+Value value_of(const parse::SelectionRefs& sel, const std::string& path) {
     Value v;
     std::string shown_path = path;  // as people read it: "\." shown as "."
     for (size_t i = shown_path.find("\\."); i != std::string::npos; i = shown_path.find("\\.", i))
         shown_path.erase(i, 1);
-    const auto sel = parse::select_refs(view, path);
     if (sel.values.empty() || (sel.values.size() == 1 && sel.values[0]->is_null())) {
         v.shown = shown_path + " unset";
         return v;
@@ -69,24 +68,40 @@ Value value_at(const json& view, const std::string& path) {
     return v;
 }
 
+/// The value at `path` in an item's view, with a container's `pod` looked up in the pod spec it
+/// stands for; only a path that starts at the view itself (its `@keys`) needs the whole view made.
+Value value_at(const PolicyItem& item, const std::string& path) {
+    if (item.pod != nullptr) {
+        const auto first = parse::first_key(path);
+        if (first && first->key == "pod")
+            return value_of(parse::select_refs(*item.pod, first->rest), path);
+        if (!first) {
+            json whole = item.view;
+            whole["pod"] = *item.pod;
+            return value_of(parse::select_refs(whole, path), path);
+        }
+    }
+    return value_of(parse::select_refs(item.view, path), path);
+}
+
 /// Evaluates a condition on an item; `seen` collects "field=value" of every field it looked at.
-bool matches(const model::Condition& c, const json& view, std::vector<std::string>& seen) {
+bool matches(const model::Condition& c, const PolicyItem& item, std::vector<std::string>& seen) {
     switch (c.kind) {
         case model::Condition::Kind::All:
             return std::all_of(c.children.begin(), c.children.end(),
-                               [&](const auto& x) { return matches(x, view, seen); });
+                               [&](const auto& x) { return matches(x, item, seen); });
         case model::Condition::Kind::Any: {
             bool any = false;
             for (const auto& x : c.children)
-                any = matches(x, view, seen) || any;  // look at every field for evidence
+                any = matches(x, item, seen) || any;  // look at every field for evidence
             return any;
         }
         case model::Condition::Kind::Not:
-            return !matches(c.children.front(), view, seen);
+            return !matches(c.children.front(), item, seen);
         case model::Condition::Kind::Field:
             break;
     }
-    Value v = value_at(view, c.field);
+    Value v = value_at(item, c.field);
     if (std::find(seen.begin(), seen.end(), v.shown) == seen.end()) seen.push_back(v.shown);
     return std::all_of(c.assertions.begin(), c.assertions.end(),
                        [&](const auto& a) { return apply_operator(a, v, c.type, c.field).pass; });
@@ -334,13 +349,13 @@ bool PolicyRun::State::in_scope(const Tally& t, const json& object) const {
 void PolicyRun::State::judge(Tally& t, const PolicyItem& item, const json& object,
                              const model::Origin& origin) {
     std::vector<std::string> seen;
-    if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item.view, seen)) return;
+    if (!t.test->exclude.empty() && matches(t.test->exclude.front(), item, seen)) return;
     ++t.items;
     seen.clear();
     const bool require = !t.test->require.empty();
     const bool unjudged = !item.unjudged.empty();
     if (!unjudged &&
-        !matches(require ? t.test->require.front() : t.test->violation.front(), item.view, seen))
+        !matches(require ? t.test->require.front() : t.test->violation.front(), item, seen))
         return;
     if (require && t.required_found)
         return;  // one matching item is all the evidence a requirement needs

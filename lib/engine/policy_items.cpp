@@ -228,9 +228,9 @@ void container_items(const json& object, const ItemSink& sink) {
                 view["effectiveCapabilities"] = effective_capabilities(view["securityContext"]);
                 view["containerType"] = list;
                 view["imagePin"] = image_pin(container.value("image", ""));
-                view["pod"] = *spec;
+                view.erase("pod");  // the pod spec's, below
                 sink({std::move(view),
-                      fmt::format("{}[{}] ({})", list, i, container.value("name", "?"))});
+                      fmt::format("{}[{}] ({})", list, i, container.value("name", "?")), "", spec});
             }
         }
     }

@@ -27,6 +27,9 @@ struct PolicyItem {
     /// Set when the item could not be judged and why (a binding whose role is not among the
     /// objects read): such an item is a finding whatever the condition says.
     std::string unjudged = {};
+    /// The pod spec a container item's `pod` field stands for: looked up where it is instead of
+    /// copied into every view (the view behaves as if it held it, under any key of its own).
+    const nlohmann::json* pod = nullptr;
 };
 
 /// Receives the items an iterator yields.

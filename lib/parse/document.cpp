@@ -416,6 +416,20 @@ SelectionRefs select_refs(const json& data, std::string_view key_path) {
     return out;
 }
 
+std::optional<FirstKey> first_key(std::string_view key_path) {
+    // As parse_path reads the first step: leading dots skipped, a backslash taking the character
+    // after it as it is, up to the first '.' or '['.
+    size_t i = 0;
+    while (i < key_path.size() && key_path[i] == '.') ++i;
+    std::string key;
+    for (; i < key_path.size() && key_path[i] != '.' && key_path[i] != '['; ++i) {
+        if (key_path[i] == '\\' && i + 1 < key_path.size()) ++i;
+        key += key_path[i];
+    }
+    if (key.empty() || key == "@keys") return std::nullopt;
+    return FirstKey{std::move(key), key_path.substr(i)};
+}
+
 Selection select(const json& data, std::string_view key_path) {
     SelectionRefs refs = select_refs(data, key_path);
     Selection out;

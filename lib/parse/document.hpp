@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,18 @@ struct SelectionRefs {
 
 /// select() without copying what it selects: what the policy checks use on every object.
 SelectionRefs select_refs(const nlohmann::json& data, std::string_view key_path);
+
+/// The first step of a key path when it is a key: its name (escapes read) and the rest of the path,
+/// which selects below that key's value as the whole path would: {"pod", ".os.name"} for
+/// `pod.os.name`, {"pod.x", ""} for `pod\.x`.
+struct FirstKey {
+    std::string key;
+    std::string_view rest;
+};
+
+/// The first key of `key_path`; nullopt when the path selects the value itself (empty) or starts
+/// with an index, `[*]` or `@keys`.
+std::optional<FirstKey> first_key(std::string_view key_path);
 
 /// The text of a scalar value ("true", "10255", "0s"); lists are joined with ','.
 std::string scalar_text(const nlohmann::json& value);

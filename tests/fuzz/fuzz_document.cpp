@@ -76,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto drop_in = document;
     kubeproof::parse::merge_document(document, drop_in);
     // Each key path, and its list and key-name forms, selected with and without copies: the same
-    // values and paths.
+    // values and paths; and below its first key, the same values.
     for (const auto& [key_path, line] : document.lines) {
         (void)line;
         for (const std::string& path : {key_path, key_path + "[*]", key_path + ".@keys"}) {
@@ -87,6 +87,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 __builtin_trap();
             for (size_t i = 0; i < refs.values.size(); ++i) {
                 if (copied.values[i] != *refs.values[i]) __builtin_trap();
+            }
+            // The rest after the first key selects below that key what the whole path selects
+            // (how a container item reads `pod.*` from the pod spec it does not copy).
+            const auto first = kubeproof::parse::first_key(path);
+            if (!first || !document.data.is_object()) continue;
+            const auto at = document.data.find(first->key);
+            const auto below = at == document.data.end()
+                                   ? kubeproof::parse::SelectionRefs{}
+                                   : kubeproof::parse::select_refs(*at, first->rest);
+            if (below.values.size() != refs.values.size()) __builtin_trap();
+            for (size_t i = 0; i < refs.values.size(); ++i) {
+                if (*below.values[i] != *refs.values[i]) __builtin_trap();
             }
         }
     }

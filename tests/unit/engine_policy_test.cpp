@@ -544,4 +544,74 @@ TEST_SUITE("engine/policy") {
               "resolved: list namespaces: 403 Forbidden");
         CHECK(out.at("5.1.1").kind == Kind::Error);
     }
+
+    TEST_CASE("a container's pod.* fields read the pod spec, whatever the path's form") {
+        // Container views look `pod` up in the pod spec instead of holding a copy: every form of
+        // path must select what it selected when the view held one.
+        constexpr const char* k_pod_paths = R"(section: "5"
+target: policies
+title: Policies
+groups:
+  - id: "5.9"
+    title: Pod paths
+    checks:
+      - {id: "5.9.1", key: p.host-pid, title: t, cis: manual, components: [], remediation: r,
+         test: {objects: container, violation: {field: pod.hostPID, eq: true}}}
+      - {id: "5.9.2", key: p.keys, title: t, cis: manual, components: [], remediation: r,
+         test: {objects: container, violation: {field: "@keys", has_any: [pod]}}}
+      - {id: "5.9.3", key: p.escaped, title: t, cis: manual, components: [], remediation: r,
+         test: {objects: container, violation: {field: "pod\\.x", eq: mine}}}
+      - {id: "5.9.4", key: p.dotted, title: t, cis: manual, components: [], remediation: r,
+         test: {objects: container, violation: {field: ".pod.os.name", eq: linux}}}
+      - {id: "5.9.5", key: p.index, title: t, cis: manual, components: [], remediation: r,
+         test: {objects: container, violation: {field: "pod[0]", set: true}}}
+      - {id: "5.9.6", key: p.lists, title: t, cis: manual, components: [], remediation: r,
+         test: {objects: container, violation: {field: "pod.containers[*].name", has: sidecar}}}
+      - {id: "5.9.7", key: p.whole, title: t, cis: manual, components: [], remediation: r,
+         test: {objects: container, violation: {field: pod, set: true}}}
+)";
+        parse::Diagnostics diagnostics;
+        const auto defs =
+            loader::load_definitions({{"checks/components.yaml", "c.yaml", k_catalogue},
+                                      {"checks/t/benchmark.yaml", "b.yaml", k_benchmark},
+                                      {"checks/t/policies.yaml", "p.yaml", k_pod_paths}},
+                                     diagnostics);
+        REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.format());
+        std::vector<const model::Check*> pod_checks;
+        for (const auto& c : defs.benchmarks.at("t").sections.at(0).groups.at(0).checks)
+            pod_checks.push_back(&c);
+        json pod = json::parse(R"({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "namespace": "team-a"},
+            "spec": {"hostPID": true, "os": {"name": "linux"}, "containers": [
+                {"name": "app", "image": "nginx", "pod": {"ignored": true}},
+                {"name": "sidecar", "image": "envoy", "pod.x": "mine"}]}})");
+        engine::PolicyRun policy(pod_checks, k8s::policy_resource_types(), {});
+        policy.add(json(pod), {"pod.yaml", 1});
+        const auto out = policy.finish();
+        auto values = [&](const std::string& id) {
+            std::vector<std::string> v;
+            for (const auto& e : out.at(id).evidence) v.push_back(e.value);
+            return v;
+        };
+        CHECK(values("5.9.1") ==
+              std::vector<std::string>{"containers[0] (app): pod.hostPID=true",
+                                       "containers[1] (sidecar): pod.hostPID=true"});
+        // The view's own keys, sorted, with `pod` among them (and the container's own `pod` gone).
+        const auto keys = values("5.9.2");
+        REQUIRE(keys.size() == 2);
+        CHECK(keys[0] ==
+              "containers[0] (app): @keys=[containerType,effectiveCapabilities,image,imagePin,"
+              "kind,metadata,name,pod,securityContext]");
+        CHECK(keys[1].find(",pod,pod.x,securityContext]") != std::string::npos);
+        CHECK(values("5.9.3") == std::vector<std::string>{"containers[1] (sidecar): pod.x=mine"});
+        CHECK(values("5.9.4").size() == 2);
+        CHECK(out.at("5.9.5").kind == Kind::Pass);
+        CHECK(values("5.9.6") ==
+              std::vector<std::string>{
+                  "containers[0] (app): pod.containers[*].name=[app,sidecar]",
+                  "containers[1] (sidecar): pod.containers[*].name=[app,sidecar]"});
+        CHECK(values("5.9.7").size() == 2);
+        CHECK(values("5.9.7")[0].find("containers[0] (app): pod={") == 0);
+        CHECK(values("5.9.7")[0].find("hostPID") != std::string::npos);  // the spec
+    }
 }

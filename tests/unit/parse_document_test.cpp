@@ -64,6 +64,28 @@ TEST_SUITE("parse/document") {
         CHECK(select(doc.data, "missing.key").values.empty());
     }
 
+    TEST_CASE("first_key reads a path's first step as select does") {
+        const auto plain = first_key("pod.os.name");
+        REQUIRE(plain);
+        CHECK(plain->key == "pod");
+        CHECK(plain->rest == ".os.name");
+        const auto escaped = first_key("pod\\.x.y");  // the key "pod.x"
+        REQUIRE(escaped);
+        CHECK(escaped->key == "pod.x");
+        CHECK(escaped->rest == ".y");
+        const auto indexed = first_key("..pod[1]");
+        REQUIRE(indexed);
+        CHECK(indexed->key == "pod");
+        CHECK(indexed->rest == "[1]");
+        CHECK(first_key("pod")->rest.empty());
+        CHECK_FALSE(first_key(""));
+        CHECK_FALSE(first_key("."));
+        CHECK_FALSE(first_key("@keys"));
+        CHECK_FALSE(first_key("[0].a"));
+        CHECK_FALSE(first_key("[*]"));
+        CHECK_FALSE(first_key("\\@keys"));  // select reads it as @keys too
+    }
+
     TEST_CASE("a syntax error names path:line:col") {
         auto doc = parse_document("/var/lib/kubelet/config.yaml", "a: [1, 2\nb: c\n");
         CHECK_FALSE(doc.loaded);
