@@ -62,6 +62,8 @@ add_compile_options($<$<CONFIG:Release>:-ffunction-sections> $<$<CONFIG:Release>
 function(kubeproof_static_executable target)
     if(NOT KUBEPROOF_SANITIZE)
         target_link_options(${target} PRIVATE -static)
+        # jemalloc's malloc and free instead of glibc's (cmake/Dependencies.cmake).
+        target_link_libraries(${target} PRIVATE "${JEMALLOC_LIBRARY}" Threads::Threads ${CMAKE_DL_LIBS})
     endif()
     target_link_options(${target} PRIVATE $<$<CONFIG:Release>:LINKER:--gc-sections> $<$<CONFIG:Release>:-s>)
 endfunction()

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo_root=$(pwd)
 
 packages=(build-essential cmake ninja-build libssl-dev libc-ares-dev libyaml-cpp-dev libyaml-dev libre2-dev libfmt-dev
-          nlohmann-json3-dev rapidjson-dev libcereal-dev libcli11-dev doctest-dev libvalijson-dev libsqlite3-dev dpkg-dev python3 openssl etcd-server
+          nlohmann-json3-dev rapidjson-dev libcereal-dev libjemalloc-dev libcli11-dev doctest-dev libvalijson-dev libsqlite3-dev dpkg-dev python3 openssl etcd-server
           hyperfine file python3-yaml python3-jsonschema python3-regex chromium poppler-utils
           prometheus prometheus-node-exporter nodejs
           umoci skopeo zsh man-db groff-base
