@@ -159,7 +159,7 @@ template <size_t N>
 std::optional<std::string> check_fields(const json& node, std::string_view base,
                                         const std::array<Field, N>& fields) {
     for (const Field& field : fields) {
-        const parse::SelectionRefs found = parse::select_refs(node, field.path);
+        const parse::SelectionRefs found = parse::select_refs(node, field.path, false);
         if (found.values.empty() ||
             (found.values.size() == 1 && found.values.front()->is_null() && !found.wildcard)) {
             if (field.required)
@@ -170,9 +170,10 @@ std::optional<std::string> check_fields(const json& node, std::string_view base,
         for (size_t i = 0; i < found.values.size(); ++i) {
             const json& value = *found.values[i];
             if (value.is_null() || has_type(value, field.type)) continue;
+            // The paths are made only for the message (most objects have none to show).
             return fmt::format("{} is {}; the API server accepts only {}",
-                               joined(base, found.paths[i]), found_word(value),
-                               type_word(field.type));
+                               joined(base, parse::select_refs(node, field.path).paths.at(i)),
+                               found_word(value), type_word(field.type));
         }
     }
     return std::nullopt;

@@ -74,14 +74,14 @@ Value value_at(const PolicyItem& item, const std::string& path) {
     if (item.pod != nullptr) {
         const auto first = parse::first_key(path);
         if (first && first->key == "pod")
-            return value_of(parse::select_refs(*item.pod, first->rest), path);
+            return value_of(parse::select_refs(*item.pod, first->rest, false), path);
         if (!first) {
             json whole = item.view;
             whole["pod"] = *item.pod;
-            return value_of(parse::select_refs(whole, path), path);
+            return value_of(parse::select_refs(whole, path, false), path);
         }
     }
-    return value_of(parse::select_refs(item.view, path), path);
+    return value_of(parse::select_refs(item.view, path, false), path);
 }
 
 /// Evaluates a condition on an item; `seen` collects "field=value" of every field it looked at.

@@ -155,28 +155,31 @@ std::vector<Step> parse_path(std::string_view path) {
 }
 
 // Every value `steps[i..]` selects under `node` (at `at`), in document order, with its concrete
-// path; the key names of `@keys` are kept in `out.keys`.
+// path (unless `paths` is false); the key names of `@keys` are kept in `out.keys`.
 void walk(const json& node, const std::string& at, const std::vector<Step>& steps, size_t i,
-          SelectionRefs& out) {
+          SelectionRefs& out, bool paths) {
     if (i == steps.size()) {
         out.values.push_back(&node);
-        out.paths.push_back(at);
+        if (paths) out.paths.push_back(at);
         return;
     }
     const Step& s = steps[i];
-    auto prefix = [&](const std::string& key) { return at.empty() ? key : at + "." + key; };
+    auto prefix = [&](const std::string& key) {
+        return !paths ? std::string() : at.empty() ? key : at + "." + key;
+    };
+    auto indexed = [&](size_t k) { return paths ? fmt::format("{}[{}]", at, k) : std::string(); };
     if (s.kind == Step::Key && node.is_object()) {
         const auto found = node.find(s.key);
-        if (found != node.end()) walk(*found, prefix(s.key), steps, i + 1, out);
+        if (found != node.end()) walk(*found, prefix(s.key), steps, i + 1, out, paths);
     } else if (s.kind == Step::Index && node.is_array() && s.index < node.size()) {
-        walk(node[s.index], fmt::format("{}[{}]", at, s.index), steps, i + 1, out);
+        walk(node[s.index], indexed(s.index), steps, i + 1, out, paths);
     } else if (s.kind == Step::All && node.is_array()) {
         for (size_t k = 0; k < node.size(); ++k)
-            walk(node[k], fmt::format("{}[{}]", at, k), steps, i + 1, out);
+            walk(node[k], indexed(k), steps, i + 1, out, paths);
     } else if (s.kind == Step::Keys && node.is_object()) {
         for (const auto& item : node.items()) {
             out.values.push_back(&out.keys.emplace_back(item.key()));
-            out.paths.push_back(prefix(item.key()));
+            if (paths) out.paths.push_back(prefix(item.key()));
         }
     }
 }
@@ -407,12 +410,12 @@ void merge_document(Document& base, const Document& drop_in) {
     }
 }
 
-SelectionRefs select_refs(const json& data, std::string_view key_path) {
+SelectionRefs select_refs(const json& data, std::string_view key_path, bool with_paths) {
     SelectionRefs out;
     auto steps = parse_path(key_path);
     for (const auto& s : steps)
         out.wildcard = out.wildcard || s.kind == Step::All || s.kind == Step::Keys;
-    walk(data, "", steps, 0, out);
+    walk(data, "", steps, 0, out, with_paths);
     return out;
 }
 

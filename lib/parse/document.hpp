@@ -96,8 +96,10 @@ struct SelectionRefs {
     std::deque<nlohmann::json> keys;  ///< the values `@keys` made
 };
 
-/// select() without copying what it selects: what the policy checks use on every object.
-SelectionRefs select_refs(const nlohmann::json& data, std::string_view key_path);
+/// select() without copying what it selects: what the policy checks use on every object. Without
+/// `with_paths`, `paths` stays empty: the values alone, without a string built per step.
+SelectionRefs select_refs(const nlohmann::json& data, std::string_view key_path,
+                          bool with_paths = true);
 
 /// The first step of a key path when it is a key: its name (escapes read) and the rest of the path,
 /// which selects below that key's value as the whole path would: {"pod", ".os.name"} for
