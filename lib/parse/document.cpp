@@ -117,40 +117,31 @@ size_t index_of(const std::string& text) {
     return value;
 }
 
+// The step of `path` at `i` (dots before it skipped), moving `i` past it; nullopt at the end. A
+// backslash takes the character after it as it is ("\\." is a dot inside a key: label names).
+std::optional<Step> next_step(std::string_view path, size_t& i) {
+    while (i < path.size() && path[i] == '.') ++i;
+    if (i == path.size()) return std::nullopt;
+    if (path[i] == '[') {
+        const size_t close = path.find(']', i);
+        const std::string inside(path.substr(i + 1, close - i - 1));
+        i = close == std::string_view::npos ? path.size() : close + 1;
+        if (inside == "*") return Step{Step::All, {}, 0};
+        return Step{Step::Index, {}, index_of(inside)};
+    }
+    std::string key;
+    for (; i < path.size() && path[i] != '.' && path[i] != '['; ++i) {
+        if (path[i] == '\\' && i + 1 < path.size()) ++i;
+        key += path[i];
+    }
+    if (key == "@keys") return Step{Step::Keys, {}, 0};
+    return Step{Step::Key, std::move(key), 0};
+}
+
 std::vector<Step> parse_path(std::string_view path) {
     std::vector<Step> steps;
-    std::string current;
-    auto flush = [&] {
-        if (current == "@keys")
-            steps.push_back({Step::Keys, {}, 0});
-        else if (!current.empty())
-            steps.push_back({Step::Key, current, 0});
-        current.clear();
-    };
-    for (size_t i = 0; i < path.size(); ++i) {
-        char c = path[i];
-        if (c == '\\' && i + 1 < path.size()) {  // "\." is a literal dot inside a key (label names)
-            current += path[++i];
-            continue;
-        }
-        if (c == '.') {
-            flush();
-            continue;
-        }
-        if (c != '[') {
-            current += c;
-            continue;
-        }
-        flush();
-        size_t close = path.find(']', i);
-        std::string inside(path.substr(i + 1, close - i - 1));
-        if (inside == "*")
-            steps.push_back({Step::All, {}, 0});
-        else
-            steps.push_back({Step::Index, {}, index_of(inside)});
-        i = close == std::string_view::npos ? path.size() : close;
-    }
-    flush();
+    size_t i = 0;
+    while (auto step = next_step(path, i)) steps.push_back(std::move(*step));
     return steps;
 }
 
@@ -420,17 +411,10 @@ SelectionRefs select_refs(const json& data, std::string_view key_path, bool with
 }
 
 std::optional<FirstKey> first_key(std::string_view key_path) {
-    // As parse_path reads the first step: leading dots skipped, a backslash taking the character
-    // after it as it is, up to the first '.' or '['.
     size_t i = 0;
-    while (i < key_path.size() && key_path[i] == '.') ++i;
-    std::string key;
-    for (; i < key_path.size() && key_path[i] != '.' && key_path[i] != '['; ++i) {
-        if (key_path[i] == '\\' && i + 1 < key_path.size()) ++i;
-        key += key_path[i];
-    }
-    if (key.empty() || key == "@keys") return std::nullopt;
-    return FirstKey{std::move(key), key_path.substr(i)};
+    auto step = next_step(key_path, i);
+    if (!step || step->kind != Step::Key) return std::nullopt;
+    return FirstKey{std::move(step->key), key_path.substr(i)};
 }
 
 Selection select(const json& data, std::string_view key_path) {

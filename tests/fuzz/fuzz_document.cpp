@@ -77,6 +77,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kubeproof::parse::merge_document(document, drop_in);
     // Each key path, and its list and key-name forms, selected with and without copies: the same
     // values and paths; and below its first key, the same values.
+    auto same_values = [](const kubeproof::parse::SelectionRefs& a,
+                          const kubeproof::parse::SelectionRefs& b) {
+        if (a.values.size() != b.values.size()) return false;
+        for (size_t i = 0; i < a.values.size(); ++i) {
+            if (*a.values[i] != *b.values[i]) return false;
+        }
+        return true;
+    };
     for (const auto& [key_path, line] : document.lines) {
         (void)line;
         for (const std::string& path : {key_path, key_path + "[*]", key_path + ".@keys"}) {
@@ -88,12 +96,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             for (size_t i = 0; i < refs.values.size(); ++i) {
                 if (copied.values[i] != *refs.values[i]) __builtin_trap();
             }
-            // (Compared by value: `@keys` values live in each selection's own `keys`.)
+            // Compared by value: `@keys` values live in each selection's own `keys`.
             const auto bare = kubeproof::parse::select_refs(document.data, path, false);
-            if (bare.values.size() != refs.values.size() || !bare.paths.empty()) __builtin_trap();
-            for (size_t i = 0; i < refs.values.size(); ++i) {
-                if (*bare.values[i] != *refs.values[i]) __builtin_trap();
-            }
+            if (!same_values(bare, refs) || !bare.paths.empty()) __builtin_trap();
             // The rest after the first key selects below that key what the whole path selects
             // (how a container item reads `pod.*` from the pod spec it does not copy).
             const auto first = kubeproof::parse::first_key(path);
@@ -102,10 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             const auto below = at == document.data.end()
                                    ? kubeproof::parse::SelectionRefs{}
                                    : kubeproof::parse::select_refs(*at, first->rest);
-            if (below.values.size() != refs.values.size()) __builtin_trap();
-            for (size_t i = 0; i < refs.values.size(); ++i) {
-                if (*below.values[i] != *refs.values[i]) __builtin_trap();
-            }
+            if (!same_values(below, refs)) __builtin_trap();
         }
     }
     return 0;
