@@ -3,9 +3,11 @@
 # only when it links it: PUBLIC when its own headers need them, PRIVATE when only its sources do.
 # So an include that ARCHITECTURE.md does not allow is a compile error, not a review comment.
 #
-#   kubeproof_layer(<folder> [PUBLIC <targets>...] [PRIVATE <targets>...])
+#   kubeproof_layer(<folder> [FUZZED] [PUBLIC <targets>...] [PRIVATE <targets>...])
 #
-# defines kubeproof_<folder> (STATIC, or INTERFACE for a header-only folder).
+# defines kubeproof_<folder> (STATIC, or INTERFACE for a header-only folder). FUZZED: a fuzz target
+# runs this folder's code, which then carries libFuzzer's coverage instrumentation in a
+# KUBEPROOF_FUZZ build (kubeproof_fuzz_coverage, cmake/CompilerOptions.cmake).
 # The include root of one folder: a directory holding only a symlink to lib/<folder>.
 function(kubeproof_include_root folder out)
     set(root "${CMAKE_BINARY_DIR}/include-roots/${folder}")
@@ -17,7 +19,7 @@ function(kubeproof_include_root folder out)
 endfunction()
 
 function(kubeproof_layer folder)
-    cmake_parse_arguments(PARSE_ARGV 1 L "" "" "PUBLIC;PRIVATE")
+    cmake_parse_arguments(PARSE_ARGV 1 L "FUZZED" "" "PUBLIC;PRIVATE")
     kubeproof_include_root(${folder} root)
     file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/lib/${folder}/*.cpp")
     set(target kubeproof_${folder})
@@ -25,8 +27,12 @@ function(kubeproof_layer folder)
         add_library(${target} STATIC ${sources})
         target_include_directories(${target} PUBLIC "${root}")
         target_link_libraries(${target} PUBLIC ${L_PUBLIC} PRIVATE ${L_PRIVATE} kubeproof_warnings kubeproof_settings)
+        if(L_FUZZED)
+            target_link_libraries(${target} PRIVATE kubeproof_fuzz_coverage)
+            set_target_properties(${target} PROPERTIES KUBEPROOF_FUZZED ON)
+        endif()
         if("${kubeproof_pch_links}" IN_LIST L_PUBLIC OR "${kubeproof_pch_links}" IN_LIST L_PRIVATE)
-            kubeproof_precompile_shared(${target})
+            kubeproof_precompile_shared(${target} ${L_FUZZED})
         else()
             kubeproof_precompile(${target})
         endif()
@@ -57,17 +63,30 @@ endfunction()
 # first of `links` too: a compiler rejects a header precompiled with macros a file does not define
 # (fmt's FMT_HEADER_ONLY), so a folder without it (util, model) keeps its own. Each precompiled
 # header took seven seconds to build; there were fifteen of them, in each of CI's two builds.
+# clang also rejects a header precompiled with another coverage instrumentation, so a KUBEPROOF_FUZZ
+# build has a second one (kubeproof_pch_fuzzed) for the FUZZED folders.
 function(kubeproof_shared_pch)
     set(kubeproof_pch_links "${ARGV0}" PARENT_SCOPE)
     if(KUBEPROOF_PCH)
         add_library(kubeproof_pch OBJECT "${CMAKE_SOURCE_DIR}/cmake/pch.cpp")
         target_link_libraries(kubeproof_pch PRIVATE ${ARGN} kubeproof_warnings kubeproof_settings)
         target_precompile_headers(kubeproof_pch PRIVATE ${kubeproof_pch_headers})
+        if(KUBEPROOF_FUZZ)
+            add_library(kubeproof_pch_fuzzed OBJECT "${CMAKE_SOURCE_DIR}/cmake/pch.cpp")
+            target_link_libraries(kubeproof_pch_fuzzed
+                PRIVATE ${ARGN} kubeproof_warnings kubeproof_settings kubeproof_fuzz_coverage)
+            target_precompile_headers(kubeproof_pch_fuzzed PRIVATE ${kubeproof_pch_headers})
+        endif()
     endif()
 endfunction()
 
+#   kubeproof_precompile_shared(<target> [FUZZED])
 function(kubeproof_precompile_shared target)
     if(KUBEPROOF_PCH)
-        target_precompile_headers(${target} REUSE_FROM kubeproof_pch)
+        if(KUBEPROOF_FUZZ AND ARGV1)
+            target_precompile_headers(${target} REUSE_FROM kubeproof_pch_fuzzed)
+        else()
+            target_precompile_headers(${target} REUSE_FROM kubeproof_pch)
+        endif()
     endif()
 endfunction()
