@@ -5571,7 +5571,24 @@ class Upload(unittest.TestCase):
 
 
 class CountingResult(unittest.TextTestResult):
-    """Counts test methods; a method with several failing subtests counts once."""
+    """Counts test methods (a method with several failing subtests counts once) and times each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.durations = []
+        self._started = 0.0
+
+    def startTest(self, test):
+        self._started = time.monotonic()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        self.durations.append((time.monotonic() - self._started, test.id()))
+
+    def slowest(self, count):
+        """The `count` slowest test methods, as (seconds, id), slowest first."""
+        return sorted(self.durations, reverse=True)[:count]
 
     def failed_ids(self):
         """Ids of failed test methods, and of failed class/module fixtures (which run no method)."""
@@ -7229,6 +7246,9 @@ def main():
     skipped = len(result.skipped)
     passed = result.testsRun - len(result.failed_methods()) - skipped - len(result.expectedFailures)
     extra = f", {skipped} skipped" if skipped else ""
+    print("slowest tests:")
+    for seconds, test_id in result.slowest(8):
+        print(f"  {seconds:6.1f}s {test_id.removeprefix('__main__.')}")
     print(f"e2e took {time.monotonic() - started:.1f}s")
     print(f"{passed} passed, {failed} failed{extra}")
     return 1 if failed else 0
