@@ -132,10 +132,9 @@ std::vector<Need> needed_types(const model::TestItem& test,
     const bool own_kinds = it == nullptr || it->kinds.empty();
     std::vector<Need> out;
     for (const auto& type : types) {
-        const json probe = {{"kind", type.kind}, {"apiVersion", type.api_version()}};
-        if (kind_matches(judged_kinds_of(test), probe)) {
+        if (kind_matches(judged_kinds_of(test), type.kind, type.group)) {
             out.push_back({type.name(), type.kind, own_kinds || type.optional, true});
-        } else if (it != nullptr && kind_matches(it->context_kinds, probe)) {
+        } else if (it != nullptr && kind_matches(it->context_kinds, type.kind, type.group)) {
             out.push_back({type.name(), type.kind, type.optional, false});
         }
     }
@@ -199,8 +198,8 @@ std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test,
     std::vector<model::Evidence> evidence;
     const json probe_kinds = judged_kinds_of(test);
     for (const auto& object : malformed) {
-        const json probe = {{"kind", object.kind}, {"apiVersion", object.api_version}};
-        if (!kind_matches(judged_kinds_of(test), probe)) continue;
+        if (!kind_matches(judged_kinds_of(test), object.kind, api_group(object.api_version)))
+            continue;
         problems.push_back(fmt::format("{}: {}", object.name, object.problem));
         evidence.push_back({object.origin.file.empty() ? "api" : "manifest", object.name,
                             object.problem, object.origin.file, object.origin.line});

@@ -190,13 +190,25 @@ const PolicyIterator* find_iterator(std::string_view name) {
     return nullptr;
 }
 
+std::string_view api_group(std::string_view api_version) {
+    const size_t slash = api_version.find('/');
+    return slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
+}
+
+bool kind_matches(const std::vector<std::string>& kinds, std::string_view kind,
+                  std::string_view group) {
+    return std::any_of(kinds.begin(), kinds.end(), [&](const std::string& k) {
+        if (k == kind) return true;
+        // k == group + "/" + kind
+        return k.size() == group.size() + 1 + kind.size() && k.starts_with(group) &&
+               k[group.size()] == '/' && k.ends_with(kind);
+    });
+}
+
 bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
     const std::string kind = object.value("kind", "");
     const std::string api = object.value("apiVersion", "");
-    const std::string group =
-        api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
-    return std::any_of(kinds.begin(), kinds.end(),
-                       [&](const std::string& k) { return k == kind || k == group + "/" + kind; });
+    return kind_matches(kinds, kind, api_group(api));
 }
 
 // ---- the context ------------------------------------------------------------------------------

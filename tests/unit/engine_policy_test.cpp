@@ -4,6 +4,7 @@
 
 #include "engine/policy.hpp"
 #include "engine/policy_items.hpp"
+#include "engine/policy_iterators.hpp"
 #include "k8s/manifests.hpp"
 #include "k8s/resource_types.hpp"
 #include "loader/loader.hpp"
@@ -614,4 +615,39 @@ groups:
         CHECK(values("5.9.7")[0].find("containers[0] (app): pod={") == 0);
         CHECK(values("5.9.7")[0].find("hostPID") != std::string::npos);  // the spec
     }
+}
+
+TEST_CASE("kind_matches by kind and group answers as it does for an object") {
+    const std::vector<std::string> kinds = {"Pod", "apps/Deployment", "/Namespace",
+                                            "rbac.authorization.k8s.io/Role"};
+    struct Probe {
+        const char* kind;
+        const char* api_version;
+        bool expected;
+    };
+    const Probe probes[] = {
+        {"Pod", "v1", true},
+        {"Pod", "apps/v1", true},  // a bare kind matches in every group
+        {"Deployment", "apps/v1", true},
+        {"Deployment", "extensions/v1beta1", false},
+        {"Deployment", "v1", false},
+        {"Namespace", "v1", true},  // "/Kind": the core group
+        {"Namespace", "apps/v1", false},
+        {"Role", "rbac.authorization.k8s.io/v1", true},
+        {"Role", "rbac.authorization.k8s.io", false},  // no "/": the core group
+        {"Role", "authorization.k8s.io/v1", false},
+        {"ClusterRole", "rbac.authorization.k8s.io/v1", false},
+        {"Deploymen", "apps/v1", false},
+        {"", "", false},
+    };
+    for (const auto& p : probes) {
+        CAPTURE(p.kind);
+        CAPTURE(p.api_version);
+        const json object = {{"kind", p.kind}, {"apiVersion", p.api_version}};
+        CHECK(engine::kind_matches(kinds, object) == p.expected);
+        CHECK(engine::kind_matches(kinds, p.kind, engine::api_group(p.api_version)) == p.expected);
+    }
+    CHECK(engine::api_group("apps/v1") == "apps");
+    CHECK(engine::api_group("v1").empty());
+    CHECK(engine::api_group("").empty());
 }
