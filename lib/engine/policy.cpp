@@ -196,7 +196,6 @@ std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test,
                                              const std::vector<MalformedObject>& malformed) {
     std::vector<std::string> problems;
     std::vector<model::Evidence> evidence;
-    const json probe_kinds = judged_kinds_of(test);
     for (const auto& object : malformed) {
         if (!kind_matches(judged_kinds_of(test), object.kind, api_group(object.api_version)))
             continue;
