@@ -73,6 +73,8 @@ function(kubeproof_static_executable target)
         target_link_options(${target} PRIVATE -static)
         # jemalloc's malloc and free instead of glibc's (cmake/Dependencies.cmake).
         target_link_libraries(${target} PRIVATE "${JEMALLOC_LIBRARY}" Threads::Threads ${CMAKE_DL_LIBS})
+        # and its options: transparent huge pages for the heap (cmake/jemalloc_conf.cpp).
+        target_sources(${target} PRIVATE "${CMAKE_SOURCE_DIR}/cmake/jemalloc_conf.cpp")
     else()
         target_link_options(${target} PRIVATE -no-pie)
     endif()

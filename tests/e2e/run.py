@@ -98,8 +98,12 @@ def node_root(node):
 
 def base_env():
     """A small fixed environment: byte-stable output, no colour."""
-    return {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-            "SOURCE_DATE_EPOCH": EPOCH, "NO_COLOR": "1"}
+    env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+           "SOURCE_DATE_EPOCH": EPOCH, "NO_COLOR": "1"}
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):  # the sanitized build's settings
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
 
 
 def kubeproof(*args, timeout=30):
