@@ -49,6 +49,12 @@ endfunction()
 # clang-tidy (scripts/check_tidy.sh) reads the same compile commands without the precompiled
 # header, so a file of lib/ or cli/ that forgets one of these includes still fails there.
 option(KUBEPROOF_PCH "Precompile the common standard and third-party headers" OFF)
+# clang writes the modification time of every header into a precompiled header and refuses it, or
+# makes it differ byte for byte, when a header is newer: without the times, a PCH is the same in
+# every clone, so that ccache (scripts/test.sh) can reuse what was compiled against it.
+if(KUBEPROOF_PCH AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    add_compile_options("SHELL:-Xclang -fno-pch-timestamp")
+endif()
 set(kubeproof_pch_headers <algorithm> <functional> <map> <memory> <optional> <set> <string>
     <string_view> <vector> <nlohmann/json.hpp> <fmt/format.h>)
 

@@ -12,7 +12,7 @@ packages=(build-essential cmake ninja-build libssl-dev libc-ares-dev libyaml-cpp
           hyperfine file python3-yaml python3-jsonschema python3-regex chromium poppler-utils
           prometheus prometheus-node-exporter nodejs
           umoci skopeo zsh man-db groff-base
-          clang clang-format clang-tidy clang-tools libclang-rt-14-dev)
+          clang clang-format clang-tidy clang-tools libclang-rt-14-dev ccache)
 
 log() { printf 'setup: %s\n' "$*"; }
 
