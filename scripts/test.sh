@@ -32,8 +32,10 @@ python3 scripts/check_layers.py
 # preprocessed source, the precompiled header's bytes and the flags: a clone whose sources did not
 # change rebuilds from it in seconds, and a cache miss is an ordinary compile. CCACHE_BASEDIR makes
 # the paths relative, so that clones in other directories share it. KUBEPROOF_CCACHE=0 turns it off.
+# (scripts/check_tidy.sh keeps clean results the same way; KUBEPROOF_CCACHE=0 turns both off.)
 launcher=(-DCMAKE_C_COMPILER_LAUNCHER= -DCMAKE_CXX_COMPILER_LAUNCHER=)  # off: a build dir forgets it
 ccache_on=0
+[[ ${KUBEPROOF_CCACHE:-1} != 0 ]] || export KUBEPROOF_TIDY_CACHE=${KUBEPROOF_TIDY_CACHE:-off}
 if [[ ${KUBEPROOF_CCACHE:-1} != 0 ]] && command -v ccache >/dev/null; then
     ccache_on=1
     export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof-ccache}
