@@ -31,8 +31,9 @@ python3 scripts/check_layers.py
 # ccache (Debian's) keeps what the compilers made between runs, outside the tree, keyed by the
 # preprocessed source, the precompiled header's bytes and the flags: a clone whose sources did not
 # change rebuilds from it in seconds, and a cache miss is an ordinary compile. CCACHE_BASEDIR makes
-# the paths relative, so that clones in other directories share it. KUBEPROOF_CCACHE=0 turns it off.
-# (scripts/check_tidy.sh keeps clean results the same way; KUBEPROOF_CCACHE=0 turns both off.)
+# the paths relative, so that the gcc build of a clone in another directory shares it (the clang
+# build's precompiled headers hold the build directory's path: only a clone at the same path shares
+# those). scripts/check_tidy.sh keeps clean results the same way. KUBEPROOF_CCACHE=0 turns both off.
 launcher=(-DCMAKE_C_COMPILER_LAUNCHER= -DCMAKE_CXX_COMPILER_LAUNCHER=)  # off: a build dir forgets it
 ccache_on=0
 [[ ${KUBEPROOF_CCACHE:-1} != 0 ]] || export KUBEPROOF_TIDY_CACHE=${KUBEPROOF_TIDY_CACHE:-off}
