@@ -36,8 +36,9 @@ python3 scripts/check_layers.py
 # those). scripts/check_tidy.sh keeps clean results the same way. KUBEPROOF_CCACHE=0 turns both off.
 launcher=(-DCMAKE_C_COMPILER_LAUNCHER= -DCMAKE_CXX_COMPILER_LAUNCHER=)  # off: a build dir forgets it
 ccache_on=0
-[[ ${KUBEPROOF_CCACHE:-1} != 0 ]] || export KUBEPROOF_TIDY_CACHE=${KUBEPROOF_TIDY_CACHE:-off}
-if [[ ${KUBEPROOF_CCACHE:-1} != 0 ]] && command -v ccache >/dev/null; then
+if [[ ${KUBEPROOF_CCACHE:-1} == 0 ]]; then
+    export KUBEPROOF_TIDY_CACHE=${KUBEPROOF_TIDY_CACHE:-off}
+elif command -v ccache >/dev/null; then
     ccache_on=1
     export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof-ccache}
     export CCACHE_BASEDIR=$PWD

@@ -11,6 +11,7 @@
 #include "engine/operators.hpp"
 #include "engine/policy_items.hpp"
 #include "engine/policy_iterators.hpp"
+#include "model/api_group.hpp"
 #include "parse/document.hpp"
 
 namespace kubeproof::engine {
@@ -197,7 +198,7 @@ std::optional<ItemOutcome> malformed_outcome(const model::TestItem& test,
     std::vector<std::string> problems;
     std::vector<model::Evidence> evidence;
     for (const auto& object : malformed) {
-        if (!kind_matches(judged_kinds_of(test), object.kind, api_group(object.api_version)))
+        if (!kind_matches(judged_kinds_of(test), object.kind, model::api_group(object.api_version)))
             continue;
         problems.push_back(fmt::format("{}: {}", object.name, object.problem));
         evidence.push_back({object.origin.file.empty() ? "api" : "manifest", object.name,
@@ -269,9 +270,7 @@ bool owned_by_listed_controller(const json& pod, const std::set<std::string>& co
 }
 
 std::string group_of(const json& object) {
-    const std::string api = object.value("apiVersion", "");
-    const size_t slash = api.find('/');
-    return slash == std::string::npos ? std::string() : api.substr(0, slash);
+    return std::string(model::api_group(object.value("apiVersion", "")));
 }
 
 // The outcome of a check's test tree, with each `objects:` leaf replaced by its own outcome.

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "model/api_group.hpp"
 #include "parse/credentials.hpp"
 
 namespace kubeproof::engine {
@@ -18,9 +19,7 @@ namespace {
 using nlohmann::json;
 
 std::string control_group(const json& object) {
-    const std::string api = object.value("apiVersion", "");
-    const size_t slash = api.find('/');
-    return slash == std::string::npos ? std::string() : api.substr(0, slash);
+    return std::string(model::api_group(object.value("apiVersion", "")));
 }
 
 bool is_empty_or_absent(const json* node) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine/policy_controls.hpp"
+#include "model/api_group.hpp"
 
 namespace kubeproof::engine {
 
@@ -190,11 +191,6 @@ const PolicyIterator* find_iterator(std::string_view name) {
     return nullptr;
 }
 
-std::string_view api_group(std::string_view api_version) {
-    const size_t slash = api_version.find('/');
-    return slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
-}
-
 bool kind_matches(const std::vector<std::string>& kinds, std::string_view kind,
                   std::string_view group) {
     return std::any_of(kinds.begin(), kinds.end(), [&](const std::string& k) {
@@ -208,7 +204,7 @@ bool kind_matches(const std::vector<std::string>& kinds, std::string_view kind,
 bool kind_matches(const std::vector<std::string>& kinds, const json& object) {
     const std::string kind = object.value("kind", "");
     const std::string api = object.value("apiVersion", "");
-    return kind_matches(kinds, kind, api_group(api));
+    return kind_matches(kinds, kind, model::api_group(api));
 }
 
 // ---- the context ------------------------------------------------------------------------------

@@ -73,11 +73,10 @@ const PolicyIterator* find_iterator(std::string_view name);
 
 /// Whether `object` is of one of `kinds` ("Kind", or "group/Kind" for one API group).
 bool kind_matches(const std::vector<std::string>& kinds, const nlohmann::json& object);
-/// The same for an object of `kind` in API `group` ("" for the core group), without building one:
-/// it allocates nothing (the policy setup asks it for every check and listed type).
+/// The same for an object of `kind` in API `group` ("" for the core group, model::api_group),
+/// without building one: it allocates nothing (the policy setup asks it for every check and listed
+/// type).
 bool kind_matches(const std::vector<std::string>& kinds, std::string_view kind,
                   std::string_view group);
-/// The API group of an apiVersion: "apps" of "apps/v1", "" of "v1".
-std::string_view api_group(std::string_view api_version);
 
 }  // namespace kubeproof::engine

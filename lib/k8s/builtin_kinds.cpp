@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "model/api_group.hpp"
+
 namespace kubeproof::k8s {
 
 namespace {
@@ -107,9 +109,7 @@ std::string api_version_of(std::string_view group) {
 std::optional<std::string> builtin_kind_problem(std::string_view api_version,
                                                 std::string_view kind) {
     if (kind == "List" || kind.ends_with("List")) return std::nullopt;
-    const size_t slash = api_version.find('/');
-    const std::string_view group =
-        slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
+    const std::string_view group = model::api_group(api_version);
     std::vector<std::string_view> groups;  // where the kind really is
     std::string_view spelt;
     for (const auto& b : k_builtin) {

@@ -1,4 +1,5 @@
 #include "k8s/manifest_identity.hpp"
+#include "model/api_group.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -19,14 +20,9 @@ constexpr std::pair<std::string_view, std::string_view> k_extensions_aliases[] =
 
 }  // namespace
 
-std::string_view api_group(std::string_view api_version) {
-    const size_t slash = api_version.find('/');
-    return slash == std::string_view::npos ? std::string_view() : api_version.substr(0, slash);
-}
-
 bool is_of_type(const Identity& identity, const model::ResourceType& type) {
     if (identity.kind != type.kind) return false;
-    const std::string_view group = api_group(identity.api_version);
+    const std::string_view group = model::api_group(identity.api_version);
     if (group == type.group) return true;
     return group == "extensions" &&
            std::any_of(std::begin(k_extensions_aliases), std::end(k_extensions_aliases),

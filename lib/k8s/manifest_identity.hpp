@@ -57,9 +57,6 @@ inline Identity item_defaults(const Identity& list) {
             list.kind.substr(0, list.kind.size() - std::string_view("List").size())};
 }
 
-/// The API group of an apiVersion: "apps" for "apps/v1", "" for "v1".
-std::string_view api_group(std::string_view api_version);
-
 /// Whether an object is of `type`: the same kind and API group, any version. The legacy group
 /// `extensions` counts as `apps` for Deployment, DaemonSet and ReplicaSet and as
 /// `networking.k8s.io` for Ingress and NetworkPolicy, since the API server served those as the same

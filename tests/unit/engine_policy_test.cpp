@@ -8,6 +8,7 @@
 #include "k8s/manifests.hpp"
 #include "k8s/resource_types.hpp"
 #include "loader/loader.hpp"
+#include "model/api_group.hpp"
 
 using namespace kubeproof;
 using nlohmann::json;
@@ -645,9 +646,9 @@ TEST_CASE("kind_matches by kind and group answers as it does for an object") {
         CAPTURE(p.api_version);
         const json object = {{"kind", p.kind}, {"apiVersion", p.api_version}};
         CHECK(engine::kind_matches(kinds, object) == p.expected);
-        CHECK(engine::kind_matches(kinds, p.kind, engine::api_group(p.api_version)) == p.expected);
+        CHECK(engine::kind_matches(kinds, p.kind, model::api_group(p.api_version)) == p.expected);
     }
-    CHECK(engine::api_group("apps/v1") == "apps");
-    CHECK(engine::api_group("v1").empty());
-    CHECK(engine::api_group("").empty());
+    CHECK(model::api_group("apps/v1") == "apps");
+    CHECK(model::api_group("v1").empty());
+    CHECK(model::api_group("").empty());
 }

@@ -17,6 +17,7 @@
 #include "k8s/manifests.hpp"
 #include "kubectl_objects.hpp"
 #include "local/manifest_files.hpp"
+#include "model/api_group.hpp"
 
 using namespace kubeproof;
 using k8s::ManifestObject;
@@ -282,8 +283,8 @@ TEST_SUITE("k8s/manifests") {
         CHECK_FALSE(k8s::is_of_type(object("v1", "Deployment"), k_deployments));
         CHECK_FALSE(k8s::is_of_type(object("example.com/v1", "Deployment"), k_deployments));
         CHECK(k8s::is_of_type(object("v1", "Service"), k_services));
-        CHECK(k8s::api_group("rbac.authorization.k8s.io/v1") == "rbac.authorization.k8s.io");
-        CHECK(k8s::api_group("v1").empty());
+        CHECK(model::api_group("rbac.authorization.k8s.io/v1") == "rbac.authorization.k8s.io");
+        CHECK(model::api_group("v1").empty());
     }
 
     TEST_CASE("microservices-demo: a directory read in path order, objects at their lines") {
