@@ -111,14 +111,17 @@ bool metrics_file_clashes(const RunOptions& o) {
            (o.metrics_file == o.output || (o.metrics_file == "-" && report_to_stdout));
 }
 
-// Writes the DSSE envelope of the report just written to --output beside it.
-int sign_output(const std::string& text, const RunOptions& o) {
+// Writes the report to --output (or stdout) and, when it is signed without a store, its DSSE
+// envelope beside it. The envelope is made first: a key that fails leaves no report behind.
+int write_report(const std::string& text, const RunOptions& o) {
+    if (o.scan.sign_key.empty() || !o.scan.store.empty()) return emit(text, o.output);
     auto envelope = app::sign_bytes(text, o.scan.sign_key);
     if (!envelope) {
         print_error(envelope.error().message);
         return envelope.error().exit_code;
     }
-    return emit(*envelope, o.output + ".sig", "signature");
+    const int written = emit(text, o.output);
+    return written != k_exit_ok ? written : emit(*envelope, o.output + ".sig", "signature");
 }
 
 // Delivers the stored report (and the ones still pending) when --upload is given; false when some
@@ -164,6 +167,12 @@ std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
             "--sign-key signs a stored report (--store) or a JSON report written with --output and "
             "--format json");
         return std::nullopt;
+    }
+    if (!o.scan.sign_key.empty()) {
+        if (auto problem = app::check_sign_key(o.scan.sign_key)) {
+            print_error(problem->message);
+            return std::nullopt;
+        }
     }
     o.upload.region = o.aws_region;
     if (auto problem = app::check_upload(o.upload, o.scan)) {
@@ -213,9 +222,7 @@ int scan_once(const RunOptions& o, const model::Definitions& definitions, std::s
     }
     if (summary != nullptr) *summary = summary_of(*report, kept, o);
     const std::string text = render(*report, o);
-    int written = summary != nullptr && o.output.empty() ? k_exit_ok : emit(text, o.output);
-    if (written == k_exit_ok && !o.scan.sign_key.empty() && o.scan.store.empty())
-        written = sign_output(text, o);
+    int written = summary != nullptr && o.output.empty() ? k_exit_ok : write_report(text, o);
     // Only a scan whose report was written is a success: otherwise the previous metrics file
     // stays, and the age of its last success timestamp tells.
     if (written == k_exit_ok && !o.metrics_file.empty())

@@ -181,7 +181,11 @@ util::Expected<IndexResult, ScanError> index_store(
     for (size_t i = 0; i < found->size(); ++i) {
         const auto& file = (*found)[i];
         const auto stamp = local::stamp_of(file.path);
-        if (!stamp) return fail(fmt::format("{}: cannot be read", file.path));
+        if (!stamp) {  // why: what reading it says (a FIFO, a device, missing, denied)
+            const auto readable = local::read_local_file_head(file.path, 0);
+            return fail(readable ? fmt::format("{}: cannot be read", file.path)
+                                 : readable.error().message);
+        }
         stamps[i] = *stamp;
         const auto entry = known->reports.find(file.relative);
         if (entry != known->reports.end() &&

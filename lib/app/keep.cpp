@@ -38,6 +38,12 @@ util::Expected<std::optional<KeptReport>, ScanError> keep_report(model::Report& 
     return std::optional<KeptReport>(KeptReport{stored->path, stored->signature_path});
 }
 
+std::optional<ScanError> check_sign_key(const std::string& key_file) {
+    auto key = private_key(key_file);
+    if (!key) return key.error();
+    return std::nullopt;
+}
+
 util::Expected<std::string, ScanError> sign_bytes(std::string_view bytes,
                                                   const std::string& key_file) {
     auto key = private_key(key_file);

@@ -3,8 +3,11 @@
 #include <string_view>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "k8s/manifest_json.hpp"
 #include "k8s/manifest_yaml.hpp"
+#include "local/local_files.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::k8s {
@@ -42,6 +45,16 @@ void ManifestIndex::index_json_objects(local::ManifestInput& input,
 
 void ManifestIndex::index_yaml_documents(local::ManifestInput& input,
                                          parse::Diagnostics& diagnostics, KeepBudget* keep) {
+    // A YAML file is read whole, and parsing it takes several times its size: past the cap of a
+    // local file it is refused unread (JSON, read back piece by piece, has no such cap).
+    if (input.size() > local::k_local_file_cap) {
+        return diagnostics.add(
+            input.name(), 0, 0,
+            fmt::format("a YAML file larger than {} MiB, the most kubeproof reads of one; it is "
+                        "not read (split it, or give the objects as JSON, which is read piece by "
+                        "piece)",
+                        local::k_local_file_cap >> 20U));
+    }
     auto text = input.read(0, input.size());
     if (!text) return diagnostics.add(input.name(), 0, 0, util::reason_of(text.error().message));
     for (const YamlDocument& document : split_documents(*text)) {

@@ -36,9 +36,11 @@ void walk(const std::string& dir, std::string_view suffix, std::vector<std::stri
         const std::string path = util::join_path(dir, name);
         struct stat info {};
         if (::lstat(path.c_str(), &info) != 0) continue;
+        // Not only regular files: a FIFO or a link named like a report is listed too, so that its
+        // reader refuses it by name rather than a store looking whole without it.
         if (S_ISDIR(info.st_mode))
             walk(path, suffix, out);
-        else if (S_ISREG(info.st_mode) && std::string_view(name).ends_with(suffix))
+        else if (std::string_view(name).ends_with(suffix))
             out.push_back(path);
     }
 }

@@ -56,8 +56,9 @@ std::optional<FileStamp> stamp_of(const std::string& path);
 /// The names in a directory (without . and ..), sorted; empty when the directory does not exist.
 util::IoResult<std::vector<std::string>> list_names(const std::string& dir);
 
-/// Every regular file below `dir` whose name ends with `suffix` (symlinks not followed), sorted
-/// by path; `dir` may also be a single file.
+/// Every file below `dir` whose name ends with `suffix`, sorted by path: regular files, and also
+/// FIFOs, devices and symlinks so named, for the reader to refuse or follow by name (symlinked
+/// directories are not walked); `dir` may also be a single file.
 util::IoResult<std::vector<std::string>> find_files(const std::string& dir,
                                                     std::string_view suffix);
 

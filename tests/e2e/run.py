@@ -2672,6 +2672,46 @@ class EvidenceTrail(unittest.TestCase):
         self.assertEqual(kubeproof(*scan_args("kubeadm-control-plane", "--sign-key", self.key)).returncode, 2,
                          "signing needs a stored or written JSON report")
 
+    def test_a_key_that_cannot_sign_leaves_no_report(self):
+        # The key is read before the scan: a FIFO (which would block), a device and a public key are
+        # exit 2 with nothing written, neither the report nor its envelope nor a store.
+        fifo = os.path.join(self.dir, "key.fifo")
+        os.mkfifo(fifo)
+        for key, what in ((fifo, "a FIFO, not a regular file"), ("/dev/zero", "a device, not a regular file"),
+                          (self.pub, "a public key cannot sign")):
+            out = os.path.join(self.dir, "unsigned.json")
+            store = os.path.join(self.dir, "never-stored")
+            for where in (("--output", out), ("--store", store)):
+                proc = kubeproof(*scan_args("kubeadm-control-plane", "--format", "json", *where, "--sign-key", key),
+                                 timeout=30)
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn(f"--sign-key {key}", proc.stderr)
+                self.assertIn(what, proc.stderr)
+                self.assertEqual(proc.stdout, "")
+                self.assertFalse(os.path.exists(out), key)
+                self.assertFalse(os.path.exists(out + ".sig"), key)
+                self.assertFalse(os.path.exists(store), key)
+
+    def test_a_store_entry_named_like_a_report_is_never_skipped(self):
+        # A FIFO or a link named like a report: verify and index name it (exit 2) instead of calling
+        # the store intact without it; a FIFO never blocks them.
+        store = self.signed_series("odd-entries", [1])
+        day = os.path.dirname(self.stored(store)[0])
+        odd = os.path.join(day, "000002-20260103T000000Z.json")
+        os.mkfifo(odd)
+        for args in (("verify", "--key", self.pub, store), ("index", store)):
+            proc = kubeproof(*args, timeout=30)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertIn(f"{odd}: a FIFO, not a regular file", proc.stderr)
+        os.unlink(odd)
+        os.symlink("/dev/null", odd)
+        proc = self.verify("--key", self.pub, store)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(f"{odd}: a device, not a regular file", proc.stderr)
+        os.unlink(odd)
+        proc = self.verify("--key", self.pub, store)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+
     def test_unreadable_input_is_exit_2(self):
         store = os.path.join(self.dir, "unreadable")
         os.makedirs(store)
@@ -6650,6 +6690,21 @@ class HostileCorpus(unittest.TestCase):
                 self.assertEqual(proc.returncode, 2, proc.stderr)
                 self.assertIn(shown, proc.stderr.decode(), args)
                 self.assertLess(elapsed, 10)
+
+    def test_a_yaml_file_past_the_cap_is_refused_unread(self):
+        # A sparse file: one byte past 256 MiB on paper, nothing on disk. Before the cap, a 300 MB
+        # YAML file of one scalar took 41 s and 1.8 GB to be refused.
+        huge = os.path.join(self.tmp, "huge.yaml")
+        with open(huge, "wb") as f:
+            f.write(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  a: ")
+            f.truncate((256 << 20) + 1)
+        proc, elapsed, out = self.run_case(["run", "--benchmark", "cis-1.12", "--manifests", huge, "--format",
+                                            "json", "--output", os.path.join(self.tmp, "huge.out.json")], "huge")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"{huge}: a YAML file larger than 256 MiB, the most kubeproof reads of one; it is not read",
+                      proc.stderr.decode())
+        self.assertFalse(os.path.exists(out))
+        self.assertLess(elapsed, 5)
 
     def test_a_file_the_scanning_user_cannot_read(self):
         if shutil.which("setpriv") is None:
