@@ -39,9 +39,11 @@ std::optional<std::vector<loader::SourceFile>> local_sources(const std::string& 
                                                              parse::Diagnostics& diagnostics) {
     auto files = local::read_local_yaml_tree(dir);
     if (!files) {
-        diagnostics.add(
-            dir, 0, 0,
-            "cannot read the checks directory: " + util::reason_of(files.error().message));
+        // The folder's own problem without its name again; a file's problem with the file's name.
+        const std::string& message = files.error().message;
+        diagnostics.add(dir, 0, 0,
+                        "cannot read the checks directory: " +
+                            (message.starts_with(dir + ": ") ? util::reason_of(message) : message));
         return std::nullopt;
     }
     std::vector<loader::SourceFile> sources;

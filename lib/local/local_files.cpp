@@ -88,11 +88,27 @@ util::IoResult<std::vector<LocalFile>> read_local_yaml_tree(const std::string& d
             util::io_error_of(dir, ec ? ec : std::make_error_code(std::errc::not_a_directory)));
     }
     std::vector<LocalFile> files;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (!it->is_regular_file(ec) || !is_yaml(it->path())) continue;
+    // Symlinks are followed, files and folders alike: a ConfigMap mounted as the folder is made of
+    // them. Each file is named by where it was found, never where its link leads (fs::relative
+    // would resolve the link). Hidden entries are left out: .git, and a ConfigMap's "..data" and
+    // its timestamped folder, which hold every file a second time.
+    const fs::path base =
+        fs::path(dir).has_filename() ? fs::path(dir) : fs::path(dir).parent_path();
+    const auto options = fs::directory_options::follow_directory_symlink;
+    for (fs::recursive_directory_iterator it(dir, options, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (it->path().filename().string().starts_with('.')) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (!is_yaml(it->path())) continue;
+        // A FIFO, a device or a dangling link named *.yaml is refused by name, never skipped.
+        const bool directory = it->is_directory(ec);
+        if (ec) return util::unexpected(util::io_error_of(it->path().string(), ec));
+        if (directory) continue;
         auto content = read_local_file(it->path().string());
         if (!content) return util::unexpected(content.error());
-        files.push_back({fs::relative(it->path(), dir, ec).generic_string(), it->path().string(),
+        files.push_back({it->path().lexically_relative(base).generic_string(), it->path().string(),
                          std::move(*content)});
     }
     if (ec) return util::unexpected(util::io_error_of(dir, ec));

@@ -61,8 +61,11 @@ util::IoResult<std::vector<std::string>> list_tree(const std::string& directory)
             continue;
         }
         if (is_chart_file(it->path())) continue;
+        if (!is_manifest_name(it->path())) continue;
+        // Any other entry with a manifest's name is listed, for opening it to say what is wrong
+        // (a dangling link, a FIFO): a manifest that cannot be read is never left out unsaid.
         std::error_code type_ec;
-        if (!it->is_regular_file(type_ec) || !is_manifest_name(it->path())) continue;
+        if (it->is_directory(type_ec)) continue;
         relatives.push_back(it->path().lexically_relative(directory).generic_string());
     }
     if (ec) return util::unexpected(util::io_error_of(directory, ec));

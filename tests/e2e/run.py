@@ -964,6 +964,36 @@ class DefinitionDiagnostics(unittest.TestCase):
         self.assertEqual(proc.stdout, "")
         self.assertEqual(dir_entries(os.path.dirname(out)), [], "no report written")
 
+    def test_a_checks_dir_mounted_from_a_configmap(self):
+        # How the kubelet mounts a ConfigMap whose items have paths: the files in a timestamped
+        # folder, "..data" linking to it, and each top-level entry a link through "..data". Before,
+        # links to folders were not followed and a linked file was named by its target.
+        mount = os.path.join(CFG.tmp, "checks-configmap")
+        shutil.rmtree(mount, ignore_errors=True)
+        stamp = "..2026_12_07_21_30_00.123456789"
+        shutil.copytree(os.path.join(CFG.source, "checks"), os.path.join(mount, stamp))
+        os.symlink(stamp, os.path.join(mount, "..data"))
+        for name in os.listdir(os.path.join(mount, stamp)):
+            os.symlink(os.path.join("..data", name), os.path.join(mount, name))
+        proc = kubeproof("validate", "--checks-dir", mount)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        mounted, _ = scan_json(self, "kubeadm-control-plane", "--checks-dir", mount)
+        embedded, _ = scan_json(self, "kubeadm-control-plane")
+        self.assertEqual({i: r["status"] for i, r in by_id(mounted).items()},
+                         {i: r["status"] for i, r in by_id(embedded).items()})
+        self.assertGreater(len(mounted["results"]), 50)
+        # A FIFO or a device named *.yaml in it is named, never skipped (and a FIFO never blocks).
+        fifo = os.path.join(mount, stamp, "cis-1.12", "extra.yaml")
+        os.mkfifo(fifo)
+        proc = kubeproof("validate", "--checks-dir", mount, timeout=10)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(f"{mount}/cis-1.12/extra.yaml: a FIFO, not a regular file", proc.stderr)
+        os.unlink(fifo)
+        os.symlink("/dev/zero", fifo)
+        proc = kubeproof("validate", "--checks-dir", mount, timeout=10)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(f"{mount}/cis-1.12/extra.yaml: a device, not a regular file", proc.stderr)
+
     def test_missing_checks_dir(self):
         missing = os.path.join(CFG.tmp, "no-such-checks")
         proc = kubeproof("validate", "--checks-dir", missing)
@@ -6678,13 +6708,24 @@ class HostileCorpus(unittest.TestCase):
         os.symlink(loop_a, loop_b)
         kube_fifo = os.path.join(self.tmp, "kubeconfig.fifo")
         os.mkfifo(kube_fifo)
+        # In a folder, beside a good manifest: a link to a file that is gone, and a FIFO. Before,
+        # both were skipped and the good manifest alone was judged.
+        odd_dir, fifo_dir = os.path.join(self.tmp, "odd-dir"), os.path.join(self.tmp, "fifo-dir")
+        for folder in (odd_dir, fifo_dir):
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, "app.yaml"), "w", encoding="utf-8") as f:
+                f.write("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+        os.symlink(os.path.join(self.tmp, "generated", "gone.yaml"), os.path.join(odd_dir, "gone.yaml"))
+        os.mkfifo(os.path.join(fifo_dir, "queue.yaml"))
         for args, shown in (
                 (["run", "--benchmark", "cis-1.12", "--manifests", fifo], "manifest.fifo"),
                 (["run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", kube_fifo], "kubeconfig.fifo"),
                 (["run", "--benchmark", "cis-1.12", "--targets", "policies", "--kubeconfig", zero], "kubeconfig-zero"),
                 (["run", "--benchmark", "cis-1.12", "--manifests", loop_a], "loop-a.yaml"),
                 (["run", "--benchmark", "cis-1.12", "--facts", fifo], "manifest.fifo"),
-                (["validate", "--waivers", zero, "--benchmark", "cis-1.12"], "kubeconfig-zero")):
+                (["validate", "--waivers", zero, "--benchmark", "cis-1.12"], "kubeconfig-zero"),
+                (["run", "--benchmark", "cis-1.12", "--manifests", odd_dir], "gone.yaml"),
+                (["run", "--benchmark", "cis-1.12", "--manifests", fifo_dir], "queue.yaml")):
             with self.subTest(args=args):
                 proc, elapsed, _ = self.run_case(args, "special")
                 self.assertEqual(proc.returncode, 2, proc.stderr)
