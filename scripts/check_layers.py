@@ -6,6 +6,11 @@ Every `#include "<folder>/..."` in lib/<folder>/ and cli/ must be allowed there,
 lib/ must have a line, and every allowed edge must be used, so that the table is the graph. Exits 1
 naming each edge that is not allowed (file:line), each allowed edge nothing uses and each folder the
 table does not know; 0 when the graph matches.
+
+Two rules of ARCHITECTURE.md are checked with it: only lib/k8s/ and lib/delivery/ include curl, and
+a file that parses JSON with nlohmann (parse, sax_parse) limits its nesting (util/json_depth.hpp:
+json_nesting_past before a DOM parse, k_max_json_depth in a SAX handler), since copying or printing
+a value nested a million levels deep overflows the stack.
 """
 
 import os
@@ -15,6 +20,24 @@ import sys
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+)/[^"]+"')
 CURL = re.compile(r'^\s*#\s*include\s+<curl/')
 CURL_FOLDERS = {"k8s", "delivery"}  # ARCHITECTURE.md: nothing else includes curl
+JSON_PARSE = re.compile(r"\b(?:json|Json|ordered_json)::(?:parse|sax_parse)\(")
+JSON_DEPTH = re.compile(r"\b(?:json_nesting_past|k_max_json_depth)\b")
+
+
+def unguarded_json_parses(path):
+    """file:line of each nlohmann JSON parse in a file that never limits the nesting."""
+    found = []
+    for directory, _, files in os.walk(path):
+        for name in sorted(files):
+            if not name.endswith(".cpp"):
+                continue
+            file = os.path.join(directory, name)
+            with open(file, encoding="utf-8") as f:
+                text = f.read()
+            if JSON_DEPTH.search(text):
+                continue
+            found += [(file, number) for number, line in enumerate(text.splitlines(), 1) if JSON_PARSE.search(line)]
+    return found
 
 
 def rules(text):
@@ -71,6 +94,10 @@ def main():
             used.add((folder, target))
             if target not in allowed.get(folder, set()):
                 problems.append(f"{file}:{number}: {folder} includes {target}/, which ARCHITECTURE.md does not allow")
+    for folder, path in folders.items():
+        for file, number in unguarded_json_parses(path):
+            problems.append(f"{os.path.relpath(file, root)}:{number}: parses JSON without limiting its nesting "
+                            "(util/json_depth.hpp)")
     unused = sorted((f, t) for f, deps in allowed.items() for t in deps if (f, t) not in used and f in folders)
     problems += [f"ARCHITECTURE.md allows {f} -> {t}, but no file of {f} includes {t}/: remove it from the table"
                  for f, t in unused]

@@ -10,6 +10,7 @@
 #include "facts/platform_clues.hpp"
 #include "k8s/api_source.hpp"
 #include "parse/kube_version.hpp"
+#include "util/json_depth.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::app {
@@ -137,8 +138,9 @@ std::optional<facts::RecordedServerArgs> recorded_server_args(k8s::ApiSource& ap
         return std::nullopt;
     facts::RecordedServerArgs recorded;
     recorded.how = fmt::format("annotation k3s.io/node-args of node {}", node_name);
-    auto argv =
-        nlohmann::json::parse(annotations["k3s.io/node-args"].get<std::string>(), nullptr, false);
+    const auto& text = annotations["k3s.io/node-args"].get_ref<const std::string&>();
+    if (util::json_nesting_past(text)) return std::nullopt;
+    auto argv = nlohmann::json::parse(text, nullptr, false);
     bool strings = argv.is_array();
     if (strings) {
         for (const auto& arg : argv) {

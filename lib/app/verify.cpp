@@ -18,7 +18,7 @@ std::optional<std::string> read_one(const FoundReport& found, const PublicKeys& 
                                     history::VerifyInput& out) {
     auto bytes = local::read_local_file(found.path);
     if (!bytes) return bytes.error().message;
-    auto header = history::read_header(*bytes, found.path);
+    auto header = history::read_header_of_whole(*bytes, found.path);
     if (!header) return header.error().message;
     out.path = found.path;
     out.relative = found.relative;

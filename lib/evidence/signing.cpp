@@ -1,4 +1,5 @@
 #include "evidence/signing.hpp"
+#include "util/json_depth.hpp"
 
 #include <algorithm>
 #include <array>
@@ -200,6 +201,8 @@ std::string envelope_json(std::string_view payload, std::string_view payload_typ
 }
 
 util::Expected<Envelope, std::string> read_envelope(std::string_view text, bool with_payload) {
+    if (util::json_nesting_past(text))
+        return util::unexpected("the envelope is " + util::json_too_deep());
     json doc;
     EnvelopeSax sax(doc);
     const bool complete =

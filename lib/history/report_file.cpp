@@ -6,6 +6,7 @@
 
 #include "history/json_text.hpp"
 #include "history/report_events.hpp"
+#include "util/json_depth.hpp"
 
 namespace kubeproof::history {
 
@@ -46,6 +47,7 @@ public:
         return m_in_results ? m_results->binary(value) && inside() : m_dom.binary(value);
     }
     bool start_object(std::size_t size) override {
+        if (!deeper()) return false;
         if (m_in_results) {
             ++m_results_depth;
             return m_results->start_object(size);
@@ -63,6 +65,7 @@ public:
         return m_dom.key(name);
     }
     bool end_object() override {
+        --m_nesting;
         if (m_in_results) {
             --m_results_depth;
             return m_results->end_object() && inside();
@@ -71,6 +74,7 @@ public:
         return m_dom.end_object();
     }
     bool start_array(std::size_t size) override {
+        if (!deeper()) return false;
         if (m_in_results) {
             ++m_results_depth;
             return m_results->start_array(size);
@@ -78,6 +82,7 @@ public:
         return m_dom.start_array(size);
     }
     bool end_array() override {
+        --m_nesting;
         if (m_in_results) {
             --m_results_depth;
             return m_results->end_array() && inside();
@@ -92,10 +97,18 @@ public:
     }
 
     bool reached_results() const { return m_reached_results; }
+    /// Stopped where the text nests deeper than util::k_max_json_depth.
+    bool too_deep() const { return m_too_deep; }
     std::size_t error_at() const { return m_error_at; }
     const std::string& error() const { return m_error; }
 
 private:
+    /// One more level of arrays and objects; false (stop) past util::k_max_json_depth.
+    bool deeper() {
+        if (++m_nesting <= util::k_max_json_depth) return true;
+        m_too_deep = true;
+        return false;
+    }
     /// After an event of the results value: false (stop) once that value is complete.
     bool inside() {
         if (m_results_depth > 0) return true;
@@ -107,8 +120,52 @@ private:
     nlohmann::json_sax<json>* m_results;
     int m_depth = 0;
     int m_results_depth = 0;
+    std::size_t m_nesting = 0;  ///< arrays and objects open, header and results alike
+    bool m_too_deep = false;
     bool m_in_results = false;
     bool m_reached_results = false;
+    std::size_t m_error_at = 0;
+    std::string m_error;
+};
+
+/// Reads every event of a JSON text and keeps none; stops past util::k_max_json_depth.
+class WholeSax final : public nlohmann::json_sax<json> {
+public:
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return deeper(); }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return shallower(); }
+    bool start_array(std::size_t) override { return deeper(); }
+    bool end_array() override { return shallower(); }
+    bool parse_error(std::size_t position, const std::string&,
+                     const nlohmann::detail::exception& e) override {
+        m_error_at = position;
+        m_error = e.what();
+        return false;
+    }
+
+    bool too_deep() const { return m_too_deep; }
+    std::size_t error_at() const { return m_error_at; }
+    const std::string& error() const { return m_error; }
+
+private:
+    bool deeper() {
+        m_too_deep = ++m_depth > util::k_max_json_depth;
+        return !m_too_deep;
+    }
+    bool shallower() {
+        --m_depth;
+        return true;
+    }
+
+    std::size_t m_depth = 0;
+    bool m_too_deep = false;
     std::size_t m_error_at = 0;
     std::string m_error;
 };
@@ -291,6 +348,9 @@ util::Expected<ReportHeader, ReadProblem> read_header_then(const std::string& by
         json doc;
         HeaderSax sax(doc, results ? results() : nullptr);
         const FastRead read = sax_read_fast(bytes, sax);
+        if (sax.too_deep())
+            return util::unexpected(
+                ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
         // Stopped: the header (and the results, when asked for) ended, as with nlohmann below.
         if (read == FastRead::Complete || (read == FastRead::Stopped && sax.reached_results()))
             return header_of(doc, name);
@@ -300,12 +360,34 @@ util::Expected<ReportHeader, ReadProblem> read_header_then(const std::string& by
     HeaderSax sax(doc, results ? results() : nullptr);
     const bool complete =
         json::sax_parse(bytes.begin(), bytes.end(), &sax, json::input_format_t::json, true);
+    if (sax.too_deep())
+        return util::unexpected(ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
     if (!sax.error().empty() || (!complete && !sax.reached_results())) {
         const std::string why = sax.error().empty() ? "invalid JSON" : plain(sax.error());
         return util::unexpected(
             ReadProblem{fmt::format("{}: {}", place(bytes, sax.error_at(), name), why)});
     }
     return header_of(doc, name);
+}
+
+util::Expected<ReportHeader, ReadProblem> read_header_of_whole(const std::string& bytes,
+                                                               const std::string& name) {
+    WholeSax fast;
+    if (sax_read_fast(bytes, fast) != FastRead::Complete) {
+        if (fast.too_deep())
+            return util::unexpected(
+                ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
+        // Refused: nlohmann's parser says where, or takes what RapidJSON would not.
+        WholeSax sax;
+        json::sax_parse(bytes.begin(), bytes.end(), &sax, json::input_format_t::json, true);
+        if (sax.too_deep())
+            return util::unexpected(
+                ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
+        if (!sax.error().empty())
+            return util::unexpected(ReadProblem{
+                fmt::format("{}: {}", place(bytes, sax.error_at(), name), plain(sax.error()))});
+    }
+    return read_header(bytes, name);
 }
 
 std::string subject_node(const ReportHeader& header) {
@@ -321,6 +403,8 @@ bool is_merged(const ReportFile& report) {
 
 util::Expected<ReportFile, ReadProblem> read_report(std::string_view bytes,
                                                     const std::string& name) {
+    if (util::json_nesting_past(bytes))
+        return util::unexpected(ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
     nlohmann::ordered_json doc;
     try {
         doc = nlohmann::ordered_json::parse(bytes.begin(), bytes.end());

@@ -87,6 +87,13 @@ struct ReadProblem {
 util::Expected<ReportHeader, ReadProblem> read_header(const std::string& bytes,
                                                       const std::string& name);
 
+/// read_header, once the whole text has been read as JSON: a report cut short or broken anywhere
+/// (after its header too) is a problem naming its line and column, and one nested deeper than
+/// util::k_max_json_depth is refused. What `verify` reads, so that it never calls a store intact
+/// while `report` cannot read one of its reports.
+util::Expected<ReportHeader, ReadProblem> read_header_of_whole(const std::string& bytes,
+                                                               const std::string& name);
+
 /// Makes the handler of a report's results for read_header_then(). It may be called twice for one
 /// report (a fast read that gives up is followed by nlohmann's): each call starts a fresh handler.
 using ResultsHandler = std::function<nlohmann::json_sax<nlohmann::json>*()>;

@@ -1,4 +1,5 @@
 #include "host/snapshot_file.hpp"
+#include "util/json_depth.hpp"
 
 #include <array>
 #include <cstdint>
@@ -342,6 +343,8 @@ std::string write_snapshot(const Snapshot& snapshot) {
 }
 
 util::Expected<Snapshot, std::string> read_snapshot(std::string_view text) {
+    if (util::json_nesting_past(text))
+        return util::unexpected("not a facts snapshot: it is " + util::json_too_deep());
     Json doc;
     try {
         doc = Json::parse(text);

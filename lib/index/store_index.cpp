@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "history/period.hpp"
+#include "util/json_depth.hpp"
 
 namespace kubeproof::index {
 
@@ -143,6 +144,7 @@ std::optional<history::SignatureState> state_of(std::string_view text) {
 std::string list_text(const std::vector<std::string>& items) { return json(items).dump(); }
 
 std::optional<std::vector<std::string>> list_of(std::string_view text) {
+    if (util::json_nesting_past(text)) return std::nullopt;
     const json list = json::parse(text, nullptr, false);
     if (!list.is_array()) return std::nullopt;
     std::vector<std::string> out;
@@ -225,6 +227,8 @@ util::Expected<std::vector<model::InventoryNode>, std::string> inventory_from_te
     std::string_view text) {
     try {
         std::vector<model::InventoryNode> out;
+        if (util::json_nesting_past(text))
+            return util::unexpected("an inventory is " + util::json_too_deep());
         for (const auto& n : json::parse(text)) {
             out.push_back({n.at(0).get<std::string>(), n.at(1).get<std::string>(),
                            n.at(2).get<std::string>(), n.at(3).get<std::string>()});
@@ -240,6 +244,8 @@ util::Expected<std::vector<model::MergedReport>, std::string> merged_from_text(
     std::string_view text) {
     try {
         std::vector<model::MergedReport> out;
+        if (util::json_nesting_past(text))
+            return util::unexpected("a merged report list is " + util::json_too_deep());
         for (const auto& m : json::parse(text)) {
             model::MergedReport merged{m.at(0).get<std::string>(), m.at(1).get<std::string>(),
                                        m.at(2).get<std::string>(), m.at(3).get<std::string>(),
@@ -528,6 +534,8 @@ util::Expected<Snapshot, std::string> Index::load() const {
     std::map<int64_t, std::vector<std::pair<std::string, std::string>>> waivers;
     Statement w(db, "SELECT ref, fields FROM waivers");
     while (w && w.step() == SQLITE_ROW) {
+        if (util::json_nesting_past(w.text(1)))
+            return broken("a waiver is " + util::json_too_deep());
         const json fields = json::parse(w.text(1), nullptr, false);
         if (!fields.is_array()) return broken("a waiver is not what this version wrote");
         auto& pairs = waivers[w.integer(0)];

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "k8s/object_builder.hpp"
+#include "util/json_depth.hpp"
 
 namespace kubeproof::k8s {
 
@@ -180,6 +181,9 @@ util::Expected<nlohmann::json, std::string> ApiSource::get_object(const std::str
             "GET " + m_client->server() + path + ": " + std::to_string(response->status) +
             (phrase.empty() ? "" : " " + phrase) + (message.empty() ? "" : ": " + message));
     }
+    if (util::json_nesting_past(response->body))
+        return util::unexpected("GET " + m_client->server() + path + ": the answer is " +
+                                util::json_too_deep());
     auto object = nlohmann::json::parse(response->body, nullptr, false);
     if (object.is_discarded() || !object.is_object())
         return util::unexpected("GET " + m_client->server() + path + ": not a JSON object");
@@ -205,6 +209,8 @@ std::string list_path(const model::ResourceType& type) {
 }
 
 util::Expected<std::string, std::string> parse_server_version(std::string_view text) {
+    if (util::json_nesting_past(text))
+        return util::unexpected("the response is " + util::json_too_deep());
     const json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object())
         return util::unexpected(std::string("the response is not JSON"));
@@ -223,7 +229,8 @@ util::Expected<std::string, std::string> parse_server_version(std::string_view t
 }
 
 std::string status_message(std::string_view body) {
-    const json doc = json::parse(body, nullptr, false);
+    const json doc =
+        util::json_nesting_past(body) ? json(nullptr) : json::parse(body, nullptr, false);
     if (!doc.is_discarded() && doc.is_object()) return string_at(doc, "message");
     const auto start = body.find_first_not_of(" \t\r\n");
     if (start == std::string_view::npos) return "";

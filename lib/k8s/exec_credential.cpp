@@ -1,4 +1,5 @@
 #include "k8s/exec_credential.hpp"
+#include "util/json_depth.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -281,6 +282,8 @@ std::string exec_info_json(const ExecConfig& config, const ExecClusterInfo* clus
 
 util::Expected<ExecCredential, std::string> parse_exec_credential(std::string_view text,
                                                                   std::string_view api_version) {
+    if (util::json_nesting_past(text))
+        return util::unexpected("the output is " + util::json_too_deep());
     const json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object())
         return util::unexpected(std::string("the output is not a JSON object"));

@@ -12,6 +12,7 @@
 #include "k8s/object_builder.hpp"
 #include "local/manifest_files.hpp"
 #include "parse/excerpt.hpp"
+#include "util/json_depth.hpp"
 
 namespace kubeproof::k8s {
 
@@ -144,6 +145,7 @@ public:
     Identity found;
     std::vector<Element> elements;  ///< of the last top-level "items" sequence
     std::string error;
+    bool too_deep = false;  ///< nested deeper than util::k_max_json_depth: not read
 
     bool null() override { return scalar("nothing", false); }
     bool boolean(bool) override { return scalar("a scalar", false); }
@@ -193,6 +195,10 @@ private:
         return true;
     }
     bool container_starts(std::string_view type) {
+        if (static_cast<std::size_t>(m_depth) >= util::k_max_json_depth) {
+            too_deep = true;
+            return false;
+        }
         value_starts(type, offset() - 1, m_place_of_scalar(false));
         if (m_depth == 1 && m_key == "items" && type == "a sequence") {
             m_in_items = true;
@@ -279,6 +285,8 @@ bool JsonScanner::scan_value() {
                          false)) {
         if (!m_input.error().empty())
             error({{m_cursor.line, 0}, m_cursor.line_start}, m_input.error());
+        else if (scan.too_deep)
+            error(last_read(), "the value is " + util::json_too_deep() + "; it is not read");
         else
             error(last_read(), "invalid JSON: " + without_prefix(scan.error));
         return false;

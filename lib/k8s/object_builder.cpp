@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "util/json_depth.hpp"
+
 namespace kubeproof::k8s {
 
 namespace {
@@ -62,6 +64,12 @@ bool ObjectBuilder::scalar(json&& value) {
 }
 
 bool ObjectBuilder::open(json&& container) {
+    // Only what is built can overflow the stack later (skipped fields are never built), but a
+    // skipped field that deep is refused the same way.
+    if (m_stack.size() + m_skip >= util::k_max_json_depth) {
+        m_error = util::json_too_deep();
+        return false;
+    }
     if (m_skip > 0) {
         ++m_skip;
         return true;

@@ -6732,6 +6732,49 @@ class HostileCorpus(unittest.TestCase):
                 self.assertIn(shown, proc.stderr.decode(), args)
                 self.assertLess(elapsed, 10)
 
+    def test_json_nested_a_million_levels_deep(self):
+        # Parsing a million "[" is fine; copying, comparing or printing what it builds recursed once
+        # per level and overflowed the stack (SIGSEGV in run --manifests, diff, merge, run --facts).
+        # Every reader refuses JSON nested deeper than 1,000 levels before building it.
+        deep = "[" * 1_000_000 + "]" * 1_000_000
+        manifest = os.path.join(self.tmp, "deep-pod.json")
+        with open(manifest, "w", encoding="utf-8") as f:
+            f.write('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "x"}, "spec": '
+                    '{"containers": [{"name": "c", "image": "i", "securityContext": {"privileged": false, '
+                    f'"x": {deep}}}}}]}}}}\n')
+        with open(self.good_report, encoding="utf-8") as f:
+            good = f.read()
+        first = good.index("{", good.index('"results": ['))
+        report = os.path.join(self.tmp, "deep-report.json")
+        with open(report, "w", encoding="utf-8") as f:
+            f.write(good[:first + 1] + f'"x": {deep}, ' + good[first + 1:])
+        root = node_root("kubeadm-control-plane")
+        facts = os.path.join(self.tmp, "deep-facts.json")
+        subprocess.run([CFG.binary, "collect", "--root", root, "--proc", os.path.join(root, "proc"), "--output",
+                        facts], check=True, capture_output=True, env=base_env())
+        with open(facts, encoding="utf-8") as f:
+            snapshot = f.read()
+        with open(facts, "w", encoding="utf-8") as f:
+            f.write("{" + f'"x": {deep}, ' + snapshot[snapshot.index("{") + 1:])
+        merged = os.path.join(self.tmp, "deep-merged.json")
+        too_deep = "nested deeper than 1000 levels, the most kubeproof reads"
+        for args, shown in (
+                (["run", "--benchmark", "cis-1.12", "--manifests", manifest, "--format", "json"], f"{manifest}:1:"),
+                (["diff", report, self.good_report], f"{report}: {too_deep}"),
+                (["merge", report, self.good_report, "--output", merged], f"{report}: {too_deep}"),
+                (["report", report, "--framework", "soc2"], f"{report}: {too_deep}"),
+                (["verify", report], f"{report}: {too_deep}"),
+                (["run", "--facts", facts, "--format", "json"], f"{facts}: not a facts snapshot: it is {too_deep}")):
+            with self.subTest(command=args[0]):
+                proc, elapsed, _ = self.run_case(args, "deep")
+                stderr = proc.stderr.decode()
+                self.assertEqual(proc.returncode, 2, stderr[-400:])
+                self.assertIn(shown, stderr)
+                self.assertIn(too_deep, stderr)
+                self.assertEqual(proc.stdout, b"")
+                self.assertLess(elapsed, 10)
+        self.assertFalse(os.path.exists(merged))
+
     def test_a_yaml_file_past_the_cap_is_refused_unread(self):
         # A sparse file: one byte past 256 MiB on paper, nothing on disk. Before the cap, a 300 MB
         # YAML file of one scalar took 41 s and 1.8 GB to be refused.

@@ -87,6 +87,10 @@ TEST_SUITE("k8s/exec_credential") {
         CHECK(error_of(R"({"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1",
                           "status":{"token":"s3cr3t","expirationTimestamp":"soon"}})") ==
               "status.expirationTimestamp \"soon\" is not an RFC 3339 time");
+        // A kind a million arrays deep: reading it with value() copied it, level by level.
+        CHECK(error_of(R"({"status":{"token":"s3cr3t"},"kind":)" + std::string(1'000'000, '[') +
+                       std::string(1'000'000, ']') + "}") ==
+              "the output is nested deeper than 1000 levels, the most kubeproof reads");
     }
 
     TEST_CASE("RFC 3339 times with fractions and offsets") {

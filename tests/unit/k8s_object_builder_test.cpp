@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "k8s/object_builder.hpp"
+#include "util/json_depth.hpp"
 
 using kubeproof::k8s::build_object;
 using kubeproof::k8s::ObjectBuilder;
@@ -75,5 +76,30 @@ TEST_SUITE("k8s/object_builder") {
         ObjectBuilder builder({});
         CHECK_FALSE(build_object(R"({"a": [1, 2})", builder));
         CHECK(builder.error().find("parse error") != std::string::npos);
+    }
+
+    TEST_CASE("a value nested deeper than the limit stops the parse, in an item or skipped") {
+        const std::size_t limit = kubeproof::util::k_max_json_depth;
+        auto page = [](std::string field, std::size_t levels) {
+            return R"({"kind": "PodList", "items": [{"metadata": {"name": "a"}, ")" + field +
+                   R"(": )" + std::string(levels, '[') + std::string(levels, ']') + "}]}";
+        };
+        std::size_t delivered = 0;
+        ObjectBuilder deep(k_workload_ignored, [&](json&&, std::size_t) { ++delivered; });
+        CHECK_FALSE(build_object(page("spec", 1'000'000), deep));
+        CHECK(deep.error() == kubeproof::util::json_too_deep());
+        CHECK(delivered == 0);
+        ObjectBuilder skipped(k_workload_ignored, [&](json&&, std::size_t) { ++delivered; });
+        CHECK_FALSE(build_object(page("status", 1'000'000), skipped));
+        CHECK(skipped.error() == kubeproof::util::json_too_deep());
+        // The page, "items" and the item are 3 levels: the field may take the rest.
+        ObjectBuilder fits(k_workload_ignored, [&](json&&, std::size_t) { ++delivered; });
+        CHECK(build_object(page("spec", limit - 3), fits));
+        CHECK(delivered == 1);
+        ObjectBuilder over(k_workload_ignored, [&](json&&, std::size_t) { ++delivered; });
+        CHECK_FALSE(build_object(page("spec", limit - 2), over));
+        ObjectBuilder whole({});
+        CHECK_FALSE(build_object(std::string(limit + 1, '[') + std::string(limit + 1, ']'), whole));
+        CHECK(build_object(std::string(limit, '[') + std::string(limit, ']'), whole));
     }
 }
