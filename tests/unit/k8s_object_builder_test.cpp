@@ -98,8 +98,9 @@ TEST_SUITE("k8s/object_builder") {
         CHECK(delivered == 1);
         ObjectBuilder over(k_workload_ignored, [&](json&&, std::size_t) { ++delivered; });
         CHECK_FALSE(build_object(page("spec", limit - 2), over));
-        ObjectBuilder whole({});
-        CHECK_FALSE(build_object(std::string(limit + 1, '[') + std::string(limit + 1, ']'), whole));
-        CHECK(build_object(std::string(limit, '[') + std::string(limit, ']'), whole));
+        ObjectBuilder past({});
+        CHECK_FALSE(build_object(std::string(limit + 1, '[') + std::string(limit + 1, ']'), past));
+        ObjectBuilder at({});
+        CHECK(build_object(std::string(limit, '[') + std::string(limit, ']'), at));
     }
 }

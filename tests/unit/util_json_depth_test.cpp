@@ -27,7 +27,7 @@ TEST_SUITE("util/json_depth") {
     }
 
     TEST_CASE("objects and arrays count alike; siblings do not add up") {
-        CHECK(json_nesting_past(R"([{}, {}, [], {"a": {}}])", 2) == 16);
+        CHECK(json_nesting_past(R"([{}, {}, [], {"a": {}}])", 2) == 19);
         CHECK_FALSE(json_nesting_past(R"([{}, {}, [], {"a": 1}])", 2));
     }
 
