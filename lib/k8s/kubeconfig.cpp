@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "parse/document.hpp"
 #include "parse/yaml_scalars.hpp"
 
 #include "local/local_files.hpp"
@@ -295,6 +296,8 @@ std::optional<std::string> decode_base64(std::string_view text) {
 util::Expected<ConnectionConfig, std::string> parse_kubeconfig(std::string_view text,
                                                                const KubeconfigSource& source) {
     const std::string prefix = "kubeconfig " + source.path + ": ";
+    if (text.size() > parse::k_count_before_building && !parse::yaml_text_within(text))
+        return util::unexpected(prefix + parse::too_large_document(text.size()));
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));

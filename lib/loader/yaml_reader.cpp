@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "parse/document.hpp"
+
 namespace kubeproof::loader {
 
 void YamlContext::error(const YAML::Node& at, const std::string& message) const {
@@ -17,6 +19,12 @@ model::SourceLocation YamlContext::where(const YAML::Node& at) const {
 }
 
 std::optional<YAML::Node> parse_yaml(const YamlContext& ctx) {
+    // A node of yaml-cpp takes some sixty times its text: a waivers file of 200,000 entries (17 MB)
+    // took 1.2 GB. Large text is counted first, as manifests are, and refused past the cap.
+    if (ctx.text.size() > parse::k_count_before_building && !parse::yaml_text_within(ctx.text)) {
+        ctx.diagnostics->add(ctx.file, 0, 0, parse::too_large_document(ctx.text.size()));
+        return std::nullopt;
+    }
     try {
         return YAML::Load(std::string(ctx.text));
     } catch (const YAML::Exception& e) {
