@@ -20,7 +20,12 @@ struct CollectCommand {
 int collect(CollectCommand& o) {
     auto loaded = load_or_report(o.checks_dir);
     if (!loaded) return k_exit_usage;
-    o.collect.fixed_time = source_date_epoch();
+    const auto epoch = source_date_epoch();
+    if (!epoch) {
+        print_error(epoch.error());
+        return k_exit_usage;
+    }
+    o.collect.fixed_time = *epoch;
     o.collect.definitions_sha256 = loaded->sha256;
     std::vector<std::string> warnings;
     auto snapshot = app::collect_facts(loaded->definitions, o.collect, warnings);

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/definitions.hpp"
+#include "util/expected.hpp"
 
 namespace kubeproof::cli {
 
@@ -40,8 +41,12 @@ void add_generate(CLI::App& app, Action& action);
 /// cannot be written).
 int emit(const std::string& text, const std::string& output, const std::string& what = "report");
 
-/// SOURCE_DATE_EPOCH as a time, for reproducible output; nullopt when unset or not a number.
-std::optional<std::time_t> source_date_epoch();
+/// SOURCE_DATE_EPOCH as a time, for reproducible output: nullopt when unset or empty; an error
+/// (for exit 2) when it is not a whole number of seconds from 0 to 253402300799
+/// (9999-12-31T23:59:59Z, the last time RFC 3339 can write), as the reproducible-builds
+/// specification asks of a malformed value, rather than a scan at the clock's time or in the year
+/// 3170843.
+util::Expected<std::optional<std::time_t>, std::string> source_date_epoch();
 
 /// Parses --from, --to and --every (empty: not given) into times and seconds; prints what is wrong
 /// and returns false on a bad value.

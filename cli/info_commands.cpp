@@ -20,11 +20,20 @@
 
 namespace kubeproof::cli {
 
-std::optional<std::time_t> source_date_epoch() {
+util::Expected<std::optional<std::time_t>, std::string> source_date_epoch() {
     const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
-    if (epoch == nullptr) return std::nullopt;
-    auto value = parse::parse_int(epoch);
-    return value ? std::optional<std::time_t>(static_cast<std::time_t>(*value)) : std::nullopt;
+    if (epoch == nullptr || *epoch == '\0') return std::optional<std::time_t>();
+    constexpr int64_t k_last = 253402300799;  // 9999-12-31T23:59:59Z
+    const std::string_view text(epoch);
+    const bool digits =
+        text.size() <= 12 && text.find_first_not_of("0123456789") == std::string_view::npos;
+    const auto value = digits ? parse::parse_int(text) : std::nullopt;
+    if (!value || *value < 0 || *value > k_last)
+        return util::unexpected(fmt::format(
+            "SOURCE_DATE_EPOCH={}: expected whole seconds since 1970-01-01T00:00:00Z, from 0 to {} "
+            "(9999-12-31T23:59:59Z)",
+            util::escape_text(text.substr(0, 40)), k_last));
+    return std::optional<std::time_t>(static_cast<std::time_t>(*value));
 }
 
 bool parse_window(const std::string& from, const std::string& to, const std::string& every,
@@ -117,8 +126,13 @@ int validate_waivers(const DefinitionOptions& o, const model::Definitions& defs)
                                 o.waivers));
         return k_exit_usage;
     }
-    const std::string text = app::describe_waivers(
-        waivers.file, o.benchmark, source_date_epoch().value_or(std::time(nullptr)));
+    const auto epoch = source_date_epoch();
+    if (!epoch) {
+        print_error(epoch.error());
+        return k_exit_usage;
+    }
+    const std::string text =
+        app::describe_waivers(waivers.file, o.benchmark, epoch->value_or(std::time(nullptr)));
     std::fputs(text.c_str(), stdout);
     return k_exit_ok;
 }

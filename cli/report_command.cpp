@@ -67,7 +67,12 @@ int report(ReportOptions& o) {
         o.request.waivers = std::move(*waivers);
     }
     o.request.use_index = !o.no_index;
-    o.request.now = source_date_epoch().value_or(std::time(nullptr));
+    const auto epoch = source_date_epoch();
+    if (!epoch) {
+        print_error(epoch.error());
+        return k_exit_usage;
+    }
+    o.request.now = epoch->value_or(std::time(nullptr));
     StreamOutput output(o.output, "the period report");
     auto result = app::period_report(loaded->definitions, o.request,
                                      [&output](std::string_view piece) { output.write(piece); });

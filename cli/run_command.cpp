@@ -157,7 +157,12 @@ std::optional<app::LoadedDefinitions> prepare(RunOptions& o, int& exit_code) {
     }
     o.scan.only = parse::split_list(o.checks);
     o.scan.skip = parse::split_list(o.skips);
-    o.scan.fixed_time = source_date_epoch();
+    const auto epoch = source_date_epoch();
+    if (!epoch) {
+        print_error(epoch.error());
+        return std::nullopt;
+    }
+    o.scan.fixed_time = *epoch;
     o.scan.definitions_sha256 = loaded->sha256;
     if (const char* node = std::getenv("NODE_NAME"); o.scan.node_name.empty() && node != nullptr)
         o.scan.node_name = node;

@@ -668,6 +668,31 @@ class CliContract(unittest.TestCase):
         self.assertUsageError(kubeproof(*scan_args("kubeadm-control-plane", "--skip", "9.9.9")),
                               "kubeproof: unknown check id '9.9.9' in --skip (benchmark cis-1.12)\n")
 
+    def test_a_malformed_source_date_epoch_is_a_usage_error(self):
+        # Before, "abc" and "1e9" were ignored (the clock's time, silently) and 99999999999999 dated
+        # a report in the year 3170843, which no RFC 3339 reader takes.
+        root = node_root("kubeadm-control-plane")
+        commands = (["run", "--root", root, "--proc", os.path.join(root, "proc"), "--format", "json"],
+                    ["collect", "--root", root, "--proc", os.path.join(root, "proc"), "--output", "-"],
+                    ["report", os.path.join(CFG.source, "tests", "e2e", "golden", "hardened-control-plane.json"),
+                     "--framework", "soc2"])
+        for value in ("abc", "1e9", "-1", " 5", "99999999999999", "253402300800"):
+            for args in commands:
+                with self.subTest(value=value, command=args[0]):
+                    proc = subprocess.run([CFG.binary, *args], capture_output=True, text=True, cwd=CFG.tmp,
+                                          env=dict(base_env(), SOURCE_DATE_EPOCH=value), timeout=30)
+                    self.assertEqual(proc.returncode, 2, proc.stderr)
+                    self.assertEqual(proc.stdout, "")
+                    self.assertIn(f"SOURCE_DATE_EPOCH={value}: expected whole seconds since 1970-01-01T00:00:00Z",
+                                  proc.stderr)
+        for value, started in (("253402300799", "9999-12-31T23:59:59Z"), ("0", "1970-01-01T00:00:00Z"),
+                               ("", None)):
+            proc = subprocess.run([CFG.binary, *commands[0]], capture_output=True, text=True, cwd=CFG.tmp,
+                                  env=dict(base_env(), SOURCE_DATE_EPOCH=value), timeout=30)
+            self.assertIn(proc.returncode, (0, 1), proc.stderr)
+            if started:
+                self.assertEqual(json.loads(proc.stdout)["scan"]["started_at"], started)
+
     def test_unknown_benchmark(self):
         proc = kubeproof(*scan_args("kubeadm-control-plane", "--benchmark", "cis-9.9"))
         self.assertEqual(proc.returncode, 2, proc.stderr)
