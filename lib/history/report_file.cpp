@@ -170,6 +170,11 @@ private:
     std::string m_error;
 };
 
+/// "report.json: nested deeper than 1000 levels, ...".
+ReadProblem too_deep(const std::string& name) {
+    return ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())};
+}
+
 /// "name:line:col" of a byte offset (1-based).
 std::string place(std::string_view bytes, std::size_t offset, const std::string& name) {
     offset = std::min(offset, bytes.size());
@@ -348,9 +353,7 @@ util::Expected<ReportHeader, ReadProblem> read_header_then(const std::string& by
         json doc;
         HeaderSax sax(doc, results ? results() : nullptr);
         const FastRead read = sax_read_fast(bytes, sax);
-        if (sax.too_deep())
-            return util::unexpected(
-                ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
+        if (sax.too_deep()) return util::unexpected(too_deep(name));
         // Stopped: the header (and the results, when asked for) ended, as with nlohmann below.
         if (read == FastRead::Complete || (read == FastRead::Stopped && sax.reached_results()))
             return header_of(doc, name);
@@ -360,8 +363,7 @@ util::Expected<ReportHeader, ReadProblem> read_header_then(const std::string& by
     HeaderSax sax(doc, results ? results() : nullptr);
     const bool complete =
         json::sax_parse(bytes.begin(), bytes.end(), &sax, json::input_format_t::json, true);
-    if (sax.too_deep())
-        return util::unexpected(ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
+    if (sax.too_deep()) return util::unexpected(too_deep(name));
     if (!sax.error().empty() || (!complete && !sax.reached_results())) {
         const std::string why = sax.error().empty() ? "invalid JSON" : plain(sax.error());
         return util::unexpected(
@@ -374,15 +376,11 @@ util::Expected<ReportHeader, ReadProblem> read_header_of_whole(const std::string
                                                                const std::string& name) {
     WholeSax fast;
     if (sax_read_fast(bytes, fast) != FastRead::Complete) {
-        if (fast.too_deep())
-            return util::unexpected(
-                ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
+        if (fast.too_deep()) return util::unexpected(too_deep(name));
         // Refused: nlohmann's parser says where, or takes what RapidJSON would not.
         WholeSax sax;
         json::sax_parse(bytes.begin(), bytes.end(), &sax, json::input_format_t::json, true);
-        if (sax.too_deep())
-            return util::unexpected(
-                ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
+        if (sax.too_deep()) return util::unexpected(too_deep(name));
         if (!sax.error().empty())
             return util::unexpected(ReadProblem{
                 fmt::format("{}: {}", place(bytes, sax.error_at(), name), plain(sax.error()))});
@@ -403,8 +401,7 @@ bool is_merged(const ReportFile& report) {
 
 util::Expected<ReportFile, ReadProblem> read_report(std::string_view bytes,
                                                     const std::string& name) {
-    if (util::json_nesting_past(bytes))
-        return util::unexpected(ReadProblem{fmt::format("{}: {}", name, util::json_too_deep())});
+    if (util::json_nesting_past(bytes)) return util::unexpected(too_deep(name));
     nlohmann::ordered_json doc;
     try {
         doc = nlohmann::ordered_json::parse(bytes.begin(), bytes.end());
