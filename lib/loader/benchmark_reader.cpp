@@ -14,8 +14,13 @@ namespace kubeproof::loader {
 
 namespace {
 
-const RE2* const k_key_pattern =
-    new RE2("[a-z0-9]+([.-][a-z0-9]+)*");  // never destroyed: used at exit
+/// The pattern of a check's key, compiled on first use: a scan of the embedded definitions never
+/// reads YAML, and compiling it at start-up cost every run (`version` among them) a regex.
+const RE2& key_pattern() {
+    static const RE2* const k_pattern =
+        new RE2("[a-z0-9]+([.-][a-z0-9]+)*");  // never destroyed: used at exit
+    return *k_pattern;
+}
 
 void read_check_tests(const YamlContext& ctx, MapReader& map, model::Check& check) {
     int forms =
@@ -60,7 +65,7 @@ model::Check read_check(const YamlContext& ctx, const YAML::Node& node, CheckPat
     check.key = key.IsDefined() ? scalar_of(ctx, key, "'key'").value_or("") : "";
     if (!key.IsDefined()) {
         ctx.error(node, "check is missing required key 'key'");
-    } else if (!RE2::FullMatch(check.key, *k_key_pattern)) {
+    } else if (!RE2::FullMatch(check.key, key_pattern())) {
         ctx.error(key, fmt::format("invalid key '{}': expected lowercase words joined by '.' or "
                                    "'-', e.g. apiserver.profiling",
                                    check.key));
