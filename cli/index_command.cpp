@@ -51,6 +51,9 @@ void add_index(CLI::App& app, Action& action) {
     cmd->add_option("--key", o->request.key_files,
                     "Ed25519 public key (PEM): check the signatures and record their state; "
                     "repeatable");
+    cmd->add_option("--sign-key", o->request.sign_key,
+                    "Ed25519 private key (PEM) to sign the index with (FILE.sig beside it): "
+                    "report --key uses only an index one of its keys signed");
     cmd->add_flag("--rebuild", o->request.rebuild, "Start from an empty index");
     cmd->add_option("--export", o->request.export_format,
                     "Then write every result of every indexed report, one row each")

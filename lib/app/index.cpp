@@ -7,14 +7,18 @@
 #include <mutex>
 #include <set>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/keep.hpp"
 #include "app/store_indexes.hpp"
 #include "app/stored_reports.hpp"
 #include "evidence/signing.hpp"
 #include "history/period.hpp"
 #include "history/report_rows.hpp"
+#include "local/atomic_write.hpp"
 #include "local/local_files.hpp"
 #include "local/store_files.hpp"
 #include "report/csv.hpp"
@@ -158,6 +162,9 @@ util::Expected<IndexResult, ScanError> index_store(
     };
     auto keys = load_keys(request.key_files);
     if (!keys) return util::unexpected(keys.error());
+    if (!request.sign_key.empty()) {
+        if (auto problem = check_sign_key(request.sign_key)) return util::unexpected(*problem);
+    }
     auto found = find_reports({request.store});
     if (!found) return util::unexpected(found.error());
     for (const auto& file : *found) {
@@ -226,6 +233,7 @@ util::Expected<IndexResult, ScanError> index_store(
         ++result.removed;
     }
     if (auto committed = idx.commit()) return fail(*committed);
+    if (auto signed_index = sign_index(result.path, request.sign_key)) return fail(*signed_index);
     result.reports = found->size();
     result.read = to_read.size();
     if (!request.export_format.empty()) {
@@ -234,6 +242,51 @@ util::Expected<IndexResult, ScanError> index_store(
         export_rows(*known, request.export_format, sink);
     }
     return result;
+}
+
+// ---- the index's signature
+
+std::optional<std::string> sign_index(const std::string& path, const std::string& sign_key) {
+    const std::string signature = path + ".sig";
+    if (sign_key.empty()) {  // an envelope of an earlier index no longer says anything of this one
+        if (::unlink(signature.c_str()) != 0 && errno != ENOENT)
+            return fmt::format("{}: cannot remove it: {}", signature, std::strerror(errno));
+        return std::nullopt;
+    }
+    auto bytes = local::read_local_file(path);
+    if (!bytes) return bytes.error().message;
+    auto envelope = sign_payload(evidence::index_digest_payload(*bytes),
+                                 evidence::k_index_payload_type, sign_key);
+    if (!envelope) return envelope.error().message;
+    return local::write_file_atomically(signature, *envelope);
+}
+
+std::optional<std::string> index_signature_problem(const std::string& path,
+                                                   const PublicKeys& keys) {
+    auto text = local::read_local_file(path + ".sig");
+    if (!text)
+        return text.error().kind == util::IoError::Kind::NotFound
+                   ? fmt::format(
+                         "{}: not signed, and --key was given (kubeproof index "
+                         "--sign-key signs it)",
+                         path)
+                   : text.error().message;
+    auto envelope = evidence::read_envelope(*text, true);
+    if (!envelope) return fmt::format("{}.sig: {}", path, envelope.error());
+    if (envelope->payload_type != evidence::k_index_payload_type)
+        return fmt::format("{}.sig: payload type {}", path, envelope->payload_type);
+    const std::string message = evidence::pae(envelope->payload_type, envelope->payload);
+    const bool valid =
+        std::any_of(envelope->signatures.begin(), envelope->signatures.end(), [&](const auto& s) {
+            const auto key = keys.find(s.keyid);
+            return key != keys.end() && key->second.verify(message, s.sig);
+        });
+    if (!valid) return fmt::format("{}: signed by none of the --key keys", path);
+    auto bytes = local::read_local_file(path);
+    if (!bytes) return bytes.error().message;
+    if (evidence::index_digest_payload(*bytes) != envelope->payload)
+        return fmt::format("{}: not the index its signature signed", path);
+    return std::nullopt;
 }
 
 // ---- what `report` reads from the indexes
@@ -248,15 +301,30 @@ StoreIndexes::StoreIndexes(StoreIndexes&&) noexcept = default;
 StoreIndexes& StoreIndexes::operator=(StoreIndexes&&) noexcept = default;
 StoreIndexes::~StoreIndexes() = default;
 
-StoreIndexes StoreIndexes::load(const std::vector<std::string>& inputs) {
+StoreIndexes StoreIndexes::load(const std::vector<std::string>& inputs, const PublicKeys& keys) {
     StoreIndexes out;
     for (const auto& input : inputs) {
         const std::string path = index_path(input);
-        if (!local::stamp_of(path)) continue;
+        const auto before = local::stamp_of(path);
+        if (!before) continue;
+        // With keys, the index stands in for signed reports only when one of the keys signed it:
+        // rows anyone could write would otherwise pass for what the signatures cover.
+        if (!keys.empty()) {
+            if (auto unsigned_index = index_signature_problem(path, keys)) {
+                std::fprintf(stderr,
+                             "kubeproof: warning: the index is not used, the reports are read: "
+                             "%s\n",
+                             util::escape_text(*unsigned_index).c_str());
+                continue;
+            }
+        }
         auto opened = index::Index::open(path, false);
         auto snapshot =
             opened ? opened->load()
                    : util::Expected<index::Snapshot, std::string>(util::unexpected(opened.error()));
+        // What was loaded is what was checked: a file changed since leaves a new stamp.
+        if (snapshot && !keys.empty() && local::stamp_of(path) != before)
+            snapshot = util::unexpected(path + ": changed while it was being read");
         if (!snapshot) {
             std::fprintf(stderr,
                          "kubeproof: warning: the index is not used, the reports are read: %s\n",

@@ -15,6 +15,7 @@ namespace kubeproof::app {
 struct IndexRequest {
     std::string store;                   ///< a store folder
     std::vector<std::string> key_files;  ///< Ed25519 public keys: signatures checked and kept
+    std::string sign_key;                ///< Ed25519 private key: signs the index (`.sig`)
     bool rebuild = false;                ///< start from an empty index
     std::string export_format;           ///< "", "csv" or "jsonl": the status rows afterwards
 };

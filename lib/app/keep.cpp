@@ -44,11 +44,17 @@ std::optional<ScanError> check_sign_key(const std::string& key_file) {
     return std::nullopt;
 }
 
-util::Expected<std::string, ScanError> sign_bytes(std::string_view bytes,
-                                                  const std::string& key_file) {
+util::Expected<std::string, ScanError> sign_payload(std::string_view payload,
+                                                    std::string_view payload_type,
+                                                    const std::string& key_file) {
     auto key = private_key(key_file);
     if (!key) return util::unexpected(key.error());
-    return evidence::envelope_json(bytes, evidence::k_report_payload_type, *key);
+    return evidence::envelope_json(payload, payload_type, *key);
+}
+
+util::Expected<std::string, ScanError> sign_bytes(std::string_view bytes,
+                                                  const std::string& key_file) {
+    return sign_payload(bytes, evidence::k_report_payload_type, key_file);
 }
 
 }  // namespace kubeproof::app

@@ -27,6 +27,11 @@ util::Expected<std::optional<KeptReport>, ScanError> keep_report(model::Report& 
 /// `run` checks before it scans, so that a bad key costs no scan and leaves no report behind.
 std::optional<ScanError> check_sign_key(const std::string& key_file);
 
+/// The DSSE envelope of `payload` of `payload_type` signed with the private key in `key_file`.
+util::Expected<std::string, ScanError> sign_payload(std::string_view payload,
+                                                    std::string_view payload_type,
+                                                    const std::string& key_file);
+
 /// The DSSE envelope of `bytes` signed with the Ed25519 private key in `key_file` (exit 2 when the
 /// key cannot be used; the key's bytes never appear in a message).
 util::Expected<std::string, ScanError> sign_bytes(std::string_view bytes,

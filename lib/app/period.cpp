@@ -268,7 +268,8 @@ util::Expected<PeriodResult, ScanError> period_report(
     describe_framework(fw->second, definitions, input);
     input.reports.resize(found->size());
     input.results.resize(found->size());
-    StoreIndexes indexes = request.use_index ? StoreIndexes::load(request.inputs) : StoreIndexes();
+    StoreIndexes indexes =
+        request.use_index ? StoreIndexes::load(request.inputs, *keys) : StoreIndexes();
     Reader reader{*found,
                   *keys,
                   request,

@@ -1,5 +1,4 @@
 #include "evidence/signing.hpp"
-#include "util/json_depth.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,6 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <nlohmann/json.hpp>
+
+#include "util/json_depth.hpp"
 
 namespace kubeproof::evidence {
 
@@ -198,6 +199,11 @@ std::string envelope_json(std::string_view payload, std::string_view payload_typ
         "\"}}\n",
         json(std::string(payload_type)).dump(), key.keyid(), base64_encode(signature),
         base64_encode(payload));
+}
+
+std::string index_digest_payload(std::string_view index_bytes) {
+    return fmt::format(R"({{"sha256":"{}","size":{}}})", sha256_hex(index_bytes),
+                       index_bytes.size());
 }
 
 util::Expected<Envelope, std::string> read_envelope(std::string_view text, bool with_payload) {

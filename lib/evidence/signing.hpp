@@ -26,6 +26,13 @@ std::string definitions_sha256(std::vector<DigestedFile> files);
 
 /// The payload type of a signed kubeproof report in its DSSE envelope.
 inline constexpr std::string_view k_report_payload_type = "application/vnd.kubeproof.report+json";
+/// The DSSE payload type of a store index's signature (`kubeproof index --sign-key`): the payload
+/// is index_digest_payload(), the SHA-256 and size of the index file's bytes.
+inline constexpr std::string_view k_index_payload_type =
+    "application/vnd.kubeproof.index-digest+json";
+
+/// The payload an index signature signs: {"sha256":"<hex of the file's bytes>","size":N}.
+std::string index_digest_payload(std::string_view index_bytes);
 
 /// DSSE v1 pre-authentication encoding of a payload: what is signed
 /// ("DSSEv1" SP len(type) SP type SP len(payload) SP payload, lengths as decimal byte counts).

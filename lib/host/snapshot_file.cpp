@@ -1,5 +1,4 @@
 #include "host/snapshot_file.hpp"
-#include "util/json_depth.hpp"
 
 #include <array>
 #include <cstdint>
@@ -12,6 +11,8 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "util/json_depth.hpp"
 
 namespace kubeproof::host {
 

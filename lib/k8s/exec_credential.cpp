@@ -1,5 +1,4 @@
 #include "k8s/exec_credential.hpp"
-#include "util/json_depth.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +15,8 @@
 
 #include <openssl/evp.h>
 #include <nlohmann/json.hpp>
+
+#include "util/json_depth.hpp"
 
 extern char** environ;
 

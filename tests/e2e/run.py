@@ -4389,13 +4389,26 @@ class PeriodReport(unittest.TestCase):
                         out[(keyed, fmt_, no_index)] = (proc.returncode, proc.stdout, proc.stderr)
             return out
 
-        def same(out, why):
+        unsigned_warning = (f"kubeproof: warning: the index is not used, the reports are read: {index_file}: not "
+                            "signed, and --key was given (kubeproof index --sign-key signs it)\n").encode()
+
+        def same(out, why, unsigned=False):
+            # With --key, an index nobody signed is not used (and says so once): the rest is the same.
+            normal = {}
             for (keyed, fmt_, no_index), value in out.items():
                 if no_index:
-                    self.assertEqual(out[(keyed, fmt_, ())], value, (why, keyed, fmt_))
-            return {k: v for k, v in out.items() if not k[2]}
+                    rc, stdout, stderr = out[(keyed, fmt_, ())]
+                    if keyed and unsigned:
+                        self.assertTrue(stderr.startswith(unsigned_warning), (why, fmt_, stderr))
+                        stderr = stderr[len(unsigned_warning):]
+                    self.assertEqual((rc, stdout, stderr), value, (why, keyed, fmt_))
+                    normal[(keyed, fmt_, ())] = (rc, stdout, stderr)
+            return normal
 
         def index(*args, expect_rc=0):
+            # Indexed with keys, the index is signed: report --key uses only a signed index.
+            if "--key" in args:
+                args = (*args, "--sign-key", self.key)
             proc = kubeproof("index", store, *args, timeout=120)
             self.assertEqual(proc.returncode, expect_rc, proc.stderr)
             return proc.stderr
@@ -4407,7 +4420,7 @@ class PeriodReport(unittest.TestCase):
         self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 15 reports: 0 read, 15 unchanged, 0 removed\n")
         # Indexed without keys, then asked with keys: the signatures are checked from the files.
         self.assertEqual(index("--rebuild"), f"kubeproof: {index_file}: 15 reports: 15 read, 0 unchanged, 0 removed\n")
-        self.assertEqual(same(outputs(), "indexed without keys"), before)
+        self.assertEqual(same(outputs(), "indexed without keys", unsigned=True), before)
         self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 15 reports: 15 read, 0 unchanged, 0 removed\n")
         # report reads an unchanged report's digest from the index (shown by rewriting it there);
         # verify never reads the index.
@@ -4461,6 +4474,49 @@ class PeriodReport(unittest.TestCase):
         self.assertIn(b"warning: the index is not used, the reports are read", proc.stderr)
         self.assertEqual(index("--key", self.pub), f"kubeproof: {index_file}: 14 reports: 14 read, 0 unchanged, 0 removed\n")
         self.assertEqual(same(outputs(), "rebuilt"), removed)
+
+    def test_a_forged_index_never_stands_in_for_signed_reports(self):
+        # The index is a file anyone who can write the store can edit. Marking every result PASS in
+        # it used to turn `report --key` green (exit 0) over reports whose signatures hold FAILs.
+        import sqlite3
+        store = os.path.join(self.dir, "forged-index")
+        shutil.copytree(self.store, store)
+        index_file = os.path.join(store, "kubeproof-index.sqlite")
+        args = ("report", store, "--framework", "soc2", "--every", "24h", "--format", "json", "--key", self.pub)
+        honest = kubeproof(*args, "--no-index")
+        self.assertEqual(honest.returncode, 1, honest.stderr)
+
+        def forge():
+            with sqlite3.connect(index_file) as db:
+                db.execute("UPDATE OR IGNORE kinds SET status_ref = (SELECT ref FROM statuses WHERE status = 'PASS')")
+
+        for sign in ((), ("--sign-key", self.key)):
+            with self.subTest(signed=bool(sign)):
+                self.assertEqual(kubeproof("index", store, "--rebuild", "--key", self.pub, *sign).returncode, 0)
+                self.assertEqual(os.path.exists(index_file + ".sig"), bool(sign))
+                if sign:
+                    used = kubeproof(*args)
+                    self.assertEqual((used.returncode, used.stdout, used.stderr),
+                                     (honest.returncode, honest.stdout, honest.stderr))
+                forge()
+                forged = kubeproof(*args)
+                self.assertEqual((forged.returncode, forged.stdout), (honest.returncode, honest.stdout))
+                why = "not the index its signature signed" if sign else "not signed, and --key was given"
+                self.assertIn(f"warning: the index is not used, the reports are read: {index_file}: {why}",
+                              forged.stderr)
+        # Signed by a key that is not among --key: not used either.
+        other_key = os.path.join(self.dir, "other-index.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", other_key], check=True,
+                       capture_output=True)
+        self.assertEqual(kubeproof("index", store, "--rebuild", "--key", self.pub, "--sign-key", other_key).returncode, 0)
+        forge()
+        self.assertEqual(kubeproof("index", store, "--key", self.pub, "--sign-key", other_key).returncode, 0)
+        forged = kubeproof(*args)
+        self.assertEqual((forged.returncode, forged.stdout), (honest.returncode, honest.stdout))
+        self.assertIn(f"{index_file}: signed by none of the --key keys", forged.stderr)
+        # Without --key nothing is authenticated, the index included: it is used as it stands.
+        plain = ("report", store, "--framework", "soc2", "--every", "24h", "--format", "json")
+        self.assertNotEqual(kubeproof(*plain).stdout, kubeproof(*plain, "--no-index").stdout)
 
     def test_the_index_exports_every_result_as_csv_and_jsonl(self):
         store = os.path.join(self.dir, "exported")
