@@ -1,6 +1,7 @@
 #include "history/merge_results.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 
 #include <fmt/format.h>
@@ -141,6 +142,32 @@ std::vector<model::Result> merge_results(const std::vector<NodeReport>& nodes) {
         for (const auto& r : node.report->results) {
             const std::string check = r.key.empty() ? "id " + r.id : "key " + r.key;
             by_check[check].push_back({node.node, &r, *model::parse_status(r.status)});
+        }
+    }
+    // A node whose report scanned a check's target but holds no result for it (run with --check,
+    // or with other definitions) did not judge it: ERROR for that node, so that no other node's
+    // PASS stands for the cluster. A node that did not scan the target (a worker and the master
+    // checks) is simply not among the check's nodes.
+    std::deque<ReportResult> unjudged;
+    for (auto& [check, seen] : by_check) {
+        const ReportResult& any = *seen.front().result;
+        for (const auto& node : nodes) {
+            const auto& targets = node.report->header.targets;
+            const bool judged = std::any_of(seen.begin(), seen.end(),
+                                            [&](const Seen& s) { return s.node == node.node; });
+            if (judged || std::find(targets.begin(), targets.end(), any.target) == targets.end())
+                continue;
+            ReportResult& missing = unjudged.emplace_back(any);
+            missing.status = "ERROR";
+            missing.actual = "not evaluated";
+            missing.reason = fmt::format(
+                "the report of {} has no result for this check, though it scanned its target {} "
+                "(a --check selection, or other check definitions)",
+                node.node, any.target);
+            missing.evidence = nlohmann::json::array();
+            missing.findings.reset();
+            missing.node_results = nlohmann::json::array();
+            seen.push_back({node.node, &missing, model::Status::Error});
         }
     }
     std::vector<model::Result> out;

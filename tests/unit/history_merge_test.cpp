@@ -302,6 +302,31 @@ TEST_SUITE("history/merge") {
                   options("demo")) == "a.json: check 1.1.1 has an unknown status 'MAYBE'");
     }
 
+    TEST_CASE("a node that scanned a check's target without judging it is never covered") {
+        // cp-2 was scanned with --check 1.2.15: its report has no 1.1.1, though it scanned the
+        // master target. Before, cp-1's PASS stood for the cluster.
+        auto merged = history::merge(
+            {input("cp-1.json", stored_report("cp-1", {stored_result("1.1.1", "a.mode", "PASS"),
+                                                       stored_result("1.2.15", "b.flag", "PASS")})),
+             input("cp-2.json",
+                   stored_report("cp-2", {stored_result("1.2.15", "b.flag", "PASS")}))},
+            options("demo"));
+        REQUIRE(merged);
+        REQUIRE(merged->report.results.size() == 2);
+        const auto& first = merged->report.results[0];
+        CHECK(first.id == "1.1.1");
+        CHECK(first.status == model::Status::Error);
+        CHECK(first.actual == "ERROR on 1 of 2 nodes: cp-2; PASS on 1: cp-1");
+        REQUIRE(first.nodes.size() == 2);
+        CHECK(first.nodes[1].node == "cp-2");
+        CHECK(first.nodes[1].status == model::Status::Error);
+        CHECK(first.nodes[1].actual == "not evaluated");
+        CHECK(first.nodes[1].reason ==
+              "the report of cp-2 has no result for this check, though it scanned its target "
+              "master (a --check selection, or other check definitions)");
+        CHECK(merged->report.results[1].status == model::Status::Pass);
+    }
+
     TEST_CASE("checks and criteria some nodes lack keep benchmark and catalogue order") {
         auto worker =
             stored_report("worker-1", {stored_result("4.2.1", "kubelet.anonymous-auth", "PASS"),
@@ -316,6 +341,7 @@ TEST_SUITE("history/merge") {
         cp["frameworks"]["soc2"] =
             OrderedJson{{"CC6.1", {{"title", "Logical access"}, {"checks", {"1.2.15"}}}},
                         {"CC7.1", {{"title", "Monitoring"}, {"checks", {"4.2.2"}}}}};
+        worker["scan"]["targets"] = {"node"};  // a worker does not scan the master checks
         auto merged =
             history::merge({input("w.json", worker), input("c.json", cp)}, options("demo"));
         REQUIRE(merged);
@@ -323,6 +349,12 @@ TEST_SUITE("history/merge") {
         for (const auto& r : merged->report.results) ids.push_back(r.id);
         CHECK(ids == std::vector<std::string>{"1.2.15", "4.2.1", "4.2.2", "4.2.10"});
         CHECK(merged->report.results[0].actual == "PASS on 1 of 1 node: cp-1");
+        // The fixture's checks are all of the master target, which cp-1 scanned: the ones its
+        // report lacks were not judged there.
+        CHECK(merged->report.results[1].status == model::Status::Error);
+        CHECK(merged->report.results[1].actual ==
+              "ERROR on 1 of 2 nodes: cp-1; PASS on 1: worker-1");
+        CHECK(merged->report.results[2].actual == "PASS on 1 of 1 node: cp-1");
         REQUIRE(merged->report.frameworks.size() == 1);
         CHECK(merged->report.frameworks[0].criteria ==
               std::vector<std::pair<std::string, std::string>>{
