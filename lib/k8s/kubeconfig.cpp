@@ -296,8 +296,7 @@ std::optional<std::string> decode_base64(std::string_view text) {
 util::Expected<ConnectionConfig, std::string> parse_kubeconfig(std::string_view text,
                                                                const KubeconfigSource& source) {
     const std::string prefix = "kubeconfig " + source.path + ": ";
-    if (text.size() > parse::k_count_before_building && !parse::yaml_text_within(text))
-        return util::unexpected(prefix + parse::too_large_document(text.size()));
+    if (auto too_large = parse::too_large_yaml(text)) return util::unexpected(prefix + *too_large);
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));

@@ -159,9 +159,8 @@ bool YamlDocumentReader::read_plain(YamlDocument document) {
 
 std::optional<YAML::Node> YamlDocumentReader::parse(YamlDocument document) {
     // Counted first when large: a list of millions of values would take gigabytes to build.
-    if (document.text.size() > parse::k_count_before_building &&
-        !parse::yaml_text_within(document.text)) {
-        error(Place{m_first_line, 1}, parse::too_large_document(document.text.size()));
+    if (auto too_large = parse::too_large_yaml(document.text)) {
+        error(Place{m_first_line, 1}, *too_large);
         return std::nullopt;
     }
     try {

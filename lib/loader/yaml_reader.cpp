@@ -21,8 +21,8 @@ model::SourceLocation YamlContext::where(const YAML::Node& at) const {
 std::optional<YAML::Node> parse_yaml(const YamlContext& ctx) {
     // A node of yaml-cpp takes some sixty times its text: a waivers file of 200,000 entries (17 MB)
     // took 1.2 GB. Large text is counted first, as manifests are, and refused past the cap.
-    if (ctx.text.size() > parse::k_count_before_building && !parse::yaml_text_within(ctx.text)) {
-        ctx.diagnostics->add(ctx.file, 0, 0, parse::too_large_document(ctx.text.size()));
+    if (auto too_large = parse::too_large_yaml(ctx.text)) {
+        ctx.diagnostics->add(ctx.file, 0, 0, *too_large);
         return std::nullopt;
     }
     try {

@@ -238,8 +238,8 @@ Document parse_document_full(std::string path, std::string_view text) {
     Document doc;
     doc.path = std::move(path);
     try {
-        if (text.size() > k_count_before_building && !yaml_text_within(text)) {
-            doc.error = doc.path + ": " + too_large_document(text.size());
+        if (auto too_large = too_large_yaml(text)) {
+            doc.error = doc.path + ": " + *too_large;
             return doc;
         }
         check_stream_ends(text);
@@ -358,6 +358,11 @@ std::string too_many_values(const YAML::Node& node, size_t bytes) {
         "the document holds more than {} values once its YAML aliases are expanded; it is not "
         "read",
         k_max_yaml_values);
+}
+
+std::optional<std::string> too_large_yaml(std::string_view text) {
+    if (text.size() <= k_count_before_building || yaml_text_within(text)) return std::nullopt;
+    return too_large_document(text.size());
 }
 
 bool yaml_text_within(std::string_view text, size_t limit) {

@@ -77,6 +77,11 @@ inline constexpr size_t k_count_before_building = size_t{1} << 20;
 /// with a syntax error counts as within: the parse that builds it says where the error is.
 bool yaml_text_within(std::string_view text, size_t limit = k_max_yaml_values);
 
+/// Why YAML text is refused before it is built, or nullopt: text over k_count_before_building
+/// that holds more than k_max_yaml_values values (too_large_document). Every reader of YAML from
+/// elsewhere asks it first (manifests, node files, definitions, waivers, kubeconfigs).
+std::optional<std::string> too_large_yaml(std::string_view text);
+
 /// Values selected by a key path.
 struct Selection {
     std::vector<nlohmann::json> values;
