@@ -275,13 +275,8 @@ std::optional<std::string> index_signature_problem(const std::string& path,
     if (!envelope) return fmt::format("{}.sig: {}", path, envelope.error());
     if (envelope->payload_type != evidence::k_index_payload_type)
         return fmt::format("{}.sig: payload type {}", path, envelope->payload_type);
-    const std::string message = evidence::pae(envelope->payload_type, envelope->payload);
-    const bool valid =
-        std::any_of(envelope->signatures.begin(), envelope->signatures.end(), [&](const auto& s) {
-            const auto key = keys.find(s.keyid);
-            return key != keys.end() && key->second.verify(message, s.sig);
-        });
-    if (!valid) return fmt::format("{}: signed by none of the --key keys", path);
+    if (envelope_state(*envelope, envelope->payload, keys) != history::SignatureState::Valid)
+        return fmt::format("{}: signed by none of the --key keys", path);
     auto bytes = local::read_local_file(path);
     if (!bytes) return bytes.error().message;
     if (evidence::index_digest_payload(*bytes) != envelope->payload)

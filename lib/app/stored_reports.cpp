@@ -68,15 +68,23 @@ history::SignatureState check_signature(const std::string& path, const std::stri
         detail = "payload type " + envelope->payload_type;
         return State::Unreadable;
     }
-    const std::string message = evidence::pae(envelope->payload_type, bytes);
+    const State state = envelope_state(*envelope, bytes, keys);
+    if (state != State::Valid && !envelope->signatures.empty())
+        detail = envelope->signatures.front().keyid;
+    return state;
+}
+
+history::SignatureState envelope_state(const evidence::Envelope& envelope, std::string_view payload,
+                                       const PublicKeys& keys) {
+    using State = history::SignatureState;
+    const std::string message = evidence::pae(envelope.payload_type, payload);
     bool known = false;
-    for (const auto& signature : envelope->signatures) {
+    for (const auto& signature : envelope.signatures) {
         const auto key = keys.find(signature.keyid);
         if (key == keys.end()) continue;
         known = true;
         if (key->second.verify(message, signature.sig)) return State::Valid;
     }
-    if (!envelope->signatures.empty()) detail = envelope->signatures.front().keyid;
     return known ? State::Invalid : State::UnknownKey;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/scan.hpp"
@@ -37,6 +38,12 @@ util::Expected<std::vector<FoundReport>, ScanError> find_reports(
 /// without keys. `detail` gets the key id or why the envelope could not be read.
 history::SignatureState check_signature(const std::string& path, const std::string& bytes,
                                         const PublicKeys& keys, std::string& detail);
+
+/// Whether one of `keys` signed `payload` in `envelope`: Valid; Invalid when one of them signed
+/// but the signature does not hold; UnknownKey when none of them signed it. What both a report's
+/// and the store index's envelopes are checked with.
+history::SignatureState envelope_state(const evidence::Envelope& envelope, std::string_view payload,
+                                       const PublicKeys& keys);
 
 /// Runs `work(i)` for every i below `count` on up to four threads; the problem of the smallest i
 /// that had one, if any.
