@@ -230,11 +230,15 @@ struct WaiverUse {
 /// One check on one node over the period.
 struct CheckOnNode {
     size_t node = 0;   ///< index in PeriodReport::nodes
-    size_t scans = 0;  ///< the node's scans that have a result for the check
+    size_t scans = 0;  ///< the node's scans that have a result for the check (may be 0)
     size_t passed = 0;
     size_t not_evaluated = 0;  ///< NA, SKIP
-    size_t covered = 0;        ///< exceptions an active waiver covered
-    double share_passed = 0;   ///< passed / scans, rounded to 4 decimals
+    /// The node's scans with no result for the check, though they ran the definitions (digest),
+    /// benchmark and targets of a scan (of any node) that judged it: narrowed with --check or
+    /// --framework. Never a pass; such a node may have no scan with a result.
+    size_t without_result = 0;
+    size_t covered = 0;       ///< exceptions an active waiver covered
+    double share_passed = 0;  ///< passed / scans, rounded to 4 decimals; 0 without scans
     std::optional<Streak> longest;
     /// The check's status in the node's last scan of the period; none when that scan has no
     /// result for it (index in PeriodReport::statuses).
@@ -261,6 +265,7 @@ struct PeriodCheck {
 enum class Verdict {
     PassingThroughout,  ///< every scan of every supporting check passed where evaluated; no gap
     WithExceptions,     ///< a failing scan, missed scans, or a check not evaluated in some scans
+                        ///< (NA, SKIP, or no result where a like scan had one)
     NeverEvidenced,     ///< no supporting check was evaluated (PASS, FAIL, WARN, ERROR) at all
 };
 

@@ -54,6 +54,7 @@ struct Group {
     std::set<std::string> ids;
     std::set<std::string> criteria;
     std::map<size_t, Accumulator> nodes;  ///< by node index
+    std::vector<bool> judged_in;          ///< by scan kind: a scan of that kind has a result
 };
 
 void use_waiver(WaiverUse& use, size_t scan, WaiverState state) {
@@ -128,10 +129,11 @@ PeriodCheck check_of(const PeriodInput& input, Group& group, const PeriodReport&
         CheckOnNode& f = a.figures;
         f.node = node;
         f.now_scan = report.nodes[node].last_scan;
-        if (a.last_scan == f.now_scan) f.status_now = a.last_status;
-        f.share_passed =
-            std::round(static_cast<double>(f.passed) * 10000.0 / static_cast<double>(f.scans)) /
-            10000.0;
+        if (f.scans > 0 && a.last_scan == f.now_scan) f.status_now = a.last_status;
+        f.share_passed = f.scans == 0 ? 0.0
+                                      : std::round(static_cast<double>(f.passed) * 10000.0 /
+                                                   static_cast<double>(f.scans)) /
+                                            10000.0;
         for (auto& [waiver, use] : a.waivers) {
             use.waiver = waiver;
             f.waivers.push_back(use);
@@ -173,14 +175,18 @@ std::string never_reason(const PeriodCriterion& k, const PeriodReport& report) {
                        fmt::join(names, ", "));
 }
 
-/// The reasons one check gives a criterion: its failing scans, and scans in which it was not
-/// evaluated on a node where it was evaluated in others.
+/// The reasons one check gives a criterion: its failing scans, scans in which it was not
+/// evaluated on a node where it was evaluated in others, and scans with no result for it.
 void check_reasons(const PeriodCheck& check, const PeriodReport& report,
                    std::vector<std::string>& reasons) {
-    size_t failing = 0, covered = 0, unevaluated = 0, scans = 0;
-    std::vector<std::string> failing_nodes, unevaluated_nodes;
+    size_t failing = 0, covered = 0, unevaluated = 0, scans = 0, without = 0;
+    std::vector<std::string> failing_nodes, unevaluated_nodes, without_nodes;
     for (const auto& f : check.nodes) {
         scans += f.scans;
+        if (f.without_result > 0) {
+            without += f.without_result;
+            without_nodes.push_back(node_name(report, f.node));
+        }
         if (!f.exceptions.empty()) {
             failing += f.exceptions.size();
             covered += f.covered;
@@ -202,6 +208,13 @@ void check_reasons(const PeriodCheck& check, const PeriodReport& report,
             "{}: not evaluated (NA or SKIP) in {} of {} on {} ({}) where other scans evaluated it",
             check.id, unevaluated, plural(scans, "scan", "scans"),
             plural(unevaluated_nodes.size(), "node", "nodes"), fmt::join(unevaluated_nodes, ", ")));
+    }
+    if (without > 0) {
+        reasons.push_back(fmt::format(
+            "{}: no result in {} on {} ({}) that ran the definitions, benchmark and targets of a "
+            "scan that judged it (narrowed with --check or --framework)",
+            check.id, plural(without, "scan", "scans"),
+            plural(without_nodes.size(), "node", "nodes"), fmt::join(without_nodes, ", ")));
     }
 }
 
@@ -262,10 +275,24 @@ void decide_checks(const PeriodInput& input, const ScanOrigins& origins, PeriodR
     for (size_t v = 0; v < tables.variants.size(); ++v)
         group_of[v] =
             group_index.emplace(identity(tables.variants[v]), group_index.size()).first->second;
+    // A scan's kind: its definitions, benchmark and targets. Scans of one kind judge the same
+    // checks, so one that holds no result for a check that a scan of its kind judged (of this node
+    // or another) was narrowed (--check, --framework): counted, never passed over
+    // (CheckOnNode::without_result). A check that other definitions add or drop is not counted.
+    std::map<std::string, size_t> kinds;
+    std::vector<size_t> kind_of(report.scans.size());
+    for (size_t s = 0; s < report.scans.size(); ++s) {
+        const ReportHeader& header = input.reports[origins.report[s]].header;
+        std::string kind = header.definitions_sha256 + '\t' + header.benchmark;
+        for (const auto& target : header.targets) kind += '\t' + target;
+        kind_of[s] = kinds.emplace(std::move(kind), kinds.size()).first->second;
+    }
     std::vector<Group> groups(group_index.size());
+    for (auto& group : groups) group.judged_in.resize(kinds.size());
     for (size_t s = 0; s < report.scans.size(); ++s) {
         for (const ScanResult& r : input.results[origins.report[s]]) {
             Group& group = groups[group_of[r.variant]];
+            group.judged_in[kind_of[s]] = true;
             const CheckVariant& variant = tables.variants[r.variant];
             group.latest_variant = r.variant;
             group.ids.insert(variant.id);
@@ -275,6 +302,16 @@ void decide_checks(const PeriodInput& input, const ScanOrigins& origins, PeriodR
             const auto status = static_cast<uint8_t>(status_index[r.status]);
             step(a, s, status, report.statuses[status],
                  r.waiver < 0 ? 0 : waiver_index[static_cast<size_t>(r.waiver)], r.state, report);
+        }
+    }
+    std::vector<bool> has_result(groups.size());
+    for (size_t s = 0; s < report.scans.size(); ++s) {
+        std::fill(has_result.begin(), has_result.end(), false);
+        for (const ScanResult& r : input.results[origins.report[s]])
+            has_result[group_of[r.variant]] = true;
+        for (size_t g = 0; g < groups.size(); ++g) {
+            if (!has_result[g] && groups[g].judged_in[kind_of[s]])
+                ++groups[g].nodes[origins.node[s]].figures.without_result;
         }
     }
     std::set<std::string> ran;

@@ -39,7 +39,8 @@ constexpr std::array k_columns = {"trail",
                                   "status now",
                                   "waived scans",
                                   "unwaived exceptions",
-                                  "waiver sources"};
+                                  "waiver sources",
+                                  "scans without a result"};
 
 void row(period::Out& out, const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) {
@@ -80,7 +81,8 @@ std::vector<std::string> figures(const PeriodReport& r, const history::CheckOnNo
             f.status_now ? r.statuses[*f.status_now] : "",
             number(f.covered),
             number(f.uncovered()),
-            sources};
+            sources,
+            number(f.without_result)};
 }
 
 }  // namespace

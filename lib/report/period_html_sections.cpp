@@ -102,6 +102,7 @@ void check_row(const PeriodReport& r, size_t c, const CheckOnNode& f, Out& out) 
     number_cell(out, f.passed);
     out.print(R"(<td class="n">{:.1f}%</td>)", f.share_passed * 100);
     number_cell(out, f.not_evaluated);
+    number_cell(out, f.without_result);
     if (f.exceptions.empty())
         out.put(R"(<td class="n">0</td>)");
     else
@@ -194,8 +195,8 @@ void criterion(const PeriodReport& r, size_t i, Out& out) {
     if (!k.checks.empty()) {
         table_head(out,
                    {"Node", "#Expected / found", "#Scans with a result", "#Passed", "#Share passed",
-                    "#Not evaluated", "#Exceptions", "#Covered by a waiver", "First / last failure",
-                    "Longest failing streak", "Status now", "Waivers"});
+                    "#Not evaluated", "#Without a result", "#Exceptions", "#Covered by a waiver",
+                    "First / last failure", "Longest failing streak", "Status now", "Waivers"});
         for (size_t c : k.checks) check_rows(r, c, out);
         out.put("</tbody></table>\n");
     }

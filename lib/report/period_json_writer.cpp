@@ -224,6 +224,7 @@ void check_node(const PeriodReport& r, const history::CheckOnNode& f, JsonOut& j
     j.member("share_passed", f.share_passed);
     j.member("exceptions_count", f.exceptions.size());
     j.member("not_evaluated", f.not_evaluated);
+    j.member("without_result", f.without_result);
     j.member("covered", f.covered);
     j.member("uncovered", f.uncovered());
     j.member("first_failure", f.exceptions.empty()

@@ -163,9 +163,9 @@ std::string exception_waiver(const history::PeriodException& e) {
 void check_node(const PeriodReport& r, const history::CheckOnNode& f, Out& out) {
     out.print(
         "  {}: {} scans: passed {} ({:.1f}%), exceptions {} ({} covered by a waiver), not "
-        "evaluated {}; status now {} ({})\n",
+        "evaluated {}, without a result {}; status now {} ({})\n",
         period::node_name(r, f.node), f.scans, f.passed, f.share_passed * 100, f.exceptions.size(),
-        f.covered, f.not_evaluated,
+        f.covered, f.not_evaluated, f.without_result,
         f.status_now ? r.statuses[*f.status_now] : std::string("not in its last scan"),
         r.scans[f.now_scan].started_at);
     if (!f.exceptions.empty()) {

@@ -4106,7 +4106,7 @@ class PeriodReport(unittest.TestCase):
                       f"expires {self.EXPIRES}, ticket SEC-12: profiling stays on until the load tests end; node cp-1\n", text)
         self.assertIn(f"    W1 ({source}, owner alice@example.com, expires {self.EXPIRES}): covered 4 scans, {self.at(1)} to "
                       f"{self.at(4)}; attached but not covering (expired) on 3 scans from {self.at(6)}\n", text)
-        self.assertIn(f"  demo/cp-1: 7 scans: passed 0 (0.0%), exceptions 7 (4 covered by a waiver), not evaluated 0; "
+        self.assertIn(f"  demo/cp-1: 7 scans: passed 0 (0.0%), exceptions 7 (4 covered by a waiver), not evaluated 0, without a result 0; "
                       f"status now FAIL ({self.at(8)})\n", text)
         rows = list(csv.DictReader(io.StringIO(self.report(*options, "--format", "csv"), newline="")))
         [row] = [r for r in rows if r["check id"] == "1.2.15" and r["criterion"] == check["criteria"][0]]
@@ -4256,6 +4256,42 @@ class PeriodReport(unittest.TestCase):
         self.assertEqual([(r["verdict"], r["check id"], r["node"]) for r in csv_rows if r["criterion"] == "CC1.1"], [("never evidenced", "", "")])
         text = self.report("--every", "24h")
         self.assertIn("CC1.1 The entity shows commitment to integrity and ethical values: never evidenced\n  - no check supports it\n", text)
+
+    def test_a_scan_narrowed_with_check_is_no_pass_of_the_checks_it_left_out(self):
+        # cp-1 ran every check on days 1 and 2, then `run --check 1.2.15` on days 3 and 4, into the
+        # same series. The checks left out were judged in two scans of four: never "passing
+        # throughout" (the criteria their PASSes on days 1-2 support used to say so).
+        store = os.path.join(self.dir, "narrowed")
+        for day in (1, 2, 3, 4):
+            self.scan(self.cp_root, day, "cp-1", *(() if day <= 2 else ("--check", "1.2.15")), store=store)
+        args = ("--every", "24h", "--key", self.pub, "--format", "json")
+        text = self.report(*args, store=store)
+        validate_period(text)
+        doc = json.loads(text)
+        self.assertEqual(len(doc["scans"]), 4)
+        judged = 0
+        for check in doc["checks"]:
+            if not check["ran"]:
+                continue
+            [node] = check["nodes"]
+            if check["id"] == "1.2.15":
+                self.assertEqual((node["scans"], node["without_result"]), (4, 0))
+            else:
+                judged += 1
+                self.assertEqual((node["scans"], node["without_result"], node["status_now"]), (2, 2, None), check["id"])
+        self.assertGreater(judged, 50)
+        verdicts = {k["id"]: k for k in doc["criteria"]}
+        self.assertEqual([k for k, v in verdicts.items() if v["verdict"] == "passing throughout"], [])
+        for k in verdicts.values():
+            if k["verdict"] == "with exceptions" and not any("1.2.15" == doc["checks"][i]["id"] for i in k["checks"]):
+                self.assertTrue(any("no result in 2 scans on 1 node (demo/cp-1)" in r for r in k["reasons"]), k)
+        # The same figures from the store's index, and in CSV and text.
+        self.assertEqual(kubeproof("index", store, "--key", self.pub, "--sign-key", self.key).returncode, 0)
+        self.assertEqual(self.report(*args, store=store), text)
+        rows = list(csv.DictReader(io.StringIO(self.report("--every", "24h", "--format", "csv", store=store), newline="")))
+        self.assertEqual({r["scans without a result"] for r in rows if r["check id"] == "1.1.1"}, {"2"})
+        self.assertIn("2 scans: passed 2 (100.0%), exceptions 0 (0 covered by a waiver), not evaluated 0, "
+                      "without a result 2; status now not in its last scan", self.report("--every", "24h", store=store))
 
     def test_an_altered_report_is_at_the_top_of_every_format(self):
         store = os.path.join(self.dir, "altered")
@@ -4781,7 +4817,7 @@ class PeriodReport(unittest.TestCase):
         # The row of 1.1.1 on cp-1: its figures, failures and longest failing streak.
         cc61 = sections[[k["id"] for k in doc["criteria"]].index("CC6.1")].find("table").cells()
         row = cc61[cc61.index(next(r for r in cc61 if r[0].startswith("1.1.1 "))) + 1]
-        self.assertEqual(row[:12], ["demo/cp-1", "8 / 7", "7", "5", "71.4%", "0", "2", "0", self.at(4) + self.at(6),
+        self.assertEqual(row[:13], ["demo/cp-1", "8 / 7", "7", "5", "71.4%", "0", "0", "2", "0", self.at(4) + self.at(6),
                                     f"2 scans, 3d 0h 0mfrom {self.at(4)}until {self.at(7)}", "PASS" + self.at(8), ""])
         # Every exception, with its check, date, node, status, report file, SHA-256 and waiver.
         rows = [(d.attrs["data-check"], *cells) for d in page.root.find_all("details") for cells in d.find("table").cells()[1:]]

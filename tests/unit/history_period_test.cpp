@@ -286,6 +286,60 @@ TEST_SUITE("history/period") {
         CHECK(criterion(decide(store, std::nullopt), "CC6.1").reasons.size() == 1);
     }
 
+    TEST_CASE("verdicts: a scan narrowed with --check is no pass of the checks it left out") {
+        Store store;
+        for (int d = 1; d <= 4; ++d) {
+            // cp-1 ran every check for two days, then only 1.2.15 (run --check 1.2.15).
+            if (d <= 2)
+                store.scan(
+                    "cp-1", d,
+                    {row("1.1.1", "a", "PASS", {"CC6.1"}), row("1.2.15", "p", "PASS", {"CC7.2"})});
+            else
+                store.scan("cp-1", d, {row("1.2.15", "p", "PASS", {"CC7.2"})});
+            // cp-2 never ran 1.1.1, with the same definitions, benchmark and targets.
+            store.scan("cp-2", d, {row("1.2.15", "p", "PASS", {"CC7.2"})});
+            // Other definitions (a version without 1.1.1), and a worker's targets: not counted.
+            store.scan("cp-3", d, {row("1.2.15", "p", "PASS", {"CC7.2"})});
+            store.input.reports.back().header.definitions_sha256 = std::string(64, 'e');
+            store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})});
+            store.input.reports.back().header.targets = {"node"};
+        }
+        auto r = decide(store);
+        const auto& nodes = check(r, "1.1.1").nodes;
+        REQUIRE(nodes.size() == 2);
+        CHECK(r.nodes[nodes[0].node].node == "cp-1");
+        CHECK(nodes[0].scans == 2);
+        CHECK(nodes[0].passed == 2);
+        CHECK(nodes[0].without_result == 2);
+        CHECK_FALSE(nodes[0].status_now);  // not in its last scan
+        CHECK(r.nodes[nodes[1].node].node == "cp-2");
+        CHECK(nodes[1].scans == 0);
+        CHECK(nodes[1].without_result == 4);
+        CHECK(nodes[1].share_passed == 0.0);
+        CHECK_FALSE(nodes[1].status_now);
+        for (const auto& f : check(r, "1.2.15").nodes) CHECK(f.without_result == 0);
+
+        const auto& k = criterion(r, "CC6.1");
+        CHECK(k.verdict == Verdict::WithExceptions);
+        CHECK(k.reasons == std::vector<std::string>{
+                               "1.1.1: no result in 6 scans on 2 nodes (demo/cp-1, demo/cp-2) that "
+                               "ran the definitions, benchmark and targets of a scan that judged "
+                               "it (narrowed with --check or --framework)"});
+        CHECK(criterion(r, "CC7.2").verdict == Verdict::PassingThroughout);
+        CHECK(criterion(r, "CC1.1").verdict == Verdict::PassingThroughout);
+
+        const auto json = nlohmann::json::parse(render(r, "json"));
+        for (const auto& c : json["checks"]) {
+            if (c["id"] != "1.1.1") continue;
+            CHECK(c["nodes"][0]["without_result"] == 2);
+            CHECK(c["nodes"][1]["without_result"] == 4);
+            CHECK(c["nodes"][1]["scans"] == 0);
+        }
+        CHECK(render(r, "text").find("0 scans: passed 0 (0.0%), exceptions 0 (0 covered by a "
+                                     "waiver), not evaluated 0, without a result 4") !=
+              std::string::npos);
+    }
+
     TEST_CASE("waivers: covered while active, not once expired, counted per waiver") {
         Store store;
         for (int d = 1; d <= 6; ++d) {
