@@ -16,10 +16,42 @@ using nlohmann::json;
 
 constexpr std::string_view k_schema = "kubeproof.report/v1";
 
+/// What the readers below share: the parse error (where and what) and the nesting limit, so that
+/// a text nested deeper than util::k_max_json_depth stops the parse instead of the stack.
+class BoundedSax : public nlohmann::json_sax<json> {
+public:
+    bool parse_error(std::size_t position, const std::string&,
+                     const nlohmann::detail::exception& e) override {
+        m_error_at = position;
+        m_error = e.what();
+        return false;
+    }
+
+    /// Stopped where the text nests deeper than util::k_max_json_depth.
+    bool too_deep() const { return m_too_deep; }
+    std::size_t error_at() const { return m_error_at; }
+    const std::string& error() const { return m_error; }
+
+protected:
+    /// One more level of arrays and objects; false (stop) past util::k_max_json_depth.
+    bool deeper() {
+        m_too_deep = ++m_nesting > util::k_max_json_depth;
+        return !m_too_deep;
+    }
+    /// One level of arrays and objects closed.
+    void shallower() { --m_nesting; }
+
+private:
+    std::size_t m_nesting = 0;  ///< arrays and objects open
+    bool m_too_deep = false;
+    std::size_t m_error_at = 0;
+    std::string m_error;
+};
+
 /// Builds the document as nlohmann's DOM parser does, but stops at the top-level "results" key:
 /// what comes before it (schema, tool, scan) is the header. Given a results handler, it hands that
 /// handler every event of the results value instead, and stops when the value ends.
-class HeaderSax final : public nlohmann::json_sax<json> {
+class HeaderSax final : public BoundedSax {
 public:
     HeaderSax(json& out, nlohmann::json_sax<json>* results)
         : m_dom(out, false), m_results(results) {}
@@ -65,7 +97,7 @@ public:
         return m_dom.key(name);
     }
     bool end_object() override {
-        --m_nesting;
+        shallower();
         if (m_in_results) {
             --m_results_depth;
             return m_results->end_object() && inside();
@@ -82,33 +114,17 @@ public:
         return m_dom.start_array(size);
     }
     bool end_array() override {
-        --m_nesting;
+        shallower();
         if (m_in_results) {
             --m_results_depth;
             return m_results->end_array() && inside();
         }
         return m_dom.end_array();
     }
-    bool parse_error(std::size_t position, const std::string&,
-                     const nlohmann::detail::exception& e) override {
-        m_error_at = position;
-        m_error = e.what();
-        return false;
-    }
 
     bool reached_results() const { return m_reached_results; }
-    /// Stopped where the text nests deeper than util::k_max_json_depth.
-    bool too_deep() const { return m_too_deep; }
-    std::size_t error_at() const { return m_error_at; }
-    const std::string& error() const { return m_error; }
 
 private:
-    /// One more level of arrays and objects; false (stop) past util::k_max_json_depth.
-    bool deeper() {
-        if (++m_nesting <= util::k_max_json_depth) return true;
-        m_too_deep = true;
-        return false;
-    }
     /// After an event of the results value: false (stop) once that value is complete.
     bool inside() {
         if (m_results_depth > 0) return true;
@@ -120,16 +136,12 @@ private:
     nlohmann::json_sax<json>* m_results;
     int m_depth = 0;
     int m_results_depth = 0;
-    std::size_t m_nesting = 0;  ///< arrays and objects open, header and results alike
-    bool m_too_deep = false;
     bool m_in_results = false;
     bool m_reached_results = false;
-    std::size_t m_error_at = 0;
-    std::string m_error;
 };
 
 /// Reads every event of a JSON text and keeps none; stops past util::k_max_json_depth.
-class WholeSax final : public nlohmann::json_sax<json> {
+class WholeSax final : public BoundedSax {
 public:
     bool null() override { return true; }
     bool boolean(bool) override { return true; }
@@ -140,34 +152,15 @@ public:
     bool binary(binary_t&) override { return true; }
     bool start_object(std::size_t) override { return deeper(); }
     bool key(string_t&) override { return true; }
-    bool end_object() override { return shallower(); }
+    bool end_object() override { return closed(); }
     bool start_array(std::size_t) override { return deeper(); }
-    bool end_array() override { return shallower(); }
-    bool parse_error(std::size_t position, const std::string&,
-                     const nlohmann::detail::exception& e) override {
-        m_error_at = position;
-        m_error = e.what();
-        return false;
-    }
-
-    bool too_deep() const { return m_too_deep; }
-    std::size_t error_at() const { return m_error_at; }
-    const std::string& error() const { return m_error; }
+    bool end_array() override { return closed(); }
 
 private:
-    bool deeper() {
-        m_too_deep = ++m_depth > util::k_max_json_depth;
-        return !m_too_deep;
-    }
-    bool shallower() {
-        --m_depth;
+    bool closed() {
+        shallower();
         return true;
     }
-
-    std::size_t m_depth = 0;
-    bool m_too_deep = false;
-    std::size_t m_error_at = 0;
-    std::string m_error;
 };
 
 /// "report.json: nested deeper than 1000 levels, ...".
