@@ -190,6 +190,10 @@ util::Expected<PeriodReport, std::string> period(const PeriodInput& input,
     ScanOrigins origins{members, {}};
     for (size_t index : members) report.scans.push_back(scan_of(input.reports[index]));
     origins.node = decide_nodes(report);
+    for (size_t s = 0; s < members.size(); ++s) {
+        if (input.reports[members[s]].header.scope == "cluster")
+            report.nodes[origins.node[s]].cluster_objects = true;
+    }
     decide_missed(input, report);
     decide_unreported(input, members, report);
     decide_versions(report);

@@ -173,6 +173,7 @@ struct PeriodNode {
     std::vector<std::string> series;
     std::vector<size_t> missed;  ///< indices in PeriodReport::missed
     int64_t missed_seconds = 0;
+    bool cluster_objects = false;  ///< the cluster's own objects (cluster-scope scans), no node
 };
 
 /// A node of a cluster scan's inventory (`scan.nodes`) with no node report in the period.
@@ -264,8 +265,9 @@ struct PeriodCheck {
 /// Whether a criterion's evidence held over the period.
 enum class Verdict {
     PassingThroughout,  ///< every scan of every supporting check passed where evaluated; no gap
-    WithExceptions,     ///< a failing scan, missed scans, or a check not evaluated in some scans
-                        ///< (NA, SKIP, or no result where a like scan had one)
+    WithExceptions,     ///< a failing scan, missed scans, a check not evaluated in some scans
+                        ///< (NA, SKIP, or no result where a like scan had one), or a node of the
+                        ///< cluster's inventory that sent no report
     NeverEvidenced,     ///< no supporting check was evaluated (PASS, FAIL, WARN, ERROR) at all
 };
 

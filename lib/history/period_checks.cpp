@@ -261,6 +261,20 @@ void decide(PeriodCriterion& k, const PeriodReport& report) {
                                         plural(node.missed.size(), "gap", "gaps"),
                                         describe_duration(node.missed_seconds)));
     }
+    // A node of a cluster's inventory that sent no report: which of its checks it would have run
+    // is unknown (the inventory has no roles), so every criterion a node of that cluster evidenced
+    // lacks its evidence. Never "passing throughout" on the nodes that did report.
+    for (const auto& u : report.unreported) {
+        const bool same_cluster = std::any_of(nodes.begin(), nodes.end(), [&](size_t n) {
+            return !report.nodes[n].cluster_objects && report.nodes[n].cluster == u.cluster;
+        });
+        if (!same_cluster) continue;
+        k.reasons.push_back(fmt::format(
+            "{}/{}: in the cluster's inventory ({} from {} to {}) but no report of the node in "
+            "the period: its checks were not evidenced there",
+            u.cluster, u.node, plural(u.listings, "cluster scan", "cluster scans"), u.first_listed,
+            u.last_listed));
+    }
     k.verdict = k.reasons.empty() ? Verdict::PassingThroughout : Verdict::WithExceptions;
 }
 

@@ -4293,6 +4293,70 @@ class PeriodReport(unittest.TestCase):
         self.assertIn("2 scans: passed 2 (100.0%), exceptions 0 (0 covered by a waiver), not evaluated 0, "
                       "without a result 2; status now not in its last scan", self.report("--every", "24h", store=store))
 
+    def test_a_node_of_the_inventory_that_sent_no_report_is_no_pass_of_its_cluster(self):
+        # Two days of node scans of cp-1 (hardened) and worker-1 and of cluster scans over the API, whose
+        # inventory also names worker-2: worker-2 never sent a report, so no criterion that nodes of
+        # the cluster evidenced is "passing throughout" (with or without --every). The same store
+        # with an inventory of the two reporting nodes is the control.
+        objects = os.path.join(self.dir, "inventory-objects")
+        os.makedirs(objects, exist_ok=True)
+        kube_system = {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "kube-system", "uid": "6f1c2a9e-0000-4000-8000-0000000000a1"}}
+        with open(os.path.join(objects, "namespaces.json"), "w", encoding="utf-8") as f:
+            json.dump([kube_system], f)
+
+        def nodes(*names):
+            with open(os.path.join(objects, "nodes.json"), "w", encoding="utf-8") as f:
+                json.dump([{"kind": "Node", "apiVersion": "v1", "metadata": {"name": n, "creationTimestamp": "2025-06-01T10:00:00Z"},
+                            "status": {"nodeInfo": {"kubeletVersion": "v1.31.2"}}} for n in names], f)
+
+        hardened = os.path.join(self.dir, "hardened-cp-1")  # passes most checks
+        subprocess.run([sys.executable, os.path.join(CFG.source, "tests", "fixtures", "materialize.py"),
+                        os.path.join(CFG.source, "examples", "nodes", "hardened-control-plane"), hardened],
+                       check=True, capture_output=True)
+        verdicts = {}
+        for inventory in (("cp-1", "worker-1"), ("cp-1", "worker-1", "worker-2")):
+            store = os.path.join(self.dir, "inventory-" + str(len(inventory)))
+            nodes(*inventory)
+            server = FakeApiServer(objects)
+            try:
+                config = server.kubeconfig(os.path.join(self.dir, f"kubeconfig-inventory-{len(inventory)}.json"))
+                for day in (1, 2):
+                    self.scan(hardened, day, "cp-1", store=store)
+                    self.scan(node_root("worker-json-config"), day, "worker-1", store=store)
+                    environment = dict(base_env(), SOURCE_DATE_EPOCH=str(int(EPOCH) + day * self.DAY))
+                    proc = subprocess.run([CFG.binary, "run", "--targets", "policies", "--kubeconfig", config, "--format", "json",
+                                           "--store", store, "--cluster", "demo", "--sign-key", self.key],
+                                          capture_output=True, text=True, env=environment, timeout=60)
+                    self.assertIn(proc.returncode, (0, 1), proc.stderr)
+            finally:
+                server.stop()
+            for every in (("--every", "24h"), ()):
+                expect = 1 if every or len(inventory) == 3 else None
+                proc = kubeproof("report", "--framework", "soc2", *every, "--key", self.pub, "--format", "json", store, timeout=120)
+                if expect is not None:
+                    self.assertEqual(proc.returncode, expect, proc.stderr)
+                validate_period(proc.stdout)
+                doc = json.loads(proc.stdout)
+                self.assertEqual([u["node"] for u in doc["population"]["unreported_nodes"]], ["worker-2"] if len(inventory) == 3 else [])
+                verdicts[(len(inventory), bool(every))] = doc
+            # The store's index knows the inventories and the scopes: the same bytes from it.
+            self.assertEqual(kubeproof("index", store, "--key", self.pub, "--sign-key", self.key).returncode, 0)
+            self.assertEqual(kubeproof("report", "--framework", "soc2", "--key", self.pub, "--format", "json", store).stdout,
+                             proc.stdout)
+        for every in (True, False):
+            control, missing = verdicts[(2, every)], verdicts[(3, every)]
+            passing = [k["id"] for k in control["criteria"] if k["verdict"] == "passing throughout"]
+            on_nodes = [k["id"] for k in control["criteria"] if k["id"] in passing and any(
+                n["node"] != "cluster" for i in k["checks"] for n in control["checks"][i]["nodes"] if n["scans"] > 0)]
+            self.assertTrue(on_nodes, "the control store has criteria passing throughout on the nodes' evidence")
+            after = {k["id"]: k for k in missing["criteria"]}
+            for cid in on_nodes:
+                self.assertEqual(after[cid]["verdict"], "with exceptions", cid)
+                self.assertIn("demo/worker-2: in the cluster's inventory (2 cluster scans from ", "\n".join(after[cid]["reasons"]))
+            for cid in passing:
+                if cid not in on_nodes:  # evidenced by the cluster's objects only: worker-2 is not one of them
+                    self.assertEqual(after[cid]["verdict"], "passing throughout", cid)
+
     def test_an_altered_report_is_at_the_top_of_every_format(self):
         store = os.path.join(self.dir, "altered")
         shutil.copytree(self.store, store)

@@ -79,6 +79,21 @@ struct Store {
         REQUIRE(results);
         input.results.push_back(std::move(*results));
     }
+
+    /// A cluster-scope scan of `cluster` on day `day` whose inventory lists `nodes`.
+    void cluster_scan(int day, const std::vector<ResultRow>& rows,
+                      const std::vector<std::string>& nodes, const std::string& cluster = "demo") {
+        scan("", day, rows, 0, cluster);
+        auto& h = input.reports.back().header;
+        h.scope = "cluster";
+        h.host = "";
+        h.targets = {"policies"};
+        const history::SeriesKey key{cluster, "", "cluster", "", "cis-1.12", h.targets};
+        h.series = history::series_name(key);
+        input.reports.back().relative = history::report_path(key, h.started_at, h.seq);
+        input.reports.back().path = "store/" + input.reports.back().relative;
+        for (const auto& n : nodes) h.nodes.push_back({n, "v1.33.1", "", ""});
+    }
 };
 
 history::PeriodReport decide(const Store& store, std::optional<int64_t> every = k_day,
@@ -338,6 +353,33 @@ TEST_SUITE("history/period") {
         CHECK(render(r, "text").find("0 scans: passed 0 (0.0%), exceptions 0 (0 covered by a "
                                      "waiver), not evaluated 0, without a result 4") !=
               std::string::npos);
+    }
+
+    TEST_CASE("verdicts: a node of the inventory that sent no report is no pass of the cluster") {
+        Store store;
+        for (int d = 1; d <= 3; ++d) {
+            store.scan("cp-1", d, {row("1.1.1", "a", "PASS", {"CC6.1"})});
+            // The cluster's objects pass; its inventory names worker-9, which never reported.
+            store.cluster_scan(d, {row("5.1.1", "r", "PASS", {"CC7.2"})}, {"cp-1", "worker-9"});
+            // Another cluster's worker: no node of its cluster is missing.
+            store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})}, 0, "other");
+            store.input.reports.back().header.targets = {"node"};
+        }
+        for (auto every : {std::optional<int64_t>(k_day), std::optional<int64_t>()}) {
+            auto r = decide(store, every);
+            REQUIRE(r.unreported.size() == 1);
+            CHECK(r.unreported[0].node == "worker-9");
+            const auto& k = criterion(r, "CC6.1");
+            CHECK(k.verdict == Verdict::WithExceptions);
+            CHECK(k.reasons == std::vector<std::string>{
+                                   "demo/worker-9: in the cluster's inventory (3 cluster scans "
+                                   "from 2026-01-01T00:00:00Z to 2026-01-03T00:00:00Z) but no "
+                                   "report of the node in the period: its checks were not "
+                                   "evidenced there"});
+            // Checks of the cluster's own objects, and other clusters' nodes, are not affected.
+            CHECK(criterion(r, "CC7.2").verdict == Verdict::PassingThroughout);
+            CHECK(criterion(r, "CC1.1").verdict == Verdict::PassingThroughout);
+        }
     }
 
     TEST_CASE("waivers: covered while active, not once expired, counted per waiver") {
