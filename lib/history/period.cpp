@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -127,6 +128,21 @@ void decide_missed(const PeriodInput& input, PeriodReport& report) {
     }
 }
 
+/// The trail's problems about each node's reports: a report altered, unsigned, moved, deleted
+/// (a seq missing), duplicated or out of order. Gaps are the missed scans; an inventory node
+/// without a report is an unreported node.
+void decide_trail_of_nodes(const std::vector<size_t>& node_of, PeriodReport& report) {
+    std::unordered_map<std::string, size_t> node_of_file;
+    for (size_t s = 0; s < report.scans.size(); ++s)
+        node_of_file.emplace(report.scans[s].file, node_of[s]);
+    for (size_t p = 0; p < report.trail.problems.size(); ++p) {
+        const Problem& problem = report.trail.problems[p];
+        if (problem.kind == "gap" || problem.kind == "node") continue;
+        const auto it = node_of_file.find(problem.path);
+        if (it != node_of_file.end()) report.nodes[it->second].trail_problems.push_back(p);
+    }
+}
+
 /// The nodes cluster scans of the period list that sent no node report in it.
 void decide_unreported(const PeriodInput& input, const std::vector<size_t>& members,
                        PeriodReport& report) {
@@ -195,6 +211,7 @@ util::Expected<PeriodReport, std::string> period(const PeriodInput& input,
             report.nodes[origins.node[s]].cluster_objects = true;
     }
     decide_missed(input, report);
+    decide_trail_of_nodes(origins.node, report);
     decide_unreported(input, members, report);
     decide_versions(report);
     decide_checks(input, origins, report);

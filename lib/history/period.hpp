@@ -174,6 +174,9 @@ struct PeriodNode {
     std::vector<size_t> missed;  ///< indices in PeriodReport::missed
     int64_t missed_seconds = 0;
     bool cluster_objects = false;  ///< the cluster's own objects (cluster-scope scans), no node
+    /// The trail's problems about its scans' reports (signature, link, missing, moved, ...; not
+    /// the gaps, which are `missed`, nor the inventory's): indices in PeriodReport::trail.problems.
+    std::vector<size_t> trail_problems{};
 };
 
 /// A node of a cluster scan's inventory (`scan.nodes`) with no node report in the period.
@@ -266,8 +269,9 @@ struct PeriodCheck {
 enum class Verdict {
     PassingThroughout,  ///< every scan of every supporting check passed where evaluated; no gap
     WithExceptions,     ///< a failing scan, missed scans, a check not evaluated in some scans
-                        ///< (NA, SKIP, or no result where a like scan had one), or a node of the
-                        ///< cluster's inventory that sent no report
+                        ///< (NA, SKIP, or no result where a like scan had one), a trail
+                        ///< problem of a node's reports, or a node of the cluster's inventory
+                        ///< that sent no report
     NeverEvidenced,     ///< no supporting check was evaluated (PASS, FAIL, WARN, ERROR) at all
 };
 

@@ -261,6 +261,19 @@ void decide(PeriodCriterion& k, const PeriodReport& report) {
                                         plural(node.missed.size(), "gap", "gaps"),
                                         describe_duration(node.missed_seconds)));
     }
+    for (size_t n : nodes) {
+        const PeriodNode& node = report.nodes[n];
+        if (node.trail_problems.empty()) continue;
+        std::map<std::string, size_t> kinds;
+        for (size_t p : node.trail_problems) ++kinds[report.trail.problems[p].kind];
+        std::vector<std::string> counts;
+        for (const auto& [kind, count] : kinds)
+            counts.push_back(fmt::format("{}: {}", kind, count));
+        k.reasons.push_back(fmt::format(
+            "{}: the trail of its reports is not intact ({}): a report altered, unsigned, moved, "
+            "deleted, duplicated or out of order is no evidence of the period",
+            node_name(report, n), fmt::join(counts, ", ")));
+    }
     // A node of a cluster's inventory that sent no report: which of its checks it would have run
     // is unknown (the inventory has no roles), so every criterion a node of that cluster evidenced
     // lacks its evidence. Never "passing throughout" on the nodes that did report.

@@ -4357,6 +4357,43 @@ class PeriodReport(unittest.TestCase):
                 if cid not in on_nodes:  # evidenced by the cluster's objects only: worker-2 is not one of them
                     self.assertEqual(after[cid]["verdict"], "passing throughout", cid)
 
+    def test_an_altered_or_deleted_report_is_no_pass_of_its_criteria(self):
+        # Three signed daily scans of a hardened cp-1. One report altered after signing (FAIL made
+        # PASS would read the same), or one deleted with its envelope: without --every neither leaves
+        # a gap, and the criteria its PASSes support were "passing throughout" on evidence the trail
+        # itself rejects.
+        hardened = os.path.join(self.dir, "hardened-trail")
+        subprocess.run([sys.executable, os.path.join(CFG.source, "tests", "fixtures", "materialize.py"),
+                        os.path.join(CFG.source, "examples", "nodes", "hardened-control-plane"), hardened],
+                       check=True, capture_output=True)
+        control = os.path.join(self.dir, "trail-control")
+        for day in (1, 2, 3):
+            self.scan(hardened, day, "cp-1", store=control)
+        second = next(s[2] for s in self.stored(control) if s[0] == self.at(2))
+        altered, deleted = os.path.join(self.dir, "trail-altered"), os.path.join(self.dir, "trail-deleted")
+        shutil.copytree(control, altered)
+        shutil.copytree(control, deleted)
+        with open(second.replace(control, altered), "rb") as f:
+            data = f.read()
+        with open(second.replace(control, altered), "wb") as f:
+            f.write(data.replace(b'"status": "PASS"', b'"status": "PASS" ', 1))  # one byte, still JSON
+        os.remove(second.replace(control, deleted))
+        os.remove(second.replace(control, deleted) + ".sig")
+
+        def verdicts(store, rc):
+            proc = kubeproof("report", "--framework", "soc2", "--key", self.pub, "--format", "json", store, timeout=120)
+            self.assertEqual(proc.returncode, rc, proc.stderr)
+            validate_period(proc.stdout)
+            return {k["id"]: k for k in json.loads(proc.stdout)["criteria"]}
+
+        passing = [cid for cid, k in verdicts(control, 0).items() if k["verdict"] == "passing throughout"]
+        self.assertTrue(passing, "the hardened node passes some criteria throughout")
+        for store, kind in ((altered, "link: 1, signature: 1"), (deleted, "missing: 1")):
+            after = verdicts(store, 1)
+            for cid in passing:
+                self.assertEqual(after[cid]["verdict"], "with exceptions", (store, cid))
+                self.assertIn(f"demo/cp-1: the trail of its reports is not intact ({kind})", "\n".join(after[cid]["reasons"]))
+
     def test_an_altered_report_is_at_the_top_of_every_format(self):
         store = os.path.join(self.dir, "altered")
         shutil.copytree(self.store, store)

@@ -52,7 +52,8 @@ struct Store {
     /// A scan of `node` on day `day` of January 2026 (00:00 UTC) with these results; its seq is
     /// the next of its series unless given.
     void scan(const std::string& node, int day, const std::vector<ResultRow>& rows,
-              uint64_t given_seq = 0, const std::string& cluster = "demo") {
+              uint64_t given_seq = 0, const std::string& cluster = "demo",
+              const std::vector<std::string>& targets = {"master", "node"}) {
         history::VerifyInput r;
         auto& h = r.header;
         h.schema = "kubeproof.report/v1";
@@ -63,7 +64,7 @@ struct Store {
         h.node = node;
         h.host = node;
         h.benchmark = "cis-1.12";
-        h.targets = {"master", "node"};
+        h.targets = targets;
         h.series = history::series_name({cluster, "", "node", node, "cis-1.12", h.targets});
         h.started_at = fmt::format("2026-01-{:02}T00:00:00Z", day);
         auto& [seq, sha] = last[cluster + "/" + node];
@@ -316,8 +317,7 @@ TEST_SUITE("history/period") {
             // Other definitions (a version without 1.1.1), and a worker's targets: not counted.
             store.scan("cp-3", d, {row("1.2.15", "p", "PASS", {"CC7.2"})});
             store.input.reports.back().header.definitions_sha256 = std::string(64, 'e');
-            store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})});
-            store.input.reports.back().header.targets = {"node"};
+            store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})}, 0, "demo", {"node"});
         }
         auto r = decide(store);
         const auto& nodes = check(r, "1.1.1").nodes;
@@ -362,8 +362,7 @@ TEST_SUITE("history/period") {
             // The cluster's objects pass; its inventory names worker-9, which never reported.
             store.cluster_scan(d, {row("5.1.1", "r", "PASS", {"CC7.2"})}, {"cp-1", "worker-9"});
             // Another cluster's worker: no node of its cluster is missing.
-            store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})}, 0, "other");
-            store.input.reports.back().header.targets = {"node"};
+            store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})}, 0, "other", {"node"});
         }
         for (auto every : {std::optional<int64_t>(k_day), std::optional<int64_t>()}) {
             auto r = decide(store, every);
@@ -379,6 +378,35 @@ TEST_SUITE("history/period") {
             // Checks of the cluster's own objects, and other clusters' nodes, are not affected.
             CHECK(criterion(r, "CC7.2").verdict == Verdict::PassingThroughout);
             CHECK(criterion(r, "CC1.1").verdict == Verdict::PassingThroughout);
+        }
+    }
+
+    TEST_CASE("verdicts: a node whose trail is not intact is no pass, with or without --every") {
+        Store store;
+        for (int d = 1; d <= 3; ++d) {
+            store.scan("cp-1", d, {row("1.1.1", "a", "PASS", {"CC6.1"})});
+            if (d == 2) store.input.reports.back().signature = history::SignatureState::Invalid;
+            // w-1's report of day 2 was deleted: seq 1, then 3 and 4.
+            store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})}, d == 1 ? 1 : d + 1, "demo",
+                       {"node"});
+            store.scan("w-2", d, {row("1.2.15", "p", "PASS", {"CC7.2"})}, 0, "demo", {"etcd"});
+        }
+        for (auto every : {std::optional<int64_t>(k_day), std::optional<int64_t>()}) {
+            auto r = decide(store, every);
+            CHECK_FALSE(r.trail.problems.empty());
+            CHECK(criterion(r, "CC6.1").verdict == Verdict::WithExceptions);
+            CHECK(criterion(r, "CC6.1").reasons ==
+                  std::vector<std::string>{
+                      "demo/cp-1: the trail of its reports is not intact (signature: 1): a report "
+                      "altered, unsigned, moved, deleted, duplicated or out of order is no "
+                      "evidence of the period"});
+            CHECK(criterion(r, "CC1.1").verdict == Verdict::WithExceptions);
+            CHECK(criterion(r, "CC1.1").reasons ==
+                  std::vector<std::string>{
+                      "demo/w-1: the trail of its reports is not intact (missing: 1): a report "
+                      "altered, unsigned, moved, deleted, duplicated or out of order is no "
+                      "evidence of the period"});
+            CHECK(criterion(r, "CC7.2").verdict == Verdict::PassingThroughout);
         }
     }
 
@@ -419,24 +447,21 @@ TEST_SUITE("history/period") {
     }
 
     TEST_CASE("the report does not depend on the order the reports were read") {
-        Store forward, backward;
-        std::vector<std::tuple<std::string, int, std::vector<ResultRow>>> scans;
+        Store forward;
         for (int d = 1; d <= 4; ++d) {
-            scans.emplace_back("cp-1", d,
-                               std::vector<ResultRow>{row("1.2.15", "p", d > 2 ? "FAIL" : "PASS",
-                                                          {"CC6.1"}, waiver_state("active")),
-                                                      row("1.1.1", "a", "WARN")});
-            scans.emplace_back("w-1", d, std::vector<ResultRow>{row("1.1.1", "a", "NA")});
+            forward.scan(
+                "cp-1", d,
+                {row("1.2.15", "p", d > 2 ? "FAIL" : "PASS", {"CC6.1"}, waiver_state("active")),
+                 row("1.1.1", "a", "WARN")});
+            forward.scan("w-1", d, {row("1.1.1", "a", "NA")});
         }
-        for (const auto& [node, d, rows] : scans) forward.scan(node, d, rows, d);
-        for (auto it = scans.rbegin(); it != scans.rend(); ++it) {
-            const auto& [node, d, rows] = *it;
-            backward.scan(node, d, rows, d);
-        }
-        // The backward store links its series the other way round; only the trail may differ.
+        // The same reports, read the other way round.
+        Store backward = forward;
+        std::reverse(backward.input.reports.begin(), backward.input.reports.end());
+        std::reverse(backward.input.results.begin(), backward.input.results.end());
         auto a = decide(forward);
         auto b = decide(backward);
-        b.trail = a.trail;
+        CHECK(a.trail.problems.empty());
         for (const auto& format : {"text", "json", "csv"})
             CHECK(render(a, format) == render(b, format));
     }
