@@ -4393,6 +4393,10 @@ class PeriodReport(unittest.TestCase):
             for cid in passing:
                 self.assertEqual(after[cid]["verdict"], "with exceptions", (store, cid))
                 self.assertIn(f"demo/cp-1: the trail of its reports is not intact ({kind})", "\n".join(after[cid]["reasons"]))
+            # The store's index says the same.
+            index = kubeproof("index", store, "--key", self.pub, "--sign-key", self.key)
+            self.assertIn(index.returncode, (0, 1), index.stderr)
+            self.assertEqual(verdicts(store, 1), after)
 
     def test_an_altered_report_is_at_the_top_of_every_format(self):
         store = os.path.join(self.dir, "altered")
