@@ -95,8 +95,13 @@ std::vector<size_t> decide_nodes(PeriodReport& report) {
         if (std::find(node.series.begin(), node.series.end(), scan.series) == node.series.end())
             node.series.push_back(scan.series);
     }
-    for (auto& node : report.nodes) {
+    std::map<std::pair<size_t, std::string>, size_t> in_series;
+    for (size_t s = 0; s < report.scans.size(); ++s)
+        ++in_series[{node_of[s], report.scans[s].series}];
+    for (size_t n = 0; n < report.nodes.size(); ++n) {
+        PeriodNode& node = report.nodes[n];
         std::sort(node.series.begin(), node.series.end());
+        for (const auto& series : node.series) node.series_found.push_back(in_series[{n, series}]);
         if (report.every)
             node.expected = std::max<int64_t>(0, (report.to - report.from) / *report.every);
     }
@@ -130,17 +135,42 @@ void decide_missed(const PeriodInput& input, PeriodReport& report) {
 
 /// The trail's problems about each node's reports: a report altered, unsigned, moved, deleted
 /// (a seq missing), duplicated or out of order. Gaps are the missed scans; an inventory node
-/// without a report is an unreported node.
-void decide_trail_of_nodes(const std::vector<size_t>& node_of, PeriodReport& report) {
+/// without a report is an unreported node. A problem of a series with no scan in the period (its
+/// reports deleted, its node no longer scanned) makes it an absent series.
+void decide_trail_of_nodes(const PeriodInput& input, const std::vector<size_t>& node_of,
+                           PeriodReport& report) {
     std::unordered_map<std::string, size_t> node_of_file;
-    for (size_t s = 0; s < report.scans.size(); ++s)
-        node_of_file.emplace(report.scans[s].file, node_of[s]);
+    std::map<std::pair<std::string, std::string>, size_t> node_of_series;
+    for (size_t s = 0; s < report.scans.size(); ++s) {
+        const PeriodScan& scan = report.scans[s];
+        node_of_file.emplace(scan.file, node_of[s]);
+        node_of_series.emplace(std::pair(scan.cluster, scan.series), node_of[s]);
+    }
+    std::map<std::pair<std::string, std::string>, const ReportHeader*> header_of_series;
+    for (const auto& r : input.reports)
+        header_of_series.emplace(std::pair(cluster_of(r.header), r.header.series), &r.header);
+    std::map<std::pair<std::string, std::string>, AbsentSeries> absent;
     for (size_t p = 0; p < report.trail.problems.size(); ++p) {
         const Problem& problem = report.trail.problems[p];
-        if (problem.kind == "gap" || problem.kind == "node") continue;
-        const auto it = node_of_file.find(problem.path);
-        if (it != node_of_file.end()) report.nodes[it->second].trail_problems.push_back(p);
+        if (problem.kind == "node") continue;
+        const std::pair key(problem.cluster, problem.series);
+        const auto in_series = node_of_series.find(key);
+        if (problem.kind == "gap" && in_series != node_of_series.end()) continue;  // `missed`
+        if (const auto file = node_of_file.find(problem.path); file != node_of_file.end()) {
+            report.nodes[file->second].trail_problems.push_back(p);
+        } else if (in_series != node_of_series.end()) {
+            report.nodes[in_series->second].trail_problems.push_back(p);
+        } else if (const auto header = header_of_series.find(key);
+                   header != header_of_series.end()) {
+            AbsentSeries& a = absent[key];
+            a.cluster = problem.cluster;
+            a.node = subject_node(*header->second);
+            a.cluster_objects = header->second->scope == "cluster";
+            a.series = problem.series;
+            a.problems.push_back(p);
+        }
     }
+    for (auto& [key, a] : absent) report.absent.push_back(std::move(a));
 }
 
 /// The nodes cluster scans of the period list that sent no node report in it.
@@ -211,7 +241,7 @@ util::Expected<PeriodReport, std::string> period(const PeriodInput& input,
             report.nodes[origins.node[s]].cluster_objects = true;
     }
     decide_missed(input, report);
-    decide_trail_of_nodes(origins.node, report);
+    decide_trail_of_nodes(input, origins.node, report);
     decide_unreported(input, members, report);
     decide_versions(report);
     decide_checks(input, origins, report);

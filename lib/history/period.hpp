@@ -174,6 +174,9 @@ struct PeriodNode {
     std::vector<size_t> missed;  ///< indices in PeriodReport::missed
     int64_t missed_seconds = 0;
     bool cluster_objects = false;  ///< the cluster's own objects (cluster-scope scans), no node
+    /// The scans of each of its series in the period (as `series`): with `expected`, one with
+    /// fewer ran less often than the interval, though no hole was long enough to be a gap.
+    std::vector<size_t> series_found{};
     /// The trail's problems about its scans' reports (signature, link, missing, moved, ...; not
     /// the gaps, which are `missed`, nor the inventory's): indices in PeriodReport::trail.problems.
     std::vector<size_t> trail_problems{};
@@ -186,6 +189,16 @@ struct UnreportedNode {
     size_t listings = 0;  ///< cluster scans of the period that list it
     std::string first_listed;
     std::string last_listed;
+};
+
+/// A series with no scan in the period whose trail shows problems in it: its reports of the period
+/// were deleted, or its node stopped being scanned. Its checks are evidenced nowhere there.
+struct AbsentSeries {
+    std::string cluster;
+    std::string node;              ///< subject_node() of its reports
+    bool cluster_objects = false;  ///< a cluster-scope series
+    std::string series;
+    std::vector<size_t> problems;  ///< indices in PeriodReport::trail.problems
 };
 
 /// A tool version and definitions digest, and the scans that used them.
@@ -323,6 +336,7 @@ struct PeriodReport {
     std::vector<PeriodNode> nodes;    ///< by cluster, node
     std::vector<MissedScans> missed;  ///< by cluster, node, start
     std::vector<UnreportedNode> unreported;
+    std::vector<AbsentSeries> absent;       ///< by cluster, series
     std::vector<VersionUse> versions;       ///< by first use
     std::vector<PeriodCheck> checks;        ///< by id (natural order), then key
     std::vector<PeriodCriterion> criteria;  ///< catalogue order, then criteria reports add

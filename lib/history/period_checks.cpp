@@ -159,6 +159,15 @@ std::string plural(size_t n, const char* one, const char* many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+/// "link: 1, signature: 1": the kinds of these trail problems, counted.
+std::string problem_kinds(const PeriodReport& report, const std::vector<size_t>& problems) {
+    std::map<std::string, size_t> kinds;
+    for (size_t p : problems) ++kinds[report.trail.problems[p].kind];
+    std::vector<std::string> counts;
+    for (const auto& [kind, count] : kinds) counts.push_back(fmt::format("{}: {}", kind, count));
+    return fmt::format("{}", fmt::join(counts, ", "));
+}
+
 /// Why a criterion none of whose checks was evaluated is never evidenced.
 std::string never_reason(const PeriodCriterion& k, const PeriodReport& report) {
     if (k.checks.empty()) return "no check supports it";
@@ -256,7 +265,18 @@ void decide(PeriodCriterion& k, const PeriodReport& report) {
     }
     for (size_t n : nodes) {
         const PeriodNode& node = report.nodes[n];
-        if (node.missed.empty()) continue;
+        if (node.missed.empty()) {
+            if (!node.expected) continue;
+            for (size_t i = 0; i < node.series.size(); ++i) {
+                if (static_cast<int64_t>(node.series_found[i]) >= *node.expected) continue;
+                k.reasons.push_back(fmt::format(
+                    "{}: {} of {} expected scans in series {} (one every {}): it ran less "
+                    "often than the interval",
+                    node_name(report, n), node.series_found[i], *node.expected, node.series[i],
+                    describe_duration(*report.every)));
+            }
+            continue;
+        }
         k.reasons.push_back(fmt::format("{}: missed scans: {}, {} in all", node_name(report, n),
                                         plural(node.missed.size(), "gap", "gaps"),
                                         describe_duration(node.missed_seconds)));
@@ -264,15 +284,21 @@ void decide(PeriodCriterion& k, const PeriodReport& report) {
     for (size_t n : nodes) {
         const PeriodNode& node = report.nodes[n];
         if (node.trail_problems.empty()) continue;
-        std::map<std::string, size_t> kinds;
-        for (size_t p : node.trail_problems) ++kinds[report.trail.problems[p].kind];
-        std::vector<std::string> counts;
-        for (const auto& [kind, count] : kinds)
-            counts.push_back(fmt::format("{}: {}", kind, count));
         k.reasons.push_back(fmt::format(
             "{}: the trail of its reports is not intact ({}): a report altered, unsigned, moved, "
             "deleted, duplicated or out of order is no evidence of the period",
-            node_name(report, n), fmt::join(counts, ", ")));
+            node_name(report, n), problem_kinds(report, node.trail_problems)));
+    }
+    for (const auto& a : report.absent) {
+        const bool same_cluster = std::any_of(nodes.begin(), nodes.end(), [&](size_t n) {
+            return report.nodes[n].cluster_objects == a.cluster_objects &&
+                   report.nodes[n].cluster == a.cluster;
+        });
+        if (!same_cluster) continue;
+        k.reasons.push_back(fmt::format(
+            "{}/{}: no scan in the period, though its series {} ran into it ({}): its checks "
+            "were not evidenced there",
+            a.cluster, a.node, a.series, problem_kinds(report, a.problems)));
     }
     // A node of a cluster's inventory that sent no report: which of its checks it would have run
     // is unknown (the inventory has no roles), so every criterion a node of that cluster evidenced

@@ -113,7 +113,9 @@ void check_step(const VerifyInput& prev, const VerifyInput& cur, std::vector<Pro
                                 cur.header.series, which, prev.path, cur.path)));
         return;
     }
-    if (cur.header.previous.value_or("") != prev.sha256) {
+    // A neighbour of the window read only to the end of its header has no digest: its seq
+    // still counts (a report deleted next to it shows), its bytes are outside the period.
+    if (!prev.sha256.empty() && cur.header.previous.value_or("") != prev.sha256) {
         out.push_back(problem(
             "link", cur,
             fmt::format("{}: its previous link does not match the SHA-256 of seq {} ({}): that "
@@ -159,7 +161,10 @@ Problem gap(const VerifyInput& r, const std::string& start, const std::string& e
             seconds};
 }
 
-void check_gaps(const Series& s, const VerifyOptions& options, std::vector<Problem>& out) {
+/// The holes of a series' reports inside the window: from its start (when given) to the first,
+/// between two, and from the last to `end` (the window's end, else the newest scan verified).
+void check_gaps(const Series& s, const VerifyOptions& options, std::optional<std::time_t> end,
+                std::vector<Problem>& out) {
     if (!options.every) return;
     const int64_t every = *options.every;
     if (options.from && is_hole(started(*s.front()) - *options.from, every))
@@ -171,9 +176,9 @@ void check_gaps(const Series& s, const VerifyOptions& options, std::vector<Probl
             out.push_back(
                 gap(*s[i], s[i - 1]->header.started_at, s[i]->header.started_at, seconds));
     }
-    if (options.to && is_hole(*options.to - started(*s.back()), every))
-        out.push_back(gap(*s.back(), s.back()->header.started_at, to_rfc3339(*options.to),
-                          *options.to - started(*s.back())));
+    if (end && is_hole(*end - started(*s.back()), every))
+        out.push_back(gap(*s.back(), s.back()->header.started_at, to_rfc3339(*end),
+                          *end - started(*s.back())));
 }
 
 SeriesSummary summary_of(const Series& s) {
@@ -186,16 +191,68 @@ SeriesSummary summary_of(const Series& s) {
             s.back()->header.started_at};
 }
 
-void check_series(Series& s, const VerifyOptions& options, VerifyOutcome& out) {
-    std::sort(s.begin(), s.end(), [](const VerifyInput* a, const VerifyInput* b) {
+bool in_window(const VerifyInput& r, const VerifyOptions& options) {
+    const std::time_t t = started(r);
+    return (!options.from || t >= *options.from) && (!options.to || t < *options.to);
+}
+
+/// A series with no report in the window, though it has one before it: the reports of the window
+/// were deleted (a report after it shows the seq jump), or the node stopped being scanned while
+/// the period ran. `before` and `after` are its neighbours of the window, in seq order.
+void check_absent_series(const VerifyInput* before, const VerifyInput* after,
+                         const VerifyOptions& options, std::optional<std::time_t> end,
+                         std::vector<Problem>& out) {
+    if (before == nullptr) return;  // it began after the window
+    if (after != nullptr) check_step(*before, *after, out);
+    if (!options.every || !options.from || !end) return;
+    const int64_t every = *options.every;
+    // A series still running at the window's start was due in it; one that ended long before (a
+    // node taken out of service) was not.
+    const bool due = !is_hole(*options.from - started(*before), every) || after != nullptr;
+    if (due && is_hole(*end - *options.from, every)) {
+        Problem hole =
+            gap(*before, to_rfc3339(*options.from), to_rfc3339(*end), *end - *options.from);
+        hole.message += fmt::format(
+            " (no report of the series in the period; its last before is {})", before->path);
+        out.push_back(std::move(hole));
+    }
+}
+
+/// Checks one series: its reports in the window, linked to the reports just before and after the
+/// window (a report deleted at an edge of the window shows), and their holes.
+void check_series(Series& all, const VerifyOptions& options, std::optional<std::time_t> end,
+                  VerifyOutcome& out) {
+    std::sort(all.begin(), all.end(), [](const VerifyInput* a, const VerifyInput* b) {
         return std::tie(a->header.seq, a->path) < std::tie(b->header.seq, b->path);
     });
-    check_start(*s.front(), options.from.has_value() && options.from_cuts_series, out.problems);
-    for (size_t i = 1; i < s.size(); ++i) {
-        check_step(*s[i - 1], *s[i], out.problems);
-        check_times(*s[i - 1], *s[i], out.problems);
+    std::vector<size_t> inside;
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (in_window(*all[i], options)) inside.push_back(i);
     }
-    check_gaps(s, options, out.problems);
+    if (inside.empty()) {
+        const VerifyInput* before = nullptr;
+        const VerifyInput* after = nullptr;
+        for (const auto* r : all) {
+            if (options.from && started(*r) < *options.from) before = r;
+            if (options.to && started(*r) >= *options.to && after == nullptr) after = r;
+        }
+        check_absent_series(before, after, options, end, out.problems);
+        return;
+    }
+    const size_t first = inside.front();
+    const size_t last = inside.back();
+    if (first == 0)
+        check_start(*all[0], options.from.has_value() && options.from_cuts_series, out.problems);
+    // The steps from the report before the window to the report after it.
+    const size_t lo = first > 0 ? first - 1 : first;
+    const size_t hi = last + 1 < all.size() ? last + 1 : last;
+    for (size_t i = lo + 1; i <= hi; ++i) {
+        check_step(*all[i - 1], *all[i], out.problems);
+        check_times(*all[i - 1], *all[i], out.problems);
+    }
+    Series s;
+    for (size_t i : inside) s.push_back(all[i]);
+    check_gaps(s, options, end, out.problems);
     out.series.push_back(summary_of(s));
 }
 
@@ -226,29 +283,29 @@ void check_inventory(const std::vector<const VerifyInput*>& reports, int64_t eve
     }
 }
 
-bool in_window(const VerifyInput& r, const VerifyOptions& options) {
-    const std::time_t t = started(r);
-    return (!options.from || t >= *options.from) && (!options.to || t < *options.to);
-}
-
 }  // namespace
 
 VerifyOutcome verify(const std::vector<VerifyInput>& inputs, const VerifyOptions& options) {
     VerifyOutcome out;
     std::vector<const VerifyInput*> kept;
+    // Every series with all its reports: those outside the window are its neighbours.
     std::map<std::pair<std::string, std::string>, Series> series;
+    std::optional<std::time_t> newest;
     for (const auto& r : inputs) {
+        if (!r.header.series.empty())
+            series[{cluster_folder(key_of(r.header)), r.header.series}].push_back(&r);
         if (!in_window(r, options)) continue;
         kept.push_back(&r);
+        newest = std::max(newest.value_or(started(r)), started(r));
         out.signatures_checked =
             out.signatures_checked || r.signature != SignatureState::NotChecked;
         check_signature(r, out.problems);
         check_place(r, out.problems);
-        if (!r.header.series.empty())
-            series[{cluster_folder(key_of(r.header)), r.header.series}].push_back(&r);
     }
     out.reports = kept.size();
-    for (auto& [key, reports] : series) check_series(reports, options, out);
+    // A series ends on time when it runs to the window's end, or without one to the newest scan.
+    const std::optional<std::time_t> end = options.to ? options.to : newest;
+    for (auto& [key, reports] : series) check_series(reports, options, end, out);
     if (options.every) check_inventory(kept, *options.every, out.problems);
     return out;
 }

@@ -25,7 +25,7 @@ struct VerifyInput {
     std::string path;  ///< as shown in problems
     std::string
         relative;  ///< relative to the store folder it was found in; "" for a file named alone
-    std::string sha256;  ///< of its exact bytes
+    std::string sha256;  ///< of its exact bytes; "" when read only to the end of its header
     SignatureState signature = SignatureState::NotChecked;
     std::string signature_detail;  ///< the key id, or why the envelope could not be read
     ReportHeader header;

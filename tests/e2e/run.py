@@ -4398,6 +4398,46 @@ class PeriodReport(unittest.TestCase):
             self.assertIn(index.returncode, (0, 1), index.stderr)
             self.assertEqual(verdicts(store, 1), after)
 
+    def test_a_report_deleted_at_the_edge_of_a_window_or_a_node_no_longer_scanned_shows(self):
+        # cp-1 (hardened) fails 1.1.1 on day 4, the first day of the window [day 4, day 8); that
+        # report is deleted. The store's seq 3 and seq 5 show it: the trail is not intact and no
+        # criterion of 1.1.1 is "passing throughout", with or without --every. cp-2 stopped after
+        # day 3: verify --every names the hole up to the store's newest scan.
+        root = os.path.join(self.dir, "edge-cp-1")
+        subprocess.run([sys.executable, os.path.join(CFG.source, "tests", "fixtures", "materialize.py"),
+                        os.path.join(CFG.source, "examples", "nodes", "hardened-control-plane"), root],
+                       check=True, capture_output=True)
+        manifest = os.path.join(root, "etc", "kubernetes", "manifests", "kube-apiserver.yaml")
+        store = os.path.join(self.dir, "edge")
+        for day in range(1, 10):
+            os.chmod(manifest, 0o666 if day == 4 else 0o600)
+            self.scan(root, day, "cp-1", store=store)
+            if day <= 3:
+                self.scan(node_root("hardened-control-plane"), day, "cp-2", store=store)
+        fourth = next(s[2] for s in self.stored(store) if s[0] == self.at(4) and s[1] == "cp-1")
+        os.remove(fourth)
+        os.remove(fourth + ".sig")
+        window = ("--from", self.at(4), "--to", self.at(8), "--key", self.pub, "--cluster", "demo")
+        for every in (("--every", "24h"), ()):
+            proc = kubeproof("report", "--framework", "soc2", *window, *every, "--format", "json", store, timeout=120)
+            self.assertEqual(proc.returncode, 1, proc.stderr)
+            doc = json.loads(proc.stdout)
+            self.assertFalse(doc["trail"]["intact"])
+            self.assertIn("missing", [p["kind"] for p in doc["trail"]["problems"]])
+            checks = [i for i, c in enumerate(doc["checks"]) if c["id"] == "1.1.1"]
+            for k in doc["criteria"]:
+                if set(k["checks"]) & set(checks):
+                    self.assertEqual(k["verdict"], "with exceptions", k)
+            if every:  # cp-2 was still scanned when the window began: its hole is a missed scan
+                self.assertIn("demo/cp-2: no scan in the period", "\n".join(r for k in doc["criteria"] for r in k["reasons"]))
+            proc = kubeproof("verify", "--key", self.pub, "--from", self.at(4), "--to", self.at(8), *every, store)
+            self.assertEqual(proc.returncode, 1, proc.stdout)
+            self.assertIn("seq 4 is missing", proc.stdout)
+        proc = kubeproof("verify", "--key", self.pub, "--every", "24h", store)
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertRegex(proc.stdout, r"series node\.cp-2\.[^:]*: no scan for 6d 0h 0m between " + re.escape(self.at(3)) +
+                         " and " + re.escape(self.at(9)))
+
     def test_an_altered_report_is_at_the_top_of_every_format(self):
         store = os.path.join(self.dir, "altered")
         shutil.copytree(self.store, store)

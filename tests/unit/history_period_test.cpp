@@ -410,6 +410,52 @@ TEST_SUITE("history/period") {
         }
     }
 
+    TEST_CASE("verdicts: a node whose reports of the period were deleted, or who ran too seldom") {
+        Store store;
+        for (int d = 1; d <= 9; ++d) {
+            store.scan("cp-1", d, {row("1.1.1", "a", "PASS", {"CC6.1"})});
+            // w-1's reports of days 4 to 7 were deleted: the period from day 4 to day 8 has none.
+            if (d < 4 || d > 7)
+                store.scan("w-1", d, {row("4.2.1", "n", "PASS", {"CC1.1"})}, d, "demo", {"node"});
+        }
+        for (auto every : {std::optional<int64_t>(k_day), std::optional<int64_t>()}) {
+            auto r = decide(store, every, day(4), day(8));
+            REQUIRE(r.nodes.size() == 1);
+            REQUIRE(r.absent.size() == 1);
+            CHECK(r.absent[0].node == "w-1");
+            const auto& k = criterion(r, "CC6.1");
+            CHECK(k.verdict == Verdict::WithExceptions);
+            CHECK(k.reasons ==
+                  std::vector<std::string>{fmt::format(
+                      "demo/w-1: no scan in the period, though its series node.w-1.cis-1.12.node "
+                      "ran into it ({}): its checks were not evidenced there",
+                      every ? "gap: 1, missing: 1" : "missing: 1")});
+            CHECK(criterion(r, "CC1.1").verdict == Verdict::NeverEvidenced);
+        }
+
+        // Scans every 36 hours against an interval of 24: no gap (a hole is 1.5 intervals), but
+        // fewer scans than the period expects.
+        Store seldom;
+        for (int h = 0; h <= 216; h += 36) {
+            seldom.scan("cp-1", 1, {row("1.1.1", "a", "PASS", {"CC6.1"})});
+            auto& stored = seldom.input.reports.back();
+            stored.header.started_at = history::to_rfc3339(day(1) + h * 3600);
+            stored.relative =
+                history::report_path({"demo", "", "node", "cp-1", "cis-1.12", {"master", "node"}},
+                                     stored.header.started_at, stored.header.seq);
+            stored.path = "store/" + stored.relative;
+        }
+        auto r = decide(seldom, k_day, day(1), day(10) + 12 * 3600);
+        CHECK(r.missed.empty());
+        CHECK(criterion(r, "CC6.1").verdict == Verdict::WithExceptions);
+        CHECK(criterion(r, "CC6.1").reasons ==
+              std::vector<std::string>{
+                  "demo/cp-1: 7 of 9 expected scans in series node.cp-1.cis-1.12.master+node (one "
+                  "every 1d 0h 0m): it ran less often than the interval"});
+        CHECK(criterion(decide(seldom, std::nullopt, day(1), day(10)), "CC6.1").verdict ==
+              Verdict::PassingThroughout);
+    }
+
     TEST_CASE("waivers: covered while active, not once expired, counted per waiver") {
         Store store;
         for (int d = 1; d <= 6; ++d) {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "history/layout.hpp"
@@ -145,6 +147,56 @@ TEST_SUITE("history/verify") {
                 std::vector<std::string>{"gap", "gap"});  // a window: its start is not missing
         CHECK(outcome.problems[0].start == "2026-01-05T00:00:00Z");
         CHECK(outcome.problems[1].end == "2026-01-20T00:00:00Z");
+    }
+
+    TEST_CASE("a window's reports are linked to their neighbours: a deletion at an edge shows") {
+        const auto day = [](int d) {
+            return *history::parse_rfc3339(fmt::format("2026-01-{:02}T00:00:00Z", d));
+        };
+        const history::VerifyOptions window{86400, day(4), day(8)};
+        const history::VerifyOptions unpaced{std::nullopt, day(4), day(8)};
+        const auto without = [](std::vector<int> seqs) {
+            auto reports = daily_series(9);  // seq n started on day n
+            std::erase_if(reports, [&](const history::VerifyInput& r) {
+                return std::find(seqs.begin(), seqs.end(), static_cast<int>(r.header.seq)) !=
+                       seqs.end();
+            });
+            return reports;
+        };
+        CHECK(history::verify(without({}), window).problems.empty());
+        CHECK(history::verify(without({1, 2, 9}), window).problems.empty());  // outside: unseen
+        // The first report of the window deleted: seq 3 (before it) links to seq 5.
+        CHECK(kinds(history::verify(without({4}), unpaced)) == std::vector<std::string>{"missing"});
+        // The last: seq 8 (after it) does not follow seq 6.
+        CHECK(kinds(history::verify(without({7}), unpaced)) == std::vector<std::string>{"missing"});
+        // Every report of the window: the series is not in the window, and still not intact.
+        auto all = history::verify(without({4, 5, 6, 7}), window);
+        CHECK(kinds(all) == std::vector<std::string>{"missing", "gap"});
+        CHECK(all.problems[1].start == "2026-01-04T00:00:00Z");
+        CHECK(all.problems[1].end == "2026-01-08T00:00:00Z");
+        CHECK(all.series.empty());
+        CHECK(kinds(history::verify(without({4, 5, 6, 7}), unpaced)) ==
+              std::vector<std::string>{"missing"});
+        // A node no longer scanned: its series ended before the window (or before the newest
+        // scan of the store, without one), while another ran on.
+        auto stopped = daily_series(9);
+        auto other = daily_series(3);
+        for (auto& r : other) {
+            r.header.node = "cp-2";
+            r.header.series = "node.cp-2.cis-1.12.master+node";
+            r.relative =
+                history::report_path({"prod", "", "node", "cp-2", "cis-1.12", {"master", "node"}},
+                                     r.header.started_at, r.header.seq);
+            r.path = "store/" + r.relative;
+            stopped.push_back(r);
+        }
+        auto ended = history::verify(stopped, {86400, std::nullopt, std::nullopt});
+        REQUIRE(kinds(ended) == std::vector<std::string>{"gap"});
+        CHECK(ended.problems[0].series == "node.cp-2.cis-1.12.master+node");
+        CHECK(ended.problems[0].end == "2026-01-09T02:00:00Z");
+        CHECK(kinds(history::verify(stopped, window)) == std::vector<std::string>{"gap"});
+        // One that ended long before the window (a node taken out of service) was not due in it.
+        CHECK(history::verify(stopped, {86400, day(8), day(10)}).problems.empty());
     }
 
     TEST_CASE("nodes of the cluster inventory need node reports around each cluster scan") {
