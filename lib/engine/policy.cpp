@@ -257,14 +257,114 @@ std::string uid_of(const json& object) {
                : "";
 }
 
-bool owned_by_listed_controller(const json& pod, const std::set<std::string>& controllers) {
-    const json* meta = pod.contains("metadata") ? &pod["metadata"] : nullptr;
+/// The service account token volume the ServiceAccount admission plugin adds to a Pod
+/// ("kube-api-access-…": the token, the cluster's CA bundle, the namespace), and nothing else.
+bool is_token_volume(const json& volume) {
+    if (!volume.is_object() || volume.size() != 2 || !volume.contains("projected")) return false;
+    const auto name = volume.find("name");
+    if (name == volume.end() || !name->is_string() ||
+        !name->get<std::string>().starts_with("kube-api-access-"))
+        return false;
+    const json& projected = volume["projected"];
+    const auto sources = projected.is_object() ? projected.find("sources") : projected.end();
+    if (!projected.is_object() || sources == projected.end() || !sources->is_array()) return false;
+    return std::all_of(sources->begin(), sources->end(), [](const json& source) {
+        if (!source.is_object() || source.size() != 1) return false;
+        if (source.contains("serviceAccountToken") || source.contains("downwardAPI")) return true;
+        const auto config = source.find("configMap");
+        return config != source.end() && config->is_object() &&
+               config->value("name", "") == "kube-root-ca.crt";
+    });
+}
+
+/// A toleration the DefaultTolerationSeconds admission plugin adds to a Pod.
+bool is_default_toleration(const json& toleration) {
+    if (!toleration.is_object() || toleration.size() != 4) return false;
+    const std::string key = toleration.value("key", "");
+    return (key == "node.kubernetes.io/not-ready" || key == "node.kubernetes.io/unreachable") &&
+           toleration.value("operator", "") == "Exists" &&
+           toleration.value("effect", "") == "NoExecute" &&
+           toleration.contains("tolerationSeconds");
+}
+
+/// What a pod-bearing object runs, as far as its owner's judgment can stand for it: its pod spec
+/// without what the API server and its admission plugins add to a Pod made from a template (the
+/// node it was bound to, the service account token's volume and mounts, the default tolerations,
+/// the priority, the deprecated mirror of serviceAccountName). Nothing else is set aside, so an
+/// owned object that differs in anything else (an old ReplicaSet's template, an ephemeral
+/// container, a DaemonSet that merely names a Deployment as its owner) is judged itself.
+json covered_spec(const json& object) {
+    const auto specs = pod_specs(object);
+    if (specs.empty()) return json();
+    json spec = *specs.front();
+    for (const char* key : {"nodeName", "priority", "preemptionPolicy"}) spec.erase(key);
+    const auto account = spec.find("serviceAccount");
+    if (account != spec.end() && spec.contains("serviceAccountName") &&
+        *account == spec["serviceAccountName"])
+        spec.erase(account);
+    std::set<std::string> token_volumes;
+    if (auto volumes = spec.find("volumes"); volumes != spec.end() && volumes->is_array()) {
+        json kept = json::array();
+        for (auto& volume : *volumes) {
+            if (is_token_volume(volume))
+                token_volumes.insert(volume["name"].get<std::string>());
+            else
+                kept.push_back(std::move(volume));
+        }
+        if (kept.empty() && !token_volumes.empty())
+            spec.erase("volumes");
+        else
+            *volumes = std::move(kept);
+    }
+    for (const char* list : {"containers", "initContainers"}) {
+        auto containers = spec.find(list);
+        if (containers == spec.end() || !containers->is_array()) continue;
+        for (auto& container : *containers) {
+            if (!container.is_object()) continue;
+            auto mounts = container.find("volumeMounts");
+            if (mounts == container.end() || !mounts->is_array()) continue;
+            json kept = json::array();
+            for (auto& mount : *mounts) {
+                const bool token = mount.is_object() && mount.contains("name") &&
+                                   mount["name"].is_string() &&
+                                   token_volumes.count(mount["name"].get<std::string>()) != 0;
+                if (!token) kept.push_back(std::move(mount));
+            }
+            if (kept.empty() && mounts->size() > 0)
+                container.erase("volumeMounts");
+            else
+                *mounts = std::move(kept);
+        }
+    }
+    if (auto tolerations = spec.find("tolerations");
+        tolerations != spec.end() && tolerations->is_array()) {
+        json kept = json::array();
+        for (auto& toleration : *tolerations) {
+            if (!is_default_toleration(toleration)) kept.push_back(std::move(toleration));
+        }
+        if (kept.empty() && tolerations->size() > 0)
+            spec.erase("tolerations");
+        else
+            *tolerations = std::move(kept);
+    }
+    return spec;
+}
+
+/// Whether a listed controller that owns `object` was judged on the very pod spec `object` runs
+/// (covered_spec of both): then judging `object` again would only repeat its owner's evidence.
+/// An owner reference alone proves nothing: anyone who may create a workload may name any owner.
+bool covered_by_listed_owner(const json& object, const std::map<std::string, json>& controllers) {
+    const json* meta = object.contains("metadata") ? &object["metadata"] : nullptr;
     if (meta == nullptr || !meta->contains("ownerReferences") ||
         !(*meta)["ownerReferences"].is_array())
         return false;
+    std::optional<json> spec;
     for (const auto& ref : (*meta)["ownerReferences"]) {
-        if (ref.value("controller", false) && controllers.count(ref.value("uid", "")) != 0)
-            return true;
+        if (!ref.is_object() || !ref.value("controller", false)) continue;
+        const auto owner = controllers.find(ref.value("uid", ""));
+        if (owner == controllers.end()) continue;
+        if (!spec) spec = covered_spec(object);
+        if (*spec == owner->second) return true;
     }
     return false;
 }
@@ -303,7 +403,8 @@ struct PolicyRun::State {
     std::vector<Tally> tallies;
     std::map<std::string, std::vector<Tally*>> by_iterator;  ///< filled once `tallies` is complete
     std::map<std::string, model::ListOutcome> problems;  ///< "deployments.apps" -> a non-Ok outcome
-    std::set<std::string> controllers;                   ///< uids of listed workloads
+    /// uid -> covered_spec() of each listed workload judged (or covered by its owner)
+    std::map<std::string, json> controllers;
     std::map<std::string, std::vector<StoredObject>> kept;  ///< kind -> objects judged at the end
     PolicyContext context{kept};
     std::vector<MalformedObject> malformed;  ///< objects no API server would accept
@@ -450,13 +551,14 @@ void PolicyRun::add(json&& object, const model::Origin& origin) {
         s.kept[kind].push_back({std::move(object), origin});
         return;
     }
-    // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top.
+    // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top,
+    // when it runs the pod spec its owner was judged on; judged itself when it runs another.
     const std::string uid = uid_of(object);
-    if (owned_by_listed_controller(object, s.controllers)) {
-        if (!uid.empty()) s.controllers.insert(uid);
+    if (covered_by_listed_owner(object, s.controllers)) {
+        if (!uid.empty() && kind != "Pod") s.controllers.emplace(uid, covered_spec(object));
         return;
     }
-    if (kind != "Pod" && !uid.empty()) s.controllers.insert(uid);
+    if (kind != "Pod" && !uid.empty()) s.controllers.emplace(uid, covered_spec(object));
     for (const auto& iterator : policy_iterators()) {
         if (iterator.streamed)
             s.judge_object(iterator, s.by_iterator[std::string(iterator.name)], object, origin);

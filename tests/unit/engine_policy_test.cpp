@@ -218,6 +218,85 @@ TEST_SUITE("engine/policy") {
         CHECK(out.at("5.2.2").evidence[1].source == "api");
     }
 
+    TEST_CASE(
+        "an owned object is judged itself unless it runs the pod spec its owner was judged on") {
+        const json owned_by_web = json::array(
+            {{{"kind", "Deployment"}, {"name", "web"}, {"uid", "d-1"}, {"controller", true}}});
+        // A Pod as the API server makes it from the template: bound, with the token volume and
+        // its mounts, the default tolerations, a priority and the deprecated serviceAccount.
+        json pod = {
+            {"kind", "Pod"},
+            {"apiVersion", "v1"},
+            {"metadata",
+             {{"name", "web-1"}, {"namespace", "team-a"}, {"ownerReferences", owned_by_web}}},
+            {"spec", deployment()["spec"]["template"]["spec"]}};
+        auto& spec = pod["spec"];
+        spec["nodeName"] = "w-1";
+        spec["priority"] = 0;
+        spec["serviceAccount"] = "default";
+        spec["serviceAccountName"] = "default";
+        spec["volumes"] =
+            json::parse(R"([{"name": "kube-api-access-x1z9q", "projected": {"defaultMode": 420,
+            "sources": [{"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"fieldPath": "metadata.namespace"}}]}}]}}])");
+        spec["containers"][0]["volumeMounts"] = json::parse(
+            R"([{"name": "kube-api-access-x1z9q", "readOnly": true, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}])");
+        spec["tolerations"] = json::parse(
+            R"([{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+                {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}])");
+        json template_owner = deployment();
+        template_owner["spec"]["template"]["spec"]["serviceAccountName"] = "default";
+        auto refs = [](const auto& out) {
+            std::vector<std::string> found;
+            for (const auto& e : out) found.push_back(e.ref);
+            return found;
+        };
+        auto covered = run({{template_owner, {}}, {pod, {}}});
+        CHECK(refs(covered.at("5.2.2").evidence) ==
+              std::vector<std::string>{"Deployment team-a/web"});
+
+        // What an owner reference does not cover: a container added to the Pod afterwards, a
+        // "token" volume that is a host path, an older ReplicaSet's own template, a DaemonSet
+        // naming the Deployment as its owner.
+        json debugged = pod;
+        debugged["metadata"]["name"] = "web-2";
+        debugged["spec"]["ephemeralContainers"] =
+            json::array({{{"name", "debugger"},
+                          {"image", "busybox"},
+                          {"securityContext", {{"privileged", true}}}}});
+        json hosted = pod;
+        hosted["metadata"]["name"] = "web-3";
+        hosted["spec"]["volumes"][0] = {{"name", "kube-api-access-evil"},
+                                        {"hostPath", {{"path", "/"}}}};
+        json old_set = template_owner;
+        old_set["kind"] = "ReplicaSet";
+        old_set["metadata"] = {{"name", "web-old"},
+                               {"namespace", "team-a"},
+                               {"uid", "rs-0"},
+                               {"ownerReferences", owned_by_web}};
+        old_set["spec"]["template"]["spec"]["hostPID"] = true;
+        json agent = template_owner;
+        agent["kind"] = "DaemonSet";
+        agent["metadata"] = {{"name", "agent"},
+                             {"namespace", "team-a"},
+                             {"uid", "ds-1"},
+                             {"ownerReferences", owned_by_web}};
+        agent["spec"]["template"]["spec"]["containers"][0]["securityContext"] = {
+            {"privileged", true}};
+        auto judged = run({{template_owner, {}},
+                           {pod, {}},
+                           {debugged, {}},
+                           {hosted, {}},
+                           {old_set, {}},
+                           {agent, {}}});
+        const auto found = refs(judged.at("5.2.2").evidence);
+        CHECK(std::set<std::string>(found.begin(), found.end()) ==
+              std::set<std::string>{"Deployment team-a/web", "DaemonSet team-a/agent",
+                                    "ReplicaSet team-a/web-old", "Pod team-a/web-2",
+                                    "Pod team-a/web-3"});
+    }
+
     TEST_CASE("cluster-admin bindings are findings, except the built-in one to system:masters") {
         auto out = run({{cluster_admin_binding("cluster-admin", "Group", "system:masters"), {}},
                         {cluster_admin_binding("bob-admin", "User", "bob"), {}}});
