@@ -206,8 +206,12 @@ void pod_items(const json& object,
             (*spec)["automountServiceAccountToken"].is_boolean()) {
             automount = (*spec)["automountServiceAccountToken"].get<bool>();
         } else {
-            const auto set =
-                automount_of(spec->value("serviceAccountName", std::string("default")));
+            // serviceAccountName, else the deprecated serviceAccount (the API server converts
+            // one to the other), else "default".
+            std::string account = spec->value("serviceAccountName", std::string());
+            if (account.empty()) account = spec->value("serviceAccount", std::string());
+            if (account.empty()) account = "default";
+            const auto set = automount_of(account);
             if (set) automount = *set;
         }
         view["automountServiceAccountToken"] = automount;
