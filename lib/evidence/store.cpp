@@ -1,9 +1,15 @@
 #include "evidence/store.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <optional>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "history/layout.hpp"
+#include "local/atomic_write.hpp"
 #include "local/local_files.hpp"
 #include "local/store_files.hpp"
 #include "util/text.hpp"
@@ -72,11 +78,41 @@ util::Expected<Last, std::string> last_report(const std::string& series_dir) {
     return last;
 }
 
+/// The series' `.head`: "<seq> <sha256>" of the last report stored, so that deleting the newest
+/// report (and its envelope) does not hand its seq to the next scan, nor let the next report link
+/// past it: the hole stays `missing` for verify. Absent (a store from before it) or unreadable,
+/// the files decide alone.
+struct Head {
+    uint64_t seq = 0;
+    std::string sha256;
+};
+
+std::optional<Head> read_head(const std::string& series_dir) {
+    auto text = local::read_local_file_head(series_dir + "/.head", 256);
+    if (!text) return std::nullopt;
+    const auto space = text->find(' ');
+    if (space == std::string::npos) return std::nullopt;
+    uint64_t seq = 0;
+    const auto [end, error] = std::from_chars(text->data(), text->data() + space, seq);
+    if (error != std::errc() || end != text->data() + space) return std::nullopt;
+    std::string sha = text->substr(space + 1);
+    while (!sha.empty() && (sha.back() == '\n' || sha.back() == '\r')) sha.pop_back();
+    if (seq == 0 || sha.size() != 64 ||
+        !std::all_of(sha.begin(), sha.end(), [](char c) { return std::isxdigit(c) != 0; }))
+        return std::nullopt;
+    return Head{seq, sha};
+}
+
 util::Expected<model::SeriesLink, std::string> next_link(const std::string& series,
                                                          const std::string& series_dir) {
     auto last = last_report(series_dir);
     if (!last) return util::unexpected(last.error());
-    model::SeriesLink link{series, last->seq + 1, {}};
+    const auto head = read_head(series_dir);
+    model::SeriesLink link{series, std::max(last->seq, head ? head->seq : 0) + 1, {}};
+    if (head && head->seq >= last->report_seq) {
+        link.previous = head->sha256;  // the last report stored, whether or not it is still there
+        return link;
+    }
     if (last->report_path.empty()) return link;
     auto bytes = local::read_local_file(last->report_path);
     if (!bytes)
@@ -112,6 +148,9 @@ util::Expected<Stored, std::string> store_report(
             return util::unexpected(*problem);
     }
     if (auto problem = local::create_file_exclusive(stored.path, stored.bytes))
+        return util::unexpected(*problem);
+    if (auto problem = local::write_file_atomically(
+            series_dir + "/.head", fmt::format("{} {}\n", link->seq, sha256_hex(stored.bytes))))
         return util::unexpected(*problem);
     return stored;
 }

@@ -236,7 +236,16 @@ std::string_view to_string(ChangeKind kind) {
     return k_names[static_cast<size_t>(kind)];
 }
 
-bool DiffOutcome::regressed() const { return count(ChangeKind::Regressed) > 0; }
+bool DiffOutcome::regressed() const {
+    // A check the old report did not have (a narrower old scan, a newer benchmark) that is a
+    // finding now is a new finding too: a gate on the exit code must not let it through.
+    return added_node_findings || std::any_of(changes.begin(), changes.end(), [](const Change& c) {
+               return c.kind == ChangeKind::Regressed ||
+                      (c.kind == ChangeKind::Added &&
+                       (c.new_status == "FAIL" || c.new_status == "WARN" ||
+                        c.new_status == "ERROR"));
+           });
+}
 
 size_t DiffOutcome::count(ChangeKind kind) const {
     return static_cast<size_t>(std::count_if(changes.begin(), changes.end(),
@@ -256,6 +265,13 @@ DiffOutcome diff(const ReportFile& old_report, const std::string& old_file,
     auto& out = outcome.changes;
     for (const auto& node : new_view.nodes) {
         if (!old_view.nodes.contains(node)) out.push_back(node_change(ChangeKind::NodeAdded, node));
+    }
+    for (const auto& check : new_view.checks) {
+        for (const auto& [node, state] : check.nodes) {
+            if (!old_view.nodes.contains(node) &&
+                (state.status == "FAIL" || state.status == "WARN" || state.status == "ERROR"))
+                outcome.added_node_findings = true;
+        }
     }
     for (const auto& node : old_view.nodes) {
         if (!new_view.nodes.contains(node))

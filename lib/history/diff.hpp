@@ -72,8 +72,11 @@ struct DiffOutcome {
     DiffSide old_side;
     DiffSide new_side;
     std::vector<Change> changes;
+    /// A node the old report did not cover (NODE-ADDED) has a finding (FAIL, WARN, ERROR).
+    bool added_node_findings = false;
 
-    /// Whether a check regressed anywhere.
+    /// Whether a check regressed anywhere, a node added has a finding, or a check the old report
+    /// lacked is a finding (FAIL, WARN, ERROR) in the new one: diff's exit 1.
     bool regressed() const;
     /// How many changes are of `kind`.
     size_t count(ChangeKind kind) const;

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "history/merge_results.hpp"
 #include "model/targets.hpp"
@@ -119,6 +121,24 @@ std::optional<MergeProblem> one_per_node(Inputs& inputs, bool latest,
             return MergeProblem{fmt::format(
                 "two reports of node {}: {} and {} (give --latest to keep the newest of each node)",
                 node, kept.back().file, in.file)};
+        // The newer report stands for the node only if it judged every check the older one did:
+        // one narrowed with --targets, --check or --framework would drop the older FAILs unseen.
+        std::set<std::string> judged;
+        for (const auto& r : in.report.results) judged.insert(r.key.empty() ? r.id : r.key);
+        std::vector<std::string> dropped;
+        for (const auto& r : kept.back().report.results) {
+            if (judged.count(r.key.empty() ? r.id : r.key) == 0) dropped.push_back(r.id);
+        }
+        if (!dropped.empty())
+            return MergeProblem{fmt::format(
+                "--latest: node {}: {} (started {}) has no result for {} check{} that {} judged "
+                "({}{}): it was narrowed with --targets, --check or --framework, so it cannot "
+                "replace it; merge reports that judged the same checks",
+                node, in.file, in.report.header.started_at, dropped.size(),
+                dropped.size() == 1 ? "" : "s", kept.back().file,
+                fmt::join(dropped.begin(), dropped.begin() + std::min<size_t>(dropped.size(), 5),
+                          ", "),
+                dropped.size() > 5 ? ", …" : "")};
         warnings.push_back(fmt::format(
             "--latest: node {}: {} (started {}) replaces {} (started {})", node, in.file,
             in.report.header.started_at, kept.back().file, kept.back().report.header.started_at));

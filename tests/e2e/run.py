@@ -3234,6 +3234,24 @@ class HistoryCommands(unittest.TestCase):
         self.assertEqual([m["file"] for m in self.load(out)["scan"]["merged"]], [second])
         self.assertIn(f"warning: --latest: node cp-1: {second}", proc.stderr)
 
+    def test_a_narrower_report_hides_no_finding_from_merge_or_diff(self):
+        # The full scan fails 1.2.15 (a master check); the later one ran --targets node only.
+        full = self.scan_to("full.json", "kubeadm-control-plane", "--cluster", "demo", "--node-name", "cp-1")
+        narrow = self.scan_to("narrow.json", "kubeadm-control-plane", "--cluster", "demo", "--node-name", "cp-1",
+                              "--targets", "node")
+        self.assertEqual(by_id(self.load(full))["1.2.15"]["status"], "FAIL")
+        out = self.path("latest.json")
+        proc = kubeproof("merge", full, narrow, "--latest", "--output", out)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(f"{narrow} (started ", proc.stderr)
+        self.assertRegex(proc.stderr, f"that {re.escape(full)} judged \\(1\\.1\\.1, .*: it was narrowed")
+        self.assertFalse(os.path.exists(out))
+        # diff: the checks the narrow report lacked are ADDED in the full one, findings among them.
+        proc = kubeproof("diff", narrow, full)
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertIn("[ADDED] 1.2.15 (apiserver.profiling): FAIL", proc.stdout)
+        self.assertEqual(kubeproof("diff", full, narrow).returncode, 0)
+
 
 class Waivers(unittest.TestCase):
     """Risk acceptances (issue 11): a waived finding keeps its status, marked waived in every format,

@@ -103,6 +103,25 @@ TEST_SUITE("evidence/store") {
         CHECK(next.scan.link->previous == evidence::sha256_hex(read_all(one->path)));
     }
 
+    TEST_CASE(
+        "a deleted newest report keeps its seq: the next one links to it, so the hole shows") {
+        TempStore store;
+        std::string third_path, third_bytes;
+        for (int day = 1; day <= 3; ++day) {
+            model::Report report = node_report(fmt::format("2026-01-{:02}T00:00:00Z", day));
+            auto stored = evidence::store_report(store.dir, report, render, nullptr);
+            REQUIRE(stored.has_value());
+            third_path = stored->path;
+            third_bytes = stored->bytes;
+        }
+        // Its FAIL removed from the store before anyone copied it; the scan is run again.
+        REQUIRE(fs::remove(third_path));
+        model::Report again = node_report("2026-01-03T01:00:00Z");
+        REQUIRE(evidence::store_report(store.dir, again, render, nullptr).has_value());
+        CHECK(again.scan.link->seq == 4);
+        CHECK(again.scan.link->previous == evidence::sha256_hex(third_bytes));
+    }
+
     TEST_CASE("an existing file is never replaced, and nothing half-written stays") {
         TempStore store;
         const std::string path = store.dir + "/000001-20260101T000000Z.json";

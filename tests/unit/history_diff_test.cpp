@@ -107,6 +107,23 @@ TEST_SUITE("history/diff") {
         CHECK(outcome.changes[1].key == "apiserver.request-timeout");
         CHECK(outcome.changes[2].key == "apiserver.audit-log-path");
         CHECK(outcome.changes[1].title == "Ensure 1.2.20");
+        CHECK(outcome.regressed());
+
+        // A check the old report lacked (it was narrower) that fails now is a new finding too, and
+        // so is a finding on a node the old report did not cover; a new PASS is not.
+        const auto narrow = read_stored(
+            stored_report("cp-1", {stored_result("4.1.1", "kubelet.service.mode", "PASS")}));
+        const auto wide = read_stored(
+            stored_report("cp-1", {stored_result("1.1.1", "apiserver.manifest.mode", "FAIL"),
+                                   stored_result("4.1.1", "kubelet.service.mode", "PASS")}));
+        CHECK(history::diff(narrow, "old.json", wide, "new.json").regressed());
+        CHECK_FALSE(history::diff(wide, "old.json", narrow, "new.json").regressed());
+        CHECK(history::diff(merged_of({{"cp-1", "PASS"}}), "old.json",
+                            merged_of({{"cp-1", "PASS"}, {"cp-2", "FAIL"}}), "new.json")
+                  .regressed());
+        CHECK_FALSE(history::diff(merged_of({{"cp-1", "PASS"}}), "old.json",
+                                  merged_of({{"cp-1", "PASS"}, {"cp-2", "PASS"}}), "new.json")
+                        .regressed());
     }
 
     TEST_CASE("two node reports are compared with each other, whatever their nodes") {

@@ -290,6 +290,22 @@ TEST_SUITE("history/merge") {
                                        "2026-01-01T00:00:00Z)"});
     }
 
+    TEST_CASE("--latest never lets a narrower report stand for a node's FAILs") {
+        // The newer report ran --targets node: it holds no result for the master check the
+        // older one failed, so it cannot replace it.
+        auto narrow =
+            stored_report("cp-1", {stored_result("4.2.1", "kubelet.anonymous-auth", "PASS")});
+        narrow["scan"]["started_at"] = "2026-01-02T00:00:00Z";
+        auto full =
+            stored_report("cp-1", {stored_result("1.2.15", "apiserver.profiling", "FAIL"),
+                                   stored_result("4.2.1", "kubelet.anonymous-auth", "PASS")});
+        std::vector inputs{input("narrow.json", narrow), input("full.json", full)};
+        CHECK(refusal(inputs, options("demo", true)) ==
+              "--latest: node cp-1: narrow.json (started 2026-01-02T00:00:00Z) has no result for "
+              "1 check that full.json judged (1.2.15): it was narrowed with --targets, --check or "
+              "--framework, so it cannot replace it; merge reports that judged the same checks");
+    }
+
     TEST_CASE("a merged report is not merged again, and an unknown status is refused") {
         auto merged = history::merge(three_nodes(), options("demo"));
         REQUIRE(merged);
