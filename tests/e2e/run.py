@@ -4456,6 +4456,20 @@ class PeriodReport(unittest.TestCase):
         self.assertRegex(proc.stdout, r"series node\.cp-2\.[^:]*: no scan for 6d 0h 0m between " + re.escape(self.at(3)) +
                          " and " + re.escape(self.at(9)))
 
+    def test_a_deleted_newest_report_leaves_a_hole_the_next_scan_cannot_close(self):
+        store = os.path.join(self.dir, "deleted-newest")
+        for day in (1, 2, 3):
+            self.scan(node_root("hardened-control-plane"), day, "cp-1", store=store)
+        third = next(s[2] for s in self.stored(store) if s[0] == self.at(3))
+        os.remove(third)
+        os.remove(third + ".sig")
+        self.scan(node_root("hardened-control-plane"), 4, "cp-1", store=store)
+        fourth = next(s[2] for s in self.stored(store) if s[0] == self.at(4))
+        self.assertTrue(os.path.basename(fourth).startswith("000004-"), fourth)  # seq 3 is not reused
+        proc = kubeproof("verify", "--key", self.pub, store)
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertIn("seq 3 is missing", proc.stdout)
+
     def test_an_altered_report_is_at_the_top_of_every_format(self):
         store = os.path.join(self.dir, "altered")
         shutil.copytree(self.store, store)
