@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -43,15 +44,28 @@ json owner_view(const json& object) {
     return view;
 }
 
+/// The security context a container runs with: its own settings, and the pod's for the fields
+/// it inherits and does not set. A null is unset, as the API server decodes it (the pod's value
+/// then applies); an empty structure ({}) overrides the pod's and sets nothing, so it is left
+/// out: it is no security setting of the container's.
 json effective_security_context(const json& pod_spec, const json& container) {
     json effective =
         container.contains("securityContext") && container["securityContext"].is_object()
             ? container["securityContext"]
             : json::object();
+    for (auto it = effective.begin(); it != effective.end();) {
+        it = it->is_null() ? effective.erase(it) : std::next(it);
+    }
     const json* pod = json_at(pod_spec, {"securityContext"});
-    if (pod == nullptr || !pod->is_object()) return effective;
-    for (const char* field : k_inherited) {
-        if (!effective.contains(field) && pod->contains(field)) effective[field] = (*pod)[field];
+    if (pod != nullptr && pod->is_object()) {
+        for (const char* field : k_inherited) {
+            const auto value = pod->find(field);
+            if (!effective.contains(field) && value != pod->end() && !value->is_null())
+                effective[field] = *value;
+        }
+    }
+    for (auto it = effective.begin(); it != effective.end();) {
+        it = it->is_object() && it->empty() ? effective.erase(it) : std::next(it);
     }
     return effective;
 }
