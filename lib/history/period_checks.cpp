@@ -186,6 +186,17 @@ std::string never_reason(const PeriodCriterion& k, const PeriodReport& report) {
 
 /// The reasons one check gives a criterion: its failing scans, scans in which it was not
 /// evaluated on a node where it was evaluated in others, and scans with no result for it.
+/// How bad a status is: SKIP, NA, PASS, WARN, a status this version does not know, FAIL, ERROR.
+uint8_t status_rank(const std::string& status) {
+    if (status == "SKIP") return 0;
+    if (status == "NA") return 1;
+    if (status == "PASS") return 2;
+    if (status == "WARN") return 3;
+    if (status == "FAIL") return 5;
+    if (status == "ERROR") return 6;
+    return 4;
+}
+
 void check_reasons(const PeriodCheck& check, const PeriodReport& report,
                    std::vector<std::string>& reasons) {
     size_t failing = 0, covered = 0, unevaluated = 0, scans = 0, without = 0;
@@ -342,8 +353,27 @@ void decide_checks(const PeriodInput& input, const ScanOrigins& origins, PeriodR
     }
     std::vector<Group> groups(group_index.size());
     for (auto& group : groups) group.judged_in.resize(kinds.size());
+    // A check twice in one scan (a report no run writes: a benchmark never repeats a key) counts
+    // once, with its worst status, never with the PASS that happens to come first.
+    std::vector<uint8_t> rank(tables.statuses.size());
+    for (size_t i = 0; i < rank.size(); ++i) rank[i] = status_rank(tables.statuses[i]);
+    std::vector<const ScanResult*> worst;
+    std::vector<size_t> seen_in(groups.size(), report.scans.size());  // the scan it was last in
+    std::vector<size_t> slot(groups.size());
     for (size_t s = 0; s < report.scans.size(); ++s) {
+        worst.clear();
         for (const ScanResult& r : input.results[origins.report[s]]) {
+            const size_t g = group_of[r.variant];
+            if (seen_in[g] != s) {
+                seen_in[g] = s;
+                slot[g] = worst.size();
+                worst.push_back(&r);
+            } else if (rank[r.status] > rank[worst[slot[g]]->status]) {
+                worst[slot[g]] = &r;
+            }
+        }
+        for (const ScanResult* chosen : worst) {
+            const ScanResult& r = *chosen;
             Group& group = groups[group_of[r.variant]];
             group.judged_in[kind_of[s]] = true;
             const CheckVariant& variant = tables.variants[r.variant];
@@ -351,7 +381,6 @@ void decide_checks(const PeriodInput& input, const ScanOrigins& origins, PeriodR
             group.ids.insert(variant.id);
             group.criteria.insert(variant.criteria.begin(), variant.criteria.end());
             Accumulator& a = group.nodes[origins.node[s]];
-            if (a.figures.scans > 0 && a.last_scan == s) continue;  // the same check twice
             const auto status = static_cast<uint8_t>(status_index[r.status]);
             step(a, s, status, report.statuses[status],
                  r.waiver < 0 ? 0 : waiver_index[static_cast<size_t>(r.waiver)], r.state, report);

@@ -456,6 +456,19 @@ TEST_SUITE("history/period") {
               Verdict::PassingThroughout);
     }
 
+    TEST_CASE("a check twice in one scan counts once, with its worst status") {
+        Store store;
+        store.scan("cp-1", 1, {row("1.1.1", "a", "PASS")});
+        // A report no run writes: the same check listed twice, its PASS first.
+        store.scan("cp-1", 2, {row("1.1.1", "a", "PASS"), row("1.1.1", "a", "FAIL")});
+        auto r = decide(store);
+        const auto& f = check(r, "1.1.1").nodes.at(0);
+        CHECK(f.scans == 2);
+        CHECK(f.passed == 1);
+        CHECK(f.exceptions.size() == 1);
+        CHECK(criterion(r, "CC6.1").verdict == Verdict::WithExceptions);
+    }
+
     TEST_CASE("waivers: covered while active, not once expired, counted per waiver") {
         Store store;
         for (int d = 1; d <= 6; ++d) {
