@@ -437,6 +437,9 @@ bool PolicyRun::State::in_scope(const Tally& t, const json& object) const {
             return type.namespaced && type.kind == kind && type.group == group;
         });
         if (!namespaced) return true;
+        // A manifest's object without a namespace goes where it is applied (`kubectl apply -n`,
+        // the context's namespace): any namespace a scope names may get it, so it is judged.
+        if (scope.named()) return true;
         ns = "default";
     }
     if (!scope.named()) return scope.system.count(ns) == 0;

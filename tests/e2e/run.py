@@ -2436,6 +2436,19 @@ class PolicyCases(PolicyCaseRunner, unittest.TestCase):
     def test_own_cases_through_manifests(self):
         self.run_cases("no-false-pass", api=False)
 
+    def test_an_object_without_a_namespace_is_in_every_namespace_scope(self):
+        # `kubectl apply -n prod -f` puts the privileged pod in prod: --namespaces prod judges it.
+        path = os.path.join(CFG.tmp, "namespace-less.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("apiVersion: v1\nkind: Pod\nmetadata: {name: clean, namespace: prod}\n"
+                    "spec: {containers: [{name: c, image: registry.example/app:1.0}]}\n---\n"
+                    "apiVersion: v1\nkind: Pod\nmetadata: {name: applied-with-n}\n"
+                    "spec: {containers: [{name: c, image: registry.example/app:1.0, securityContext: {privileged: true}}]}\n")
+        for scope in (("--namespaces", "prod"), ("--namespaces", "other")):
+            results, proc = manifest_scan(self, path, extra=scope, expect_rc=0)
+            self.assertEqual(results["5.2.2"]["status"], "WARN", scope)
+            self.assertIn("Pod applied-with-n", [e["ref"] for e in results["5.2.2"]["evidence"]], scope)
+
     def test_polaris_failures_are_never_a_pass(self):
         # Every Polaris failure case is something a pod security admission of the same strictness
         # rejects: the CIS check for the same risk must report it (or, for a manifest no API

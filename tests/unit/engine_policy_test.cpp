@@ -576,14 +576,20 @@ TEST_SUITE("engine/policy") {
               std::string::npos);
     }
 
-    TEST_CASE("an object a manifest leaves without a namespace is in default") {
+    TEST_CASE("an object a manifest leaves without a namespace is in every namespace scope") {
+        // It goes where it is applied (kubectl apply -n team-a): never left out of a scope.
         json d = deployment();
         d["metadata"].erase("namespace");
         engine::NamespaceScope scope;
         scope.only = {"default"};
         CHECK(run({{d, {}}}, {}, scope).at("5.2.2").kind == Kind::Fail);
         scope.only = {"team-a"};
-        CHECK(run({{d, {}}}, {}, scope).at("5.2.2").kind == Kind::NA);
+        CHECK(run({{d, {}}}, {}, scope).at("5.2.2").kind == Kind::Fail);
+        // Without a named scope it counts as in default, which no system exclusion leaves out.
+        engine::NamespaceScope system;
+        system.system = {"kube-system"};
+        system.excluding = {"5.2.2"};
+        CHECK(run({{d, {}}}, {}, system).at("5.2.2").kind == Kind::Fail);
     }
 
     TEST_CASE("system namespaces are left out of the checks that exclude them, unless named") {
