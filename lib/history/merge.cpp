@@ -129,16 +129,17 @@ std::optional<MergeProblem> one_per_node(Inputs& inputs, bool latest,
         for (const auto& r : kept.back().report.results) {
             if (judged.count(r.key.empty() ? r.id : r.key) == 0) dropped.push_back(r.id);
         }
+        const size_t missing = dropped.size();
+        const size_t shown = std::min<size_t>(missing, 5);
+        dropped.resize(shown == dropped.size() ? shown : shown + 1);
+        if (dropped.size() > shown) dropped.back() = "…";
         if (!dropped.empty())
             return MergeProblem{fmt::format(
                 "--latest: node {}: {} (started {}) has no result for {} check{} that {} judged "
-                "({}{}): it was narrowed with --targets, --check or --framework, so it cannot "
+                "({}): it was narrowed with --targets, --check or --framework, so it cannot "
                 "replace it; merge reports that judged the same checks",
-                node, in.file, in.report.header.started_at, dropped.size(),
-                dropped.size() == 1 ? "" : "s", kept.back().file,
-                fmt::join(dropped.begin(), dropped.begin() + std::min<size_t>(dropped.size(), 5),
-                          ", "),
-                dropped.size() > 5 ? ", …" : "")};
+                node, in.file, in.report.header.started_at, missing, missing == 1 ? "" : "s",
+                kept.back().file, fmt::join(dropped, ", "))};
         warnings.push_back(fmt::format(
             "--latest: node {}: {} (started {}) replaces {} (started {})", node, in.file,
             in.report.header.started_at, kept.back().file, kept.back().report.header.started_at));

@@ -164,6 +164,7 @@ std::string problem_kinds(const PeriodReport& report, const std::vector<size_t>&
     std::map<std::string, size_t> kinds;
     for (size_t p : problems) ++kinds[report.trail.problems[p].kind];
     std::vector<std::string> counts;
+    counts.reserve(kinds.size());
     for (const auto& [kind, count] : kinds) counts.push_back(fmt::format("{}: {}", kind, count));
     return fmt::format("{}", fmt::join(counts, ", "));
 }
