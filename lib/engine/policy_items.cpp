@@ -228,6 +228,21 @@ void pod_items(const json& object,
             const auto set = automount_of(account);
             if (set) automount = *set;
         }
+        // A projected volume with a serviceAccountToken source mounts a token whatever the field
+        // says: the pod has one as surely as with the automatic mount. One for another audience
+        // (a cloud's token exchange) is not accepted by the API server, so it is not counted.
+        if (const auto volumes = spec->find("volumes");
+            !automount && volumes != spec->end() && volumes->is_array()) {
+            automount = std::any_of(volumes->begin(), volumes->end(), [](const json& volume) {
+                const json* sources = json_at(volume, {"projected", "sources"});
+                return sources != nullptr && sources->is_array() &&
+                       std::any_of(sources->begin(), sources->end(), [](const json& source) {
+                           const json* token = json_at(source, {"serviceAccountToken"});
+                           return token != nullptr && token->is_object() &&
+                                  token->value("audience", std::string()).empty();
+                       });
+            });
+        }
         view["automountServiceAccountToken"] = automount;
         sink({std::move(view), ""});
     }
