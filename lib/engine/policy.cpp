@@ -287,6 +287,23 @@ bool is_default_toleration(const json& toleration) {
            toleration.contains("tolerationSeconds");
 }
 
+/// Removes the items of the list `parent[key]` that `drop` picks, and the key itself when that
+/// empties the list (a list that was already empty stays, as the object has it).
+template <typename Drop>
+void drop_items(json& parent, const char* key, Drop&& drop) {
+    if (!parent.is_object()) return;
+    const auto list = parent.find(key);
+    if (list == parent.end() || !list->is_array() || list->empty()) return;
+    json kept = json::array();
+    for (auto& item : *list) {
+        if (!drop(item)) kept.push_back(std::move(item));
+    }
+    if (kept.empty())
+        parent.erase(list);
+    else
+        *list = std::move(kept);
+}
+
 /// What a pod-bearing object runs, as far as its owner's judgment can stand for it: its pod spec
 /// without what the API server and its admission plugins add to a Pod made from a template (the
 /// node it was bound to, the service account token's volume and mounts, the default tolerations,
@@ -303,70 +320,43 @@ json covered_spec(const json& object) {
         *account == spec["serviceAccountName"])
         spec.erase(account);
     std::set<std::string> token_volumes;
-    if (auto volumes = spec.find("volumes"); volumes != spec.end() && volumes->is_array()) {
-        json kept = json::array();
-        for (auto& volume : *volumes) {
-            if (is_token_volume(volume))
-                token_volumes.insert(volume["name"].get<std::string>());
-            else
-                kept.push_back(std::move(volume));
-        }
-        if (kept.empty() && !token_volumes.empty())
-            spec.erase("volumes");
-        else
-            *volumes = std::move(kept);
-    }
+    drop_items(spec, "volumes", [&](const json& volume) {
+        if (!is_token_volume(volume)) return false;
+        token_volumes.insert(volume["name"].get<std::string>());
+        return true;
+    });
     for (const char* list : {"containers", "initContainers"}) {
         auto containers = spec.find(list);
         if (containers == spec.end() || !containers->is_array()) continue;
         for (auto& container : *containers) {
-            if (!container.is_object()) continue;
-            auto mounts = container.find("volumeMounts");
-            if (mounts == container.end() || !mounts->is_array()) continue;
-            json kept = json::array();
-            for (auto& mount : *mounts) {
-                const bool token = mount.is_object() && mount.contains("name") &&
-                                   mount["name"].is_string() &&
-                                   token_volumes.count(mount["name"].get<std::string>()) != 0;
-                if (!token) kept.push_back(std::move(mount));
-            }
-            if (kept.empty() && mounts->size() > 0)
-                container.erase("volumeMounts");
-            else
-                *mounts = std::move(kept);
+            drop_items(container, "volumeMounts", [&](const json& mount) {
+                const json* name = json_at(mount, {"name"});
+                return name != nullptr && name->is_string() &&
+                       token_volumes.count(name->get<std::string>()) != 0;
+            });
         }
     }
-    if (auto tolerations = spec.find("tolerations");
-        tolerations != spec.end() && tolerations->is_array()) {
-        json kept = json::array();
-        for (auto& toleration : *tolerations) {
-            if (!is_default_toleration(toleration)) kept.push_back(std::move(toleration));
-        }
-        if (kept.empty() && tolerations->size() > 0)
-            spec.erase("tolerations");
-        else
-            *tolerations = std::move(kept);
-    }
+    drop_items(spec, "tolerations", is_default_toleration);
     return spec;
 }
 
 /// Whether a listed controller that owns `object` was judged on the very pod spec `object` runs
 /// (covered_spec of both): then judging `object` again would only repeat its owner's evidence.
 /// An owner reference alone proves nothing: anyone who may create a workload may name any owner.
-bool covered_by_listed_owner(const json& object, const std::map<std::string, json>& controllers) {
-    const json* meta = object.contains("metadata") ? &object["metadata"] : nullptr;
-    if (meta == nullptr || !meta->contains("ownerReferences") ||
-        !(*meta)["ownerReferences"].is_array())
-        return false;
+/// Gives that spec when covered (what the objects `object` owns must run in turn).
+std::optional<json> covered_by_listed_owner(const json& object,
+                                            const std::map<std::string, json>& controllers) {
+    const json* refs = json_at(object, {"metadata", "ownerReferences"});
+    if (refs == nullptr || !refs->is_array()) return std::nullopt;
     std::optional<json> spec;
-    for (const auto& ref : (*meta)["ownerReferences"]) {
+    for (const auto& ref : *refs) {
         if (!ref.is_object() || !ref.value("controller", false)) continue;
         const auto owner = controllers.find(ref.value("uid", ""));
         if (owner == controllers.end()) continue;
         if (!spec) spec = covered_spec(object);
-        if (*spec == owner->second) return true;
+        if (*spec == owner->second) return spec;
     }
-    return false;
+    return std::nullopt;
 }
 
 std::string group_of(const json& object) {
@@ -557,8 +547,8 @@ void PolicyRun::add(json&& object, const model::Origin& origin) {
     // A ReplicaSet of a Deployment, a Job of a CronJob, a Pod of either: judged once, at the top,
     // when it runs the pod spec its owner was judged on; judged itself when it runs another.
     const std::string uid = uid_of(object);
-    if (covered_by_listed_owner(object, s.controllers)) {
-        if (!uid.empty() && kind != "Pod") s.controllers.emplace(uid, covered_spec(object));
+    if (auto spec = covered_by_listed_owner(object, s.controllers)) {
+        if (!uid.empty() && kind != "Pod") s.controllers.emplace(uid, std::move(*spec));
         return;
     }
     if (kind != "Pod" && !uid.empty()) s.controllers.emplace(uid, covered_spec(object));

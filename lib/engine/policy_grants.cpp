@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/policy_controls.hpp"
+
 namespace kubeproof::engine {
 
 namespace {
@@ -15,44 +17,6 @@ std::string object_meta(const json& object, const char* field) {
     if (!object.contains("metadata") || !object["metadata"].is_object()) return {};
     const json& m = object["metadata"];
     return m.contains(field) && m[field].is_string() ? m[field].get<std::string>() : std::string();
-}
-
-/// One matchExpressions requirement of a label selector, as the API server evaluates it (NotIn
-/// and DoesNotExist match an object without the key). An operator it does not know matches: a
-/// selector the API server would have refused must not make a role grant less.
-bool requirement_matches(const json& labels, const json& requirement) {
-    if (!requirement.is_object()) return true;
-    const std::string key = requirement.value("key", "");
-    const std::string op = requirement.value("operator", "");
-    const auto value = labels.is_object() ? labels.find(key) : labels.end();
-    const bool has = labels.is_object() && value != labels.end();
-    const json values = requirement.value("values", json::array());
-    const bool listed =
-        has && values.is_array() && std::find(values.begin(), values.end(), *value) != values.end();
-    if (op == "Exists") return has;
-    if (op == "DoesNotExist") return !has;
-    if (op == "In") return listed;
-    if (op == "NotIn") return !listed;
-    return true;
-}
-
-/// Whether a label selector selects these labels: every matchLabels pair and every
-/// matchExpressions requirement; an empty selector ({}) selects everything, a null one nothing.
-bool labels_match(const json& labels, const json& selector) {
-    if (!selector.is_object()) return false;
-    if (const auto match = selector.find("matchLabels");
-        match != selector.end() && match->is_object()) {
-        for (const auto& [key, value] : match->items()) {
-            if (!labels.is_object() || !labels.contains(key) || labels[key] != value) return false;
-        }
-    }
-    if (const auto expressions = selector.find("matchExpressions");
-        expressions != selector.end() && expressions->is_array()) {
-        for (const auto& requirement : *expressions) {
-            if (!requirement_matches(labels, requirement)) return false;
-        }
-    }
-    return true;
 }
 
 /// The rules `role` grants: its own, and with an aggregationRule those of every ClusterRole its
@@ -70,12 +34,10 @@ void collect_rules(const json& role, const std::vector<StoredObject>& cluster_ro
     if (!selectors.is_array()) return;
     for (const auto& stored : cluster_roles) {
         if (&stored.object == &role) continue;
-        const json labels =
-            stored.object.contains("metadata") && stored.object["metadata"].is_object()
-                ? stored.object["metadata"].value("labels", json::object())
-                : json::object();
-        const bool selected = std::any_of(selectors.begin(), selectors.end(),
-                                          [&](const json& s) { return labels_match(labels, s); });
+        const auto labels = object_labels(stored.object);
+        const bool selected = std::any_of(selectors.begin(), selectors.end(), [&](const json& s) {
+            return selector_matches(s, labels);
+        });
         if (selected) collect_rules(stored.object, cluster_roles, seen, rules);
     }
 }

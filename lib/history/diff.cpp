@@ -241,9 +241,7 @@ bool DiffOutcome::regressed() const {
     // finding now is a new finding too: a gate on the exit code must not let it through.
     return added_node_findings || std::any_of(changes.begin(), changes.end(), [](const Change& c) {
                return c.kind == ChangeKind::Regressed ||
-                      (c.kind == ChangeKind::Added &&
-                       (c.new_status == "FAIL" || c.new_status == "WARN" ||
-                        c.new_status == "ERROR"));
+                      (c.kind == ChangeKind::Added && is_finding(c.new_status));
            });
 }
 
@@ -268,8 +266,7 @@ DiffOutcome diff(const ReportFile& old_report, const std::string& old_file,
     }
     for (const auto& check : new_view.checks) {
         for (const auto& [node, state] : check.nodes) {
-            if (!old_view.nodes.contains(node) &&
-                (state.status == "FAIL" || state.status == "WARN" || state.status == "ERROR"))
+            if (!old_view.nodes.contains(node) && is_finding(state.status))
                 outcome.added_node_findings = true;
         }
     }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "history/merge.hpp"
 #include "util/text.hpp"
 
 namespace kubeproof::history {
@@ -159,16 +160,6 @@ std::string plural(size_t n, const char* one, const char* many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-/// "link: 1, signature: 1": the kinds of these trail problems, counted.
-std::string problem_kinds(const PeriodReport& report, const std::vector<size_t>& problems) {
-    std::map<std::string, size_t> kinds;
-    for (size_t p : problems) ++kinds[report.trail.problems[p].kind];
-    std::vector<std::string> counts;
-    counts.reserve(kinds.size());
-    for (const auto& [kind, count] : kinds) counts.push_back(fmt::format("{}: {}", kind, count));
-    return fmt::format("{}", fmt::join(counts, ", "));
-}
-
 /// Why a criterion none of whose checks was evaluated is never evidenced.
 std::string never_reason(const PeriodCriterion& k, const PeriodReport& report) {
     if (k.checks.empty()) return "no check supports it";
@@ -185,19 +176,16 @@ std::string never_reason(const PeriodCriterion& k, const PeriodReport& report) {
                        fmt::join(names, ", "));
 }
 
-/// The reasons one check gives a criterion: its failing scans, scans in which it was not
-/// evaluated on a node where it was evaluated in others, and scans with no result for it.
-/// How bad a status is: SKIP, NA, PASS, WARN, a status this version does not know, FAIL, ERROR.
-uint8_t status_rank(const std::string& status) {
-    if (status == "SKIP") return 0;
-    if (status == "NA") return 1;
-    if (status == "PASS") return 2;
-    if (status == "WARN") return 3;
-    if (status == "FAIL") return 5;
-    if (status == "ERROR") return 6;
-    return 4;
+/// How bad a status is, in merge's order (k_merge_order: higher is worse); a status this version
+/// does not know is an exception, ranked as WARN.
+size_t status_rank(const std::string& status) {
+    const model::Status known = model::parse_status(status).value_or(model::Status::Warn);
+    return static_cast<size_t>(k_merge_order.end() -
+                               std::find(k_merge_order.begin(), k_merge_order.end(), known));
 }
 
+/// The reasons one check gives a criterion: its failing scans, scans in which it was not
+/// evaluated on a node where it was evaluated in others, and scans with no result for it.
 void check_reasons(const PeriodCheck& check, const PeriodReport& report,
                    std::vector<std::string>& reasons) {
     size_t failing = 0, covered = 0, unevaluated = 0, scans = 0, without = 0;
@@ -299,27 +287,27 @@ void decide(PeriodCriterion& k, const PeriodReport& report) {
         k.reasons.push_back(fmt::format(
             "{}: the trail of its reports is not intact ({}): a report altered, unsigned, moved, "
             "deleted, duplicated or out of order is no evidence of the period",
-            node_name(report, n), problem_kinds(report, node.trail_problems)));
+            node_name(report, n), count_kinds(report.trail.problems, node.trail_problems)));
     }
-    for (const auto& a : report.absent) {
-        const bool same_cluster = std::any_of(nodes.begin(), nodes.end(), [&](size_t n) {
-            return report.nodes[n].cluster_objects == a.cluster_objects &&
-                   report.nodes[n].cluster == a.cluster;
+    // Whether a supporting check was evaluated on the cluster's nodes (or on its own objects).
+    const auto evidenced_in = [&](const std::string& cluster, bool cluster_objects) {
+        return std::any_of(nodes.begin(), nodes.end(), [&](size_t n) {
+            return report.nodes[n].cluster_objects == cluster_objects &&
+                   report.nodes[n].cluster == cluster;
         });
-        if (!same_cluster) continue;
+    };
+    for (const auto& a : report.absent) {
+        if (!evidenced_in(a.cluster, a.cluster_objects)) continue;
         k.reasons.push_back(fmt::format(
             "{}/{}: no scan in the period, though its series {} ran into it ({}): its checks "
             "were not evidenced there",
-            a.cluster, a.node, a.series, problem_kinds(report, a.problems)));
+            a.cluster, a.node, a.series, count_kinds(report.trail.problems, a.problems)));
     }
     // A node of a cluster's inventory that sent no report: which of its checks it would have run
     // is unknown (the inventory has no roles), so every criterion a node of that cluster evidenced
     // lacks its evidence. Never "passing throughout" on the nodes that did report.
     for (const auto& u : report.unreported) {
-        const bool same_cluster = std::any_of(nodes.begin(), nodes.end(), [&](size_t n) {
-            return !report.nodes[n].cluster_objects && report.nodes[n].cluster == u.cluster;
-        });
-        if (!same_cluster) continue;
+        if (!evidenced_in(u.cluster, false)) continue;
         k.reasons.push_back(fmt::format(
             "{}/{}: in the cluster's inventory ({} from {} to {}) but no report of the node in "
             "the period: its checks were not evidenced there",
@@ -356,7 +344,7 @@ void decide_checks(const PeriodInput& input, const ScanOrigins& origins, PeriodR
     for (auto& group : groups) group.judged_in.resize(kinds.size());
     // A check twice in one scan (a report no run writes: a benchmark never repeats a key) counts
     // once, with its worst status, never with the PASS that happens to come first.
-    std::vector<uint8_t> rank(tables.statuses.size());
+    std::vector<size_t> rank(tables.statuses.size());
     for (size_t i = 0; i < rank.size(); ++i) rank[i] = status_rank(tables.statuses[i]);
     std::vector<const ScanResult*> worst;
     std::vector<size_t> seen_in(groups.size(), report.scans.size());  // the scan it was last in

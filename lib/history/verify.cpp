@@ -310,6 +310,31 @@ VerifyOutcome verify(const std::vector<VerifyInput>& inputs, const VerifyOptions
     return out;
 }
 
+namespace {
+
+std::string kinds_counted(const std::map<std::string, size_t>& kinds) {
+    std::string list;
+    for (const auto& [kind, count] : kinds) {
+        if (!list.empty()) list += ", ";
+        list += fmt::format("{}: {}", kind, count);
+    }
+    return list;
+}
+
+}  // namespace
+
+std::string count_kinds(const std::vector<Problem>& problems) {
+    std::map<std::string, size_t> kinds;
+    for (const auto& p : problems) ++kinds[p.kind];
+    return kinds_counted(kinds);
+}
+
+std::string count_kinds(const std::vector<Problem>& problems, const std::vector<size_t>& which) {
+    std::map<std::string, size_t> kinds;
+    for (size_t p : which) ++kinds[problems[p].kind];
+    return kinds_counted(kinds);
+}
+
 std::optional<std::time_t> parse_rfc3339(const std::string& text) {
     std::tm utc{};
     char zone = 0;

@@ -80,6 +80,11 @@ struct VerifyOutcome {
 /// cluster inventory with no node report around it. Pure: reads nothing, knows no clock.
 VerifyOutcome verify(const std::vector<VerifyInput>& inputs, const VerifyOptions& options);
 
+/// "link: 1, signature: 2": the kinds of the problems, each with its count, in name order; with
+/// `which`, only those problems (indices in `problems`).
+std::string count_kinds(const std::vector<Problem>& problems);
+std::string count_kinds(const std::vector<Problem>& problems, const std::vector<size_t>& which);
+
 /// Seconds since the epoch of an RFC 3339 UTC time ("2026-12-06T10:21:44Z"); nullopt otherwise.
 std::optional<std::time_t> parse_rfc3339(const std::string& text);
 

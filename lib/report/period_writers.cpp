@@ -36,15 +36,9 @@ namespace period {
 
 std::string trail_outcome(const history::VerifyOutcome& trail) {
     if (trail.problems.empty()) return "intact";
-    std::map<std::string, size_t> kinds;
-    for (const auto& p : trail.problems) ++kinds[p.kind];
-    std::string list;
-    for (const auto& [kind, count] : kinds) {
-        if (!list.empty()) list += ", ";
-        list += fmt::format("{}: {}", kind, count);
-    }
     return fmt::format("NOT intact: {} {} ({})", trail.problems.size(),
-                       trail.problems.size() == 1 ? "problem" : "problems", list);
+                       trail.problems.size() == 1 ? "problem" : "problems",
+                       history::count_kinds(trail.problems));
 }
 
 std::string scan_time(const history::PeriodReport& report, std::optional<size_t> scan) {
